@@ -1,0 +1,253 @@
+package app
+
+// Types exchanged with the UI. Dates are "YYYY-MM-DD" strings, times RFC 3339 strings,
+// so the TypeScript side needs no date parsing rules of Go's.
+
+// Option is a value with its German label (statuses, case types, roles, channels).
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// ClerkView is a clerk as the UI shows it.
+type ClerkView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	RoleLabel string `json:"roleLabel"`
+}
+
+// Session says who works here and what the UI may offer. Fatal is set when the store
+// could not be opened (a second instance, a corrupt file); the UI then shows only it.
+type Session struct {
+	Fatal        string      `json:"fatal"`
+	Municipality string      `json:"municipality"`
+	Device       string      `json:"device"`
+	DataDir      string      `json:"dataDir"`
+	Clerk        ClerkView   `json:"clerk"`
+	Clerks       []ClerkView `json:"clerks"`
+	// Demo: the clerk may be switched (a demo store).
+	Demo      bool     `json:"demo"`
+	CaseTypes []Option `json:"caseTypes"`
+	Statuses  []Option `json:"statuses"`
+	Channels  []Option `json:"channels"`
+	Today     string   `json:"today"`
+	// MaxAttachmentBytes is the configured attachment size limit.
+	MaxAttachmentBytes int64 `json:"maxAttachmentBytes"`
+}
+
+// ListQuery asks for one page of the case list.
+type ListQuery struct {
+	Search   string   `json:"search"`
+	Statuses []string `json:"statuses"`
+	// Quick filters, combined with AND: "mine", "unassigned", "overdue", "followup".
+	Filters []string `json:"filters"`
+	// Sort: "fileNumber", "applicant", "type", "received", "status", "assignee", "deadline".
+	Sort   string `json:"sort"`
+	Desc   bool   `json:"desc"`
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"`
+}
+
+// CaseRow is one line of the case list.
+type CaseRow struct {
+	ID           string `json:"id"`
+	FileNumber   string `json:"fileNumber"`
+	Applicant    string `json:"applicant"`
+	Type         string `json:"type"`
+	TypeLabel    string `json:"typeLabel"`
+	Received     string `json:"received"`
+	Status       string `json:"status"`
+	StatusLabel  string `json:"statusLabel"`
+	Assignee     string `json:"assignee"`
+	AssigneeName string `json:"assigneeName"`
+	Deadline     string `json:"deadline"`
+	Overdue      bool   `json:"overdue"`
+	FollowUpDue  bool   `json:"followUpDue"`
+}
+
+// ListPage is a page of the case list and the number of all matching cases.
+type ListPage struct {
+	Total  int       `json:"total"`
+	Offset int       `json:"offset"`
+	Rows   []CaseRow `json:"rows"`
+}
+
+// Counts are the numbers shown beside the quick filters.
+type Counts struct {
+	All        int            `json:"all"`
+	Mine       int            `json:"mine"`
+	Unassigned int            `json:"unassigned"`
+	Overdue    int            `json:"overdue"`
+	FollowUp   int            `json:"followUp"`
+	ByStatus   map[string]int `json:"byStatus"`
+}
+
+// ActionView is an action the clerk may perform on the case now.
+type ActionView struct {
+	Action string `json:"action"`
+	Label  string `json:"label"`
+	// NeedsReason: the UI asks for a reason (verwerfen, weiterleiten).
+	NeedsReason bool `json:"needsReason"`
+}
+
+// FormNode is one node of the form-data tree.
+type FormNode struct {
+	Label string     `json:"label"`
+	Value string     `json:"value"`
+	Items []FormNode `json:"items"`
+}
+
+// AttachmentView is a file of the case.
+type AttachmentView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	MediaType string `json:"mediaType"`
+	Size      int64  `json:"size"`
+	AddedAt   string `json:"addedAt"`
+	AddedBy   string `json:"addedBy"`
+	// URL serves the content to the inline preview (same origin as the UI).
+	URL string `json:"url"`
+	// Preview: "pdf", "image" or "" when only the OS viewer can show it.
+	Preview string `json:"preview"`
+}
+
+// HistoryView is one history entry.
+type HistoryView struct {
+	Seq     uint64 `json:"seq"`
+	At      string `json:"at"`
+	By      string `json:"by"`
+	Summary string `json:"summary"`
+}
+
+// CommentView is an internal note.
+type CommentView struct {
+	ID   string `json:"id"`
+	At   string `json:"at"`
+	By   string `json:"by"`
+	Text string `json:"text"`
+}
+
+// FollowUpView is a Wiedervorlage.
+type FollowUpView struct {
+	ID     string `json:"id"`
+	Due    string `json:"due"`
+	Reason string `json:"reason"`
+	By     string `json:"by"`
+	Done   bool   `json:"done"`
+	DoneAt string `json:"doneAt"`
+	// State: "open", "due" (today), "overdue", "done".
+	State string `json:"state"`
+}
+
+// MessageView is a message to or from the applicant.
+type MessageView struct {
+	ID         string `json:"id"`
+	Direction  string `json:"direction"` // "OUT" or "IN"
+	State      string `json:"state"`     // "PENDING", "SENT", "RECEIVED"
+	StateLabel string `json:"stateLabel"`
+	Subject    string `json:"subject"`
+	Body       string `json:"body"`
+	At         string `json:"at"`
+	By         string `json:"by"`
+}
+
+// DecisionView is a decision (Bescheid) of the case.
+type DecisionView struct {
+	ID           string `json:"id"`
+	Title        string `json:"title"`
+	CreatedAt    string `json:"createdAt"`
+	Signed       bool   `json:"signed"`
+	SignedAt     string `json:"signedAt"`
+	SupersededBy string `json:"supersededBy"`
+}
+
+// ApplicantView is the applicant.
+type ApplicantView struct {
+	Name       string `json:"name"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postalCode"`
+	City       string `json:"city"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone"`
+	Postfach   string `json:"postfach"`
+}
+
+// CaseDetail is everything the detail view shows of a case.
+type CaseDetail struct {
+	ID             string           `json:"id"`
+	FileNumber     string           `json:"fileNumber"`
+	Title          string           `json:"title"`
+	Type           string           `json:"type"`
+	TypeLabel      string           `json:"typeLabel"`
+	Channel        string           `json:"channel"`
+	ChannelLabel   string           `json:"channelLabel"`
+	Received       string           `json:"received"`
+	Status         string           `json:"status"`
+	StatusLabel    string           `json:"statusLabel"`
+	Assignee       string           `json:"assignee"`
+	AssigneeName   string           `json:"assigneeName"`
+	OrgUnit        string           `json:"orgUnit"`
+	LegalDeadline  string           `json:"legalDeadline"`
+	TargetDeadline string           `json:"targetDeadline"`
+	Overdue        bool             `json:"overdue"`
+	Applicant      ApplicantView    `json:"applicant"`
+	Form           []FormNode       `json:"form"`
+	Representation *AttachmentView  `json:"representation"`
+	Attachments    []AttachmentView `json:"attachments"`
+	History        []HistoryView    `json:"history"`
+	Comments       []CommentView    `json:"comments"`
+	FollowUps      []FollowUpView   `json:"followUps"`
+	Messages       []MessageView    `json:"messages"`
+	Decisions      []DecisionView   `json:"decisions"`
+	// Actions are the status transitions allowed now for the current clerk.
+	Actions []ActionView `json:"actions"`
+	// MayAssignOthers: the UI offers other clerks in "Zuweisen".
+	MayAssignOthers bool `json:"mayAssignOthers"`
+}
+
+// VerifyResult is the outcome of "Verlauf prüfen".
+type VerifyResult struct {
+	OK      bool   `json:"ok"`
+	Entries int    `json:"entries"`
+	Message string `json:"message"`
+}
+
+// NewCaseInput is the form "Antrag erfassen".
+type NewCaseInput struct {
+	Type       string `json:"type"`
+	Channel    string `json:"channel"`  // "POST" or "SCHALTER"
+	Received   string `json:"received"` // YYYY-MM-DD
+	Title      string `json:"title"`
+	Name       string `json:"name"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postalCode"`
+	City       string `json:"city"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone"`
+	Note       string `json:"note"` // becomes the first form field "Anliegen"
+}
+
+// BulkResult says what a bulk action did, per case.
+type BulkResult struct {
+	Done   int          `json:"done"`
+	Failed []BulkFailed `json:"failed"`
+}
+
+// BulkFailed names a case the bulk action could not change, and why (German).
+type BulkFailed struct {
+	ID         string `json:"id"`
+	FileNumber string `json:"fileNumber"`
+	Reason     string `json:"reason"`
+}
+
+// DueFollowUp is a line of the "Wiedervorlagen fällig" list.
+type DueFollowUp struct {
+	CaseID     string `json:"caseId"`
+	FileNumber string `json:"fileNumber"`
+	Applicant  string `json:"applicant"`
+	FollowUpID string `json:"followUpId"`
+	Due        string `json:"due"`
+	Reason     string `json:"reason"`
+	Overdue    bool   `json:"overdue"`
+}

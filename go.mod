@@ -1,0 +1,3 @@
+module github.com/ozgcloud/desktop
+
+go 1.26

@@ -1,0 +1,354 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MutationKind names a change to a case; it is stable across versions and devices.
+type MutationKind string
+
+const (
+	KindCreate       MutationKind = "case.create"
+	KindTransition   MutationKind = "case.transition"
+	KindAssign       MutationKind = "case.assign"
+	KindComment      MutationKind = "comment.add"
+	KindFollowUpAdd  MutationKind = "followup.add"
+	KindFollowUpDone MutationKind = "followup.done"
+	KindMessage      MutationKind = "message.add"
+	KindAttachment   MutationKind = "attachment.add"
+	KindDeadline     MutationKind = "case.deadline"
+)
+
+// Mutation is one clerk action, the unit of local storage, history and sync.
+// ID is "deviceID:seq"; Base holds the versions of the scalar fields the change read.
+type Mutation struct {
+	ID      string            `json:"id"`
+	Device  string            `json:"device"`
+	Seq     uint64            `json:"seq"`
+	CaseID  string            `json:"caseId"`
+	Kind    MutationKind      `json:"kind"`
+	Payload json.RawMessage   `json:"payload"`
+	Base    map[string]uint64 `json:"base,omitempty"`
+	User    string            `json:"user"`
+	At      time.Time         `json:"at"`
+}
+
+// Payloads of the mutation kinds.
+type (
+	CreatePayload struct {
+		Case Case `json:"case"`
+	}
+	TransitionPayload struct {
+		Action Action `json:"action"`
+		Reason string `json:"reason,omitempty"`
+		// OrgUnit is the receiving unit when the action is weiterleiten.
+		OrgUnit string `json:"orgUnit,omitempty"`
+	}
+	AssignPayload struct {
+		Assignee string `json:"assignee"` // clerk ID; empty to release
+	}
+	CommentPayload struct {
+		Comment Comment `json:"comment"`
+	}
+	FollowUpPayload struct {
+		FollowUp FollowUp `json:"followUp"`
+	}
+	FollowUpDonePayload struct {
+		FollowUpID string `json:"followUpId"`
+	}
+	MessagePayload struct {
+		Message Message `json:"message"`
+	}
+	AttachmentPayload struct {
+		Attachment Attachment `json:"attachment"`
+	}
+	DeadlinePayload struct {
+		Field string     `json:"field"` // FieldLegalDeadline or FieldTargetDeadline
+		Date  *time.Time `json:"date"`
+	}
+)
+
+// ValidationError lists what is wrong with input, per field, in German.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	var parts []string
+	for f, msg := range e.Fields {
+		parts = append(parts, f+": "+msg)
+	}
+	return "model: invalid input: " + strings.Join(parts, "; ")
+}
+
+// ErrInvalid is wrapped by ValidationError's users via errors.Is on ErrInvalid.
+var ErrInvalid = errors.New("model: invalid input")
+
+// Is makes errors.Is(err, ErrInvalid) true for a *ValidationError.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Actor is who performs a mutation.
+type Actor = Clerk
+
+// NewMutation builds a mutation of kind with payload for caseID; the store fills in
+// ID, Device, Seq, User and At.
+func NewMutation(caseID string, kind MutationKind, payload any) (Mutation, error) {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return Mutation{}, fmt.Errorf("model: marshal %s payload: %w", kind, err)
+	}
+	return Mutation{CaseID: caseID, Kind: kind, Payload: b}, nil
+}
+
+// Apply applies m, performed by actor, to c and returns the German history summary.
+// For KindCreate, c is overwritten with the payload's case. Apply checks status,
+// role and input; on error c is unchanged.
+func Apply(c *Case, m Mutation, actor Actor) (string, error) {
+	next := *c
+	summary, err := apply(&next, m, actor)
+	if err != nil {
+		return "", err
+	}
+	next.Version++
+	next.UpdatedAt = m.At
+	*c = next
+	return summary, nil
+}
+
+func apply(c *Case, m Mutation, actor Actor) (string, error) {
+	switch m.Kind {
+	case KindCreate:
+		var p CreatePayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		if err := ValidateNew(&p.Case); err != nil {
+			return "", err
+		}
+		*c = p.Case
+		c.CreatedAt = m.At
+		c.Versions = map[string]uint64{}
+		return fmt.Sprintf("Vorgang angelegt (%s, Eingang: %s)", c.Title, c.Channel.Label()), nil
+
+	case KindTransition:
+		var p TransitionPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		if err := Check(c, p.Action, actor.Role); err != nil {
+			return "", err
+		}
+		t, _ := TransitionFor(p.Action)
+		from, to := c.Status, Target(c, p.Action)
+		if t.To == "" {
+			c.PrevStatus = ""
+		} else {
+			c.PrevStatus = from
+		}
+		c.Status = to
+		if p.Action == ActionWeiterleiten && p.OrgUnit != "" {
+			c.OrgUnit = p.OrgUnit
+		}
+		bump(c, FieldStatus)
+		s := fmt.Sprintf("%s: %s → %s", t.Label, from.Label(), to.Label())
+		if p.Reason != "" {
+			s += " (Grund: " + p.Reason + ")"
+		}
+		return s, nil
+
+	case KindAssign:
+		var p AssignPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		if p.Assignee != actor.ID && p.Assignee != "" && !actor.MayAssignOthers() && c.Assignee != actor.ID && c.Assignee != "" {
+			return "", fmt.Errorf("%w: assign a case held by someone else", ErrRoleNotPermitted)
+		}
+		c.Assignee = p.Assignee
+		bump(c, FieldAssignee)
+		if p.Assignee == "" {
+			return "Zuständigkeit aufgehoben", nil
+		}
+		return "Zugewiesen an " + p.Assignee, nil
+
+	case KindComment:
+		var p CommentPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		if strings.TrimSpace(p.Comment.Text) == "" {
+			return "", &ValidationError{Fields: map[string]string{"text": "Bitte einen Text eingeben."}}
+		}
+		c.Comments = append(c.Comments, p.Comment)
+		return "Kommentar: " + abbreviate(p.Comment.Text, 80), nil
+
+	case KindFollowUpAdd:
+		var p FollowUpPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		errs := map[string]string{}
+		if p.FollowUp.Due.IsZero() {
+			errs["due"] = "Bitte ein Datum angeben."
+		}
+		if strings.TrimSpace(p.FollowUp.Reason) == "" {
+			errs["reason"] = "Bitte einen Grund angeben."
+		}
+		if len(errs) > 0 {
+			return "", &ValidationError{Fields: errs}
+		}
+		c.FollowUps = append(c.FollowUps, p.FollowUp)
+		return fmt.Sprintf("Wiedervorlage am %s: %s", p.FollowUp.Due.Format("02.01.2006"), abbreviate(p.FollowUp.Reason, 80)), nil
+
+	case KindFollowUpDone:
+		var p FollowUpDonePayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		for i := range c.FollowUps {
+			f := &c.FollowUps[i]
+			if f.ID == p.FollowUpID {
+				if !f.Open() {
+					return "", fmt.Errorf("%w: follow-up already done", ErrNotAllowedNow)
+				}
+				at := m.At
+				c.FollowUps = append([]FollowUp(nil), c.FollowUps...)
+				c.FollowUps[i].DoneAt, c.FollowUps[i].DoneBy = &at, actor.ID
+				return "Wiedervorlage erledigt: " + abbreviate(f.Reason, 80), nil
+			}
+		}
+		return "", fmt.Errorf("%w: follow-up %s", ErrNotFound, p.FollowUpID)
+
+	case KindMessage:
+		var p MessagePayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		errs := map[string]string{}
+		if strings.TrimSpace(p.Message.Subject) == "" {
+			errs["subject"] = "Bitte einen Betreff angeben."
+		}
+		if strings.TrimSpace(p.Message.Body) == "" {
+			errs["body"] = "Bitte einen Text eingeben."
+		}
+		if len(errs) > 0 {
+			return "", &ValidationError{Fields: errs}
+		}
+		c.Messages = append(c.Messages, p.Message)
+		if p.Message.Direction == MessageIncoming {
+			return "Nachricht eingegangen: " + abbreviate(p.Message.Subject, 80), nil
+		}
+		return "Nachricht an Antragsteller (wartet auf Versand): " + abbreviate(p.Message.Subject, 80), nil
+
+	case KindAttachment:
+		var p AttachmentPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		if p.Attachment.SHA256 == "" || p.Attachment.Name == "" {
+			return "", &ValidationError{Fields: map[string]string{"file": "Die Datei fehlt."}}
+		}
+		c.Attachments = append(c.Attachments, p.Attachment)
+		return "Anlage hinzugefügt: " + p.Attachment.Name, nil
+
+	case KindDeadline:
+		var p DeadlinePayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		switch p.Field {
+		case FieldLegalDeadline:
+			c.LegalDeadline = p.Date
+		case FieldTargetDeadline:
+			c.TargetDeadline = p.Date
+		default:
+			return "", &ValidationError{Fields: map[string]string{"field": "Unbekannte Frist."}}
+		}
+		bump(c, p.Field)
+		if p.Date == nil {
+			return "Frist entfernt", nil
+		}
+		return "Frist gesetzt auf " + p.Date.Format("02.01.2006"), nil
+	}
+	return "", fmt.Errorf("%w: mutation kind %q", ErrUnknownAction, m.Kind)
+}
+
+// ErrNotFound reports a referenced entry that the case does not hold.
+var ErrNotFound = errors.New("model: not found")
+
+func decode(m Mutation, v any) error {
+	if err := json.Unmarshal(m.Payload, v); err != nil {
+		return fmt.Errorf("model: decode %s payload: %w", m.Kind, err)
+	}
+	return nil
+}
+
+// bump increments a scalar field's version; Versions is copied first because Apply
+// works on a shallow copy of the case.
+func bump(c *Case, field string) {
+	v := make(map[string]uint64, len(c.Versions)+1)
+	for k, n := range c.Versions {
+		v[k] = n
+	}
+	v[field]++
+	c.Versions = v
+}
+
+func abbreviate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// ValidateNew checks a case entered by hand or taken in; the error is a
+// *ValidationError with German messages per field.
+func ValidateNew(c *Case) error {
+	errs := map[string]string{}
+	if c.ID == "" {
+		errs["id"] = "Die Vorgangskennung fehlt."
+	}
+	if _, ok := CaseTypeByCode(c.Type); !ok {
+		errs["type"] = "Bitte eine Antragsart wählen."
+	}
+	if strings.TrimSpace(c.Applicant.Name) == "" {
+		errs["applicant.name"] = "Bitte den Namen der antragstellenden Person angeben."
+	}
+	if c.Applicant.PostalCode != "" && !isPostalCode(c.Applicant.PostalCode) {
+		errs["applicant.postalCode"] = "Die Postleitzahl hat fünf Ziffern."
+	}
+	if c.Applicant.Email != "" && !strings.Contains(c.Applicant.Email, "@") {
+		errs["applicant.email"] = "Die E-Mail-Adresse ist nicht gültig."
+	}
+	if c.ReceivedAt.IsZero() {
+		errs["receivedAt"] = "Bitte das Eingangsdatum angeben."
+	}
+	if !c.Status.Valid() {
+		errs["status"] = "Unbekannter Status."
+	}
+	if c.FileNumber == "" {
+		errs["fileNumber"] = "Das Aktenzeichen fehlt."
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+func isPostalCode(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
