@@ -21,6 +21,7 @@ const (
 	KindMessage      MutationKind = "message.add"
 	KindAttachment   MutationKind = "attachment.add"
 	KindDeadline     MutationKind = "case.deadline"
+	KindDecision     MutationKind = "decision.add"
 )
 
 // Mutation is one clerk action, the unit of local storage, history and sync.
@@ -65,6 +66,10 @@ type (
 	}
 	AttachmentPayload struct {
 		Attachment Attachment `json:"attachment"`
+	}
+	// DecisionPayload adds a decision; a signed one may supersede an earlier one.
+	DecisionPayload struct {
+		Decision DecisionInfo `json:"decision"`
 	}
 	DeadlinePayload struct {
 		Field string     `json:"field"` // FieldLegalDeadline or FieldTargetDeadline
@@ -273,6 +278,13 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 			return "Frist entfernt", nil
 		}
 		return "Frist gesetzt auf " + p.Date.Format("02.01.2006"), nil
+
+	case KindDecision:
+		var p DecisionPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		return addDecision(c, p.Decision)
 	}
 	return "", fmt.Errorf("%w: mutation kind %q", ErrUnknownAction, m.Kind)
 }
@@ -351,4 +363,34 @@ func isPostalCode(s string) bool {
 		}
 	}
 	return true
+}
+
+// addDecision appends d; decisions are create-only, and superseding marks the old one.
+func addDecision(c *Case, d DecisionInfo) (string, error) {
+	if d.ID == "" || strings.TrimSpace(d.Title) == "" {
+		return "", &ValidationError{Fields: map[string]string{"decision": "Der Bescheid ist unvollständig."}}
+	}
+	for _, old := range c.Decisions {
+		if old.ID == d.ID {
+			return "", fmt.Errorf("%w: decision %s exists", ErrNotAllowedNow, d.ID)
+		}
+	}
+	c.Decisions = append([]DecisionInfo(nil), c.Decisions...)
+	if d.Supersedes != "" {
+		found := false
+		for i := range c.Decisions {
+			if c.Decisions[i].ID == d.Supersedes {
+				c.Decisions[i].SupersededBy = d.ID
+				found = true
+			}
+		}
+		if !found {
+			return "", fmt.Errorf("%w: decision %s", ErrNotFound, d.Supersedes)
+		}
+	}
+	c.Decisions = append(c.Decisions, d)
+	if d.SignedAt != nil {
+		return "Bescheid unterschrieben: " + d.Title, nil
+	}
+	return "Bescheid entworfen: " + d.Title, nil
 }
