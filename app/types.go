@@ -81,6 +81,8 @@ type Counts struct {
 	Overdue    int            `json:"overdue"`
 	FollowUp   int            `json:"followUp"`
 	ByStatus   map[string]int `json:"byStatus"`
+	// Pending is the number of local changes waiting for sync (the outbox).
+	Pending int `json:"pending"`
 }
 
 // ActionView is an action the clerk may perform on the case now.
