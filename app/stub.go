@@ -1,5 +1,7 @@
 package app
 
+import "net/http"
+
 // Temporary: bodies of the API until the store lands. Removed when app.go is written.
 
 var errTODO = &Error{Code: CodeFatal, Message: "Noch nicht verfügbar."}
@@ -31,3 +33,30 @@ func (a *App) createCase(NewCaseInput) (CaseDetail, error)         { return Case
 func (a *App) bulkAssign([]string, string) (BulkResult, error)     { return BulkResult{}, errTODO }
 func (a *App) bulkTransition([]string, string) (BulkResult, error) { return BulkResult{}, errTODO }
 func (a *App) dueFollowUps() ([]DueFollowUp, error)                { return nil, errTODO }
+
+// Config is what main passes in from flags.
+type Config struct {
+	DataDir           string
+	DemoCases         int
+	DemoSeed          int64
+	Device            string
+	MaxAttachmentSize int64
+}
+
+// Runtime is what the app needs of the desktop window.
+type Runtime interface {
+	Emit(event string, data ...any)
+	OpenFiles(title string) ([]string, error)
+}
+
+// New opens the store (stub).
+func New(Config) *App { return &App{} }
+
+// Start attaches the runtime (stub).
+func Start(*App, Runtime) {}
+
+// Stop closes the store (stub).
+func Stop(*App) {}
+
+// FileHandler serves attachments (stub).
+func FileHandler(*App) http.Handler { return http.NotFoundHandler() }
