@@ -1,0 +1,88 @@
+# OZG-Cloud Desktop: `make run` sets up a fresh Debian machine and starts the app;
+# `make test` runs every test the project has. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+# Stages share build outputs (frontend/dist, build/bin); they must not run in parallel.
+.NOTPARALLEL:
+
+# Go lives in /usr/local/go on this kind of machine; a login shell may not have it.
+export PATH := $(PATH):/usr/local/go/bin
+
+WAILS     := bin/wails
+TAGS      := webkit2_41
+APP       := build/bin/ozgcloud-desktop
+ARGS      ?=
+STAGE     := scripts/stage
+
+APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
+	xvfb xauth xdotool imagemagick chromium poppler-utils qpdf \
+	tesseract-ocr tesseract-ocr-deu ca-certificates git curl
+
+# npm ci runs only when the lock file is newer than the last install; the stamp lives
+# inside node_modules so that deleting node_modules forces a reinstall.
+FRONTEND_STAMP := frontend/node_modules/.npm-ci-stamp
+E2E_STAMP      := e2e/node_modules/.npm-ci-stamp
+
+.PHONY: deps apt tools build frontend-build run test bench windows clean
+
+## deps: install what is missing (apt packages, the pinned Wails CLI, npm packages)
+deps: apt tools $(WAILS) $(FRONTEND_STAMP) $(E2E_STAMP)
+
+apt:
+	@scripts/deps-apt.sh $(APT_PACKAGES)
+
+tools:
+	@scripts/check-tools.sh
+
+$(WAILS): tools/wails/go.mod tools/wails/go.sum
+	@echo "wails: building the pinned CLI (tools/wails)"
+	cd tools/wails && go build -o ../../$(WAILS) github.com/wailsapp/wails/v2/cmd/wails
+	@touch $(WAILS)
+
+$(FRONTEND_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+$(E2E_STAMP): e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+	@touch $@
+
+## build: the production Linux binary build/bin/ozgcloud-desktop
+build: $(WAILS) $(FRONTEND_STAMP) frontend-build
+	$(WAILS) build -tags $(TAGS) -m -nosyncgomod -trimpath -s -nocolour
+	@ls -l $(APP)
+
+frontend-build: $(FRONTEND_STAMP)
+	cd frontend && npm run build
+
+## run: set up, build and start the app (extra flags: make run ARGS="--demo-cases 2000")
+run: deps build
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+		echo ""; \
+		echo "No display found (DISPLAY and WAYLAND_DISPLAY are unset)."; \
+		echo "OZG-Cloud Desktop is a desktop application: run 'make run' in a desktop session,"; \
+		echo "or over SSH with X forwarding (ssh -X), or start it invisibly for a test with"; \
+		echo "  xvfb-run -a $(APP) $(ARGS)"; \
+		exit 1; \
+	fi
+	$(APP) $(ARGS)
+
+## test: every test, in order, stopping at the first failure (stages: scripts/test.sh)
+test: deps
+	@scripts/test.sh
+
+## bench: the store benchmarks on 100,000 demo cases (see README.md)
+bench:
+	go test -run '^$$' -bench . -benchmem -timeout 60m ./store/...
+	@if [ -f bench/go.mod ]; then cd bench && go test -run '^$$' -bench . -benchmem -timeout 60m ./...; fi
+
+## windows: cross-build the Windows exe and its NSIS installer into build/bin/
+windows: $(WAILS) $(FRONTEND_STAMP) frontend-build
+	@scripts/deps-apt.sh nsis
+	$(WAILS) build -platform windows/amd64 -nsis -m -nosyncgomod -trimpath -s -nocolour
+	@ls -l build/bin/*.exe
+
+clean:
+	rm -rf build/bin test-artifacts frontend/dist/assets frontend/dist/index.html
