@@ -1,0 +1,133 @@
+// Harness for the browser tests: launches the system Chromium through playwright-core
+// against `wails dev` (the real Go backend), collects page errors, runs axe-core, and
+// saves a screenshot when a test fails. scripts/e2e.sh starts the dev server and sets
+// E2E_URL and E2E_ARTIFACTS.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+export const baseURL = process.env.E2E_URL || 'http://localhost:34115';
+export const artifacts = path.resolve(
+  process.env.E2E_ARTIFACTS || new URL('../test-artifacts/e2e', import.meta.url).pathname,
+);
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// Flags keep the browser from reaching the network (none here) and from needing a
+// sandbox, which does not work as root.
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches Chromium; the caller closes it. */
+export async function launch() {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+/**
+ * Opens a fresh page at the app's URL with the desktop window's size and a German
+ * locale. Page errors and console errors are collected in page.problems.
+ */
+export async function openApp(browser) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.problems.push(`console: ${msg.text()}`);
+  });
+  const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded' });
+  page.loadStatus = response ? response.status() : 0;
+  // The Wails dev runtime injects window.go once the IPC bridge is up.
+  await page.waitForFunction(() => Boolean(window.go?.app?.App), null, { timeout: 30_000 });
+  return page;
+}
+
+/**
+ * Calls a bound Go method of app.App from the page and returns {ok, value} or
+ * {ok: false, error}: a Go error rejects the promise with the JSON of app.Error.
+ */
+export async function callGo(page, method, ...args) {
+  return page.evaluate(
+    async ({ method, args }) => {
+      try {
+        return { ok: true, value: await window.go.app.App[method](...args) };
+      } catch (err) {
+        const text = typeof err === 'string' ? err : String(err?.message ?? err);
+        let error;
+        try {
+          error = JSON.parse(text);
+        } catch {
+          error = { code: 'UNPARSED', message: text };
+        }
+        return { ok: false, error };
+      }
+    },
+    { method, args },
+  );
+}
+
+/** Saves a full-page screenshot under the artifacts folder and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(artifacts, { recursive: true });
+  const file = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA) on the page, writes the full result to
+ * ARTIFACTS/axe-NAME.json and returns the violations.
+ */
+export async function axe(page, name) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    axeTags,
+  );
+  await mkdir(artifacts, { recursive: true });
+  await writeFile(path.join(artifacts, `axe-${name}.json`), JSON.stringify(result, null, 2));
+  return result.violations;
+}
+
+/** Formats axe violations for an assertion message. */
+export function describeViolations(violations) {
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    .join('\n');
+}
+
+/**
+ * Wraps a test body: on failure it saves a screenshot named after the test, so a red
+ * run leaves a picture of what the clerk would have seen.
+ */
+export function withShot(getPage, fn) {
+  return async (t) => {
+    try {
+      await fn(t);
+    } catch (err) {
+      const page = getPage();
+      if (page) {
+        const name = `failed-${t.name.replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase()}`;
+        await screenshot(page, name).catch(() => {});
+      }
+      throw err;
+    }
+  };
+}
