@@ -1,0 +1,215 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store/index"
+)
+
+// Municipality is the authority this desktop works for.
+type Municipality struct {
+	Name        string `json:"name"`
+	Tenant      string `json:"tenant"`
+	OrgUnit     string `json:"orgUnit"`
+	OrgUnitName string `json:"orgUnitName"`
+	Street      string `json:"street"`
+	PostalCode  string `json:"postalCode"`
+	City        string `json:"city"`
+	Demo        bool   `json:"demo"`
+}
+
+// Municipality returns the municipality, or an error wrapping ErrNotFound before
+// SetMunicipality was called.
+func (db *DB) Municipality() (Municipality, error) {
+	var m Municipality
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		m, err = readMunicipality(tx.Bucket(bucketMeta))
+		return err
+	})
+	if err != nil {
+		return Municipality{}, fmt.Errorf("store: municipality: %w", err)
+	}
+	return m, nil
+}
+
+func readMunicipality(meta *bolt.Bucket) (Municipality, error) {
+	var m Municipality
+	v := meta.Get(metaMunicipality)
+	if v == nil {
+		return m, ErrNotFound
+	}
+	if err := json.Unmarshal(v, &m); err != nil {
+		return m, fmt.Errorf("decode: %w", err)
+	}
+	return m, nil
+}
+
+// SetMunicipality stores the municipality.
+func (db *DB) SetMunicipality(m Municipality) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("store: set municipality: %w", err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(metaMunicipality, b)
+	}); err != nil {
+		return fmt.Errorf("store: set municipality: %w", err)
+	}
+	return nil
+}
+
+// Clerks returns every clerk, sorted by name.
+func (db *DB) Clerks() ([]model.Clerk, error) {
+	var out []model.Clerk
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketClerks).ForEach(func(k, v []byte) error {
+			var c model.Clerk
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("decode clerk %s: %w", k, err)
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: clerks: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return index.Fold(out[i].Name) < index.Fold(out[j].Name)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Clerk returns the clerk with id, or an error wrapping ErrNotFound.
+func (db *DB) Clerk(id string) (model.Clerk, error) {
+	var c model.Clerk
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketClerks).Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(v, &c)
+	})
+	if err != nil {
+		return model.Clerk{}, fmt.Errorf("store: clerk %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// PutClerk adds or replaces a clerk. When the name shown for the clerk's cases
+// changes, their list rows change in the same transaction. Errors: a
+// *model.ValidationError for a missing ID or name or an unknown role.
+func (db *DB) PutClerk(c model.Clerk) error {
+	errs := map[string]string{}
+	if c.ID == "" {
+		errs["id"] = "Die Kennung fehlt."
+	}
+	if c.Name == "" {
+		errs["name"] = "Bitte einen Namen angeben."
+	}
+	if !c.Role.Valid() {
+		errs["role"] = "Bitte eine Rolle wählen."
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("store: put clerk: %w", &model.ValidationError{Fields: errs})
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("store: put clerk %s: %w", c.ID, err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	renamed := false
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		clerks := tx.Bucket(bucketClerks)
+		shown := clerkNameCached(clerks, map[string]string{}, c.ID)
+		if err := clerks.Put([]byte(c.ID), b); err != nil {
+			return err
+		}
+		if shown == c.Name {
+			return nil
+		}
+		renamed = true
+		return renameInRows(tx.Bucket(bucketRows), c.ID, c.Name)
+	})
+	if err != nil {
+		return fmt.Errorf("store: put clerk %s: %w", c.ID, err)
+	}
+	if renamed {
+		db.idx.SetAssigneeName(c.ID, c.Name)
+	}
+	return nil
+}
+
+// renameInRows sets the assignee name in every row of the clerk's cases.
+func renameInRows(rows *bolt.Bucket, clerkID, name string) error {
+	var changed []index.Row
+	if err := rows.ForEach(func(k, v []byte) error {
+		var r index.Row
+		if err := r.UnmarshalBinary(v); err != nil {
+			return fmt.Errorf("row %s: %w", k, err)
+		}
+		if r.Assignee == clerkID && r.AssigneeName != name {
+			r.AssigneeName = name
+			changed = append(changed, r)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, r := range changed {
+		b, err := r.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		if err := rows.Put([]byte(r.ID), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Setting returns a stored setting, or an error wrapping ErrNotFound when it was
+// never set.
+func (db *DB) Setting(key string) (string, error) {
+	var v []byte
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketSettings).Get([]byte(key)); b != nil {
+			v = append([]byte{}, b...)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	if v == nil {
+		return "", fmt.Errorf("store: setting %s: %w", key, ErrNotFound)
+	}
+	return string(v), nil
+}
+
+// SetSetting stores a setting.
+func (db *DB) SetSetting(key, value string) error {
+	if key == "" {
+		return fmt.Errorf("store: set setting: empty key")
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSettings).Put([]byte(key), []byte(value))
+	}); err != nil {
+		return fmt.Errorf("store: set setting %s: %w", key, err)
+	}
+	return nil
+}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Bucket and key layouts of the store file. Integers in keys are big-endian so that
+// cursors iterate in numeric order. Every bucket is created in Open.
+//
+//	meta       small fixed keys:
+//	           "schema"       -> uint64 BE, the schema version (schemaVersion)
+//	           "device"       -> device code for file numbers, e.g. "A7" (fixed at first open)
+//	           "deviceID"     -> UUID string made at first open; mutation IDs are "deviceID:seq"
+//	           "outboxSeq"    -> uint64 BE, the last outbox seq handed out (never reused,
+//	                             even when the sync client removes sent entries)
+//	           "municipality" -> JSON of Municipality
+//	cases      caseID (UUID string as bytes) -> JSON of model.Case
+//	history    caseID + 0x00 + seq (uint64 BE) -> JSON of model.HistoryEntry; the
+//	           case's HistoryHead anchors the chain, so a removed last entry shows
+//	outbox     seq (uint64 BE) -> JSON of model.Mutation, in commit order
+//	rows       caseID -> index.Row.MarshalBinary(), the list row of the case
+//	fileno     file number (string) -> caseID
+//	followups  day (uint32 BE of the DayNumber of FollowUp.Due with the sign bit flipped,
+//	           so earlier days sort first) + caseID + 0x00 + followUpID -> JSON of
+//	           model.FollowUp; only open follow-ups are held
+//	counters   prefix + "|" + year (4 digits) + "|" + device -> uint64 BE, the last
+//	           file-number seq handed out for that prefix, year and device
+//	clerks     clerkID -> JSON of model.Clerk
+//	settings   key (string) -> value (string)
+//
+// Schema versions: 1 had meta, cases, history and outbox (the other buckets of 1 are
+// created by Open when missing); 2 added rows, fileno and followups, which migrate1to2
+// builds from the cases, raising the counters to the highest file number seen.
+var (
+	bucketMeta      = []byte("meta")
+	bucketCases     = []byte("cases")
+	bucketHistory   = []byte("history")
+	bucketOutbox    = []byte("outbox")
+	bucketRows      = []byte("rows")
+	bucketFileNo    = []byte("fileno")
+	bucketFollowUps = []byte("followups")
+	bucketCounters  = []byte("counters")
+	bucketClerks    = []byte("clerks")
+	bucketSettings  = []byte("settings")
+
+	allBuckets = [][]byte{
+		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
+		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
+	}
+)
+
+var (
+	metaSchema       = []byte("schema")
+	metaDevice       = []byte("device")
+	metaDeviceID     = []byte("deviceID")
+	metaOutboxSeq    = []byte("outboxSeq")
+	metaMunicipality = []byte("municipality")
+)
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func readU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// historyKey returns caseID + 0x00 + seq; the 0x00 keeps one case's entries apart
+// from those of a case whose ID extends this one.
+func historyKey(caseID string, seq uint64) []byte {
+	k := make([]byte, len(caseID)+9)
+	copy(k, caseID)
+	binary.BigEndian.PutUint64(k[len(caseID)+1:], seq)
+	return k
+}
+
+func historyPrefix(caseID string) []byte {
+	k := make([]byte, len(caseID)+1)
+	copy(k, caseID)
+	return k
+}
+
+// parseHistoryKey splits a history key into case ID and seq.
+func parseHistoryKey(k []byte) (string, uint64, bool) {
+	if len(k) < 9 || k[len(k)-9] != 0 {
+		return "", 0, false
+	}
+	return string(k[:len(k)-9]), binary.BigEndian.Uint64(k[len(k)-8:]), true
+}
+
+// dayKey maps a DayNumber to 4 bytes that sort like the numbers, negatives included.
+func dayKey(day int32) []byte {
+	b := make([]byte, 4)
+	binary.BigEndian.PutUint32(b, uint32(day)^0x80000000)
+	return b
+}
+
+func followUpKey(day int32, caseID, followUpID string) []byte {
+	k := make([]byte, 0, 4+len(caseID)+1+len(followUpID))
+	k = append(k, dayKey(day)...)
+	k = append(k, caseID...)
+	k = append(k, 0)
+	k = append(k, followUpID...)
+	return k
+}
+
+func parseFollowUpKey(k []byte) (day int32, caseID, followUpID string, ok bool) {
+	if len(k) < 5 {
+		return 0, "", "", false
+	}
+	day = int32(binary.BigEndian.Uint32(k[:4]) ^ 0x80000000)
+	rest := k[4:]
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		return 0, "", "", false
+	}
+	return day, string(rest[:i]), string(rest[i+1:]), true
+}
+
+func counterKey(prefix string, year int, device string) []byte {
+	return []byte(fmt.Sprintf("%s|%04d|%s", prefix, year, device))
+}
+
+// parseFileNumber splits a file number made by model.FileNumber
+// (PREFIX-YEAR-SEQ-DEVICE); migrations use it to rebuild the counters.
+func parseFileNumber(fn string) (prefix string, year int, seq uint64, device string, ok bool) {
+	parts := strings.Split(fn, "-")
+	if len(parts) != 4 {
+		return "", 0, 0, "", false
+	}
+	y, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return "", 0, 0, "", false
+	}
+	s, err := strconv.ParseUint(parts[2], 10, 64)
+	if err != nil {
+		return "", 0, 0, "", false
+	}
+	return parts[0], y, s, parts[3], true
+}

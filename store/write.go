@@ -1,0 +1,465 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store/index"
+)
+
+// Step is one action of an imported case's past, applied after its creation.
+type Step struct {
+	Actor   model.Clerk
+	At      time.Time // zero = now
+	Kind    model.MutationKind
+	Payload any
+}
+
+// Import is a case to take in with its past. Case is what Create would take (ID and
+// FileNumber may be empty and are then assigned); Steps run in order after the create.
+type Import struct {
+	Case  model.Case
+	Steps []Step
+}
+
+// Do applies one clerk action to a case in one fsynced transaction: the case, its
+// history entry, every index and the outbox entry are written together, or nothing
+// is. It returns the changed case. Errors from model.Apply (model.ErrNotAllowedNow,
+// model.ErrRoleNotPermitted, *model.ValidationError, ...) are wrapped unchanged;
+// ErrNotFound when there is no such case. Use Create for model.KindCreate.
+func (db *DB) Do(actor model.Clerk, caseID string, kind model.MutationKind, payload any) (model.Case, error) {
+	if kind == model.KindCreate {
+		return model.Case{}, fmt.Errorf("store: %s on case %s: %w (use Create)", kind, caseID, model.ErrUnknownAction)
+	}
+	m, err := model.NewMutation(caseID, kind, payload)
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: %s on case %s: %w", kind, caseID, err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var (
+		out model.Case
+		row index.Row
+	)
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		w := newWriter(tx)
+		old, err := w.getCase(caseID)
+		if err != nil {
+			return err
+		}
+		m.At = db.now().UTC()
+		m.User = actor.ID
+		m.Base = baseVersions(old, m)
+		db.stamp(w, &m)
+		next, err := w.step(old, m, actor)
+		if err != nil {
+			return err
+		}
+		if row, err = w.finish(old, &next); err != nil {
+			return err
+		}
+		out = next
+		return w.appendOutbox(m)
+	})
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: %s on case %s: %w", kind, caseID, err)
+	}
+	db.idx.Put(row)
+	return out, nil
+}
+
+// Create adds a case entered on this device, like Do with model.KindCreate. It
+// assigns the ID (UUIDv7) when empty; the file number from the counter of the case
+// type's prefix, the year received (in Location) and this device when empty; Tenant
+// and OrgUnit from the municipality when empty; status NEU when empty; the target
+// deadline from the case type when nil. Errors: *model.ValidationError for bad input,
+// ErrExists, ErrDuplicateFileNumber.
+func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var (
+		out model.Case
+		row index.Row
+	)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w := newWriter(tx)
+		if err := db.prepareNew(w, &c); err != nil {
+			return err
+		}
+		m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
+		if err != nil {
+			return err
+		}
+		m.At = db.now().UTC()
+		m.User = actor.ID
+		db.stamp(w, &m)
+		next, err := w.step(nil, m, actor)
+		if err != nil {
+			return err
+		}
+		if row, err = w.finish(nil, &next); err != nil {
+			return err
+		}
+		out = next
+		return w.appendOutbox(m)
+	})
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: create case: %w", err)
+	}
+	db.idx.Put(row)
+	return out, nil
+}
+
+// Import takes in many cases in one transaction (demo data; later cases pulled by
+// sync): each gets its full history chain and every index, but no outbox entries,
+// since they did not happen on this device. The creation is recorded as done by
+// creator at the case's ReceivedAt. One bad case fails the whole batch.
+func (db *DB) Import(batch []Import, creator model.Clerk) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	rows := make([]index.Row, 0, len(batch))
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w := newWriter(tx)
+		now := db.now().UTC()
+		for i := range batch {
+			row, err := db.importOne(w, &batch[i], creator, now)
+			if err != nil {
+				return fmt.Errorf("case %d of the batch: %w", i, err)
+			}
+			rows = append(rows, row)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: import: %w", err)
+	}
+	db.idx.PutMany(rows)
+	return nil
+}
+
+func (db *DB) importOne(w *writer, it *Import, creator model.Clerk, now time.Time) (index.Row, error) {
+	c := it.Case
+	if err := db.prepareNew(w, &c); err != nil {
+		return index.Row{}, err
+	}
+	m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
+	if err != nil {
+		return index.Row{}, err
+	}
+	m.At, m.User = c.ReceivedAt.UTC(), creator.ID
+	cur, err := w.step(nil, m, creator)
+	if err != nil {
+		return index.Row{}, err
+	}
+	for j, s := range it.Steps {
+		m, err := model.NewMutation(c.ID, s.Kind, s.Payload)
+		if err != nil {
+			return index.Row{}, fmt.Errorf("step %d: %w", j, err)
+		}
+		m.At, m.User = s.At.UTC(), s.Actor.ID
+		if s.At.IsZero() {
+			m.At = now
+		}
+		if cur, err = w.step(&cur, m, s.Actor); err != nil {
+			return index.Row{}, fmt.Errorf("step %d (%s): %w", j, s.Kind, err)
+		}
+	}
+	return w.finish(nil, &cur)
+}
+
+// prepareNew fills in what Create assigns and validates the case before a file
+// number is drawn, so a refused case uses none and the clerk sees only real errors.
+func (db *DB) prepareNew(w *writer, c *model.Case) error {
+	if c.ID == "" {
+		id, err := db.newID()
+		if err != nil {
+			return err
+		}
+		c.ID = id
+	} else if w.cases.Get([]byte(c.ID)) != nil {
+		return fmt.Errorf("%w: %s", ErrExists, c.ID)
+	}
+	if c.Tenant == "" || c.OrgUnit == "" {
+		m := w.municipality()
+		if c.Tenant == "" {
+			c.Tenant = m.Tenant
+		}
+		if c.OrgUnit == "" {
+			c.OrgUnit = m.OrgUnit
+		}
+	}
+	if c.Status == "" {
+		c.Status = model.StatusNeu
+	}
+	t, typeOK := model.CaseTypeByCode(c.Type)
+	if c.TargetDeadline == nil && typeOK && !c.ReceivedAt.IsZero() {
+		d := t.TargetDeadline(c.ReceivedAt)
+		c.TargetDeadline = &d
+	}
+	// The history chain starts with the create entry, whatever the caller passed.
+	c.HistoryHead = model.HistoryHead{}
+	c.Version = 0
+	probe := *c
+	if probe.FileNumber == "" {
+		probe.FileNumber = "-"
+	}
+	if err := model.ValidateNew(&probe); err != nil {
+		return err
+	}
+	if c.FileNumber != "" {
+		if id := w.fileno.Get([]byte(c.FileNumber)); id != nil {
+			return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+		}
+		return nil
+	}
+	year := c.ReceivedAt.In(db.loc).Year()
+	key := counterKey(t.Prefix, year, db.device)
+	seq := readU64(w.counters.Get(key))
+	for {
+		seq++
+		c.FileNumber = model.FileNumber(t.Prefix, year, seq, db.device)
+		// A number can be taken only if the counter was lost (a restored backup);
+		// skipping it keeps numbers unique anyway.
+		if w.fileno.Get([]byte(c.FileNumber)) == nil {
+			break
+		}
+	}
+	return w.counters.Put(key, u64(seq))
+}
+
+// stamp gives m the next outbox seq and its ID.
+func (db *DB) stamp(w *writer, m *model.Mutation) {
+	seq := readU64(w.meta.Get(metaOutboxSeq)) + 1
+	m.Seq = seq
+	m.Device = db.deviceID
+	m.ID = db.deviceID + ":" + strconv.FormatUint(seq, 10)
+}
+
+// baseVersions returns the versions of the scalar fields m's kind touches, as the case
+// has them before m.
+func baseVersions(c *model.Case, m model.Mutation) map[string]uint64 {
+	var field string
+	switch m.Kind {
+	case model.KindTransition:
+		field = model.FieldStatus
+	case model.KindAssign:
+		field = model.FieldAssignee
+	case model.KindDeadline:
+		var p model.DeadlinePayload
+		if json.Unmarshal(m.Payload, &p) != nil || p.Field == "" {
+			return nil
+		}
+		field = p.Field
+	default:
+		return nil
+	}
+	return map[string]uint64{field: c.Versions[field]}
+}
+
+// writer holds one write transaction's buckets and a cache of clerk names.
+type writer struct {
+	tx                                                    *bolt.Tx
+	meta, cases, history, outbox, rows, fileno, followups *bolt.Bucket
+	counters, clerks                                      *bolt.Bucket
+	names                                                 map[string]string
+	muni                                                  *Municipality
+}
+
+func newWriter(tx *bolt.Tx) *writer {
+	return &writer{
+		tx:        tx,
+		meta:      tx.Bucket(bucketMeta),
+		cases:     tx.Bucket(bucketCases),
+		history:   tx.Bucket(bucketHistory),
+		outbox:    tx.Bucket(bucketOutbox),
+		rows:      tx.Bucket(bucketRows),
+		fileno:    tx.Bucket(bucketFileNo),
+		followups: tx.Bucket(bucketFollowUps),
+		counters:  tx.Bucket(bucketCounters),
+		clerks:    tx.Bucket(bucketClerks),
+		names:     map[string]string{},
+	}
+}
+
+func (w *writer) getCase(id string) (*model.Case, error) {
+	return getCase(w.cases, id)
+}
+
+func getCase(b *bolt.Bucket, id string) (*model.Case, error) {
+	v := b.Get([]byte(id))
+	if v == nil {
+		return nil, fmt.Errorf("%w: case %s", ErrNotFound, id)
+	}
+	var c model.Case
+	if err := json.Unmarshal(v, &c); err != nil {
+		return nil, fmt.Errorf("decode case %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+func (w *writer) municipality() Municipality {
+	if w.muni == nil {
+		m, _ := readMunicipality(w.meta)
+		w.muni = &m
+	}
+	return *w.muni
+}
+
+// clerkName returns the clerk's display name; a clerk this store does not know yet
+// (assigned on another device) shows as their ID.
+func (w *writer) clerkName(id string) string {
+	return clerkNameCached(w.clerks, w.names, id)
+}
+
+func clerkNameCached(b *bolt.Bucket, names map[string]string, id string) string {
+	if id == "" {
+		return ""
+	}
+	if n, ok := names[id]; ok {
+		return n
+	}
+	name := id
+	if v := b.Get([]byte(id)); v != nil {
+		var c model.Clerk
+		if json.Unmarshal(v, &c) == nil && c.Name != "" {
+			name = c.Name
+		}
+	}
+	names[id] = name
+	return name
+}
+
+// step applies m by actor to a copy of old (nil for a create) and appends the sealed
+// history entry. The case itself is written by finish.
+func (w *writer) step(old *model.Case, m model.Mutation, actor model.Clerk) (model.Case, error) {
+	var next model.Case
+	if old != nil {
+		next = *old
+	}
+	summary, err := model.Apply(&next, m, actor)
+	if err != nil {
+		return model.Case{}, err
+	}
+	if m.Kind == model.KindAssign && next.Assignee != "" {
+		// The model names the clerk by ID; the store knows the name.
+		summary = "Zugewiesen an " + w.clerkName(next.Assignee)
+	}
+	e := model.HistoryEntry{
+		CaseID:   next.ID,
+		At:       m.At,
+		By:       actor.ID,
+		ByName:   actor.Name,
+		Kind:     string(m.Kind),
+		Summary:  summary,
+		Mutation: m.ID,
+	}
+	next.HistoryHead = e.Seal(next.HistoryHead)
+	b, err := json.Marshal(e)
+	if err != nil {
+		return model.Case{}, fmt.Errorf("encode history entry: %w", err)
+	}
+	if err := w.history.Put(historyKey(next.ID, e.Seq), b); err != nil {
+		return model.Case{}, fmt.Errorf("put history entry: %w", err)
+	}
+	return next, nil
+}
+
+// finish writes c and updates every index from old (nil when c is new) to c.
+func (w *writer) finish(old, c *model.Case) (index.Row, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return index.Row{}, fmt.Errorf("encode case %s: %w", c.ID, err)
+	}
+	if err := w.cases.Put([]byte(c.ID), b); err != nil {
+		return index.Row{}, fmt.Errorf("put case %s: %w", c.ID, err)
+	}
+	return w.putIndexes(old, c)
+}
+
+// putIndexes brings rows, fileno and followups from old (nil when c is new) to c.
+func (w *writer) putIndexes(old, c *model.Case) (index.Row, error) {
+	row := index.RowOf(c, w.clerkName(c.Assignee))
+	rb, err := row.MarshalBinary()
+	if err != nil {
+		return index.Row{}, fmt.Errorf("encode row %s: %w", c.ID, err)
+	}
+	// Most actions (comments, messages) leave the row as it was; not rewriting it
+	// spares the commit a page.
+	if old == nil || !bytes.Equal(w.rows.Get([]byte(c.ID)), rb) {
+		if err := w.rows.Put([]byte(c.ID), rb); err != nil {
+			return index.Row{}, fmt.Errorf("put row %s: %w", c.ID, err)
+		}
+	}
+	if old == nil || old.FileNumber != c.FileNumber {
+		if old != nil && old.FileNumber != "" {
+			if err := w.fileno.Delete([]byte(old.FileNumber)); err != nil {
+				return index.Row{}, err
+			}
+		}
+		if id := w.fileno.Get([]byte(c.FileNumber)); id != nil && string(id) != c.ID {
+			return index.Row{}, fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+		}
+		if err := w.fileno.Put([]byte(c.FileNumber), []byte(c.ID)); err != nil {
+			return index.Row{}, fmt.Errorf("put file number %s: %w", c.FileNumber, err)
+		}
+	}
+	was, now := openFollowUps(old), openFollowUps(c)
+	for k := range was {
+		if _, ok := now[k]; !ok {
+			if err := w.followups.Delete([]byte(k)); err != nil {
+				return index.Row{}, err
+			}
+		}
+	}
+	for k, f := range now {
+		if _, ok := was[k]; ok {
+			continue
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
+			return index.Row{}, fmt.Errorf("encode follow-up: %w", err)
+		}
+		if err := w.followups.Put([]byte(k), b); err != nil {
+			return index.Row{}, fmt.Errorf("put follow-up: %w", err)
+		}
+	}
+	return row, nil
+}
+
+// openFollowUps returns the followups keys of c's open follow-ups.
+func openFollowUps(c *model.Case) map[string]model.FollowUp {
+	if c == nil {
+		return nil
+	}
+	var out map[string]model.FollowUp
+	for _, f := range c.FollowUps {
+		if !f.Open() {
+			continue
+		}
+		if out == nil {
+			out = map[string]model.FollowUp{}
+		}
+		out[string(followUpKey(index.DayNumber(f.Due), c.ID, f.ID))] = f
+	}
+	return out
+}
+
+func (w *writer) appendOutbox(m model.Mutation) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode mutation: %w", err)
+	}
+	if err := w.outbox.Put(u64(m.Seq), b); err != nil {
+		return fmt.Errorf("put outbox %d: %w", m.Seq, err)
+	}
+	return w.meta.Put(metaOutboxSeq, u64(m.Seq))
+}
