@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ART=$PWD/test-artifacts/e2e
-TIMEOUT=${E2E_START_TIMEOUT:-300}
+# A cold `wails dev` compiles the WebKitGTK bindings: minutes on a busy 2-core machine.
+TIMEOUT=${E2E_START_TIMEOUT:-900}
 mkdir -p "$ART"
 rm -f "$ART"/*.png "$ART"/*.json
 
@@ -42,7 +43,7 @@ setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 sid=$!
 
 start=$(date +%s)
-until curl -fsS -o /dev/null "$url/"; do
+until curl -fs -o /dev/null "$url/" 2>/dev/null; do
 	if ! kill -0 "$sid" 2>/dev/null; then
 		tail -40 "$log"
 		echo "e2e: wails dev exited before serving $url" >&2
