@@ -1,0 +1,70 @@
+// The only module that touches the generated Wails bindings. Every call goes through
+// wrap(), so a rejected promise always carries an ApiError with a German message.
+
+import * as Go from '../../wailsjs/go/app/App';
+import * as Runtime from '../../wailsjs/runtime/runtime';
+import { parseError } from './errors';
+import type { Api } from './types';
+
+export { ApiError, parseError } from './errors';
+
+async function wrap<T>(p: () => Promise<T>): Promise<T> {
+  try {
+    return await p();
+  } catch (e) {
+    throw parseError(e);
+  }
+}
+
+// The generated bindings type their arguments as Wails model classes; our plain
+// interfaces carry the same JSON fields, so the calls go through this untyped view.
+// bindings.test.ts checks that the fields agree.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const go = Go as unknown as Record<string, (...args: any[]) => Promise<any>>;
+
+function call<T>(name: string, ...args: unknown[]): Promise<T> {
+  return wrap(() => {
+    const fn = go[name];
+    if (typeof fn !== 'function') throw new Error(`Die Funktion ${name} ist nicht verfügbar.`);
+    return fn(...args) as Promise<T>;
+  });
+}
+
+export const wailsApi: Api = {
+  session: () => call('Session'),
+  switchClerk: (clerkID) => call('SwitchClerk', clerkID),
+  listCases: (q) => call('ListCases', q),
+  counts: () => call('Counts'),
+  getCase: (id) => call('GetCase', id),
+  transition: (id, action, reason) => call('Transition', id, action, reason),
+  assign: (id, clerkID) => call('Assign', id, clerkID),
+  addComment: (id, text) => call('AddComment', id, text),
+  addFollowUp: (id, due, reason) => call('AddFollowUp', id, due, reason),
+  completeFollowUp: (id, fid) => call('CompleteFollowUp', id, fid),
+  sendMessage: (id, subject, body) => call('SendMessage', id, subject, body),
+  addAttachmentsFromDialog: (id) => call('AddAttachmentsFromDialog', id),
+  addAttachmentFromPath: (id, path) => call('AddAttachmentFromPath', id, path),
+  addAttachmentData: (id, name, mediaType, data) => call('AddAttachmentData', id, name, mediaType, data),
+  openAttachment: (id, aid) => call('OpenAttachment', id, aid),
+  verifyHistory: (id) => call('VerifyHistory', id),
+  createCase: (input) => call('CreateCase', input),
+  bulkAssign: (ids, clerkID) => call('BulkAssign', ids, clerkID),
+  bulkTransition: (ids, action) => call('BulkTransition', ids, action),
+  dueFollowUps: async () => (await call<import('./types').DueFollowUp[] | null>('DueFollowUps')) ?? [],
+  on(event, cb) {
+    try {
+      return Runtime.EventsOn(event, (payload: unknown) => cb(payload));
+    } catch {
+      // outside the Wails window (plain vite dev server) there are no events
+      return () => {};
+    }
+  },
+  onFileDrop(cb) {
+    try {
+      Runtime.OnFileDrop((_x: number, _y: number, paths: string[]) => cb(paths), false);
+      return () => Runtime.OnFileDropOff();
+    } catch {
+      return () => {};
+    }
+  },
+};

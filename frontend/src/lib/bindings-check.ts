@@ -1,0 +1,29 @@
+// Compile-time check (svelte-check / tsc) that types.ts still matches the generated
+// Wails models: a field added or renamed in Go makes this file fail to type-check.
+import type { app } from '../../wailsjs/go/models';
+import type * as Go from '../../wailsjs/go/app/App';
+import type * as T from './types';
+
+type Drift<A, B> = Exclude<keyof A, keyof B | 'convertValues'> | Exclude<keyof B, keyof A>;
+type Same<A, B> = [Drift<A, B>] extends [never] ? true : Drift<A, B>;
+
+export const bindingsMatch: [
+  Same<app.Session, T.Session>, Same<app.ClerkView, T.ClerkView>, Same<app.Option, T.Option>,
+  Same<app.ListQuery, T.ListQuery>, Same<app.ListPage, T.ListPage>, Same<app.CaseRow, T.CaseRow>,
+  Same<app.Counts, T.Counts>, Same<app.CaseDetail, T.CaseDetail>, Same<app.ActionView, T.ActionView>,
+  Same<app.FormNode, T.FormNode>, Same<app.AttachmentView, T.AttachmentView>,
+  Same<app.HistoryView, T.HistoryView>, Same<app.CommentView, T.CommentView>,
+  Same<app.FollowUpView, T.FollowUpView>, Same<app.MessageView, T.MessageView>,
+  Same<app.DecisionView, T.DecisionView>, Same<app.ApplicantView, T.ApplicantView>,
+  Same<app.VerifyResult, T.VerifyResult>, Same<app.NewCaseInput, T.NewCaseInput>,
+  Same<app.BulkResult, T.BulkResult>, Same<app.BulkFailed, T.BulkFailed>,
+  Same<app.DueFollowUp, T.DueFollowUp>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+
+// Every Go method the UI calls must exist in the bindings.
+type Called =
+  | 'Session' | 'SwitchClerk' | 'ListCases' | 'Counts' | 'GetCase' | 'Transition' | 'Assign'
+  | 'AddComment' | 'AddFollowUp' | 'CompleteFollowUp' | 'SendMessage' | 'AddAttachmentsFromDialog'
+  | 'AddAttachmentFromPath' | 'AddAttachmentData' | 'OpenAttachment' | 'VerifyHistory'
+  | 'CreateCase' | 'BulkAssign' | 'BulkTransition' | 'DueFollowUps';
+export const methodsExist: [Exclude<Called, keyof typeof Go>] extends [never] ? true : false = true;

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { FakeApi } from '../fakeapi';
+import { lastQuery, renderApp } from '../../test/harness';
+
+describe('Vorgangsliste', () => {
+  it('shows rows from the API with German dates and the total', async () => {
+    await renderApp(new FakeApi(30));
+    const grid = screen.getByRole('grid', { name: 'Vorgangsliste' });
+    expect(within(grid).getByText('GEW-2026-0001-A7')).toBeInTheDocument();
+    expect(within(grid).getAllByText('01.03.2026').length).toBeGreaterThan(0);
+    expect(within(grid).getAllByText('überfällig').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('total')).toHaveTextContent('30 Vorgänge');
+    expect(grid).toHaveAttribute('aria-rowcount', '31');
+    const first = screen.getAllByTestId('case-row')[0];
+    expect(first).toHaveAttribute('aria-rowindex', '2');
+  });
+
+  it('keeps the DOM small for 100,000 cases and fetches pages, not everything', async () => {
+    const { fake } = await renderApp(new FakeApi(100000));
+    expect(screen.getByTestId('total')).toHaveTextContent('100.000 Vorgänge');
+    const rows = screen.getAllByTestId('case-row');
+    expect(rows.length).toBeLessThan(60);
+    expect(fake.queries.every((q) => q.limit <= 50)).toBe(true);
+    expect(screen.getByRole('grid')).toHaveAttribute('aria-rowcount', '100001');
+
+    // End jumps to the last case: its page is fetched and it becomes the active row.
+    const grid = screen.getByRole('grid');
+    grid.focus();
+    await fireEvent.keyDown(grid, { key: 'End' });
+    await waitFor(() => expect(lastQuery(fake).offset).toBe(99950));
+    await waitFor(() => expect(screen.getByText('GEW-2026-99999-A7')).toBeInTheDocument());
+    expect(screen.getAllByTestId('case-row').length).toBeLessThan(60);
+    expect(grid.getAttribute('aria-activedescendant')).toBe('row-99999');
+  });
+
+  it('sorts by a column header and says so in aria-sort', async () => {
+    const { fake } = await renderApp();
+    const button = screen.getByRole('button', { name: /Antragsteller\/in/ });
+    const header = button.closest('[role="columnheader"]')!;
+    expect(header).toHaveAttribute('aria-sort', 'none');
+    await fireEvent.click(button);
+    await waitFor(() => expect(lastQuery(fake)).toMatchObject({ sort: 'applicant', desc: false, offset: 0 }));
+    expect(header).toHaveAttribute('aria-sort', 'ascending');
+    await fireEvent.click(button);
+    await waitFor(() => expect(lastQuery(fake)).toMatchObject({ sort: 'applicant', desc: true }));
+    expect(header).toHaveAttribute('aria-sort', 'descending');
+    expect(screen.getByRole('button', { name: /Eingang/ }).closest('[role="columnheader"]')).toHaveAttribute('aria-sort', 'none');
+  });
+
+  it('moves with the arrow keys and opens the active case with Enter', async () => {
+    const { fake } = await renderApp();
+    const grid = screen.getByRole('grid');
+    grid.focus();
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    await fireEvent.keyDown(grid, { key: 'ArrowUp' });
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect(grid).toHaveAttribute('aria-activedescendant', 'row-2');
+    expect(document.getElementById('row-2')).toHaveTextContent('GEW-2026-0002-A7');
+    await fireEvent.keyDown(grid, { key: 'Enter' });
+    await waitFor(() => expect(fake.called('getCase').map((c) => c.args[0])).toEqual(['case-2']));
+    const heading = await screen.findByRole('heading', { level: 1, name: /GEW-2026-0002-A7/ });
+    expect(heading).toBeInTheDocument();
+
+    // Escape returns to the list with the same active row.
+    await fireEvent.keyDown(heading, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('case-detail')).toBeNull());
+    expect(screen.getByRole('grid')).toHaveAttribute('aria-activedescendant', 'row-2');
+  });
+
+  it('toggles the row checkbox with Space and runs a bulk action with its result', async () => {
+    const { fake } = await renderApp();
+    const grid = screen.getByRole('grid');
+    grid.focus();
+    await fireEvent.keyDown(grid, { key: ' ' });
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    await fireEvent.keyDown(grid, { key: ' ' });
+    expect(screen.getByRole('checkbox', { name: 'Auswählen: GEW-2026-0001-A7' })).toBeChecked();
+    expect(document.getElementById('row-1')).toHaveAttribute('aria-selected', 'true');
+    const bar = screen.getByRole('region', { name: 'Sammelaktionen' });
+    expect(bar).toHaveTextContent('2 ausgewählt');
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Annehmen' }));
+    await waitFor(() => expect(fake.called('bulkTransition')[0].args).toEqual([['case-0', 'case-1'], 'annehmen']));
+    const result = await screen.findByText('1 Vorgang geändert.');
+    expect(result.closest('[role="status"]')).toHaveTextContent('GEW-2026-0000-A7: Nicht im Status Neu.');
+  });
+});

@@ -1,0 +1,183 @@
+// In-memory Api for Vitest only (never imported by the app): generated rows, a small
+// status table, recorded calls, and injectable failures.
+
+import type {
+  Api, BulkResult, CaseDetail, CaseRow, Counts, DueFollowUp, ListPage, ListQuery, Session,
+} from './types';
+
+export const fakeSession: Session = {
+  fatal: '',
+  municipality: 'Gemeinde Musterhausen',
+  device: 'A7',
+  dataDir: '/home/test/.local/share/OZG-Cloud Desktop',
+  clerk: { id: 'c1', name: 'Anna Schmidt', role: 'sachbearbeitung', roleLabel: 'Sachbearbeitung' },
+  clerks: [
+    { id: 'c1', name: 'Anna Schmidt', role: 'sachbearbeitung', roleLabel: 'Sachbearbeitung' },
+    { id: 'c2', name: 'Bernd Weber', role: 'leitung', roleLabel: 'Sachgebietsleitung' },
+  ],
+  demo: true,
+  caseTypes: [
+    { value: 'GEWERBE', label: 'Gewerbeanmeldung' },
+    { value: 'BAU', label: 'Bauantrag' },
+  ],
+  statuses: [
+    { value: 'NEU', label: 'Neu' },
+    { value: 'ANGENOMMEN', label: 'Angenommen' },
+    { value: 'IN_BEARBEITUNG', label: 'In Bearbeitung' },
+  ],
+  channels: [
+    { value: 'POST', label: 'Post' },
+    { value: 'SCHALTER', label: 'Schalter' },
+  ],
+  today: '2026-03-10',
+  maxAttachmentBytes: 1024 * 1024,
+};
+
+const actionsByStatus: Record<string, { action: string; label: string; needsReason: boolean; to: string }[]> = {
+  NEU: [
+    { action: 'annehmen', label: 'Annehmen', needsReason: false, to: 'ANGENOMMEN' },
+    { action: 'verwerfen', label: 'Verwerfen', needsReason: true, to: 'VERWORFEN' },
+  ],
+  ANGENOMMEN: [{ action: 'bearbeiten', label: 'Bearbeitung beginnen', needsReason: false, to: 'IN_BEARBEITUNG' }],
+  IN_BEARBEITUNG: [{ action: 'abschliessen', label: 'Abschließen', needsReason: false, to: 'ABGESCHLOSSEN' }],
+};
+
+const label = (s: string) => fakeSession.statuses?.find((o) => o.value === s)?.label ?? s;
+
+export function makeRow(i: number): CaseRow {
+  const status = ['NEU', 'ANGENOMMEN', 'IN_BEARBEITUNG'][i % 3];
+  return {
+    id: `case-${i}`,
+    fileNumber: `GEW-2026-${String(i).padStart(4, '0')}-A7`,
+    applicant: `Person ${i}`,
+    type: 'GEWERBE',
+    typeLabel: 'Gewerbeanmeldung',
+    received: '2026-03-01',
+    status,
+    statusLabel: label(status),
+    assignee: i % 2 ? 'c1' : '',
+    assigneeName: i % 2 ? 'Anna Schmidt' : '',
+    deadline: '2026-03-15',
+    overdue: i % 5 === 0,
+    followUpDue: false,
+  };
+}
+
+export class FakeApi implements Api {
+  calls: { name: string; args: unknown[] }[] = [];
+  queries: ListQuery[] = [];
+  total: number;
+  fail: Record<string, unknown> = {};
+  details = new Map<string, CaseDetail>();
+  listeners = new Map<string, ((p: unknown) => void)[]>();
+  due: DueFollowUp[] = [];
+
+  constructor(total = 30) {
+    this.total = total;
+  }
+
+  private async rec<T>(name: string, args: unknown[], f: () => T): Promise<T> {
+    this.calls.push({ name, args });
+    if (name in this.fail) throw this.fail[name];
+    return f();
+  }
+
+  called(name: string) {
+    return this.calls.filter((c) => c.name === name);
+  }
+
+  detail(id: string): CaseDetail {
+    let d = this.details.get(id);
+    if (!d) {
+      const i = Number(id.replace('case-', '')) || 0;
+      const r = makeRow(i);
+      d = {
+        id, fileNumber: r.fileNumber, title: `Antrag ${i}`, type: r.type, typeLabel: r.typeLabel,
+        channel: 'POST', channelLabel: 'Post', received: r.received, status: r.status,
+        statusLabel: r.statusLabel, assignee: r.assignee, assigneeName: r.assigneeName, orgUnit: 'Ordnungsamt',
+        legalDeadline: '2026-04-01', targetDeadline: r.deadline, overdue: r.overdue,
+        applicant: { name: r.applicant, street: 'Hauptstraße 1', postalCode: '24103', city: 'Kiel', email: '', phone: '', postfach: '' },
+        form: [{ label: 'Betrieb', value: '', items: [{ label: 'Name', value: 'Bäckerei', items: null }] }],
+        representation: null, attachments: [], history: [], comments: [], followUps: [], messages: [], decisions: [],
+        actions: [], mayAssignOthers: false,
+      };
+      this.setStatus(d, r.status);
+      this.details.set(id, d);
+    }
+    return structuredClone(d);
+  }
+
+  setStatus(d: CaseDetail, status: string) {
+    d.status = status;
+    d.statusLabel = label(status);
+    d.actions = (actionsByStatus[status] ?? []).map(({ action, label: l, needsReason }) => ({ action, label: l, needsReason }));
+  }
+
+  private update(id: string, f: (d: CaseDetail) => void): CaseDetail {
+    const d = this.detail(id);
+    f(d);
+    this.details.set(id, d);
+    return structuredClone(d);
+  }
+
+  emit(event: string, payload: unknown) {
+    for (const cb of this.listeners.get(event) ?? []) cb(payload);
+  }
+
+  session = () => this.rec('session', [], () => structuredClone(fakeSession));
+  switchClerk = (id: string) => this.rec('switchClerk', [id], () => {
+    const s = structuredClone(fakeSession);
+    s.clerk = s.clerks!.find((c) => c.id === id)!;
+    return s;
+  });
+  listCases = (q: ListQuery) => this.rec('listCases', [q], (): ListPage => {
+    this.queries.push(structuredClone(q));
+    const rows: CaseRow[] = [];
+    for (let i = q.offset; i < Math.min(this.total, q.offset + q.limit); i++) rows.push(makeRow(i));
+    return { total: this.total, offset: q.offset, rows };
+  });
+  counts = () => this.rec('counts', [], (): Counts => ({
+    all: this.total, mine: 7, unassigned: 5, overdue: 3, followUp: 2, byStatus: { NEU: 11, ANGENOMMEN: 9, IN_BEARBEITUNG: 10 }, pending: 4,
+  }));
+  getCase = (id: string) => this.rec('getCase', [id], () => this.detail(id));
+  transition = (id: string, action: string, reason: string) => this.rec('transition', [id, action, reason], () =>
+    this.update(id, (d) => {
+      const t = (actionsByStatus[d.status] ?? []).find((a) => a.action === action);
+      if (!t) throw JSON.stringify({ code: 'NOT_ALLOWED', message: 'Diese Aktion ist im Status nicht erlaubt.' });
+      this.setStatus(d, t.to);
+    }));
+  assign = (id: string, clerkID: string) => this.rec('assign', [id, clerkID], () =>
+    this.update(id, (d) => {
+      d.assignee = clerkID;
+      d.assigneeName = fakeSession.clerks!.find((c) => c.id === clerkID)?.name ?? '';
+    }));
+  addComment = (id: string, text: string) => this.rec('addComment', [id, text], () =>
+    this.update(id, (d) => d.comments!.push({ id: `k${d.comments!.length}`, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt', text })));
+  addFollowUp = (id: string, due: string, reason: string) => this.rec('addFollowUp', [id, due, reason], () =>
+    this.update(id, (d) => d.followUps!.push({ id: `f${d.followUps!.length}`, due, reason, by: 'Anna Schmidt', done: false, doneAt: '', state: 'open' })));
+  completeFollowUp = (id: string, fid: string) => this.rec('completeFollowUp', [id, fid], () =>
+    this.update(id, (d) => {
+      const f = d.followUps!.find((x) => x.id === fid)!;
+      f.done = true;
+      f.state = 'done';
+    }));
+  sendMessage = (id: string, subject: string, body: string) => this.rec('sendMessage', [id, subject, body], () =>
+    this.update(id, (d) => d.messages!.push({ id: `m${d.messages!.length}`, direction: 'OUT', state: 'PENDING', stateLabel: 'wartet auf Versand', subject, body, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt' })));
+  addAttachmentsFromDialog = (id: string) => this.rec('addAttachmentsFromDialog', [id], () => this.detail(id));
+  addAttachmentFromPath = (id: string, path: string) => this.rec('addAttachmentFromPath', [id, path], () => this.detail(id));
+  addAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
+    this.rec('addAttachmentData', [id, name, mediaType, data], () => this.detail(id));
+  openAttachment = (id: string, aid: string) => this.rec('openAttachment', [id, aid], () => undefined);
+  verifyHistory = (id: string) => this.rec('verifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
+  createCase = (input: import('./types').NewCaseInput) => this.rec('createCase', [input], () => this.detail('case-9999'));
+  bulkAssign = (ids: string[], clerkID: string) => this.rec('bulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
+  bulkTransition = (ids: string[], action: string) => this.rec('bulkTransition', [ids, action], (): BulkResult => ({
+    done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],
+  }));
+  dueFollowUps = () => this.rec('dueFollowUps', [], () => structuredClone(this.due));
+  on = (event: string, cb: (p: unknown) => void) => {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
+    return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));
+  };
+  onFileDrop = () => () => {};
+}

@@ -1,0 +1,207 @@
+// Shapes exchanged with the Go API (app/types.go). Dates are "YYYY-MM-DD", times RFC 3339.
+
+export interface Option { value: string; label: string }
+
+export interface ClerkView { id: string; name: string; role: string; roleLabel: string }
+
+export interface Session {
+  fatal: string;
+  municipality: string;
+  device: string;
+  dataDir: string;
+  clerk: ClerkView;
+  clerks: ClerkView[] | null;
+  demo: boolean;
+  caseTypes: Option[] | null;
+  statuses: Option[] | null;
+  channels: Option[] | null;
+  today: string;
+  maxAttachmentBytes: number;
+}
+
+export type QuickFilter = 'mine' | 'unassigned' | 'overdue' | 'followup';
+
+export type SortKey = 'fileNumber' | 'applicant' | 'type' | 'received' | 'status' | 'assignee' | 'deadline';
+
+export interface ListQuery {
+  search: string;
+  statuses: string[];
+  filters: string[];
+  sort: string;
+  desc: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface CaseRow {
+  id: string;
+  fileNumber: string;
+  applicant: string;
+  type: string;
+  typeLabel: string;
+  received: string;
+  status: string;
+  statusLabel: string;
+  assignee: string;
+  assigneeName: string;
+  deadline: string;
+  overdue: boolean;
+  followUpDue: boolean;
+}
+
+export interface ListPage { total: number; offset: number; rows: CaseRow[] | null }
+
+export interface Counts {
+  all: number;
+  mine: number;
+  unassigned: number;
+  overdue: number;
+  followUp: number;
+  byStatus: Record<string, number> | null;
+  pending: number;
+}
+
+export interface ActionView { action: string; label: string; needsReason: boolean }
+
+export interface FormNode { label: string; value: string; items: FormNode[] | null }
+
+export interface AttachmentView {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  addedAt: string;
+  addedBy: string;
+  url: string;
+  preview: string;
+}
+
+export interface HistoryView { seq: number; at: string; by: string; summary: string }
+export interface CommentView { id: string; at: string; by: string; text: string }
+
+export interface FollowUpView {
+  id: string;
+  due: string;
+  reason: string;
+  by: string;
+  done: boolean;
+  doneAt: string;
+  state: string;
+}
+
+export interface MessageView {
+  id: string;
+  direction: string;
+  state: string;
+  stateLabel: string;
+  subject: string;
+  body: string;
+  at: string;
+  by: string;
+}
+
+export interface DecisionView {
+  id: string;
+  title: string;
+  createdAt: string;
+  signed: boolean;
+  signedAt: string;
+  supersededBy: string;
+}
+
+export interface ApplicantView {
+  name: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  email: string;
+  phone: string;
+  postfach: string;
+}
+
+export interface CaseDetail {
+  id: string;
+  fileNumber: string;
+  title: string;
+  type: string;
+  typeLabel: string;
+  channel: string;
+  channelLabel: string;
+  received: string;
+  status: string;
+  statusLabel: string;
+  assignee: string;
+  assigneeName: string;
+  orgUnit: string;
+  legalDeadline: string;
+  targetDeadline: string;
+  overdue: boolean;
+  applicant: ApplicantView;
+  form: FormNode[] | null;
+  representation: AttachmentView | null;
+  attachments: AttachmentView[] | null;
+  history: HistoryView[] | null;
+  comments: CommentView[] | null;
+  followUps: FollowUpView[] | null;
+  messages: MessageView[] | null;
+  decisions: DecisionView[] | null;
+  actions: ActionView[] | null;
+  mayAssignOthers: boolean;
+}
+
+export interface VerifyResult { ok: boolean; entries: number; message: string }
+
+export interface NewCaseInput {
+  type: string;
+  channel: string;
+  received: string;
+  title: string;
+  name: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  email: string;
+  phone: string;
+  note: string;
+}
+
+export interface BulkFailed { id: string; fileNumber: string; reason: string }
+export interface BulkResult { done: number; failed: BulkFailed[] | null }
+
+export interface DueFollowUp {
+  caseId: string;
+  fileNumber: string;
+  applicant: string;
+  followUpId: string;
+  due: string;
+  reason: string;
+  overdue: boolean;
+}
+
+/** The API the UI uses; wailsApi (api.ts) binds it to Go, fakeapi.ts to memory in tests. */
+export interface Api {
+  session(): Promise<Session>;
+  switchClerk(clerkID: string): Promise<Session>;
+  listCases(q: ListQuery): Promise<ListPage>;
+  counts(): Promise<Counts>;
+  getCase(id: string): Promise<CaseDetail>;
+  transition(id: string, action: string, reason: string): Promise<CaseDetail>;
+  assign(id: string, clerkID: string): Promise<CaseDetail>;
+  addComment(id: string, text: string): Promise<CaseDetail>;
+  addFollowUp(id: string, due: string, reason: string): Promise<CaseDetail>;
+  completeFollowUp(id: string, followUpID: string): Promise<CaseDetail>;
+  sendMessage(id: string, subject: string, body: string): Promise<CaseDetail>;
+  addAttachmentsFromDialog(id: string): Promise<CaseDetail>;
+  addAttachmentFromPath(id: string, path: string): Promise<CaseDetail>;
+  addAttachmentData(id: string, name: string, mediaType: string, data: string): Promise<CaseDetail>;
+  openAttachment(id: string, attachmentID: string): Promise<void>;
+  verifyHistory(id: string): Promise<VerifyResult>;
+  createCase(input: NewCaseInput): Promise<CaseDetail>;
+  bulkAssign(ids: string[], clerkID: string): Promise<BulkResult>;
+  bulkTransition(ids: string[], action: string): Promise<BulkResult>;
+  dueFollowUps(): Promise<DueFollowUp[]>;
+  /** Subscribes to a backend event; returns the unsubscribe function. */
+  on(event: string, cb: (payload: unknown) => void): () => void;
+  /** Subscribes to files dropped on the desktop window (paths); a no-op in a browser. */
+  onFileDrop(cb: (paths: string[]) => void): () => void;
+}

@@ -1,0 +1,9 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { wailsApi } from './lib/api';
+import './app.css';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('main: #app missing');
+
+export default mount(App, { target, props: { api: wailsApi } });

@@ -1,0 +1,30 @@
+/// <reference types="vitest/config" />
+import { writeFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// dist/.gitkeep is committed so that go:embed works on a fresh clone; the build
+// empties dist/ and puts it back.
+const keepDist: Plugin = {
+  name: 'keep-dist',
+  apply: 'build',
+  closeBundle() {
+    writeFileSync('dist/.gitkeep', '');
+  },
+};
+
+export default defineConfig({
+  plugins: [svelte(), keepDist],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+  },
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});

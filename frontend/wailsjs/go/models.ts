@@ -1,0 +1,623 @@
+export namespace app {
+	
+	export class ActionView {
+	    action: string;
+	    label: string;
+	    needsReason: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.label = source["label"];
+	        this.needsReason = source["needsReason"];
+	    }
+	}
+	export class ApplicantView {
+	    name: string;
+	    street: string;
+	    postalCode: string;
+	    city: string;
+	    email: string;
+	    phone: string;
+	    postfach: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApplicantView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.street = source["street"];
+	        this.postalCode = source["postalCode"];
+	        this.city = source["city"];
+	        this.email = source["email"];
+	        this.phone = source["phone"];
+	        this.postfach = source["postfach"];
+	    }
+	}
+	export class AttachmentView {
+	    id: string;
+	    name: string;
+	    mediaType: string;
+	    size: number;
+	    addedAt: string;
+	    addedBy: string;
+	    url: string;
+	    preview: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachmentView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.mediaType = source["mediaType"];
+	        this.size = source["size"];
+	        this.addedAt = source["addedAt"];
+	        this.addedBy = source["addedBy"];
+	        this.url = source["url"];
+	        this.preview = source["preview"];
+	    }
+	}
+	export class BulkFailed {
+	    id: string;
+	    fileNumber: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkFailed(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fileNumber = source["fileNumber"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class BulkResult {
+	    done: number;
+	    failed: BulkFailed[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.done = source["done"];
+	        this.failed = this.convertValues(source["failed"], BulkFailed);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DecisionView {
+	    id: string;
+	    title: string;
+	    createdAt: string;
+	    signed: boolean;
+	    signedAt: string;
+	    supersededBy: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.createdAt = source["createdAt"];
+	        this.signed = source["signed"];
+	        this.signedAt = source["signedAt"];
+	        this.supersededBy = source["supersededBy"];
+	    }
+	}
+	export class MessageView {
+	    id: string;
+	    direction: string;
+	    state: string;
+	    stateLabel: string;
+	    subject: string;
+	    body: string;
+	    at: string;
+	    by: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MessageView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.direction = source["direction"];
+	        this.state = source["state"];
+	        this.stateLabel = source["stateLabel"];
+	        this.subject = source["subject"];
+	        this.body = source["body"];
+	        this.at = source["at"];
+	        this.by = source["by"];
+	    }
+	}
+	export class FollowUpView {
+	    id: string;
+	    due: string;
+	    reason: string;
+	    by: string;
+	    done: boolean;
+	    doneAt: string;
+	    state: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FollowUpView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.due = source["due"];
+	        this.reason = source["reason"];
+	        this.by = source["by"];
+	        this.done = source["done"];
+	        this.doneAt = source["doneAt"];
+	        this.state = source["state"];
+	    }
+	}
+	export class CommentView {
+	    id: string;
+	    at: string;
+	    by: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CommentView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.at = source["at"];
+	        this.by = source["by"];
+	        this.text = source["text"];
+	    }
+	}
+	export class HistoryView {
+	    seq: number;
+	    at: string;
+	    by: string;
+	    summary: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.at = source["at"];
+	        this.by = source["by"];
+	        this.summary = source["summary"];
+	    }
+	}
+	export class FormNode {
+	    label: string;
+	    value: string;
+	    items: FormNode[];
+	
+	    static createFrom(source: any = {}) {
+	        return new FormNode(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.label = source["label"];
+	        this.value = source["value"];
+	        this.items = this.convertValues(source["items"], FormNode);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CaseDetail {
+	    id: string;
+	    fileNumber: string;
+	    title: string;
+	    type: string;
+	    typeLabel: string;
+	    channel: string;
+	    channelLabel: string;
+	    received: string;
+	    status: string;
+	    statusLabel: string;
+	    assignee: string;
+	    assigneeName: string;
+	    orgUnit: string;
+	    legalDeadline: string;
+	    targetDeadline: string;
+	    overdue: boolean;
+	    applicant: ApplicantView;
+	    form: FormNode[];
+	    representation?: AttachmentView;
+	    attachments: AttachmentView[];
+	    history: HistoryView[];
+	    comments: CommentView[];
+	    followUps: FollowUpView[];
+	    messages: MessageView[];
+	    decisions: DecisionView[];
+	    actions: ActionView[];
+	    mayAssignOthers: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CaseDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fileNumber = source["fileNumber"];
+	        this.title = source["title"];
+	        this.type = source["type"];
+	        this.typeLabel = source["typeLabel"];
+	        this.channel = source["channel"];
+	        this.channelLabel = source["channelLabel"];
+	        this.received = source["received"];
+	        this.status = source["status"];
+	        this.statusLabel = source["statusLabel"];
+	        this.assignee = source["assignee"];
+	        this.assigneeName = source["assigneeName"];
+	        this.orgUnit = source["orgUnit"];
+	        this.legalDeadline = source["legalDeadline"];
+	        this.targetDeadline = source["targetDeadline"];
+	        this.overdue = source["overdue"];
+	        this.applicant = this.convertValues(source["applicant"], ApplicantView);
+	        this.form = this.convertValues(source["form"], FormNode);
+	        this.representation = this.convertValues(source["representation"], AttachmentView);
+	        this.attachments = this.convertValues(source["attachments"], AttachmentView);
+	        this.history = this.convertValues(source["history"], HistoryView);
+	        this.comments = this.convertValues(source["comments"], CommentView);
+	        this.followUps = this.convertValues(source["followUps"], FollowUpView);
+	        this.messages = this.convertValues(source["messages"], MessageView);
+	        this.decisions = this.convertValues(source["decisions"], DecisionView);
+	        this.actions = this.convertValues(source["actions"], ActionView);
+	        this.mayAssignOthers = source["mayAssignOthers"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CaseRow {
+	    id: string;
+	    fileNumber: string;
+	    applicant: string;
+	    type: string;
+	    typeLabel: string;
+	    received: string;
+	    status: string;
+	    statusLabel: string;
+	    assignee: string;
+	    assigneeName: string;
+	    deadline: string;
+	    overdue: boolean;
+	    followUpDue: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CaseRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fileNumber = source["fileNumber"];
+	        this.applicant = source["applicant"];
+	        this.type = source["type"];
+	        this.typeLabel = source["typeLabel"];
+	        this.received = source["received"];
+	        this.status = source["status"];
+	        this.statusLabel = source["statusLabel"];
+	        this.assignee = source["assignee"];
+	        this.assigneeName = source["assigneeName"];
+	        this.deadline = source["deadline"];
+	        this.overdue = source["overdue"];
+	        this.followUpDue = source["followUpDue"];
+	    }
+	}
+	export class ClerkView {
+	    id: string;
+	    name: string;
+	    role: string;
+	    roleLabel: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClerkView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.roleLabel = source["roleLabel"];
+	    }
+	}
+	
+	export class Counts {
+	    all: number;
+	    mine: number;
+	    unassigned: number;
+	    overdue: number;
+	    followUp: number;
+	    byStatus: {[key: string]: number};
+	    pending: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Counts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.all = source["all"];
+	        this.mine = source["mine"];
+	        this.unassigned = source["unassigned"];
+	        this.overdue = source["overdue"];
+	        this.followUp = source["followUp"];
+	        this.byStatus = source["byStatus"];
+	        this.pending = source["pending"];
+	    }
+	}
+	
+	export class DueFollowUp {
+	    caseId: string;
+	    fileNumber: string;
+	    applicant: string;
+	    followUpId: string;
+	    due: string;
+	    reason: string;
+	    overdue: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DueFollowUp(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.caseId = source["caseId"];
+	        this.fileNumber = source["fileNumber"];
+	        this.applicant = source["applicant"];
+	        this.followUpId = source["followUpId"];
+	        this.due = source["due"];
+	        this.reason = source["reason"];
+	        this.overdue = source["overdue"];
+	    }
+	}
+	
+	
+	
+	export class ListPage {
+	    total: number;
+	    offset: number;
+	    rows: CaseRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ListPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.offset = source["offset"];
+	        this.rows = this.convertValues(source["rows"], CaseRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ListQuery {
+	    search: string;
+	    statuses: string[];
+	    filters: string[];
+	    sort: string;
+	    desc: boolean;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ListQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.search = source["search"];
+	        this.statuses = source["statuses"];
+	        this.filters = source["filters"];
+	        this.sort = source["sort"];
+	        this.desc = source["desc"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	
+	export class NewCaseInput {
+	    type: string;
+	    channel: string;
+	    received: string;
+	    title: string;
+	    name: string;
+	    street: string;
+	    postalCode: string;
+	    city: string;
+	    email: string;
+	    phone: string;
+	    note: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NewCaseInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.channel = source["channel"];
+	        this.received = source["received"];
+	        this.title = source["title"];
+	        this.name = source["name"];
+	        this.street = source["street"];
+	        this.postalCode = source["postalCode"];
+	        this.city = source["city"];
+	        this.email = source["email"];
+	        this.phone = source["phone"];
+	        this.note = source["note"];
+	    }
+	}
+	export class Option {
+	    value: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Option(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.label = source["label"];
+	    }
+	}
+	export class Session {
+	    fatal: string;
+	    municipality: string;
+	    device: string;
+	    dataDir: string;
+	    clerk: ClerkView;
+	    clerks: ClerkView[];
+	    demo: boolean;
+	    caseTypes: Option[];
+	    statuses: Option[];
+	    channels: Option[];
+	    today: string;
+	    maxAttachmentBytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Session(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fatal = source["fatal"];
+	        this.municipality = source["municipality"];
+	        this.device = source["device"];
+	        this.dataDir = source["dataDir"];
+	        this.clerk = this.convertValues(source["clerk"], ClerkView);
+	        this.clerks = this.convertValues(source["clerks"], ClerkView);
+	        this.demo = source["demo"];
+	        this.caseTypes = this.convertValues(source["caseTypes"], Option);
+	        this.statuses = this.convertValues(source["statuses"], Option);
+	        this.channels = this.convertValues(source["channels"], Option);
+	        this.today = source["today"];
+	        this.maxAttachmentBytes = source["maxAttachmentBytes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class VerifyResult {
+	    ok: boolean;
+	    entries: number;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VerifyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.entries = source["entries"];
+	        this.message = source["message"];
+	    }
+	}
+
+}
+
