@@ -48,7 +48,10 @@ export async function openApp(browser) {
   page.problems = [];
   page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') page.problems.push(`console: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    // Chromium asks for /favicon.ico on its own; the desktop window never does.
+    if (msg.location().url.endsWith('/favicon.ico')) return;
+    page.problems.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded' });
   page.loadStatus = response ? response.status() : 0;
