@@ -37,6 +37,7 @@ echo "e2e: starting wails dev on $url (log: $log)"
 # group, Setpgid in wails dev) and Vite stay in that session.
 setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 	bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -nogorebuild -noreload -nocolour \
+	-compiler "$PWD/scripts/go-notidy" \
 	-devserver "localhost:$port" \
 	-appargs "--data-dir $tmp/data --demo-cases ${DEMO_CASES:-500}" \
 	</dev/null >"$log" 2>&1 &
