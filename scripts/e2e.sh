@@ -33,10 +33,11 @@ cleanup() {
 trap cleanup EXIT
 
 echo "e2e: starting wails dev on $url (log: $log)"
-# setsid makes the dev server the leader of a new session; the app (own process
+# -skipbindings: the bindings stage checks frontend/wailsjs; the dev run must not
+# rewrite it. setsid makes the dev server the leader of a new session; the app (own process
 # group, Setpgid in wails dev) and Vite stay in that session.
 setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-	bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -nogorebuild -noreload -nocolour \
+	bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -skipbindings -nogorebuild -noreload -nocolour \
 	-compiler "$PWD/scripts/go-notidy" \
 	-devserver "localhost:$port" \
 	-appargs "--data-dir $tmp/data --demo-cases ${DEMO_CASES:-500}" \

@@ -1,0 +1,167 @@
+// The clerk's workflow in the real UI against the real Go backend: search, open a
+// case, accept, start work, comment, add a follow-up, assign, and see each step in
+// the history; axe-core (WCAG 2.1 AA) on the list and the detail view.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { axe, callGo, describeViolations, launch, openApp, screenshot, withShot } from '../harness.js';
+
+let browser;
+let page;
+let session;
+let target; // the case under test: a new, unassigned case from the demo store
+
+before(async () => {
+  browser = await launch();
+  page = await openApp(browser);
+  const res = await callGo(page, 'Session');
+  assert.ok(res.ok, `Session() failed: ${JSON.stringify(res.error)}`);
+  session = res.value;
+  const list = await callGo(page, 'ListCases', {
+    search: '', statuses: ['NEU'], filters: ['unassigned'], sort: 'received', desc: true, offset: 0, limit: 1,
+  });
+  assert.ok(list.ok, `ListCases failed: ${JSON.stringify(list.error)}`);
+  assert.ok(list.value.rows.length > 0, 'the demo store has no new, unassigned case');
+  target = list.value.rows[0];
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const shot = (fn) => withShot(() => page, fn);
+
+function isoDay(day, plus) {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + plus);
+  return d.toISOString().slice(0, 10);
+}
+
+function germanDay(iso) {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+const detail = () => page.getByTestId('case-detail');
+
+async function expectSaved() {
+  await assert.doesNotReject(detail().getByTestId('saved').filter({ hasText: 'Gespeichert.' }).waitFor());
+}
+
+test('clerk workflow', async (t) => {
+  const comment = `E2E-Kommentar ${Date.now()}`;
+  const followUpReason = 'Unterlagen nachfordern (E2E)';
+  const followUpDue = isoDay(session.today, 7);
+
+  await t.test('the list shows demo cases', shot(async () => {
+    const grid = page.getByRole('grid', { name: 'Vorgangsliste' });
+    await grid.waitFor();
+    await page.getByRole('gridcell').first().waitFor();
+    await assert.doesNotReject(page.getByRole('columnheader', { name: /Aktenzeichen/ }).waitFor());
+    await screenshot(page, 'list');
+  }));
+
+  await t.test('axe: the list has no WCAG 2.1 AA violations', shot(async () => {
+    const violations = await axe(page, 'list');
+    assert.equal(violations.length, 0, describeViolations(violations));
+  }));
+
+  await t.test('search finds the case by file number', shot(async () => {
+    await page.getByLabel('Suche').fill(target.fileNumber);
+    await page.getByRole('gridcell', { name: target.fileNumber, exact: true }).waitFor();
+    await page.getByTestId('total').filter({ hasText: /^1 Vorgang$/ }).waitFor();
+  }));
+
+  await t.test('search finds the applicant by a prefix, folded', shot(async () => {
+    // Lower case, no umlauts: "Müller" must be found as "muell" and "mull".
+    const surname = target.applicant.split(/\s+/).pop();
+    const prefix = surname.slice(0, 4).toLowerCase().replace('ä', 'ae').replace('ö', 'oe').replace('ü', 'ue').replace('ß', 'ss');
+    await page.getByLabel('Suche').fill(prefix);
+    await page.getByRole('gridcell', { name: target.fileNumber, exact: true }).waitFor();
+    await page.getByLabel('Suche').fill(target.fileNumber);
+    await page.getByTestId('total').filter({ hasText: /^1 Vorgang$/ }).waitFor();
+  }));
+
+  await t.test('open the case', shot(async () => {
+    await page.getByRole('gridcell', { name: target.fileNumber, exact: true }).click();
+    await detail().getByRole('heading', { level: 1, name: new RegExp(target.fileNumber) }).waitFor();
+    assert.equal(await detail().getByTestId('case-status').textContent(), 'Neu');
+    await screenshot(page, 'detail');
+  }));
+
+  await t.test('axe: the detail view has no WCAG 2.1 AA violations', shot(async () => {
+    const violations = await axe(page, 'detail');
+    assert.equal(violations.length, 0, describeViolations(violations));
+  }));
+
+  await t.test('accept (Annehmen)', shot(async () => {
+    await detail().getByRole('button', { name: 'Annehmen', exact: true }).click();
+    await detail().getByTestId('case-status').filter({ hasText: /^Angenommen$/ }).waitFor();
+    await expectSaved();
+  }));
+
+  await t.test('start work (Bearbeitung beginnen)', shot(async () => {
+    await detail().getByRole('button', { name: 'Bearbeitung beginnen', exact: true }).click();
+    await detail().getByTestId('case-status').filter({ hasText: /^In Bearbeitung$/ }).waitFor();
+    // Only the actions allowed now are offered.
+    assert.equal(await detail().getByRole('button', { name: 'Annehmen', exact: true }).count(), 0);
+  }));
+
+  await t.test('comment', shot(async () => {
+    await detail().getByRole('tab', { name: /^Kommentare/ }).click();
+    await detail().getByLabel(/^Kommentar/).fill(comment);
+    await detail().getByRole('button', { name: 'Kommentar speichern' }).click();
+    await detail().getByRole('tabpanel').getByText(comment).waitFor();
+  }));
+
+  await t.test('follow-up (Wiedervorlage)', shot(async () => {
+    await detail().getByRole('tab', { name: /^Wiedervorlagen/ }).click();
+    await detail().getByLabel(/^Fällig am/).fill(followUpDue);
+    await detail().getByLabel(/^Grund/).fill(followUpReason);
+    await detail().getByRole('button', { name: 'Wiedervorlage anlegen' }).click();
+    await detail().getByRole('tabpanel').getByText(followUpReason).waitFor();
+  }));
+
+  await t.test('assign to me', shot(async () => {
+    const select = detail().getByLabel('Zuweisen', { exact: true });
+    const mine = await select.locator('option', { hasText: /^Mir / }).getAttribute('value');
+    assert.equal(mine, session.clerk.id);
+    await select.selectOption(mine);
+    await detail().getByRole('button', { name: 'Zuweisen', exact: true }).click();
+    await detail().getByTestId('case-assignee').filter({ hasText: session.clerk.name }).waitFor();
+  }));
+
+  await t.test('the history shows every step', shot(async () => {
+    await detail().getByRole('tab', { name: /^Verlauf/ }).click();
+    const history = detail().getByRole('tabpanel').getByRole('listitem');
+    const want = [
+      /Annehmen: Neu → Angenommen/,
+      /Bearbeitung beginnen: Angenommen → In Bearbeitung/,
+      new RegExp(`Kommentar: ${comment}`),
+      new RegExp(`Wiedervorlage am ${germanDay(followUpDue).replaceAll('.', '\\.')}: ${followUpReason.replace(/[()]/g, '\\$&')}`),
+      /Zugewiesen an /,
+    ];
+    for (const re of want) {
+      await assert.doesNotReject(history.filter({ hasText: re }).first().waitFor(), `history lacks ${re}`);
+    }
+    await detail().getByRole('button', { name: 'Verlauf prüfen' }).click();
+    await detail().getByTestId('verify-result').filter({ hasText: /\S/ }).waitFor();
+    const verify = await callGo(page, 'VerifyHistory', target.id);
+    assert.ok(verify.ok && verify.value.ok, `history chain broken: ${JSON.stringify(verify)}`);
+    await screenshot(page, 'history');
+  }));
+
+  await t.test('the store agrees', shot(async () => {
+    const res = await callGo(page, 'GetCase', target.id);
+    assert.ok(res.ok, JSON.stringify(res.error));
+    const c = res.value;
+    assert.equal(c.status, 'IN_BEARBEITUNG');
+    assert.equal(c.assignee, session.clerk.id);
+    assert.ok(c.comments.some((x) => x.text === comment), 'comment missing');
+    assert.ok(c.followUps.some((f) => f.reason === followUpReason && f.due === followUpDue), 'follow-up missing');
+  }));
+
+  await t.test('no page errors', () => {
+    assert.deepEqual(page.problems, []);
+  });
+});
