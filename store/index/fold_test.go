@@ -1,0 +1,107 @@
+package index
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Müller", "mueller"},
+		{"MÜLLER", "mueller"},
+		{"mueller", "mueller"},
+		{"Mueller", "mueller"},
+		{"Straße", "strasse"},
+		{"STRASSE", "strasse"},
+		{"GROẞ", "gross"},
+		{"Öztürk", "oeztuerk"},
+		{"Äpfel", "aepfel"},
+		{"René", "rene"},
+		{"Zoë", "zoe"},
+		{"François", "francois"},
+		{"Łukasiewicz", "lukasiewicz"},
+		{"Yılmaz", "yilmaz"},
+		{"Dvořák", "dvorak"},
+		{"Ærø", "aero"},
+		{"Œuvre", "oeuvre"},
+		{"Mu\u0308ller", "mueller"}, // decomposed ü
+		{"Jose\u0301", "jose"},      // decomposed é
+		{"BAU-2026-0042-A7", "bau-2026-0042-a7"},
+		{"Hans-Peter Müller-Lüdenscheidt", "hans-peter mueller-luedenscheidt"},
+		{"ΑΘΗΝΑ", "αθηνα"},
+		{"", ""},
+		{"abc 123", "abc 123"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFoldAlternate(t *testing.T) {
+	tests := []struct {
+		in, prim, alt string
+		umlaut        bool
+	}{
+		{"Müller", "mueller", "muller", true},
+		{"Größe", "groesse", "grosse", true},
+		{"Straße", "strasse", "strasse", false},
+		{"Mueller", "mueller", "mueller", false},
+		{"Mu\u0308ller", "mueller", "muller", true},
+		{"Zoë", "zoe", "zoe", false}, // ë is an accent, not an umlaut
+	}
+	for _, tt := range tests {
+		p, a, u := fold2(tt.in)
+		if p != tt.prim || a != tt.alt || u != tt.umlaut {
+			t.Errorf("fold2(%q) = %q, %q, %v; want %q, %q, %v", tt.in, p, a, u, tt.prim, tt.alt, tt.umlaut)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tests := []struct {
+		name  string
+		parts []string
+		want  []string
+	}{
+		{"umlaut both forms", []string{"Jürgen Müller"}, []string{"juergen", "jurgen", "mueller", "muller"}},
+		{"sharp s", []string{"Lange Straße 5"}, []string{"5", "lange", "strasse"}},
+		{"file number whole and parts", []string{"BAU-2026-0042-A7"}, []string{"0042", "2026", "a7", "bau", "bau-2026-0042-a7"}},
+		{"double name", []string{"Müller-Lüdenscheidt"}, []string{"ludenscheidt", "luedenscheidt", "mueller", "mueller-luedenscheidt", "muller", "muller-ludenscheidt"}},
+		{"e-mail", []string{"max.mueller@web.de"}, []string{"de", "max", "mueller", "web"}},
+		{"dedupe and sort across parts", []string{"Kiel", "KIEL", "Bello"}, []string{"bello", "kiel"}},
+		{"punctuation and stray hyphens", []string{"-- 1.850,00 EUR (netto) -x-"}, []string{"00", "1", "850", "eur", "netto", "x"}},
+		{"empty", []string{"", "  ", "..."}, nil},
+		{"long word clipped", []string{"a234567890123456789012345678901234567890123456789012345678901234567890"}, []string{"a234567890123456789012345678901234567890123456789012345678901234"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Tokens(tt.parts...)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Tokens(%q) = %q, want %q", tt.parts, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQueryWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Müller", []string{"mueller"}},
+		{"  mull  ", []string{"mull"}},
+		{"BAU-2026-00", []string{"bau-2026-00"}},
+		{"bau-", []string{"bau-"}},
+		{"-bau", []string{"bau"}},
+		{"anna müll anna", []string{"anna", "muell"}},
+		{"max.mueller@web", []string{"max", "mueller", "web"}},
+		{"?!", nil},
+	}
+	for _, tt := range tests {
+		if got := queryWords(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("queryWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package index
+
+import (
+	"math/bits"
+
+	"github.com/ozgcloud/desktop/model"
+)
+
+const (
+	// DefaultLimit is the page size when Query.Limit is 0 or less.
+	DefaultLimit = 50
+	// MaxLimit caps Query.Limit.
+	MaxLimit = 500
+)
+
+// Query asks for one page of rows; all its conditions must hold (AND).
+type Query struct {
+	// Text is free text: every word must be the prefix of some token of the row,
+	// compared after Fold. A hyphenated word ("BAU-2026-00") is matched whole.
+	Text        string
+	Statuses    []model.Status // any of; empty = all
+	Assignee    string         // "mine": only this clerk's rows; "" = no restriction
+	Unassigned  bool
+	Overdue     bool // Row.Overdue(Today)
+	FollowUpDue bool // Row.FollowUpDue(Today)
+	Today       int32
+	// Sort "" (or an unknown key) means received, newest first, and ignores Desc.
+	Sort   SortKey
+	Desc   bool
+	Offset int
+	Limit  int // 0 = DefaultLimit; at most MaxLimit
+}
+
+// Page is one page of rows and the number of all rows matching the query.
+type Page struct {
+	Total int
+	Rows  []Row // copies without Tokens, which the list does not show
+}
+
+// Query returns the page of rows that match q, in q's order.
+func (x *Index) Query(q Query) Page {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+
+	kind, ok := kindOf(q.Sort)
+	desc := q.Desc
+	if !ok {
+		kind, desc = byReceived, true
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	offset := max(q.Offset, 0)
+
+	cand, filtered := x.filter(&q)
+	total := x.n
+	if filtered {
+		total = cand.count()
+	}
+	p := Page{Total: total}
+	if offset >= total {
+		return p
+	}
+	want := min(limit, total-offset)
+	p.Rows = make([]Row, 0, want)
+
+	ord := x.orders[kind]
+	// Segments of ord in walking order: descending walks each backwards, and keeps
+	// rows without a value (from noneFrom on) at the end.
+	type seg struct{ lo, hi int }
+	segs := []seg{{0, len(ord)}}
+	if desc {
+		if nf := x.noneFrom(kind); nf < len(ord) {
+			segs = []seg{{0, nf}, {nf, len(ord)}}
+		}
+	}
+	skip := offset
+	for _, sg := range segs {
+		if !filtered && skip >= sg.hi-sg.lo {
+			skip -= sg.hi - sg.lo
+			continue
+		}
+		for k := sg.lo; k < sg.hi; k++ {
+			i := k
+			if desc {
+				i = sg.hi - 1 - (k - sg.lo)
+			}
+			s := ord[i]
+			if filtered && cand[s>>6]&(1<<(s&63)) == 0 {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			r := x.rows[s]
+			r.Tokens = nil
+			p.Rows = append(p.Rows, r)
+			if len(p.Rows) == want {
+				return p
+			}
+		}
+	}
+	return p
+}
+
+// filter returns the slots that match q's conditions; filtered is false when q has
+// none, and cand is nil then.
+func (x *Index) filter(q *Query) (cand bitset, filtered bool) {
+	nw := (len(x.rows) + 63) / 64
+	// restrict ANDs o into cand; the first condition copies, so shared sets stay.
+	restrict := func(o bitset) {
+		if !filtered {
+			cand, filtered = copyOf(o, nw), true
+			return
+		}
+		cand.and(o)
+	}
+	if ws := queryWords(q.Text); len(ws) > 0 {
+		cand, filtered = x.match(ws, nw), true
+	}
+	if len(q.Statuses) > 0 {
+		st := make(bitset, nw)
+		for _, s := range q.Statuses {
+			if b := x.status[s]; b != nil {
+				st.or(*b)
+			}
+		}
+		restrict(st)
+	}
+	if q.Assignee != "" {
+		var b bitset
+		if p := x.assignee[q.Assignee]; p != nil {
+			b = *p
+		}
+		restrict(b)
+	}
+	if q.Unassigned {
+		restrict(x.unassigned)
+	}
+	if q.Overdue || q.FollowUpDue {
+		if !filtered {
+			restrict(x.live)
+		}
+		if q.Overdue {
+			keep(cand, x.overdueKey, func(k int32) bool { return k < q.Today })
+		}
+		if q.FollowUpDue {
+			keep(cand, x.followKey, func(k int32) bool { return k <= q.Today })
+		}
+	}
+	return cand, filtered
+}
+
+// keep removes from cand every slot whose column value fails ok.
+func keep(cand bitset, col []int32, ok func(int32) bool) {
+	for w, word := range cand {
+		for word != 0 {
+			t := bits.TrailingZeros64(word)
+			word &= word - 1
+			if !ok(col[w*64+t]) {
+				cand[w] &^= 1 << t
+			}
+		}
+	}
+}
+
+// match returns the slots whose tokens have every word as a prefix.
+func (x *Index) match(ws []string, nw int) bitset {
+	var cand, tmp bitset
+	for i, w := range ws {
+		tmp = make(bitset, nw)
+		if i > 0 && cand.empty() {
+			return cand
+		}
+		x.dict.prefix(w, func(p *posting) { p.orInto(tmp) })
+		if i == 0 {
+			cand = tmp
+			tmp = nil
+			continue
+		}
+		cand.and(tmp)
+	}
+	return cand
+}
