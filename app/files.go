@@ -1,0 +1,248 @@
+package app
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
+)
+
+func (a *App) tooLarge(name string) *Error {
+	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Die Datei „%s“ ist zu groß (höchstens %d MB). Es wurde nichts gespeichert.", name, a.db.MaxAttachmentSize()>>20)}
+}
+
+func unreadable(name string) *Error {
+	return &Error{Code: CodeUnreadable, Message: fmt.Sprintf("Die Datei „%s“ kann nicht gelesen werden. Es wurde nichts gespeichert.", name)}
+}
+
+// mediaType names the content by its first bytes, falling back to the extension for
+// types that sniffing cannot tell (office documents, e-mails).
+func mediaType(name string, head []byte) string {
+	sniffed := http.DetectContentType(head)
+	if sniffed != "application/octet-stream" && !strings.HasPrefix(sniffed, "text/plain") {
+		return strings.SplitN(sniffed, ";", 2)[0]
+	}
+	if t := mime.TypeByExtension(strings.ToLower(filepath.Ext(name))); t != "" {
+		return strings.SplitN(t, ";", 2)[0]
+	}
+	return strings.SplitN(sniffed, ";", 2)[0]
+}
+
+// addFile stores r's content as a blob and then records it on the case in one
+// transaction. A blob whose transaction fails stays unreferenced, which is harmless:
+// blobs are content-addressed.
+func (a *App) addFile(id, name string, r io.Reader) (CaseDetail, error) {
+	var head [512]byte
+	n, err := io.ReadFull(r, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return CaseDetail{}, unreadable(name)
+	}
+	sha, size, err := a.db.PutBlob(io.MultiReader(bytes.NewReader(head[:n]), r))
+	switch {
+	case errors.Is(err, store.ErrTooLarge):
+		return CaseDetail{}, a.tooLarge(name)
+	case err != nil:
+		return CaseDetail{}, toError(err)
+	}
+	return a.do(id, model.KindAttachment, model.AttachmentPayload{Attachment: model.Attachment{
+		ID: newID(), Name: name, MediaType: mediaType(name, head[:n]), Size: size, SHA256: sha,
+		AddedAt: a.now(), AddedBy: a.current().ID,
+	}})
+}
+
+func (a *App) addAttachmentFromPath(id, path string) (CaseDetail, error) {
+	if err := a.ready(); err != nil {
+		return CaseDetail{}, err
+	}
+	name := filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return CaseDetail{}, unreadable(name)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return CaseDetail{}, unreadable(name)
+	}
+	if st.Size() > a.db.MaxAttachmentSize() {
+		return CaseDetail{}, a.tooLarge(name)
+	}
+	return a.addFile(id, name, f)
+}
+
+func (a *App) addAttachmentsFromDialog(id string) (CaseDetail, error) {
+	if err := a.ready(); err != nil {
+		return CaseDetail{}, err
+	}
+	paths, err := a.runtime().OpenFiles("Dateien zum Vorgang hinzufügen")
+	if err != nil {
+		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+	}
+	if len(paths) == 0 {
+		return a.getCase(id)
+	}
+	var d CaseDetail
+	for _, p := range paths {
+		if d, err = a.addAttachmentFromPath(id, p); err != nil {
+			return CaseDetail{}, err
+		}
+	}
+	return d, nil
+}
+
+func (a *App) addAttachmentData(id, name, _ string, data string) (CaseDetail, error) {
+	if err := a.ready(); err != nil {
+		return CaseDetail{}, err
+	}
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if name == "" || name == "." || name == "/" {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Die Datei hat keinen Namen."}
+	}
+	if int64(base64.StdEncoding.DecodedLen(len(data))) > a.db.MaxAttachmentSize()+3 {
+		return CaseDetail{}, a.tooLarge(name)
+	}
+	b, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		return CaseDetail{}, unreadable(name)
+	}
+	return a.addFile(id, name, bytes.NewReader(b))
+}
+
+// findAttachment looks for a file of the case: representation, attachments, message
+// attachments and decision documents.
+func findAttachment(c model.Case, attID string) (model.Attachment, bool) {
+	if c.Representation != nil && c.Representation.ID == attID {
+		return *c.Representation, true
+	}
+	for _, at := range c.Attachments {
+		if at.ID == attID {
+			return at, true
+		}
+	}
+	for _, m := range c.Messages {
+		for _, at := range m.Attachments {
+			if at.ID == attID {
+				return at, true
+			}
+		}
+	}
+	for _, d := range c.Decisions {
+		if d.Document != nil && d.Document.ID == attID {
+			return *d.Document, true
+		}
+	}
+	return model.Attachment{}, false
+}
+
+func (a *App) attachment(caseID, attID string) (model.Attachment, string, error) {
+	if err := a.ready(); err != nil {
+		return model.Attachment{}, "", err
+	}
+	c, err := a.db.Case(caseID)
+	if err != nil {
+		return model.Attachment{}, "", toError(err)
+	}
+	at, ok := findAttachment(c, attID)
+	if !ok {
+		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: "Die Datei gehört nicht zu diesem Vorgang."}
+	}
+	p, err := a.db.BlobPath(at.SHA256)
+	if err != nil {
+		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der Inhalt der Datei „%s“ fehlt auf diesem Rechner.", at.Name)}
+	}
+	return at, p, nil
+}
+
+// openAttachment copies the file under its own name into the data folder's view
+// folder (the blob has no extension the OS could go by) and opens it in the OS viewer.
+func (a *App) openAttachment(caseID, attID string) error {
+	at, blob, err := a.attachment(caseID, attID)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(a.cfg.DataDir, "ansicht", at.SHA256[:16])
+	view := filepath.Join(dir, safeName(at.Name))
+	if _, err := os.Stat(view); err != nil {
+		if err := copyFile(blob, view); err != nil {
+			return &Error{Code: CodeStore, Message: "Die Datei konnte nicht zum Ansehen bereitgestellt werden: " + err.Error()}
+		}
+	}
+	if err := a.openPath(view); err != nil {
+		return &Error{Code: CodeUnreadable, Message: "Für diese Datei ist kein Programm zum Anzeigen eingerichtet."}
+	}
+	return nil
+}
+
+func safeName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || strings.ContainsRune(`<>:"/\|?*`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == ".." {
+		return "datei"
+	}
+	return name
+}
+
+func copyFile(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := dst + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o400)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := out.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+// FileHandler serves attachments to the UI's inline preview at /files/{case}/{file}.
+// main passes it to the Wails asset server; it serves nothing else.
+func FileHandler(a *App) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /files/{case}/{file}", func(w http.ResponseWriter, r *http.Request) {
+		at, p, err := a.attachment(r.PathValue("case"), r.PathValue("file"))
+		if err != nil {
+			http.Error(w, "Datei nicht gefunden", http.StatusNotFound)
+			return
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			http.Error(w, "Datei nicht lesbar", http.StatusNotFound)
+			return
+		}
+		defer f.Close()
+		w.Header().Set("Content-Type", at.MediaType)
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": at.Name}))
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+		http.ServeContent(w, r, "", at.AddedAt, f)
+	})
+	return mux
+}

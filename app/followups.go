@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// watchFollowUps tells the clerk when a follow-up falls due while the app runs: once
+// at start for what is already due, then for each follow-up that becomes due (a new
+// day, or one added for today). Each is announced once per run.
+func (a *App) watchFollowUps(ctx context.Context, every time.Duration) {
+	seen := map[string]bool{}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		a.announceDue(seen)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (a *App) announceDue(seen map[string]bool) {
+	due, err := a.dueFollowUps()
+	if err != nil {
+		a.log.Warn("follow-ups not checked", "err", err)
+		return
+	}
+	var fresh []DueFollowUp
+	for _, d := range due {
+		if !seen[d.FollowUpID] {
+			seen[d.FollowUpID] = true
+			fresh = append(fresh, d)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	a.runtime().Emit(EventFollowUpDue, fresh)
+	title, body := "Wiedervorlage fällig", fmt.Sprintf("%s: %s", fresh[0].FileNumber, fresh[0].Reason)
+	if len(fresh) > 1 {
+		title, body = fmt.Sprintf("%d Wiedervorlagen fällig", len(fresh)), "Die Liste finden Sie unter „Wiedervorlagen“."
+	}
+	if err := a.notify(title, body); err != nil {
+		a.log.Warn("desktop notification not shown", "err", err)
+	}
+}

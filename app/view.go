@@ -1,0 +1,336 @@
+package app
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store/index"
+)
+
+const (
+	dateLayout = "2006-01-02"
+	timeLayout = time.RFC3339
+)
+
+func date(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
+}
+
+func stamp(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format(timeLayout)
+}
+
+func typeLabel(code string) string {
+	if t, ok := model.CaseTypeByCode(code); ok {
+		return t.Name
+	}
+	return code
+}
+
+func clerkView(c model.Clerk) ClerkView {
+	return ClerkView{ID: c.ID, Name: c.Name, Role: string(c.Role), RoleLabel: c.Role.Label()}
+}
+
+// names resolves clerk IDs to names for display; unknown IDs show as they are.
+type names map[string]string
+
+func (n names) of(id string) string {
+	if id == "" {
+		return ""
+	}
+	if name, ok := n[id]; ok {
+		return name
+	}
+	return id
+}
+
+func (a *App) names() names {
+	clerks, err := a.db.Clerks()
+	n := names{"system": "System"}
+	if err != nil {
+		return n
+	}
+	for _, c := range clerks {
+		n[c.ID] = c.Name
+	}
+	return n
+}
+
+func rowView(r index.Row, today int32) CaseRow {
+	var deadline string
+	if r.Deadline != 0 {
+		deadline = index.DayTime(r.Deadline).Format(dateLayout)
+	}
+	return CaseRow{
+		ID: r.ID, FileNumber: r.FileNumber, Applicant: r.Applicant,
+		Type: r.Type, TypeLabel: r.TypeName,
+		Received: time.Unix(r.ReceivedAt, 0).UTC().Format(dateLayout),
+		Status:   string(r.Status), StatusLabel: r.Status.Label(),
+		Assignee: r.Assignee, AssigneeName: r.AssigneeName,
+		Deadline: deadline,
+		Overdue:  r.Overdue(today), FollowUpDue: r.FollowUpDue(today),
+	}
+}
+
+func formView(fields []model.FormField) []FormNode {
+	out := make([]FormNode, 0, len(fields))
+	for _, f := range fields {
+		label := f.Label
+		if label == "" {
+			label = f.Name
+		}
+		out = append(out, FormNode{Label: label, Value: f.Value, Items: formView(f.Items)})
+	}
+	return out
+}
+
+func attachmentView(caseID string, at model.Attachment, n names, loc *time.Location) AttachmentView {
+	v := AttachmentView{
+		ID: at.ID, Name: at.Name, MediaType: at.MediaType, Size: at.Size,
+		AddedAt: stamp(at.AddedAt, loc), AddedBy: n.of(at.AddedBy),
+		URL: "/files/" + url.PathEscape(caseID) + "/" + url.PathEscape(at.ID),
+	}
+	switch {
+	case at.MediaType == "application/pdf":
+		v.Preview = "pdf"
+	case strings.HasPrefix(at.MediaType, "image/") && at.MediaType != "image/tiff":
+		v.Preview = "image"
+	}
+	return v
+}
+
+var needsReason = map[model.Action]bool{model.ActionVerwerfen: true, model.ActionWeiterleiten: true}
+
+func (a *App) detail(c model.Case) (CaseDetail, error) {
+	hist, err := a.db.History(c.ID)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	n := a.names()
+	loc, today := a.loc, a.today()
+	clerk := a.current()
+	d := CaseDetail{
+		ID: c.ID, FileNumber: c.FileNumber, Title: c.Title,
+		Type: c.Type, TypeLabel: typeLabel(c.Type),
+		Channel: string(c.Channel), ChannelLabel: c.Channel.Label(),
+		Received: stamp(c.ReceivedAt, loc),
+		Status:   string(c.Status), StatusLabel: c.Status.Label(),
+		Assignee: c.Assignee, AssigneeName: n.of(c.Assignee),
+		OrgUnit:        c.OrgUnit,
+		LegalDeadline:  date(c.LegalDeadline),
+		TargetDeadline: date(c.TargetDeadline),
+		Overdue:        c.Overdue(today),
+		Applicant: ApplicantView{
+			Name: c.Applicant.Name, Street: c.Applicant.Street, PostalCode: c.Applicant.PostalCode,
+			City: c.Applicant.City, Email: c.Applicant.Email, Phone: c.Applicant.Phone,
+		},
+		Form:            formView(c.Form),
+		Attachments:     []AttachmentView{},
+		History:         make([]HistoryView, 0, len(hist)),
+		Comments:        []CommentView{},
+		FollowUps:       []FollowUpView{},
+		Messages:        []MessageView{},
+		Decisions:       []DecisionView{},
+		Actions:         []ActionView{},
+		MayAssignOthers: clerk.MayAssignOthers() || c.Assignee == "" || c.Assignee == clerk.ID,
+	}
+	if p := c.Applicant.Postfach; p != nil {
+		d.Applicant.Postfach = p.Type + ": " + p.Identifier
+	}
+	if c.Representation != nil {
+		v := attachmentView(c.ID, *c.Representation, n, loc)
+		d.Representation = &v
+	}
+	for _, at := range c.Attachments {
+		d.Attachments = append(d.Attachments, attachmentView(c.ID, at, n, loc))
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		h := hist[i]
+		by := h.ByName
+		if by == "" {
+			by = n.of(h.By)
+		}
+		d.History = append(d.History, HistoryView{Seq: h.Seq, At: stamp(h.At, loc), By: by, Summary: h.Summary})
+	}
+	for _, cm := range c.Comments {
+		d.Comments = append(d.Comments, CommentView{ID: cm.ID, At: stamp(cm.At, loc), By: n.of(cm.By), Text: cm.Text})
+	}
+	for _, f := range c.FollowUps {
+		v := FollowUpView{ID: f.ID, Due: f.Due.Format(dateLayout), Reason: f.Reason, By: n.of(f.By), Done: !f.Open()}
+		switch {
+		case !f.Open():
+			v.State, v.DoneAt = "done", stamp(*f.DoneAt, loc)
+		case f.Due.Before(today):
+			v.State = "overdue"
+		case f.Due.Equal(today):
+			v.State = "due"
+		default:
+			v.State = "open"
+		}
+		d.FollowUps = append(d.FollowUps, v)
+	}
+	for _, m := range c.Messages {
+		d.Messages = append(d.Messages, MessageView{
+			ID: m.ID, Direction: string(m.Direction), State: string(m.State), StateLabel: messageStateLabel(m.State),
+			Subject: m.Subject, Body: m.Body, At: stamp(m.At, loc), By: n.of(m.By),
+		})
+	}
+	for _, dec := range c.Decisions {
+		v := DecisionView{ID: dec.ID, Title: dec.Title, CreatedAt: stamp(dec.CreatedAt, loc), Signed: dec.SignedAt != nil, SupersededBy: dec.SupersededBy}
+		if dec.SignedAt != nil {
+			v.SignedAt = stamp(*dec.SignedAt, loc)
+		}
+		d.Decisions = append(d.Decisions, v)
+	}
+	for _, act := range model.Allowed(&c, clerk.Role) {
+		t, _ := model.TransitionFor(act)
+		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act]})
+	}
+	return d, nil
+}
+
+func messageStateLabel(s model.MessageState) string {
+	switch s {
+	case model.MessagePending:
+		return "wartet auf Versand"
+	case model.MessageSent:
+		return "versandt"
+	case model.MessageReceived:
+		return "eingegangen"
+	}
+	return string(s)
+}
+
+func options[T any](items []T, f func(T) Option) []Option {
+	out := make([]Option, 0, len(items))
+	for _, it := range items {
+		out = append(out, f(it))
+	}
+	return out
+}
+
+func (a *App) session() (Session, error) {
+	if a.db == nil {
+		return Session{Fatal: a.fatal, DataDir: a.cfg.DataDir}, nil
+	}
+	m, err := a.db.Municipality()
+	if err != nil {
+		return Session{}, toError(err)
+	}
+	clerks, err := a.db.Clerks()
+	if err != nil {
+		return Session{}, toError(err)
+	}
+	s := Session{
+		Municipality: m.Name, Device: a.db.DeviceCode(), DataDir: a.cfg.DataDir,
+		Clerk: clerkView(a.current()), Demo: m.Demo,
+		CaseTypes: options(model.CaseTypes, func(t model.CaseType) Option { return Option{t.Code, t.Name} }),
+		Statuses:  options(model.Statuses, func(s model.Status) Option { return Option{string(s), s.Label()} }),
+		Channels: options([]model.Channel{model.ChannelPost, model.ChannelCounter},
+			func(c model.Channel) Option { return Option{string(c), c.Label()} }),
+		Today:              a.today().Format(dateLayout),
+		MaxAttachmentBytes: a.db.MaxAttachmentSize(),
+	}
+	for _, c := range clerks {
+		s.Clerks = append(s.Clerks, clerkView(c))
+	}
+	return s, nil
+}
+
+func (a *App) switchClerk(id string) (Session, error) {
+	if err := a.ready(); err != nil {
+		return Session{}, err
+	}
+	m, err := a.db.Municipality()
+	if err != nil {
+		return Session{}, toError(err)
+	}
+	if !m.Demo {
+		return Session{}, &Error{Code: CodeNotAllowed, Message: "Die Anmeldung kann nur in der Demo gewechselt werden."}
+	}
+	c, err := a.db.Clerk(id)
+	if err != nil {
+		return Session{}, toError(err)
+	}
+	if err := a.db.SetSetting(settingClerk, c.ID); err != nil {
+		return Session{}, toError(err)
+	}
+	a.mu.Lock()
+	a.clerk = c
+	a.mu.Unlock()
+	return a.session()
+}
+
+var sortKeys = []index.SortKey{index.SortFileNumber, index.SortApplicant, index.SortType, index.SortReceived, index.SortStatus, index.SortAssignee, index.SortDeadline}
+
+func (a *App) query(q ListQuery) (index.Query, error) {
+	iq := index.Query{Text: q.Search, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit, Today: index.DayNumber(a.today())}
+	if q.Sort != "" {
+		if !slices.Contains(sortKeys, index.SortKey(q.Sort)) {
+			return iq, &Error{Code: CodeInvalid, Message: "Unbekannte Sortierung."}
+		}
+		iq.Sort = index.SortKey(q.Sort)
+	}
+	for _, s := range q.Statuses {
+		if !model.Status(s).Valid() {
+			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Status."}
+		}
+		iq.Statuses = append(iq.Statuses, model.Status(s))
+	}
+	for _, f := range q.Filters {
+		switch f {
+		case "mine":
+			iq.Assignee = a.current().ID
+		case "unassigned":
+			iq.Unassigned = true
+		case "overdue":
+			iq.Overdue = true
+		case "followup":
+			iq.FollowUpDue = true
+		default:
+			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Filter."}
+		}
+	}
+	return iq, nil
+}
+
+func (a *App) listCases(q ListQuery) (ListPage, error) {
+	if err := a.ready(); err != nil {
+		return ListPage{}, err
+	}
+	iq, err := a.query(q)
+	if err != nil {
+		return ListPage{}, err
+	}
+	p := a.db.List(iq)
+	out := ListPage{Total: p.Total, Offset: q.Offset, Rows: make([]CaseRow, 0, len(p.Rows))}
+	for _, r := range p.Rows {
+		out.Rows = append(out.Rows, rowView(r, iq.Today))
+	}
+	return out, nil
+}
+
+func (a *App) counts() (Counts, error) {
+	if err := a.ready(); err != nil {
+		return Counts{}, err
+	}
+	c := a.db.Counts(a.current().ID, index.DayNumber(a.today()))
+	pending, err := a.db.PendingCount()
+	if err != nil {
+		return Counts{}, toError(err)
+	}
+	out := Counts{All: c.All, Mine: c.Mine, Unassigned: c.Unassigned, Overdue: c.Overdue, FollowUp: c.FollowUpDue, ByStatus: map[string]int{}, Pending: pending}
+	for s, n := range c.ByStatus {
+		out.ByStatus[string(s)] = n
+	}
+	return out, nil
+}
