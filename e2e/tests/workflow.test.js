@@ -109,7 +109,7 @@ test('clerk workflow', async (t) => {
 
   await t.test('comment', shot(async () => {
     await detail().getByRole('tab', { name: /^Kommentare/ }).click();
-    await detail().getByLabel(/^Kommentar/).fill(comment);
+    await detail().getByRole('textbox', { name: /^Kommentar/ }).fill(comment);
     await detail().getByRole('button', { name: 'Kommentar speichern' }).click();
     await detail().getByRole('tabpanel').getByText(comment).waitFor();
   }));
