@@ -147,7 +147,7 @@ func (db *DB) PutClerk(c model.Clerk) error {
 		return fmt.Errorf("store: put clerk %s: %w", c.ID, err)
 	}
 	if renamed {
-		db.idx.SetAssigneeName(c.ID, c.Name)
+		db.index().SetAssigneeName(c.ID, c.Name)
 	}
 	return nil
 }

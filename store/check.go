@@ -19,6 +19,7 @@ import (
 func (db *DB) Check() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	db.index()
 	if err := db.bolt.View(db.check); err != nil {
 		return fmt.Errorf("store: check %s: %w", db.path, err)
 	}

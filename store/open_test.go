@@ -393,8 +393,27 @@ func TestCheckDetectsIndexDamage(t *testing.T) {
 	db, _ := openTest(t, "")
 	defer db.Close()
 	c := mustCreate(t, db, newTestCase("BAU", "Uwe Braun", testNow))
-	db.idx.Delete(c.ID)
+	db.index().Delete(c.ID)
 	if err := db.Check(); err == nil || !strings.Contains(err.Error(), "in-memory") {
 		t.Errorf("missing in-memory row: %v", err)
 	}
+}
+
+func TestOpenRebuildsUnreadableRows(t *testing.T) {
+	dir := storeWithCases(t, 50)
+	b, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Update(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketRows).Cursor().First()
+		return tx.Bucket(bucketRows).Put(k, []byte{99, 1, 2})
+	})
+	b.Close()
+	db, _ := openTest(t, dir)
+	defer db.Close()
+	if db.CaseCount() != 50 {
+		t.Fatalf("count %d", db.CaseCount())
+	}
+	mustCheck(t, db)
 }

@@ -118,11 +118,11 @@ func verifyCase(tx *bolt.Tx, id string, c *model.Case) (int, error) {
 }
 
 // List returns one page of the case list from the in-memory index.
-func (db *DB) List(q index.Query) index.Page { return db.idx.Query(q) }
+func (db *DB) List(q index.Query) index.Page { return db.index().Query(q) }
 
 // Counts returns the numbers beside the list's quick filters.
 func (db *DB) Counts(assignee string, today int32) index.Counts {
-	return db.idx.Counts(assignee, today)
+	return db.index().Counts(assignee, today)
 }
 
 // DueFollowUp is an open follow-up that is due, with what the list shows of its case.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Berlin must resolve on Windows PCs without a zoneinfo database
@@ -79,6 +80,12 @@ type DB struct {
 	mu   sync.Mutex
 	rand io.Reader
 	idx  *index.Index
+
+	// pending holds committed rows not yet in idx, in commit order: Import queues its
+	// rows so that a bulk load of many batches sorts the index once, at the next read,
+	// instead of after every batch. pendMu guards pending and each flush.
+	pendMu  sync.Mutex
+	pending []index.Row
 
 	blobMu      sync.Mutex
 	unsyncedDir map[string]bool
@@ -258,20 +265,19 @@ func (db *DB) loadIndex() error {
 	var bad error
 	err := guard(db.path, func() error {
 		return db.bolt.View(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketRows)
-			rows = make([]index.Row, 0, b.Stats().KeyN)
-			return b.ForEach(func(k, v []byte) error {
-				var r index.Row
-				if err := r.UnmarshalBinary(v); err != nil {
-					bad = fmt.Errorf("row %s: %w", k, err)
-					return bad
-				}
-				rows = append(rows, r)
+			var vals [][]byte
+			if err := tx.Bucket(bucketRows).ForEach(func(_, v []byte) error {
+				vals = append(vals, v)
 				return nil
-			})
+			}); err != nil {
+				return err
+			}
+			rows = make([]index.Row, len(vals))
+			bad = decodeRows(db.path, vals, rows)
+			return nil
 		})
 	})
-	if bad != nil {
+	if err == nil && bad != nil && !errors.Is(bad, ErrCorrupt) {
 		db.log.Warn("store: rebuilding the list index", "reason", bad.Error())
 		if err := db.bolt.Update(func(tx *bolt.Tx) error {
 			return rebuildIndexes(tx, nil)
@@ -280,12 +286,37 @@ func (db *DB) loadIndex() error {
 		}
 		return db.loadIndex()
 	}
+	if err == nil {
+		err = bad
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrCorrupt, db.path, err)
 	}
 	db.idx = index.New()
 	db.idx.PutMany(rows)
 	return nil
+}
+
+// decodeRows decodes vals into rows on every core; decoding is most of the time Open
+// takes besides building the index.
+func decodeRows(path string, vals [][]byte, rows []index.Row) error {
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for g := 0; g < workers; g++ {
+		wg.Go(func() {
+			errs[g] = guard(path, func() error {
+				for i := g; i < len(vals); i += workers {
+					if err := rows[i].UnmarshalBinary(vals[i]); err != nil {
+						return fmt.Errorf("row %d: %w", i, err)
+					}
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Close closes the store file.
@@ -315,7 +346,43 @@ func (db *DB) MaxAttachmentSize() int64 { return db.maxBlob }
 func (db *DB) Location() *time.Location { return db.loc }
 
 // CaseCount returns the number of cases.
-func (db *DB) CaseCount() int { return db.idx.Len() }
+func (db *DB) CaseCount() int { return db.index().Len() }
+
+// smallFlush is the most queued rows put one by one; more are cheaper to merge with
+// one re-sort (PutMany).
+const smallFlush = 256
+
+// index returns the in-memory index with every committed row in it.
+func (db *DB) index() *index.Index {
+	db.pendMu.Lock()
+	defer db.pendMu.Unlock()
+	if len(db.pending) == 0 {
+		return db.idx
+	}
+	if len(db.pending) <= smallFlush {
+		for _, r := range db.pending {
+			db.idx.Put(r)
+		}
+	} else {
+		db.idx.PutMany(db.pending)
+	}
+	db.pending = nil
+	return db.idx
+}
+
+// indexRows records rows just committed; the caller holds db.mu. Bulk rows are
+// queued; others go straight in unless rows are queued before them.
+func (db *DB) indexRows(rows []index.Row, bulk bool) {
+	db.pendMu.Lock()
+	defer db.pendMu.Unlock()
+	if bulk || len(db.pending) > 0 {
+		db.pending = append(db.pending, rows...)
+		return
+	}
+	for _, r := range rows {
+		db.idx.Put(r)
+	}
+}
 
 // newID returns a UUIDv7; the caller holds db.mu.
 func (db *DB) newID() (string, error) {

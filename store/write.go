@@ -5,28 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store/index"
 )
-
-// Step is one action of an imported case's past, applied after its creation.
-type Step struct {
-	Actor   model.Clerk
-	At      time.Time // zero = now
-	Kind    model.MutationKind
-	Payload any
-}
-
-// Import is a case to take in with its past. Case is what Create would take (ID and
-// FileNumber may be empty and are then assigned); Steps run in order after the create.
-type Import struct {
-	Case  model.Case
-	Steps []Step
-}
 
 // Do applies one clerk action to a case in one fsynced transaction: the case, its
 // history entry, every index and the outbox entry are written together, or nothing
@@ -70,7 +54,7 @@ func (db *DB) Do(actor model.Clerk, caseID string, kind model.MutationKind, payl
 	if err != nil {
 		return model.Case{}, fmt.Errorf("store: %s on case %s: %w", kind, caseID, err)
 	}
-	db.idx.Put(row)
+	db.indexRows([]index.Row{row}, false)
 	return out, nil
 }
 
@@ -112,68 +96,8 @@ func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
 	if err != nil {
 		return model.Case{}, fmt.Errorf("store: create case: %w", err)
 	}
-	db.idx.Put(row)
+	db.indexRows([]index.Row{row}, false)
 	return out, nil
-}
-
-// Import takes in many cases in one transaction (demo data; later cases pulled by
-// sync): each gets its full history chain and every index, but no outbox entries,
-// since they did not happen on this device. The creation is recorded as done by
-// creator at the case's ReceivedAt. One bad case fails the whole batch.
-func (db *DB) Import(batch []Import, creator model.Clerk) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	rows := make([]index.Row, 0, len(batch))
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
-		now := db.now().UTC()
-		for i := range batch {
-			row, err := db.importOne(w, &batch[i], creator, now)
-			if err != nil {
-				return fmt.Errorf("case %d of the batch: %w", i, err)
-			}
-			rows = append(rows, row)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: import: %w", err)
-	}
-	db.idx.PutMany(rows)
-	return nil
-}
-
-func (db *DB) importOne(w *writer, it *Import, creator model.Clerk, now time.Time) (index.Row, error) {
-	c := it.Case
-	if err := db.prepareNew(w, &c); err != nil {
-		return index.Row{}, err
-	}
-	m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
-	if err != nil {
-		return index.Row{}, err
-	}
-	m.At, m.User = c.ReceivedAt.UTC(), creator.ID
-	cur, err := w.step(nil, m, creator)
-	if err != nil {
-		return index.Row{}, err
-	}
-	for j, s := range it.Steps {
-		m, err := model.NewMutation(c.ID, s.Kind, s.Payload)
-		if err != nil {
-			return index.Row{}, fmt.Errorf("step %d: %w", j, err)
-		}
-		m.At, m.User = s.At.UTC(), s.Actor.ID
-		if s.At.IsZero() {
-			m.At = now
-		}
-		if cur, err = w.step(&cur, m, s.Actor); err != nil {
-			return index.Row{}, fmt.Errorf("step %d (%s): %w", j, s.Kind, err)
-		}
-	}
-	return w.finish(nil, &cur)
 }
 
 // prepareNew fills in what Create assigns and validates the case before a file
@@ -341,17 +265,34 @@ func clerkNameCached(b *bolt.Bucket, names map[string]string, id string) string 
 // step applies m by actor to a copy of old (nil for a create) and appends the sealed
 // history entry. The case itself is written by finish.
 func (w *writer) step(old *model.Case, m model.Mutation, actor model.Clerk) (model.Case, error) {
+	next, h, err := applyStep(old, m, actor, w.clerkName)
+	if err != nil {
+		return model.Case{}, err
+	}
+	if err := w.history.Put(h.k, h.v); err != nil {
+		return model.Case{}, fmt.Errorf("put history entry: %w", err)
+	}
+	return next, nil
+}
+
+// kv is a key and value to put.
+type kv struct{ k, v []byte }
+
+// applyStep applies m by actor to a copy of old (nil for a create) and returns the
+// changed case and its sealed history entry, encoded. It does no I/O, so Import runs
+// it in parallel.
+func applyStep(old *model.Case, m model.Mutation, actor model.Clerk, name func(string) string) (model.Case, kv, error) {
 	var next model.Case
 	if old != nil {
 		next = *old
 	}
 	summary, err := model.Apply(&next, m, actor)
 	if err != nil {
-		return model.Case{}, err
+		return model.Case{}, kv{}, err
 	}
 	if m.Kind == model.KindAssign && next.Assignee != "" {
 		// The model names the clerk by ID; the store knows the name.
-		summary = "Zugewiesen an " + w.clerkName(next.Assignee)
+		summary = "Zugewiesen an " + name(next.Assignee)
 	}
 	e := model.HistoryEntry{
 		CaseID:   next.ID,
@@ -365,12 +306,9 @@ func (w *writer) step(old *model.Case, m model.Mutation, actor model.Clerk) (mod
 	next.HistoryHead = e.Seal(next.HistoryHead)
 	b, err := json.Marshal(e)
 	if err != nil {
-		return model.Case{}, fmt.Errorf("encode history entry: %w", err)
+		return model.Case{}, kv{}, fmt.Errorf("encode history entry: %w", err)
 	}
-	if err := w.history.Put(historyKey(next.ID, e.Seq), b); err != nil {
-		return model.Case{}, fmt.Errorf("put history entry: %w", err)
-	}
-	return next, nil
+	return next, kv{historyKey(next.ID, e.Seq), b}, nil
 }
 
 // finish writes c and updates every index from old (nil when c is new) to c.
@@ -385,54 +323,80 @@ func (w *writer) finish(old, c *model.Case) (index.Row, error) {
 	return w.putIndexes(old, c)
 }
 
+// derived is what the indexes hold for a case, encoded.
+type derived struct {
+	row       index.Row
+	rowVal    []byte
+	followUps map[string][]byte // followups key -> value of each open follow-up
+}
+
+// derive computes the index entries of c; it does no I/O.
+func derive(c *model.Case, assigneeName string) (derived, error) {
+	d := derived{row: index.RowOf(c, assigneeName)}
+	var err error
+	if d.rowVal, err = d.row.MarshalBinary(); err != nil {
+		return d, fmt.Errorf("encode row %s: %w", c.ID, err)
+	}
+	for k, f := range openFollowUps(c) {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return d, fmt.Errorf("encode follow-up: %w", err)
+		}
+		if d.followUps == nil {
+			d.followUps = map[string][]byte{}
+		}
+		d.followUps[k] = b
+	}
+	return d, nil
+}
+
 // putIndexes brings rows, fileno and followups from old (nil when c is new) to c.
 func (w *writer) putIndexes(old, c *model.Case) (index.Row, error) {
-	row := index.RowOf(c, w.clerkName(c.Assignee))
-	rb, err := row.MarshalBinary()
+	d, err := derive(c, w.clerkName(c.Assignee))
 	if err != nil {
-		return index.Row{}, fmt.Errorf("encode row %s: %w", c.ID, err)
+		return index.Row{}, err
 	}
+	return d.row, w.putDerived(old, c, d)
+}
+
+func (w *writer) putDerived(old, c *model.Case, d derived) error {
 	// Most actions (comments, messages) leave the row as it was; not rewriting it
 	// spares the commit a page.
-	if old == nil || !bytes.Equal(w.rows.Get([]byte(c.ID)), rb) {
-		if err := w.rows.Put([]byte(c.ID), rb); err != nil {
-			return index.Row{}, fmt.Errorf("put row %s: %w", c.ID, err)
+	if old == nil || !bytes.Equal(w.rows.Get([]byte(c.ID)), d.rowVal) {
+		if err := w.rows.Put([]byte(c.ID), d.rowVal); err != nil {
+			return fmt.Errorf("put row %s: %w", c.ID, err)
 		}
 	}
 	if old == nil || old.FileNumber != c.FileNumber {
 		if old != nil && old.FileNumber != "" {
 			if err := w.fileno.Delete([]byte(old.FileNumber)); err != nil {
-				return index.Row{}, err
+				return err
 			}
 		}
 		if id := w.fileno.Get([]byte(c.FileNumber)); id != nil && string(id) != c.ID {
-			return index.Row{}, fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+			return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
 		}
 		if err := w.fileno.Put([]byte(c.FileNumber), []byte(c.ID)); err != nil {
-			return index.Row{}, fmt.Errorf("put file number %s: %w", c.FileNumber, err)
+			return fmt.Errorf("put file number %s: %w", c.FileNumber, err)
 		}
 	}
-	was, now := openFollowUps(old), openFollowUps(c)
-	for k := range was {
-		if _, ok := now[k]; !ok {
+	for k := range openFollowUps(old) {
+		if _, ok := d.followUps[k]; !ok {
 			if err := w.followups.Delete([]byte(k)); err != nil {
-				return index.Row{}, err
+				return err
 			}
 		}
 	}
-	for k, f := range now {
+	was := openFollowUps(old)
+	for k, v := range d.followUps {
 		if _, ok := was[k]; ok {
 			continue
 		}
-		b, err := json.Marshal(f)
-		if err != nil {
-			return index.Row{}, fmt.Errorf("encode follow-up: %w", err)
-		}
-		if err := w.followups.Put([]byte(k), b); err != nil {
-			return index.Row{}, fmt.Errorf("put follow-up: %w", err)
+		if err := w.followups.Put([]byte(k), v); err != nil {
+			return fmt.Errorf("put follow-up: %w", err)
 		}
 	}
-	return row, nil
+	return nil
 }
 
 // openFollowUps returns the followups keys of c's open follow-ups.

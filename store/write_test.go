@@ -176,7 +176,7 @@ func TestDoCommitsEverything(t *testing.T) {
 		if last.Mutation != m.ID || last.Kind != string(s.kind) || last.ByName != s.actor.Name || !last.At.Equal(m.At) {
 			t.Errorf("step %d: history %+v", i, last)
 		}
-		r, _ := db.idx.Get(c.ID)
+		r, _ := db.index().Get(c.ID)
 		if want := index.RowOf(&next, map[string]string{"": "", clerkAnna.ID: clerkAnna.Name, clerkBernd.ID: clerkBernd.Name}[next.Assignee]); !r.Equal(want) {
 			t.Errorf("step %d: in-memory row %+v", i, r)
 		}
@@ -431,13 +431,13 @@ func TestPutClerkRenamesRows(t *testing.T) {
 	setupTest(t, db)
 	c := mustCreate(t, db, newTestCase("BAU", "Jonas Bauer", testNow))
 	mustDo(t, db, clerkAnna, c.ID, model.KindAssign, model.AssignPayload{Assignee: "c-new"})
-	if r, _ := db.idx.Get(c.ID); r.AssigneeName != "c-new" {
+	if r, _ := db.index().Get(c.ID); r.AssigneeName != "c-new" {
 		t.Fatalf("unknown clerk shown as %q", r.AssigneeName)
 	}
 	if err := db.PutClerk(model.Clerk{ID: "c-new", Name: "Neue Kollegin", Role: model.RoleSachbearbeitung}); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := db.idx.Get(c.ID); r.AssigneeName != "Neue Kollegin" {
+	if r, _ := db.index().Get(c.ID); r.AssigneeName != "Neue Kollegin" {
 		t.Fatalf("after put: %q", r.AssigneeName)
 	}
 	renamed := clerkAnna
@@ -446,7 +446,7 @@ func TestPutClerkRenamesRows(t *testing.T) {
 	if err := db.PutClerk(renamed); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := db.idx.Get(c.ID); r.AssigneeName != renamed.Name {
+	if r, _ := db.index().Get(c.ID); r.AssigneeName != renamed.Name {
 		t.Fatalf("after rename: %q", r.AssigneeName)
 	}
 	mustCheck(t, db)
@@ -573,4 +573,41 @@ func TestCaseNotFound(t *testing.T) {
 	if v, err := db.Setting("clerk"); err != nil || v != "c-anna" {
 		t.Errorf("setting %q %v", v, err)
 	}
+}
+
+func TestIndexKeepsCommitOrderAfterImport(t *testing.T) {
+	db, _ := openTest(t, "")
+	defer db.Close()
+	setupTest(t, db)
+	for _, b := range synthBatches(5, 600, 300, testNow) {
+		if err := db.Import(b, systemClerk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// No read has built the index yet; a clerk action on an imported case must win.
+	c, err := db.CaseByFileNumber(fmt.Sprintf("BAU-%d-0001-A7", testNow.Year()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, db, clerkClaudi, c.ID, model.KindAssign, model.AssignPayload{Assignee: clerkDieter.ID})
+	if r, ok := db.index().Get(c.ID); !ok || r.AssigneeName != clerkDieter.Name {
+		t.Fatalf("row after import and assign: %+v", r)
+	}
+	mustCheck(t, db)
+
+	dup := newTestCase("BAU", "Ida Lange", testNow)
+	dup.ID = "0190aaaa-0000-7000-8000-000000000001"
+	if err := db.Import([]Import{{Case: dup}, {Case: dup}}, systemClerk); !errors.Is(err, ErrExists) {
+		t.Errorf("duplicate ID in a batch: %v", err)
+	}
+	dup2 := newTestCase("BAU", "Ida Lange", testNow)
+	dup2.FileNumber = "BAU-2020-0001-X1"
+	dup3 := dup2
+	if err := db.Import([]Import{{Case: dup2}, {Case: dup3}}, systemClerk); !errors.Is(err, ErrDuplicateFileNumber) {
+		t.Errorf("duplicate file number in a batch: %v", err)
+	}
+	if db.CaseCount() != 600 {
+		t.Errorf("count %d", db.CaseCount())
+	}
+	mustCheck(t, db)
 }
