@@ -82,6 +82,21 @@ test('clerk workflow', async (t) => {
     await page.getByTestId('total').filter({ hasText: /^1 Vorgang$/ }).waitFor();
   }));
 
+  await t.test('search folds German letters (Müller = mueller = muller)', shot(async () => {
+    const totals = [];
+    for (const q of ['Müller', 'mueller', 'muller']) {
+      const res = await callGo(page, 'ListCases', { search: q, statuses: [], filters: [], sort: 'fileNumber', desc: false, offset: 0, limit: 1 });
+      assert.ok(res.ok, JSON.stringify(res.error));
+      totals.push(res.value.total);
+    }
+    assert.ok(totals[0] > 0, 'no Müller among the demo cases');
+    assert.deepEqual(totals, [totals[0], totals[0], totals[0]], `totals for Müller, mueller, muller differ: ${totals}`);
+    await page.getByLabel('Suche').fill('mueller');
+    await page.getByRole('gridcell', { name: /Müller/ }).first().waitFor();
+    await page.getByLabel('Suche').fill(target.fileNumber);
+    await page.getByTestId('total').filter({ hasText: /^1 Vorgang$/ }).waitFor();
+  }));
+
   await t.test('open the case', shot(async () => {
     await page.getByRole('gridcell', { name: target.fileNumber, exact: true }).click();
     await detail().getByRole('heading', { level: 1, name: new RegExp(target.fileNumber) }).waitFor();
