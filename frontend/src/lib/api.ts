@@ -61,10 +61,14 @@ export const wailsApi: Api = {
   },
   onFileDrop(cb) {
     try {
-      Runtime.OnFileDrop((_x: number, _y: number, paths: string[]) => cb(paths), false);
+      Runtime.OnFileDrop((_x: number, _y: number, paths: string[]) => cb(paths), true);
       return () => Runtime.OnFileDropOff();
     } catch {
       return () => {};
     }
+  },
+  nativeFileDrop() {
+    const w = window as unknown as { wails?: { flags?: { enableWailsDragAndDrop?: boolean } } };
+    return w.wails?.flags?.enableWailsDragAndDrop === true;
   },
 };

@@ -180,4 +180,5 @@ export class FakeApi implements Api {
     return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));
   };
   onFileDrop = () => () => {};
+  nativeFileDrop = () => false;
 }

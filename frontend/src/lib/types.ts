@@ -202,6 +202,8 @@ export interface Api {
   dueFollowUps(): Promise<DueFollowUp[]>;
   /** Subscribes to a backend event; returns the unsubscribe function. */
   on(event: string, cb: (payload: unknown) => void): () => void;
-  /** Subscribes to files dropped on the desktop window (paths); a no-op in a browser. */
+  /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */
   onFileDrop(cb: (paths: string[]) => void): () => void;
+  /** nativeFileDrop reports whether the desktop window delivers drops as paths. */
+  nativeFileDrop(): boolean;
 }
