@@ -94,3 +94,14 @@ describe('Aktionen', () => {
     await waitFor(() => expect(screen.getByTestId('case-assignee')).toHaveTextContent('Bernd Weber'));
   });
 });
+
+describe('Aktionen: focus', () => {
+  it('keeps focus in the action bar after the used button is gone', async () => {
+    const fake = new FakeApi();
+    const bar = await openCase(fake, 'GEW-2026-0000-A7');
+    const accept = within(bar).getByRole('button', { name: 'Annehmen' });
+    accept.focus();
+    await fireEvent.click(accept);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Bearbeitung beginnen' })).toHaveFocus());
+  });
+});
