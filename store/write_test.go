@@ -579,7 +579,7 @@ func TestIndexKeepsCommitOrderAfterImport(t *testing.T) {
 	db, _ := openTest(t, "")
 	defer db.Close()
 	setupTest(t, db)
-	for _, b := range synthBatches(5, 600, 300, testNow) {
+	for _, b := range synthBatches(5, 300, 150, testNow) {
 		if err := db.Import(b, systemClerk); err != nil {
 			t.Fatal(err)
 		}
@@ -606,7 +606,7 @@ func TestIndexKeepsCommitOrderAfterImport(t *testing.T) {
 	if err := db.Import([]Import{{Case: dup2}, {Case: dup3}}, systemClerk); !errors.Is(err, ErrDuplicateFileNumber) {
 		t.Errorf("duplicate file number in a batch: %v", err)
 	}
-	if db.CaseCount() != 600 {
+	if db.CaseCount() != 300 {
 		t.Errorf("count %d", db.CaseCount())
 	}
 	mustCheck(t, db)
