@@ -199,3 +199,26 @@ func (db *DB) PendingCount() (int, error) {
 	}
 	return n, nil
 }
+
+// AckOutbox removes the outbox entries with seq <= throughSeq, once the server has
+// applied (or permanently rejected) them, and returns how many it removed. Seqs are
+// never reused: the next mutation still gets the next number.
+func (db *DB) AckOutbox(throughSeq uint64) (int, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, _ := c.First(); k != nil && readU64(k) <= throughSeq; k, _ = c.First() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: ack outbox through %d: %w", throughSeq, err)
+	}
+	return n, nil
+}

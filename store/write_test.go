@@ -503,6 +503,22 @@ func TestOutbox(t *testing.T) {
 	if len(last) != 1 || last[0].Seq != 11 {
 		t.Fatalf("seq after reopen: %+v", last)
 	}
+	if n, err := db.AckOutbox(4); err != nil || n != 4 {
+		t.Fatalf("ack: %d %v", n, err)
+	}
+	if rest, _ := db.Outbox(0, 0); len(rest) != 7 || rest[0].Seq != 5 {
+		t.Fatalf("after ack: %d entries", len(rest))
+	}
+	if n, _ := db.AckOutbox(100); n != 7 {
+		t.Fatalf("ack all: %d", n)
+	}
+	if n, _ := db.PendingCount(); n != 0 {
+		t.Fatalf("pending after ack %d", n)
+	}
+	mustDo(t, db, clerkAnna, ids[1], model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k3", Text: "Nach dem Senden"}})
+	if ob, _ := db.Outbox(0, 0); len(ob) != 1 || ob[0].Seq != 12 {
+		t.Fatalf("seq after an empty outbox: %+v", ob)
+	}
 	mustCheck(t, db)
 }
 
