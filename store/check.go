@@ -35,6 +35,7 @@ func (db *DB) check(tx *bolt.Tx) error {
 		counters  = tx.Bucket(bucketCounters)
 		clerks    = tx.Bucket(bucketClerks)
 		names     = map[string]string{}
+		mutations = map[string]bool{} // mutation IDs named by history entries
 
 		nCases, nHistory, nFollowUps int
 	)
@@ -49,7 +50,11 @@ func (db *DB) check(tx *bolt.Tx) error {
 		nCases++
 		want := index.RowOf(&c, clerkNameCached(clerks, names, c.Assignee))
 		var stored index.Row
-		if err := stored.UnmarshalBinary(rows.Get(k)); err != nil {
+		rv := rows.Get(k)
+		if rv == nil {
+			return fmt.Errorf("case %s has no row", k)
+		}
+		if err := stored.UnmarshalBinary(rv); err != nil {
 			return fmt.Errorf("row of case %s: %w", k, err)
 		}
 		if !want.Equal(stored) {
@@ -78,11 +83,19 @@ func (db *DB) check(tx *bolt.Tx) error {
 				return fmt.Errorf("counter of %s-%d lags behind file number %s", prefix, year, c.FileNumber)
 			}
 		}
-		n, err := verifyCase(tx, c.ID, &c)
+		entries, err := readHistory(tx.Bucket(bucketHistory), c.ID)
+		if err == nil {
+			err = model.VerifyHistory(entries, c.HistoryHead)
+		}
 		if err != nil {
 			return fmt.Errorf("case %s: %w", k, err)
 		}
-		nHistory += n
+		nHistory += len(entries)
+		for _, e := range entries {
+			if e.Mutation != "" {
+				mutations[e.Mutation] = true
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -103,12 +116,13 @@ func (db *DB) check(tx *bolt.Tx) error {
 			return fmt.Errorf("%s holds %d entries, the cases imply %d", b.name, b.got, b.want)
 		}
 	}
-	return db.checkOutbox(tx)
+	return db.checkOutbox(tx, mutations)
 }
 
-// checkOutbox verifies that outbox entries decode, match their keys and belong to
-// cases, and that the counter is not behind them.
-func (db *DB) checkOutbox(tx *bolt.Tx) error {
+// checkOutbox verifies that outbox entries decode, match their keys, belong to cases
+// whose history records them (both are written in one transaction), and that the
+// counter is not behind them.
+func (db *DB) checkOutbox(tx *bolt.Tx, inHistory map[string]bool) error {
 	last := readU64(tx.Bucket(bucketMeta).Get(metaOutboxSeq))
 	cases := tx.Bucket(bucketCases)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
@@ -125,6 +139,9 @@ func (db *DB) checkOutbox(tx *bolt.Tx) error {
 		}
 		if cases.Get([]byte(m.CaseID)) == nil {
 			return fmt.Errorf("outbox entry %d names missing case %s", seq, m.CaseID)
+		}
+		if !inHistory[m.ID] {
+			return fmt.Errorf("outbox entry %d (%s) is in no history", seq, m.ID)
 		}
 		return nil
 	})

@@ -370,6 +370,20 @@ func TestCheckDetectsIndexDamage(t *testing.T) {
 		{"counter behind", func(tx *bolt.Tx, c model.Case) error {
 			return tx.Bucket(bucketCounters).Put(counterKey("BAU", 2026, "A7"), u64(0))
 		}},
+		{"outbox entry without its history entry", func(tx *bolt.Tx, c model.Case) error {
+			_, v := tx.Bucket(bucketOutbox).Cursor().Last()
+			var m model.Mutation
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			m.Seq++
+			m.ID = fmt.Sprintf("%s:%d", m.Device, m.Seq)
+			b, _ := json.Marshal(m)
+			if err := tx.Bucket(bucketMeta).Put(metaOutboxSeq, u64(m.Seq)); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketOutbox).Put(u64(m.Seq), b)
+		}},
 		{"outbox entry for a missing case", func(tx *bolt.Tx, c model.Case) error {
 			k, v := tx.Bucket(bucketOutbox).Cursor().Last()
 			return tx.Bucket(bucketOutbox).Put(k, bytes.Replace(v, []byte(c.ID), []byte("gone"), 1))
@@ -385,9 +399,11 @@ func TestCheckDetectsIndexDamage(t *testing.T) {
 			if err := db.bolt.Update(func(tx *bolt.Tx) error { return tc.edit(tx, c) }); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Check(); err == nil {
+			err := db.Check()
+			if err == nil {
 				t.Fatal("Check passed")
 			}
+			t.Log(err)
 		})
 	}
 	db, _ := openTest(t, "")
