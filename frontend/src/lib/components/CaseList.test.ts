@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../../App.svelte';
 import { FakeApi } from '../fakeapi';
 import { lastQuery, renderApp } from '../../test/harness';
 
@@ -84,5 +85,15 @@ describe('Vorgangsliste', () => {
     await waitFor(() => expect(fake.called('bulkTransition')[0].args).toEqual([['case-0', 'case-1'], 'annehmen']));
     const result = await screen.findByText('1 Vorgang geändert.');
     expect(result.closest('[role="status"]')).toHaveTextContent('GEW-2026-0000-A7: Nicht im Status Neu.');
+  });
+});
+
+describe('Vorgangsliste: leer', () => {
+  it('says so when nothing matches', async () => {
+    const fake = new FakeApi(0);
+    render(App, { props: { api: fake } });
+    expect(await screen.findByTestId('empty')).toHaveTextContent('Keine Vorgänge gefunden.');
+    expect(screen.getByTestId('total')).toHaveTextContent('0 Vorgänge');
+    expect(screen.queryAllByTestId('case-row')).toHaveLength(0);
   });
 });
