@@ -76,7 +76,7 @@ func (r rng) gewerbe(received time.Time, p person) spec {
 		field("name", "Name des Betriebs", name),
 		field("rechtsform", "Rechtsform", legal),
 	}
-	if legal != "Einzelunternehmen" && legal != "eingetragener Kaufmann (e.K.)" || r.chance(0.3) && legal != "Einzelunternehmen" {
+	if legal != "Einzelunternehmen" {
 		betrieb = append(betrieb, field("register", "Registergericht und -nummer",
 			"Amtsgericht "+r.pick([]string{"Kiel", "Lübeck", "Flensburg", "Nürnberg", "Bamberg", "Fürth"})+", HR"+
 				map[bool]string{true: "B", false: "A"}[legal != "eingetragener Kaufmann (e.K.)"]+" "+strconv.Itoa(r.between(1000, 39999))))

@@ -42,6 +42,22 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 	imports := make(chan []store.Import, 1)
 	genErr, blobErr := make(chan error, 1), make(chan error, 1)
 
+	// Making the blobs durable is waiting on the disk, not work: a few syncers flush
+	// each written batch while later ones are generated and imported, and their fsyncs
+	// share the file system's journal commits.
+	toSync := make(chan struct{}, blobSyncers)
+	syncErrs := make([]error, blobSyncers)
+	var syncers sync.WaitGroup
+	for i := range blobSyncers {
+		syncers.Go(func() {
+			for range toSync {
+				if err := db.SyncBlobs(); err != nil && syncErrs[i] == nil {
+					syncErrs[i] = err
+				}
+			}
+		})
+	}
+
 	go func() {
 		defer close(generated)
 		batch := make([]Case, 0, seedBatch)
@@ -75,7 +91,7 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 				continue // drain so the generator ends
 			}
 			var out []store.Import
-			if out, err = writeBlobs(db, batch); err != nil {
+			if out, err = writeBlobs(db, batch, toSync); err != nil {
 				stop()
 				continue
 			}
@@ -97,7 +113,12 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 			stop()
 		}
 	}
+	if seedPhase != nil {
+		seedPhase("imported")
+	}
 	gErr, bErr := <-genErr, <-blobErr
+	close(toSync)
+	syncers.Wait()
 	switch {
 	case storeErr != nil:
 		return storeErr
@@ -106,17 +127,30 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 	case gErr != nil:
 		return fmt.Errorf("demo: seed: %w", gErr)
 	}
-	if err := db.SyncBlobs(); err != nil {
+	// Whatever the syncers did not reach yet.
+	if err := errors.Join(append(syncErrs, db.SyncBlobs())...); err != nil {
 		return fmt.Errorf("demo: seed: sync blobs: %w", err)
 	}
 	return nil
 }
 
+// blobSyncers flush written blobs while seeding goes on; every blobSyncEvery blobs a
+// writer wakes one, so that many small flushes run at once.
+const (
+	blobSyncers   = 16
+	blobSyncEvery = 50
+)
+
+// seedPhase, when set (by the benchmark), is told when every case is imported, so the
+// remaining wait for the blobs to be durable can be reported apart.
+var seedPhase func(phase string)
+
 // blobWorkers write representation PDFs at the same time.
 const blobWorkers = 8
 
 // writeBlobs stores the batch's representation PDFs and returns the store imports.
-func writeBlobs(db *store.DB, batch []Case) ([]store.Import, error) {
+// Now and then it wakes a syncer; when all are busy, a later flush takes those blobs.
+func writeBlobs(db *store.DB, batch []Case, toSync chan<- struct{}) ([]store.Import, error) {
 	out := make([]store.Import, len(batch))
 	errs := make([]error, blobWorkers)
 	var wg sync.WaitGroup
@@ -125,6 +159,12 @@ func writeBlobs(db *store.DB, batch []Case) ([]store.Import, error) {
 			for i := w; i < len(batch); i += blobWorkers {
 				if out[i], errs[w] = importOf(db, batch[i]); errs[w] != nil {
 					return
+				}
+				if (i/blobWorkers)%blobSyncEvery == blobSyncEvery-1 {
+					select {
+					case toSync <- struct{}{}:
+					default:
+					}
 				}
 			}
 		})

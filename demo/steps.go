@@ -41,7 +41,8 @@ type planned struct {
 	gap float64 // hours after the previous step
 }
 
-// statusWeights by age of the case: recent cases are mostly new, older ones worked.
+// statusOrder and statusWeights pick a case's final status by its age: recent cases
+// are mostly new, older ones worked or closed.
 var statusOrder = []model.Status{
 	model.StatusNeu, model.StatusAngenommen, model.StatusInBearbeitung, model.StatusBeschieden,
 	model.StatusAbgeschlossen, model.StatusVerworfen, model.StatusWeitergeleitet, model.StatusZuLoeschen,
