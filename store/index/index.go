@@ -73,10 +73,13 @@ func (x *Index) PutMany(rows []Row) {
 	if len(x.byID) == 0 {
 		x.byID = make(map[string]uint32, len(rows))
 	}
-	x.rows = slices.Grow(x.rows, len(rows))
-	x.keys = slices.Grow(x.keys, len(rows))
-	x.overdueKey = slices.Grow(x.overdueKey, len(rows))
-	x.followKey = slices.Grow(x.followKey, len(rows))
+	// Headroom for the cases added after the load, so that the next Puts do not
+	// copy every row to grow the slices.
+	more := len(rows) + len(rows)/8 + 1024
+	x.rows = slices.Grow(x.rows, more)
+	x.keys = slices.Grow(x.keys, more)
+	x.overdueKey = slices.Grow(x.overdueKey, more)
+	x.followKey = slices.Grow(x.followKey, more)
 	for i := range rows {
 		r := rows[i]
 		s, ok := x.byID[r.ID]

@@ -1,7 +1,9 @@
 package index
 
 import (
+	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -65,6 +67,12 @@ func (x *Index) Query(q Query) Page {
 	}
 	want := min(limit, total-offset)
 	p.Rows = make([]Row, 0, want)
+	if filtered && total <= sortFewMax {
+		for _, s := range x.sortFew(cand, kind, desc)[offset : offset+want] {
+			p.Rows = append(p.Rows, x.listRow(s))
+		}
+		return p
+	}
 
 	ord := x.orders[kind]
 	// Segments of ord in walking order: descending walks each backwards, and keeps
@@ -95,15 +103,43 @@ func (x *Index) Query(q Query) Page {
 				skip--
 				continue
 			}
-			r := x.rows[s]
-			r.Tokens = nil
-			p.Rows = append(p.Rows, r)
+			p.Rows = append(p.Rows, x.listRow(s))
 			if len(p.Rows) == want {
 				return p
 			}
 		}
 	}
 	return p
+}
+
+// sortFewMax: up to this many matches, sorting them beats walking a whole order.
+const sortFewMax = 512
+
+// sortFew returns the slots in cand sorted as kind's order walked in direction desc.
+func (x *Index) sortFew(cand bitset, kind sortKind, desc bool) []uint32 {
+	var slots []uint32
+	for w, word := range cand {
+		for word != 0 {
+			slots = append(slots, uint32(w*64+bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
+	}
+	slices.SortFunc(slots, func(a, b uint32) int {
+		ka, kb := &x.keys[a], &x.keys[b]
+		c := compareKeys(kind, ka, kb)
+		if desc && isNone(kind, ka) == isNone(kind, kb) {
+			c = -c
+		}
+		return c
+	})
+	return slots
+}
+
+// listRow returns the row in slot s as the list shows it: a copy without tokens.
+func (x *Index) listRow(s uint32) Row {
+	r := x.rows[s]
+	r.Tokens = nil
+	return r
 }
 
 // filter returns the slots that match q's conditions; filtered is false when q has
@@ -145,25 +181,44 @@ func (x *Index) filter(q *Query) (cand bitset, filtered bool) {
 			restrict(x.live)
 		}
 		if q.Overdue {
-			keep(cand, x.overdueKey, func(k int32) bool { return k < q.Today })
+			keepBelow(cand, x.overdueKey, q.Today)
 		}
 		if q.FollowUpDue {
-			keep(cand, x.followKey, func(k int32) bool { return k <= q.Today })
+			// The sentinel MaxInt32 (no follow-up) must stay out even then.
+			keepBelow(cand, x.followKey, int32(min(int64(q.Today)+1, math.MaxInt32)))
 		}
 	}
 	return cand, filtered
 }
 
-// keep removes from cand every slot whose column value fails ok.
-func keep(cand bitset, col []int32, ok func(int32) bool) {
+// keepBelow removes from cand every slot whose column value is not below limit. It
+// reads the column in sequence, 64 values per word, without branching on values.
+func keepBelow(cand bitset, col []int32, limit int32) {
 	for w, word := range cand {
-		for word != 0 {
-			t := bits.TrailingZeros64(word)
-			word &= word - 1
-			if !ok(col[w*64+t]) {
-				cand[w] &^= 1 << t
-			}
+		if word == 0 {
+			continue
 		}
+		base := w * 64
+		if bits.OnesCount64(word) <= 4 { // sparse: look only at the set bits
+			for v := word; v != 0; v &= v - 1 {
+				t := bits.TrailingZeros64(v)
+				if col[base+t] >= limit {
+					word &^= 1 << uint(t)
+				}
+			}
+			cand[w] = word
+			continue
+		}
+		vals := col[base:min(base+64, len(col))]
+		var m uint64
+		for j, v := range vals {
+			var bit uint64
+			if v < limit {
+				bit = 1
+			}
+			m |= bit << uint(j)
+		}
+		cand[w] = word & m
 	}
 }
 
