@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the test stages of `make test` in order and stops at the first failure.
-# Usage: scripts/test.sh [STAGE...]   (default: all; stages: dist vet go frontend
-# bindings build screenshot e2e). Prints a summary with timings and artifact paths.
+# Usage: scripts/test.sh [STAGE...]   (default: all; stages: dist vet go nocgo
+# frontend bindings build screenshot e2e). Prints a summary with timings and artifact
+# paths.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ART=test-artifacts
-all=(dist vet go frontend bindings build screenshot e2e)
+all=(dist vet go nocgo frontend bindings build screenshot e2e)
 if [ $# -gt 0 ]; then stages=("$@"); else stages=("${all[@]}"); fi
 
 mkdir -p "$ART"
@@ -21,7 +22,9 @@ summary() {
 	echo "artifacts:  $PWD/$ART/"
 	echo "  screenshot:  $PWD/$ART/screenshot-list.png (app log: screenshot-app.log)"
 	echo "  e2e:         $PWD/$ART/e2e/ (screenshots, axe reports, wails-dev.log)"
-	if [ "$status" -eq 0 ]; then echo "make test: PASSED"; else echo "make test: FAILED"; fi
+	local what="make test"
+	[ ${#stages[@]} -eq ${#all[@]} ] || what="test stages ${stages[*]}"
+	if [ "$status" -eq 0 ]; then echo "$what: PASSED"; else echo "$what: FAILED"; fi
 }
 trap summary EXIT
 
@@ -38,6 +41,11 @@ for s in "${stages[@]}"; do
 	go)
 		# -race needs cgo; without the desktop tags Wails pulls in no GTK, so no display.
 		scripts/stage "go test -race" env CGO_ENABLED=1 DISPLAY= WAYLAND_DISPLAY= go test -race ./...
+		;;
+	nocgo)
+		# The store, model and app must work where no C compiler is (the server, Windows
+		# cross builds): the same tests once more without cgo.
+		scripts/stage "go test (CGO_ENABLED=0)" env CGO_ENABLED=0 DISPLAY= WAYLAND_DISPLAY= go test ./...
 		;;
 	frontend)
 		scripts/stage "frontend tests (npm test)" bash -c 'cd frontend && CI=true npm test'
