@@ -55,6 +55,9 @@ func BenchmarkOurs(b *testing.B) {
 func BenchmarkSQLite(b *testing.B) {
 	s := both(b)
 	for _, q := range queries(s.today) {
+		if _, err := s.lite.tune(q.Q, 5); err != nil {
+			b.Fatal(err)
+		}
 		b.Run(q.Key, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := s.lite.List(q.Q); err != nil {
@@ -79,12 +82,15 @@ func TestSameResults(t *testing.T) {
 	defer s.Close()
 	for _, q := range queries(s.today) {
 		op := s.ours.List(q.Q)
-		lp, err := s.lite.List(q.Q)
-		if err != nil {
-			t.Fatalf("%s: %v", q.Name, err)
-		}
-		if !samePage(op, lp) {
-			t.Errorf("%s: ours %d rows of %d, SQLite %d rows of %d", q.Name, len(op.Rows), op.Total, len(lp.Rows), lp.Total)
+		for _, walk := range []bool{false, true} {
+			lp, err := s.lite.list(q.Q, walk)
+			if err != nil {
+				t.Fatalf("%s: %v", q.Name, err)
+			}
+			if !samePage(op, lp) {
+				t.Errorf("%s (walk %v): ours %d rows of %d, SQLite %d rows of %d",
+					q.Name, walk, len(op.Rows), op.Total, len(lp.Rows), lp.Total)
+			}
 		}
 	}
 }
