@@ -231,7 +231,7 @@ func (r rng) melde(received time.Time, p person) spec {
 		Comments: []string{
 			"Identität über die eID geprüft.",
 			"Gebühr beglichen.",
-			"Bescheinigung " + delivery + ".",
+			"Zustellung der Bescheinigung: " + delivery + ".",
 			"Auskunftssperre geprüft: keine.",
 		},
 		Missing: []string{"eine Kopie Ihres Personalausweises", "die Vollmacht der betroffenen Person"},
