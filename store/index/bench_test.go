@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 
@@ -143,7 +144,20 @@ func BenchmarkPut(b *testing.B) {
 // BenchmarkPutMany bulk-loads 100,000 rows into an empty index.
 func BenchmarkPutMany(b *testing.B) {
 	rows := bigData()
+	var x *Index
 	for b.Loop() {
-		New().PutMany(rows)
+		x = New()
+		x.PutMany(rows)
 	}
+	// Report what the index holds beyond the rows themselves.
+	var before, after runtime.MemStats
+	x = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	x = New()
+	x.PutMany(rows)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "index-MB")
+	runtime.KeepAlive(x)
 }

@@ -80,6 +80,7 @@ func (x *Index) PutMany(rows []Row) {
 	x.keys = slices.Grow(x.keys, more)
 	x.overdueKey = slices.Grow(x.overdueKey, more)
 	x.followKey = slices.Grow(x.followKey, more)
+	touched := make([]uint32, len(rows))
 	for i := range rows {
 		r := rows[i]
 		s, ok := x.byID[r.ID]
@@ -89,11 +90,16 @@ func (x *Index) PutMany(rows []Row) {
 			x.unsetFilters(s)
 		}
 		x.rows[s] = r
-		x.keys[s] = keyOf(&x.rows[s])
 		x.setFilters(s)
+		touched[i] = s
 	}
+	// The dictionary needs only the rows; it builds on one core while the other
+	// computes the sort keys and sorts.
 	var wg sync.WaitGroup
 	wg.Go(func() { x.dict.build(x.rows, x.live) })
+	for _, s := range touched {
+		x.keys[s] = keyOf(&x.rows[s])
+	}
 	x.sortAll()
 	wg.Wait()
 }
