@@ -229,7 +229,7 @@ func (d *dict) build(rows []Row, live bitset) {
 		c := int(counts[i])
 		posts[p] = posting{tok: toks[i], n: c}
 		if c > denseMin {
-			posts[p].bits = make(bitset, (len(rows)+63)/64)
+			posts[p].bits = make(bitset, (headroom(len(rows))+63)/64)
 		} else {
 			posts[p].list = arena[off : off : off+c]
 			off += c

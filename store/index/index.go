@@ -75,7 +75,7 @@ func (x *Index) PutMany(rows []Row) {
 	}
 	// Headroom for the cases added after the load, so that the next Puts do not
 	// copy every row to grow the slices.
-	more := len(rows) + len(rows)/8 + 1024
+	more := headroom(len(x.rows) + len(rows))
 	x.rows = slices.Grow(x.rows, more)
 	x.keys = slices.Grow(x.keys, more)
 	x.overdueKey = slices.Grow(x.overdueKey, more)
@@ -103,6 +103,9 @@ func (x *Index) PutMany(rows []Row) {
 	x.sortAll()
 	wg.Wait()
 }
+
+// headroom returns the capacity to reserve for n slots when building at once.
+func headroom(n int) int { return n + n/8 + 1024 }
 
 // Put inserts r, or replaces the row with r's ID. The index keeps r.Tokens: callers
 // must not change them.

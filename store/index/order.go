@@ -264,7 +264,7 @@ func (x *Index) sortAll() {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	ord := x.orders[byFile][:0]
+	ord := slices.Grow(x.orders[byFile][:0], headroom(len(fs)))
 	for _, e := range fs {
 		ord = append(ord, e.slot)
 	}
@@ -335,7 +335,7 @@ func (x *Index) sortByRank(kind sortKind) {
 		}
 		return cmp.Compare(a.rank, b.rank)
 	})
-	out := x.orders[kind][:0]
+	out := slices.Grow(x.orders[kind][:0], headroom(len(es)))
 	for _, e := range es {
 		out = append(out, e.slot)
 	}
