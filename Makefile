@@ -49,9 +49,11 @@ $(E2E_STAMP): e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
 	@touch $@
 
-## build: the production Linux binary build/bin/ozgcloud-desktop
+## build: the production Linux binary build/bin/ozgcloud-desktop. The UI is bundled
+## first, so the build uses the committed bindings (frontend/wailsjs, regenerated with
+## `bin/wails generate module -tags webkit2_41` and checked by `make test`).
 build: $(WAILS) $(FRONTEND_STAMP) frontend-build
-	$(WAILS) build -tags $(TAGS) -m -nosyncgomod -trimpath -s -nocolour
+	$(WAILS) build -tags $(TAGS) -m -nosyncgomod -trimpath -s -skipbindings -nocolour
 	@ls -l $(APP)
 
 frontend-build: $(FRONTEND_STAMP)
@@ -82,7 +84,7 @@ bench:
 ## windows: cross-build the Windows exe and its NSIS installer into build/bin/
 windows: $(WAILS) $(FRONTEND_STAMP) frontend-build
 	@scripts/deps-apt.sh nsis
-	$(WAILS) build -platform windows/amd64 -nsis -m -nosyncgomod -trimpath -s -nocolour
+	$(WAILS) build -platform windows/amd64 -nsis -m -nosyncgomod -trimpath -s -skipbindings -nocolour
 	@ls -l build/bin/*.exe
 
 clean:

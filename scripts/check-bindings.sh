@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin/wails generate module -tags webkit2_41 -nocolour
+# generate writes the runtime files executable, wails build writes them 0644; keep one
+# mode so that neither leaves a change behind (commit them as 100644).
+find frontend/wailsjs -type f -exec chmod a-x {} +
 
 fail=0
 if ! git -c core.fileMode=false diff --exit-code --stat -- frontend/wailsjs; then
