@@ -70,6 +70,14 @@ func (x *Index) Get(id string) (Row, bool) {
 func (x *Index) PutMany(rows []Row) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	// A few rows into a big index: putting them one by one (about 0.1 ms each)
+	// beats rebuilding everything (about 4 microseconds per row held).
+	if len(rows) <= x.n/64 {
+		for _, r := range rows {
+			x.put(r)
+		}
+		return
+	}
 	if len(x.byID) == 0 {
 		x.byID = make(map[string]uint32, len(rows))
 	}
@@ -112,6 +120,10 @@ func headroom(n int) int { return n + n/8 + 1024 }
 func (x *Index) Put(r Row) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.put(r)
+}
+
+func (x *Index) put(r Row) {
 	s, ok := x.byID[r.ID]
 	if !ok {
 		s = x.alloc(r.ID)

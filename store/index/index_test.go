@@ -538,3 +538,41 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 	wg.Wait()
 	checkOrders(t, x)
 }
+
+// TestPutManyIntoLoadedIndex covers both ways PutMany merges into a loaded index: a
+// few rows go in one by one, many rows rebuild everything.
+func TestPutManyIntoLoadedIndex(t *testing.T) {
+	for _, batch := range []int{5, 300} {
+		t.Run(fmt.Sprint(batch), func(t *testing.T) {
+			rows := genRows(1000, 17)
+			x := New()
+			x.PutMany(rows)
+			r := rand.New(rand.NewPCG(uint64(batch), 3))
+			var more []Row
+			for i := range batch {
+				if i%2 == 0 { // replace an existing row
+					j := r.IntN(len(rows))
+					row := randRow(r, rows[j].ID)
+					rows[j] = row
+					more = append(more, row)
+				} else {
+					row := randRow(r, fmt.Sprintf("more-%d", i))
+					rows = append(rows, row)
+					more = append(more, row)
+				}
+			}
+			x.PutMany(more)
+			checkOrders(t, x)
+			for _, k := range SortKeys {
+				for _, desc := range []bool{false, true} {
+					for _, text := range []string{"", "mü", "bau"} {
+						q := Query{Sort: k, Desc: desc, Text: text, Limit: MaxLimit}
+						if got, want := x.Query(q), refQuery(rows, q); !reflect.DeepEqual(ids(got), ids(want)) || got.Total != want.Total {
+							t.Fatalf("%+v: got %s\nwant %s", q, describe(got), describe(want))
+						}
+					}
+				}
+			}
+		})
+	}
+}
