@@ -3,7 +3,9 @@
 # demo cases, waits until the window shows the case list, saves
 # test-artifacts/screenshot-list.png and checks it: the window has the right title and
 # size, the picture is not blank, and OCR finds the list's column header and file
-# numbers of demo cases. Everything it starts, it stops.
+# numbers of demo cases. Then it starts a second instance on the same data folder and
+# checks that its window says the app is already running. Everything it starts, it
+# stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,7 @@ rm -f "$OUT" "$ART"/screenshot-*.png
 tmp=$(mktemp -d /tmp/ozg-screenshot.XXXXXX)
 xvfb_pid=
 app_pid=
+second_pid=
 
 cleanup() {
 	local status=$?
@@ -28,6 +31,7 @@ cleanup() {
 		for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$app_pid" 2>/dev/null || true
 	fi
+	if [ -n "$second_pid" ]; then kill -9 "$second_pid" 2>/dev/null || true; fi
 	if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null || true; fi
 	wait 2>/dev/null || true
 	rm -rf "$tmp"
@@ -103,3 +107,27 @@ if [ -z "$ok" ]; then
 fi
 alive || { echo "screenshot: the app died" >&2; exit 1; }
 echo "screenshot: the case list shows demo cases"
+
+# A second instance on the same data folder must say so in its window, not hang.
+"$APP" --data-dir "$tmp/data" >"$ART/screenshot-second.log" 2>&1 &
+second_pid=$!
+start=$(date +%s)
+said=
+while [ "$(elapsed)" -lt 60 ] && kill -0 "$second_pid" 2>/dev/null; do
+	sleep 2
+	# Without a window manager the newest window is on top.
+	import -window root "$tmp/second.png"
+	second_text=$(ocr "$tmp/second.png" | tr '\n' ' ')
+	if grep -Eq 'l.{1,2}uft bereits' <<<"$second_text"; then
+		said=1
+		break
+	fi
+done
+cp "$tmp/second.png" "$ART/screenshot-second-instance.png" 2>/dev/null || true
+kill "$second_pid" 2>/dev/null || true
+if [ -z "$said" ]; then
+	echo "screenshot: a second instance did not say 'OZG-Cloud Desktop läuft bereits' within 60s ($ART/screenshot-second-instance.png)" >&2
+	exit 1
+fi
+alive || { echo "screenshot: the first instance died when the second started" >&2; exit 1; }
+echo "screenshot: a second instance says 'läuft bereits' ($ART/screenshot-second-instance.png, $(elapsed)s)"
