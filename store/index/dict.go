@@ -223,7 +223,7 @@ func (d *dict) build(rows []Row, live bitset) {
 	// One arena holds every sparse list; each list's capacity ends at its own end,
 	// so a later add reallocates it instead of overwriting its neighbour.
 	arena := make([]uint32, arenaLen)
-	posts := make([]posting, len(toks))
+	posts := make([]posting, len(toks), headroom(len(toks))) // new tokens append without copying all
 	off := 0
 	for p, i := range perm {
 		c := int(counts[i])
