@@ -157,30 +157,27 @@ func clip(s string) string {
 // ("bau-2026-0042-a7", "bau", "2026", "0042", "a7").
 func Tokens(parts ...string) []string {
 	var out []string
-	add := func(w string) {
-		p, a, umlaut := fold2(w)
-		if p = clip(p); p != "" {
-			out = append(out, p)
+	// add trims hyphens after folding, since folding drops combining marks that may
+	// stand before a hyphen.
+	add := func(f string) {
+		if f = strings.Trim(f, "-"); f == "" {
+			return
 		}
-		if umlaut {
-			if a = clip(a); a != "" {
-				out = append(out, a)
+		out = append(out, clip(f))
+		if strings.IndexByte(f, '-') >= 0 {
+			for sub := range strings.SplitSeq(f, "-") {
+				if sub != "" {
+					out = append(out, clip(sub))
+				}
 			}
 		}
 	}
 	for _, part := range parts {
 		words(part, func(w string) {
-			w = strings.Trim(w, "-")
-			if w == "" {
-				return
-			}
-			add(w)
-			if strings.IndexByte(w, '-') >= 0 {
-				for sub := range strings.SplitSeq(w, "-") {
-					if sub != "" {
-						add(sub)
-					}
-				}
+			p, a, umlaut := fold2(w)
+			add(p)
+			if umlaut {
+				add(a)
 			}
 		})
 	}
@@ -194,11 +191,7 @@ func Tokens(parts ...string) []string {
 func queryWords(text string) []string {
 	var out []string
 	words(text, func(w string) {
-		w = strings.TrimLeft(w, "-")
-		if w == "" {
-			return
-		}
-		if f := clip(Fold(w)); f != "" && !slices.Contains(out, f) {
+		if f := clip(strings.TrimLeft(Fold(w), "-")); f != "" && !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	})

@@ -3,6 +3,7 @@ package index
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFold(t *testing.T) {
@@ -104,4 +105,26 @@ func TestQueryWords(t *testing.T) {
 			t.Errorf("queryWords(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzTokens checks that tokens are sorted, distinct, short, already folded, and that
+// a token typed as a search finds itself.
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{"Jürgen Müller-Lüdenscheidt", "BAU-2026-0042-A7", "Straße 5", "Mu\u0308ller", "ΑΘΗΝΑ", "-a-", "\xff\xfe", "İstanbul ǅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ts := Tokens(s)
+		for i, tok := range ts {
+			if tok == "" || len(tok) > maxTokenBytes || !utf8.ValidString(tok) {
+				t.Fatalf("bad token %q", tok)
+			}
+			if i > 0 && ts[i-1] >= tok {
+				t.Fatalf("tokens not sorted and distinct: %q", ts)
+			}
+			if got := queryWords(tok); !slices.Equal(got, []string{tok}) {
+				t.Fatalf("token %q searched as %q", tok, got)
+			}
+		}
+	})
 }
