@@ -66,7 +66,8 @@ func (x *Index) Get(id string) (Row, bool) {
 
 // PutMany inserts or replaces every row (a later row wins over an earlier one with
 // the same ID) and rebuilds the sort orders and the dictionary once; it is the bulk
-// load at Open. The index keeps the rows' Tokens: callers must not change them.
+// load at Open. Fewer rows than 1/64 of the index go in one by one, as with Put.
+// The index keeps the rows' Tokens: callers must not change them.
 func (x *Index) PutMany(rows []Row) {
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -224,19 +224,20 @@ func keepBelow(cand bitset, col []int32, limit int32) {
 
 // match returns the slots whose tokens have every word as a prefix.
 func (x *Index) match(ws []string, nw int) bitset {
-	var cand, tmp bitset
-	for i, w := range ws {
-		tmp = make(bitset, nw)
-		if i > 0 && cand.empty() {
-			return cand
+	cand := make(bitset, nw)
+	x.dict.prefix(ws[0], func(p *posting) { p.orInto(cand) })
+	var word bitset
+	for _, w := range ws[1:] {
+		if cand.empty() {
+			break
 		}
-		x.dict.prefix(w, func(p *posting) { p.orInto(tmp) })
-		if i == 0 {
-			cand = tmp
-			tmp = nil
-			continue
+		if word == nil {
+			word = make(bitset, nw)
+		} else {
+			clear(word)
 		}
-		cand.and(tmp)
+		x.dict.prefix(w, func(p *posting) { p.orInto(word) })
+		cand.and(word)
 	}
 	return cand
 }
