@@ -42,9 +42,8 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 	imports := make(chan []store.Import, 1)
 	genErr, blobErr := make(chan error, 1), make(chan error, 1)
 
-	// Making the blobs durable is waiting on the disk, not work: a few syncers flush
-	// each written batch while later ones are generated and imported, and their fsyncs
-	// share the file system's journal commits.
+	// Making the blobs durable is waiting on the disk, not work: a syncer flushes the
+	// written batches while later ones are generated and imported.
 	toSync := make(chan struct{}, blobSyncers)
 	syncErrs := make([]error, blobSyncers)
 	var syncers sync.WaitGroup
@@ -134,12 +133,9 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 	return nil
 }
 
-// blobSyncers flush written blobs while seeding goes on; every blobSyncEvery blobs a
-// writer wakes one, so that many small flushes run at once.
-const (
-	blobSyncers   = 16
-	blobSyncEvery = 50
-)
+// blobSyncers flush written blobs while seeding goes on; the store flushes all
+// written blobs in one call (syncfs on Linux), so one syncer woken per batch suffices.
+const blobSyncers = 1
 
 // seedPhase, when set (by the benchmark), is told when every case is imported, so the
 // remaining wait for the blobs to be durable can be reported apart.
@@ -149,7 +145,7 @@ var seedPhase func(phase string)
 const blobWorkers = 8
 
 // writeBlobs stores the batch's representation PDFs and returns the store imports.
-// Now and then it wakes a syncer; when all are busy, a later flush takes those blobs.
+// It then wakes the syncer; when it is busy, its next flush takes these blobs too.
 func writeBlobs(db *store.DB, batch []Case, toSync chan<- struct{}) ([]store.Import, error) {
 	out := make([]store.Import, len(batch))
 	errs := make([]error, blobWorkers)
@@ -160,16 +156,14 @@ func writeBlobs(db *store.DB, batch []Case, toSync chan<- struct{}) ([]store.Imp
 				if out[i], errs[w] = importOf(db, batch[i]); errs[w] != nil {
 					return
 				}
-				if (i/blobWorkers)%blobSyncEvery == blobSyncEvery-1 {
-					select {
-					case toSync <- struct{}{}:
-					default:
-					}
-				}
 			}
 		})
 	}
 	wg.Wait()
+	select {
+	case toSync <- struct{}{}:
+	default:
+	}
 	return out, errors.Join(errs...)
 }
 

@@ -145,14 +145,8 @@ func (db *DB) SyncBlobs() error {
 	files, dirs := db.unsynced, db.unsyncedDir
 	db.unsynced, db.unsyncedDir = nil, map[string]bool{}
 	db.blobMu.Unlock()
-	for _, p := range files {
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("store: sync blobs: %w", err)
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil {
+	if len(files) > 0 {
+		if err := syncBlobFiles(db.blobDir(), files); err != nil {
 			return fmt.Errorf("store: sync blobs: %w", err)
 		}
 	}
