@@ -34,6 +34,9 @@ type Session struct {
 	Today     string   `json:"today"`
 	// MaxAttachmentBytes is the configured attachment size limit.
 	MaxAttachmentBytes int64 `json:"maxAttachmentBytes"`
+	// MayAssignOthers: the clerk may hand any case to someone else (leadership);
+	// others may only take cases or pass on their own.
+	MayAssignOthers bool `json:"mayAssignOthers"`
 }
 
 // ListQuery asks for one page of the case list.

@@ -239,6 +239,7 @@ func (a *App) session() (Session, error) {
 			func(c model.Channel) Option { return Option{string(c), c.Label()} }),
 		Today:              a.today().Format(dateLayout),
 		MaxAttachmentBytes: a.db.MaxAttachmentSize(),
+		MayAssignOthers:    a.current().MayAssignOthers(),
 	}
 	for _, c := range clerks {
 		s.Clerks = append(s.Clerks, clerkView(c))

@@ -15,6 +15,9 @@ const keepDist: Plugin = {
 
 export default defineConfig({
   plugins: [svelte(), keepDist],
+  // No SPA fallback: under `wails dev` an unknown path such as /files/... must get a
+  // 404 from Vite, so that Wails hands it to the Go file handler (the preview).
+  appType: 'mpa',
   build: {
     outDir: 'dist',
     emptyOutDir: true,

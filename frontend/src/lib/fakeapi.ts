@@ -31,6 +31,7 @@ export const fakeSession: Session = {
   ],
   today: '2026-03-10',
   maxAttachmentBytes: 1024 * 1024,
+  mayAssignOthers: false,
 };
 
 const actionsByStatus: Record<string, { action: string; label: string; needsReason: boolean; to: string }[]> = {

@@ -17,6 +17,7 @@ export interface Session {
   channels: Option[] | null;
   today: string;
   maxAttachmentBytes: number;
+  mayAssignOthers: boolean;
 }
 
 export type QuickFilter = 'mine' | 'unassigned' | 'overdue' | 'followup';

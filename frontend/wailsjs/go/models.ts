@@ -563,6 +563,7 @@ export namespace app {
 	    channels: Option[];
 	    today: string;
 	    maxAttachmentBytes: number;
+	    mayAssignOthers: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Session(source);
@@ -582,6 +583,7 @@ export namespace app {
 	        this.channels = this.convertValues(source["channels"], Option);
 	        this.today = source["today"];
 	        this.maxAttachmentBytes = source["maxAttachmentBytes"];
+	        this.mayAssignOthers = source["mayAssignOthers"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
