@@ -218,6 +218,10 @@ func (a *App) bulkTransition(ids []string, action string) (BulkResult, error) {
 	return a.bulk(ids, model.KindTransition, model.TransitionPayload{Action: act})
 }
 
+// maxDueListed bounds the due list: more than a clerk can read, few enough that the
+// window stays quick even on a store of 100,000 benchmark cases.
+const maxDueListed = 1000
+
 func (a *App) dueFollowUps() ([]DueFollowUp, error) {
 	if err := a.ready(); err != nil {
 		return nil, err
@@ -248,6 +252,9 @@ func (a *App) dueFollowUps() ([]DueFollowUp, error) {
 		if !mine(i) {
 			sorted = append(sorted, out[i])
 		}
+	}
+	if len(sorted) > maxDueListed {
+		sorted = sorted[:maxDueListed]
 	}
 	return sorted, nil
 }

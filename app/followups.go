@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -44,7 +45,10 @@ func (a *App) announceDue(seen map[string]bool) {
 	if len(fresh) > 1 {
 		title, body = fmt.Sprintf("%d Wiedervorlagen fällig", len(fresh)), "Die Liste finden Sie unter „Wiedervorlagen“."
 	}
-	if err := a.notify(title, body); err != nil {
+	switch err := a.notify(title, body); {
+	case errors.Is(err, errNoNotifier):
+		a.log.Info("no desktop notifications on this system; the window shows due follow-ups")
+	case err != nil:
 		a.log.Warn("desktop notification not shown", "err", err)
 	}
 }
