@@ -143,6 +143,9 @@ func (a *App) detail(c model.Case) (CaseDetail, error) {
 		Actions:         []ActionView{},
 		MayAssignOthers: clerk.MayAssignOthers() || c.Assignee == "" || c.Assignee == clerk.ID,
 	}
+	if m, err := a.db.Municipality(); err == nil && m.OrgUnit == c.OrgUnit && m.OrgUnitName != "" {
+		d.OrgUnit = m.OrgUnitName
+	}
 	if p := c.Applicant.Postfach; p != nil {
 		d.Applicant.Postfach = p.Type + ": " + p.Identifier
 	}
