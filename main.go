@@ -34,10 +34,15 @@ func main() {
 	dataDir := flag.String("data-dir", def, "folder of the local case store")
 	demoCases := flag.Int("demo-cases", 500, "demo cases to create when the store is new")
 	device := flag.String("device", "A7", "device code of this PC, unique in the municipality")
+	maxMB := flag.Int("max-attachment-mb", 100, "largest attachment accepted, in MB")
 	flag.Parse()
 
 	if *dataDir == "" {
 		fmt.Fprintf(os.Stderr, "ozgcloud-desktop: no data folder (%v); pass --data-dir\n", err)
+		os.Exit(2)
+	}
+	if *maxMB < 1 {
+		fmt.Fprintln(os.Stderr, "ozgcloud-desktop: --max-attachment-mb must be at least 1")
 		os.Exit(2)
 	}
 	if *demoCases < 0 {
@@ -45,7 +50,7 @@ func main() {
 		os.Exit(2)
 	}
 
-	a := app.New(app.Config{DataDir: *dataDir, DemoCases: *demoCases, Device: *device})
+	a := app.New(app.Config{DataDir: *dataDir, DemoCases: *demoCases, Device: *device, MaxAttachmentSize: int64(*maxMB) << 20})
 
 	err = wails.Run(&options.App{
 		Title:     "OZG-Cloud Desktop",
