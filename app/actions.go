@@ -132,7 +132,7 @@ func (a *App) createCase(in NewCaseInput) (CaseDetail, error) {
 	if strings.TrimSpace(in.Name) == "" {
 		fields["name"] = "Bitte den Namen angeben."
 	}
-	if pc := strings.TrimSpace(in.PostalCode); pc != "" && !fiveDigits(pc) {
+	if pc := strings.TrimSpace(in.PostalCode); pc != "" && !model.ValidPostalCode(pc) {
 		fields["postalCode"] = "Die Postleitzahl hat fünf Ziffern."
 	}
 	if e := strings.TrimSpace(in.Email); e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " ,;")) {
@@ -162,18 +162,6 @@ func (a *App) createCase(in NewCaseInput) (CaseDetail, error) {
 	}
 	a.changed(created.ID)
 	return a.detail(created)
-}
-
-func fiveDigits(s string) bool {
-	if len(s) != 5 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // bulk performs one action per case, each its own transaction, so one refused case

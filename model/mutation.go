@@ -332,7 +332,7 @@ func ValidateNew(c *Case) error {
 	if strings.TrimSpace(c.Applicant.Name) == "" {
 		errs["applicant.name"] = "Bitte den Namen der antragstellenden Person angeben."
 	}
-	if c.Applicant.PostalCode != "" && !isPostalCode(c.Applicant.PostalCode) {
+	if c.Applicant.PostalCode != "" && !ValidPostalCode(c.Applicant.PostalCode) {
 		errs["applicant.postalCode"] = "Die Postleitzahl hat fünf Ziffern."
 	}
 	if c.Applicant.Email != "" && !strings.Contains(c.Applicant.Email, "@") {
@@ -353,7 +353,8 @@ func ValidateNew(c *Case) error {
 	return nil
 }
 
-func isPostalCode(s string) bool {
+// ValidPostalCode reports whether s is a German postal code (five digits).
+func ValidPostalCode(s string) bool {
 	if len(s) != 5 {
 		return false
 	}
