@@ -109,6 +109,22 @@ test('clerk workflow', async (t) => {
     assert.equal(violations.length, 0, describeViolations(violations));
   }));
 
+  await t.test('the application form previews inline (PDF through the Go file handler)', shot(async () => {
+    await detail().getByRole('tab', { name: /^Dokumente/ }).click();
+    await detail().getByRole('button', { name: 'Vorschau von Antrag.pdf' }).click();
+    const firstPage = detail().getByRole('img', { name: /^Antrag\.pdf, Seite 1 von \d+$/ });
+    await assert.doesNotReject(firstPage.waitFor({ timeout: 30000 }), 'pdf.js did not render the representation');
+    const painted = await firstPage.evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 128 && d[i + 3] > 0) dark++;
+      return dark;
+    });
+    assert.ok(painted > 500, `the rendered page is blank (${painted} dark pixels)`);
+    await screenshot(page, 'preview');
+    await detail().getByRole('tab', { name: /^Übersicht/ }).click();
+  }));
+
   await t.test('accept (Annehmen)', shot(async () => {
     await detail().getByRole('button', { name: 'Annehmen', exact: true }).click();
     await detail().getByTestId('case-status').filter({ hasText: /^Angenommen$/ }).waitFor();
