@@ -1,0 +1,87 @@
+package decision
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ozgcloud/desktop/model"
+)
+
+func TestEveryTemplateFillsFromDemoCases(t *testing.T) {
+	cases := demoCases(t, 12)
+	for _, tpl := range Templates() {
+		for i := range cases {
+			c := &cases[i]
+			l, err := Fill(tpl, c, testData())
+			if err != nil {
+				t.Fatalf("%s on %s case: %v", tpl.ID, c.Type, err)
+			}
+			if len(l.Blocks) != len(tpl.Blocks) {
+				t.Fatalf("%s: %d blocks, want %d", tpl.ID, len(l.Blocks), len(tpl.Blocks))
+			}
+			for _, b := range l.Blocks {
+				if strings.Contains(b.Text, "{{") || strings.Contains(b.Title, "{{") {
+					t.Fatalf("%s: placeholder left in %q", tpl.ID, b.Text)
+				}
+			}
+			if l.Recipient[0] != c.Applicant.Name || l.FileNumber != c.FileNumber {
+				t.Fatalf("%s: recipient %q, file number %q", tpl.ID, l.Recipient, l.FileNumber)
+			}
+		}
+	}
+}
+
+func TestFillValues(t *testing.T) {
+	c := demoCases(t, 1)[0]
+	tpl := Template{ID: "x", Blocks: []Block{{Kind: KindText, Text: "{{gebuehr}} bis {{faelligkeit}}, Az. {{ aktenzeichen }}, eingegangen {{eingangsdatum}}, Feld {{form." + firstFormName(c.Form) + "}}"}}}
+	l, err := Fill(tpl, &c, testData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1.234,50 € bis 27.12.2026, Az. " + c.FileNumber + ", eingegangen "
+	if !strings.HasPrefix(l.Blocks[0].Text, want) {
+		t.Fatalf("got %q, want prefix %q", l.Blocks[0].Text, want)
+	}
+}
+
+func firstFormName(fs []model.FormField) string {
+	for _, f := range fs {
+		if f.Value != "" {
+			return f.Name
+		}
+		if n := firstFormName(f.Items); n != "" {
+			return f.Name + "." + n
+		}
+	}
+	return ""
+}
+
+func TestFillMissingValue(t *testing.T) {
+	c := demoCases(t, 1)[0]
+	d := testData()
+	d.Fee = nil
+	tpl, _ := TemplateByID("gebuehrenbescheid")
+	_, err := Fill(tpl, &c, d)
+	if !errors.Is(err, ErrMissingValue) {
+		t.Fatalf("err = %v, want ErrMissingValue", err)
+	}
+	if got, want := err.Error(), "Für den Platzhalter {{gebuehr}} fehlt ein Wert."; got != want {
+		t.Fatalf("message %q, want %q", got, want)
+	}
+	_, err = Fill(Template{Blocks: []Block{{Text: "{{form.gibtesnicht}}"}}}, &c, testData())
+	var mv *MissingValueError
+	if !errors.As(err, &mv) || mv.Placeholder != "form.gibtesnicht" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFormatEuro(t *testing.T) {
+	for cents, want := range map[int64]string{
+		0: "0,00 €", 5: "0,05 €", 123450: "1.234,50 €", 100000000: "1.000.000,00 €", -1999: "-19,99 €",
+	} {
+		if got := FormatEuro(cents); got != want {
+			t.Errorf("FormatEuro(%d) = %q, want %q", cents, got, want)
+		}
+	}
+}
