@@ -250,4 +250,3 @@ func TemplateByID(id string) (Template, bool) {
 	}
 	return Template{}, false
 }
-
