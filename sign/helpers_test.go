@@ -191,3 +191,7 @@ func qpdfCheck(t testing.TB, pdf []byte) {
 		t.Fatalf("qpdf --check: %v\n%s", err, out)
 	}
 }
+
+func legacyEncode(key crypto.Signer, leaf, ca *x509.Certificate, password string) ([]byte, error) {
+	return pkcs12.LegacyDES.Encode(key, leaf, []*x509.Certificate{ca}, password)
+}
