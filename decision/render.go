@@ -60,7 +60,6 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 		created = time.Date(l.Date.Year(), l.Date.Month(), l.Date.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	pdf := newDocument(created)
-	pdf.SetTitle(title(l), true)
 	if len(l.Letterhead.Logo) > 0 {
 		logo, err := opaquePNG(l.Letterhead.Logo)
 		if err != nil {
@@ -74,7 +73,7 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 	if err := pdf.Output(&out); err != nil {
 		return nil, fmt.Errorf("decision: render %s: %w", l.FileNumber, err)
 	}
-	doc, err := toPDFA(out.Bytes(), pdfaInfo{Title: title(l), Created: created, ID: l.VerificationCode()})
+	doc, err := toPDFA(out.Bytes(), pdfaInfo{Title: title(l), Created: created})
 	if err != nil {
 		return nil, fmt.Errorf("decision: render %s: %w", l.FileNumber, err)
 	}
@@ -94,8 +93,6 @@ func newDocument(created time.Time) *fpdf.Fpdf {
 	pdf.SetModificationDate(created)
 	pdf.SetCatalogSort(true)
 	pdf.SetCompression(true)
-	pdf.SetProducer("OZG-Cloud Desktop", true)
-	pdf.SetCreator("OZG-Cloud Desktop", true)
 	pdf.AliasNbPages("{nb}")
 	pdf.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
 	pdf.AddUTF8FontFromBytes(fontFamily, "B", fontBold)

@@ -1,0 +1,82 @@
+package decision
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// preflightJars is the classpath of Debian's Apache PDFBox Preflight (libpdfbox2-java).
+var preflightJars = []string{
+	"preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar", "commons-logging.jar",
+	"javax.activation.jar", "jaxb-api.jar",
+}
+
+// richLetter is the most demanding letter for the validators: two pages, a logo with
+// transparency, every German special character.
+func richLetter(t testing.TB) Letter {
+	l := testLetter(t, "teilbewilligung")
+	img := image.NewNRGBA(image.Rect(0, 0, 60, 30))
+	for x := 0; x < 60; x++ {
+		for y := 0; y < 30; y++ {
+			img.Set(x, y, color.NRGBA{0, 70, 140, uint8(4 * x)})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	l.Letterhead.Logo = buf.Bytes()
+	l.Recipient[0] = "Jürgen Öztürk-Weiß"
+	l.Blocks = append(l.Blocks, Block{Kind: KindText, Title: "Hinweise",
+		Text: "Sonderzeichen: ä ö ü Ä Ö Ü ß ẞ € „deutsch“ ‚halb‘ § 37 – Ende.\n\n" +
+			strings.Repeat("Bitte beachten Sie die Auflagen im Anhang. ", 30)})
+	return l
+}
+
+func TestPDFA(t *testing.T) {
+	java := tool(t, "java", "default-jre-headless")
+	tool(t, "qpdf", "qpdf")
+	tool(t, "pdffonts", "poppler-utils")
+	var cp []string
+	for _, j := range preflightJars {
+		p := filepath.Join("/usr/share/java", j)
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("%s missing: install libpdfbox2-java libactivation-java libjaxb-api-java", p)
+		}
+		cp = append(cp, p)
+	}
+	l := richLetter(t)
+	doc := render(t, l)
+	path := writeTemp(t, "letter.pdf", doc)
+
+	out, err := exec.Command(java, "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "is a valid PDF/A-1b file") {
+		t.Fatalf("Preflight: %v\n%s", err, out)
+	}
+	if out := run(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
+		t.Fatalf("qpdf --check:\n%s", out)
+	}
+	fonts := strings.Split(strings.TrimSpace(run(t, "pdffonts", path)), "\n")
+	if len(fonts) < 3 {
+		t.Fatalf("pdffonts lists no fonts:\n%s", strings.Join(fonts, "\n"))
+	}
+	for _, f := range fonts[2:] {
+		if fs := strings.Fields(f); len(fs) < 7 || fs[len(fs)-5] != "yes" {
+			t.Errorf("font not embedded: %s", f)
+		}
+	}
+	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	for _, s := range []string{"Jürgen Öztürk-Weiß", "ä ö ü Ä Ö Ü ß ẞ € „deutsch“ ‚halb‘ § 37 – Ende.",
+		"Mit freundlichen Grüßen", "Rechtsbehelfsbelehrung", "Seite 2 von 2", "1.234,50 €", l.VerificationCode()} {
+		if !strings.Contains(text, s) {
+			t.Errorf("pdftotext lacks %q", s)
+		}
+	}
+}
