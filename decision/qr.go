@@ -5,14 +5,9 @@ import (
 	"rsc.io/qr"
 )
 
-// drawQR draws text as a QR code of size mm at x, y, each dark module a filled
-// rectangle, so no image is embedded. Rows of dark modules become one rectangle each.
-func drawQR(pdf *fpdf.Fpdf, text string, x, y, size float64) {
-	code, err := qr.Encode(text, qr.M)
-	if err != nil {
-		pdf.SetError(err)
-		return
-	}
+// drawQR draws the QR code of size mm at x, y, each dark module a filled rectangle,
+// so no image is embedded. Runs of dark modules in a row become one rectangle.
+func drawQR(pdf *fpdf.Fpdf, code *qr.Code, x, y, size float64) {
 	m := size / float64(code.Size)
 	pdf.SetFillColor(0, 0, 0)
 	for row := 0; row < code.Size; row++ {

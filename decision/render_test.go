@@ -245,3 +245,24 @@ func TestLetterIncomplete(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A batch renders on every core; fpdf has package-level state, so check for races.
+func TestRenderConcurrent(t *testing.T) {
+	l := testLetter(t, "bewilligung")
+	want := render(t, l)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			b, err := Render(l, RenderOptions{})
+			if err == nil && !bytes.Equal(b, want) {
+				err = errors.New("concurrent render differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
