@@ -18,6 +18,19 @@ var (
 	ErrLetter       = errors.New("decision: letter incomplete")
 )
 
+// clerkError carries a German message for the clerk; errors.Is matches its sentinel.
+type clerkError struct {
+	kind error
+	msg  string
+}
+
+func (e *clerkError) Error() string { return e.msg }
+func (e *clerkError) Unwrap() error { return e.kind }
+
+func clerkErr(kind error, format string, args ...any) error {
+	return &clerkError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
 // Letterhead is the authority's data printed on every letter.
 type Letterhead struct {
 	Authority  string `json:"authority"` // "Gemeinde Musterhausen"
@@ -120,10 +133,10 @@ func (l Letter) check() error {
 		missing = append(missing, "Datum")
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: Dem Bescheid fehlt: %s.", ErrLetter, strings.Join(missing, ", "))
+		return clerkErr(ErrLetter, "Dem Bescheid fehlt: %s.", strings.Join(missing, ", "))
 	}
 	if len(l.Recipient) > 6 {
-		return fmt.Errorf("%w: Die Anschrift hat mehr als sechs Zeilen und passt nicht ins Fenster.", ErrLetter)
+		return clerkErr(ErrLetter, "Die Anschrift hat mehr als sechs Zeilen und passt nicht ins Fenster des Umschlags.")
 	}
 	return nil
 }
@@ -150,4 +163,17 @@ func FormatEuro(cents int64) string {
 	}
 	fmt.Fprintf(&b, ",%02d €", cents%100)
 	return b.String()
+}
+
+// text returns every string the letter prints, for the glyph check.
+func (l Letter) text() string {
+	h := l.Letterhead
+	parts := []string{h.Authority, h.Unit, h.Street, h.PostalCode, h.City, h.Phone, h.Email,
+		h.Website, h.BankName, h.IBAN, h.BIC, h.VerifyURL, l.FileNumber, l.Contact.Name,
+		l.Contact.Phone, l.Contact.Email, l.Signer}
+	parts = append(parts, l.Recipient...)
+	for _, b := range l.Blocks {
+		parts = append(parts, b.Title, b.Text)
+	}
+	return strings.Join(parts, "\n")
 }

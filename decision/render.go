@@ -56,11 +56,20 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
+	if err := checkGlyphs(l.text()); err != nil {
+		return nil, err
+	}
 	created := opts.Created
 	if created.IsZero() {
 		created = time.Date(l.Date.Year(), l.Date.Month(), l.Date.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	pdf := newDocument(created)
+	pdf.SetFont(fontFamily, "", fontSize)
+	for _, line := range l.Recipient {
+		if pdf.GetStringWidth(line) > addrW-addrPad {
+			return nil, clerkErr(ErrLetter, "Die Anschriftzeile „%s“ ist zu lang für das Fenster des Umschlags. Bitte kürzen Sie sie.", line)
+		}
+	}
 	if len(l.Letterhead.Logo) > 0 {
 		logo, err := opaquePNG(l.Letterhead.Logo)
 		if err != nil {
@@ -117,7 +126,7 @@ func newDocument(created time.Time) *fpdf.Fpdf {
 func opaquePNG(b []byte) ([]byte, error) {
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("%w: Das Logo ist keine gültige PNG-Datei. Bitte laden Sie das Logo als PNG hoch.", ErrLogo)
+		return nil, clerkErr(ErrLogo, "Das Logo ist keine gültige PNG-Datei. Bitte laden Sie das Logo als PNG hoch.")
 	}
 	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
 		if _, paletted := img.(*image.Paletted); !paletted {
@@ -206,15 +215,15 @@ func (r *renderer) addressField() {
 	pdf.CellFormat(addrW-addrPad, 3.5, fitText(pdf, ret, addrW-addrPad), "", 0, "L", false, 0, "")
 	pdf.SetFont(fontFamily, "", fontSize)
 	y := addrY + addrZoneH + 0.8
-	for _, line := range r.l.Recipient {
+	for _, line := range r.l.Recipient { // Render checked that each line fits
 		pdf.SetXY(addrX+addrPad, y)
-		pdf.CellFormat(addrW-addrPad, 4.23, fitText(pdf, line, addrW-addrPad), "", 0, "L", false, 0, "")
+		pdf.CellFormat(addrW-addrPad, 4.23, line, "", 0, "L", false, 0, "")
 		y += 4.23
 	}
 }
 
-// fitText shortens s with an ellipsis until it fits w; only address lines need it, and
-// a line that long is a data error the clerk sees in the preview.
+// fitText shortens s with an ellipsis until it fits w. Only the administration's data
+// (letterhead, contact) goes through it, where an overlong entry shows in the preview.
 func fitText(pdf *fpdf.Fpdf, s string, w float64) string {
 	if pdf.GetStringWidth(s) <= w {
 		return s

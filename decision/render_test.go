@@ -266,3 +266,21 @@ func TestRenderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestGlyphMissing(t *testing.T) {
+	l := testLetter(t, "bewilligung")
+	l.Recipient[0] = "Li 李"
+	_, err := Render(l, RenderOptions{})
+	if !errors.Is(err, ErrGlyph) || !strings.Contains(err.Error(), "„李“ (U+674E) kann im Bescheid nicht gedruckt werden") {
+		t.Fatalf("err = %v", err)
+	}
+	l.Recipient = []string{"Łukasz Dąbrowski", "Şahin Yılmaz", "Ελένη Παπαδοπούλου", "Дмитрий Иванов", "Nguyễn Văn An"}
+	if _, err := Render(l, RenderOptions{}); err != nil {
+		t.Fatalf("European names: %v", err)
+	}
+	l.Recipient = []string{"Łukasz Dąbrowski, Şahin Yılmaz, Ελένη Παπαδοπούλου, Дмитрий Иванов"}
+	_, err = Render(l, RenderOptions{})
+	if !errors.Is(err, ErrLetter) || !strings.HasPrefix(err.Error(), "Die Anschriftzeile „Łukasz") {
+		t.Fatalf("overlong address line: %v", err)
+	}
+}
