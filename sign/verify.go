@@ -48,6 +48,8 @@ func Verify(pdf []byte) ([]SignatureInfo, error) {
 		return nil, fmt.Errorf("sign: verify: acroform: %w", err)
 	}
 	var out []SignatureInfo
+	// Fields shared between several /Kids would otherwise be walked exponentially often.
+	seen := map[int]bool{}
 	var walk func(v []byte, prefix string, depth int) error
 	walk = func(v []byte, prefix string, depth int) error {
 		if depth > 16 {
@@ -65,6 +67,12 @@ func Verify(pdf []byte) ([]SignatureInfo, error) {
 			return err
 		}
 		for _, f := range fields {
+			if n, ok := ref(f); ok {
+				if seen[n] {
+					continue
+				}
+				seen[n] = true
+			}
 			fd, err := doc.dict(f)
 			if err != nil {
 				return err
