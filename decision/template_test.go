@@ -85,3 +85,29 @@ func TestFormatEuro(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFill feeds arbitrary template text through the placeholder expansion: it must
+// either fill every placeholder or name the missing one, and never panic.
+func FuzzFill(f *testing.F) {
+	for _, s := range []string{"{{aktenzeichen}}", "{{ form.a.b }}", "{{{{x}}}}", "{{}}", "Text {{gebuehr", "{{form.}}"} {
+		f.Add(s)
+	}
+	c := demoCases(f, 1)[0]
+	d := testData()
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := Fill(Template{Blocks: []Block{{Text: s}}}, &c, d)
+		var mv *MissingValueError
+		switch {
+		case err == nil:
+			if placeholder.MatchString(l.Blocks[0].Text) && !placeholder.MatchString(s) {
+				t.Fatalf("filling %q introduced a placeholder", s)
+			}
+		case errors.As(err, &mv):
+			if !strings.Contains(s, mv.Placeholder) {
+				t.Fatalf("missing %q not in %q", mv.Placeholder, s)
+			}
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	})
+}
