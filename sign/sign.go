@@ -16,6 +16,8 @@ var (
 	ErrPDF             = errors.New("sign: malformed PDF")
 	ErrSpace           = errors.New("sign: signature larger than reserved space")
 	ErrTokenMissing    = errors.New("sign: token not available")
+	ErrWrongPIN        = errors.New("sign: wrong PIN")
+	ErrPINLocked       = errors.New("sign: PIN locked")
 	ErrNoPKCS11Support = errors.New("sign: PKCS#11 not built in")
 )
 
@@ -33,6 +35,8 @@ var messages = []struct {
 	{ErrBadFile, "Die Datei ist keine lesbare PKCS#12-Schlüsseldatei."},
 	{ErrPDF, "Die PDF-Datei ist beschädigt oder kann nicht gelesen werden."},
 	{ErrSpace, "Die Signatur passt nicht in den reservierten Platz der PDF-Datei."},
+	{ErrWrongPIN, "Die PIN ist falsch."},
+	{ErrPINLocked, "Die PIN ist gesperrt. Bitte die PUK oder die Administration fragen."},
 	{ErrTokenMissing, "Die Signaturkarte oder das Token wurde nicht gefunden."},
 	{ErrNoPKCS11Support, "Diese Programmversion unterstützt keine Signaturkarten (PKCS#11)."},
 }
