@@ -113,8 +113,7 @@ func newDocument(created time.Time) *fpdf.Fpdf {
 	// uncompressed text cost a few kilobytes, the writers a third of a millisecond each.
 	pdf.SetCompression(false)
 	pdf.AliasNbPages("{nb}")
-	pdf.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	addFonts(pdf)
 	pdf.SetMargins(marginLeft, bodyTopN, marginRight)
 	pdf.SetCellMargin(0) // text starts exactly at the DIN positions
 	pdf.SetAutoPageBreak(true, pageH-bodyBottom)
