@@ -48,16 +48,30 @@ func hashOID(h crypto.Hash) asn1.ObjectIdentifier {
 	return oidSHA256
 }
 
+// cmsContent is what a SignedData signs.
+type cmsContent struct {
+	contentType asn1.ObjectIdentifier
+	eContent    []byte // nil: detached, as in a PDF signature
+	digest      []byte // of the content, with the signer's hash
+	// unsigned returns unsigned attributes made from the signature value (a timestamp token).
+	unsigned func(sig []byte) ([][]byte, error)
+}
+
 // buildCMS returns a detached CAdES SignedData over a document digest, with the
 // signed attributes PAdES B-B asks for: content-type, message-digest,
 // signing-certificate-v2. The time is not here: PAdES puts it in /M.
 func buildCMS(s Signer, h crypto.Hash, digest []byte, rnd io.Reader) ([]byte, error) {
+	return buildSignedData(s, h, cmsContent{contentType: oidData, digest: digest}, rnd)
+}
+
+func buildSignedData(s Signer, h crypto.Hash, content cmsContent, rnd io.Reader) ([]byte, error) {
+	digest := content.digest
 	chain := s.Chain()
 	cert := chain[0]
 	certHash := sha256.Sum256(cert.Raw)
 
 	attrs := [][]byte{
-		attribute(oidContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData) }),
+		attribute(oidContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(content.contentType) }),
 		attribute(oidMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(digest) }),
 		attribute(oidSigningCertV2, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SigningCertificateV2
@@ -87,6 +101,13 @@ func buildCMS(s Signer, h crypto.Hash, digest []byte, rnd io.Reader) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("sign: sign attributes: %w", err)
 	}
+	var unsigned [][]byte
+	if content.unsigned != nil {
+		if unsigned, err = content.unsigned(sig); err != nil {
+			return nil, err
+		}
+		sort.Slice(unsigned, func(i, j int) bool { return bytes.Compare(unsigned[i], unsigned[j]) < 0 })
+	}
 	var sigAlg asn1.ObjectIdentifier
 	switch s.Public().(type) {
 	case *rsa.PublicKey:
@@ -107,7 +128,14 @@ func buildCMS(s Signer, h crypto.Hash, digest []byte, rnd io.Reader) ([]byte, er
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
 				b.AddASN1Int64(1)
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { algID(b, hashOID(h), false) })
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(content.contentType)
+					if content.eContent != nil {
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+							b.AddASN1OctetString(content.eContent)
+						})
+					}
+				})
 				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 					for _, c := range chain {
 						b.AddBytes(c.Raw)
@@ -126,6 +154,13 @@ func buildCMS(s Signer, h crypto.Hash, digest []byte, rnd io.Reader) ([]byte, er
 						})
 						algID(b, sigAlg, sigAlg.Equal(oidRSA))
 						b.AddASN1OctetString(sig)
+						if len(unsigned) > 0 {
+							b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+								for _, a := range unsigned {
+									b.AddBytes(a)
+								}
+							})
+						}
 					})
 				})
 			})
@@ -181,6 +216,8 @@ type signedCMS struct {
 	signature   []byte
 	signingTime []byte // raw UTCTime/GeneralizedTime, if present
 	timestamp   []byte // signature-time-stamp token (ContentInfo), if present
+	contentType asn1.ObjectIdentifier
+	eContent    []byte // encapsulated content, nil when detached
 }
 
 func hashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, error) {
@@ -211,6 +248,16 @@ func parseCMS(der []byte) (*signedCMS, error) {
 		return nil, errCMS
 	}
 	out := &signedCMS{}
+	if !encap.ReadASN1ObjectIdentifier(&out.contentType) {
+		return nil, errCMS
+	}
+	if encap.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		var ec cryptobyte.String
+		if !encap.ReadASN1(&ec, cbasn1.Tag(0).ContextSpecific().Constructed()) || !ec.ReadASN1(&ec, cbasn1.OCTET_STRING) {
+			return nil, errCMS
+		}
+		out.eContent = ec
+	}
 	var certsRaw cryptobyte.String
 	var hasCerts bool
 	if !sd.ReadOptionalASN1(&certsRaw, &hasCerts, cbasn1.Tag(0).ContextSpecific().Constructed()) {

@@ -15,6 +15,7 @@ var (
 	ErrBadFile         = errors.New("sign: not a readable PKCS#12 file")
 	ErrPDF             = errors.New("sign: malformed PDF")
 	ErrSpace           = errors.New("sign: signature larger than reserved space")
+	ErrTimestamp       = errors.New("sign: no timestamp")
 	ErrTokenMissing    = errors.New("sign: token not available")
 	ErrWrongPIN        = errors.New("sign: wrong PIN")
 	ErrPINLocked       = errors.New("sign: PIN locked")
@@ -37,6 +38,7 @@ var messages = []struct {
 	{ErrSpace, "Die Signatur passt nicht in den reservierten Platz der PDF-Datei."},
 	{ErrWrongPIN, "Die PIN ist falsch."},
 	{ErrPINLocked, "Die PIN ist gesperrt. Bitte die PUK oder die Administration fragen."},
+	{ErrTimestamp, "Der Zeitstempeldienst war nicht erreichbar; das Dokument wurde ohne Zeitstempel signiert."},
 	{ErrTokenMissing, "Die Signaturkarte oder das Token wurde nicht gefunden."},
 	{ErrNoPKCS11Support, "Diese Programmversion unterstützt keine Signaturkarten (PKCS#11)."},
 }

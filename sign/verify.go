@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -22,6 +23,10 @@ type SignatureInfo struct {
 	SubFilter     string
 	KeyType       string // "RSA 3072", "ECDSA P-256"
 	WholeDocument bool   // the byte range ends at the end of the file
+	// Timestamped says the signature carries an RFC 3161 timestamp (PAdES B-T);
+	// TimestampValid that it verifies and covers this signature, TimestampTime is its time.
+	Timestamped, TimestampValid bool
+	TimestampTime               time.Time
 	// RevisionEnd is the end of the signed revision; a later revision follows when it is below the file size.
 	RevisionEnd int64
 }
@@ -160,6 +165,15 @@ func check(pdf []byte, sd *dict) SignatureInfo {
 	h := cms.digestAlg.New()
 	h.Write(pdf[:br[1]])
 	h.Write(pdf[br[2] : br[2]+br[3]])
+	if cms.timestamp != nil {
+		info.Timestamped = true
+		if ts, err := checkTimestampToken(cms.timestamp); err == nil {
+			d := ts.hash.New()
+			d.Write(cms.signature)
+			info.TimestampValid = bytes.Equal(d.Sum(nil), ts.imprint)
+			info.TimestampTime = ts.genTime
+		}
+	}
 	switch err := cms.checkSignature(h.Sum(nil)); {
 	case err == nil:
 		info.Valid = true

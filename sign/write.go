@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -23,20 +24,24 @@ type Options struct {
 	Name, Reason, Location string
 	// Rand feeds the signature algorithm; nil means crypto/rand.
 	Rand io.Reader
+	// TSA, when set, adds an RFC 3161 timestamp over the signature (PAdES B-T).
+	TSA Timestamper
 }
 
 const byteRangeWidth = 10
 
 // Sign appends a PAdES B-B signature (ETSI.CAdES.detached) to pdf as an
 // incremental update with an invisible signature field on the first page, and
-// returns the new file; pdf itself is not modified. Errors: those of Check, ErrPDF, ErrSpace.
+// returns the new file; pdf itself is not modified. With opt.TSA it adds a
+// timestamp (B-T); when the TSA fails, Sign still returns the PDF, signed
+// without timestamp, together with an error wrapping ErrTimestamp, so the
+// caller can keep it and tell the clerk. Errors: those of Check, ErrPDF, ErrSpace.
 func Sign(pdf []byte, s Signer, opt Options) ([]byte, error) {
 	if err := Check(s, opt.Time); err != nil {
 		return nil, err
 	}
-	rnd := opt.Rand
-	if rnd == nil {
-		rnd = rand.Reader
+	if opt.Rand == nil {
+		opt.Rand = rand.Reader
 	}
 	doc, err := parseTrailer(pdf)
 	if err != nil {
@@ -46,10 +51,34 @@ func Sign(pdf []byte, s Signer, opt Options) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign: read pdf: %w", err)
 	}
-
-	h := hashFor(s.Public())
 	reserve := 2 * contentsEstimate(s)
+	if opt.TSA != nil {
+		reserve += 2 * tokenEstimate
+	}
+	out, need, tsErr, err := write(pdf, doc, u, s, opt, reserve)
+	if errors.Is(err, ErrSpace) && need > 0 {
+		// Only an unusually large timestamp token gets here; lay out once more with room for it.
+		out, _, tsErr, err = write(pdf, doc, u, s, opt, 2*need+1024)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if tsErr != nil {
+		if !errors.Is(tsErr, ErrTimestamp) {
+			tsErr = fmt.Errorf("%w: %v", ErrTimestamp, tsErr)
+		}
+		return out, fmt.Errorf("sign: signed without timestamp: %w", tsErr)
+	}
+	return out, nil
+}
 
+// tokenEstimate is the room for a timestamp token: TSTInfo, TSA signature and certificates.
+const tokenEstimate = 12 << 10
+
+// write lays out the update with reserve hex digits for /Contents and signs it.
+// need is the CMS size when it did not fit.
+func write(pdf []byte, doc *document, u *update, s Signer, opt Options, reserve int) (b []byte, need int, tsErr error, err error) {
+	h := hashFor(s.Public())
 	out := bytes.NewBuffer(make([]byte, 0, len(pdf)+reserve+4096))
 	out.Write(pdf)
 	if len(pdf) > 0 && pdf[len(pdf)-1] != '\n' && pdf[len(pdf)-1] != '\r' {
@@ -115,26 +144,39 @@ func Sign(pdf []byte, s Signer, opt Options) ([]byte, error) {
 	out.Write(tr.bytes())
 	fmt.Fprintf(out, "\nstartxref\n%d\n%%%%EOF\n", xrefPos)
 
-	b := out.Bytes()
+	b = out.Bytes()
 	br := []int{0, contentsStart, contentsEnd, len(b) - contentsEnd}
 	field := fmt.Sprintf("%d %d %d", br[1], br[2], br[3])
 	if len(field) > 3*(byteRangeWidth+1) {
-		return nil, fmt.Errorf("sign: byte range: %w", ErrSpace)
+		return nil, 0, nil, fmt.Errorf("sign: byte range: %w", ErrSpace)
 	}
 	copy(b[byteRangePos:], field)
 
 	d := h.New()
 	d.Write(b[:br[1]])
 	d.Write(b[br[2]:])
-	cms, err := buildCMS(s, h, d.Sum(nil), rnd)
+	content := cmsContent{contentType: oidData, digest: d.Sum(nil)}
+	if opt.TSA != nil {
+		stamp := timestampAttribute(opt.TSA, h)
+		// Offline is normal for a town hall PC: a failed timestamp leaves a B-B signature.
+		content.unsigned = func(sig []byte) ([][]byte, error) {
+			attrs, err := stamp(sig)
+			if err != nil {
+				tsErr = err
+				return nil, nil
+			}
+			return attrs, nil
+		}
+	}
+	cms, err := buildSignedData(s, h, content, opt.Rand)
 	if err != nil {
-		return nil, err
+		return nil, 0, nil, err
 	}
 	if 2*len(cms) > reserve {
-		return nil, fmt.Errorf("sign: %d bytes for %d: %w", len(cms), reserve/2, ErrSpace)
+		return nil, len(cms), nil, fmt.Errorf("sign: %d bytes for %d: %w", len(cms), reserve/2, ErrSpace)
 	}
 	hex.Encode(b[contentsStart+1:], cms)
-	return b, nil
+	return b, 0, tsErr, nil
 }
 
 // contentsEstimate is an upper bound of the CMS size in bytes, generous so
