@@ -204,7 +204,7 @@ type newObject struct {
 
 // update holds the objects an incremental update rewrites or adds.
 type update struct {
-	sigNum, widgetNum, size int
+	sigNum, widgetNum, apNum, size int
 	catalog                 *dict
 	rootNum, rootGen        int
 	page                    *dict
@@ -220,7 +220,7 @@ func newUpdate(doc *document) (*update, error) {
 	if !ok || size <= 0 || size > 1<<23 {
 		return nil, fmt.Errorf("%w: bad trailer /Size", ErrPDF)
 	}
-	u := &update{sigNum: int(size), widgetNum: int(size) + 1, size: int(size) + 2}
+	u := &update{sigNum: int(size), widgetNum: int(size) + 1, apNum: int(size) + 2, size: int(size) + 3}
 	u.rootNum, _ = ref(doc.trailer.get("Root"))
 	u.rootGen = doc.xref[u.rootNum].gen
 	var err error
@@ -285,6 +285,8 @@ func newUpdate(doc *document) (*update, error) {
 	widget.set("P", []byte(fmt.Sprintf("%d %d R", u.pageNum, u.pageGen)))
 	widget.set("Rect", []byte("[0 0 0 0]"))
 	widget.set("F", []byte("132")) // Print and Locked: PDF/A wants Print set
+	// PDF/A validators (PDFBox Preflight) want an appearance even for an invisible widget.
+	widget.set("AP", []byte(fmt.Sprintf("<</N %d 0 R>>", u.apNum)))
 	u.widget = widget
 
 	if idv := doc.trailer.get("ID"); idv != nil {
@@ -300,6 +302,7 @@ func newUpdate(doc *document) (*update, error) {
 func (u *update) objects() []newObject {
 	objs := []newObject{
 		{u.widgetNum, 0, u.widget.bytes()},
+		{u.apNum, 0, []byte("<</Type /XObject /Subtype /Form /BBox [0 0 0 0] /Resources <<>> /Length 0>>\nstream\n\nendstream")},
 		{u.rootNum, u.rootGen, u.catalog.bytes()},
 		{u.pageNum, u.pageGen, u.page.bytes()},
 	}
