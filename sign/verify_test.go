@@ -39,11 +39,27 @@ func TestSignXrefStreamInput(t *testing.T) {
 	if err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].WholeDocument {
 		t.Fatalf("Verify = %+v, %v", infos, err)
 	}
+	if doc, err := parseTrailer(signed); err != nil || !doc.xrefStream {
+		t.Fatalf("update of an xref-stream file should end with an xref stream (err %v)", err)
+	}
 	out := pdfsig(t, signed)
 	if !strings.Contains(out, "Signature is Valid.") || !strings.Contains(out, "Total document signed") {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
 	qpdfCheck(t, signed)
+
+	twice, err := Sign(signed, testSigner(t, "ECDSA P-384"), Options{Time: testNow})
+	if err != nil {
+		t.Fatalf("second Sign: %v", err)
+	}
+	infos, err = Verify(twice)
+	if err != nil || len(infos) != 2 || !infos[0].Valid || !infos[1].Valid || !infos[1].WholeDocument {
+		t.Fatalf("Verify twice = %+v, %v", infos, err)
+	}
+	if out := pdfsig(t, twice); strings.Count(out, "Signature is Valid.") != 2 {
+		t.Fatalf("pdfsig twice:\n%s", out)
+	}
+	qpdfCheck(t, twice)
 }
 
 func TestSignTwice(t *testing.T) {
@@ -99,6 +115,22 @@ func TestBadPDF(t *testing.T) {
 				t.Errorf("Verify = %v, want ErrPDF", err)
 			}
 		})
+	}
+}
+
+func TestSignRefusesEncrypted(t *testing.T) {
+	bin := needTool(t, "qpdf", "qpdf")
+	in := writeTemp(t, "in.pdf", testPDF(t, 1))
+	out := filepath.Join(t.TempDir(), "enc.pdf")
+	if b, err := exec.Command(bin, "--encrypt", "", "owner", "256", "--", in, out).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --encrypt: %v\n%s", err, b)
+	}
+	enc, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Sign(enc, testSigner(t, "ECDSA P-256"), Options{Time: testNow}); !errors.Is(err, ErrPDF) {
+		t.Fatalf("Sign encrypted = %v, want ErrPDF", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 )
@@ -46,6 +47,10 @@ func Sign(pdf []byte, s Signer, opt Options) ([]byte, error) {
 	doc, err := parseTrailer(pdf)
 	if err != nil {
 		return nil, fmt.Errorf("sign: read pdf: %w", err)
+	}
+	if doc.trailer.get("Encrypt") != nil {
+		// Our new objects would be written unencrypted into an encrypted file.
+		return nil, fmt.Errorf("sign: encrypted pdf: %w", ErrPDF)
 	}
 	u, err := newUpdate(doc)
 	if err != nil {
@@ -114,35 +119,7 @@ func write(pdf []byte, doc *document, u *update, s Signer, opt Options, reserve 
 		out.WriteString("\nendobj\n")
 	}
 
-	xrefPos := out.Len()
-	nums := make([]int, 0, len(offsets))
-	for n := range offsets {
-		nums = append(nums, n)
-	}
-	sort.Ints(nums)
-	out.WriteString("xref\n")
-	for i := 0; i < len(nums); {
-		j := i
-		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
-			j++
-		}
-		fmt.Fprintf(out, "%d %d\n", nums[i], j-i+1)
-		for k := i; k <= j; k++ {
-			fmt.Fprintf(out, "%010d %05d n\r\n", offsets[nums[k]], gens[nums[k]])
-		}
-		i = j + 1
-	}
-	tr := &dict{vals: map[string][]byte{}}
-	tr.set("Size", []byte(strconv.Itoa(u.size)))
-	tr.set("Root", doc.trailer.get("Root"))
-	if v := doc.trailer.get("Info"); v != nil {
-		tr.set("Info", v)
-	}
-	tr.set("ID", u.id)
-	tr.set("Prev", []byte(strconv.FormatInt(doc.startxref, 10)))
-	out.WriteString("trailer\n")
-	out.Write(tr.bytes())
-	fmt.Fprintf(out, "\nstartxref\n%d\n%%%%EOF\n", xrefPos)
+	writeXref(out, doc, u, offsets, gens)
 
 	b = out.Bytes()
 	br := []int{0, contentsStart, contentsEnd, len(b) - contentsEnd}
@@ -179,6 +156,77 @@ func write(pdf []byte, doc *document, u *update, s Signer, opt Options, reserve 
 	return b, 0, tsErr, nil
 }
 
+// writeXref ends the update with a cross-reference section of the same kind
+// as the file's last one: a classic table and trailer, or an xref stream.
+func writeXref(out *bytes.Buffer, doc *document, u *update, offsets, gens map[int]int) {
+	size := u.size
+	xrefPos := out.Len()
+	if doc.xrefStream {
+		offsets[size] = xrefPos
+		gens[size] = 0
+		size++
+	}
+	nums := make([]int, 0, len(offsets))
+	for n := range offsets {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	var index [][2]int // first, count
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		index = append(index, [2]int{nums[i], j - i + 1})
+		i = j + 1
+	}
+	tr := &dict{vals: map[string][]byte{}}
+	if doc.xrefStream {
+		tr.set("Type", []byte("/XRef"))
+	}
+	tr.set("Size", []byte(strconv.Itoa(size)))
+	tr.set("Root", doc.trailer.get("Root"))
+	if v := doc.trailer.get("Info"); v != nil {
+		tr.set("Info", v)
+	}
+	tr.set("ID", u.id)
+	tr.set("Prev", []byte(strconv.FormatInt(doc.startxref, 10)))
+
+	if !doc.xrefStream {
+		out.WriteString("xref\n")
+		k := 0
+		for _, ix := range index {
+			fmt.Fprintf(out, "%d %d\n", ix[0], ix[1])
+			for ; ix[1] > 0; ix[1]-- {
+				fmt.Fprintf(out, "%010d %05d n\r\n", offsets[nums[k]], gens[nums[k]])
+				k++
+			}
+		}
+		out.WriteString("trailer\n")
+		out.Write(tr.bytes())
+	} else {
+		// Rows of type 1: 1 byte type, 4 bytes offset, 2 bytes generation, unfiltered.
+		rows := make([]byte, 0, 7*len(nums))
+		for _, n := range nums {
+			o, g := offsets[n], gens[n]
+			rows = append(rows, 1, byte(o>>24), byte(o>>16), byte(o>>8), byte(o), byte(g>>8), byte(g))
+		}
+		var ixs []string
+		for _, ix := range index {
+			ixs = append(ixs, fmt.Sprintf("%d %d", ix[0], ix[1]))
+		}
+		tr.set("W", []byte("[1 4 2]"))
+		tr.set("Index", []byte("["+strings.Join(ixs, " ")+"]"))
+		tr.set("Length", []byte(strconv.Itoa(len(rows))))
+		fmt.Fprintf(out, "%d 0 obj\n", u.size)
+		out.Write(tr.bytes())
+		out.WriteString("\nstream\n")
+		out.Write(rows)
+		out.WriteString("\nendstream\nendobj")
+	}
+	fmt.Fprintf(out, "\nstartxref\n%d\n%%%%EOF\n", xrefPos)
+}
+
 // contentsEstimate is an upper bound of the CMS size in bytes, generous so
 // that no signature ever needs a second pass.
 func contentsEstimate(s Signer) int {
@@ -205,14 +253,14 @@ type newObject struct {
 // update holds the objects an incremental update rewrites or adds.
 type update struct {
 	sigNum, widgetNum, apNum, size int
-	catalog                 *dict
-	rootNum, rootGen        int
-	page                    *dict
-	pageNum, pageGen        int
-	acro                    *dict // written as its own object when acroNum > 0
-	acroNum, acroGen        int
-	id                      []byte
-	widget                  *dict
+	catalog                        *dict
+	rootNum, rootGen               int
+	page                           *dict
+	pageNum, pageGen               int
+	acro                           *dict // written as its own object when acroNum > 0
+	acroNum, acroGen               int
+	id                             []byte
+	widget                         *dict
 }
 
 func newUpdate(doc *document) (*update, error) {

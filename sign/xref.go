@@ -22,6 +22,8 @@ type document struct {
 	startxref int64
 	xref      map[int]xrefEntry
 	objstm    map[int][]byte
+	// xrefStream says the newest section is an xref stream, so an update writes one too.
+	xrefStream bool
 }
 
 const maxSections = 1024
@@ -53,6 +55,7 @@ func parseTrailer(data []byte) (*document, error) {
 		}
 		if doc.trailer == nil {
 			doc.trailer = trailer
+			doc.xrefStream = name(trailer.get("Type")) == "XRef"
 		}
 		// A hybrid file's /XRefStm is older than its table's own entries but newer than /Prev.
 		if v, ok := integer(trailer.get("XRefStm")); ok {
