@@ -23,8 +23,11 @@ var fontProto = sync.OnceValue(func() *fpdf.Fpdf {
 	return p
 })
 
-// fontCache can be switched off by tests to compare with fpdf's own loading.
-var fontCache = true
+// Tests switch these off to compare with fpdf's own loading and writing of fonts.
+var (
+	fontCache  = true
+	shareFonts = true
+)
 
 func addFonts(pdf *fpdf.Fpdf) {
 	if fontCache && copyFonts(pdf, fontProto()) {

@@ -19,6 +19,7 @@ var errStructure = errors.New("unexpected PDF structure")
 type pdfaInfo struct {
 	Title   string
 	Created time.Time
+	Fonts   []sharedFont // to write and add to the resources; nil when fpdf wrote them
 }
 
 const producer = "OZG-Cloud Desktop"
@@ -27,6 +28,8 @@ var (
 	startxrefRE = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`)
 	rootRE      = regexp.MustCompile(`/Root (\d+) 0 R`)
 	pagesRE     = regexp.MustCompile(`/Pages (\d+) 0 R`)
+	resRE       = regexp.MustCompile(`/Resources (\d+) 0 R`)
+	emptyFontRE = regexp.MustCompile(`/Font <<\s*>>`)
 )
 
 // toPDFA turns fpdf's output into PDF/A-1b, which fpdf cannot write itself: it adds
@@ -92,6 +95,12 @@ func toPDFA(doc []byte, info pdfaInfo) ([]byte, error) {
 	obj(nMeta, fmt.Sprintf("<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream", len(xmp), xmp))
 	obj(nICC, fmt.Sprintf("<< /N 3 /Length %d >>\nstream\n%s\nendstream", len(srgbProfile), srgbProfile))
 	obj(nIntent, fmt.Sprintf("<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R >>", nICC))
+
+	if len(info.Fonts) > 0 {
+		if offsets, err = writeFonts(&out, doc, offsets, shift, info.Fonts); err != nil {
+			return nil, fmt.Errorf("pdfa: %w", err)
+		}
+	}
 
 	xref := out.Len()
 	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets))
@@ -177,4 +186,58 @@ func xmpPacket(title string, created time.Time) string {
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>`
+}
+
+// writeFonts appends the shared fonts' objects and a new version of the resource
+// dictionary that names them. offsets are already shifted; doc is fpdf's original.
+func writeFonts(out *bytes.Buffer, doc []byte, offsets []int, shift int, fonts []sharedFont) ([]int, error) {
+	m := resRE.FindSubmatch(doc)
+	if m == nil {
+		return nil, fmt.Errorf("%w: no /Resources", errStructure)
+	}
+	res, _ := strconv.Atoi(string(m[1]))
+	orig := make([]int, len(offsets))
+	for i, o := range offsets {
+		if o > 0 && o-shift < len(doc) {
+			orig[i] = o - shift
+		}
+	}
+	dict, err := object(doc, orig, res)
+	if err != nil {
+		return nil, err
+	}
+	body := dict[bytes.Index(dict, []byte("obj"))+3:]
+	if !emptyFontRE.Match(body) {
+		return nil, fmt.Errorf("%w: resources already name fonts", errStructure)
+	}
+	next := len(offsets)
+	var refs strings.Builder
+	for i, f := range fonts {
+		fmt.Fprintf(&refs, "/%s %d 0 R ", f.res, next+6*i)
+	}
+	offsets = append(offsets, make([]int, 6*len(fonts))...)
+	obj := func(n int, format string, args ...any) {
+		offsets[n] = out.Len()
+		fmt.Fprintf(out, "%d 0 obj\n", n)
+		fmt.Fprintf(out, format, args...)
+		out.WriteString("\nendobj\n")
+	}
+	stream := func(n int, dict string, data []byte) {
+		offsets[n] = out.Len()
+		fmt.Fprintf(out, "%d 0 obj\n<< %s /Length %d >>\nstream\n", n, dict, len(data))
+		out.Write(data)
+		out.WriteString("\nendstream\nendobj\n")
+	}
+	newBody := emptyFontRE.ReplaceAllLiteral(bytes.TrimSpace(body), []byte("/Font << "+refs.String()+">>"))
+	obj(res, "%s", newBody)
+	for i, f := range fonts {
+		n := next + 6*i
+		obj(n, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>", f.base, n+1, n+2)
+		obj(n+1, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> /FontDescriptor %d 0 R %s /CIDToGIDMap %d 0 R >>", f.base, n+3, f.widths, n+4)
+		stream(n+2, "", []byte(fpdfToUnicode))
+		obj(n+3, "<< /Type /FontDescriptor /FontName /%s %s /FontFile2 %d 0 R >>", f.base, f.desc, n+5)
+		stream(n+4, "/Filter /FlateDecode", f.cidToGID)
+		stream(n+5, fmt.Sprintf("/Filter /FlateDecode /Length1 %d", f.size), f.file)
+	}
+	return offsets, nil
 }

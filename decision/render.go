@@ -85,12 +85,20 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 		}
 		r.qr = qr
 	}
+	if fontCache && shareFonts {
+		r.shared = sharedFonts()
+	}
 	r.letter()
+	r.final = true // the footer fpdf's Output draws last may drop the fonts
 	var out bytes.Buffer
 	if err := pdf.Output(&out); err != nil {
 		return nil, fmt.Errorf("decision: render %s: %w", l.FileNumber, err)
 	}
-	doc, err := toPDFA(out.Bytes(), pdfaInfo{Title: title(l), Created: created})
+	info := pdfaInfo{Title: title(l), Created: created}
+	if r.dropped {
+		info.Fonts = r.shared
+	}
+	doc, err := toPDFA(out.Bytes(), info)
 	if err != nil {
 		return nil, fmt.Errorf("decision: render %s: %w", l.FileNumber, err)
 	}
@@ -147,6 +155,10 @@ type renderer struct {
 	l    Letter
 	code string
 	qr   *qr.Code // nil without a verification URL
+
+	shared  []sharedFont // fonts written by toPDFA; nil: fpdf writes them
+	final   bool         // set before fpdf draws the last page's footer
+	dropped bool         // fonts taken out of fpdf, so toPDFA must write shared
 }
 
 func (r *renderer) letter() {
@@ -348,6 +360,10 @@ func (r *renderer) footer() {
 	pdf.CellFormat(qrX-2-marginLeft, 3.2, fitText(pdf, verify, qrX-2-marginLeft), "", 0, "L", false, 0, "")
 	if r.qr != nil {
 		drawQR(pdf, r.qr, qrX, qrY, qrSize)
+	}
+	if r.final && r.shared != nil {
+		// Last use of the fonts: fpdf goes on to write the document.
+		r.dropped = dropFonts(pdf)
 	}
 }
 
