@@ -1,0 +1,541 @@
+package mail
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// TLSMode says how the connection to the IMAP server is protected.
+type TLSMode string
+
+const (
+	TLSImplicit TLSMode = "tls"      // port 993
+	TLSStartTLS TLSMode = "starttls" // port 143, upgraded
+	TLSNone     TLSMode = "none"     // only to a loopback address
+)
+
+// Config is the mailbox the administration entered.
+type Config struct {
+	Host     string
+	Port     int
+	TLS      TLSMode
+	User     string
+	Password string
+	Folder   string // default INBOX
+	// CAFile, when set, is a PEM file with the CA certificates the server's
+	// certificate must chain to, instead of the system's.
+	CAFile string
+	// Timeout bounds every wait for the server (default 30 s); a server silent for
+	// longer is disconnected.
+	Timeout time.Duration
+}
+
+// Folder and keyword that mark imported mail.
+const (
+	ImportedFolder  = "Importiert"
+	ImportedKeyword = "$Importiert"
+	// BatchSize is how many UIDs go into one FETCH or MOVE.
+	BatchSize = 100
+)
+
+// Sentinel errors; every error of Dial and of Conn's methods wraps one of them in an
+// *Error that carries the German message for the clerk.
+var (
+	ErrUnreachable = errors.New("mail: server unreachable")
+	ErrCertificate = errors.New("mail: server certificate not trusted")
+	ErrLogin       = errors.New("mail: login failed")
+	ErrFolder      = errors.New("mail: folder unusable")
+	ErrCapability  = errors.New("mail: server lacks a needed capability")
+	ErrTimeout     = errors.New("mail: server did not answer in time")
+	ErrConfig      = errors.New("mail: configuration invalid")
+	ErrProtocol    = errors.New("mail: server command failed")
+)
+
+// Error is a mailbox error with a German explanation for the clerk.
+type Error struct {
+	Kind    error  // one of the sentinels above
+	Message string // German, for the UI; never contains the password
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Kind.Error() + ": " + e.Err.Error()
+	}
+	return e.Kind.Error()
+}
+
+func (e *Error) Unwrap() []error { return []error{e.Kind, e.Err} }
+
+// Explain returns the German message of err for the clerk.
+func Explain(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	if err == nil {
+		return ""
+	}
+	return "Beim Abruf der E-Mails ist ein Fehler aufgetreten."
+}
+
+func fail(kind error, err error, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// Conn is a logged-in connection with the watched folder selected. Its methods must
+// not be called concurrently.
+type Conn struct {
+	c        *imapclient.Client
+	cfg      Config
+	validity uint32
+	caps     imap.CapSet
+	keyword  bool // server has neither MOVE nor UIDPLUS: mark, never expunge
+	created  bool // ImportedFolder exists
+}
+
+// Dial connects, logs in and selects the folder. Errors are *Error.
+func Dial(ctx context.Context, cfg Config) (*Conn, error) {
+	if cfg.Folder == "" {
+		cfg.Folder = "INBOX"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Port == 0 {
+		cfg.Port = 993
+		if cfg.TLS != TLSImplicit {
+			cfg.Port = 143
+		}
+	}
+	tcfg, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	if cfg.TLS == TLSNone && !loopback(cfg.Host) {
+		return nil, fail(ErrConfig, nil, "Ohne Verschlüsselung darf nur ein Server auf diesem Rechner (localhost) verwendet werden.")
+	}
+	d := net.Dialer{Timeout: cfg.Timeout}
+	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	raw, err := d.DialContext(dctx, "tcp", addr)
+	if err != nil {
+		return nil, fail(ErrUnreachable, err, "Der Server %s ist nicht erreichbar. Bitte Servername, Port und Netzwerkverbindung prüfen.", addr)
+	}
+	conn := raw
+	if cfg.TLS == TLSImplicit {
+		tc := tls.Client(raw, tcfg)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			raw.Close()
+			return nil, tlsError(err, addr)
+		}
+		conn = tc
+	}
+	opts := &imapclient.Options{TLSConfig: tcfg}
+	var c *imapclient.Client
+	if cfg.TLS == TLSStartTLS {
+		err = watch(ctx, cfg.Timeout, raw.Close, func(func()) error {
+			var err error
+			c, err = imapclient.NewStartTLS(raw, opts)
+			return err
+		})
+		if err != nil {
+			raw.Close()
+			if errors.Is(err, ErrTimeout) {
+				return nil, timeoutError(err)
+			}
+			if isCertError(err) {
+				return nil, tlsError(err, addr)
+			}
+			return nil, fail(ErrUnreachable, err, "Der Server %s bietet keine verschlüsselte Verbindung (STARTTLS) an oder hat sie abgebrochen.", addr)
+		}
+	} else {
+		c = imapclient.New(conn, opts)
+	}
+	m := &Conn{c: c, cfg: cfg}
+	if err := m.wait(ctx, c.WaitGreeting); err != nil {
+		c.Close()
+		if errors.Is(err, ErrTimeout) {
+			return nil, timeoutError(err)
+		}
+		return nil, fail(ErrUnreachable, err, "Der Server %s antwortet nicht wie ein IMAP-Server.", addr)
+	}
+	if err := m.wait(ctx, c.Login(cfg.User, cfg.Password).Wait); err != nil {
+		c.Close()
+		if errors.Is(err, ErrTimeout) {
+			return nil, timeoutError(err)
+		}
+		return nil, fail(ErrLogin, scrub(err, cfg.Password), "Die Anmeldung als „%s“ ist fehlgeschlagen. Bitte Benutzername und Passwort prüfen.", cfg.User)
+	}
+	var caps imap.CapSet
+	if err := m.wait(ctx, func() error {
+		var err error
+		caps, err = c.Capability().Wait()
+		return err
+	}); err != nil {
+		m.Close()
+		return nil, m.cmdError(err, "Fähigkeiten abfragen")
+	}
+	m.caps = caps
+	m.keyword = !caps.Has(imap.CapMove) && !caps.Has(imap.CapUIDPlus) && !caps.Has(imap.CapIMAP4rev2)
+	var sel *imap.SelectData
+	if err := m.wait(ctx, func() error {
+		var err error
+		sel, err = c.Select(cfg.Folder, nil).Wait()
+		return err
+	}); err != nil {
+		m.Close()
+		if errors.Is(err, ErrTimeout) {
+			return nil, timeoutError(err)
+		}
+		return nil, fail(ErrFolder, err, "Der Ordner „%s“ ist im Postfach nicht vorhanden oder nicht lesbar.", cfg.Folder)
+	}
+	m.validity = sel.UIDValidity
+	if m.keyword && !permits(sel.PermanentFlags, ImportedKeyword) {
+		m.Close()
+		return nil, fail(ErrCapability, nil, "Der Server kann importierte E-Mails weder verschieben (MOVE/UIDPLUS) noch markieren (Schlüsselwort %s). So würde jede E-Mail immer wieder importiert.", ImportedKeyword)
+	}
+	return m, nil
+}
+
+// UIDValidity returns the folder's UIDVALIDITY; UIDs are only comparable within it.
+func (m *Conn) UIDValidity() uint32 { return m.validity }
+
+// KeywordMode reports whether imported mail is marked with ImportedKeyword instead of
+// being moved, because the server has neither MOVE nor UIDPLUS.
+func (m *Conn) KeywordMode() bool { return m.keyword }
+
+// CanIdle reports whether the server announces IDLE.
+func (m *Conn) CanIdle() bool { return m.caps.Has(imap.CapIdle) || m.caps.Has(imap.CapIMAP4rev2) }
+
+// Close logs out and closes the connection; it never waits longer than the timeout.
+func (m *Conn) Close() error {
+	_ = m.wait(context.Background(), m.c.Logout().Wait)
+	return m.c.Close()
+}
+
+// Search returns the UIDs in the folder, ascending, not yet marked as imported.
+func (m *Conn) Search(ctx context.Context) ([]imap.UID, error) {
+	crit := &imap.SearchCriteria{}
+	if m.keyword {
+		crit.NotFlag = []imap.Flag{ImportedKeyword}
+	}
+	var data *imap.SearchData
+	err := m.wait(ctx, func() error {
+		var err error
+		data, err = m.c.UIDSearch(crit, nil).Wait()
+		return err
+	})
+	if err != nil {
+		return nil, m.cmdError(err, "E-Mails suchen")
+	}
+	set, ok := data.All.(imap.UIDSet)
+	if !ok {
+		return nil, nil // no results come back as an empty set of another type
+	}
+	uids, ok := set.Nums()
+	if !ok {
+		return nil, m.cmdError(errors.New("dynamic UID set in SEARCH result"), "E-Mails suchen")
+	}
+	return uids, nil
+}
+
+// Fetched is one message written to a temporary file by Fetch.
+type Fetched struct {
+	UID    imap.UID
+	Path   string // the raw message; the caller removes it
+	Size   int64
+	SHA256 string // hex, of the raw message
+}
+
+// Fetch streams the raw messages with the given UIDs into temporary files in dir,
+// BatchSize UIDs per FETCH, without setting \Seen. UIDs that no longer exist are
+// left out. On error, the files written so far are removed.
+func (m *Conn) Fetch(ctx context.Context, uids []imap.UID, dir string) ([]Fetched, error) {
+	var out []Fetched
+	for start := 0; start < len(uids); start += BatchSize {
+		batch := uids[start:min(start+BatchSize, len(uids))]
+		got, err := m.fetchBatch(ctx, batch, dir)
+		out = append(out, got...)
+		if err != nil {
+			RemoveFetched(out)
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// RemoveFetched deletes the temporary files of fs.
+func RemoveFetched(fs []Fetched) {
+	for _, f := range fs {
+		os.Remove(f.Path)
+	}
+}
+
+func (m *Conn) fetchBatch(ctx context.Context, uids []imap.UID, dir string) ([]Fetched, error) {
+	var out []Fetched
+	section := &imap.FetchItemBodySection{Peek: true}
+	err := m.watch(ctx, func(alive func()) error {
+		cmd := m.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		defer cmd.Close()
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			var f Fetched
+			for {
+				item := msg.Next()
+				if item == nil {
+					break
+				}
+				switch it := item.(type) {
+				case imapclient.FetchItemDataUID:
+					f.UID = it.UID
+				case imapclient.FetchItemDataBodySection:
+					if it.Literal == nil || f.Path != "" {
+						continue
+					}
+					if err := writeTemp(&f, dir, it.Literal, alive); err != nil {
+						out = append(out, f)
+						return err
+					}
+				}
+			}
+			if f.Path == "" {
+				continue
+			}
+			if f.UID == 0 {
+				os.Remove(f.Path)
+				continue
+			}
+			out = append(out, f)
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		return out, m.cmdError(err, "E-Mails abrufen")
+	}
+	return out, nil
+}
+
+// writeTemp copies a message body to a new file, telling the watchdog it is alive
+// after every chunk, so a 50 MB mail on a slow line is not cut off.
+func writeTemp(f *Fetched, dir string, r io.Reader, alive func()) error {
+	file, err := os.CreateTemp(dir, "mail-*.eml")
+	if err != nil {
+		return fmt.Errorf("mail: temp file: %w", err)
+	}
+	f.Path = file.Name()
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(file, h), 64<<10)
+	buf := make([]byte, 32<<10)
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			alive()
+			if _, err := bw.Write(buf[:n]); err != nil {
+				file.Close()
+				return fmt.Errorf("mail: write %s: %w", f.Path, err)
+			}
+			f.Size += int64(n)
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			file.Close()
+			return rerr
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		file.Close()
+		return fmt.Errorf("mail: write %s: %w", f.Path, err)
+	}
+	f.SHA256 = hexSum(h)
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("mail: close %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// MarkImported files the messages as imported: UID MOVE to ImportedFolder (created
+// when missing) where the server can move safely, else the keyword ImportedKeyword.
+// It never expunges without UIDPLUS and never touches \Seen.
+func (m *Conn) MarkImported(ctx context.Context, uids []imap.UID) error {
+	for start := 0; start < len(uids); start += BatchSize {
+		set := imap.UIDSetNum(uids[start:min(start+BatchSize, len(uids))]...)
+		if m.keyword {
+			err := m.wait(ctx, func() error {
+				return m.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{ImportedKeyword}}, nil).Close()
+			})
+			if err != nil {
+				return m.cmdError(err, "E-Mails als importiert markieren")
+			}
+			continue
+		}
+		if err := m.ensureFolder(ctx); err != nil {
+			return err
+		}
+		// Re-checked here: go-imap's fallback without MOVE expunges the whole folder
+		// unless UIDPLUS limits it to these UIDs.
+		caps := m.c.Caps()
+		if !caps.Has(imap.CapMove) && !caps.Has(imap.CapUIDPlus) && !caps.Has(imap.CapIMAP4rev2) {
+			return fail(ErrCapability, nil, "Der Server unterstützt weder MOVE noch UIDPLUS mehr; es wird nichts verschoben.")
+		}
+		err := m.wait(ctx, func() error {
+			_, err := m.c.Move(set, ImportedFolder).Wait()
+			return err
+		})
+		if err != nil {
+			return m.cmdError(err, "E-Mails nach „"+ImportedFolder+"“ verschieben")
+		}
+	}
+	return nil
+}
+
+func (m *Conn) ensureFolder(ctx context.Context) error {
+	if m.created {
+		return nil
+	}
+	err := m.wait(ctx, m.c.Create(ImportedFolder, nil).Wait)
+	var ie *imap.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAlreadyExists || strings.Contains(strings.ToLower(ie.Text), "exist")):
+	default:
+		if errors.Is(err, ErrTimeout) {
+			return timeoutError(err)
+		}
+		return fail(ErrFolder, err, "Der Ordner „%s“ konnte nicht angelegt werden.", ImportedFolder)
+	}
+	m.created = true
+	return nil
+}
+
+// wait runs fn under the watchdog.
+func (m *Conn) wait(ctx context.Context, fn func() error) error {
+	return watch(ctx, m.cfg.Timeout, m.c.Close, func(func()) error { return fn() })
+}
+
+func (m *Conn) watch(ctx context.Context, fn func(alive func()) error) error {
+	return watch(ctx, m.cfg.Timeout, m.c.Close, fn)
+}
+
+// watch runs fn and closes the connection when the server is silent for longer than
+// timeout or ctx ends: go-imap has no reply timeout, a silent server would block
+// forever. fn calls alive to show progress.
+func watch(ctx context.Context, timeout time.Duration, closeConn func() error, fn func(alive func()) error) error {
+	var mu sync.Mutex
+	fired := false
+	kill := func() {
+		mu.Lock()
+		fired = true
+		mu.Unlock()
+		_ = closeConn()
+	}
+	t := time.AfterFunc(timeout, kill)
+	stop := context.AfterFunc(ctx, kill)
+	err := fn(func() { t.Reset(timeout) })
+	t.Stop()
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	if fired {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
+		return fmt.Errorf("%w after %s: %v", ErrTimeout, timeout, err)
+	}
+	return err
+}
+
+func (m *Conn) cmdError(err error, what string) error {
+	if errors.Is(err, ErrTimeout) {
+		return timeoutError(err)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fail(ErrProtocol, err, "Der Server hat „%s“ abgelehnt oder die Verbindung verloren.", what)
+}
+
+func timeoutError(err error) error {
+	return fail(ErrTimeout, err, "Der Server hat nicht rechtzeitig geantwortet; die Verbindung wurde getrennt und wird später erneut versucht.")
+}
+
+func tlsConfig(cfg Config) (*tls.Config, error) {
+	t := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
+	if cfg.CAFile == "" {
+		return t, nil
+	}
+	pem, err := os.ReadFile(cfg.CAFile)
+	if err != nil {
+		return nil, fail(ErrConfig, err, "Die Zertifikatsdatei „%s“ kann nicht gelesen werden.", cfg.CAFile)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fail(ErrConfig, nil, "Die Zertifikatsdatei „%s“ enthält kein Zertifikat im PEM-Format.", cfg.CAFile)
+	}
+	t.RootCAs = pool
+	return t, nil
+}
+
+func isCertError(err error) bool {
+	var (
+		ua  x509.UnknownAuthorityError
+		ci  x509.CertificateInvalidError
+		he  x509.HostnameError
+		cve *tls.CertificateVerificationError
+	)
+	return errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &he) || errors.As(err, &cve)
+}
+
+func tlsError(err error, addr string) error {
+	if isCertError(err) {
+		return fail(ErrCertificate, err, "Dem Zertifikat des Servers %s wird nicht vertraut (unbekannte Zertifizierungsstelle, falscher Name oder abgelaufen). Bitte die Zertifikatsdatei in den Einstellungen prüfen.", addr)
+	}
+	return fail(ErrUnreachable, err, "Mit dem Server %s kam keine verschlüsselte Verbindung zustande. Bitte Port und Verschlüsselungsart prüfen.", addr)
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func permits(flags []imap.Flag, kw imap.Flag) bool {
+	for _, f := range flags {
+		if f == imap.FlagWildcard || strings.EqualFold(string(f), string(kw)) {
+			return true
+		}
+	}
+	return false
+}
+
+// scrub removes the password from a server's error text, in case the server echoes
+// the command.
+func scrub(err error, password string) error {
+	if err == nil || password == "" || !strings.Contains(err.Error(), password) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), password, "***"))
+}
