@@ -69,7 +69,11 @@ func toPDFA(doc []byte, info pdfaInfo) ([]byte, error) {
 	const newHeader = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n"
 	shift := len(newHeader) - len(header)
 	var out bytes.Buffer
-	out.Grow(len(doc) + len(srgbProfile) + 4096)
+	grow := len(doc) + len(srgbProfile) + 4096
+	for _, f := range info.Fonts {
+		grow += len(f.file) + len(f.cidToGID) + len(f.widths) + len(fpdfToUnicode) + 1024
+	}
+	out.Grow(grow)
 	out.WriteString(newHeader)
 	out.Write(doc[len(header):xrefAt])
 	for i := range offsets {
