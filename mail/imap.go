@@ -64,6 +64,7 @@ var (
 	ErrTimeout     = errors.New("mail: server did not answer in time")
 	ErrConfig      = errors.New("mail: configuration invalid")
 	ErrProtocol    = errors.New("mail: server command failed")
+	ErrCommit      = errors.New("mail: mail not stored as a case")
 )
 
 // Error is a mailbox error with a German explanation for the clerk.

@@ -1,0 +1,171 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// Mailbox is what the importer needs of a connection; *Conn is one.
+type Mailbox interface {
+	UIDValidity() uint32
+	Search(ctx context.Context) ([]imap.UID, error)
+	Fetch(ctx context.Context, uids []imap.UID, dir string) ([]Fetched, error)
+	MarkImported(ctx context.Context, uids []imap.UID) error
+}
+
+var _ Mailbox = (*Conn)(nil)
+
+// Committer turns one parsed mail into a case, or adds it to the case it names, and
+// returns only after that is durable (fsynced): the mail is moved away afterwards.
+// raw is the original message (kept as .eml); files are the attachments' temporary
+// files in the order of m.Attachments. A mail that could not be parsed comes with
+// a Message holding only Notes.
+type Committer interface {
+	Commit(ctx context.Context, raw Fetched, m *Message, files []string) (caseID string, err error)
+}
+
+// Importer moves new mail from a mailbox into cases, each mail once.
+type Importer struct {
+	Ledger Ledger
+	Commit Committer
+	Folder string // the watched folder, as in Config
+	// TempDir holds fetched mails and attachments until they are committed.
+	TempDir string
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// Failure is a mail that could not be imported; it stays in the folder and is tried
+// again on the next run.
+type Failure struct {
+	UID    imap.UID
+	Reason string // German
+	Err    error
+}
+
+// Result says what one run did.
+type Result struct {
+	Imported int // new cases or messages committed
+	Known    int // already in the ledger; only marked as imported now
+	Failed   []Failure
+}
+
+// Run imports every mail the mailbox offers, BatchSize at a time: fetch, parse,
+// commit, record in the ledger, then mark the batch as imported. A crash after the
+// commit leaves the mail in the folder, and the ledger keeps the next run from
+// importing it again. Errors of the mailbox end the run; errors of single mails
+// are in Result.Failed.
+func (im *Importer) Run(ctx context.Context, mb Mailbox) (Result, error) {
+	var res Result
+	uids, err := mb.Search(ctx)
+	if err != nil {
+		return res, err
+	}
+	validity := mb.UIDValidity()
+	for start := 0; start < len(uids); start += BatchSize {
+		batch := uids[start:min(start+BatchSize, len(uids))]
+		var done, fetch []imap.UID
+		for _, uid := range batch {
+			_, ok, err := im.Ledger.ByUID(im.Folder, validity, uint32(uid))
+			if err != nil {
+				return res, fmt.Errorf("mail: ledger: %w", err)
+			}
+			if ok {
+				done = append(done, uid)
+				res.Known++
+			} else {
+				fetch = append(fetch, uid)
+			}
+		}
+		fetched, err := mb.Fetch(ctx, fetch, im.TempDir)
+		if err != nil {
+			return res, err
+		}
+		for _, f := range fetched {
+			ok, known, err := im.one(ctx, validity, f)
+			os.Remove(f.Path)
+			if err != nil {
+				if errors.Is(err, errLedger) {
+					RemoveFetched(fetched)
+					return res, err
+				}
+				res.Failed = append(res.Failed, Failure{UID: f.UID, Reason: Explain(err), Err: err})
+				continue
+			}
+			if ok {
+				done = append(done, f.UID)
+				if known {
+					res.Known++
+				} else {
+					res.Imported++
+				}
+			}
+		}
+		if len(done) > 0 {
+			if err := mb.MarkImported(ctx, done); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}
+
+var errLedger = errors.New("mail: ledger")
+
+// one imports a single fetched mail; known reports that its content was imported
+// before under another UID.
+func (im *Importer) one(ctx context.Context, validity uint32, f Fetched) (ok, known bool, err error) {
+	entry := Entry{Folder: im.Folder, Validity: validity, UID: uint32(f.UID), SHA256: f.SHA256, At: im.now()}
+	prev, seen, err := im.Ledger.ByHash(f.SHA256)
+	if err != nil {
+		return false, false, fmt.Errorf("%w: %v", errLedger, err)
+	}
+	if seen {
+		entry.CaseID = prev.CaseID
+		if err := im.Ledger.Record(entry); err != nil {
+			return false, false, fmt.Errorf("%w: %v", errLedger, err)
+		}
+		return true, true, nil
+	}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return false, false, fmt.Errorf("mail: open fetched mail: %w", err)
+	}
+	sink := &FileSink{Dir: im.TempDir}
+	defer sink.Remove()
+	msg, perr := (&Parser{Sink: sink}).Parse(file)
+	file.Close()
+	if perr != nil {
+		if !errors.Is(perr, ErrUnreadable) {
+			return false, false, perr
+		}
+		sink.Remove()
+		msg = &Message{Notes: []string{"Die E-Mail war nicht lesbar; sie liegt unverändert als .eml bei."}}
+	}
+	id, err := im.Commit.Commit(ctx, f, msg, sink.Files)
+	if err != nil {
+		return false, false, fail(ErrCommit, err, "Die E-Mail konnte nicht als Vorgang gespeichert werden; sie wird beim nächsten Abruf erneut versucht.")
+	}
+	entry.CaseID = id
+	if err := im.Ledger.Record(entry); err != nil {
+		return false, false, fmt.Errorf("%w: %v", errLedger, err)
+	}
+	if im.Log != nil {
+		// UID and case only: never the sender or subject.
+		im.Log.Info("mail imported", "uid", f.UID, "case", id)
+	}
+	return true, false, nil
+}
+
+func (im *Importer) now() time.Time {
+	if im.Now != nil {
+		return im.Now()
+	}
+	return time.Now()
+}
