@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -29,14 +30,16 @@ var (
 	rootRE      = regexp.MustCompile(`/Root (\d+) 0 R`)
 	pagesRE     = regexp.MustCompile(`/Pages (\d+) 0 R`)
 	resRE       = regexp.MustCompile(`/Resources (\d+) 0 R`)
+	infoRE      = regexp.MustCompile(`/Info (\d+) 0 R`)
 	emptyFontRE = regexp.MustCompile(`/Font <<\s*>>`)
 )
 
 // toPDFA turns fpdf's output into PDF/A-1b, which fpdf cannot write itself: it adds
 // the binary header comment, an sRGB OutputIntent, XMP metadata matching a new Info
 // dictionary, a catalog without the empty EmbeddedFiles tree (forbidden in PDF/A-1)
-// and the trailer /ID. The result is one revision with one complete xref table, so a
-// signature's incremental update starts from a clean file.
+// and the trailer /ID, and with info.Fonts the shared fonts. The objects it replaces
+// are left out, so the result is one clean revision with one complete xref table,
+// from which a signature's incremental update can start.
 func toPDFA(doc []byte, info pdfaInfo) ([]byte, error) {
 	const header = "%PDF-1.3\n"
 	if !bytes.HasPrefix(doc, []byte(header)) {
@@ -52,47 +55,77 @@ func toPDFA(doc []byte, info pdfaInfo) ([]byte, error) {
 		return nil, fmt.Errorf("pdfa: %w", err)
 	}
 	trailer := doc[xrefAt:]
-	rm := rootRE.FindSubmatch(trailer)
-	if rm == nil {
-		return nil, fmt.Errorf("pdfa: %w: no /Root", errStructure)
+	root, err := ref(rootRE, trailer, "/Root")
+	if err != nil {
+		return nil, err
 	}
-	root, _ := strconv.Atoi(string(rm[1]))
+	oldInfo, err := ref(infoRE, trailer, "/Info")
+	if err != nil {
+		return nil, err
+	}
 	catalog, err := object(doc, offsets, root)
 	if err != nil {
 		return nil, fmt.Errorf("pdfa: %w", err)
 	}
-	pm := pagesRE.FindSubmatch(catalog)
-	if pm == nil {
-		return nil, fmt.Errorf("pdfa: %w: no /Pages", errStructure)
+	pages, err := ref(pagesRE, catalog, "/Pages")
+	if err != nil {
+		return nil, err
+	}
+	drop := map[int]bool{root: true, oldInfo: true}
+	var res int
+	var resDict []byte
+	if len(info.Fonts) > 0 {
+		if res, err = ref(resRE, doc, "/Resources"); err != nil {
+			return nil, err
+		}
+		if resDict, err = object(doc, offsets, res); err != nil {
+			return nil, fmt.Errorf("pdfa: %w", err)
+		}
+		drop[res] = true
 	}
 
-	const newHeader = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n"
-	shift := len(newHeader) - len(header)
 	var out bytes.Buffer
 	grow := len(doc) + len(srgbProfile) + 4096
 	for _, f := range info.Fonts {
 		grow += len(f.file) + len(f.cidToGID) + len(f.widths) + len(fpdfToUnicode) + 1024
 	}
 	out.Grow(grow)
-	out.WriteString(newHeader)
-	out.Write(doc[len(header):xrefAt])
-	for i := range offsets {
-		if offsets[i] > 0 {
-			offsets[i] += shift
+	out.WriteString("%PDF-1.4\n%\xE2\xE3\xCF\xD3\n")
+	// Copy fpdf's objects in file order, each up to the next, leaving out replaced ones.
+	order := make([]int, 0, size)
+	for n, o := range offsets {
+		if o > 0 {
+			order = append(order, n)
 		}
 	}
+	sort.Slice(order, func(i, j int) bool { return offsets[order[i]] < offsets[order[j]] })
+	moved := make([]int, size, size+4+6*len(info.Fonts))
+	for i, n := range order {
+		end := xrefAt
+		if i+1 < len(order) {
+			end = offsets[order[i+1]]
+		}
+		if offsets[n] < len(header) || end > xrefAt || offsets[n] > end {
+			return nil, fmt.Errorf("pdfa: %w: object %d at %d", errStructure, n, offsets[n])
+		}
+		if !drop[n] {
+			moved[n] = out.Len()
+			out.Write(doc[offsets[n]:end])
+		}
+	}
+	offsets = moved
 
 	id := sha256.Sum256(doc)
 	idHex := hex.EncodeToString(id[:16])
 	created := info.Created.UTC()
-	nInfo, nMeta, nICC, nIntent := size, size+1, size+2, size+3
-	offsets = append(offsets, 0, 0, 0, 0)
+	nInfo, nMeta, nICC, nIntent := oldInfo, size, size+1, size+2
+	offsets = append(offsets, 0, 0, 0)
 	obj := func(n int, body string) {
 		offsets[n] = out.Len()
 		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", n, body)
 	}
-	obj(root, fmt.Sprintf("<< /Type /Catalog /Pages %s 0 R /Lang (de-DE) /Metadata %d 0 R /OutputIntents [%d 0 R] >>",
-		pm[1], nMeta, nIntent))
+	obj(root, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (de-DE) /Metadata %d 0 R /OutputIntents [%d 0 R] >>",
+		pages, nMeta, nIntent))
 	obj(nInfo, fmt.Sprintf("<< /Title %s /Creator %s /Producer %s /CreationDate (%s) /ModDate (%s) >>",
 		pdfText(info.Title), pdfText(producer), pdfText(producer), pdfDate(created), pdfDate(created)))
 	xmp := xmpPacket(info.Title, created)
@@ -101,7 +134,7 @@ func toPDFA(doc []byte, info pdfaInfo) ([]byte, error) {
 	obj(nIntent, fmt.Sprintf("<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R >>", nICC))
 
 	if len(info.Fonts) > 0 {
-		if offsets, err = writeFonts(&out, doc, offsets, shift, info.Fonts); err != nil {
+		if offsets, err = writeFonts(&out, offsets, res, resDict, info.Fonts); err != nil {
 			return nil, fmt.Errorf("pdfa: %w", err)
 		}
 	}
@@ -114,6 +147,15 @@ func toPDFA(doc []byte, info pdfaInfo) ([]byte, error) {
 	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n",
 		len(offsets), root, nInfo, idHex, idHex, xref)
 	return out.Bytes(), nil
+}
+
+// ref returns the object number of the first "key N 0 R" re finds in b.
+func ref(re *regexp.Regexp, b []byte, key string) (int, error) {
+	m := re.FindSubmatch(b)
+	if m == nil {
+		return 0, fmt.Errorf("pdfa: %w: no %s", errStructure, key)
+	}
+	return strconv.Atoi(string(m[1]))
 }
 
 // parseXref reads fpdf's single xref section "xref\n0 N\n" with N 20-byte entries.
@@ -192,24 +234,9 @@ func xmpPacket(title string, created time.Time) string {
 <?xpacket end="w"?>`
 }
 
-// writeFonts appends the shared fonts' objects and a new version of the resource
-// dictionary that names them. offsets are already shifted; doc is fpdf's original.
-func writeFonts(out *bytes.Buffer, doc []byte, offsets []int, shift int, fonts []sharedFont) ([]int, error) {
-	m := resRE.FindSubmatch(doc)
-	if m == nil {
-		return nil, fmt.Errorf("%w: no /Resources", errStructure)
-	}
-	res, _ := strconv.Atoi(string(m[1]))
-	orig := make([]int, len(offsets))
-	for i, o := range offsets {
-		if o > 0 && o-shift < len(doc) {
-			orig[i] = o - shift
-		}
-	}
-	dict, err := object(doc, orig, res)
-	if err != nil {
-		return nil, err
-	}
+// writeFonts appends the shared fonts' objects and a new version of resource
+// dictionary res (whose old text is dict) that names them.
+func writeFonts(out *bytes.Buffer, offsets []int, res int, dict []byte, fonts []sharedFont) ([]int, error) {
 	body := dict[bytes.Index(dict, []byte("obj"))+3:]
 	if !emptyFontRE.Match(body) {
 		return nil, fmt.Errorf("%w: resources already name fonts", errStructure)

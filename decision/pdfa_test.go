@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -17,6 +18,8 @@ var preflightJars = []string{
 	"preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar", "commons-logging.jar",
 	"javax.activation.jar", "jaxb-api.jar",
 }
+
+var objHeaderRE = regexp.MustCompile(`(?m)^\d+ 0 obj`)
 
 // richLetter is the most demanding letter for the validators: two pages, a logo with
 // transparency, every German special character.
@@ -55,6 +58,13 @@ func TestPDFA(t *testing.T) {
 	l := richLetter(t)
 	doc := render(t, l)
 	path := writeTemp(t, "letter.pdf", doc)
+	seen := map[string]bool{}
+	for _, m := range objHeaderRE.FindAll(doc, -1) {
+		if seen[string(m)] {
+			t.Fatalf("object %q defined twice", m)
+		}
+		seen[string(m)] = true
+	}
 
 	out, err := exec.Command(java, "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b", path).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "is a valid PDF/A-1b file") {
