@@ -218,6 +218,8 @@ type signedCMS struct {
 	timestamp   []byte // signature-time-stamp token (ContentInfo), if present
 	contentType asn1.ObjectIdentifier
 	eContent    []byte // encapsulated content, nil when detached
+	certHash    []byte // from signing-certificate-v2, if present
+	certHashAlg crypto.Hash
 }
 
 func hashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, error) {
@@ -361,6 +363,30 @@ func parseCMS(der []byte) (*signedCMS, error) {
 				out.digest = d
 			case oid.Equal(oidSigningTime):
 				out.signingTime = vals
+			case oid.Equal(oidSigningCertV2):
+				// SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { hashAlgorithm DEFAULT sha256, certHash, ... } }
+				var scv2, certs, id cryptobyte.String
+				if !vals.ReadASN1(&scv2, cbasn1.SEQUENCE) || !scv2.ReadASN1(&certs, cbasn1.SEQUENCE) || !certs.ReadASN1(&id, cbasn1.SEQUENCE) {
+					return nil, errCMS
+				}
+				out.certHashAlg = crypto.SHA256
+				if id.PeekASN1Tag(cbasn1.SEQUENCE) {
+					var alg cryptobyte.String
+					var oid asn1.ObjectIdentifier
+					if !id.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+						return nil, errCMS
+					}
+					h, err := hashFromOID(oid)
+					if err != nil {
+						return nil, err
+					}
+					out.certHashAlg = h
+				}
+				var hash cryptobyte.String
+				if !id.ReadASN1(&hash, cbasn1.OCTET_STRING) {
+					return nil, errCMS
+				}
+				out.certHash = hash
 			}
 		}
 	}
@@ -401,6 +427,14 @@ func parseCMS(der []byte) (*signedCMS, error) {
 // them, over the document digest).
 func (c *signedCMS) checkSignature(docDigest []byte) error {
 	msg := docDigest
+	if c.certHash != nil {
+		// The ESS binding stops a swapped certificate with the same issuer and serial.
+		h := c.certHashAlg.New()
+		h.Write(c.signer.Raw)
+		if !bytes.Equal(h.Sum(nil), c.certHash) {
+			return errCertBinding
+		}
+	}
 	if c.signedAttrs != nil {
 		if !bytes.Equal(c.digest, docDigest) {
 			return errDigest
@@ -429,6 +463,7 @@ func (c *signedCMS) checkSignature(docDigest []byte) error {
 }
 
 var (
-	errDigest    = errors.New("digest mismatch")
-	errSignature = errors.New("signature does not verify")
+	errDigest      = errors.New("digest mismatch")
+	errSignature   = errors.New("signature does not verify")
+	errCertBinding = errors.New("signing-certificate-v2 does not match the signer certificate")
 )

@@ -179,6 +179,8 @@ func check(pdf []byte, sd *dict) SignatureInfo {
 		info.Valid = true
 	case errors.Is(err, errDigest):
 		return fail("Das Dokument wurde nach dem Signieren verändert (Prüfsumme stimmt nicht).")
+	case errors.Is(err, errCertBinding):
+		return fail("Das eingebettete Zertifikat ist nicht das, mit dem signiert wurde.")
 	case errors.Is(err, errSignature):
 		return fail("Die Signatur passt nicht zum Zertifikat.")
 	default:

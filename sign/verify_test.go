@@ -1,7 +1,13 @@
 package sign
 
 import (
+	"bytes"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
 	"errors"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -218,4 +224,39 @@ func FuzzParseTrailer(f *testing.F) {
 		}
 		Verify(data)
 	})
+}
+
+// A certificate swapped for another with the same issuer, serial and key must
+// not pass: the signing-certificate-v2 attribute binds the one that signed.
+func TestVerifyRejectsSwappedCertificate(t *testing.T) {
+	key := testKey(t, "ECDSA P-256")
+	caKey := testKey(t, "RSA 2048") // fixed-length signatures keep both certificates the same size
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "CA"}, NotBefore: testNow.AddDate(-1, 0, 0),
+		NotAfter: testNow.AddDate(1, 0, 0), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	leaf := func(cn string) *x509.Certificate {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(42), Subject: pkix.Name{CommonName: cn}, NotBefore: testNow.AddDate(-1, 0, 0),
+			NotAfter: testNow.AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := x509.ParseCertificate(der)
+		return c
+	}
+	a, b := leaf("Amt Musterstadt A"), leaf("Amt Musterstadt B")
+	if len(a.Raw) != len(b.Raw) {
+		t.Fatal("certificates differ in length")
+	}
+	signed, err := Sign(testPDF(t, 1), &Key{key: key, chain: []*x509.Certificate{a}}, Options{Time: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := bytes.Replace(signed, []byte(hex.EncodeToString(a.Raw)), []byte(hex.EncodeToString(b.Raw)), 1)
+	if bytes.Equal(swapped, signed) {
+		t.Fatal("certificate not found in /Contents")
+	}
+	infos, err := Verify(swapped)
+	if err != nil || len(infos) != 1 || infos[0].Valid || !strings.Contains(infos[0].Reason, "Zertifikat") {
+		t.Fatalf("Verify swapped = %+v, %v", infos, err)
+	}
 }
