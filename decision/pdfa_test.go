@@ -2,6 +2,7 @@ package decision
 
 import (
 	"bytes"
+	"encoding/xml"
 	"image"
 	"image/color"
 	"image/png"
@@ -11,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-pdf/fpdf"
 )
 
 // preflightJars is the classpath of Debian's Apache PDFBox Preflight (libpdfbox2-java).
@@ -57,7 +60,7 @@ func TestPDFA(t *testing.T) {
 	}
 	l := richLetter(t)
 	doc := render(t, l)
-	path := writeTemp(t, "letter.pdf", doc)
+	path := writeTemp(t, "checked.pdf", doc)
 	seen := map[string]bool{}
 	for _, m := range objHeaderRE.FindAll(doc, -1) {
 		if seen[string(m)] {
@@ -66,9 +69,28 @@ func TestPDFA(t *testing.T) {
 		seen[string(m)] = true
 	}
 
-	out, err := exec.Command(java, "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b", path).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "is a valid PDF/A-1b file") {
-		t.Fatalf("Preflight: %v\n%s", err, out)
+	// One JVM start for three files: this letter, a short one with fpdf's own fonts
+	// (the fallback path), and fpdf's raw output, which must fail, so the check is real.
+	short := testLetter(t, "ablehnung")
+	short.Letterhead.VerifyURL = ""
+	shareFonts = false
+	fallback := render(t, short)
+	shareFonts = true
+	raw := fpdf.New("P", "mm", "A4", "")
+	raw.AddPage()
+	raw.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	raw.SetFont(fontFamily, "", 10)
+	raw.Text(20, 20, "Grüße")
+	var rawPDF bytes.Buffer
+	if err := raw.Output(&rawPDF); err != nil {
+		t.Fatal(err)
+	}
+	valid := preflight(t, java, cp, map[string][]byte{
+		"letter.pdf": doc, "fallback.pdf": fallback, "raw.pdf": rawPDF.Bytes()})
+	for name, want := range map[string]bool{"letter.pdf": true, "fallback.pdf": true, "raw.pdf": false} {
+		if valid[name] != want {
+			t.Errorf("Preflight says %s valid=%v, want %v", name, valid[name], want)
+		}
 	}
 	if out := run(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
 		t.Fatalf("qpdf --check:\n%s", out)
@@ -89,4 +111,49 @@ func TestPDFA(t *testing.T) {
 			t.Errorf("pdftotext lacks %q", s)
 		}
 	}
+}
+
+// preflight validates the files with PDFBox Preflight in one JVM and returns, by file
+// name, whether each is valid PDF/A-1b.
+func preflight(t *testing.T, java string, cp []string, files map[string][]byte) map[string]bool {
+	t.Helper()
+	dir := t.TempDir()
+	var list strings.Builder
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		list.WriteString(p + "\n")
+	}
+	listFile := filepath.Join(dir, "list.txt")
+	if err := os.WriteFile(listFile, []byte(list.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(java, "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b",
+		"xml", "group", listFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("Preflight: %v\n%s", err, out)
+	}
+	report, err := os.ReadFile(listFile + ".preflight.xml")
+	if err != nil {
+		t.Fatalf("Preflight wrote no report: %v\n%s", err, out)
+	}
+	var r struct {
+		Preflight []struct {
+			Name    string `xml:"name,attr"`
+			IsValid string `xml:"isValid"`
+		} `xml:"preflight"`
+	}
+	if err := xml.Unmarshal(report, &r); err != nil {
+		t.Fatalf("Preflight report: %v\n%s", err, report)
+	}
+	valid := map[string]bool{}
+	for _, p := range r.Preflight {
+		valid[p.Name] = strings.TrimSpace(p.IsValid) == "true"
+	}
+	if len(valid) != len(files) {
+		t.Fatalf("Preflight reported %d of %d files:\n%s", len(valid), len(files), report)
+	}
+	return valid
 }
