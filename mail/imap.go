@@ -108,6 +108,7 @@ type Conn struct {
 	caps     imap.CapSet
 	keyword  bool // server has neither MOVE nor UIDPLUS: mark, never expunge
 	created  bool // ImportedFolder exists
+	news     chan struct{}
 }
 
 // Dial connects, logs in and selects the folder. Errors are *Error.
@@ -148,7 +149,17 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		}
 		conn = tc
 	}
-	opts := &imapclient.Options{TLSConfig: tcfg}
+	news := make(chan struct{}, 1)
+	opts := &imapclient.Options{TLSConfig: tcfg, UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+		Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+			if d.NumMessages != nil {
+				select {
+				case news <- struct{}{}:
+				default:
+				}
+			}
+		},
+	}}
 	var c *imapclient.Client
 	if cfg.TLS == TLSStartTLS {
 		err = watch(ctx, cfg.Timeout, raw.Close, func(func()) error {
@@ -169,7 +180,7 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	} else {
 		c = imapclient.New(conn, opts)
 	}
-	m := &Conn{c: c, cfg: cfg}
+	m := &Conn{c: c, cfg: cfg, news: news}
 	if err := m.wait(ctx, c.WaitGreeting); err != nil {
 		c.Close()
 		if errors.Is(err, ErrTimeout) {
@@ -224,6 +235,58 @@ func (m *Conn) KeywordMode() bool { return m.keyword }
 
 // CanIdle reports whether the server announces IDLE.
 func (m *Conn) CanIdle() bool { return m.caps.Has(imap.CapIdle) || m.caps.Has(imap.CapIMAP4rev2) }
+
+// WaitNew returns when the server reports a change in the number of messages of the
+// folder (IDLE), when max has passed, or when ctx ends (then with ctx's error).
+// Without IDLE it just waits max, for polling. A change reported while no one was
+// waiting returns at once. An error means the connection is gone.
+func (m *Conn) WaitNew(ctx context.Context, max time.Duration) error {
+	select {
+	case <-m.news:
+		return nil
+	default:
+	}
+	if !m.CanIdle() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(max):
+			return nil
+		}
+	}
+	var cmd *imapclient.IdleCommand
+	err := m.wait(ctx, func() error {
+		var err error
+		cmd, err = m.c.Idle()
+		return err
+	})
+	if err != nil {
+		return m.cmdError(err, "IDLE")
+	}
+	t := time.NewTimer(max)
+	defer t.Stop()
+	var lost bool
+	select {
+	case <-m.news:
+	case <-t.C:
+	case <-ctx.Done():
+	case <-m.c.Closed():
+		lost = true
+	}
+	err = m.wait(context.Background(), func() error {
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		return cmd.Wait()
+	})
+	if err != nil || lost {
+		if err == nil {
+			err = errors.New("connection closed during IDLE")
+		}
+		return m.cmdError(err, "IDLE")
+	}
+	return ctx.Err()
+}
 
 // Close logs out and closes the connection; it never waits longer than the timeout.
 func (m *Conn) Close() error {

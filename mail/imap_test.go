@@ -353,3 +353,72 @@ func TestKeywordModeWithoutMoveOrUIDPlus(t *testing.T) {
 		}
 	}
 }
+
+func TestCheck(t *testing.T) {
+	s := needDovecot(t)
+	r, err := Check(context.Background(), s.config(t, TLSImplicit))
+	if err != nil || len(r.Warnings) != 0 || len(r.OK) != 4 {
+		t.Fatalf("Dovecot: %+v %v", r, err)
+	}
+	r, err = Check(context.Background(), memServer(t))
+	if err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "weder MOVE noch UIDPLUS") {
+		t.Fatalf("memory server: %+v %v", r, err)
+	}
+	_, err = Check(context.Background(), func() Config { c := s.config(t, TLSNone); c.Password = "x"; return c }())
+	if !errors.Is(err, ErrLogin) {
+		t.Fatalf("wrong password: %v", err)
+	}
+}
+
+func TestDovecotIdle(t *testing.T) {
+	s := needDovecot(t)
+	cfg := s.config(t, TLSNone)
+	raw := rawClient(t, cfg)
+	ctx := context.Background()
+	m, err := Dial(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+
+	start := time.Now()
+	if err := m.WaitNew(ctx, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Fatalf("returned after %s without news", d)
+	}
+
+	done := make(chan time.Time, 1)
+	go func() {
+		if err := m.WaitNew(ctx, 10*time.Second); err != nil {
+			t.Error(err)
+		}
+		done <- time.Now()
+	}()
+	time.Sleep(200 * time.Millisecond) // let IDLE start
+	sent := time.Now()
+	appendMails(t, raw, "INBOX", nil, corpus(t, "nofrom.eml")...)
+	select {
+	case at := <-done:
+		if d := at.Sub(sent); d > 2*time.Second {
+			t.Fatalf("IDLE reported new mail after %s", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("IDLE did not report the new mail")
+	}
+	uids, err := m.Search(ctx)
+	if err != nil || len(uids) != 1 {
+		t.Fatalf("after IDLE: %v %v", uids, err)
+	}
+
+	// Cancelling the context ends the wait.
+	cctx, cancel := context.WithCancel(ctx)
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	if err := m.WaitNew(cctx, 10*time.Second); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancel: %v", err)
+	}
+	if _, err := m.Search(ctx); err != nil {
+		t.Fatalf("connection unusable after cancelled IDLE: %v", err)
+	}
+}
