@@ -2,12 +2,14 @@ package decision
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -50,8 +52,9 @@ type RenderOptions struct {
 }
 
 // Render lays the letter out as a PDF/A-1b document. The same letter and options give
-// the same bytes. Errors: ErrLetter for missing parts, ErrLogo for a logo that is not
-// a PNG.
+// the same bytes. Errors for the clerk, with a German message: ErrLetter for missing
+// parts or an address too wide for the window, ErrLogo for a logo that is not a PNG,
+// ErrGlyph for a character the font lacks. Render is safe for concurrent use.
 func Render(l Letter, opts RenderOptions) ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
@@ -79,11 +82,11 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 	}
 	r := &renderer{pdf: pdf, l: l, code: l.VerificationCode()}
 	if u := l.VerificationURL(); u != "" {
-		qr, err := qr.Encode(u, qr.M)
+		code, err := qr.Encode(u, qr.M)
 		if err != nil {
 			return nil, fmt.Errorf("decision: QR code for %s: %w", l.FileNumber, err)
 		}
-		r.qr = qr
+		r.qr = code
 	}
 	if fontCache && shareFonts {
 		r.shared = sharedFonts()
@@ -128,26 +131,36 @@ func newDocument(created time.Time) *fpdf.Fpdf {
 	return pdf
 }
 
-// opaquePNG checks that b is a PNG and flattens any transparency onto white, because
-// PDF/A-1 forbids the soft mask fpdf would write for an alpha channel.
+// logoCache keeps the last normalised logo: every letter of an office has the same.
+var logoCache struct {
+	sync.Mutex
+	key [sha256.Size]byte
+	png []byte
+}
+
+// opaquePNG checks that b is a PNG and re-encodes it as 8-bit RGB on white: PDF/A-1
+// forbids the soft mask fpdf would write for transparency, and fpdf refuses 16-bit
+// and interlaced PNGs.
 func opaquePNG(b []byte) ([]byte, error) {
+	key := sha256.Sum256(b)
+	logoCache.Lock()
+	defer logoCache.Unlock()
+	if logoCache.png != nil && logoCache.key == key {
+		return logoCache.png, nil
+	}
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, clerkErr(ErrLogo, "Das Logo ist keine gültige PNG-Datei. Bitte laden Sie das Logo als PNG hoch.")
-	}
-	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
-		if _, paletted := img.(*image.Paletted); !paletted {
-			return b, nil
-		}
 	}
 	flat := image.NewRGBA(img.Bounds())
 	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Over)
 	var out bytes.Buffer
 	if err := png.Encode(&out, flat); err != nil {
-		return nil, fmt.Errorf("decision: flatten logo: %w", err)
+		return nil, fmt.Errorf("decision: re-encode logo: %w", err)
 	}
-	return out.Bytes(), nil
+	logoCache.key, logoCache.png = key, out.Bytes()
+	return logoCache.png, nil
 }
 
 type renderer struct {

@@ -234,6 +234,19 @@ func TestLogo(t *testing.T) {
 	if bytes.Contains(out, []byte("/SMask")) {
 		t.Fatal("logo written with a soft mask")
 	}
+	// fpdf refuses 16-bit PNGs; Render re-encodes them.
+	deep := image.NewRGBA64(image.Rect(0, 0, 30, 10))
+	for x := 0; x < 30; x++ {
+		for y := 0; y < 10; y++ {
+			deep.Set(x, y, color.RGBA64{0, 0x4000, uint16(x) << 11, 0xFFFF})
+		}
+	}
+	buf.Reset()
+	if err := png.Encode(&buf, deep); err != nil {
+		t.Fatal(err)
+	}
+	l.Letterhead.Logo = buf.Bytes()
+	render(t, l)
 }
 
 func TestLetterIncomplete(t *testing.T) {
