@@ -27,3 +27,17 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRenderParallel renders on every core, as a batch print does.
+func BenchmarkRenderParallel(b *testing.B) {
+	l := testLetter(b, "bewilligung")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := Render(l, RenderOptions{}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
