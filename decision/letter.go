@@ -135,6 +135,9 @@ func (l Letter) check() error {
 	if len(missing) > 0 {
 		return clerkErr(ErrLetter, "Dem Bescheid fehlt: %s.", strings.Join(missing, ", "))
 	}
+	if len(l.Recipient) < 2 {
+		return clerkErr(ErrLetter, "Die Anschrift ist unvollständig: Neben dem Namen fehlen Straße, Postleitzahl und Ort.")
+	}
 	if len(l.Recipient) > 6 {
 		return clerkErr(ErrLetter, "Die Anschrift hat mehr als sechs Zeilen und passt nicht ins Fenster des Umschlags.")
 	}

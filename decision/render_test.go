@@ -249,6 +249,14 @@ func TestLogo(t *testing.T) {
 	render(t, l)
 }
 
+func TestAddressIncomplete(t *testing.T) {
+	l := testLetter(t, "bewilligung")
+	l.Recipient = l.Recipient[:1]
+	if _, err := Render(l, RenderOptions{}); !errors.Is(err, ErrLetter) || !strings.HasPrefix(err.Error(), "Die Anschrift ist unvollständig") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestLetterIncomplete(t *testing.T) {
 	l := testLetter(t, "bewilligung")
 	l.FileNumber = ""
