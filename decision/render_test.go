@@ -299,7 +299,7 @@ func TestGlyphMissing(t *testing.T) {
 	if _, err := Render(l, RenderOptions{}); err != nil {
 		t.Fatalf("European names: %v", err)
 	}
-	l.Recipient = []string{"Łukasz Dąbrowski, Şahin Yılmaz, Ελένη Παπαδοπούλου, Дмитрий Иванов"}
+	l.Recipient = []string{"Łukasz Dąbrowski, Şahin Yılmaz, Ελένη Παπαδοπούλου, Дмитрий Иванов", "12345 Musterhausen"}
 	_, err = Render(l, RenderOptions{})
 	if !errors.Is(err, ErrLetter) || !strings.HasPrefix(err.Error(), "Die Anschriftzeile „Łukasz") {
 		t.Fatalf("overlong address line: %v", err)
