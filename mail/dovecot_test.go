@@ -187,7 +187,10 @@ func (s *dovecotServer) stop() {
 // config returns a mailbox configuration for a fresh user of its own, so tests do
 // not see each other's mail (the static passdb takes any user name).
 func (s *dovecotServer) config(t *testing.T, mode TLSMode) Config {
-	user := strings.NewReplacer("/", "-", " ", "-").Replace(strings.ToLower(t.Name()))
+	return s.configFor(strings.NewReplacer("/", "-", " ", "-").Replace(strings.ToLower(t.Name())), mode)
+}
+
+func (s *dovecotServer) configFor(user string, mode TLSMode) Config {
 	c := Config{Host: "127.0.0.1", Port: s.plainPort, TLS: mode, User: user, Password: dovecotPassword, Timeout: 10 * time.Second}
 	switch mode {
 	case TLSImplicit:

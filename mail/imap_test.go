@@ -22,15 +22,24 @@ import (
 // another mail program would.
 func rawClient(t *testing.T, cfg Config) *imapclient.Client {
 	t.Helper()
-	c, err := imapclient.DialInsecure(net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)), nil)
+	c, err := dialRaw(cfg)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Login(cfg.User, cfg.Password).Wait(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+func dialRaw(cfg Config) (*imapclient.Client, error) {
+	c, err := imapclient.DialInsecure(net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)), nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Login(cfg.User, cfg.Password).Wait(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 func appendMails(t *testing.T, c *imapclient.Client, folder string, flags []imap.Flag, mails ...[]byte) {

@@ -25,9 +25,12 @@ var _ Mailbox = (*Conn)(nil)
 // returns only after that is durable (fsynced): the mail is moved away afterwards.
 // raw is the original message (kept as .eml); files are the attachments' temporary
 // files in the order of m.Attachments. A mail that could not be parsed comes with
-// a Message holding only Notes.
+// a Message holding only Notes. When the ledger lives in the same store, the
+// committer records e (with the case's ID) in the same transaction, so no crash can
+// fall between the case and its ledger entry; the Importer records it again, which
+// a Ledger must take as a no-op.
 type Committer interface {
-	Commit(ctx context.Context, raw Fetched, m *Message, files []string) (caseID string, err error)
+	Commit(ctx context.Context, raw Fetched, m *Message, files []string, e Entry) (caseID string, err error)
 }
 
 // Importer moves new mail from a mailbox into cases, each mail once.
@@ -148,7 +151,7 @@ func (im *Importer) one(ctx context.Context, validity uint32, f Fetched) (ok, kn
 		sink.Remove()
 		msg = &Message{Notes: []string{"Die E-Mail war nicht lesbar; sie liegt unverändert als .eml bei."}}
 	}
-	id, err := im.Commit.Commit(ctx, f, msg, sink.Files)
+	id, err := im.Commit.Commit(ctx, f, msg, sink.Files, entry)
 	if err != nil {
 		return false, false, fail(ErrCommit, err, "Die E-Mail konnte nicht als Vorgang gespeichert werden; sie wird beim nächsten Abruf erneut versucht.")
 	}

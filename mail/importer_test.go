@@ -19,7 +19,7 @@ type caseStore struct {
 	failFor string // subject whose commit fails
 }
 
-func (s *caseStore) Commit(ctx context.Context, raw Fetched, m *Message, files []string) (string, error) {
+func (s *caseStore) Commit(ctx context.Context, raw Fetched, m *Message, files []string, e Entry) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failFor != "" && m.Subject == s.failFor {

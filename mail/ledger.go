@@ -18,7 +18,7 @@ type Entry struct {
 
 // Ledger makes import idempotent: a mail is found by folder, UIDVALIDITY and UID
 // first, and by the hash of its raw bytes second (after UIDVALIDITY changed, or
-// when the same mail arrives twice).
+// when the same mail arrives twice). Recording an entry twice changes nothing.
 type Ledger interface {
 	ByUID(folder string, validity, uid uint32) (Entry, bool, error)
 	ByHash(sha256 string) (Entry, bool, error)
