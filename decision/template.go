@@ -30,6 +30,8 @@ type Data struct {
 	Fee        *Fee      // nil when the decision sets no fee
 	// Values fills further placeholders by name, for example "ablehnungsgrund".
 	Values map[string]string
+	// Remedy fills {{rechtsbehelf}}; nil means Widerspruch at the letterhead's authority.
+	Remedy *Remedy
 	// Location turns the case's timestamps into dates; nil means Europe/Berlin.
 	Location *time.Location
 }
@@ -115,6 +117,13 @@ func values(c *model.Case, d Data, loc *time.Location) map[string]string {
 	if a.Street != "" && a.City != "" {
 		v["antragsteller.anschrift"] = a.Street + ", " + v["antragsteller.ort"]
 	}
+	remedy := Remedy{Kind: RemedyWiderspruch, Body: d.Letterhead.Authority, Address: d.Letterhead.Address()}
+	if d.Remedy != nil {
+		remedy = *d.Remedy
+	}
+	if remedy.Body != "" && remedy.Address != "" {
+		v["rechtsbehelf"] = remedy.Text()
+	}
 	if ct, ok := model.CaseTypeByCode(c.Type); ok {
 		v["vorgangsart"] = ct.Name
 	}
@@ -192,7 +201,7 @@ func formSearch(fields []model.FormField, name string) string {
 	return ""
 }
 
-const remedyText = `Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei {{behoerde.name}}, {{behoerde.anschrift}}, einzulegen.`
+const remedyText = "{{rechtsbehelf}}"
 
 const feeText = `Für diesen Bescheid wird eine Verwaltungsgebühr von {{gebuehr}} festgesetzt. Bitte überweisen Sie den Betrag bis zum {{faelligkeit}} unter Angabe des Verwendungszwecks.
 

@@ -111,3 +111,29 @@ func FuzzFill(f *testing.F) {
 		}
 	})
 }
+
+func TestRemedy(t *testing.T) {
+	c := demoCases(t, 1)[0]
+	tpl, _ := TemplateByID("ablehnung")
+	d := testData()
+	l, err := Fill(tpl, &c, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Widerspruch erhoben werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei Gemeinde Musterhausen, Rathausplatz 1, 12345 Musterhausen, einzulegen."
+	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasSuffix(got, want) {
+		t.Fatalf("default remedy %q", got)
+	}
+	d.Remedy = &Remedy{Kind: RemedyKlage, Body: "Verwaltungsgericht Schleswig", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", Period: "von zwei Wochen"}
+	if l, err = Fill(tpl, &c, d); err != nil {
+		t.Fatal(err)
+	}
+	want = "Gegen diesen Bescheid kann innerhalb von zwei Wochen nach Bekanntgabe Klage bei dem Verwaltungsgericht Schleswig, Brockdorff-Rantzau-Straße 13, 24837 Schleswig, erhoben werden."
+	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasPrefix(got, want) {
+		t.Fatalf("Klage remedy %q", got)
+	}
+	d.Remedy = &Remedy{Kind: RemedyKlage}
+	if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrMissingValue) || !strings.Contains(err.Error(), "{{rechtsbehelf}}") {
+		t.Fatalf("incomplete remedy: %v", err)
+	}
+}
