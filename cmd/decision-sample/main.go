@@ -1,0 +1,205 @@
+// Command decision-sample renders a decision (Bescheid) from a demo case and signs it,
+// so that anyone can check the output with pdfsig, qpdf, Preflight and pdftotext.
+//
+//	go run ./cmd/decision-sample -out bescheid.pdf
+//	go run ./cmd/decision-sample -out bescheid.pdf -p12 siegel.p12 -password geheim
+//	go run ./cmd/decision-sample -out bescheid.pdf -pkcs11 /usr/lib/softhsm/libsofthsm2.so -token T -key K -pin 1234
+//
+// Without a key it makes a throw-away test certificate (RSA-3072), valid for one day.
+package main
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"flag"
+	"fmt"
+	"math/big"
+	"os"
+	"time"
+
+	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/ozgcloud/desktop/decision"
+	"github.com/ozgcloud/desktop/demo"
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sign"
+)
+
+type options struct {
+	out, p12, password           string
+	module, token, keyLabel, pin string
+	template, caseType           string
+	seed                         int64
+	now                          time.Time
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.out, "out", "", "where to write the signed PDF (required)")
+	flag.StringVar(&o.p12, "p12", "", "PKCS#12 file with the signing key (default: a throw-away test certificate)")
+	flag.StringVar(&o.password, "password", "", "password of the PKCS#12 file")
+	flag.StringVar(&o.module, "pkcs11", "", "PKCS#11 module (e.g. /usr/lib/softhsm/libsofthsm2.so) instead of -p12")
+	flag.StringVar(&o.token, "token", "", "PKCS#11 token label")
+	flag.StringVar(&o.keyLabel, "key", "", "PKCS#11 key label")
+	flag.StringVar(&o.pin, "pin", "", "PKCS#11 user PIN")
+	flag.StringVar(&o.template, "template", "bewilligung", "bewilligung, ablehnung, teilbewilligung or gebuehrenbescheid")
+	flag.StringVar(&o.caseType, "type", "SONDERNUTZUNG", "case type of the demo case (model.CaseTypes)")
+	flag.Int64Var(&o.seed, "seed", 1, "demo data seed")
+	flag.Parse()
+	if o.out == "" {
+		fmt.Fprintln(os.Stderr, "decision-sample: -out FILE fehlt")
+		os.Exit(2)
+	}
+	o.now = time.Now()
+	msg, err := run(o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "decision-sample:", sign.Message(err))
+		os.Exit(1)
+	}
+	fmt.Println(msg)
+}
+
+// run renders and signs the letter and writes it to o.out; it returns what it did.
+func run(o options) (string, error) {
+	c, err := demoCase(o.seed, o.caseType, o.now)
+	if err != nil {
+		return "", err
+	}
+	tpl, ok := decision.TemplateByID(o.template)
+	if !ok {
+		return "", fmt.Errorf("unbekannte Vorlage %q", o.template)
+	}
+	m := demo.Musterhausen()
+	day := model.Day(o.now, time.UTC)
+	letter, err := decision.Fill(tpl, &c, decision.Data{
+		Letterhead: decision.Letterhead{
+			Authority: m.Name, Unit: m.OrgUnitName, Street: m.Street, PostalCode: m.PostalCode, City: m.City,
+			Phone: "04321 123-0", Email: "buergerbuero@musterhausen.example", BankName: "Sparkasse Musterhausen",
+			IBAN: "DE02 1203 0000 0000 2020 51", BIC: "BYLADEM1001", VerifyURL: "https://ozg-cloud.example/v1/verify/",
+		},
+		Clerk: demo.Clerks()[0],
+		Date:  day,
+		Fee:   &decision.Fee{Cents: 4550, Due: day.AddDate(0, 1, 0)},
+		Values: map[string]string{
+			"bewilligt":           "die beantragte Sondernutzung wie beantragt",
+			"ablehnungsgrund":     "Die Voraussetzungen nach § 18 StrWG liegen nicht vor.",
+			"teilablehnungsgrund": "Die Nutzung am Sonntag kann nicht erlaubt werden.",
+		},
+	})
+	if err != nil {
+		return "", err
+	}
+	pdf, err := decision.Render(letter, decision.RenderOptions{Created: o.now})
+	if err != nil {
+		return "", err
+	}
+	signer, what, closeSigner, err := loadSigner(o)
+	if err != nil {
+		return "", err
+	}
+	defer closeSigner()
+	signed, err := sign.Sign(pdf, signer, sign.Options{Time: o.now, Name: m.Name, Reason: "Bescheid", Location: m.City})
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(o.out, signed, 0o644); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s: %s zu %s (%s), %d Bytes, unterschrieben mit %s, Prüfcode %s",
+		o.out, tpl.Name, c.FileNumber, c.Applicant.Name, len(signed), what, letter.VerificationCode()), nil
+}
+
+// demoCase returns the first demo case of the type, with a file number as the store
+// would give it.
+func demoCase(seed int64, caseType string, now time.Time) (model.Case, error) {
+	t, ok := model.CaseTypeByCode(caseType)
+	if !ok {
+		return model.Case{}, fmt.Errorf("unbekannte Antragsart %q", caseType)
+	}
+	var found *model.Case
+	errFound := errors.New("found")
+	err := demo.Generate(seed, 200, now, func(g demo.Case) error {
+		if g.Case.Type == caseType {
+			c := g.Case
+			found = &c
+			return errFound
+		}
+		return nil
+	})
+	if found == nil {
+		if err == nil {
+			err = fmt.Errorf("kein Demo-Vorgang der Art %s", t.Name)
+		}
+		return model.Case{}, err
+	}
+	found.FileNumber = model.FileNumber(t.Prefix, found.ReceivedAt.Year(), 42, demo.DeviceCode)
+	return *found, nil
+}
+
+func loadSigner(o options) (sign.Signer, string, func(), error) {
+	nop := func() {}
+	switch {
+	case o.module != "":
+		tok, err := sign.OpenPKCS11(sign.TokenConfig{Module: o.module, TokenLabel: o.token, KeyLabel: o.keyLabel, PIN: o.pin}, o.now)
+		if err != nil {
+			return nil, "", nop, err
+		}
+		return tok, "PKCS#11-Token " + o.token, func() { tok.Close() }, nil
+	case o.p12 != "":
+		data, err := os.ReadFile(o.p12)
+		if err != nil {
+			return nil, "", nop, err
+		}
+		k, err := sign.LoadPKCS12(data, o.password, o.now)
+		return k, "PKCS#12-Datei " + o.p12, nop, err
+	}
+	data, err := throwAwayP12(o.now, "Testsiegel Gemeinde Musterhausen")
+	if err != nil {
+		return nil, "", nop, err
+	}
+	k, err := sign.LoadPKCS12(data, "test", o.now)
+	return k, "einem Wegwerf-Testzertifikat (nicht vertrauenswürdig)", nop, err
+}
+
+// throwAwayP12 makes a CA and a one-day RSA-3072 signing certificate, as a PKCS#12
+// file with the password "test", so the sample runs the same path as a real file.
+func throwAwayP12(now time.Time, cn string) ([]byte, error) {
+	caKey, err := rsa.GenerateKey(rand.Reader, 3072)
+	if err != nil {
+		return nil, err
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 3072)
+	if err != nil {
+		return nil, err
+	}
+	caTpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test-CA (Wegwerf)", Organization: []string{"OZG-Cloud Desktop"}},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTpl, caTpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, err
+	}
+	leafTpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: cn, Organization: []string{"Gemeinde Musterhausen"}},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+	}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leafTpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	leaf, err := x509.ParseCertificate(leafDER)
+	if err != nil {
+		return nil, err
+	}
+	return pkcs12.Modern.Encode(key, leaf, []*x509.Certificate{ca}, "test")
+}
