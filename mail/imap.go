@@ -295,10 +295,11 @@ func (m *Conn) Close() error {
 }
 
 // Search returns the UIDs in the folder, ascending, not yet marked as imported.
+// Mail someone flagged \Deleted (in Thunderbird, say) is left alone.
 func (m *Conn) Search(ctx context.Context) ([]imap.UID, error) {
-	crit := &imap.SearchCriteria{}
+	crit := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}
 	if m.keyword {
-		crit.NotFlag = []imap.Flag{ImportedKeyword}
+		crit.NotFlag = append(crit.NotFlag, ImportedKeyword)
 	}
 	var data *imap.SearchData
 	err := m.wait(ctx, func() error {

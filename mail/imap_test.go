@@ -129,10 +129,9 @@ func TestDovecotFetchAndMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(uids) != len(mails)+1 {
-		t.Fatalf("%d UIDs, want %d", len(uids), len(mails)+1)
+	if len(uids) != len(mails) {
+		t.Fatalf("%d UIDs, want %d (not the one flagged \\Deleted)", len(uids), len(mails))
 	}
-	uids = uids[:len(mails)] // the last one is the other person's
 	dir := t.TempDir()
 	got, err := m.Fetch(ctx, uids, dir)
 	if err != nil {
@@ -163,8 +162,8 @@ func TestDovecotFetchAndMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(left) != 1 {
-		t.Fatalf("INBOX still has %d messages, want only the other one", len(left))
+	if len(left) != 0 {
+		t.Fatalf("INBOX still offers %d messages", len(left))
 	}
 	imported := folderState(t, raw, ImportedFolder)
 	if len(imported) != len(mails) {
@@ -321,20 +320,20 @@ func TestKeywordModeWithoutMoveOrUIDPlus(t *testing.T) {
 		t.Fatal("not in keyword mode")
 	}
 	uids, err := m.Search(ctx)
-	if err != nil || len(uids) != 4 {
+	if err != nil || len(uids) != 3 {
 		t.Fatalf("search: %v %v", uids, err)
 	}
-	got, err := m.Fetch(ctx, uids[:3], t.TempDir())
+	got, err := m.Fetch(ctx, uids, t.TempDir())
 	if err != nil || len(got) != 3 {
 		t.Fatalf("fetch: %d %v", len(got), err)
 	}
 	RemoveFetched(got)
-	if err := m.MarkImported(ctx, uids[:3]); err != nil {
+	if err := m.MarkImported(ctx, uids); err != nil {
 		t.Fatalf("MarkImported: %v", err)
 	}
 	left, err := m.Search(ctx)
-	if err != nil || len(left) != 1 || left[0] != uids[3] {
-		t.Fatalf("after marking, search gives %v (%v), want only UID %d", left, err, uids[3])
+	if err != nil || len(left) != 0 {
+		t.Fatalf("after marking, search gives %v (%v)", left, err)
 	}
 	state := folderState(t, raw, "INBOX")
 	if len(state) != 4 {
@@ -344,7 +343,7 @@ func TestKeywordModeWithoutMoveOrUIDPlus(t *testing.T) {
 		if hasFlag(flags, imap.FlagSeen) {
 			t.Errorf("UID %d got \\Seen", uid)
 		}
-		if uid == uids[3] {
+		if uid > uids[2] {
 			if !hasFlag(flags, imap.FlagDeleted) || hasFlag(flags, ImportedKeyword) {
 				t.Errorf("other message changed: %v", flags)
 			}

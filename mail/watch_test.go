@@ -33,10 +33,12 @@ func TestWatcherDovecot(t *testing.T) {
 		if s.Err != nil || s.Imported != 1 {
 			t.Fatalf("after new mail: %+v", s)
 		}
-		if d := time.Since(sent); d > 2*time.Second {
+		// IDLE itself must report within 2 s (TestDovecotIdle); this includes the
+		// import, on a machine that may be busy with other tests.
+		if d := time.Since(sent); d > 4*time.Second {
 			t.Fatalf("new mail imported after %s", d)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("new mail not imported")
 	}
 	cancel()
