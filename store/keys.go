@@ -31,25 +31,33 @@ import (
 //	           file-number seq handed out for that prefix, year and device
 //	clerks     clerkID -> JSON of model.Clerk
 //	settings   key (string) -> value (string)
+//	mailledger the e-mail import ledger, two kinds of keys, each -> JSON of MailEntry:
+//	           "u" + folder + 0x00 + UIDVALIDITY (uint32 BE) + UID (uint32 BE), one per
+//	           mail seen in the mailbox; "h" + hex SHA-256 of the raw message, the first
+//	           entry of that content (a mail seen again under another UID)
 //
 // Schema versions: 1 had meta, cases, history and outbox (the other buckets of 1 are
 // created by Open when missing); 2 added rows, fileno and followups, which migrate1to2
 // builds from the cases, raising the counters to the highest file number seen.
+// mailledger came later without a schema bump: Open creates it when missing, and an
+// empty ledger is right for a store that never imported mail.
 var (
-	bucketMeta      = []byte("meta")
-	bucketCases     = []byte("cases")
-	bucketHistory   = []byte("history")
-	bucketOutbox    = []byte("outbox")
-	bucketRows      = []byte("rows")
-	bucketFileNo    = []byte("fileno")
-	bucketFollowUps = []byte("followups")
-	bucketCounters  = []byte("counters")
-	bucketClerks    = []byte("clerks")
-	bucketSettings  = []byte("settings")
+	bucketMeta       = []byte("meta")
+	bucketCases      = []byte("cases")
+	bucketHistory    = []byte("history")
+	bucketOutbox     = []byte("outbox")
+	bucketRows       = []byte("rows")
+	bucketFileNo     = []byte("fileno")
+	bucketFollowUps  = []byte("followups")
+	bucketCounters   = []byte("counters")
+	bucketClerks     = []byte("clerks")
+	bucketSettings   = []byte("settings")
+	bucketMailLedger = []byte("mailledger")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
 		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
+		bucketMailLedger,
 	}
 )
 
