@@ -1,0 +1,179 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
+)
+
+// SystemClerk is who the store records as the author of imported mail.
+var SystemClerk = model.Clerk{ID: "system", Name: "E-Mail-Eingang", Role: model.RoleSachbearbeitung}
+
+// Names and texts a clerk sees on an imported mail.
+const (
+	OriginalName     = "Originalnachricht.eml"
+	noSubject        = "E-Mail ohne Betreff"
+	unknownSender    = "Unbekannter Absender"
+	noText           = "(Die E-Mail enthält keinen Text.)"
+	caseTypeOfMail   = "SONSTIGES"
+	fieldText        = "nachricht"
+	fieldNotes       = "hinweise"
+	labelText        = "Nachricht"
+	labelNotes       = "Hinweise beim Einlesen"
+	mediaTypeMessage = "message/rfc822"
+)
+
+// StoreLedger is the Ledger kept in the case store, so that a case and its ledger
+// entry are committed together (see StoreCommitter).
+type StoreLedger struct{ DB *store.DB }
+
+var _ Ledger = StoreLedger{}
+
+// ByUID returns the entry of the mail with that UID.
+func (l StoreLedger) ByUID(folder string, validity, uid uint32) (Entry, bool, error) {
+	e, ok, err := l.DB.MailLedgerByUID(folder, validity, uid)
+	return Entry(e), ok, err
+}
+
+// ByHash returns the first entry of a mail with that content.
+func (l StoreLedger) ByHash(sha256 string) (Entry, bool, error) {
+	e, ok, err := l.DB.MailLedgerByHash(sha256)
+	return Entry(e), ok, err
+}
+
+// Record adds e; recording it again changes nothing.
+func (l StoreLedger) Record(e Entry) error { return l.DB.RecordMail(store.MailEntry(e)) }
+
+// StoreCommitter files mails into the case store: a mail naming the file number of
+// a case becomes an incoming message on it, any other mail a new case of type
+// SONSTIGES. The original .eml and every attachment are kept as blobs, and the
+// ledger entry is committed in the same transaction as the case.
+type StoreCommitter struct {
+	DB    *store.DB
+	Actor model.Clerk      // SystemClerk when zero
+	Now   func() time.Time // for mails without a date
+}
+
+var _ Committer = (*StoreCommitter)(nil)
+
+// Commit stores raw's blobs, then the case or message with e, durably.
+func (s *StoreCommitter) Commit(ctx context.Context, raw Fetched, m *Message, files []string, e Entry) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	actor := s.Actor
+	if actor.ID == "" {
+		actor = SystemClerk
+	}
+	notes := append([]string(nil), m.Notes...)
+	var atts []model.Attachment
+	for i, path := range files {
+		if i >= len(m.Attachments) {
+			break
+		}
+		a := m.Attachments[i]
+		sha, size, err := s.putFile(path)
+		if errors.Is(err, store.ErrTooLarge) {
+			notes = append(notes, fmt.Sprintf("Die Anlage %q ist zu groß und fehlt hier; sie steckt in der Originalnachricht.", a.Name))
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("mail: store attachment %d: %w", i+1, err)
+		}
+		atts = append(atts, model.Attachment{Name: a.Name, MediaType: a.MediaType, Size: size, SHA256: sha})
+	}
+	sha, size, err := s.putFile(raw.Path)
+	switch {
+	case errors.Is(err, store.ErrTooLarge):
+		notes = append(notes, "Die Originalnachricht ist zu groß, um sie aufzubewahren; sie bleibt im Postfach.")
+	case err != nil:
+		return "", fmt.Errorf("mail: store original message: %w", err)
+	default:
+		atts = append(atts, model.Attachment{Name: OriginalName, MediaType: mediaTypeMessage, Size: size, SHA256: sha})
+	}
+
+	received := m.Date
+	if received.IsZero() {
+		received = s.now()
+	}
+	subject := strings.TrimSpace(m.Subject)
+	if subject == "" {
+		subject = noSubject
+	}
+	in := store.MailImport{Entry: store.MailEntry(e)}
+	if id := s.caseNamed(m); id != "" {
+		body := m.Text
+		if strings.TrimSpace(body) == "" {
+			body = noText
+		}
+		if len(notes) > 0 {
+			body += "\n\n" + labelNotes + ":\n- " + strings.Join(notes, "\n- ")
+		}
+		in.CaseID = id
+		in.Message = model.Message{
+			Direction: model.MessageIncoming, State: model.MessageReceived,
+			Subject: subject, Body: body, At: received, By: m.From.Address,
+			Attachments: atts,
+		}
+	} else {
+		applicant := model.Applicant{Name: strings.TrimSpace(m.From.Name), Email: m.From.Address}
+		if applicant.Email != "" && !strings.Contains(applicant.Email, "@") {
+			notes = append(notes, fmt.Sprintf("Die Absenderadresse %q ist nicht gültig.", applicant.Email))
+			applicant.Email = ""
+		}
+		if applicant.Name == "" {
+			applicant.Name = applicant.Email
+		}
+		if applicant.Name == "" {
+			applicant.Name = unknownSender
+			notes = append(notes, "Die E-Mail nennt keinen Absender.")
+		}
+		form := []model.FormField{{Name: fieldText, Label: labelText, Value: m.Text}}
+		if len(notes) > 0 {
+			form = append(form, model.FormField{Name: fieldNotes, Label: labelNotes, Value: strings.Join(notes, "\n")})
+		}
+		in.New = &model.Case{
+			Type: caseTypeOfMail, Title: subject, ReceivedAt: received,
+			Channel: model.ChannelEmail, Applicant: applicant, Form: form,
+			Attachments: atts,
+		}
+	}
+	id, err := s.DB.ImportMail(actor, in)
+	if err != nil {
+		return "", fmt.Errorf("mail: commit: %w", err)
+	}
+	return id, nil
+}
+
+// caseNamed returns the ID of the first existing case whose file number the mail
+// names, or "".
+func (s *StoreCommitter) caseNamed(m *Message) string {
+	for _, fn := range FileNumbers(m.Subject, m.Text) {
+		if c, err := s.DB.CaseByFileNumber(fn); err == nil {
+			return c.ID
+		}
+	}
+	return ""
+}
+
+func (s *StoreCommitter) putFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	return s.DB.PutBlob(f)
+}
+
+func (s *StoreCommitter) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
