@@ -181,6 +181,11 @@ func (db *DB) RecordMail(e MailEntry) error {
 	if err := e.valid(); err != nil {
 		return err
 	}
+	// The importer records each entry again after ImportMail committed it; a read
+	// spares that second fsync.
+	if prev, ok, err := db.MailLedgerByUID(e.Folder, e.Validity, e.UID); err == nil && ok && prev.CaseID == e.CaseID {
+		return nil
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
