@@ -143,6 +143,14 @@ func (db *DB) prepareNew(w *writer, c *model.Case) error {
 		if id := w.fileno.Get([]byte(c.FileNumber)); id != nil {
 			return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
 		}
+		// A number of this device's pattern given by the caller (a case restored or
+		// re-entered) raises the counter, so the device never hands it out again.
+		if prefix, year, seq, device, ok := parseFileNumber(c.FileNumber); ok && device == db.device {
+			key := counterKey(prefix, year, device)
+			if readU64(w.counters.Get(key)) < seq {
+				return w.counters.Put(key, u64(seq))
+			}
+		}
 		return nil
 	}
 	year := c.ReceivedAt.In(db.loc).Year()

@@ -627,3 +627,32 @@ func TestIndexKeepsCommitOrderAfterImport(t *testing.T) {
 	}
 	mustCheck(t, db)
 }
+
+// A caller-given file number of this device's pattern raises the counter: the next
+// drawn number comes after it and Check finds no lagging counter.
+func TestCreateWithGivenFileNumberRaisesCounter(t *testing.T) {
+	db, _ := openTest(t, "")
+	defer db.Close()
+	clerk := model.Clerk{ID: "anna", Name: "Anna", Role: model.RoleSachbearbeitung}
+	if err := db.PutClerk(clerk); err != nil {
+		t.Fatal(err)
+	}
+	received := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	given := model.Case{Type: "BAU", Title: "Carport", ReceivedAt: received, Channel: model.ChannelPost,
+		Applicant: model.Applicant{Name: "Erika Muster"}, FileNumber: "BAU-2026-0042-A7"}
+	if _, err := db.Create(clerk, given); err != nil {
+		t.Fatal(err)
+	}
+	next := given
+	next.FileNumber = ""
+	c, err := db.Create(clerk, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FileNumber != "BAU-2026-0043-A7" {
+		t.Errorf("next number %s, want BAU-2026-0043-A7", c.FileNumber)
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
