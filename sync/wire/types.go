@@ -1,0 +1,164 @@
+package wire
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+)
+
+// EnrollRequest exchanges a one-time enrollment code (valid 24 h, printed by
+// "ozgcloud-server device enroll") for a device identity. It is the only request
+// without a token.
+type EnrollRequest struct {
+	Code string `json:"code"`
+}
+
+// EnrollResponse is the device's identity. Token is shown once; the server keeps only
+// its hash. Tenant is informational: the server takes the tenant from the token on
+// every later request and never from a body. DeviceCode is the device component of
+// file numbers (model.FileNumber), unique within the tenant, so file numbers made
+// offline on different PCs never collide.
+type EnrollResponse struct {
+	DeviceID   string `json:"deviceId"`
+	Token      string `json:"token"`
+	Tenant     string `json:"tenant"`
+	DeviceCode string `json:"deviceCode"`
+}
+
+// PushRequest carries outbox mutations of one device in ascending, contiguous seq
+// order (PushRequest.Validate). The server keeps lastSeq per device and walks the
+// batch in order:
+//
+//   - seq <= lastSeq: already applied earlier (a retried push); StatusSkipped.
+//   - seq == lastSeq+1: validated against the server's current case and applied in
+//     one transaction with its effects and the new lastSeq; StatusApplied,
+//     StatusConflict (a stale base version: the server kept its value and recorded a
+//     Conflict) or StatusRejected (permanently invalid, with a German Reason). All
+//     three advance lastSeq, so a mutation is consumed exactly once.
+//   - seq > lastSeq+1: a gap (the server lost nothing, the client skipped something);
+//     the batch stops there, later mutations get no result, and the client resends
+//     from LastSeq+1.
+//
+// A transient server failure answers with an Error instead and advances nothing.
+type PushRequest struct {
+	Mutations []model.Mutation `json:"mutations"`
+}
+
+// PushStatus is what became of one pushed mutation.
+type PushStatus string
+
+const (
+	StatusApplied  PushStatus = "applied"
+	StatusSkipped  PushStatus = "skipped"
+	StatusRejected PushStatus = "rejected"
+	StatusConflict PushStatus = "conflict"
+)
+
+// PushResponse reports the device's lastSeq after the batch and one result per
+// mutation the server reached, in batch order. The client removes every mutation with
+// seq <= LastSeq from its outbox; rejected and conflicting ones stay visible to the
+// clerk, never silently dropped.
+type PushResponse struct {
+	LastSeq uint64       `json:"lastSeq"`
+	Results []PushResult `json:"results"`
+}
+
+// PushResult is the outcome of one mutation. Reason is German, for the clerk, set for
+// rejected and conflicting mutations; Conflict is set exactly for StatusConflict.
+type PushResult struct {
+	Seq      uint64     `json:"seq"`
+	Status   PushStatus `json:"status"`
+	Reason   string     `json:"reason,omitempty"`
+	Conflict *Conflict  `json:"conflict,omitempty"`
+}
+
+// Conflict records a scalar field that two clerks changed from the same base version.
+// The server kept ServerValue; ClientValue is what the pushed mutation wanted. Values
+// are the field's JSON (a status, a clerk ID, a date or null). MutationID names the
+// losing mutation, so the clerk's resolution can refer to it.
+type Conflict struct {
+	ID           string          `json:"id"`
+	CaseID       string          `json:"caseId"`
+	Field        string          `json:"field"`
+	ServerValue  json.RawMessage `json:"serverValue"`
+	ClientValue  json.RawMessage `json:"clientValue"`
+	ServerAuthor string          `json:"serverAuthor"`
+	ClientAuthor string          `json:"clientAuthor"`
+	ServerAt     time.Time       `json:"serverAt"`
+	ClientAt     time.Time       `json:"clientAt"`
+	MutationID   string          `json:"mutationId"`
+}
+
+// ChangesResponse is one page of the tenant's change log after the requested cursor
+// (GET PathChanges?cursor=N&limit=M). Changes are in ascending Seq; Cursor is the last
+// change's Seq (or the requested cursor when the page is empty) and is what the
+// client stores, in the same transaction as the page. More says another page follows
+// at once. A page never splits one server transaction, so it ends on a consistent
+// checkpoint.
+type ChangesResponse struct {
+	Changes []Change `json:"changes"`
+	Cursor  uint64   `json:"cursor"`
+	More    bool     `json:"more"`
+}
+
+// Change is one entry of the tenant's log: the state of a case after the server
+// applied something to it.
+//
+// A Change carries the resulting case, not the mutation. Applying it on the client is
+// then a plain overwrite of the case plus an insert of the history entries by their
+// seq: idempotent (a repeated page is harmless), independent of the order of cases,
+// and free of re-validation, so a client never disagrees with the server about the
+// outcome of a mutation (role checks, status table, conflict rules are the server's
+// alone). It also lets the initial sync of 100,000 cases be a bulk load. The cost is
+// size: a small change resends the whole case; attachments travel by hash, not by
+// content, so the case stays a few KB. History lists the entries added by this change
+// (usually one), already sealed by the server; the client appends them and checks the
+// chain against Case.HistoryHead. Mutation names the applied mutation when a device
+// pushed it (empty for intake and server-side changes), so the client can match it
+// against its outbox while rebasing. Conflicts recorded by this change travel along,
+// so both clerks see them.
+type Change struct {
+	Seq       uint64               `json:"seq"`
+	CaseID    string               `json:"caseId"`
+	Case      model.Case           `json:"case"`
+	History   []model.HistoryEntry `json:"history,omitempty"`
+	Mutation  string               `json:"mutation,omitempty"`
+	Conflicts []Conflict           `json:"conflicts,omitempty"`
+}
+
+// ChunkSize is the fixed size of attachment chunks; the last chunk may be shorter.
+const ChunkSize = 1 << 20
+
+// MissingChunksRequest asks the server which chunks of a blob it lacks, before an
+// upload or after an interruption. ChunkHashes are the hex SHA-256 of each chunk in
+// order; SHA256 is the hash of the whole blob. The chunks are then sent with
+// idempotent PUTs, and the blob is complete when the server has all of them and
+// their concatenation hashes to SHA256. Deduplication is within a tenant only.
+type MissingChunksRequest struct {
+	SHA256      string   `json:"sha256"`
+	Size        int64    `json:"size"`
+	ChunkHashes []string `json:"chunkHashes"`
+}
+
+// MissingChunksResponse lists the indexes (ascending) of chunks to upload; empty when
+// the server has the whole blob.
+type MissingChunksResponse struct {
+	Missing []int `json:"missing"`
+}
+
+// IntakeResponse answers an online application (POST PathIntake, status 201). A
+// retried submission with the same transactionId gets the same CaseID.
+type IntakeResponse struct {
+	CaseID string `json:"caseId"`
+}
+
+// VerifyResponse answers whether a signed decision with the verification code exists.
+// Only what the printed decision already shows is returned; Hash is the hex SHA-256
+// of the signed PDF, to compare with the copy the asker holds.
+type VerifyResponse struct {
+	Found      bool       `json:"found"`
+	FileNumber string     `json:"fileNumber,omitempty"`
+	SignedAt   *time.Time `json:"signedAt,omitempty"`
+	Hash       string     `json:"hash,omitempty"`
+}
