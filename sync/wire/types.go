@@ -27,8 +27,9 @@ type EnrollResponse struct {
 }
 
 // PushRequest carries outbox mutations of one device in ascending, contiguous seq
-// order (PushRequest.Validate). The server keeps lastSeq per device and walks the
-// batch in order:
+// order (PushRequest.Validate). Validate cannot know who is asking: the server also
+// refuses a batch whose Device is not the token's device, and takes the tenant from
+// the token. It keeps lastSeq per device and walks the batch in order:
 //
 //   - seq <= lastSeq: already applied earlier (a retried push); StatusSkipped.
 //   - seq == lastSeq+1: validated against the server's current case and applied in
