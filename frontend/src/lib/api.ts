@@ -50,6 +50,8 @@ export const wailsApi: Api = {
   createCase: (input) => call('CreateCase', input),
   bulkAssign: (ids, clerkID) => call('BulkAssign', ids, clerkID),
   bulkTransition: (ids, action) => call('BulkTransition', ids, action),
+  checkSignature: (id, aid) => call('CheckSignature', id, aid),
+  checkSignatureFromDialog: () => call('CheckSignatureFromDialog'),
   dueFollowUps: async () => (await call<import('./types').DueFollowUp[] | null>('DueFollowUps')) ?? [],
   on(event, cb) {
     try {

@@ -17,13 +17,15 @@ export const bindingsMatch: [
   Same<app.DecisionView, T.DecisionView>, Same<app.ApplicantView, T.ApplicantView>,
   Same<app.VerifyResult, T.VerifyResult>, Same<app.NewCaseInput, T.NewCaseInput>,
   Same<app.BulkResult, T.BulkResult>, Same<app.BulkFailed, T.BulkFailed>,
-  Same<app.DueFollowUp, T.DueFollowUp>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<app.DueFollowUp, T.DueFollowUp>, Same<app.SignatureCheck, T.SignatureCheck>,
+  Same<app.SignatureView, T.SignatureView>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 // Every Go method the UI calls must exist in the bindings.
 type Called =
   | 'Session' | 'SwitchClerk' | 'ListCases' | 'Counts' | 'GetCase' | 'Transition' | 'Assign'
   | 'AddComment' | 'AddFollowUp' | 'CompleteFollowUp' | 'SendMessage' | 'AddAttachmentsFromDialog'
   | 'AddAttachmentFromPath' | 'AddAttachmentData' | 'OpenAttachment' | 'VerifyHistory'
-  | 'CreateCase' | 'BulkAssign' | 'BulkTransition' | 'DueFollowUps';
+  | 'CreateCase' | 'BulkAssign' | 'BulkTransition' | 'DueFollowUps' | 'CheckSignature'
+  | 'CheckSignatureFromDialog';
 export const methodsExist: [Exclude<Called, keyof typeof Go>] extends [never] ? true : false = true;

@@ -169,6 +169,14 @@ export class FakeApi implements Api {
   addAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
     this.rec('addAttachmentData', [id, name, mediaType, data], () => this.detail(id));
   openAttachment = (id: string, aid: string) => this.rec('openAttachment', [id, aid], () => undefined);
+  checkSignature = (id: string, aid: string) =>
+    this.rec('checkSignature', [id, aid], () => ({
+      file: 'Bescheid.pdf',
+      signatures: [{ valid: true, signer: 'Testsiegel', organization: 'Gemeinde Musterhausen', signingTime: '2026-11-28T10:00:00+01:00', keyType: 'RSA 3072', wholeDocument: true, timestamped: false, problem: '' }],
+      summary: 'Die Signatur ist gültig: unterschrieben von Testsiegel.',
+    }));
+  checkSignatureFromDialog = (): Promise<import('./types').SignatureCheck> =>
+    this.rec('checkSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
   verifyHistory = (id: string) => this.rec('verifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
   createCase = (input: import('./types').NewCaseInput) => this.rec('createCase', [input], () => this.detail('case-9999'));
   bulkAssign = (ids: string[], clerkID: string) => this.rec('bulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));

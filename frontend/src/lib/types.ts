@@ -180,6 +180,23 @@ export interface DueFollowUp {
 }
 
 /** The API the UI uses; wailsApi (api.ts) binds it to Go, fakeapi.ts to memory in tests. */
+export interface SignatureView {
+  valid: boolean;
+  signer: string;
+  organization: string;
+  signingTime: string;
+  keyType: string;
+  wholeDocument: boolean;
+  timestamped: boolean;
+  problem: string;
+}
+
+export interface SignatureCheck {
+  file: string;
+  signatures: SignatureView[];
+  summary: string;
+}
+
 export interface Api {
   session(): Promise<Session>;
   switchClerk(clerkID: string): Promise<Session>;
@@ -201,6 +218,9 @@ export interface Api {
   bulkAssign(ids: string[], clerkID: string): Promise<BulkResult>;
   bulkTransition(ids: string[], action: string): Promise<BulkResult>;
   dueFollowUps(): Promise<DueFollowUp[]>;
+  checkSignature(id: string, attachmentID: string): Promise<SignatureCheck>;
+  /** Asks for a PDF on disk; resolves with file "" when the clerk cancelled. */
+  checkSignatureFromDialog(): Promise<SignatureCheck>;
   /** Subscribes to a backend event; returns the unsubscribe function. */
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */

@@ -604,6 +604,67 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class SignatureView {
+	    valid: boolean;
+	    signer: string;
+	    organization: string;
+	    signingTime: string;
+	    keyType: string;
+	    wholeDocument: boolean;
+	    timestamped: boolean;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SignatureView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.valid = source["valid"];
+	        this.signer = source["signer"];
+	        this.organization = source["organization"];
+	        this.signingTime = source["signingTime"];
+	        this.keyType = source["keyType"];
+	        this.wholeDocument = source["wholeDocument"];
+	        this.timestamped = source["timestamped"];
+	        this.problem = source["problem"];
+	    }
+	}
+	export class SignatureCheck {
+	    file: string;
+	    signatures: SignatureView[];
+	    summary: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SignatureCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.signatures = this.convertValues(source["signatures"], SignatureView);
+	        this.summary = source["summary"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class VerifyResult {
 	    ok: boolean;
 	    entries: number;

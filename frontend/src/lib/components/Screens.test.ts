@@ -123,4 +123,18 @@ describe('Screens', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Verlauf prüfen' }));
     await waitFor(() => expect(screen.getByTestId('verify-result')).toHaveTextContent('Der Verlauf ist unverändert (3 Einträge).'));
   });
+
+  it('checks the signature of a PDF from disk and says the result', async () => {
+    const fake = new FakeApi();
+    fake.checkSignatureFromDialog = () =>
+      Promise.resolve({
+        file: 'Bescheid.pdf',
+        signatures: [{ valid: false, signer: 'Testsiegel', organization: '', signingTime: '', keyType: 'RSA 3072', wholeDocument: true, timestamped: false, problem: 'verändert' }],
+        summary: 'Die Signatur ist NICHT gültig: verändert.',
+      });
+    await openCase(fake, 'GEW-2026-0001-A7');
+    await fireEvent.click(screen.getByRole('tab', { name: /Dokumente/ }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Andere PDF-Datei prüfen …' }));
+    await waitFor(() => expect(screen.getByTestId('signature-check')).toHaveTextContent('Bescheid.pdf: Die Signatur ist NICHT gültig: verändert.'));
+  });
 });

@@ -18,6 +18,10 @@ export function BulkAssign(arg1:Array<string>,arg2:string):Promise<app.BulkResul
 
 export function BulkTransition(arg1:Array<string>,arg2:string):Promise<app.BulkResult>;
 
+export function CheckSignature(arg1:string,arg2:string):Promise<app.SignatureCheck>;
+
+export function CheckSignatureFromDialog():Promise<app.SignatureCheck>;
+
 export function CompleteFollowUp(arg1:string,arg2:string):Promise<app.CaseDetail>;
 
 export function Counts():Promise<app.Counts>;

@@ -34,6 +34,14 @@ export function BulkTransition(arg1, arg2) {
   return window['go']['app']['App']['BulkTransition'](arg1, arg2);
 }
 
+export function CheckSignature(arg1, arg2) {
+  return window['go']['app']['App']['CheckSignature'](arg1, arg2);
+}
+
+export function CheckSignatureFromDialog() {
+  return window['go']['app']['App']['CheckSignatureFromDialog']();
+}
+
 export function CompleteFollowUp(arg1, arg2) {
   return window['go']['app']['App']['CompleteFollowUp'](arg1, arg2);
 }

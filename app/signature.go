@@ -1,0 +1,118 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ozgcloud/desktop/sign"
+)
+
+// SignatureView is one electronic signature of a PDF.
+type SignatureView struct {
+	Valid         bool   `json:"valid"`
+	Signer        string `json:"signer"`
+	Organization  string `json:"organization"`
+	SigningTime   string `json:"signingTime"`
+	KeyType       string `json:"keyType"`
+	WholeDocument bool   `json:"wholeDocument"`
+	Timestamped   bool   `json:"timestamped"`
+	// Problem says in German why the signature is not valid.
+	Problem string `json:"problem"`
+}
+
+// SignatureCheck is the outcome of "Signatur prüfen".
+type SignatureCheck struct {
+	File       string          `json:"file"`
+	Signatures []SignatureView `json:"signatures"`
+	// Summary is one German paragraph for the clerk.
+	Summary string `json:"summary"`
+}
+
+// maxCheckedPDF bounds what "Signatur prüfen" reads into memory.
+const maxCheckedPDF = 200 << 20
+
+// CheckSignature checks the electronic signatures of a PDF of the case.
+func (a *App) CheckSignature(caseID, attachmentID string) (SignatureCheck, error) {
+	at, path, err := a.attachment(caseID, attachmentID)
+	if err != nil {
+		return SignatureCheck{}, err
+	}
+	return a.checkSignature(at.Name, path)
+}
+
+// CheckSignatureFromDialog asks for a PDF on disk and checks its signatures.
+func (a *App) CheckSignatureFromDialog() (SignatureCheck, error) {
+	if err := a.ready(); err != nil {
+		return SignatureCheck{}, err
+	}
+	paths, err := a.runtime().OpenFiles("PDF-Datei zum Prüfen wählen")
+	if err != nil {
+		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+	}
+	if len(paths) == 0 {
+		return SignatureCheck{}, nil
+	}
+	return a.checkSignature(filepath.Base(paths[0]), paths[0])
+}
+
+func (a *App) checkSignature(name, path string) (SignatureCheck, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return SignatureCheck{}, unreadable(name)
+	}
+	if st.Size() > maxCheckedPDF {
+		return SignatureCheck{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Die Datei „%s“ ist zu groß zum Prüfen (höchstens %d MB).", name, maxCheckedPDF>>20)}
+	}
+	pdf, err := os.ReadFile(path)
+	if err != nil {
+		return SignatureCheck{}, unreadable(name)
+	}
+	infos, err := sign.Verify(pdf)
+	if err != nil {
+		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: fmt.Sprintf("Die Datei „%s“ ist keine lesbare PDF-Datei.", name)}
+	}
+	out := SignatureCheck{File: name, Signatures: []SignatureView{}}
+	for _, si := range infos {
+		v := SignatureView{
+			Valid: si.Valid, Signer: si.SignerName, Organization: si.Organization, KeyType: si.KeyType,
+			WholeDocument: si.WholeDocument, Timestamped: si.Timestamped && si.TimestampValid, Problem: si.Reason,
+		}
+		if !si.SigningTime.IsZero() {
+			v.SigningTime = stamp(si.SigningTime, a.loc)
+		}
+		out.Signatures = append(out.Signatures, v)
+	}
+	out.Summary = a.signatureSummary(name, infos)
+	return out, nil
+}
+
+// signatureSummary says in plain German what the last signature (the one that covers
+// the most) shows; earlier ones are listed by the UI.
+func (a *App) signatureSummary(name string, infos []sign.SignatureInfo) string {
+	if len(infos) == 0 {
+		return fmt.Sprintf("Die Datei „%s“ enthält keine elektronische Signatur.", name)
+	}
+	si := infos[len(infos)-1]
+	who := si.SignerName
+	if si.Organization != "" && si.Organization != si.SignerName {
+		who += " (" + si.Organization + ")"
+	}
+	var b strings.Builder
+	switch {
+	case !si.Valid:
+		fmt.Fprintf(&b, "Die Signatur ist NICHT gültig: %s", strings.TrimSuffix(si.Reason, "."))
+		b.WriteString(". Die Datei wurde nach dem Unterschreiben verändert oder ist beschädigt.")
+	case !si.WholeDocument:
+		fmt.Fprintf(&b, "Die Signatur von %s ist gültig, umfasst aber nicht das ganze Dokument: nach dem Unterschreiben wurde die Datei ergänzt.", who)
+	default:
+		fmt.Fprintf(&b, "Die Signatur ist gültig: unterschrieben von %s", who)
+		if !si.SigningTime.IsZero() {
+			fmt.Fprintf(&b, " am %s", si.SigningTime.In(a.loc).Format("02.01.2006 um 15:04 Uhr"))
+		}
+		b.WriteString("; sie umfasst das ganze Dokument.")
+	}
+	b.WriteString(" Ob das Zertifikat vertrauenswürdig ist, wird hier nicht geprüft.")
+	return b.String()
+}
