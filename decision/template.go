@@ -215,28 +215,32 @@ Verwendungszweck: {{verwendungszweck}}`
 // Templates returns the built-in templates: Bewilligung, Ablehnung, Teilbewilligung
 // and Gebührenbescheid. The slice is new on every call, so callers may change it.
 func Templates() []Template {
+	// The three decisions on an application share their subject line and the opening
+	// of the operative part; the fee notice has its own.
+	subject := Block{Kind: KindSubject, Text: "{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"}
+	const tenorIntro = "auf Ihren Antrag vom {{eingangsdatum}} ergeht folgender Bescheid:\n\n"
 	salutation := Block{Kind: KindSalutation, Text: "Guten Tag {{antragsteller.name}},"}
 	remedy := Block{Kind: KindRemedy, Title: "Rechtsbehelfsbelehrung", Text: remedyText}
 	fee := Block{Kind: KindFee, Title: "Gebühr", Text: feeText}
 	return []Template{
 		{ID: "bewilligung", Name: "Bewilligung", Blocks: []Block{
-			{Kind: KindSubject, Text: "{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"},
+			subject,
 			salutation,
-			{Kind: KindTenor, Text: "auf Ihren Antrag vom {{eingangsdatum}} ergeht folgender Bescheid:\n\n1. Ihrem Antrag „{{vorgang.titel}}“ wird stattgegeben.\n2. Die Kosten des Verfahrens tragen Sie."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird stattgegeben.\n2. Die Kosten des Verfahrens tragen Sie."},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. Die Prüfung hat ergeben, dass die Voraussetzungen erfüllt sind. Dem Antrag war daher stattzugeben."},
 			fee, remedy,
 		}},
 		{ID: "ablehnung", Name: "Ablehnung", Blocks: []Block{
-			{Kind: KindSubject, Text: "{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"},
+			subject,
 			salutation,
-			{Kind: KindTenor, Text: "auf Ihren Antrag vom {{eingangsdatum}} ergeht folgender Bescheid:\n\n1. Ihr Antrag „{{vorgang.titel}}“ wird abgelehnt.\n2. Für diesen Bescheid werden keine Kosten erhoben."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihr Antrag „{{vorgang.titel}}“ wird abgelehnt.\n2. Für diesen Bescheid werden keine Kosten erhoben."},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. {{ablehnungsgrund}}\n\nDem Antrag konnte daher nicht entsprochen werden."},
 			remedy,
 		}},
 		{ID: "teilbewilligung", Name: "Teilbewilligung", Blocks: []Block{
-			{Kind: KindSubject, Text: "{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"},
+			subject,
 			salutation,
-			{Kind: KindTenor, Text: "auf Ihren Antrag vom {{eingangsdatum}} ergeht folgender Bescheid:\n\n1. Ihrem Antrag „{{vorgang.titel}}“ wird teilweise stattgegeben: {{bewilligt}}\n2. Im Übrigen wird der Antrag abgelehnt."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird teilweise stattgegeben: {{bewilligt}}\n2. Im Übrigen wird der Antrag abgelehnt."},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. {{teilablehnungsgrund}}"},
 			fee, remedy,
 		}},
