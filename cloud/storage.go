@@ -1,0 +1,190 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// Storage is where the central service keeps everything. Two implementations exist,
+// cloud/boltstore (embedded default) and cloud/pgstore (PostgreSQL); both pass the
+// conformance suite in cloud/storagetest.
+//
+// Tenancy is structural: every case, change, conflict, chunk and device sequence is
+// reached through a TenantTx that is bound to one tenant when it begins, so a bug in
+// a handler cannot read another tenant's rows. The registry (tenants, org units,
+// users, devices, credentials) and the verification index are global and reached
+// through a RegistryTx.
+type Storage interface {
+	// Update runs fn in one read-write transaction of tenant; either all of fn's
+	// writes commit or none. Updates of one tenant are serialized (so a read in fn is
+	// never stale when fn writes); different tenants may run in parallel. fn's error
+	// is returned unchanged (after rollback).
+	Update(ctx context.Context, tenant string, fn func(TenantTx) error) error
+	// View runs fn in a read-only transaction of tenant that sees one consistent
+	// snapshot.
+	View(ctx context.Context, tenant string, fn func(TenantTx) error) error
+	// Registry runs fn in one read-write transaction over the global registry.
+	Registry(ctx context.Context, fn func(RegistryTx) error) error
+	Close() error
+}
+
+// Errors every Storage returns (wrapped) so the service can map them.
+var (
+	ErrNotFound = errors.New("cloud: not found")
+	ErrExists   = errors.New("cloud: already exists")
+)
+
+// Tenant is one municipality (or one authority) on the service.
+type Tenant struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+}
+
+// OrgUnit is a receiving office (zuständige Stelle). Its ID is what form servers send
+// as control.zustaendigeStelle; it is unique across all tenants, which is how intake
+// is routed.
+type OrgUnit struct {
+	ID     string `json:"id"`
+	Tenant string `json:"tenant"`
+	Name   string `json:"name"`
+}
+
+// User is a clerk known to the service; desktops receive them as their clerk list.
+type User struct {
+	ID     string     `json:"id"`
+	Tenant string     `json:"tenant"`
+	Name   string     `json:"name"`
+	Role   model.Role `json:"role"`
+}
+
+// Enrollment is a one-time code (only its hash is kept) that enrolls one device.
+type Enrollment struct {
+	CodeHash string     `json:"codeHash"` // hex SHA-256 of the code
+	Tenant   string     `json:"tenant"`
+	Expires  time.Time  `json:"expires"`
+	UsedAt   *time.Time `json:"usedAt,omitempty"`
+	UsedBy   string     `json:"usedBy,omitempty"` // device ID
+}
+
+// Device is an enrolled desktop. Code is the device component of file numbers, unique
+// within the tenant.
+type Device struct {
+	ID        string     `json:"id"`
+	Tenant    string     `json:"tenant"`
+	Code      string     `json:"code"`
+	TokenHash string     `json:"tokenHash"` // hex SHA-256 of the bearer token
+	Enrolled  time.Time  `json:"enrolled"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+}
+
+// IntakeCredential lets a form server submit applications for one tenant.
+type IntakeCredential struct {
+	ID        string     `json:"id"`
+	Tenant    string     `json:"tenant"`
+	TokenHash string     `json:"tokenHash"`
+	Created   time.Time  `json:"created"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+}
+
+// Verification is what GET /v1/verify/{code} may reveal of a signed decision.
+type Verification struct {
+	Code       string    `json:"code"`
+	Tenant     string    `json:"tenant"`
+	FileNumber string    `json:"fileNumber"`
+	SignedAt   time.Time `json:"signedAt"`
+	Hash       string    `json:"hash"` // hex SHA-256 of the signed PDF
+}
+
+// RegistryTx reads and writes the global registry. Put* insert or replace by ID;
+// lookups return an error wrapping ErrNotFound when nothing matches.
+type RegistryTx interface {
+	PutTenant(t Tenant) error
+	Tenant(id string) (Tenant, error)
+	Tenants() ([]Tenant, error)
+
+	PutOrgUnit(o OrgUnit) error // ErrExists when the ID belongs to another tenant
+	OrgUnit(id string) (OrgUnit, error)
+	OrgUnits(tenant string) ([]OrgUnit, error)
+
+	PutUser(u User) error
+	Users(tenant string) ([]User, error)
+
+	PutEnrollment(e Enrollment) error
+	Enrollment(codeHash string) (Enrollment, error)
+
+	PutDevice(d Device) error // ErrExists when Code is taken in the tenant by another device
+	Device(id string) (Device, error)
+	DeviceByToken(tokenHash string) (Device, error)
+	Devices(tenant string) ([]Device, error)
+
+	PutIntakeCredential(c IntakeCredential) error
+	IntakeCredentialByToken(tokenHash string) (IntakeCredential, error)
+
+	Verification(code string) (Verification, error)
+}
+
+// TenantTx reads and writes one tenant's data; the tenant was fixed when the
+// transaction began and no method can reach another tenant's rows.
+type TenantTx interface {
+	Tenant() string
+
+	// Case returns the case (ErrNotFound).
+	Case(id string) (model.Case, error)
+	// PutCase inserts or replaces the case.
+	PutCase(c model.Case) error
+	// History returns the case's entries in seq order.
+	History(caseID string) ([]model.HistoryEntry, error)
+	// AppendHistory stores entries (already sealed) by their Seq; an entry with a
+	// Seq that exists is replaced by the same bytes (idempotent), never reordered.
+	AppendHistory(caseID string, entries []model.HistoryEntry) error
+
+	// AppendChange gives ch the tenant's next sequence number (1, 2, ...; never
+	// reused), stores it, and returns the number. ch.Seq is ignored on input.
+	AppendChange(ch wire.Change) (uint64, error)
+	// Changes returns up to limit changes with Seq > after, in ascending Seq.
+	Changes(after uint64, limit int) ([]wire.Change, error)
+	// LastChange returns the highest Seq handed out (0 when none).
+	LastChange() (uint64, error)
+
+	// DeviceSeq returns the last mutation seq applied for the device (0 when none);
+	// SetDeviceSeq moves it, in the same transaction as the mutation's effects.
+	DeviceSeq(deviceID string) (uint64, error)
+	SetDeviceSeq(deviceID string, seq uint64) error
+
+	// PutConflict inserts or replaces a conflict by ID; Conflicts lists those of a
+	// case, or of the whole tenant when caseID is empty, in ID order.
+	PutConflict(c wire.Conflict) error
+	Conflict(id string) (wire.Conflict, error)
+	Conflicts(caseID string) ([]wire.Conflict, error)
+
+	// IntakeCase returns the case made for a form server's transactionId
+	// (ErrNotFound), PutIntake records it.
+	IntakeCase(transactionID string) (string, error)
+	PutIntake(transactionID, caseID string) error
+
+	// Chunks of content-addressed blobs, deduplicated within the tenant. PutChunk is
+	// idempotent; Chunk returns ErrNotFound for a chunk not (yet) stored. PutBlob
+	// records a complete blob (all chunks present, concatenation verified by the
+	// caller); Blob returns its size and chunk count.
+	PutChunk(sha string, index int, data []byte) error
+	Chunk(sha string, index int) ([]byte, error)
+	HasChunk(sha string, index int) (bool, error)
+	PutBlob(sha string, size int64, chunks int) error
+	Blob(sha string) (size int64, chunks int, err error)
+
+	// PutVerification records a signed decision for the global verification index.
+	PutVerification(v Verification) error
+}
+
+// Service-level sentinel errors; the HTTP layer maps them to wire error codes.
+var (
+	ErrUnauthorized = errors.New("cloud: unauthorized")
+	ErrEnrollment   = errors.New("cloud: enrollment code unknown, used or expired")
+	ErrBadRequest   = errors.New("cloud: bad request")
+	ErrTooLarge     = errors.New("cloud: too large")
+)
