@@ -94,3 +94,40 @@ const (
 	EventCasesChanged = "cases:changed"
 	EventFollowUpDue  = "followup:due"
 )
+
+// --- Letter settings and printing (issue 3, steps 3 and 5) ---
+
+// LetterSettings returns the letterhead, templates and remedies letters are made
+// from (administration only).
+func (a *App) LetterSettings() (LetterSettings, error) { return a.letterSettings() }
+
+// SaveLetterhead checks and saves the letterhead; field errors name what is wrong.
+func (a *App) SaveLetterhead(f LetterheadForm) (LetterSettings, error) { return a.saveLetterhead(f) }
+
+// ChooseLetterLogo asks for a PNG file and returns it as base64 ("" when cancelled);
+// it is saved with the letterhead.
+func (a *App) ChooseLetterLogo() (string, error) { return a.chooseLetterLogo() }
+
+// SaveLetterTemplate saves a template's name and text blocks after filling it for a
+// sample case; a placeholder without a value is a field error.
+func (a *App) SaveLetterTemplate(f TemplateForm) (LetterSettings, error) {
+	return a.saveLetterTemplate(f)
+}
+
+// ResetLetterTemplate puts the shipped version of a template back.
+func (a *App) ResetLetterTemplate(id string) (LetterSettings, error) {
+	return a.resetLetterTemplate(id)
+}
+
+// SaveLetterRemedy saves the legal remedy of one case type.
+func (a *App) SaveLetterRemedy(f RemedyForm) (LetterSettings, error) { return a.saveLetterRemedy(f) }
+
+// ResetLetterRemedy puts the default remedy (Widerspruch at the authority) back.
+func (a *App) ResetLetterRemedy(caseType string) (LetterSettings, error) {
+	return a.resetLetterRemedy(caseType)
+}
+
+// PreviewLetter renders a sample letter from the given, unsaved configuration.
+func (a *App) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
+	return a.previewLetter(in)
+}
