@@ -175,6 +175,10 @@ type DecisionInfo struct {
 	Document     *Attachment `json:"document,omitempty"`
 	SupersededBy string      `json:"supersededBy,omitempty"`
 	Supersedes   string      `json:"supersedes,omitempty"`
+	// VerificationCode is the code printed on the signed letter
+	// (decision.Letter.VerificationCode); the central service indexes it for
+	// GET /v1/verify.
+	VerificationCode string `json:"verificationCode,omitempty"`
 }
 
 // HasSignedDecision reports whether the case holds a signed decision that no later

@@ -285,6 +285,9 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 			return "", err
 		}
 		return addDecision(c, p.Decision)
+
+	case KindConflictResolve:
+		return applyResolve(c, m, actor)
 	}
 	return "", fmt.Errorf("%w: mutation kind %q", ErrUnknownAction, m.Kind)
 }

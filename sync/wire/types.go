@@ -89,7 +89,16 @@ type Conflict struct {
 	ServerAt     time.Time       `json:"serverAt"`
 	ClientAt     time.Time       `json:"clientAt"`
 	MutationID   string          `json:"mutationId"`
+	// Set once a clerk resolved the conflict with a model.KindConflictResolve
+	// mutation: when, by whom (a clerk ID), and how (model.KeepServer, KeepClient or
+	// KeepMerged). An open conflict has none of them.
+	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
+	ResolvedBy string     `json:"resolvedBy,omitempty"`
+	Resolution string     `json:"resolution,omitempty"`
 }
+
+// Open reports whether no clerk has resolved the conflict yet.
+func (c Conflict) Open() bool { return c.ResolvedAt == nil }
 
 // ChangesResponse is one page of the tenant's change log after the requested cursor
 // (GET PathChanges?cursor=N&limit=M). Changes are in ascending Seq; Cursor is the last

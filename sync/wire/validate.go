@@ -15,7 +15,7 @@ var knownKinds = map[model.MutationKind]bool{
 	model.KindCreate: true, model.KindTransition: true, model.KindAssign: true,
 	model.KindComment: true, model.KindFollowUpAdd: true, model.KindFollowUpDone: true,
 	model.KindMessage: true, model.KindAttachment: true, model.KindDeadline: true,
-	model.KindDecision: true,
+	model.KindDecision: true, model.KindConflictResolve: true,
 }
 
 // KnownKind reports whether k may travel in this protocol version.

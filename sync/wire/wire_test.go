@@ -17,7 +17,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-var t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+var (
+	t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	t1 = t0.Add(2 * time.Hour)
+)
 
 func mutation(t testing.TB, device string, seq uint64, kind model.MutationKind, payload any) model.Mutation {
 	t.Helper()
@@ -38,6 +41,7 @@ func samplePush(t testing.TB) PushRequest {
 			return m
 		}(),
 		mutation(t, "dev-a", 9, model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "c-1", At: t0, By: "clerk-1", Text: "Unterlagen vollständig."}}),
+		mutation(t, "dev-a", 10, model.KindConflictResolve, model.ConflictResolvePayload{ConflictID: "cf-1", Field: model.FieldAssignee, Keep: model.KeepClient, Value: json.RawMessage(`"clerk-1"`)}),
 	}}
 }
 
@@ -61,7 +65,11 @@ func sampleChanges() ChangesResponse {
 					ServerValue: json.RawMessage(`"clerk-2"`), ClientValue: json.RawMessage(`"clerk-1"`),
 					ServerAuthor: "clerk-2", ClientAuthor: "clerk-1", ServerAt: t0, ClientAt: t0.Add(time.Minute),
 					MutationID: "dev-a:7"}}},
-			{Seq: 43, CaseID: "case-2", Case: model.Case{ID: "case-2", Tenant: "musterstadt", Status: "NEU", CreatedAt: t0, UpdatedAt: t0, ReceivedAt: t0}},
+			{Seq: 43, CaseID: "case-2", Case: model.Case{ID: "case-2", Tenant: "musterstadt", Status: "NEU", CreatedAt: t0, UpdatedAt: t0, ReceivedAt: t0},
+				Conflicts: []Conflict{{ID: "cf-2", CaseID: "case-2", Field: model.FieldStatus,
+					ServerValue: json.RawMessage(`"ANGENOMMEN"`), ClientValue: json.RawMessage(`"VERWORFEN"`),
+					ServerAuthor: "clerk-2", ClientAuthor: "clerk-1", ServerAt: t0, ClientAt: t0.Add(time.Minute),
+					MutationID: "dev-b:3", ResolvedAt: &t1, ResolvedBy: "clerk-2", Resolution: model.KeepServer}}},
 		},
 		Cursor: 43,
 		More:   true,
