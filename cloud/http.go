@@ -1,0 +1,319 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// HandlerOptions configure NewHandler; zero values take defaults.
+type HandlerOptions struct {
+	// Logger receives one line per request (method, route pattern, status, duration,
+	// tenant and device; never bodies, paths with codes, or citizens' data) and the
+	// errors behind 500 answers. Default slog.Default.
+	Logger *slog.Logger
+	// Limits bound intake bodies; zero fields take the Service's limits, then the
+	// built-in defaults.
+	Limits Limits
+	// TempDir is where intake parts are spooled; default os.TempDir.
+	TempDir string
+	// Heartbeat is the interval of SSE heartbeat comments, at which a stream also
+	// re-checks its token; default wire.HeartbeatSeconds.
+	Heartbeat time.Duration
+	// Done, when closed, ends every open event stream, so http.Server.Shutdown does
+	// not wait for them (connect it with Server.RegisterOnShutdown).
+	Done <-chan struct{}
+}
+
+// backend is what the handlers need of a Service. *Service implements it; tests use a
+// fake for failures the real service cannot be made to produce on demand.
+type backend interface {
+	Enroll(ctx context.Context, code string) (wire.EnrollResponse, error)
+	Authenticate(ctx context.Context, token string) (Device, error)
+	AuthenticateIntake(ctx context.Context, token string) (IntakeCredential, error)
+	Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error)
+	Changes(ctx context.Context, d Device, cursor uint64, limit int) (wire.ChangesResponse, error)
+	Subscribe(tenant string) (<-chan uint64, func())
+	MissingChunks(ctx context.Context, d Device, req wire.MissingChunksRequest) (wire.MissingChunksResponse, error)
+	PutChunk(ctx context.Context, d Device, sha string, index int, data []byte) error
+	Chunk(ctx context.Context, d Device, sha string, index int) ([]byte, error)
+	Intake(ctx context.Context, c IntakeCredential, sub Submission) (wire.IntakeResponse, bool, error)
+	Verify(ctx context.Context, code string) (wire.VerifyResponse, error)
+
+	lastChange(ctx context.Context, tenant string) (uint64, error)
+	limits() Limits
+}
+
+var _ backend = (*Service)(nil)
+
+// lastChange is the tenant's latest change seq, which an event stream sends first.
+func (s *Service) lastChange(ctx context.Context, tenant string) (uint64, error) {
+	var seq uint64
+	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
+		var err error
+		seq, err = tx.LastChange()
+		return err
+	})
+	return seq, err
+}
+
+func (s *Service) limits() Limits { return s.limit }
+
+type handler struct {
+	s         backend
+	log       *slog.Logger
+	limits    Limits
+	tempDir   string
+	heartbeat time.Duration
+	done      <-chan struct{}
+}
+
+// NewHandler returns the central service's HTTP API over s: every path of sync/wire
+// plus GET /healthz. Sync requests must carry wire.HeaderVersion and a device's bearer
+// token, intake requests an intake credential's token; every answer carries
+// wire.HeaderVersion, and every error answer is a wire.Error with its status.
+func NewHandler(s *Service, o HandlerOptions) http.Handler {
+	return newHandler(s, o)
+}
+
+func newHandler(s backend, o HandlerOptions) http.Handler {
+	h := &handler{s: s, log: o.Logger, tempDir: o.TempDir, heartbeat: o.Heartbeat, done: o.Done}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.heartbeat <= 0 {
+		h.heartbeat = wire.HeartbeatSeconds * time.Second
+	}
+	h.limits = mergeLimits(mergeLimits(o.Limits, s.limits()), defaultIntakeLimits)
+
+	mux := http.NewServeMux()
+	ver := func(f http.HandlerFunc) http.Handler { return h.versioned(f) }
+	dev := func(f func(http.ResponseWriter, *http.Request, Device)) http.Handler {
+		return h.versioned(h.device(f))
+	}
+	mux.Handle("POST "+wire.PathEnroll, ver(h.enroll))
+	mux.Handle("POST "+wire.PathPush, dev(h.push))
+	mux.Handle("GET "+wire.PathChanges, dev(h.changes))
+	mux.Handle("GET "+wire.PathEvents, dev(h.events))
+	mux.Handle("POST "+wire.PathChunks+"{sha}/missing", dev(h.missing))
+	mux.Handle("PUT "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.putChunk))
+	mux.Handle("GET "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.getChunk))
+	mux.HandleFunc("POST "+wire.PathIntake, h.intake)
+	mux.HandleFunc("GET "+wire.PathVerify+"{code}", h.verify)
+	mux.HandleFunc("GET "+wire.PathHealth, h.health)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, ErrNotFound)
+	})
+	return h.logged(mux)
+}
+
+// mergeLimits fills the zero fields of l from d.
+func mergeLimits(l, d Limits) Limits {
+	if l.IntakeFormData <= 0 {
+		l.IntakeFormData = d.IntakeFormData
+	}
+	if l.IntakeRepresentation <= 0 {
+		l.IntakeRepresentation = d.IntakeRepresentation
+	}
+	if l.IntakeAttachment <= 0 {
+		l.IntakeAttachment = d.IntakeAttachment
+	}
+	if l.IntakeAttachments <= 0 {
+		l.IntakeAttachments = d.IntakeAttachments
+	}
+	if l.IntakeTotal <= 0 {
+		l.IntakeTotal = d.IntakeTotal
+	}
+	return l
+}
+
+// versioned refuses a request without the protocol version this server speaks.
+func (h *handler) versioned(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := wire.CheckVersion(r.Header.Get(wire.HeaderVersion)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// device authenticates the bearer token of a device; the tenant of everything that
+// follows is the device's, never one named in the request.
+func (h *handler) device(next func(http.ResponseWriter, *http.Request, Device)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearer(r)
+		if !ok {
+			h.fail(w, r, ErrUnauthorized)
+			return
+		}
+		d, err := h.s.Authenticate(r.Context(), token)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if rec, ok := w.(*recorder); ok {
+			rec.tenant, rec.device = d.Tenant, d.ID
+		}
+		next(w, r, d)
+	}
+}
+
+// bearer returns the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) (string, bool) {
+	const prefix = "bearer "
+	a := r.Header.Get("Authorization")
+	if len(a) <= len(prefix) || !equalFold(a[:len(prefix)], prefix) {
+		return "", false
+	}
+	return a[len(prefix):], true
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder notes what the access log needs; Unwrap lets http.ResponseController
+// reach the connection (Flush for event streams, write deadlines).
+type recorder struct {
+	http.ResponseWriter
+	status         int
+	tenant, device string
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logged sets the version header on every answer and logs one line per request. It
+// logs the route pattern, not the path: paths hold verification codes and hashes.
+func (h *handler) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w.Header().Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		h.log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("tenant", rec.tenant),
+			slog.String("device", rec.device),
+		)
+	})
+}
+
+func (h *handler) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// errorFor is the one place that maps an error to the status and body a client sees.
+// Only 4xx answers say why; a 500 says nothing of the server's insides.
+func errorFor(err error) (int, wire.Error) {
+	var pub *publicError
+	detail := func(german string) string {
+		if errors.As(err, &pub) {
+			return pub.msg
+		}
+		return german + " (" + err.Error() + ")"
+	}
+	var maxBytes *http.MaxBytesError
+	var e wire.Error
+	switch {
+	case errors.Is(err, wire.ErrVersion):
+		e = wire.VersionError()
+	case errors.Is(err, ErrUnauthorized):
+		e = wire.Error{Code: wire.CodeUnauthorized, Message: "Die Anmeldung am Server fehlt oder ist ungültig. Bitte verbinden Sie das Gerät neu."}
+	case errors.Is(err, ErrEnrollment):
+		e = wire.Error{Code: wire.CodeEnrollment, Message: "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen."}
+	case errors.Is(err, ErrTooLarge), errors.Is(err, wire.ErrTooLarge), errors.As(err, &maxBytes):
+		e = wire.Error{Code: wire.CodeTooLarge, Message: detail("Die Anfrage ist zu groß")}
+	case errors.Is(err, ErrBadRequest), isWireRequestError(err):
+		e = wire.Error{Code: wire.CodeBadRequest, Message: detail("Die Anfrage ist ungültig")}
+	case errors.Is(err, ErrNotFound):
+		e = wire.Error{Code: wire.CodeNotFound, Message: "Nicht gefunden."}
+	case errors.Is(err, context.DeadlineExceeded):
+		e = wire.Error{Code: wire.CodeUnavailable, Message: "Der Server ist gerade ausgelastet. Bitte später erneut versuchen."}
+	default:
+		e = wire.Error{Code: wire.CodeInternal, Message: "Interner Fehler des Servers. Bitte später erneut versuchen."}
+	}
+	return e.Code.HTTPStatus(), e
+}
+
+func isWireRequestError(err error) bool {
+	for _, w := range []error{wire.ErrDecode, wire.ErrMissing, wire.ErrDevice, wire.ErrMutationID,
+		wire.ErrSeqOrder, wire.ErrUnknownKind, wire.ErrTooMany, wire.ErrChunk} {
+		if errors.Is(err, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// publicError carries a reason meant for the client (German with the English term,
+// no citizens' data); errorFor shows it instead of the error chain.
+type publicError struct {
+	kind error
+	msg  string
+}
+
+func (e *publicError) Error() string { return e.kind.Error() + ": " + e.msg }
+func (e *publicError) Unwrap() error { return e.kind }
+
+func badRequest(msg string) error { return &publicError{kind: ErrBadRequest, msg: msg} }
+func tooLarge(msg string) error   { return &publicError{kind: ErrTooLarge, msg: msg} }
+
+// fail answers with the wire.Error for err. A client that went away gets nothing.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return
+	}
+	status, e := errorFor(err)
+	if status >= 500 {
+		h.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ozgcloud"`)
+	}
+	h.writeJSON(w, r, status, e)
+}

@@ -1,0 +1,65 @@
+package cloud
+
+import (
+	"net/http"
+	"strings"
+)
+
+// intake accepts an online application from a form server (see ParseIntake). The
+// credential is checked before a byte of the body is read, and the spooled files are
+// removed whatever happens: the Service has copied them into the tenant's blobs when
+// it returns without error, and must store nothing when it returns one.
+func (h *handler) intake(w http.ResponseWriter, r *http.Request) {
+	token, ok := bearer(r)
+	if !ok {
+		h.fail(w, r, ErrUnauthorized)
+		return
+	}
+	cred, err := h.s.AuthenticateIntake(r.Context(), token)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if rec, ok := w.(*recorder); ok {
+		rec.tenant = cred.Tenant
+	}
+	b, done, err := body(w, r, h.limits.IntakeTotal)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	sub, err := ParseIntake(b, r.Header.Get("Content-Type"), h.limits, h.tempDir)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer sub.Remove()
+	resp, created, err := h.s.Intake(r.Context(), cred, sub)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if !created {
+		// A retry of a transaction already taken: same case, nothing new made.
+		status = http.StatusOK
+	}
+	h.writeJSON(w, r, status, resp)
+}
+
+// verify answers whether a signed decision with the code exists. It needs no token:
+// whoever holds the printed decision may ask.
+func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	if code == "" || len(code) > 100 || strings.ContainsFunc(code, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		h.fail(w, r, badRequest("Der Prüfcode ist ungültig (invalid verification code)."))
+		return
+	}
+	resp, err := h.s.Verify(r.Context(), code)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.writeJSON(w, r, http.StatusOK, resp)
+}
