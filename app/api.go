@@ -131,3 +131,95 @@ func (a *App) ResetLetterRemedy(caseType string) (LetterSettings, error) {
 func (a *App) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	return a.previewLetter(in)
 }
+
+// --- Decisions: Bescheid erstellen, Unterschreiben, the signing key (issue 3, steps 1 and 2) ---
+
+// DecisionEditor returns what the decision editor needs for a case: templates, the
+// case's draft (TemplateID "" when none), the signing key and whether the clerk may
+// make a decision now.
+func (a *App) DecisionEditor(caseID string) (DecisionEditorState, error) {
+	return a.decisionEditor(caseID)
+}
+
+// StartDecision makes a new draft from a template for the case (replacing its draft).
+func (a *App) StartDecision(caseID, templateID string) (DecisionDraft, error) {
+	return a.startDecision(caseID, templateID)
+}
+
+// UpdateDecisionDraft keeps the edited draft and renders the letter for the preview;
+// a letter that cannot be made yet comes back with Problem set, not as an error.
+func (a *App) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
+	return a.updateDecisionDraft(d)
+}
+
+// DiscardDecisionDraft drops the case's draft.
+func (a *App) DiscardDecisionDraft(caseID string) error { return a.discardDecisionDraft(caseID) }
+
+// SignDecision signs the draft with the office's key, opened with secret (password
+// or PIN, never stored), stores the signed PDF and records the decision.
+func (a *App) SignDecision(d DecisionDraft, secret string) (SignResult, error) {
+	return a.signDecision(d, secret)
+}
+
+// SigningKey says which key the office signs with.
+func (a *App) SigningKey() (SigningKeyView, error) { return a.signingKey() }
+
+// ChooseSigningKeyFile asks for a PKCS#12 file and makes it the office's key
+// (Administration only).
+func (a *App) ChooseSigningKeyFile() (SigningKeyView, error) { return a.chooseSigningKeyFile() }
+
+// SaveSigningKey stores the kind of key, the token and the timestamp service
+// (Administration only).
+func (a *App) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
+	return a.saveSigningKey(in)
+}
+
+// TestSigningKey opens the key with secret and describes its certificate.
+func (a *App) TestSigningKey(secret string) (SigningKeyView, error) {
+	return a.testSigningKey(secret)
+}
+
+// --- E-Mail-Eingang: mailbox settings, "Verbindung testen", intake status (issue 5) ---
+
+// MailSettings returns the mailbox the intake watches; the password only as
+// PasswordSet (Administration only).
+func (a *App) MailSettings() (MailSettingsView, error) { return a.mailSettings() }
+
+// SaveMailSettings checks and stores the mailbox (German field errors) and restarts
+// the intake with it; an empty password keeps the stored one (Administration only).
+func (a *App) SaveMailSettings(in MailSettingsInput) (MailSettingsView, error) {
+	return a.saveMailSettings(in)
+}
+
+// ClearMailSettings removes the mailbox and stops the intake (Administration only).
+func (a *App) ClearMailSettings() (MailSettingsView, error) { return a.clearMailSettings() }
+
+// ChooseMailCAFile asks for the CA certificate file (PEM) of the mail server and
+// returns its path, "" when cancelled (Administration only).
+func (a *App) ChooseMailCAFile() (string, error) { return a.chooseMailCAFile() }
+
+// TestMailConnection tries the entered mailbox settings without saving them and
+// says in German what works and what does not (Administration only).
+func (a *App) TestMailConnection(in MailSettingsInput) (MailCheckView, error) {
+	return a.testMailConnection(in)
+}
+
+// MailStatus returns the intake for the status bar.
+func (a *App) MailStatus() (MailStatusView, error) { return a.mailStatus() }
+
+// MailFailures lists the mails that could not be imported, with the reason.
+func (a *App) MailFailures() ([]MailFailureView, error) { return a.mailFailures() }
+
+// RetryMail tries the failed mail with that UID again now.
+func (a *App) RetryMail(uid uint32) ([]MailFailureView, error) {
+	if uid == 0 {
+		return nil, &Error{Code: CodeInvalid, Message: "Keine E-Mail angegeben."}
+	}
+	return a.retryMail(uid)
+}
+
+// RetryAllMail tries every failed mail again now (and reconnects to the mailbox).
+func (a *App) RetryAllMail() ([]MailFailureView, error) { return a.retryMail(0) }
+
+// EventMailStatus ("mail:status", payload MailStatusView) is emitted whenever the
+// intake's state changes; new cases also emit "cases:changed".

@@ -165,6 +165,9 @@ type DecisionView struct {
 	Signed       bool   `json:"signed"`
 	SignedAt     string `json:"signedAt"`
 	SupersededBy string `json:"supersededBy"`
+	Supersedes   string `json:"supersedes"`
+	// Document is the signed PDF; nil for a decision recorded without one.
+	Document *AttachmentView `json:"document"`
 }
 
 // ApplicantView is the applicant.

@@ -188,9 +188,13 @@ func (a *App) detail(c model.Case) (CaseDetail, error) {
 		})
 	}
 	for _, dec := range c.Decisions {
-		v := DecisionView{ID: dec.ID, Title: dec.Title, CreatedAt: stamp(dec.CreatedAt, loc), Signed: dec.SignedAt != nil, SupersededBy: dec.SupersededBy}
+		v := DecisionView{ID: dec.ID, Title: dec.Title, CreatedAt: stamp(dec.CreatedAt, loc), Signed: dec.SignedAt != nil, SupersededBy: dec.SupersededBy, Supersedes: dec.Supersedes}
 		if dec.SignedAt != nil {
 			v.SignedAt = stamp(*dec.SignedAt, loc)
+		}
+		if dec.Document != nil {
+			dv := attachmentView(c.ID, *dec.Document, n, loc)
+			v.Document = &dv
 		}
 		d.Decisions = append(d.Decisions, v)
 	}

@@ -52,6 +52,15 @@ export const wailsApi: Api = {
   bulkTransition: (ids, action) => call('BulkTransition', ids, action),
   checkSignature: (id, aid) => call('CheckSignature', id, aid),
   checkSignatureFromDialog: () => call('CheckSignatureFromDialog'),
+  decisionEditor: (id) => call('DecisionEditor', id),
+  startDecision: (id, templateID) => call('StartDecision', id, templateID),
+  updateDecisionDraft: (d) => call('UpdateDecisionDraft', d),
+  discardDecisionDraft: (id) => call('DiscardDecisionDraft', id),
+  signDecision: (d, secret) => call('SignDecision', d, secret),
+  signingKey: () => call('SigningKey'),
+  chooseSigningKeyFile: () => call('ChooseSigningKeyFile'),
+  saveSigningKey: (input) => call('SaveSigningKey', input),
+  testSigningKey: (secret) => call('TestSigningKey', secret),
   dueFollowUps: async () => (await call<import('./types').DueFollowUp[] | null>('DueFollowUps')) ?? [],
   on(event, cb) {
     try {

@@ -21,11 +21,21 @@ export const bindingsMatch: [
   Same<app.SignatureView, T.SignatureView>,
 ] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
+export const decisionBindingsMatch: [
+  Same<app.DecisionValue, T.DecisionValue>, Same<app.DecisionBlock, T.DecisionBlock>,
+  Same<app.DecisionTemplateView, T.DecisionTemplateView>, Same<app.DecisionDraft, T.DecisionDraft>,
+  Same<app.DecisionPreview, T.DecisionPreview>, Same<app.SigningKeyView, T.SigningKeyView>,
+  Same<app.SigningKeyInput, T.SigningKeyInput>, Same<app.DecisionEditorState, T.DecisionEditorState>,
+  Same<app.SignResult, T.SignResult>,
+] = [true, true, true, true, true, true, true, true, true];
+
 // Every Go method the UI calls must exist in the bindings.
 type Called =
   | 'Session' | 'SwitchClerk' | 'ListCases' | 'Counts' | 'GetCase' | 'Transition' | 'Assign'
   | 'AddComment' | 'AddFollowUp' | 'CompleteFollowUp' | 'SendMessage' | 'AddAttachmentsFromDialog'
   | 'AddAttachmentFromPath' | 'AddAttachmentData' | 'OpenAttachment' | 'VerifyHistory'
   | 'CreateCase' | 'BulkAssign' | 'BulkTransition' | 'DueFollowUps' | 'CheckSignature'
-  | 'CheckSignatureFromDialog';
+  | 'CheckSignatureFromDialog' | 'DecisionEditor' | 'StartDecision' | 'UpdateDecisionDraft'
+  | 'DiscardDecisionDraft' | 'SignDecision' | 'SigningKey' | 'ChooseSigningKeyFile' | 'SaveSigningKey'
+  | 'TestSigningKey';
 export const methodsExist: [Exclude<Called, keyof typeof Go>] extends [never] ? true : false = true;

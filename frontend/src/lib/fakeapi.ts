@@ -2,7 +2,8 @@
 // status table, recorded calls, and injectable failures.
 
 import type {
-  Api, BulkResult, CaseDetail, CaseRow, Counts, DueFollowUp, ListPage, ListQuery, Session,
+  Api, BulkResult, CaseDetail, CaseRow, Counts, DecisionDraft, DecisionEditorState, DecisionPreview, DueFollowUp,
+  ListPage, ListQuery, Session, SigningKeyInput, SigningKeyView, SignResult,
 } from './types';
 
 export const fakeSession: Session = {
@@ -184,6 +185,93 @@ export class FakeApi implements Api {
     done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],
   }));
   dueFollowUps = () => this.rec('dueFollowUps', [], () => structuredClone(this.due));
+  // Decisions: drafts per case, the demo key with password "demo".
+  drafts = new Map<string, DecisionDraft>();
+  key: SigningKeyView = {
+    kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'demo-siegel.p12', module: '', tokenLabel: '',
+    keyLabel: '', tsaUrl: '', demo: true, demoPassword: 'demo', secretLabel: 'Passwort', subject: '', validUntil: '', keyType: '', mayEdit: false,
+  };
+  decisionEditor = (id: string) => this.rec('decisionEditor', [id], (): DecisionEditorState => {
+    const d = this.detail(id);
+    const may = d.status === 'IN_BEARBEITUNG' && d.assignee === fakeSession.clerk.id;
+    const active = d.decisions?.find((x) => x.signed && !x.supersededBy);
+    return {
+      templates: [
+        { id: 'bewilligung', name: 'Bewilligung', hasFee: true, feeRequired: false },
+        { id: 'ablehnung', name: 'Ablehnung', hasFee: false, feeRequired: false },
+        { id: 'teilbewilligung', name: 'Teilbewilligung', hasFee: true, feeRequired: false },
+        { id: 'gebuehrenbescheid', name: 'Gebührenbescheid', hasFee: true, feeRequired: true },
+      ],
+      draft: structuredClone(this.drafts.get(id) ?? { caseId: id, templateId: '', templateName: '', fee: false, feeAmount: '', feeDue: '', values: [], blocks: [], supersedes: '', supersedesTitle: '', updatedAt: '' }),
+      key: structuredClone(this.key),
+      mayDecide: may,
+      reason: may ? '' : 'Einen Bescheid kann man erst erstellen, wenn der Vorgang in Bearbeitung ist.',
+      supersedes: active ? `„${active.title}“` : '',
+    };
+  });
+  startDecision = (id: string, templateID: string) => this.rec('startDecision', [id, templateID], (): DecisionDraft => {
+    const names: Record<string, string> = { bewilligung: 'Bewilligung', ablehnung: 'Ablehnung', teilbewilligung: 'Teilbewilligung', gebuehrenbescheid: 'Gebührenbescheid' };
+    const fee = templateID !== 'ablehnung';
+    const active = this.detail(id).decisions?.find((x) => x.signed && !x.supersededBy);
+    const d: DecisionDraft = {
+      caseId: id, templateId: templateID, templateName: names[templateID], fee, feeAmount: '', feeDue: fee ? '2026-04-10' : '',
+      values: templateID === 'ablehnung' ? [{ name: 'ablehnungsgrund', label: 'Grund der Ablehnung', value: '', multiline: true }] : [],
+      blocks: [
+        { kind: 'betreff', label: 'Betreff', title: '', text: '{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}' },
+        { kind: 'tenor', label: 'Entscheidung (Tenor)', title: '', text: 'Ihrem Antrag wird stattgegeben.' },
+        { kind: 'begruendung', label: 'Begründung', title: 'Begründung', text: templateID === 'ablehnung' ? '{{ablehnungsgrund}}' : 'Die Voraussetzungen sind erfüllt.' },
+        ...(fee ? [{ kind: 'gebuehr', label: 'Gebühr', title: 'Gebühr', text: 'Betrag: {{gebuehr}}' }] : []),
+      ],
+      supersedes: active?.id ?? '', supersedesTitle: active ? `„${active.title}“` : '', updatedAt: '2026-03-10T10:00:00+01:00',
+    };
+    this.drafts.set(id, structuredClone(d));
+    return d;
+  });
+  updateDecisionDraft = (d: DecisionDraft) => this.rec('updateDecisionDraft', [structuredClone(d)], (): DecisionPreview => {
+    this.drafts.set(d.caseId, structuredClone(d));
+    const missing = d.values?.find((v) => !v.value.trim());
+    if (missing) return { pdf: '', pages: 0, verificationCode: '', problem: `Bitte geben Sie „${missing.label}“ an; der Bescheid braucht diesen Text.`, field: `value:${missing.name}` };
+    if (d.fee && !d.feeAmount.trim()) return { pdf: '', pages: 0, verificationCode: '', problem: 'Bitte geben Sie den Betrag der Gebühr an.', field: 'feeAmount' };
+    return { pdf: btoa('%PDF-1.4 Vorschau'), pages: 1, verificationCode: '3F2A-91C0-77B4-0D1E', problem: '', field: '' };
+  });
+  discardDecisionDraft = (id: string) => this.rec('discardDecisionDraft', [id], () => {
+    this.drafts.delete(id);
+  });
+  signDecision = (d: DecisionDraft, secret: string) => this.rec('signDecision', [structuredClone(d), secret], (): SignResult => {
+    if (secret !== 'demo') {
+      throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch. Es wurde nichts unterschrieben und nichts gespeichert.', fields: { secret: 'Das Passwort für die Schlüsseldatei ist falsch.' } });
+    }
+    this.drafts.delete(d.caseId);
+    const n = (this.detail(d.caseId).decisions?.length ?? 0) + 1;
+    const id = `dec${n}`;
+    const c = this.update(d.caseId, (x) => {
+      for (const old of x.decisions ?? []) if (old.id === d.supersedes) old.supersededBy = id;
+      x.decisions!.push({
+        id, title: d.supersedes ? `Änderungsbescheid: ${d.templateName}` : d.templateName, createdAt: '2026-03-10T10:00:00+01:00',
+        signed: true, signedAt: '2026-03-10T10:00:00+01:00', supersededBy: '', supersedes: d.supersedes,
+        document: { id: `doc${n}`, name: `Bescheid ${x.fileNumber} ${d.templateName}.pdf`, mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T10:00:00+01:00', addedBy: 'Anna Schmidt', url: `/files/${x.id}/doc${n}`, preview: 'pdf' },
+      });
+    });
+    return { case: c, decisionId: id, verificationCode: '3F2A-91C0-77B4-0D1E', timestamped: false, notice: 'Der Bescheid ist unterschrieben und gespeichert.' };
+  });
+  signingKey = () => this.rec('signingKey', [], () => structuredClone(this.key));
+  chooseSigningKeyFile = () => this.rec('chooseSigningKeyFile', [], () => {
+    this.key = { ...this.key, kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'siegel.p12', demo: false, demoPassword: '', secretLabel: 'Passwort' };
+    return structuredClone(this.key);
+  });
+  saveSigningKey = (input: SigningKeyInput) => this.rec('saveSigningKey', [structuredClone(input)], () => {
+    const token = input.kind === 'pkcs11';
+    this.key = {
+      ...this.key, kind: input.kind, module: input.module, tokenLabel: input.tokenLabel, keyLabel: input.keyLabel, tsaUrl: input.tsaUrl,
+      label: token ? 'Token (qualifiziertes Siegel möglich)' : 'PKCS#12-Datei (fortgeschrittenes Siegel)', secretLabel: token ? 'PIN' : 'Passwort',
+      demo: token ? false : this.key.demo,
+    };
+    return structuredClone(this.key);
+  });
+  testSigningKey = (secret: string) => this.rec('testSigningKey', [secret], () => {
+    if (secret !== 'demo') throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch.', fields: { secret: 'Das Passwort ist falsch.' } });
+    return { ...structuredClone(this.key), subject: 'Demo-Siegel Gemeinde Musterhausen', validUntil: '2031-03-10', keyType: 'ECDSA P-256' };
+  });
   on = (event: string, cb: (p: unknown) => void) => {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
     return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));

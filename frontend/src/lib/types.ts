@@ -108,6 +108,8 @@ export interface DecisionView {
   signed: boolean;
   signedAt: string;
   supersededBy: string;
+  supersedes: string;
+  document: AttachmentView | null;
 }
 
 export interface ApplicantView {
@@ -197,6 +199,57 @@ export interface SignatureCheck {
   summary: string;
 }
 
+// Decisions (Bescheid erstellen, Unterschreiben) and the signing key: app/types_decision.go.
+export interface DecisionValue { name: string; label: string; value: string; multiline: boolean }
+export interface DecisionBlock { kind: string; label: string; title: string; text: string }
+export interface DecisionTemplateView { id: string; name: string; hasFee: boolean; feeRequired: boolean }
+
+export interface DecisionDraft {
+  caseId: string;
+  templateId: string;
+  templateName: string;
+  fee: boolean;
+  feeAmount: string;
+  feeDue: string;
+  values: DecisionValue[] | null;
+  blocks: DecisionBlock[] | null;
+  supersedes: string;
+  supersedesTitle: string;
+  updatedAt: string;
+}
+
+export interface DecisionPreview { pdf: string; pages: number; verificationCode: string; problem: string; field: string }
+
+export interface SigningKeyView {
+  kind: string;
+  label: string;
+  fileName: string;
+  module: string;
+  tokenLabel: string;
+  keyLabel: string;
+  tsaUrl: string;
+  demo: boolean;
+  demoPassword: string;
+  secretLabel: string;
+  subject: string;
+  validUntil: string;
+  keyType: string;
+  mayEdit: boolean;
+}
+
+export interface SigningKeyInput { kind: string; module: string; tokenLabel: string; keyLabel: string; tsaUrl: string }
+
+export interface DecisionEditorState {
+  templates: DecisionTemplateView[] | null;
+  draft: DecisionDraft;
+  key: SigningKeyView;
+  mayDecide: boolean;
+  reason: string;
+  supersedes: string;
+}
+
+export interface SignResult { case: CaseDetail; decisionId: string; verificationCode: string; timestamped: boolean; notice: string }
+
 export interface Api {
   session(): Promise<Session>;
   switchClerk(clerkID: string): Promise<Session>;
@@ -221,6 +274,17 @@ export interface Api {
   checkSignature(id: string, attachmentID: string): Promise<SignatureCheck>;
   /** Asks for a PDF on disk; resolves with file "" when the clerk cancelled. */
   checkSignatureFromDialog(): Promise<SignatureCheck>;
+  decisionEditor(caseID: string): Promise<DecisionEditorState>;
+  startDecision(caseID: string, templateID: string): Promise<DecisionDraft>;
+  /** Keeps the draft and renders it; a letter not yet possible comes back with problem set. */
+  updateDecisionDraft(d: DecisionDraft): Promise<DecisionPreview>;
+  discardDecisionDraft(caseID: string): Promise<void>;
+  /** Signs with the office's key opened by secret (password or PIN, never stored). */
+  signDecision(d: DecisionDraft, secret: string): Promise<SignResult>;
+  signingKey(): Promise<SigningKeyView>;
+  chooseSigningKeyFile(): Promise<SigningKeyView>;
+  saveSigningKey(input: SigningKeyInput): Promise<SigningKeyView>;
+  testSigningKey(secret: string): Promise<SigningKeyView>;
   /** Subscribes to a backend event; returns the unsubscribe function. */
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */

@@ -66,6 +66,22 @@ export namespace app {
 	        this.preview = source["preview"];
 	    }
 	}
+	export class BlockForm {
+	    kind: string;
+	    title: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlockForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.text = source["text"];
+	    }
+	}
 	export class BulkFailed {
 	    id: string;
 	    fileNumber: string;
@@ -121,6 +137,8 @@ export namespace app {
 	    signed: boolean;
 	    signedAt: string;
 	    supersededBy: string;
+	    supersedes: string;
+	    document?: AttachmentView;
 	
 	    static createFrom(source: any = {}) {
 	        return new DecisionView(source);
@@ -134,7 +152,27 @@ export namespace app {
 	        this.signed = source["signed"];
 	        this.signedAt = source["signedAt"];
 	        this.supersededBy = source["supersededBy"];
+	        this.supersedes = source["supersedes"];
+	        this.document = this.convertValues(source["document"], AttachmentView);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class MessageView {
 	    id: string;
@@ -417,6 +455,210 @@ export namespace app {
 	        this.pending = source["pending"];
 	    }
 	}
+	export class DecisionBlock {
+	    kind: string;
+	    label: string;
+	    title: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionBlock(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.title = source["title"];
+	        this.text = source["text"];
+	    }
+	}
+	export class DecisionValue {
+	    name: string;
+	    label: string;
+	    value: string;
+	    multiline: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionValue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.value = source["value"];
+	        this.multiline = source["multiline"];
+	    }
+	}
+	export class DecisionDraft {
+	    caseId: string;
+	    templateId: string;
+	    templateName: string;
+	    fee: boolean;
+	    feeAmount: string;
+	    feeDue: string;
+	    values: DecisionValue[];
+	    blocks: DecisionBlock[];
+	    supersedes: string;
+	    supersedesTitle: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionDraft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.caseId = source["caseId"];
+	        this.templateId = source["templateId"];
+	        this.templateName = source["templateName"];
+	        this.fee = source["fee"];
+	        this.feeAmount = source["feeAmount"];
+	        this.feeDue = source["feeDue"];
+	        this.values = this.convertValues(source["values"], DecisionValue);
+	        this.blocks = this.convertValues(source["blocks"], DecisionBlock);
+	        this.supersedes = source["supersedes"];
+	        this.supersedesTitle = source["supersedesTitle"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SigningKeyView {
+	    kind: string;
+	    label: string;
+	    fileName: string;
+	    module: string;
+	    tokenLabel: string;
+	    keyLabel: string;
+	    tsaUrl: string;
+	    demo: boolean;
+	    demoPassword: string;
+	    secretLabel: string;
+	    subject: string;
+	    validUntil: string;
+	    keyType: string;
+	    mayEdit: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SigningKeyView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.fileName = source["fileName"];
+	        this.module = source["module"];
+	        this.tokenLabel = source["tokenLabel"];
+	        this.keyLabel = source["keyLabel"];
+	        this.tsaUrl = source["tsaUrl"];
+	        this.demo = source["demo"];
+	        this.demoPassword = source["demoPassword"];
+	        this.secretLabel = source["secretLabel"];
+	        this.subject = source["subject"];
+	        this.validUntil = source["validUntil"];
+	        this.keyType = source["keyType"];
+	        this.mayEdit = source["mayEdit"];
+	    }
+	}
+	export class DecisionTemplateView {
+	    id: string;
+	    name: string;
+	    hasFee: boolean;
+	    feeRequired: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionTemplateView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.hasFee = source["hasFee"];
+	        this.feeRequired = source["feeRequired"];
+	    }
+	}
+	export class DecisionEditorState {
+	    templates: DecisionTemplateView[];
+	    draft: DecisionDraft;
+	    key: SigningKeyView;
+	    mayDecide: boolean;
+	    reason: string;
+	    supersedes: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionEditorState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.templates = this.convertValues(source["templates"], DecisionTemplateView);
+	        this.draft = this.convertValues(source["draft"], DecisionDraft);
+	        this.key = this.convertValues(source["key"], SigningKeyView);
+	        this.mayDecide = source["mayDecide"];
+	        this.reason = source["reason"];
+	        this.supersedes = source["supersedes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DecisionPreview {
+	    pdf: string;
+	    pages: number;
+	    verificationCode: string;
+	    problem: string;
+	    field: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pdf = source["pdf"];
+	        this.pages = source["pages"];
+	        this.verificationCode = source["verificationCode"];
+	        this.problem = source["problem"];
+	        this.field = source["field"];
+	    }
+	}
+	
+	
 	
 	export class DueFollowUp {
 	    caseId: string;
@@ -444,6 +686,221 @@ export namespace app {
 	}
 	
 	
+	
+	export class LetterPreview {
+	    pdf: string;
+	    pages: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LetterPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pdf = source["pdf"];
+	        this.pages = source["pages"];
+	    }
+	}
+	export class RemedyForm {
+	    caseType: string;
+	    caseTypeLabel: string;
+	    kind: string;
+	    body: string;
+	    address: string;
+	    period: string;
+	    default: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RemedyForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.caseType = source["caseType"];
+	        this.caseTypeLabel = source["caseTypeLabel"];
+	        this.kind = source["kind"];
+	        this.body = source["body"];
+	        this.address = source["address"];
+	        this.period = source["period"];
+	        this.default = source["default"];
+	    }
+	}
+	export class TemplateForm {
+	    id: string;
+	    name: string;
+	    blocks: BlockForm[];
+	    changed: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.blocks = this.convertValues(source["blocks"], BlockForm);
+	        this.changed = source["changed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LetterheadForm {
+	    authority: string;
+	    unit: string;
+	    street: string;
+	    postalCode: string;
+	    city: string;
+	    phone: string;
+	    email: string;
+	    website: string;
+	    bankName: string;
+	    iban: string;
+	    bic: string;
+	    verifyUrl: string;
+	    logo: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LetterheadForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.authority = source["authority"];
+	        this.unit = source["unit"];
+	        this.street = source["street"];
+	        this.postalCode = source["postalCode"];
+	        this.city = source["city"];
+	        this.phone = source["phone"];
+	        this.email = source["email"];
+	        this.website = source["website"];
+	        this.bankName = source["bankName"];
+	        this.iban = source["iban"];
+	        this.bic = source["bic"];
+	        this.verifyUrl = source["verifyUrl"];
+	        this.logo = source["logo"];
+	    }
+	}
+	export class LetterPreviewInput {
+	    letterhead: LetterheadForm;
+	    template: TemplateForm;
+	    remedy: RemedyForm;
+	
+	    static createFrom(source: any = {}) {
+	        return new LetterPreviewInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.letterhead = this.convertValues(source["letterhead"], LetterheadForm);
+	        this.template = this.convertValues(source["template"], TemplateForm);
+	        this.remedy = this.convertValues(source["remedy"], RemedyForm);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Option {
+	    value: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Option(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.label = source["label"];
+	    }
+	}
+	export class PlaceholderView {
+	    name: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlaceholderView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	    }
+	}
+	export class LetterSettings {
+	    letterhead: LetterheadForm;
+	    templates: TemplateForm[];
+	    remedies: RemedyForm[];
+	    placeholders: PlaceholderView[];
+	    blockKinds: Option[];
+	    remedyKinds: Option[];
+	    problems: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LetterSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.letterhead = this.convertValues(source["letterhead"], LetterheadForm);
+	        this.templates = this.convertValues(source["templates"], TemplateForm);
+	        this.remedies = this.convertValues(source["remedies"], RemedyForm);
+	        this.placeholders = this.convertValues(source["placeholders"], PlaceholderView);
+	        this.blockKinds = this.convertValues(source["blockKinds"], Option);
+	        this.remedyKinds = this.convertValues(source["remedyKinds"], Option);
+	        this.problems = source["problems"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class ListPage {
 	    total: number;
@@ -536,20 +993,9 @@ export namespace app {
 	        this.note = source["note"];
 	    }
 	}
-	export class Option {
-	    value: string;
-	    label: string;
 	
-	    static createFrom(source: any = {}) {
-	        return new Option(source);
-	    }
 	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.value = source["value"];
-	        this.label = source["label"];
-	    }
-	}
+	
 	export class Session {
 	    fatal: string;
 	    municipality: string;
@@ -584,6 +1030,44 @@ export namespace app {
 	        this.today = source["today"];
 	        this.maxAttachmentBytes = source["maxAttachmentBytes"];
 	        this.mayAssignOthers = source["mayAssignOthers"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SignResult {
+	    case: CaseDetail;
+	    decisionId: string;
+	    verificationCode: string;
+	    timestamped: boolean;
+	    notice: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SignResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.case = this.convertValues(source["case"], CaseDetail);
+	        this.decisionId = source["decisionId"];
+	        this.verificationCode = source["verificationCode"];
+	        this.timestamped = source["timestamped"];
+	        this.notice = source["notice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -664,6 +1148,28 @@ export namespace app {
 		    return a;
 		}
 	}
+	
+	export class SigningKeyInput {
+	    kind: string;
+	    module: string;
+	    tokenLabel: string;
+	    keyLabel: string;
+	    tsaUrl: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SigningKeyInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.module = source["module"];
+	        this.tokenLabel = source["tokenLabel"];
+	        this.keyLabel = source["keyLabel"];
+	        this.tsaUrl = source["tsaUrl"];
+	    }
+	}
+	
 	
 	export class VerifyResult {
 	    ok: boolean;

@@ -22,26 +22,60 @@ export function CheckSignature(arg1:string,arg2:string):Promise<app.SignatureChe
 
 export function CheckSignatureFromDialog():Promise<app.SignatureCheck>;
 
+export function ChooseLetterLogo():Promise<string>;
+
+export function ChooseSigningKeyFile():Promise<app.SigningKeyView>;
+
 export function CompleteFollowUp(arg1:string,arg2:string):Promise<app.CaseDetail>;
 
 export function Counts():Promise<app.Counts>;
 
 export function CreateCase(arg1:app.NewCaseInput):Promise<app.CaseDetail>;
 
+export function DecisionEditor(arg1:string):Promise<app.DecisionEditorState>;
+
+export function DiscardDecisionDraft(arg1:string):Promise<void>;
+
 export function DueFollowUps():Promise<Array<app.DueFollowUp>>;
 
 export function GetCase(arg1:string):Promise<app.CaseDetail>;
+
+export function LetterSettings():Promise<app.LetterSettings>;
 
 export function ListCases(arg1:app.ListQuery):Promise<app.ListPage>;
 
 export function OpenAttachment(arg1:string,arg2:string):Promise<void>;
 
+export function PreviewLetter(arg1:app.LetterPreviewInput):Promise<app.LetterPreview>;
+
+export function ResetLetterRemedy(arg1:string):Promise<app.LetterSettings>;
+
+export function ResetLetterTemplate(arg1:string):Promise<app.LetterSettings>;
+
+export function SaveLetterRemedy(arg1:app.RemedyForm):Promise<app.LetterSettings>;
+
+export function SaveLetterTemplate(arg1:app.TemplateForm):Promise<app.LetterSettings>;
+
+export function SaveLetterhead(arg1:app.LetterheadForm):Promise<app.LetterSettings>;
+
+export function SaveSigningKey(arg1:app.SigningKeyInput):Promise<app.SigningKeyView>;
+
 export function SendMessage(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
 
 export function Session():Promise<app.Session>;
 
+export function SignDecision(arg1:app.DecisionDraft,arg2:string):Promise<app.SignResult>;
+
+export function SigningKey():Promise<app.SigningKeyView>;
+
+export function StartDecision(arg1:string,arg2:string):Promise<app.DecisionDraft>;
+
 export function SwitchClerk(arg1:string):Promise<app.Session>;
 
+export function TestSigningKey(arg1:string):Promise<app.SigningKeyView>;
+
 export function Transition(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
+
+export function UpdateDecisionDraft(arg1:app.DecisionDraft):Promise<app.DecisionPreview>;
 
 export function VerifyHistory(arg1:string):Promise<app.VerifyResult>;

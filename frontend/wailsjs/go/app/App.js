@@ -42,6 +42,14 @@ export function CheckSignatureFromDialog() {
   return window['go']['app']['App']['CheckSignatureFromDialog']();
 }
 
+export function ChooseLetterLogo() {
+  return window['go']['app']['App']['ChooseLetterLogo']();
+}
+
+export function ChooseSigningKeyFile() {
+  return window['go']['app']['App']['ChooseSigningKeyFile']();
+}
+
 export function CompleteFollowUp(arg1, arg2) {
   return window['go']['app']['App']['CompleteFollowUp'](arg1, arg2);
 }
@@ -54,12 +62,24 @@ export function CreateCase(arg1) {
   return window['go']['app']['App']['CreateCase'](arg1);
 }
 
+export function DecisionEditor(arg1) {
+  return window['go']['app']['App']['DecisionEditor'](arg1);
+}
+
+export function DiscardDecisionDraft(arg1) {
+  return window['go']['app']['App']['DiscardDecisionDraft'](arg1);
+}
+
 export function DueFollowUps() {
   return window['go']['app']['App']['DueFollowUps']();
 }
 
 export function GetCase(arg1) {
   return window['go']['app']['App']['GetCase'](arg1);
+}
+
+export function LetterSettings() {
+  return window['go']['app']['App']['LetterSettings']();
 }
 
 export function ListCases(arg1) {
@@ -70,6 +90,34 @@ export function OpenAttachment(arg1, arg2) {
   return window['go']['app']['App']['OpenAttachment'](arg1, arg2);
 }
 
+export function PreviewLetter(arg1) {
+  return window['go']['app']['App']['PreviewLetter'](arg1);
+}
+
+export function ResetLetterRemedy(arg1) {
+  return window['go']['app']['App']['ResetLetterRemedy'](arg1);
+}
+
+export function ResetLetterTemplate(arg1) {
+  return window['go']['app']['App']['ResetLetterTemplate'](arg1);
+}
+
+export function SaveLetterRemedy(arg1) {
+  return window['go']['app']['App']['SaveLetterRemedy'](arg1);
+}
+
+export function SaveLetterTemplate(arg1) {
+  return window['go']['app']['App']['SaveLetterTemplate'](arg1);
+}
+
+export function SaveLetterhead(arg1) {
+  return window['go']['app']['App']['SaveLetterhead'](arg1);
+}
+
+export function SaveSigningKey(arg1) {
+  return window['go']['app']['App']['SaveSigningKey'](arg1);
+}
+
 export function SendMessage(arg1, arg2, arg3) {
   return window['go']['app']['App']['SendMessage'](arg1, arg2, arg3);
 }
@@ -78,12 +126,32 @@ export function Session() {
   return window['go']['app']['App']['Session']();
 }
 
+export function SignDecision(arg1, arg2) {
+  return window['go']['app']['App']['SignDecision'](arg1, arg2);
+}
+
+export function SigningKey() {
+  return window['go']['app']['App']['SigningKey']();
+}
+
+export function StartDecision(arg1, arg2) {
+  return window['go']['app']['App']['StartDecision'](arg1, arg2);
+}
+
 export function SwitchClerk(arg1) {
   return window['go']['app']['App']['SwitchClerk'](arg1);
 }
 
+export function TestSigningKey(arg1) {
+  return window['go']['app']['App']['TestSigningKey'](arg1);
+}
+
 export function Transition(arg1, arg2, arg3) {
   return window['go']['app']['App']['Transition'](arg1, arg2, arg3);
+}
+
+export function UpdateDecisionDraft(arg1) {
+  return window['go']['app']['App']['UpdateDecisionDraft'](arg1);
 }
 
 export function VerifyHistory(arg1) {

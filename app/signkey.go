@@ -1,0 +1,432 @@
+package app
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sign"
+	"github.com/ozgcloud/desktop/store"
+)
+
+// The office's signing key lives in the settings bucket. A PKCS#12 file is copied
+// into the data folder (keyDir); passwords and PINs are never stored.
+const (
+	settingSignKind     = "sign.kind"     // "pkcs12" or "pkcs11"
+	settingSignFile     = "sign.p12.file" // file name under keyDir
+	settingSignFileName = "sign.p12.name" // the name the administration chose it under
+	settingSignModule   = "sign.pkcs11.module"
+	settingSignToken    = "sign.pkcs11.token"
+	settingSignKeyLabel = "sign.pkcs11.key"
+	settingSignTSA      = "sign.tsa"
+	settingSignDemo     = "sign.demo" // "1" for the throw-away key of a demo store
+
+	keyKindPKCS12 = "pkcs12"
+	keyKindPKCS11 = "pkcs11"
+
+	keyDir = "schluessel"
+	// maxKeyFile bounds what is read as a PKCS#12 file; real ones are a few KB.
+	maxKeyFile = 1 << 20
+
+	// DemoKeyPassword is the password of the demo store's throw-away key (README).
+	DemoKeyPassword = "demo"
+)
+
+// signKeyMu serialises changes of the key configuration and the making of the demo key.
+var signKeyMu sync.Mutex
+
+// signConfig is the stored key configuration.
+type signConfig struct {
+	Kind, File, FileName, Module, Token, KeyLabel, TSA string
+	Demo                                               bool
+}
+
+func (a *App) setting(key string) (string, error) {
+	v, err := a.db.Setting(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return v, err
+}
+
+func (a *App) setSettings(kv map[string]string) error {
+	for k, v := range kv {
+		if err := a.db.SetSetting(k, v); err != nil {
+			return toError(err)
+		}
+	}
+	return nil
+}
+
+// signConfig reads the configuration; a demo store without one gets its demo key here,
+// the first time anyone asks.
+func (a *App) signConfig() (signConfig, error) {
+	signKeyMu.Lock()
+	defer signKeyMu.Unlock()
+	c, err := a.readSignConfig()
+	if err != nil || c.Kind != "" {
+		return c, err
+	}
+	m, err := a.db.Municipality()
+	if err != nil || !m.Demo {
+		return c, nil
+	}
+	if err := a.makeDemoKey(m.Name); err != nil {
+		a.log.Error("demo signing key not made", "err", err)
+		return c, nil
+	}
+	return a.readSignConfig()
+}
+
+func (a *App) readSignConfig() (signConfig, error) {
+	var c signConfig
+	var demo string
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{settingSignKind, &c.Kind}, {settingSignFile, &c.File}, {settingSignFileName, &c.FileName},
+		{settingSignModule, &c.Module}, {settingSignToken, &c.Token}, {settingSignKeyLabel, &c.KeyLabel},
+		{settingSignTSA, &c.TSA}, {settingSignDemo, &demo},
+	} {
+		v, err := a.setting(f.key)
+		if err != nil {
+			return signConfig{}, toError(err)
+		}
+		*f.dst = v
+	}
+	c.Demo = demo == "1"
+	return c, nil
+}
+
+// makeDemoKey makes a throw-away ECDSA P-256 seal certificate for the demo store, so
+// that a demo can sign out of the box; its password is DemoKeyPassword.
+func (a *App) makeDemoKey(authority string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return fmt.Errorf("app: demo key: %w", err)
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		return fmt.Errorf("app: demo key: %w", err)
+	}
+	now := a.now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject: pkix.Name{
+			CommonName:   "Demo-Siegel " + authority + " (nicht für echte Bescheide)",
+			Organization: []string{authority + " (Demo)"},
+		},
+		NotBefore:             now.Add(-24 * time.Hour),
+		NotAfter:              now.AddDate(5, 0, 0),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return fmt.Errorf("app: demo certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return fmt.Errorf("app: demo certificate: %w", err)
+	}
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, DemoKeyPassword)
+	if err != nil {
+		return fmt.Errorf("app: demo pkcs12: %w", err)
+	}
+	file, err := a.storeKeyFile(p12)
+	if err != nil {
+		return err
+	}
+	return a.setSettings(map[string]string{
+		settingSignKind: keyKindPKCS12, settingSignFile: file, settingSignFileName: "demo-siegel.p12",
+		settingSignDemo: "1",
+	})
+}
+
+// storeKeyFile writes a PKCS#12 file under keyDir, named by its content, readable by
+// the user only, and returns its name.
+func (a *App) storeKeyFile(data []byte) (string, error) {
+	dir := filepath.Join(a.cfg.DataDir, keyDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("app: key folder: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	name := "siegel-" + hex.EncodeToString(sum[:8]) + ".p12"
+	tmp, err := os.CreateTemp(dir, "tmp-*")
+	if err != nil {
+		return "", fmt.Errorf("app: key file: %w", err)
+	}
+	_, werr := tmp.Write(data)
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), filepath.Join(dir, name))
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("app: key file: %w", werr)
+	}
+	return name, nil
+}
+
+func keyLabel(kind string) string {
+	switch kind {
+	case keyKindPKCS12:
+		return "PKCS#12-Datei (fortgeschrittenes Siegel)"
+	case keyKindPKCS11:
+		return "Token (qualifiziertes Siegel möglich)"
+	}
+	return "Kein Schlüssel eingerichtet"
+}
+
+func (a *App) keyView(c signConfig) SigningKeyView {
+	v := SigningKeyView{
+		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, Demo: c.Demo,
+		MayEdit: a.current().Role == model.RoleAdministration,
+	}
+	switch c.Kind {
+	case keyKindPKCS12:
+		v.FileName, v.SecretLabel = c.FileName, "Passwort"
+	case keyKindPKCS11:
+		v.Module, v.TokenLabel, v.KeyLabel, v.SecretLabel = c.Module, c.Token, c.KeyLabel, "PIN"
+	}
+	if c.Demo {
+		v.DemoPassword = DemoKeyPassword
+	}
+	return v
+}
+
+// signingKey returns the office's key configuration.
+func (a *App) signingKey() (SigningKeyView, error) {
+	if err := a.ready(); err != nil {
+		return SigningKeyView{}, err
+	}
+	c, err := a.signConfig()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	return a.keyView(c), nil
+}
+
+func (a *App) mayEditKey() error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	if a.current().Role != model.RoleAdministration {
+		return &Error{Code: CodeNotAllowed, Message: "Den Signaturschlüssel richtet nur die Administration ein."}
+	}
+	return nil
+}
+
+// chooseSigningKeyFile asks for a PKCS#12 file, checks that it is one, copies it into
+// the data folder and makes it the office's key.
+func (a *App) chooseSigningKeyFile() (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	paths, err := a.runtime().OpenFiles("Schlüsseldatei (PKCS#12, .p12 oder .pfx) wählen")
+	if err != nil {
+		return SigningKeyView{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+	}
+	if len(paths) == 0 {
+		return a.signingKey()
+	}
+	return a.setKeyFile(paths[0])
+}
+
+func (a *App) setKeyFile(path string) (SigningKeyView, error) {
+	name := filepath.Base(path)
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return SigningKeyView{}, unreadable(name)
+	}
+	if st.Size() > maxKeyFile {
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("Die Datei „%s“ ist keine PKCS#12-Schlüsseldatei (zu groß). Es wurde nichts geändert.", name)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return SigningKeyView{}, unreadable(name)
+	}
+	// Without the password only the structure can be checked: a wrong password is
+	// what a real key file answers to the empty one.
+	if _, err := sign.LoadPKCS12(data, "", a.now()); errors.Is(err, sign.ErrBadFile) || errors.Is(err, sign.ErrNoKey) {
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("Die Datei „%s“ ist keine lesbare PKCS#12-Schlüsseldatei. Es wurde nichts geändert.", name)}
+	}
+	file, err := a.storeKeyFile(data)
+	if err != nil {
+		return SigningKeyView{}, &Error{Code: CodeStore, Message: "Die Schlüsseldatei konnte nicht im Datenordner abgelegt werden. Es wurde nichts geändert."}
+	}
+	signKeyMu.Lock()
+	err = a.setSettings(map[string]string{
+		settingSignKind: keyKindPKCS12, settingSignFile: file, settingSignFileName: name, settingSignDemo: "",
+	})
+	signKeyMu.Unlock()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	a.log.Info("signing key file set", "by", a.current().ID)
+	return a.signingKey()
+}
+
+// saveSigningKey stores the kind of key, the token's coordinates and the timestamp
+// service. Choosing "pkcs12" keeps the file chosen before.
+func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	cur, err := a.signConfig()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	fields := map[string]string{}
+	in.TSAURL = strings.TrimSpace(in.TSAURL)
+	if in.TSAURL != "" {
+		u, err := url.Parse(in.TSAURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fields["tsaUrl"] = "Bitte eine Adresse mit http:// oder https:// angeben."
+		}
+	}
+	kv := map[string]string{settingSignTSA: in.TSAURL}
+	switch in.Kind {
+	case keyKindPKCS12:
+		if cur.File == "" {
+			fields["file"] = "Bitte zuerst die Schlüsseldatei wählen."
+		}
+		kv[settingSignKind] = keyKindPKCS12
+	case keyKindPKCS11:
+		in.Module, in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.Module), strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
+		if in.Module == "" {
+			fields["module"] = "Bitte den Pfad der PKCS#11-Bibliothek angeben."
+		} else if !filepath.IsAbs(in.Module) {
+			fields["module"] = "Bitte den vollständigen Pfad angeben."
+		}
+		if in.TokenLabel == "" {
+			fields["tokenLabel"] = "Bitte den Namen (Label) des Tokens angeben."
+		}
+		kv[settingSignKind] = keyKindPKCS11
+		kv[settingSignModule], kv[settingSignToken], kv[settingSignKeyLabel] = in.Module, in.TokenLabel, in.KeyLabel
+		kv[settingSignDemo] = ""
+	default:
+		fields["kind"] = "Bitte die Art des Schlüssels wählen."
+	}
+	if len(fields) > 0 {
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts geändert.", Fields: fields}
+	}
+	signKeyMu.Lock()
+	err = a.setSettings(kv)
+	signKeyMu.Unlock()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	a.log.Info("signing key configured", "kind", in.Kind, "by", a.current().ID)
+	return a.signingKey()
+}
+
+// testSigningKey opens the key with the password or PIN and describes its
+// certificate; nothing is stored.
+func (a *App) testSigningKey(secret string) (SigningKeyView, error) {
+	if err := a.ready(); err != nil {
+		return SigningKeyView{}, err
+	}
+	c, err := a.signConfig()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	s, closeKey, err := a.openSigner(c, secret, a.now())
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	defer closeKey()
+	v := a.keyView(c)
+	cert := s.Chain()[0]
+	v.Subject = cert.Subject.CommonName
+	if o := cert.Subject.Organization; len(o) > 0 && o[0] != cert.Subject.CommonName {
+		v.Subject += " (" + o[0] + ")"
+	}
+	v.ValidUntil = cert.NotAfter.In(a.loc).Format(dateLayout)
+	v.KeyType = keyTypeName(cert)
+	return v, nil
+}
+
+func keyTypeName(cert *x509.Certificate) string {
+	switch k := cert.PublicKey.(type) {
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	}
+	if n := cert.PublicKey; n != nil {
+		if pk, ok := n.(interface{ Size() int }); ok {
+			return fmt.Sprintf("RSA %d", pk.Size()*8)
+		}
+	}
+	return cert.PublicKeyAlgorithm.String()
+}
+
+// openSigner opens the configured key with secret. The error is a German *Error that
+// names the cause; the secret appears in no error and no log.
+func (a *App) openSigner(c signConfig, secret string, now time.Time) (sign.Signer, func(), error) {
+	var s sign.Signer
+	closeKey := func() {}
+	var err error
+	switch c.Kind {
+	case keyKindPKCS12:
+		data, rerr := os.ReadFile(filepath.Join(a.cfg.DataDir, keyDir, filepath.Base(c.File)))
+		if rerr != nil {
+			return nil, nil, &Error{Code: CodeNotFound, Message: "Die Schlüsseldatei fehlt im Datenordner. Bitte die Administration, sie neu einzurichten. Es wurde nichts unterschrieben."}
+		}
+		s, err = sign.LoadPKCS12(data, secret, now)
+	case keyKindPKCS11:
+		var tok *sign.Token
+		tok, err = sign.OpenPKCS11(sign.TokenConfig{Module: c.Module, TokenLabel: c.Token, KeyLabel: c.KeyLabel, PIN: secret}, now)
+		if err == nil {
+			s, closeKey = tok, func() { tok.Close() }
+		}
+	default:
+		return nil, nil, &Error{Code: CodeNotFound, Message: "Es ist noch kein Signaturschlüssel eingerichtet. Bitte die Administration, ihn einzurichten."}
+	}
+	if err != nil {
+		return nil, nil, signError(err)
+	}
+	return s, closeKey, nil
+}
+
+// signError turns an error of package sign into what the clerk reads.
+func signError(err error) *Error {
+	msg := sign.Message(err) + " Es wurde nichts unterschrieben und nichts gespeichert."
+	switch {
+	case errors.Is(err, sign.ErrWrongPassword), errors.Is(err, sign.ErrWrongPIN):
+		return &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"secret": sign.Message(err)}}
+	case errors.Is(err, sign.ErrTokenMissing), errors.Is(err, sign.ErrNoKey):
+		return &Error{Code: CodeNotFound, Message: msg}
+	}
+	return &Error{Code: CodeNotAllowed, Message: msg}
+}
+
+// timestamper returns the configured timestamp service, or nil.
+func timestamper(c signConfig) sign.Timestamper {
+	if c.TSA == "" {
+		return nil
+	}
+	return &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
+}
