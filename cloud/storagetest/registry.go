@@ -1,0 +1,303 @@
+package storagetest
+
+import (
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
+)
+
+var registryTests = []test{
+	{"Tenants", testTenants},
+	{"OrgUnits", testOrgUnits},
+	{"Users", testUsers},
+	{"Enrollments", testEnrollments},
+	{"Devices", testDevices},
+	{"DeviceCodeUnique", testDeviceCodeUnique},
+	{"IntakeCredentials", testIntakeCredentials},
+	{"VerificationNotFound", testVerificationNotFound},
+}
+
+func testTenants(t *testing.T, s cloud.Storage) {
+	a := cloud.Tenant{ID: tenantA, Name: "Stadt Musterstadt", Created: t0}
+	b := cloud.Tenant{ID: tenantB, Name: "Gemeinde Beispielhausen", Created: t0.Add(time.Hour)}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Tenant(tenantA)
+		isNotFound(t, "Tenant before put", err)
+		list, err := r.Tenants()
+		noErr(t, "Tenants empty", err)
+		if len(list) != 0 {
+			t.Errorf("Tenants of an empty store = %v", list)
+		}
+		noErr(t, "PutTenant a", r.PutTenant(a))
+		noErr(t, "PutTenant b", r.PutTenant(b))
+		got, err := r.Tenant(tenantA)
+		noErr(t, "Tenant in same tx", err)
+		sameRecord(t, "Tenant in same tx", got, a)
+		return nil
+	})
+	a.Name = "Stadt Musterstadt (neu)"
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutTenant(a) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.Tenant(tenantA)
+		noErr(t, "Tenant", err)
+		sameRecord(t, "Tenant after replace", got, a)
+		list, err := r.Tenants()
+		noErr(t, "Tenants", err)
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+		sameRecord(t, "Tenants[0]", pick(list, 0), b)
+		sameRecord(t, "Tenants[1]", pick(list, 1), a)
+		if len(list) != 2 {
+			t.Errorf("Tenants: %d, want 2", len(list))
+		}
+		_, err = r.Tenant("nirgendwo")
+		isNotFound(t, "Tenant unknown", err)
+		return nil
+	})
+}
+
+func pick[T any](list []T, i int) T {
+	var zero T
+	if i < len(list) {
+		return list[i]
+	}
+	return zero
+}
+
+func testOrgUnits(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	ou1 := cloud.OrgUnit{ID: "010000000001", Tenant: tenantA, Name: "Bauamt"}
+	ou2 := cloud.OrgUnit{ID: "010000000002", Tenant: tenantA, Name: "Ordnungsamt"}
+	ou3 := cloud.OrgUnit{ID: "020000000001", Tenant: tenantB, Name: "Bürgerbüro"}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.OrgUnit(ou1.ID)
+		isNotFound(t, "OrgUnit before put", err)
+		for _, o := range []cloud.OrgUnit{ou1, ou2, ou3} {
+			noErr(t, "PutOrgUnit "+o.ID, r.PutOrgUnit(o))
+		}
+		return nil
+	})
+	ou1.Name = "Bauamt und Umwelt"
+	reg(t, s, func(r cloud.RegistryTx) error {
+		noErr(t, "PutOrgUnit replace in the same tenant", r.PutOrgUnit(ou1))
+		return nil
+	})
+	// Intake routes by org unit ID alone, so another tenant must not take it over.
+	err := s.Registry(ctxT(t), func(r cloud.RegistryTx) error {
+		return r.PutOrgUnit(cloud.OrgUnit{ID: ou1.ID, Tenant: tenantB, Name: "Gekapert"})
+	})
+	isExists(t, "PutOrgUnit with another tenant's ID", err)
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.OrgUnit(ou1.ID)
+		noErr(t, "OrgUnit", err)
+		sameRecord(t, "OrgUnit after replace and takeover attempt", got, ou1)
+		list, err := r.OrgUnits(tenantA)
+		noErr(t, "OrgUnits", err)
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+		sameRecord(t, "OrgUnits(A)", list, []cloud.OrgUnit{ou1, ou2})
+		list, err = r.OrgUnits(tenantB)
+		noErr(t, "OrgUnits", err)
+		sameRecord(t, "OrgUnits(B)", list, []cloud.OrgUnit{ou3})
+		list, err = r.OrgUnits("nirgendwo")
+		noErr(t, "OrgUnits of unknown tenant", err)
+		if len(list) != 0 {
+			t.Errorf("OrgUnits(unknown) = %v", list)
+		}
+		return nil
+	})
+}
+
+func testUsers(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	u1 := cloud.User{ID: "u1", Tenant: tenantA, Name: "Anna Müller", Role: model.RoleSachbearbeitung}
+	u2 := cloud.User{ID: "u2", Tenant: tenantA, Name: "Bernd Schäfer", Role: model.RoleLeitung}
+	u3 := cloud.User{ID: "u3", Tenant: tenantB, Name: "Clara Groß", Role: model.RoleAdministration}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Users(tenantA)
+		noErr(t, "Users empty", err)
+		if len(list) != 0 {
+			t.Errorf("Users before put = %v", list)
+		}
+		for _, u := range []cloud.User{u1, u2, u3} {
+			noErr(t, "PutUser "+u.ID, r.PutUser(u))
+		}
+		return nil
+	})
+	u1.Role = model.RoleLeitung
+	u1.Name = "Anna Müller-Lüdenscheidt"
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u1) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Users(tenantA)
+		noErr(t, "Users", err)
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+		sameRecord(t, "Users(A) after replace", list, []cloud.User{u1, u2})
+		list, err = r.Users(tenantB)
+		noErr(t, "Users", err)
+		sameRecord(t, "Users(B)", list, []cloud.User{u3})
+		return nil
+	})
+}
+
+func testEnrollments(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	e := cloud.Enrollment{CodeHash: hex64("enroll-1"), Tenant: tenantA, Expires: t0.Add(24 * time.Hour)}
+	other := cloud.Enrollment{CodeHash: hex64("enroll-2"), Tenant: tenantB, Expires: t0.Add(time.Hour)}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Enrollment(e.CodeHash)
+		isNotFound(t, "Enrollment before put", err)
+		noErr(t, "PutEnrollment", r.PutEnrollment(e))
+		noErr(t, "PutEnrollment other", r.PutEnrollment(other))
+		return nil
+	})
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.Enrollment(e.CodeHash)
+		noErr(t, "Enrollment", err)
+		sameRecord(t, "Enrollment", got, e)
+		return nil
+	})
+	e.UsedAt = ptr(t0.Add(time.Minute))
+	e.UsedBy = "dev-1"
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutEnrollment(e) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.Enrollment(e.CodeHash)
+		noErr(t, "Enrollment", err)
+		sameRecord(t, "Enrollment after use", got, e)
+		got, err = r.Enrollment(other.CodeHash)
+		noErr(t, "Enrollment other", err)
+		sameRecord(t, "Enrollment other untouched", got, other)
+		return nil
+	})
+}
+
+func testDevices(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	d1 := cloud.Device{ID: "dev-1", Tenant: tenantA, Code: "A1", TokenHash: hex64("tok-1"), Enrolled: t0}
+	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "A2", TokenHash: hex64("tok-2"), Enrolled: t0}
+	d3 := cloud.Device{ID: "dev-3", Tenant: tenantB, Code: "A1", TokenHash: hex64("tok-3"), Enrolled: t0}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Device(d1.ID)
+		isNotFound(t, "Device before put", err)
+		_, err = r.DeviceByToken(d1.TokenHash)
+		isNotFound(t, "DeviceByToken before put", err)
+		for _, d := range []cloud.Device{d1, d2, d3} {
+			noErr(t, "PutDevice "+d.ID, r.PutDevice(d))
+		}
+		got, err := r.DeviceByToken(d1.TokenHash)
+		noErr(t, "DeviceByToken in the same tx", err)
+		sameRecord(t, "DeviceByToken in the same tx", got, d1)
+		return nil
+	})
+	// A new token (re-enrollment) must retire the old one at once.
+	old := d1.TokenHash
+	d1.TokenHash = hex64("tok-1-new")
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d1) })
+	d2.RevokedAt = ptr(t0.Add(2 * time.Hour))
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d2) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.DeviceByToken(old)
+		isNotFound(t, "DeviceByToken with the replaced token", err)
+		got, err := r.DeviceByToken(d1.TokenHash)
+		noErr(t, "DeviceByToken new token", err)
+		sameRecord(t, "DeviceByToken new token", got, d1)
+		got, err = r.Device(d2.ID)
+		noErr(t, "Device", err)
+		sameRecord(t, "Device revoked", got, d2)
+		got, err = r.DeviceByToken(d2.TokenHash)
+		noErr(t, "DeviceByToken of a revoked device (the service checks RevokedAt)", err)
+		sameRecord(t, "DeviceByToken revoked", got, d2)
+		got, err = r.DeviceByToken(d3.TokenHash)
+		noErr(t, "DeviceByToken B", err)
+		sameRecord(t, "DeviceByToken B", got, d3)
+		list, err := r.Devices(tenantA)
+		noErr(t, "Devices", err)
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+		sameRecord(t, "Devices(A)", list, []cloud.Device{d1, d2})
+		list, err = r.Devices(tenantB)
+		noErr(t, "Devices", err)
+		sameRecord(t, "Devices(B)", list, []cloud.Device{d3})
+		return nil
+	})
+}
+
+func testDeviceCodeUnique(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	d1 := cloud.Device{ID: "dev-1", Tenant: tenantA, Code: "K7", TokenHash: hex64("t1"), Enrolled: t0}
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d1) })
+
+	// Same code, same tenant, another device: refused, and the refused device is not
+	// half stored (no ID, no token).
+	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "K7", TokenHash: hex64("t2"), Enrolled: t0}
+	err := s.Registry(ctxT(t), func(r cloud.RegistryTx) error { return r.PutDevice(d2) })
+	isExists(t, "PutDevice with a code taken in the tenant", err)
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Device(d2.ID)
+		isNotFound(t, "refused device by ID", err)
+		_, err = r.DeviceByToken(d2.TokenHash)
+		isNotFound(t, "refused device by token", err)
+		got, err := r.Device(d1.ID)
+		noErr(t, "Device", err)
+		sameRecord(t, "holder of the code untouched", got, d1)
+		return nil
+	})
+
+	// Re-putting the holder itself is fine, and so is the same code in another tenant.
+	reg(t, s, func(r cloud.RegistryTx) error {
+		noErr(t, "PutDevice same device again", r.PutDevice(d1))
+		return r.PutDevice(cloud.Device{ID: "dev-b", Tenant: tenantB, Code: "K7", TokenHash: hex64("tb"), Enrolled: t0})
+	})
+
+	// When the holder moves to another code, the old one is free again.
+	d1.Code = "K8"
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d1) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		noErr(t, "PutDevice with a freed code", r.PutDevice(d2))
+		return nil
+	})
+	d3 := cloud.Device{ID: "dev-3", Tenant: tenantA, Code: "K8", TokenHash: hex64("t3"), Enrolled: t0}
+	err = s.Registry(ctxT(t), func(r cloud.RegistryTx) error { return r.PutDevice(d3) })
+	isExists(t, "PutDevice with the holder's new code", err)
+}
+
+func testIntakeCredentials(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	c := cloud.IntakeCredential{ID: "ic-1", Tenant: tenantA, TokenHash: hex64("ic-tok-1"), Created: t0}
+	c2 := cloud.IntakeCredential{ID: "ic-2", Tenant: tenantB, TokenHash: hex64("ic-tok-2"), Created: t0}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.IntakeCredentialByToken(c.TokenHash)
+		isNotFound(t, "IntakeCredentialByToken before put", err)
+		noErr(t, "PutIntakeCredential", r.PutIntakeCredential(c))
+		noErr(t, "PutIntakeCredential 2", r.PutIntakeCredential(c2))
+		return nil
+	})
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.IntakeCredentialByToken(c.TokenHash)
+		noErr(t, "IntakeCredentialByToken", err)
+		sameRecord(t, "IntakeCredentialByToken", got, c)
+		return nil
+	})
+	old := c.TokenHash
+	c.TokenHash = hex64("ic-tok-rotated")
+	c.RevokedAt = ptr(t0.Add(time.Hour))
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutIntakeCredential(c) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.IntakeCredentialByToken(old)
+		isNotFound(t, "IntakeCredentialByToken with the replaced token", err)
+		got, err := r.IntakeCredentialByToken(c.TokenHash)
+		noErr(t, "IntakeCredentialByToken", err)
+		sameRecord(t, "IntakeCredential after replace", got, c)
+		got, err = r.IntakeCredentialByToken(c2.TokenHash)
+		noErr(t, "IntakeCredentialByToken 2", err)
+		sameRecord(t, "IntakeCredential 2", got, c2)
+		return nil
+	})
+}
+
+func testVerificationNotFound(t *testing.T, s cloud.Storage) {
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Verification("ABCD-EFGH")
+		isNotFound(t, "Verification of an empty store", err)
+		return nil
+	})
+}

@@ -1,0 +1,343 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
+)
+
+var txTests = []test{
+	{"UpdateErrorRollsBack", testUpdateErrorRollsBack},
+	{"UpdatePanicRollsBack", testUpdatePanicRollsBack},
+	{"RegistryErrorRollsBack", testRegistryErrorRollsBack},
+	{"RegistryPanicRollsBack", testRegistryPanicRollsBack},
+	{"TenantIsolation", testTenantIsolation},
+	{"ContextCancelled", testContextCancelled},
+}
+
+// Keys writeAll uses and assertEmpty looks for.
+const (
+	kCase   = "case-1"
+	kDevice = "dev-1"
+	kConfl  = "k-1"
+	kIntake = "tx-1"
+	kVerify = "C-1"
+)
+
+var kBlob = hex64("b")
+
+// writeAll writes one record of every kind a TenantTx can write.
+func writeAll(tx cloud.TenantTx) error {
+	tenant := tx.Tenant()
+	steps := []func() error{
+		func() error { return tx.PutCase(sampleCase(tenant, kCase, 1)) },
+		func() error { return tx.AppendHistory(kCase, []model.HistoryEntry{sampleHistory(kCase, 1)}) },
+		func() error { _, err := tx.AppendChange(sampleChange(tenant, kCase, 1)); return err },
+		func() error { return tx.SetDeviceSeq(kDevice, 3) },
+		func() error { return tx.PutConflict(sampleConflict(kConfl, kCase)) },
+		func() error { return tx.PutIntake(kIntake, kCase) },
+		func() error { return tx.PutChunk(kBlob, 0, []byte("chunk")) },
+		func() error { return tx.PutBlob(kBlob, 5, 1) },
+		func() error {
+			return tx.PutVerification(cloud.Verification{Code: kVerify + "-" + tenant, Tenant: tenant,
+				FileNumber: "F-1", SignedAt: t0, Hash: hex64("v")})
+		},
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assertEmpty checks that tenant has none of what writeAll writes, through View and
+// through the registry's verification index.
+func assertEmpty(t *testing.T, s cloud.Storage, tenant, when string) {
+	t.Helper()
+	view(t, s, tenant, func(tx cloud.TenantTx) error {
+		_, err := tx.Case(kCase)
+		isNotFound(t, "Case "+when, err)
+		h, err := tx.History(kCase)
+		if err != nil && !errors.Is(err, cloud.ErrNotFound) {
+			t.Errorf("History %s: %v", when, err)
+		}
+		if len(h) != 0 {
+			t.Errorf("History %s: %d entries", when, len(h))
+		}
+		last, err := tx.LastChange()
+		noErr(t, "LastChange", err)
+		if last != 0 {
+			t.Errorf("LastChange %s = %d", when, last)
+		}
+		ch, err := tx.Changes(0, 100)
+		noErr(t, "Changes", err)
+		if len(ch) != 0 {
+			t.Errorf("Changes %s: %d entries", when, len(ch))
+		}
+		seq, err := tx.DeviceSeq(kDevice)
+		noErr(t, "DeviceSeq", err)
+		if seq != 0 {
+			t.Errorf("DeviceSeq %s = %d", when, seq)
+		}
+		_, err = tx.Conflict(kConfl)
+		isNotFound(t, "Conflict "+when, err)
+		ks, err := tx.Conflicts("")
+		noErr(t, "Conflicts", err)
+		if len(ks) != 0 {
+			t.Errorf("Conflicts %s: %d entries", when, len(ks))
+		}
+		ks, err = tx.Conflicts(kCase)
+		noErr(t, "Conflicts(case)", err)
+		if len(ks) != 0 {
+			t.Errorf("Conflicts(case) %s: %d entries", when, len(ks))
+		}
+		_, err = tx.IntakeCase(kIntake)
+		isNotFound(t, "IntakeCase "+when, err)
+		ok, err := tx.HasChunk(kBlob, 0)
+		noErr(t, "HasChunk", err)
+		if ok {
+			t.Errorf("HasChunk %s = true", when)
+		}
+		_, err = tx.Chunk(kBlob, 0)
+		isNotFound(t, "Chunk "+when, err)
+		_, _, err = tx.Blob(kBlob)
+		isNotFound(t, "Blob "+when, err)
+		return nil
+	})
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Verification(kVerify + "-" + tenant)
+		isNotFound(t, "Verification "+when, err)
+		return nil
+	})
+}
+
+func testUpdateErrorRollsBack(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	err := s.Update(ctxT(t), tenantA, func(tx cloud.TenantTx) error {
+		if err := writeAll(tx); err != nil {
+			t.Errorf("writeAll: %v", err)
+		}
+		return errBoom
+	})
+	if err != errBoom {
+		t.Errorf("Update returned %v, want fn's error unchanged", err)
+	}
+	assertEmpty(t, s, tenantA, "after a failed Update")
+	// The change number of the rolled-back change may be skipped, never handed out
+	// twice, and the tenant keeps working.
+	var seq uint64
+	update(t, s, tenantA, func(tx cloud.TenantTx) error {
+		var err error
+		seq, err = tx.AppendChange(sampleChange(tenantA, kCase, 1))
+		return err
+	})
+	if seq < 1 {
+		t.Errorf("AppendChange after a rollback = %d", seq)
+	}
+}
+
+func testUpdatePanicRollsBack(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	type marker struct{ s string }
+	func() {
+		defer func() {
+			r := recover()
+			if m, ok := r.(marker); !ok || m.s != "boom" {
+				t.Errorf("recovered %v, want fn's panic value unchanged", r)
+			}
+		}()
+		_ = s.Update(ctxT(t), tenantA, func(tx cloud.TenantTx) error {
+			if err := writeAll(tx); err != nil {
+				t.Errorf("writeAll: %v", err)
+			}
+			panic(marker{"boom"})
+		})
+	}()
+	// The tenant's lock must be free again (net/http recovers handler panics, so a
+	// lock held forever would stop the tenant).
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(context.Background(), tenantA, func(tx cloud.TenantTx) error { return nil })
+	}()
+	select {
+	case err := <-done:
+		noErr(t, "Update after a panic", err)
+	case <-time.After(waitLimit):
+		t.Fatal("Update after a panic in another Update of the tenant did not finish: lock not released")
+	}
+	assertEmpty(t, s, tenantA, "after a panicking Update")
+}
+
+// registryAll writes one record of every kind a RegistryTx can write.
+func registryAll(r cloud.RegistryTx) error {
+	steps := []func() error{
+		func() error { return r.PutTenant(cloud.Tenant{ID: "t-x", Name: "X", Created: t0}) },
+		func() error { return r.PutOrgUnit(cloud.OrgUnit{ID: "ou-x", Tenant: "t-x", Name: "X"}) },
+		func() error {
+			return r.PutUser(cloud.User{ID: "u-x", Tenant: "t-x", Name: "X", Role: model.RoleLeitung})
+		},
+		func() error {
+			return r.PutEnrollment(cloud.Enrollment{CodeHash: hex64("e-x"), Tenant: "t-x", Expires: t0})
+		},
+		func() error {
+			return r.PutDevice(cloud.Device{ID: "d-x", Tenant: "t-x", Code: "X1", TokenHash: hex64("d-x"), Enrolled: t0})
+		},
+		func() error {
+			return r.PutIntakeCredential(cloud.IntakeCredential{ID: "i-x", Tenant: "t-x", TokenHash: hex64("i-x"), Created: t0})
+		},
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func assertRegistryEmpty(t *testing.T, s cloud.Storage, when string) {
+	t.Helper()
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Tenant("t-x")
+		isNotFound(t, "Tenant "+when, err)
+		list, err := r.Tenants()
+		noErr(t, "Tenants", err)
+		for _, x := range list {
+			if x.ID == "t-x" {
+				t.Errorf("Tenants %s lists t-x", when)
+			}
+		}
+		_, err = r.OrgUnit("ou-x")
+		isNotFound(t, "OrgUnit "+when, err)
+		ous, err := r.OrgUnits("t-x")
+		noErr(t, "OrgUnits", err)
+		us, err := r.Users("t-x")
+		noErr(t, "Users", err)
+		ds, err := r.Devices("t-x")
+		noErr(t, "Devices", err)
+		if len(ous)+len(us)+len(ds) != 0 {
+			t.Errorf("%s: %d org units, %d users, %d devices of t-x", when, len(ous), len(us), len(ds))
+		}
+		_, err = r.Enrollment(hex64("e-x"))
+		isNotFound(t, "Enrollment "+when, err)
+		_, err = r.Device("d-x")
+		isNotFound(t, "Device "+when, err)
+		_, err = r.DeviceByToken(hex64("d-x"))
+		isNotFound(t, "DeviceByToken "+when, err)
+		_, err = r.IntakeCredentialByToken(hex64("i-x"))
+		isNotFound(t, "IntakeCredentialByToken "+when, err)
+		return nil
+	})
+}
+
+func testRegistryErrorRollsBack(t *testing.T, s cloud.Storage) {
+	err := s.Registry(ctxT(t), func(r cloud.RegistryTx) error {
+		if err := registryAll(r); err != nil {
+			t.Errorf("registryAll: %v", err)
+		}
+		return errBoom
+	})
+	if err != errBoom {
+		t.Errorf("Registry returned %v, want fn's error unchanged", err)
+	}
+	assertRegistryEmpty(t, s, "after a failed Registry")
+	// The device code and org unit ID of the rolled-back writes are free.
+	reg(t, s, registryAll)
+}
+
+func testRegistryPanicRollsBack(t *testing.T, s cloud.Storage) {
+	func() {
+		defer func() {
+			if r := recover(); r != "registry boom" {
+				t.Errorf("recovered %v, want fn's panic value unchanged", r)
+			}
+		}()
+		_ = s.Registry(ctxT(t), func(r cloud.RegistryTx) error {
+			if err := registryAll(r); err != nil {
+				t.Errorf("registryAll: %v", err)
+			}
+			panic("registry boom")
+		})
+	}()
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Registry(context.Background(), func(r cloud.RegistryTx) error { return nil })
+	}()
+	select {
+	case err := <-done:
+		noErr(t, "Registry after a panic", err)
+	case <-time.After(waitLimit):
+		t.Fatal("Registry after a panic did not finish: lock not released")
+	}
+	assertRegistryEmpty(t, s, "after a panicking Registry")
+}
+
+func testTenantIsolation(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	update(t, s, tenantA, writeAll)
+	// Every kind of record of A, looked up in B with A's keys: nothing.
+	view(t, s, tenantB, func(tx cloud.TenantTx) error {
+		_, err := tx.Case(kCase)
+		isNotFound(t, "B reads A's case", err)
+		h, _ := tx.History(kCase)
+		if len(h) != 0 {
+			t.Errorf("B reads A's history: %d entries", len(h))
+		}
+		return nil
+	})
+	assertEmpty(t, s, tenantB, "in B after writes in A")
+	update(t, s, tenantB, func(tx cloud.TenantTx) error {
+		_, err := tx.Case(kCase)
+		isNotFound(t, "B reads A's case in Update", err)
+		// Writes in B under A's keys must not touch A's records.
+		return writeAll(tx)
+	})
+	view(t, s, tenantA, func(tx cloud.TenantTx) error {
+		c, err := tx.Case(kCase)
+		noErr(t, "A's case", err)
+		if c.Tenant != tenantA {
+			t.Errorf("A's case overwritten by B: tenant %q", c.Tenant)
+		}
+		last, err := tx.LastChange()
+		noErr(t, "LastChange", err)
+		if last != 1 {
+			t.Errorf("A's LastChange after B's writes = %d, want 1", last)
+		}
+		ch, err := tx.Changes(0, 10)
+		noErr(t, "Changes", err)
+		if len(ch) != 1 || ch[0].Case.Tenant != tenantA {
+			t.Errorf("A's changes after B's writes: %d, want 1 of A", len(ch))
+		}
+		return nil
+	})
+	// An unknown tenant sees nothing either.
+	assertEmpty(t, s, "unbekannt", "in a tenant that does not exist")
+}
+
+func testContextCancelled(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	called := false
+	err := s.Update(ctx, tenantA, func(tx cloud.TenantTx) error {
+		called = true
+		return writeAll(tx)
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Update with a cancelled ctx = %v (fn called: %v), want one wrapping context.Canceled", err, called)
+	}
+	err = s.View(ctx, tenantA, func(tx cloud.TenantTx) error { return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("View with a cancelled ctx = %v, want one wrapping context.Canceled", err)
+	}
+	err = s.Registry(ctx, registryAll)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Registry with a cancelled ctx = %v, want one wrapping context.Canceled", err)
+	}
+	assertEmpty(t, s, tenantA, "after Update with a cancelled ctx")
+	assertRegistryEmpty(t, s, "after Registry with a cancelled ctx")
+}
