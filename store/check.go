@@ -124,6 +124,7 @@ func (db *DB) check(tx *bolt.Tx) error {
 // counter is not behind them.
 func (db *DB) checkOutbox(tx *bolt.Tx, inHistory map[string]bool) error {
 	last := readU64(tx.Bucket(bucketMeta).Get(metaOutboxSeq))
+	seen := readU64(tx.Bucket(bucketSync).Get(syncSeen))
 	cases := tx.Bucket(bucketCases)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 		seq := readU64(k)
@@ -140,7 +141,11 @@ func (db *DB) checkOutbox(tx *bolt.Tx, inHistory map[string]bool) error {
 		if cases.Get([]byte(m.CaseID)) == nil {
 			return fmt.Errorf("outbox entry %d names missing case %s", seq, m.CaseID)
 		}
-		if !inHistory[m.ID] {
+		// A pending mutation that rebasing could not re-apply to the server's newer
+		// case is in no history until the server decides (the unapplied bucket says
+		// so), and one the server consumed already is in the server's history or in
+		// none (rejected), whatever the answer to the push will say.
+		if !inHistory[m.ID] && tx.Bucket(bucketUnapplied).Get(k) == nil && seq > seen {
 			return fmt.Errorf("outbox entry %d (%s) is in no history", seq, m.ID)
 		}
 		return nil

@@ -35,12 +35,36 @@ import (
 //	           "u" + folder + 0x00 + UIDVALIDITY (uint32 BE) + UID (uint32 BE), one per
 //	           mail seen in the mailbox; "h" + hex SHA-256 of the raw message, the first
 //	           entry of that content (a mail seen again under another UID)
+//	sync       the sync client's state, small fixed keys:
+//	           "identity" -> JSON of SyncIdentity (server, device ID, token, tenant,
+//	                         device code, pinned certificate); absent before enrollment
+//	           "cursor"   -> uint64 BE, the tenant change-log seq of the last page applied
+//	           "seen"     -> uint64 BE, the highest seq of this device's own mutations the
+//	                         server has consumed (from push answers and from the change
+//	                         log); pending mutations at or below it are not rebased again
+//	           "lastSync" -> RFC 3339 time of the last successful push or pull
+//	base       caseID -> JSON of model.Case as the server last had it, kept while the case
+//	           has pending outbox mutations (written by the first local change after
+//	           enrollment, replaced by every pulled change); an empty value means the
+//	           case was made here and the server has not confirmed it yet. A rejected
+//	           or conflicting mutation is undone by rebuilding the case from here.
+//	conflicts  conflict ID -> JSON of Conflict (wire.Conflict plus when it arrived and
+//	           whether the clerk resolved it)
+//	rejected   seq (uint64 BE) of the rejected mutation -> JSON of Rejected (the mutation
+//	           and the server's German reason), until the clerk dismisses it
+//	unapplied  seq (uint64 BE) of a pending mutation -> the error text, when rebasing
+//	           could not re-apply it to the server's newer case; the server decides
+//	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
+//	           not on this PC yet; the sync client downloads them and PlaceBlob clears
+//	           the entry
 //
 // Schema versions: 1 had meta, cases, history and outbox (the other buckets of 1 are
 // created by Open when missing); 2 added rows, fileno and followups, which migrate1to2
 // builds from the cases, raising the counters to the highest file number seen.
 // mailledger came later without a schema bump: Open creates it when missing, and an
-// empty ledger is right for a store that never imported mail.
+// empty ledger is right for a store that never imported mail. The sync buckets (sync,
+// base, conflicts, rejected, unapplied, wanted) came the same way: empty is the state of
+// a store that was never enrolled.
 var (
 	bucketMeta       = []byte("meta")
 	bucketCases      = []byte("cases")
@@ -53,11 +77,18 @@ var (
 	bucketClerks     = []byte("clerks")
 	bucketSettings   = []byte("settings")
 	bucketMailLedger = []byte("mailledger")
+	bucketSync       = []byte("sync")
+	bucketBase       = []byte("base")
+	bucketConflicts  = []byte("conflicts")
+	bucketRejected   = []byte("rejected")
+	bucketUnapplied  = []byte("unapplied")
+	bucketWanted     = []byte("wanted")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
 		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
 		bucketMailLedger,
+		bucketSync, bucketBase, bucketConflicts, bucketRejected, bucketUnapplied, bucketWanted,
 	}
 )
 
@@ -67,6 +98,11 @@ var (
 	metaDeviceID     = []byte("deviceID")
 	metaOutboxSeq    = []byte("outboxSeq")
 	metaMunicipality = []byte("municipality")
+
+	syncIdentity = []byte("identity")
+	syncCursor   = []byte("cursor")
+	syncSeen     = []byte("seen")
+	syncLastSync = []byte("lastSync")
 )
 
 func u64(v uint64) []byte {

@@ -273,6 +273,9 @@ func clerkNameCached(b *bolt.Bucket, names map[string]string, id string) string 
 // step applies m by actor to a copy of old (nil for a create) and appends the sealed
 // history entry. The case itself is written by finish.
 func (w *writer) step(old *model.Case, m model.Mutation, actor model.Clerk) (model.Case, error) {
+	if err := w.keepBase(old, m.CaseID); err != nil {
+		return model.Case{}, err
+	}
 	next, h, err := applyStep(old, m, actor, w.clerkName)
 	if err != nil {
 		return model.Case{}, err

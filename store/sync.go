@@ -1,0 +1,427 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// Errors of the sync additions.
+var (
+	// ErrNotEnrolled: the PC has no sync identity yet.
+	ErrNotEnrolled = errors.New("store: not enrolled with a central service")
+	// ErrEnrolled: the PC is already enrolled as another device.
+	ErrEnrolled = errors.New("store: already enrolled as another device")
+	// ErrChainBroken: a pulled page does not continue the case's history chain; the
+	// page was not applied. It wraps model.ErrHistoryBroken too.
+	ErrChainBroken = errors.New("store: pulled history does not verify")
+)
+
+// SyncIdentity is what enrollment at the central service made of this PC. Token is
+// the device's bearer token; it never leaves this PC except towards Server.
+type SyncIdentity struct {
+	Server     string `json:"server"` // base URL, e.g. https://ozg.example:8443
+	DeviceID   string `json:"deviceId"`
+	Token      string `json:"token"`
+	Tenant     string `json:"tenant"`
+	DeviceCode string `json:"deviceCode"`
+	// Fingerprint is the hex SHA-256 of the server certificate the clerk confirmed
+	// (pinned); empty when CAFile vouches for the server instead.
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	CAFile      string    `json:"caFile,omitempty"`
+	EnrolledAt  time.Time `json:"enrolledAt"`
+}
+
+// SyncIdentity returns the PC's sync identity, or an error wrapping ErrNotEnrolled.
+func (db *DB) SyncIdentity() (SyncIdentity, error) {
+	var id SyncIdentity
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		id, err = readIdentity(tx.Bucket(bucketSync))
+		return err
+	})
+	if err != nil {
+		return SyncIdentity{}, fmt.Errorf("store: sync identity: %w", err)
+	}
+	return id, nil
+}
+
+func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
+	var id SyncIdentity
+	v := b.Get(syncIdentity)
+	if v == nil {
+		return id, ErrNotEnrolled
+	}
+	if err := json.Unmarshal(v, &id); err != nil {
+		return id, fmt.Errorf("decode identity: %w", err)
+	}
+	return id, nil
+}
+
+// Enroll stores the identity the central service gave this PC (wire.EnrollResponse
+// plus the server address and the confirmed certificate), in one transaction with
+// what changes with it:
+//
+//   - The device ID becomes the server's. Mutation IDs are "deviceID:seq", and until
+//     now the outbox used the UUID made at first open; nothing was pushed before
+//     enrollment, so every pending mutation (and the history entry naming it, whose
+//     chain is sealed again from there) is re-stamped with the server's ID. Seqs stay.
+//   - New file numbers use the server's device code, which is unique in the tenant.
+//     File numbers made before enrollment keep the code they were made with (the
+//     first hex digits of the local UUID, or the code given at first open): they
+//     are printed on letters already and are never renumbered. They stay unique on
+//     this PC; in the tenant they could only collide with another PC that used the
+//     same code before its own enrollment, and a pulled case whose number is taken
+//     here fails ApplyChanges with ErrDuplicateFileNumber rather than hiding either.
+//
+// Enrolling again with the same device ID only updates the identity (a new token or
+// certificate); another device ID gives ErrEnrolled.
+func (db *DB) Enroll(id SyncIdentity) error {
+	resp := wire.EnrollResponse{DeviceID: id.DeviceID, Token: id.Token, Tenant: id.Tenant, DeviceCode: id.DeviceCode}
+	if err := resp.Validate(); err != nil {
+		return fmt.Errorf("store: enroll: %w", err)
+	}
+	if id.Server == "" {
+		return fmt.Errorf("store: enroll: no server address")
+	}
+	if id.EnrolledAt.IsZero() {
+		id.EnrolledAt = db.now().UTC()
+	}
+	b, err := json.Marshal(id)
+	if err != nil {
+		return fmt.Errorf("store: enroll: %w", err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketSync)
+		if old, err := readIdentity(sb); err == nil {
+			if old.DeviceID != id.DeviceID {
+				return fmt.Errorf("%w: %s", ErrEnrolled, old.DeviceID)
+			}
+			return sb.Put(syncIdentity, b)
+		}
+		w := newWriter(tx)
+		if err := w.restamp(db.deviceID, id.DeviceID); err != nil {
+			return err
+		}
+		if err := w.meta.Put(metaDeviceID, []byte(id.DeviceID)); err != nil {
+			return err
+		}
+		if err := w.meta.Put(metaDevice, []byte(id.DeviceCode)); err != nil {
+			return err
+		}
+		return sb.Put(syncIdentity, b)
+	})
+	if err != nil {
+		return fmt.Errorf("store: enroll: %w", err)
+	}
+	db.deviceID, db.device = id.DeviceID, id.DeviceCode
+	return nil
+}
+
+// restamp renames the outbox's mutations from device from to device to, and the
+// history entries that name them, sealing each touched chain again from the first
+// renamed entry.
+func (w *writer) restamp(from, to string) error {
+	prefix := from + ":"
+	touched := map[string]bool{}
+	c := w.outbox.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var m model.Mutation
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("decode outbox %d: %w", readU64(k), err)
+		}
+		m.Device = to
+		m.ID = wire.MutationID(to, m.Seq)
+		b, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		if err := w.outbox.Put(k, b); err != nil {
+			return err
+		}
+		touched[m.CaseID] = true
+	}
+	for caseID := range touched {
+		cs, err := w.getCase(caseID)
+		if err != nil {
+			return err
+		}
+		entries, err := readHistory(w.history, caseID)
+		if err != nil {
+			return fmt.Errorf("case %s: %w", caseID, err)
+		}
+		head := model.HistoryHead{}
+		resealing := false
+		for _, e := range entries {
+			if strings.HasPrefix(e.Mutation, prefix) {
+				e.Mutation = to + ":" + strings.TrimPrefix(e.Mutation, prefix)
+				resealing = true
+			}
+			if resealing {
+				head = e.Seal(head)
+				b, err := json.Marshal(e)
+				if err != nil {
+					return err
+				}
+				if err := w.history.Put(historyKey(caseID, e.Seq), b); err != nil {
+					return err
+				}
+			} else {
+				head = model.HistoryHead{Seq: e.Seq, Hash: e.Hash}
+			}
+		}
+		if cs.HistoryHead == head {
+			continue
+		}
+		cs.HistoryHead = head
+		b, err := json.Marshal(cs)
+		if err != nil {
+			return err
+		}
+		if err := w.cases.Put([]byte(caseID), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enrolled reports whether the PC has a sync identity; used inside write
+// transactions.
+func (w *writer) enrolled() bool {
+	return w.tx.Bucket(bucketSync).Get(syncIdentity) != nil
+}
+
+// keepBase records the case as the server has it before the first pending local
+// change to it (old is nil for a case made here), so a rejected change can be undone.
+// Stores never enrolled keep nothing: they have no server to disagree with.
+func (w *writer) keepBase(old *model.Case, caseID string) error {
+	base := w.tx.Bucket(bucketBase)
+	if !w.enrolled() || base.Get([]byte(caseID)) != nil {
+		return nil
+	}
+	v := []byte{}
+	if old != nil {
+		var err error
+		if v, err = json.Marshal(old); err != nil {
+			return fmt.Errorf("encode base of %s: %w", caseID, err)
+		}
+	}
+	return base.Put([]byte(caseID), v)
+}
+
+// SyncCursor returns the change-log cursor of the last page applied (0 before the
+// first pull).
+func (db *DB) SyncCursor() (uint64, error) {
+	var n uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		n = readU64(tx.Bucket(bucketSync).Get(syncCursor))
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: sync cursor: %w", err)
+	}
+	return n, nil
+}
+
+// SyncState is what the status bar shows about sync from the store's side.
+type SyncState struct {
+	Enrolled      bool
+	Server        string
+	Tenant        string
+	DeviceCode    string
+	Cursor        uint64
+	Pending       int       // mutations not yet consumed by the server
+	Rejected      int       // rejected mutations the clerk has not dismissed
+	OpenConflicts int       // conflicts the clerk has not resolved
+	WantedBlobs   int       // attachments of pulled cases still to download
+	LastSync      time.Time // zero before the first successful push or pull
+}
+
+// SyncState returns the store's sync counters.
+func (db *DB) SyncState() (SyncState, error) {
+	var s SyncState
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketSync)
+		if id, err := readIdentity(sb); err == nil {
+			s.Enrolled, s.Server, s.Tenant, s.DeviceCode = true, id.Server, id.Tenant, id.DeviceCode
+		}
+		s.Cursor = readU64(sb.Get(syncCursor))
+		if v := sb.Get(syncLastSync); v != nil {
+			t, err := time.Parse(time.RFC3339Nano, string(v))
+			if err != nil {
+				return fmt.Errorf("decode last sync: %w", err)
+			}
+			s.LastSync = t
+		}
+		s.Pending = tx.Bucket(bucketOutbox).Stats().KeyN
+		s.Rejected = tx.Bucket(bucketRejected).Stats().KeyN
+		s.WantedBlobs = tx.Bucket(bucketWanted).Stats().KeyN
+		return tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
+			var c Conflict
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("decode conflict %s: %w", k, err)
+			}
+			if c.ResolvedAt == nil {
+				s.OpenConflicts++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return SyncState{}, fmt.Errorf("store: sync state: %w", err)
+	}
+	return s, nil
+}
+
+func putLastSync(sb *bolt.Bucket, t time.Time) error {
+	return sb.Put(syncLastSync, []byte(t.UTC().Format(time.RFC3339Nano)))
+}
+
+// Conflict is a conflict the server recorded on a scalar field (see wire.Conflict),
+// as this PC keeps it until the clerk resolves it.
+type Conflict struct {
+	wire.Conflict
+	ReceivedAt time.Time  `json:"receivedAt"`
+	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
+	ResolvedBy string     `json:"resolvedBy,omitempty"`
+}
+
+// putConflict records c unless it is known already (a conflict arrives both in the
+// push answer and in the change log; the clerk's resolution must survive both).
+func putConflict(b *bolt.Bucket, c wire.Conflict, now time.Time) error {
+	if c.ID == "" || b.Get([]byte(c.ID)) != nil {
+		return nil
+	}
+	v, err := json.Marshal(Conflict{Conflict: c, ReceivedAt: now})
+	if err != nil {
+		return fmt.Errorf("encode conflict %s: %w", c.ID, err)
+	}
+	return b.Put([]byte(c.ID), v)
+}
+
+// Conflicts returns the conflicts; with open, only those not resolved yet. They are
+// ordered by the server's time, oldest first.
+func (db *DB) Conflicts(open bool) ([]Conflict, error) {
+	var out []Conflict
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
+			var c Conflict
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("decode conflict %s: %w", k, err)
+			}
+			if !open || c.ResolvedAt == nil {
+				out = append(out, c)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: conflicts: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].ServerAt.Equal(out[j].ServerAt) {
+			return out[i].ServerAt.Before(out[j].ServerAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// ResolveConflict marks a conflict resolved by the clerk. The value the clerk chose is
+// written as an ordinary change (Do), which travels like any other; this only takes
+// the conflict off the open list. ErrNotFound for an unknown ID.
+func (db *DB) ResolveConflict(id, by string) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketConflicts)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("%w: conflict %s", ErrNotFound, id)
+		}
+		var c Conflict
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("decode conflict %s: %w", id, err)
+		}
+		if c.ResolvedAt != nil {
+			return nil
+		}
+		at := db.now().UTC()
+		c.ResolvedAt, c.ResolvedBy = &at, by
+		nv, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(id), nv)
+	})
+	if err != nil {
+		return fmt.Errorf("store: resolve conflict: %w", err)
+	}
+	return nil
+}
+
+// Rejected is a mutation of this PC that the server refused for good, with its German
+// reason; it stays listed until the clerk dismisses it.
+type Rejected struct {
+	Mutation model.Mutation `json:"mutation"`
+	Reason   string         `json:"reason"`
+	At       time.Time      `json:"at"` // when the answer arrived
+}
+
+// Rejections returns the rejected mutations not dismissed yet, oldest first.
+func (db *DB) Rejections() ([]Rejected, error) {
+	var out []Rejected
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRejected).ForEach(func(k, v []byte) error {
+			var r Rejected
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode rejection %d: %w", readU64(k), err)
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: rejections: %w", err)
+	}
+	return out, nil
+}
+
+// DismissRejected removes a rejected mutation (by its seq) from the list once the
+// clerk has seen it. ErrNotFound when there is none.
+func (db *DB) DismissRejected(seq uint64) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRejected)
+		if b.Get(u64(seq)) == nil {
+			return fmt.Errorf("%w: rejection %d", ErrNotFound, seq)
+		}
+		return b.Delete(u64(seq))
+	})
+	if err != nil {
+		return fmt.Errorf("store: dismiss rejection: %w", err)
+	}
+	return nil
+}
+
+// ownSeq returns the seq of a mutation ID of device, or false for another device's.
+func ownSeq(mutationID, device string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(mutationID, device+":")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest, 10, 64)
+	return n, err == nil
+}

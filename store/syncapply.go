@@ -1,0 +1,473 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store/index"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// ApplyChanges applies one page of the tenant's change log in one fsynced
+// transaction and returns how many changes were new. For every case of the page the
+// server's case replaces the local one, the history entries the page carries are
+// stored by their seq and the whole chain is checked against the server's
+// HistoryHead; then the mutations of this PC that the server has not consumed yet
+// are applied again on top (rebase), so the clerk keeps seeing their unsent work.
+// Indexes, conflicts, the attachments still to download, and the new cursor are
+// written in the same transaction.
+//
+// Changes at or below the stored cursor are skipped, so a repeated page is harmless.
+// A page whose history does not verify gives an error wrapping ErrChainBroken (and
+// model.ErrHistoryBroken) and changes nothing; so does an invalid page.
+func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
+	if err := page.Validate(); err != nil {
+		return 0, fmt.Errorf("store: apply changes: %w", err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var (
+		rows []index.Row
+		n    int
+	)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w := newWriter(tx)
+		sb := tx.Bucket(bucketSync)
+		cursor := readU64(sb.Get(syncCursor))
+		seen := readU64(sb.Get(syncSeen))
+		now := db.now().UTC()
+
+		type group struct {
+			server  *model.Case
+			history map[uint64]model.HistoryEntry
+			first   uint64 // the change that brought the case first, for errors
+		}
+		groups := map[string]*group{}
+		var order []string
+		for i := range page.Changes {
+			ch := &page.Changes[i]
+			if ch.Seq <= cursor {
+				continue
+			}
+			n++
+			g := groups[ch.CaseID]
+			if g == nil {
+				g = &group{history: map[uint64]model.HistoryEntry{}, first: ch.Seq}
+				groups[ch.CaseID] = g
+				order = append(order, ch.CaseID)
+			}
+			g.server = &ch.Case
+			for _, h := range ch.History {
+				g.history[h.Seq] = h
+			}
+			if s, ok := ownSeq(ch.Mutation, db.deviceID); ok && s > seen {
+				seen = s
+			}
+			for _, cf := range ch.Conflicts {
+				if err := putConflict(tx.Bucket(bucketConflicts), cf, now); err != nil {
+					return err
+				}
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		pending, err := w.pendingByCase(seen)
+		if err != nil {
+			return err
+		}
+		for _, id := range order {
+			g := groups[id]
+			cur, err := w.getCase(id)
+			if errors.Is(err, ErrNotFound) {
+				cur = nil
+			} else if err != nil {
+				return err
+			}
+			for seq, h := range g.history {
+				b, err := json.Marshal(h)
+				if err != nil {
+					return fmt.Errorf("encode history of %s: %w", id, err)
+				}
+				if err := w.history.Put(historyKey(id, seq), b); err != nil {
+					return fmt.Errorf("put history of %s: %w", id, err)
+				}
+			}
+			if err := w.trimHistory(id, g.server.HistoryHead.Seq); err != nil {
+				return err
+			}
+			entries, err := readHistory(w.history, id)
+			if err == nil {
+				err = model.VerifyHistory(entries, g.server.HistoryHead)
+			}
+			if err != nil {
+				return fmt.Errorf("%w: change %d, case %s: %w", ErrChainBroken, g.first, id, err)
+			}
+			if err := w.setBase(id, g.server, len(pending[id]) > 0); err != nil {
+				return err
+			}
+			row, ok, err := w.rebuild(cur, g.server, pending[id])
+			if err != nil {
+				return fmt.Errorf("case %s: %w", id, err)
+			}
+			if ok {
+				rows = append(rows, row)
+			}
+			if err := db.raiseCounter(w, g.server.FileNumber); err != nil {
+				return err
+			}
+			if err := db.want(tx.Bucket(bucketWanted), g.server); err != nil {
+				return err
+			}
+		}
+		if page.Cursor > cursor {
+			if err := sb.Put(syncCursor, u64(page.Cursor)); err != nil {
+				return err
+			}
+		}
+		if err := sb.Put(syncSeen, u64(seen)); err != nil {
+			return err
+		}
+		return putLastSync(sb, now)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: apply changes: %w", err)
+	}
+	db.indexRows(rows, len(rows) > smallFlush)
+	return n, nil
+}
+
+// AckPush applies the server's answer to a push: outbox entries with seq <= LastSeq
+// are removed; rejected ones move to the rejected list with the server's reason,
+// conflicting ones to the conflicts; a case whose change was rejected or lost a
+// conflict is rebuilt from the server's last state plus what is still pending, so it
+// no longer shows what the server refused. Repeating an answer is harmless.
+func (db *DB) AckPush(resp wire.PushResponse) error {
+	if err := resp.Validate(); err != nil {
+		return fmt.Errorf("store: ack push: %w", err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var rows []index.Row
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w := newWriter(tx)
+		sb := tx.Bucket(bucketSync)
+		now := db.now().UTC()
+		results := make(map[uint64]wire.PushResult, len(resp.Results))
+		for _, r := range resp.Results {
+			results[r.Seq] = r
+			if r.Conflict != nil {
+				if err := putConflict(tx.Bucket(bucketConflicts), *r.Conflict, now); err != nil {
+					return err
+				}
+			}
+		}
+		undo := map[string]bool{}
+		acked := map[string]bool{}
+		rejected := tx.Bucket(bucketRejected)
+		unapplied := tx.Bucket(bucketUnapplied)
+		c := w.outbox.Cursor()
+		for k, v := c.First(); k != nil && readU64(k) <= resp.LastSeq; k, v = c.First() {
+			var m model.Mutation
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("decode outbox %d: %w", readU64(k), err)
+			}
+			acked[m.CaseID] = true
+			switch r := results[m.Seq]; r.Status {
+			case wire.StatusRejected:
+				b, err := json.Marshal(Rejected{Mutation: m, Reason: r.Reason, At: now})
+				if err != nil {
+					return err
+				}
+				if err := rejected.Put(u64(m.Seq), b); err != nil {
+					return err
+				}
+				undo[m.CaseID] = true
+			case wire.StatusConflict:
+				undo[m.CaseID] = true
+			}
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			if err := unapplied.Delete(u64(m.Seq)); err != nil {
+				return err
+			}
+		}
+		if seen := readU64(sb.Get(syncSeen)); resp.LastSeq > seen {
+			if err := sb.Put(syncSeen, u64(resp.LastSeq)); err != nil {
+				return err
+			}
+		}
+		pending, err := w.pendingByCase(resp.LastSeq)
+		if err != nil {
+			return err
+		}
+		for id := range undo {
+			cur, err := w.getCase(id)
+			if err != nil {
+				return err
+			}
+			server, err := w.base(id)
+			if err != nil {
+				return err
+			}
+			row, ok, err := w.rebuild(cur, server, pending[id])
+			if err != nil {
+				return fmt.Errorf("case %s: %w", id, err)
+			}
+			if ok {
+				rows = append(rows, row)
+			}
+		}
+		for id := range acked {
+			if len(pending[id]) == 0 {
+				if err := tx.Bucket(bucketBase).Delete([]byte(id)); err != nil {
+					return err
+				}
+			}
+		}
+		return putLastSync(sb, now)
+	})
+	if err != nil {
+		return fmt.Errorf("store: ack push: %w", err)
+	}
+	db.indexRows(rows, false)
+	return nil
+}
+
+// pendingByCase returns the outbox mutations with seq > after, by case, in seq order.
+func (w *writer) pendingByCase(after uint64) (map[string][]model.Mutation, error) {
+	out := map[string][]model.Mutation{}
+	c := w.outbox.Cursor()
+	for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+		var m model.Mutation
+		if err := json.Unmarshal(v, &m); err != nil {
+			return nil, fmt.Errorf("decode outbox %d: %w", readU64(k), err)
+		}
+		out[m.CaseID] = append(out[m.CaseID], m)
+	}
+	return out, nil
+}
+
+// base returns the server's last state of the case kept in the base bucket, or nil
+// when the server has not confirmed the case (or nothing was kept).
+func (w *writer) base(id string) (*model.Case, error) {
+	v := w.tx.Bucket(bucketBase).Get([]byte(id))
+	if len(v) == 0 {
+		return nil, nil
+	}
+	var c model.Case
+	if err := json.Unmarshal(v, &c); err != nil {
+		return nil, fmt.Errorf("decode base of %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+// setBase keeps the server's case while local changes to it are pending, and drops
+// it otherwise.
+func (w *writer) setBase(id string, server *model.Case, keep bool) error {
+	b := w.tx.Bucket(bucketBase)
+	if !keep {
+		if b.Get([]byte(id)) == nil {
+			return nil
+		}
+		return b.Delete([]byte(id))
+	}
+	v, err := json.Marshal(server)
+	if err != nil {
+		return fmt.Errorf("encode base of %s: %w", id, err)
+	}
+	return b.Put([]byte(id), v)
+}
+
+// trimHistory deletes the case's history entries after seq: local entries of pending
+// mutations, which rebuild seals again on top of the server's chain.
+func (w *writer) trimHistory(id string, seq uint64) error {
+	prefix := historyPrefix(id)
+	c := w.history.Cursor()
+	for k, _ := c.Seek(historyKey(id, seq+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(historyKey(id, seq+1)) {
+		if len(k) != len(prefix)+8 {
+			break
+		}
+		if err := c.Delete(); err != nil {
+			return fmt.Errorf("trim history of %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// rebuild makes the local case server (nil when the server has not confirmed it)
+// plus the pending mutations, and writes it with its indexes over cur (the case as
+// stored now, nil when new). A pending mutation that no longer applies is recorded in
+// the unapplied bucket and left to the server. A case made here whose creation is no
+// longer pending (it was rejected) is left as it is, for the clerk to see; ok is
+// false then.
+func (w *writer) rebuild(cur, server *model.Case, pending []model.Mutation) (index.Row, bool, error) {
+	if server == nil && (len(pending) == 0 || pending[0].Kind != model.KindCreate) {
+		return index.Row{}, false, nil
+	}
+	var (
+		next *model.Case
+		head model.HistoryHead
+		id   = pending0(server, pending)
+	)
+	if server != nil {
+		s := *server
+		next, head = &s, server.HistoryHead
+	}
+	if err := w.trimHistory(id, head.Seq); err != nil {
+		return index.Row{}, false, err
+	}
+	unapplied := w.tx.Bucket(bucketUnapplied)
+	for _, m := range pending {
+		var (
+			n   model.Case
+			h   kv
+			err error
+		)
+		if m.Kind == model.KindCreate && next != nil {
+			err = fmt.Errorf("%w: case %s exists on the server", ErrExists, m.CaseID)
+		} else {
+			n, h, err = applyStep(next, m, w.actor(m.User), w.clerkName)
+		}
+		if err != nil {
+			if err := unapplied.Put(u64(m.Seq), []byte(err.Error())); err != nil {
+				return index.Row{}, false, err
+			}
+			continue
+		}
+		if err := unapplied.Delete(u64(m.Seq)); err != nil {
+			return index.Row{}, false, err
+		}
+		if err := w.history.Put(h.k, h.v); err != nil {
+			return index.Row{}, false, fmt.Errorf("put history entry: %w", err)
+		}
+		next = &n
+	}
+	if next == nil {
+		return index.Row{}, false, nil
+	}
+	row, err := w.finish(cur, next)
+	return row, err == nil, err
+}
+
+func pending0(server *model.Case, pending []model.Mutation) string {
+	if server != nil {
+		return server.ID
+	}
+	return pending[0].CaseID
+}
+
+// actor returns the clerk who made a pending mutation, as far as this PC knows them.
+// Rebasing only shows the clerk their own unsent work on the newer case; the server
+// checks roles for real, so an unknown clerk is given a role that lets it show.
+func (w *writer) actor(id string) model.Clerk {
+	if v := w.clerks.Get([]byte(id)); v != nil {
+		var c model.Clerk
+		if json.Unmarshal(v, &c) == nil {
+			return c
+		}
+	}
+	return model.Clerk{ID: id, Name: id, Role: model.RoleLeitung}
+}
+
+// raiseCounter makes sure a pulled file number of this device's code is never handed
+// out again here (a case of this PC that came back through the server, or a restored
+// PC).
+func (db *DB) raiseCounter(w *writer, fileNumber string) error {
+	prefix, year, seq, device, ok := parseFileNumber(fileNumber)
+	if !ok || device != db.device {
+		return nil
+	}
+	key := counterKey(prefix, year, device)
+	if readU64(w.counters.Get(key)) >= seq {
+		return nil
+	}
+	return w.counters.Put(key, u64(seq))
+}
+
+// attachments returns every file a case refers to.
+func attachments(c *model.Case) []model.Attachment {
+	var out []model.Attachment
+	if c.Representation != nil {
+		out = append(out, *c.Representation)
+	}
+	out = append(out, c.Attachments...)
+	for _, m := range c.Messages {
+		out = append(out, m.Attachments...)
+	}
+	for _, d := range c.Decisions {
+		if d.Document != nil {
+			out = append(out, *d.Document)
+		}
+	}
+	return out
+}
+
+// want records the case's attachments that are not on this PC yet.
+func (db *DB) want(b *bolt.Bucket, c *model.Case) error {
+	for _, a := range attachments(c) {
+		if !validSHA(a.SHA256) || b.Get([]byte(a.SHA256)) != nil {
+			continue
+		}
+		if _, err := os.Stat(db.blobPath(a.SHA256)); err == nil {
+			continue
+		}
+		if err := b.Put([]byte(a.SHA256), u64(uint64(max(a.Size, 0)))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WantedBlob is an attachment of a pulled case that is not on this PC yet.
+type WantedBlob struct {
+	SHA256 string
+	Size   int64
+}
+
+// WantedBlobs returns up to limit (<= 0: all) attachments to download, by hash.
+func (db *DB) WantedBlobs(limit int) ([]WantedBlob, error) {
+	var out []WantedBlob
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketWanted).Cursor()
+		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			out = append(out, WantedBlob{SHA256: string(k), Size: int64(readU64(v))})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: wanted blobs: %w", err)
+	}
+	return out, nil
+}
+
+// ErrBlobMismatch: content handed to PlaceBlob does not hash to the expected value.
+var ErrBlobMismatch = errors.New("store: blob content does not match its hash")
+
+// PlaceBlob stores a downloaded attachment like PutBlob, checks that it hashes to
+// sha (ErrBlobMismatch otherwise) and takes it off the wanted list.
+func (db *DB) PlaceBlob(sha string, r io.Reader) error {
+	got, _, err := db.PutBlob(r)
+	if err != nil {
+		return err
+	}
+	if got != sha {
+		return fmt.Errorf("store: place blob %s: %w (got %s)", sha, ErrBlobMismatch, got)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWanted).Delete([]byte(sha))
+	}); err != nil {
+		return fmt.Errorf("store: place blob %s: %w", sha, err)
+	}
+	return nil
+}
