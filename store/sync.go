@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store/index"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
@@ -272,7 +273,7 @@ func (db *DB) SyncState() (SyncState, error) {
 			if err := json.Unmarshal(v, &c); err != nil {
 				return fmt.Errorf("decode conflict %s: %w", k, err)
 			}
-			if c.ResolvedAt == nil {
+			if c.Open() {
 				s.OpenConflicts++
 			}
 			return nil
@@ -288,20 +289,30 @@ func putLastSync(sb *bolt.Bucket, t time.Time) error {
 	return sb.Put(syncLastSync, []byte(t.UTC().Format(time.RFC3339Nano)))
 }
 
-// Conflict is a conflict the server recorded on a scalar field (see wire.Conflict),
-// as this PC keeps it until the clerk resolves it.
+// Conflict is a conflict the server recorded on a scalar field (see wire.Conflict,
+// whose ResolvedAt, ResolvedBy and Resolution say whether and how a clerk settled
+// it), with when it reached this PC.
 type Conflict struct {
 	wire.Conflict
-	ReceivedAt time.Time  `json:"receivedAt"`
-	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
-	ResolvedBy string     `json:"resolvedBy,omitempty"`
+	ReceivedAt time.Time `json:"receivedAt"`
 }
 
-// putConflict records c unless it is known already (a conflict arrives both in the
-// push answer and in the change log; the clerk's resolution must survive both).
+// putConflict records c. A conflict arrives both in the push answer and in the change
+// log, and again resolved once a clerk settled it: a known one is only replaced by a
+// resolved one, so a resolution is never undone by an older copy.
 func putConflict(b *bolt.Bucket, c wire.Conflict, now time.Time) error {
-	if c.ID == "" || b.Get([]byte(c.ID)) != nil {
+	if c.ID == "" {
 		return nil
+	}
+	if v := b.Get([]byte(c.ID)); v != nil {
+		var old Conflict
+		if err := json.Unmarshal(v, &old); err != nil {
+			return fmt.Errorf("decode conflict %s: %w", c.ID, err)
+		}
+		if !old.Open() || c.Open() {
+			return nil
+		}
+		now = old.ReceivedAt
 	}
 	v, err := json.Marshal(Conflict{Conflict: c, ReceivedAt: now})
 	if err != nil {
@@ -320,7 +331,7 @@ func (db *DB) Conflicts(open bool) ([]Conflict, error) {
 			if err := json.Unmarshal(v, &c); err != nil {
 				return fmt.Errorf("decode conflict %s: %w", k, err)
 			}
-			if !open || c.ResolvedAt == nil {
+			if !open || c.Open() {
 				out = append(out, c)
 			}
 			return nil
@@ -338,12 +349,20 @@ func (db *DB) Conflicts(open bool) ([]Conflict, error) {
 	return out, nil
 }
 
-// ResolveConflict marks a conflict resolved by the clerk. The value the clerk chose is
-// written as an ordinary change (Do), which travels like any other; this only takes
-// the conflict off the open list. ErrNotFound for an unknown ID.
-func (db *DB) ResolveConflict(id, by string) error {
+// ResolveConflict settles a conflict as the clerk chose: keep is model.KeepServer,
+// KeepClient or KeepMerged, value the field's JSON for KeepMerged (for KeepClient the
+// recorded client value is used). In one transaction it applies a
+// model.KindConflictResolve mutation to the case like Do (history, indexes, outbox,
+// so it travels to the server) and marks the conflict resolved here. It returns the
+// changed case; ErrNotFound for an unknown conflict, model errors for a value the
+// case cannot take now. Resolving a resolved conflict again changes nothing.
+func (db *DB) ResolveConflict(actor model.Clerk, id, keep string, value json.RawMessage) (model.Case, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	var (
+		out model.Case
+		row *index.Row
+	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketConflicts)
 		v := b.Get([]byte(id))
@@ -354,11 +373,43 @@ func (db *DB) ResolveConflict(id, by string) error {
 		if err := json.Unmarshal(v, &c); err != nil {
 			return fmt.Errorf("decode conflict %s: %w", id, err)
 		}
-		if c.ResolvedAt != nil {
+		w := newWriter(tx)
+		old, err := w.getCase(c.CaseID)
+		if err != nil {
+			return err
+		}
+		if !c.Open() {
+			out = *old
 			return nil
 		}
+		switch keep {
+		case model.KeepClient:
+			value = c.ClientValue
+		case model.KeepServer:
+			value = nil
+		}
+		m, err := model.NewMutation(c.CaseID, model.KindConflictResolve, model.ConflictResolvePayload{
+			ConflictID: id, Field: c.Field, Keep: keep, Value: value,
+		})
+		if err != nil {
+			return err
+		}
 		at := db.now().UTC()
-		c.ResolvedAt, c.ResolvedBy = &at, by
+		m.At, m.User = at, actor.ID
+		db.stamp(w, &m)
+		next, err := w.step(old, m, actor)
+		if err != nil {
+			return err
+		}
+		r, err := w.finish(old, &next)
+		if err != nil {
+			return err
+		}
+		row, out = &r, next
+		if err := w.appendOutbox(m); err != nil {
+			return err
+		}
+		c.ResolvedAt, c.ResolvedBy, c.Resolution = &at, actor.ID, keep
 		nv, err := json.Marshal(c)
 		if err != nil {
 			return err
@@ -366,9 +417,12 @@ func (db *DB) ResolveConflict(id, by string) error {
 		return b.Put([]byte(id), nv)
 	})
 	if err != nil {
-		return fmt.Errorf("store: resolve conflict: %w", err)
+		return model.Case{}, fmt.Errorf("store: resolve conflict %s: %w", id, err)
 	}
-	return nil
+	if row != nil {
+		db.indexRows([]index.Row{*row}, false)
+	}
+	return out, nil
 }
 
 // Rejected is a mutation of this PC that the server refused for good, with its German

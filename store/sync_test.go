@@ -125,8 +125,8 @@ func (s *fakeServer) push(db *DB) wire.PushResponse {
 		if cur, ok := s.cases[m.CaseID]; ok {
 			for f, v := range m.Base {
 				if cur.Versions[f] != v {
-					cf := &wire.Conflict{ID: "cf-" + m.ID, CaseID: m.CaseID, Field: f, ServerValue: json.RawMessage(`"server"`),
-						ClientValue: json.RawMessage(`"client"`), ServerAuthor: "c-bernd", ClientAuthor: m.User,
+					cf := &wire.Conflict{ID: "cf-" + m.ID, CaseID: m.CaseID, Field: f, ServerValue: json.RawMessage(`"` + cur.Assignee + `"`),
+						ClientValue: json.RawMessage(`"` + m.User + `"`), ServerAuthor: "c-bernd", ClientAuthor: m.User,
 						ServerAt: cur.UpdatedAt, ClientAt: m.At, MutationID: m.ID}
 					res = wire.PushResult{Seq: m.Seq, Status: wire.StatusConflict, Reason: "Geändert von Bernd Müller", Conflict: cf}
 					s.log = append(s.log, wire.Change{Seq: uint64(len(s.log) + 1), CaseID: m.CaseID, Case: roundTrip(s.t, cur),
@@ -464,9 +464,14 @@ func TestAckPush(t *testing.T) {
 	if len(cf) != 1 || cf[0].Field != model.FieldAssignee || cf[0].CaseID != "case-2" {
 		t.Fatalf("conflicts %+v", cf)
 	}
-	if err := db.ResolveConflict(cf[0].ID, clerkAnna.ID); err != nil {
+	c2, err := db.ResolveConflict(clerkAnna, cf[0].ID, model.KeepClient, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if c2.Assignee != clerkAnna.ID {
+		t.Errorf("resolved for the client's value: assignee %q", c2.Assignee)
+	}
+	mustCheck(t, db)
 	if err := db.DismissRejected(3); err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +483,7 @@ func TestAckPush(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ = db.SyncState()
-	if st.Rejected != 0 || st.OpenConflicts != 0 {
+	if st.Rejected != 0 || st.OpenConflicts != 0 || st.Pending != 1 {
 		t.Errorf("state after resolving %+v", st)
 	}
 	if all, _ := db.Conflicts(false); len(all) != 1 || all[0].ResolvedBy != clerkAnna.ID {
