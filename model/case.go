@@ -179,6 +179,8 @@ type DecisionInfo struct {
 	// (decision.Letter.VerificationCode); the central service indexes it for
 	// GET /v1/verify.
 	VerificationCode string `json:"verificationCode,omitempty"`
+	// PostedAt is the calendar day the signed letter went out by post (KindPosted).
+	PostedAt *time.Time `json:"postedAt,omitempty"`
 }
 
 // HasSignedDecision reports whether the case holds a signed decision that no later

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,6 +23,7 @@ const (
 	KindAttachment   MutationKind = "attachment.add"
 	KindDeadline     MutationKind = "case.deadline"
 	KindDecision     MutationKind = "decision.add"
+	KindPosted       MutationKind = "decision.posted"
 )
 
 // Mutation is one clerk action, the unit of local storage, history and sync.
@@ -70,6 +72,11 @@ type (
 	// DecisionPayload adds a decision; a signed one may supersede an earlier one.
 	DecisionPayload struct {
 		Decision DecisionInfo `json:"decision"`
+	}
+	// PostedPayload records that signed decisions of the case went out by post on Date.
+	PostedPayload struct {
+		DecisionIDs []string  `json:"decisionIds"`
+		Date        time.Time `json:"date"` // calendar date
 	}
 	DeadlinePayload struct {
 		Field string     `json:"field"` // FieldLegalDeadline or FieldTargetDeadline
@@ -288,6 +295,13 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 
 	case KindConflictResolve:
 		return applyResolve(c, m, actor)
+
+	case KindPosted:
+		var p PostedPayload
+		if err := decode(m, &p); err != nil {
+			return "", err
+		}
+		return postDecisions(c, p)
 	}
 	return "", fmt.Errorf("%w: mutation kind %q", ErrUnknownAction, m.Kind)
 }
@@ -397,4 +411,29 @@ func addDecision(c *Case, d DecisionInfo) (string, error) {
 		return "Bescheid unterschrieben: " + d.Title, nil
 	}
 	return "Bescheid entworfen: " + d.Title, nil
+}
+
+// postDecisions marks signed decisions as sent by post; each is posted once.
+func postDecisions(c *Case, p PostedPayload) (string, error) {
+	if len(p.DecisionIDs) == 0 || p.Date.IsZero() {
+		return "", &ValidationError{Fields: map[string]string{"decision": "Bitte Bescheid und Versanddatum angeben."}}
+	}
+	decisions := append([]DecisionInfo(nil), c.Decisions...)
+	var titles []string
+	for _, id := range p.DecisionIDs {
+		i := slices.IndexFunc(decisions, func(d DecisionInfo) bool { return d.ID == id })
+		switch {
+		case i < 0:
+			return "", fmt.Errorf("%w: decision %s", ErrNotFound, id)
+		case decisions[i].SignedAt == nil:
+			return "", fmt.Errorf("%w: decision %s is not signed", ErrNotAllowedNow, id)
+		case decisions[i].PostedAt != nil:
+			return "", fmt.Errorf("%w: decision %s already posted", ErrNotAllowedNow, id)
+		}
+		day := p.Date
+		decisions[i].PostedAt = &day
+		titles = append(titles, decisions[i].Title)
+	}
+	c.Decisions = decisions
+	return fmt.Sprintf("%s per Post versandt am %s", strings.Join(titles, ", "), p.Date.Format("02.01.2006")), nil
 }

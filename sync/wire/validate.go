@@ -16,6 +16,7 @@ var knownKinds = map[model.MutationKind]bool{
 	model.KindComment: true, model.KindFollowUpAdd: true, model.KindFollowUpDone: true,
 	model.KindMessage: true, model.KindAttachment: true, model.KindDeadline: true,
 	model.KindDecision: true, model.KindConflictResolve: true,
+	model.KindPosted: true,
 }
 
 // KnownKind reports whether k may travel in this protocol version.
