@@ -135,6 +135,11 @@ type Change struct {
 	History   []model.HistoryEntry `json:"history,omitempty"`
 	Mutation  string               `json:"mutation,omitempty"`
 	Conflicts []Conflict           `json:"conflicts,omitempty"`
+	// Tx names the server transaction that appended the change (a push of many
+	// mutations commits all their changes at once): changes with equal Tx were
+	// committed together, and the server never ends a page between them. It is the
+	// tenant's last Seq before that transaction plus one, so at most Seq.
+	Tx uint64 `json:"tx,omitempty"`
 }
 
 // ChunkSize is the fixed size of attachment chunks; the last chunk may be shorter.

@@ -64,7 +64,7 @@ func sampleChanges() ChangesResponse {
 				Conflicts: []Conflict{{ID: "cf-1", CaseID: "case-1", Field: model.FieldAssignee,
 					ServerValue: json.RawMessage(`"clerk-2"`), ClientValue: json.RawMessage(`"clerk-1"`),
 					ServerAuthor: "clerk-2", ClientAuthor: "clerk-1", ServerAt: t0, ClientAt: t0.Add(time.Minute),
-					MutationID: "dev-a:7"}}},
+					MutationID: "dev-a:7"}}, Tx: 40},
 			{Seq: 43, CaseID: "case-2", Case: model.Case{ID: "case-2", Tenant: "musterstadt", Status: "NEU", CreatedAt: t0, UpdatedAt: t0, ReceivedAt: t0},
 				Conflicts: []Conflict{{ID: "cf-2", CaseID: "case-2", Field: model.FieldStatus,
 					ServerValue: json.RawMessage(`"ANGENOMMEN"`), ClientValue: json.RawMessage(`"VERWORFEN"`),

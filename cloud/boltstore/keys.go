@@ -1,0 +1,75 @@
+package boltstore
+
+// Key layout. Everything is JSON unless noted; integers are 8-byte big-endian so that
+// bbolt's byte order is numeric order.
+//
+//	registry/                      the global registry (RegistryTx)
+//	  tenants       id -> Tenant
+//	  orgunits      id -> OrgUnit (IDs are unique across tenants: intake routes by them)
+//	  users         tenant 0x00 id -> User
+//	  enrollments   codeHash -> Enrollment
+//	  devices       id -> Device
+//	  devtokens     tokenHash -> device id
+//	  devcodes      tenant 0x00 code -> device id (a device code is unique in its tenant)
+//	  intakecreds   id -> IntakeCredential
+//	  intaketokens  tokenHash -> credential id
+//	  verify        code -> Verification
+//
+//	tenants/<tenant id>/           one bucket per tenant; a TenantTx holds only this
+//	                               bucket, so no method can reach another tenant's keys
+//	  meta          "lastchange" -> u64, the highest change seq handed out
+//	  cases         case id -> model.Case
+//	  history       case id 0x00 u64(seq) -> model.HistoryEntry
+//	  changes       u64(seq) -> u64(tx) ++ wire.Change JSON; tx is the change's Tx
+//	                (or the first seq of the same Update when it has none), kept
+//	                beside the JSON so RawChanges needs no decode; the JSON is
+//	                stored once and served as is
+//	  devseq        device id -> u64(last applied mutation seq)
+//	  conflicts     conflict id -> wire.Conflict
+//	  caseconflicts case id 0x00 conflict id -> empty (conflicts of one case)
+//	  intakes       transactionId -> case id
+//	  chunks        raw sha256 (32 bytes) ++ u32(index) -> chunk bytes
+//	  blobs         raw sha256 (32 bytes) -> u64(size) ++ u32(chunks)
+//
+// Chunks live in bbolt, not as files beside it. A 50 MB attachment is 50 chunk
+// transactions of 1 MB each (one overflow run and one fsync apiece, a few ms), and in
+// return a chunk commits atomically with whatever else its transaction writes, a
+// backup is one file, tenant isolation stays structural (the chunks bucket is inside
+// the tenant's bucket) and a crash cannot leave orphan files to sweep. The price is a
+// database file that grows with the attachments (bbolt reuses freed pages but never
+// shrinks the file) and a writer lock held for the length of one chunk's commit.
+
+var (
+	bucketRegistry = []byte("registry")
+	bucketTenants  = []byte("tenants")
+
+	regTenants      = []byte("tenants")
+	regOrgUnits     = []byte("orgunits")
+	regUsers        = []byte("users")
+	regEnrollments  = []byte("enrollments")
+	regDevices      = []byte("devices")
+	regDevTokens    = []byte("devtokens")
+	regDevCodes     = []byte("devcodes")
+	regIntakeCreds  = []byte("intakecreds")
+	regIntakeTokens = []byte("intaketokens")
+	regVerify       = []byte("verify")
+
+	tMeta          = []byte("meta")
+	tCases         = []byte("cases")
+	tHistory       = []byte("history")
+	tChanges       = []byte("changes")
+	tDevSeq        = []byte("devseq")
+	tConflicts     = []byte("conflicts")
+	tCaseConflicts = []byte("caseconflicts")
+	tIntakes       = []byte("intakes")
+	tChunks        = []byte("chunks")
+	tBlobs         = []byte("blobs")
+
+	metaLastChange = []byte("lastchange")
+)
+
+var registryBuckets = [][]byte{regTenants, regOrgUnits, regUsers, regEnrollments, regDevices,
+	regDevTokens, regDevCodes, regIntakeCreds, regIntakeTokens, regVerify}
+
+var tenantBuckets = [][]byte{tMeta, tCases, tHistory, tChanges, tDevSeq, tConflicts,
+	tCaseConflicts, tIntakes, tChunks, tBlobs}

@@ -1,0 +1,202 @@
+package boltstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ozgcloud/desktop/cloud"
+)
+
+type registryTx struct {
+	tx *bolt.Tx
+	b  *bolt.Bucket
+}
+
+func (r *registryTx) bucket(name []byte) *bolt.Bucket { return r.b.Bucket(name) }
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return b.Put(key, data)
+}
+
+func getJSON(b *bolt.Bucket, key []byte, v any, what string) error {
+	data := b.Get(key)
+	if data == nil {
+		return fmt.Errorf("boltstore: %s %s: %w", what, key, cloud.ErrNotFound)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("boltstore: decode %s %s: %w", what, key, err)
+	}
+	return nil
+}
+
+func tenantKey(tenant, id string) []byte {
+	k := make([]byte, 0, len(tenant)+1+len(id))
+	k = append(k, tenant...)
+	k = append(k, 0)
+	return append(k, id...)
+}
+
+// each decodes every value whose key starts with prefix.
+func each[T any](b *bolt.Bucket, prefix []byte, fn func(T) bool) error {
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("boltstore: decode %s: %w", k, err)
+		}
+		if !fn(x) {
+			break
+		}
+	}
+	return nil
+}
+
+func (r *registryTx) PutTenant(t cloud.Tenant) error {
+	if t.ID == "" {
+		return fmt.Errorf("boltstore: put tenant: empty id")
+	}
+	return putJSON(r.bucket(regTenants), []byte(t.ID), t)
+}
+
+func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
+	var t cloud.Tenant
+	return t, getJSON(r.bucket(regTenants), []byte(id), &t, "tenant")
+}
+
+func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
+	var out []cloud.Tenant
+	err := each(r.bucket(regTenants), nil, func(t cloud.Tenant) bool { out = append(out, t); return true })
+	return out, err
+}
+
+func (r *registryTx) PutOrgUnit(o cloud.OrgUnit) error {
+	b := r.bucket(regOrgUnits)
+	var old cloud.OrgUnit
+	if err := getJSON(b, []byte(o.ID), &old, "org unit"); err == nil && old.Tenant != o.Tenant {
+		return fmt.Errorf("boltstore: org unit %s: %w in another tenant", o.ID, cloud.ErrExists)
+	}
+	return putJSON(b, []byte(o.ID), o)
+}
+
+func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
+	var o cloud.OrgUnit
+	return o, getJSON(r.bucket(regOrgUnits), []byte(id), &o, "org unit")
+}
+
+func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
+	var out []cloud.OrgUnit
+	err := each(r.bucket(regOrgUnits), nil, func(o cloud.OrgUnit) bool {
+		if o.Tenant == tenant {
+			out = append(out, o)
+		}
+		return true
+	})
+	return out, err
+}
+
+func (r *registryTx) PutUser(u cloud.User) error {
+	return putJSON(r.bucket(regUsers), tenantKey(u.Tenant, u.ID), u)
+}
+
+func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
+	var out []cloud.User
+	err := each(r.bucket(regUsers), tenantKey(tenant, ""), func(u cloud.User) bool { out = append(out, u); return true })
+	return out, err
+}
+
+func (r *registryTx) PutEnrollment(e cloud.Enrollment) error {
+	return putJSON(r.bucket(regEnrollments), []byte(e.CodeHash), e)
+}
+
+func (r *registryTx) Enrollment(codeHash string) (cloud.Enrollment, error) {
+	var e cloud.Enrollment
+	return e, getJSON(r.bucket(regEnrollments), []byte(codeHash), &e, "enrollment")
+}
+
+func (r *registryTx) PutDevice(d cloud.Device) error {
+	devs, tokens, codes := r.bucket(regDevices), r.bucket(regDevTokens), r.bucket(regDevCodes)
+	if id := codes.Get(tenantKey(d.Tenant, d.Code)); id != nil && string(id) != d.ID {
+		return fmt.Errorf("boltstore: device code %s: %w", d.Code, cloud.ErrExists)
+	}
+	var old cloud.Device
+	if err := getJSON(devs, []byte(d.ID), &old, "device"); err == nil {
+		if old.TokenHash != d.TokenHash {
+			if err := tokens.Delete([]byte(old.TokenHash)); err != nil {
+				return err
+			}
+		}
+		if old.Tenant != d.Tenant || old.Code != d.Code {
+			if err := codes.Delete(tenantKey(old.Tenant, old.Code)); err != nil {
+				return err
+			}
+		}
+	}
+	if d.TokenHash != "" {
+		if err := tokens.Put([]byte(d.TokenHash), []byte(d.ID)); err != nil {
+			return err
+		}
+	}
+	if err := codes.Put(tenantKey(d.Tenant, d.Code), []byte(d.ID)); err != nil {
+		return err
+	}
+	return putJSON(devs, []byte(d.ID), d)
+}
+
+func (r *registryTx) Device(id string) (cloud.Device, error) {
+	var d cloud.Device
+	return d, getJSON(r.bucket(regDevices), []byte(id), &d, "device")
+}
+
+func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
+	id := r.bucket(regDevTokens).Get([]byte(tokenHash))
+	if id == nil {
+		return cloud.Device{}, fmt.Errorf("boltstore: device by token: %w", cloud.ErrNotFound)
+	}
+	return r.Device(string(id))
+}
+
+func (r *registryTx) Devices(tenant string) ([]cloud.Device, error) {
+	var out []cloud.Device
+	err := each(r.bucket(regDevices), nil, func(d cloud.Device) bool {
+		if d.Tenant == tenant {
+			out = append(out, d)
+		}
+		return true
+	})
+	return out, err
+}
+
+func (r *registryTx) PutIntakeCredential(c cloud.IntakeCredential) error {
+	b, tokens := r.bucket(regIntakeCreds), r.bucket(regIntakeTokens)
+	var old cloud.IntakeCredential
+	if err := getJSON(b, []byte(c.ID), &old, "intake credential"); err == nil && old.TokenHash != c.TokenHash {
+		if err := tokens.Delete([]byte(old.TokenHash)); err != nil {
+			return err
+		}
+	}
+	if err := tokens.Put([]byte(c.TokenHash), []byte(c.ID)); err != nil {
+		return err
+	}
+	return putJSON(b, []byte(c.ID), c)
+}
+
+func (r *registryTx) IntakeCredentialByToken(tokenHash string) (cloud.IntakeCredential, error) {
+	id := r.bucket(regIntakeTokens).Get([]byte(tokenHash))
+	if id == nil {
+		return cloud.IntakeCredential{}, fmt.Errorf("boltstore: intake credential by token: %w", cloud.ErrNotFound)
+	}
+	var c cloud.IntakeCredential
+	return c, getJSON(r.bucket(regIntakeCreds), id, &c, "intake credential")
+}
+
+func (r *registryTx) Verification(code string) (cloud.Verification, error) {
+	var v cloud.Verification
+	return v, getJSON(r.bucket(regVerify), []byte(code), &v, "verification")
+}

@@ -1,0 +1,403 @@
+package boltstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// tenantTx is bound to one tenant's bucket. b is nil in a View of a tenant that has
+// never written anything; every read then finds nothing. verify is the registry's
+// verification index, the one global bucket a tenant transaction writes (nil in a
+// View).
+type tenantTx struct {
+	tenant string
+	b      *bolt.Bucket
+	verify *bolt.Bucket
+	// txFirst is the first change seq appended in this transaction (0: none yet).
+	txFirst uint64
+}
+
+var (
+	_ cloud.TenantTx   = (*tenantTx)(nil)
+	_ cloud.RawChanger = (*tenantTx)(nil)
+)
+
+func newTenantTx(tenant string, b, verify *bolt.Bucket) *tenantTx {
+	return &tenantTx{tenant: tenant, b: b, verify: verify}
+}
+
+func (t *tenantTx) Tenant() string { return t.tenant }
+
+// bucket returns the named sub-bucket, or nil when the tenant has none.
+func (t *tenantTx) bucket(name []byte) *bolt.Bucket {
+	if t.b == nil {
+		return nil
+	}
+	return t.b.Bucket(name)
+}
+
+// wbucket returns the named sub-bucket for a write.
+func (t *tenantTx) wbucket(name []byte) (*bolt.Bucket, error) {
+	b := t.bucket(name)
+	if b == nil || !b.Writable() {
+		return nil, fmt.Errorf("boltstore: tenant %s: %w", t.tenant, berrors.ErrTxNotWritable)
+	}
+	return b, nil
+}
+
+func notFound(what, id string) error {
+	return fmt.Errorf("boltstore: %s %s: %w", what, id, cloud.ErrNotFound)
+}
+
+func (t *tenantTx) Case(id string) (model.Case, error) {
+	var c model.Case
+	b := t.bucket(tCases)
+	if b == nil {
+		return c, notFound("case", id)
+	}
+	return c, getJSON(b, []byte(id), &c, "case")
+}
+
+func (t *tenantTx) PutCase(c model.Case) error {
+	b, err := t.wbucket(tCases)
+	if err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return fmt.Errorf("boltstore: put case: empty id")
+	}
+	return putJSON(b, []byte(c.ID), c)
+}
+
+func historyKey(caseID string, seq uint64) []byte {
+	k := make([]byte, 0, len(caseID)+9)
+	k = append(k, caseID...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+func (t *tenantTx) History(caseID string) ([]model.HistoryEntry, error) {
+	b := t.bucket(tHistory)
+	if b == nil {
+		return nil, nil
+	}
+	var out []model.HistoryEntry
+	err := each(b, historyKey(caseID, 0)[:len(caseID)+1], func(e model.HistoryEntry) bool {
+		out = append(out, e)
+		return true
+	})
+	return out, err
+}
+
+func (t *tenantTx) AppendHistory(caseID string, entries []model.HistoryEntry) error {
+	b, err := t.wbucket(tHistory)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.CaseID != caseID || e.Seq == 0 {
+			return fmt.Errorf("boltstore: history entry %d of case %q filed under %s", e.Seq, e.CaseID, caseID)
+		}
+		if err := putJSON(b, historyKey(caseID, e.Seq), e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
+	b, err := t.wbucket(tChanges)
+	if err != nil {
+		return 0, err
+	}
+	meta := t.bucket(tMeta)
+	seq := readU64(meta.Get(metaLastChange)) + 1
+	if t.txFirst == 0 {
+		t.txFirst = seq
+	}
+	ch.Seq = seq
+	tx := ch.Tx
+	if tx == 0 {
+		tx = t.txFirst
+	}
+	data, err := json.Marshal(ch)
+	if err != nil {
+		return 0, fmt.Errorf("boltstore: encode change of case %s: %w", ch.CaseID, err)
+	}
+	v := make([]byte, 8, 8+len(data))
+	binary.BigEndian.PutUint64(v, tx)
+	if err := b.Put(u64(seq), append(v, data...)); err != nil {
+		return 0, fmt.Errorf("boltstore: put change %d: %w", seq, err)
+	}
+	if err := meta.Put(metaLastChange, u64(seq)); err != nil {
+		return 0, err
+	}
+	return seq, nil
+}
+
+// page calls fn for up to limit changes after after, in ascending seq, with the Tx
+// recorded in each value's prefix.
+func (t *tenantTx) page(after uint64, limit int, fn func(seq, tx uint64, data []byte) error) error {
+	b := t.bucket(tChanges)
+	if b == nil || limit <= 0 {
+		return nil
+	}
+	c := b.Cursor()
+	n := 0
+	for k, v := c.Seek(u64(after + 1)); k != nil && n < limit; k, v = c.Next() {
+		if len(v) < 8 {
+			return fmt.Errorf("boltstore: change %x is cut short", k)
+		}
+		if err := fn(readU64(k), readU64(v[:8]), v[8:]); err != nil {
+			return err
+		}
+		n++
+	}
+	return nil
+}
+
+func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
+	var out []wire.Change
+	err := t.page(after, limit, func(seq, _ uint64, data []byte) error {
+		var ch wire.Change
+		if err := json.Unmarshal(data, &ch); err != nil {
+			return fmt.Errorf("boltstore: decode change %d: %w", seq, err)
+		}
+		out = append(out, ch)
+		return nil
+	})
+	return out, err
+}
+
+// RawChanges is Changes with each change as the JSON stored once by AppendChange
+// (copied out of the transaction), so a page is served without decoding it.
+func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error) {
+	var out []cloud.RawChange
+	err := t.page(after, limit, func(seq, tx uint64, data []byte) error {
+		out = append(out, cloud.RawChange{Seq: seq, Tx: tx, JSON: clone(data)})
+		return nil
+	})
+	return out, err
+}
+
+func (t *tenantTx) LastChange() (uint64, error) {
+	b := t.bucket(tMeta)
+	if b == nil {
+		return 0, nil
+	}
+	return readU64(b.Get(metaLastChange)), nil
+}
+
+func (t *tenantTx) DeviceSeq(deviceID string) (uint64, error) {
+	b := t.bucket(tDevSeq)
+	if b == nil {
+		return 0, nil
+	}
+	return readU64(b.Get([]byte(deviceID))), nil
+}
+
+func (t *tenantTx) SetDeviceSeq(deviceID string, seq uint64) error {
+	b, err := t.wbucket(tDevSeq)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(deviceID), u64(seq))
+}
+
+func (t *tenantTx) PutConflict(c wire.Conflict) error {
+	b, err := t.wbucket(tConflicts)
+	if err != nil {
+		return err
+	}
+	if c.ID == "" || c.CaseID == "" {
+		return fmt.Errorf("boltstore: put conflict: id and case required")
+	}
+	var old wire.Conflict
+	if getJSON(b, []byte(c.ID), &old, "conflict") == nil && old.CaseID != c.CaseID {
+		if err := t.bucket(tCaseConflicts).Delete(tenantKey(old.CaseID, old.ID)); err != nil {
+			return err
+		}
+	}
+	if err := t.bucket(tCaseConflicts).Put(tenantKey(c.CaseID, c.ID), nil); err != nil {
+		return err
+	}
+	return putJSON(b, []byte(c.ID), c)
+}
+
+func (t *tenantTx) Conflict(id string) (wire.Conflict, error) {
+	var c wire.Conflict
+	b := t.bucket(tConflicts)
+	if b == nil {
+		return c, notFound("conflict", id)
+	}
+	return c, getJSON(b, []byte(id), &c, "conflict")
+}
+
+func (t *tenantTx) Conflicts(caseID string) ([]wire.Conflict, error) {
+	b := t.bucket(tConflicts)
+	if b == nil {
+		return nil, nil
+	}
+	var out []wire.Conflict
+	if caseID == "" {
+		err := each(b, nil, func(c wire.Conflict) bool { out = append(out, c); return true })
+		return out, err
+	}
+	prefix := tenantKey(caseID, "")
+	c := t.bucket(tCaseConflicts).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		var cf wire.Conflict
+		if err := getJSON(b, k[len(prefix):], &cf, "conflict"); err != nil {
+			return nil, err
+		}
+		out = append(out, cf)
+	}
+	return out, nil
+}
+
+func (t *tenantTx) IntakeCase(transactionID string) (string, error) {
+	b := t.bucket(tIntakes)
+	if b == nil {
+		return "", notFound("intake", transactionID)
+	}
+	id := b.Get([]byte(transactionID))
+	if id == nil {
+		return "", notFound("intake", transactionID)
+	}
+	return string(id), nil
+}
+
+func (t *tenantTx) PutIntake(transactionID, caseID string) error {
+	b, err := t.wbucket(tIntakes)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(transactionID), []byte(caseID))
+}
+
+func shaKey(sha string) ([]byte, error) {
+	raw, err := hex.DecodeString(sha)
+	if err != nil || len(raw) != 32 {
+		return nil, fmt.Errorf("boltstore: bad sha256 %q", sha)
+	}
+	return raw, nil
+}
+
+func chunkKey(sha string, index int) ([]byte, error) {
+	k, err := shaKey(sha)
+	if err != nil {
+		return nil, err
+	}
+	if index < 0 {
+		return nil, fmt.Errorf("boltstore: bad chunk index %d", index)
+	}
+	return binary.BigEndian.AppendUint32(k, uint32(index)), nil
+}
+
+func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
+	b, err := t.wbucket(tChunks)
+	if err != nil {
+		return err
+	}
+	k, err := chunkKey(sha, index)
+	if err != nil {
+		return err
+	}
+	if b.Get(k) != nil {
+		return nil
+	}
+	// bbolt keeps the slice until the commit; the caller may reuse it at once.
+	return b.Put(k, clone(data))
+}
+
+// ReplaceChunk overwrites a chunk slot; the service keeps a blob's announced chunk
+// list in a slot of its own and replaces it when a device announces another.
+func (t *tenantTx) ReplaceChunk(sha string, index int, data []byte) error {
+	b, err := t.wbucket(tChunks)
+	if err != nil {
+		return err
+	}
+	k, err := chunkKey(sha, index)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, clone(data))
+}
+
+func (t *tenantTx) Chunk(sha string, index int) ([]byte, error) {
+	k, err := chunkKey(sha, index)
+	if err != nil {
+		return nil, err
+	}
+	b := t.bucket(tChunks)
+	if b == nil {
+		return nil, notFound("chunk", sha)
+	}
+	v := b.Get(k)
+	if v == nil {
+		return nil, fmt.Errorf("boltstore: chunk %d of %s: %w", index, sha, cloud.ErrNotFound)
+	}
+	return clone(v), nil
+}
+
+func (t *tenantTx) HasChunk(sha string, index int) (bool, error) {
+	k, err := chunkKey(sha, index)
+	if err != nil {
+		return false, err
+	}
+	b := t.bucket(tChunks)
+	return b != nil && b.Get(k) != nil, nil
+}
+
+func (t *tenantTx) PutBlob(sha string, size int64, chunks int) error {
+	b, err := t.wbucket(tBlobs)
+	if err != nil {
+		return err
+	}
+	k, err := shaKey(sha)
+	if err != nil {
+		return err
+	}
+	v := binary.BigEndian.AppendUint64(nil, uint64(size))
+	return b.Put(k, binary.BigEndian.AppendUint32(v, uint32(chunks)))
+}
+
+func (t *tenantTx) Blob(sha string) (int64, int, error) {
+	k, err := shaKey(sha)
+	if err != nil {
+		return 0, 0, err
+	}
+	b := t.bucket(tBlobs)
+	if b == nil {
+		return 0, 0, notFound("blob", sha)
+	}
+	v := b.Get(k)
+	if len(v) != 12 {
+		return 0, 0, notFound("blob", sha)
+	}
+	return int64(binary.BigEndian.Uint64(v)), int(binary.BigEndian.Uint32(v[8:])), nil
+}
+
+func (t *tenantTx) PutVerification(v cloud.Verification) error {
+	if t.verify == nil || !t.verify.Writable() {
+		return fmt.Errorf("boltstore: put verification: %w", berrors.ErrTxNotWritable)
+	}
+	// The index is global; the tenant is the transaction's, whatever the caller says,
+	// and a code of another tenant is never overwritten.
+	v.Tenant = t.tenant
+	var old cloud.Verification
+	if getJSON(t.verify, []byte(v.Code), &old, "verification") == nil && old.Tenant != t.tenant {
+		return fmt.Errorf("boltstore: verification code %s: %w", v.Code, cloud.ErrExists)
+	}
+	return putJSON(t.verify, []byte(v.Code), v)
+}
