@@ -1,14 +1,18 @@
 package cloud
 
 import (
-	"context"
-	"errors"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ozgcloud/desktop/model"
-	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // Service is the central service's logic, independent of HTTP and of the storage
@@ -67,91 +71,72 @@ type IntakeFile struct {
 	Path      string // temp file; the caller removes it after Intake returns
 }
 
-var errNotBuilt = errors.New("cloud: not built yet")
+// DefaultLimits are the limits a Service takes when Options.Limits is zero.
+func DefaultLimits() Limits {
+	return Limits{
+		IntakeFormData:       4 << 20,
+		IntakeRepresentation: 50 << 20,
+		IntakeAttachment:     100 << 20,
+		IntakeAttachments:    50,
+		IntakeTotal:          500 << 20,
+	}
+}
 
 // New returns a Service over s.
-func New(s Storage, o Options) *Service { panic("cloud: New not built yet") }
-
-// Enroll exchanges a one-time code for a device identity (ErrEnrollment).
-func (s *Service) Enroll(ctx context.Context, code string) (wire.EnrollResponse, error) {
-	return wire.EnrollResponse{}, errNotBuilt
+func New(s Storage, o Options) *Service {
+	svc := &Service{store: s, now: o.Now, rand: o.Rand, log: o.Logger, limit: o.Limits, hub: newHub()}
+	if svc.now == nil {
+		svc.now = time.Now
+	}
+	if svc.rand == nil {
+		svc.rand = rand.Reader
+	} else {
+		// An injected reader (a seeded one in tests) need not be safe for
+		// concurrent use; crypto/rand is.
+		svc.rand = &lockedReader{r: o.Rand}
+	}
+	if svc.log == nil {
+		svc.log = slog.Default()
+	}
+	if svc.limit == (Limits{}) {
+		svc.limit = DefaultLimits()
+	}
+	return svc
 }
 
-// Authenticate returns the device of a bearer token (ErrUnauthorized when unknown or
-// revoked).
-func (s *Service) Authenticate(ctx context.Context, token string) (Device, error) {
-	return Device{}, errNotBuilt
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
 }
 
-// AuthenticateIntake returns the intake credential of a bearer token (ErrUnauthorized).
-func (s *Service) AuthenticateIntake(ctx context.Context, token string) (IntakeCredential, error) {
-	return IntakeCredential{}, errNotBuilt
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
-// Push applies a device's batch (see wire.PushRequest for the rules) and pokes the
-// tenant's subscribers when something changed. ErrBadRequest when the batch is not
-// the device's.
-func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error) {
-	return wire.PushResponse{}, errNotBuilt
+// newID returns a UUIDv7 drawn from the service's randomness.
+func (s *Service) newID() (string, error) {
+	id, err := uuid.NewV7FromReader(s.rand)
+	if err != nil {
+		return "", fmt.Errorf("cloud: new id: %w", err)
+	}
+	return id.String(), nil
 }
 
-// Changes returns one page of the device's tenant's log after cursor.
-func (s *Service) Changes(ctx context.Context, d Device, cursor uint64, limit int) (wire.ChangesResponse, error) {
-	return wire.ChangesResponse{}, errNotBuilt
+// randomBytes reads n bytes of the service's randomness.
+func (s *Service) randomBytes(n int) ([]byte, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(s.rand, b); err != nil {
+		return nil, fmt.Errorf("cloud: randomness: %w", err)
+	}
+	return b, nil
 }
 
-// Subscribe returns a channel that receives the tenant's latest change seq whenever it
-// grows (coalesced: a slow reader sees only the newest), and a cancel func.
-func (s *Service) Subscribe(tenant string) (<-chan uint64, func()) { panic("not built") }
-
-// MissingChunks answers which chunks of a blob the device's tenant lacks.
-func (s *Service) MissingChunks(ctx context.Context, d Device, req wire.MissingChunksRequest) (wire.MissingChunksResponse, error) {
-	return wire.MissingChunksResponse{}, errNotBuilt
+// hashSecret is how codes and tokens are kept: hex SHA-256. The secrets carry 80
+// bits or more of randomness, so a plain hash is enough and lets the registry look
+// them up by hash instead of comparing in constant time.
+func hashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }
-
-// PutChunk stores one chunk after checking its hash against the announced list;
-// when the last one arrives and the whole hashes to sha, the blob is complete.
-func (s *Service) PutChunk(ctx context.Context, d Device, sha string, index int, data []byte) error {
-	return errNotBuilt
-}
-
-// Chunk returns one chunk of a complete blob of the device's tenant (ErrNotFound).
-func (s *Service) Chunk(ctx context.Context, d Device, sha string, index int) ([]byte, error) {
-	return nil, errNotBuilt
-}
-
-// Intake makes a case from a submission in the credential's tenant, routed by
-// ZustaendigeStelle to the org unit (ErrBadRequest naming the unknown unit);
-// idempotent by TransactionID (a retry returns the same case id, created=false).
-func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission) (wire.IntakeResponse, bool, error) {
-	return wire.IntakeResponse{}, false, errNotBuilt
-}
-
-// Verify answers GET /v1/verify/{code}.
-func (s *Service) Verify(ctx context.Context, code string) (wire.VerifyResponse, error) {
-	return wire.VerifyResponse{}, errNotBuilt
-}
-
-// Administration, called by cmd/ozgcloud-server's subcommands. Each returns what it
-// made; secrets (codes, tokens) are returned once and only their hashes are stored.
-
-func (s *Service) AddTenant(ctx context.Context, id, name string) (Tenant, error) {
-	return Tenant{}, errNotBuilt
-}
-func (s *Service) AddOrgUnit(ctx context.Context, tenant, id, name string) (OrgUnit, error) {
-	return OrgUnit{}, errNotBuilt
-}
-func (s *Service) AddUser(ctx context.Context, tenant, name string, role model.Role) (User, error) {
-	return User{}, errNotBuilt
-}
-
-// NewEnrollment makes a one-time code valid for 24 h.
-func (s *Service) NewEnrollment(ctx context.Context, tenant string) (code string, expires time.Time, err error) {
-	return "", time.Time{}, errNotBuilt
-}
-func (s *Service) RevokeDevice(ctx context.Context, id string) error { return errNotBuilt }
-func (s *Service) AddIntakeCredential(ctx context.Context, tenant string) (IntakeCredential, string, error) {
-	return IntakeCredential{}, "", errNotBuilt
-}
-
-type hub struct{}

@@ -1,0 +1,361 @@
+package cloud
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// EnrollmentValidity is how long a one-time enrollment code may be used.
+const EnrollmentValidity = 24 * time.Hour
+
+// codeAlphabet leaves out letters and digits that are easily confused when a code
+// is read out on the phone (I, O, 0, 1).
+const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// ServerDeviceCode is the device component of file numbers made by the service
+// itself (intake). Device codes of desktops are two letters and a digit, so they
+// never equal it.
+const ServerDeviceCode = "SV"
+
+// registryRead runs fn over the registry, read-only when the storage offers it: a
+// token lookup on every request should not cost a write transaction.
+func (s *Service) registryRead(ctx context.Context, fn func(RegistryTx) error) error {
+	if v, ok := s.store.(RegistryViewer); ok {
+		return v.RegistryView(ctx, fn)
+	}
+	return s.store.Registry(ctx, fn)
+}
+
+// RegistryViewer is an optional Storage method: a read-only registry transaction.
+// The service uses it for lookups when the storage has it.
+type RegistryViewer interface {
+	RegistryView(ctx context.Context, fn func(RegistryTx) error) error
+}
+
+// normalizeCode makes a code typed by a person comparable: upper case, no dashes
+// or blanks.
+func normalizeCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' || r == '\t' {
+			return -1
+		}
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, code)
+}
+
+// newCode returns 16 characters of codeAlphabet (80 bits) in groups of four.
+func (s *Service) newCode() (string, error) {
+	b, err := s.randomBytes(16)
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	for i, x := range b {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(codeAlphabet[int(x)%len(codeAlphabet)])
+	}
+	return sb.String(), nil
+}
+
+func (s *Service) newToken() (string, error) {
+	b, err := s.randomBytes(32)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// Enroll exchanges a one-time code for a device identity (ErrEnrollment when the code
+// is unknown, used or expired). The device gets a code of two letters and a digit,
+// unused in its tenant.
+func (s *Service) Enroll(ctx context.Context, code string) (wire.EnrollResponse, error) {
+	hash := hashSecret(normalizeCode(code))
+	id, err := s.newID()
+	if err != nil {
+		return wire.EnrollResponse{}, err
+	}
+	token, err := s.newToken()
+	if err != nil {
+		return wire.EnrollResponse{}, err
+	}
+	pick, err := s.randomBytes(64)
+	if err != nil {
+		return wire.EnrollResponse{}, err
+	}
+	now := s.now().UTC()
+	var resp wire.EnrollResponse
+	err = s.store.Registry(ctx, func(r RegistryTx) error {
+		e, err := r.Enrollment(hash)
+		if errors.Is(err, ErrNotFound) {
+			return ErrEnrollment
+		}
+		if err != nil {
+			return err
+		}
+		if e.UsedAt != nil || !now.Before(e.Expires) {
+			return ErrEnrollment
+		}
+		devs, err := r.Devices(e.Tenant)
+		if err != nil {
+			return err
+		}
+		dc, err := deviceCode(devs, pick)
+		if err != nil {
+			return err
+		}
+		d := Device{ID: id, Tenant: e.Tenant, Code: dc, TokenHash: hashSecret(token), Enrolled: now}
+		if err := r.PutDevice(d); err != nil {
+			return err
+		}
+		e.UsedAt, e.UsedBy = &now, id
+		if err := r.PutEnrollment(e); err != nil {
+			return err
+		}
+		resp = wire.EnrollResponse{DeviceID: id, Token: token, Tenant: e.Tenant, DeviceCode: dc}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrEnrollment) {
+			s.log.Info("enrollment refused")
+			return wire.EnrollResponse{}, ErrEnrollment
+		}
+		return wire.EnrollResponse{}, fmt.Errorf("cloud: enroll: %w", err)
+	}
+	s.log.Info("device enrolled", "tenant", resp.Tenant, "device", resp.DeviceID, "code", resp.DeviceCode)
+	return resp, nil
+}
+
+// deviceCode picks two letters and a digit not used by devs: first from the random
+// bytes, then the first free one in order.
+func deviceCode(devs []Device, pick []byte) (string, error) {
+	used := make(map[string]bool, len(devs))
+	for _, d := range devs {
+		used[d.Code] = true
+	}
+	const letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+	code := func(n int) string {
+		return string([]byte{letters[n/240%24], letters[n/10%24], byte('0' + n%10)})
+	}
+	for i := 0; i+1 < len(pick); i += 2 {
+		c := code((int(pick[i])<<8 | int(pick[i+1])) % 5760)
+		if !used[c] {
+			return c, nil
+		}
+	}
+	for n := range 5760 {
+		if c := code(n); !used[c] {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("cloud: all device codes of the tenant are taken")
+}
+
+// Authenticate returns the device of a bearer token (ErrUnauthorized when unknown or
+// revoked).
+func (s *Service) Authenticate(ctx context.Context, token string) (Device, error) {
+	if token == "" {
+		return Device{}, ErrUnauthorized
+	}
+	var d Device
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		d, err = r.DeviceByToken(hashSecret(token))
+		return err
+	})
+	if errors.Is(err, ErrNotFound) || (err == nil && d.RevokedAt != nil) {
+		return Device{}, ErrUnauthorized
+	}
+	if err != nil {
+		return Device{}, fmt.Errorf("cloud: authenticate: %w", err)
+	}
+	return d, nil
+}
+
+// AuthenticateIntake returns the intake credential of a bearer token (ErrUnauthorized).
+func (s *Service) AuthenticateIntake(ctx context.Context, token string) (IntakeCredential, error) {
+	if token == "" {
+		return IntakeCredential{}, ErrUnauthorized
+	}
+	var c IntakeCredential
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		c, err = r.IntakeCredentialByToken(hashSecret(token))
+		return err
+	})
+	if errors.Is(err, ErrNotFound) || (err == nil && c.RevokedAt != nil) {
+		return IntakeCredential{}, ErrUnauthorized
+	}
+	if err != nil {
+		return IntakeCredential{}, fmt.Errorf("cloud: authenticate intake: %w", err)
+	}
+	return c, nil
+}
+
+// Administration, called by cmd/ozgcloud-server's subcommands. Each returns what it
+// made; secrets (codes, tokens) are returned once and only their hashes are stored.
+
+// AddTenant registers a tenant (ErrExists when the ID is taken).
+func (s *Service) AddTenant(ctx context.Context, id, name string) (Tenant, error) {
+	id, name = strings.TrimSpace(id), strings.TrimSpace(name)
+	if id == "" || name == "" || strings.ContainsAny(id, "\x00/:") {
+		return Tenant{}, fmt.Errorf("%w: tenant id and name required (no / or :)", ErrBadRequest)
+	}
+	t := Tenant{ID: id, Name: name, Created: s.now().UTC()}
+	err := s.store.Registry(ctx, func(r RegistryTx) error {
+		if _, err := r.Tenant(id); err == nil {
+			return fmt.Errorf("tenant %s: %w", id, ErrExists)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return r.PutTenant(t)
+	})
+	if err != nil {
+		return Tenant{}, fmt.Errorf("cloud: add tenant: %w", err)
+	}
+	s.log.Info("tenant added", "tenant", id)
+	return t, nil
+}
+
+// requireTenant fails with ErrNotFound when the tenant is not registered.
+func requireTenant(r RegistryTx, tenant string) error {
+	_, err := r.Tenant(tenant)
+	return err
+}
+
+// AddOrgUnit registers a receiving office of tenant; id is what form servers send as
+// zustaendigeStelle (ErrExists when another tenant has it).
+func (s *Service) AddOrgUnit(ctx context.Context, tenant, id, name string) (OrgUnit, error) {
+	id, name = strings.TrimSpace(id), strings.TrimSpace(name)
+	if id == "" || name == "" {
+		return OrgUnit{}, fmt.Errorf("%w: org unit id and name required", ErrBadRequest)
+	}
+	o := OrgUnit{ID: id, Tenant: tenant, Name: name}
+	err := s.store.Registry(ctx, func(r RegistryTx) error {
+		if err := requireTenant(r, tenant); err != nil {
+			return err
+		}
+		return r.PutOrgUnit(o)
+	})
+	if err != nil {
+		return OrgUnit{}, fmt.Errorf("cloud: add org unit: %w", err)
+	}
+	s.log.Info("org unit added", "tenant", tenant, "orgunit", id)
+	return o, nil
+}
+
+// AddUser registers a clerk of tenant with a new ID.
+func (s *Service) AddUser(ctx context.Context, tenant, name string, role model.Role) (User, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || !role.Valid() {
+		return User{}, fmt.Errorf("%w: user name and a valid role required", ErrBadRequest)
+	}
+	id, err := s.newID()
+	if err != nil {
+		return User{}, err
+	}
+	u := User{ID: id, Tenant: tenant, Name: name, Role: role}
+	err = s.store.Registry(ctx, func(r RegistryTx) error {
+		if err := requireTenant(r, tenant); err != nil {
+			return err
+		}
+		return r.PutUser(u)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("cloud: add user: %w", err)
+	}
+	s.log.Info("user added", "tenant", tenant, "user", id, "role", string(role))
+	return u, nil
+}
+
+// Users lists the clerks of tenant.
+func (s *Service) Users(ctx context.Context, tenant string) ([]User, error) {
+	var out []User
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		out, err = r.Users(tenant)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cloud: users of %s: %w", tenant, err)
+	}
+	return out, nil
+}
+
+// NewEnrollment makes a one-time code valid for 24 h.
+func (s *Service) NewEnrollment(ctx context.Context, tenant string) (code string, expires time.Time, err error) {
+	code, err = s.newCode()
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	expires = s.now().UTC().Add(EnrollmentValidity)
+	err = s.store.Registry(ctx, func(r RegistryTx) error {
+		if err := requireTenant(r, tenant); err != nil {
+			return err
+		}
+		return r.PutEnrollment(Enrollment{CodeHash: hashSecret(normalizeCode(code)), Tenant: tenant, Expires: expires})
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("cloud: new enrollment: %w", err)
+	}
+	s.log.Info("enrollment code made", "tenant", tenant, "expires", expires)
+	return code, expires, nil
+}
+
+// RevokeDevice makes the device's token invalid from the next request on
+// (ErrNotFound for an unknown device; revoking twice keeps the first time).
+func (s *Service) RevokeDevice(ctx context.Context, id string) error {
+	now := s.now().UTC()
+	err := s.store.Registry(ctx, func(r RegistryTx) error {
+		d, err := r.Device(id)
+		if err != nil {
+			return err
+		}
+		if d.RevokedAt != nil {
+			return nil
+		}
+		d.RevokedAt = &now
+		return r.PutDevice(d)
+	})
+	if err != nil {
+		return fmt.Errorf("cloud: revoke device %s: %w", id, err)
+	}
+	s.log.Info("device revoked", "device", id)
+	return nil
+}
+
+// AddIntakeCredential makes a bearer token for a form server of tenant; the token is
+// returned once.
+func (s *Service) AddIntakeCredential(ctx context.Context, tenant string) (IntakeCredential, string, error) {
+	id, err := s.newID()
+	if err != nil {
+		return IntakeCredential{}, "", err
+	}
+	token, err := s.newToken()
+	if err != nil {
+		return IntakeCredential{}, "", err
+	}
+	c := IntakeCredential{ID: id, Tenant: tenant, TokenHash: hashSecret(token), Created: s.now().UTC()}
+	err = s.store.Registry(ctx, func(r RegistryTx) error {
+		if err := requireTenant(r, tenant); err != nil {
+			return err
+		}
+		return r.PutIntakeCredential(c)
+	})
+	if err != nil {
+		return IntakeCredential{}, "", fmt.Errorf("cloud: add intake credential: %w", err)
+	}
+	s.log.Info("intake credential added", "tenant", tenant, "credential", id)
+	return c, token, nil
+}

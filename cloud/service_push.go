@@ -1,0 +1,433 @@
+package cloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// Push applies a device's batch (see wire.PushRequest for the rules) and pokes the
+// tenant's subscribers when something changed. ErrBadRequest when the batch is not
+// the device's or does not validate.
+//
+// The whole batch is one Update: every mutation's case, history entry and Change, the
+// conflicts and the device's new lastSeq commit together or not at all, so a crash
+// before the commit leaves the device to resend the same batch, and after it the
+// resend is skipped. One transaction per batch rather than per mutation keeps a push
+// of 1,000 queued mutations to one fsync.
+func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error) {
+	if err := req.Validate(); err != nil {
+		return wire.PushResponse{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	if len(req.Mutations) > 0 && req.Mutations[0].Device != d.ID {
+		return wire.PushResponse{}, fmt.Errorf("%w: mutations of another device", ErrBadRequest)
+	}
+	var resp wire.PushResponse
+	if len(req.Mutations) == 0 {
+		err := s.store.View(ctx, d.Tenant, func(tx TenantTx) error {
+			var err error
+			resp.LastSeq, err = tx.DeviceSeq(d.ID)
+			return err
+		})
+		if err != nil {
+			return wire.PushResponse{}, fmt.Errorf("cloud: push: %w", err)
+		}
+		return resp, nil
+	}
+	users, err := s.Users(ctx, d.Tenant)
+	if err != nil {
+		return wire.PushResponse{}, fmt.Errorf("cloud: push: %w", err)
+	}
+	var p *pusher
+	err = s.store.Update(ctx, d.Tenant, func(tx TenantTx) error {
+		p = &pusher{s: s, tx: tx, users: users}
+		mark, err := txMark(tx)
+		if err != nil {
+			return err
+		}
+		p.mark = mark
+		last, err := tx.DeviceSeq(d.ID)
+		if err != nil {
+			return err
+		}
+		start := last
+		resp = wire.PushResponse{}
+		for _, m := range req.Mutations {
+			if m.Seq <= last {
+				resp.Results = append(resp.Results, wire.PushResult{Seq: m.Seq, Status: wire.StatusSkipped})
+				continue
+			}
+			if m.Seq > last+1 {
+				break
+			}
+			res, err := p.apply(m)
+			if err != nil {
+				return fmt.Errorf("mutation %s: %w", m.ID, err)
+			}
+			resp.Results = append(resp.Results, res)
+			last = m.Seq
+		}
+		resp.LastSeq = last
+		if last == start {
+			return nil
+		}
+		return tx.SetDeviceSeq(d.ID, last)
+	})
+	if err != nil {
+		return wire.PushResponse{}, fmt.Errorf("cloud: push: %w", err)
+	}
+	if p.lastChange > 0 {
+		s.hub.poke(d.Tenant, p.lastChange)
+	}
+	counts := map[wire.PushStatus]int{}
+	for _, r := range resp.Results {
+		counts[r.Status]++
+	}
+	s.log.Info("push", "tenant", d.Tenant, "device", d.ID, "lastSeq", resp.LastSeq,
+		"applied", counts[wire.StatusApplied], "skipped", counts[wire.StatusSkipped],
+		"rejected", counts[wire.StatusRejected], "conflicts", counts[wire.StatusConflict])
+	return resp, nil
+}
+
+// pusher applies the mutations of one push inside its transaction.
+type pusher struct {
+	s          *Service
+	tx         TenantTx
+	users      []User
+	mark       uint64 // wire.Change.Tx of this push's changes
+	lastChange uint64
+}
+
+func (p *pusher) user(id string) (User, bool) {
+	for _, u := range p.users {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return User{}, false
+}
+
+func rejected(m model.Mutation, reason string) wire.PushResult {
+	return wire.PushResult{Seq: m.Seq, Status: wire.StatusRejected, Reason: reason}
+}
+
+// apply decides one mutation. An error is a storage failure and aborts the push;
+// everything the clerk could have done wrong is a rejection.
+func (p *pusher) apply(m model.Mutation) (wire.PushResult, error) {
+	u, ok := p.user(m.User)
+	if !ok {
+		return rejected(m, "Die bearbeitende Person ist bei der OZG-Cloud nicht eingetragen."), nil
+	}
+	actor := model.Clerk{ID: u.ID, Name: u.Name, Role: u.Role}
+	switch m.Kind {
+	case model.KindCreate:
+		return p.create(m, actor)
+	case model.KindConflictResolve:
+		return p.resolve(m, actor)
+	}
+	c, err := p.tx.Case(m.CaseID)
+	if errors.Is(err, ErrNotFound) {
+		return rejected(m, "Den Vorgang gibt es in der OZG-Cloud nicht."), nil
+	}
+	if err != nil {
+		return wire.PushResult{}, err
+	}
+	if res, done, err := p.conflict(c, m); done || err != nil {
+		return res, err
+	}
+	return p.commit(c, m, actor, nil)
+}
+
+// create takes in a case made on a device: the tenant is the token's, whatever the
+// payload says; the file number made on the device is kept (device codes are unique
+// in the tenant, so it cannot collide).
+func (p *pusher) create(m model.Mutation, actor model.Clerk) (wire.PushResult, error) {
+	var pl model.CreatePayload
+	if err := json.Unmarshal(m.Payload, &pl); err != nil {
+		return rejected(m, "Die Änderung ist fehlerhaft und wurde nicht übernommen."), nil
+	}
+	if pl.Case.ID != m.CaseID {
+		return rejected(m, "Die Vorgangskennung passt nicht zur Änderung."), nil
+	}
+	if _, err := p.tx.Case(m.CaseID); err == nil {
+		return rejected(m, "Einen Vorgang mit dieser Kennung gibt es bereits."), nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return wire.PushResult{}, err
+	}
+	pl.Case.Tenant = p.tx.Tenant()
+	pl.Case.HistoryHead = model.HistoryHead{}
+	pl.Case.Version = 0
+	b, err := json.Marshal(pl)
+	if err != nil {
+		return wire.PushResult{}, fmt.Errorf("encode create payload: %w", err)
+	}
+	m.Payload = b
+	return p.commit(model.Case{}, m, actor, nil)
+}
+
+// commit applies m to c by actor, seals its history entry and appends the Change.
+// conflicts (resolved ones) are stored and travel with the Change.
+func (p *pusher) commit(c model.Case, m model.Mutation, actor model.Clerk, conflicts []wire.Conflict) (wire.PushResult, error) {
+	next := c
+	summary, err := model.Apply(&next, m, actor)
+	if err != nil {
+		return rejected(m, reason(err, &c)), nil
+	}
+	if m.Kind == model.KindAssign && next.Assignee != "" {
+		// The model names the clerk by ID; the registry knows the name.
+		if u, ok := p.user(next.Assignee); ok {
+			summary = "Zugewiesen an " + u.Name
+		}
+	}
+	e := model.HistoryEntry{
+		CaseID: next.ID, At: m.At, By: actor.ID, ByName: actor.Name,
+		Kind: string(m.Kind), Summary: summary, Mutation: m.ID,
+	}
+	next.HistoryHead = e.Seal(next.HistoryHead)
+	for _, cf := range conflicts {
+		if err := p.tx.PutConflict(cf); err != nil {
+			return wire.PushResult{}, err
+		}
+	}
+	if m.Kind == model.KindDecision {
+		if err := p.verification(next, m); err != nil {
+			return wire.PushResult{}, err
+		}
+	}
+	seq, err := appendCase(p.tx, p.mark, next, []model.HistoryEntry{e}, m.ID, conflicts)
+	if err != nil {
+		return wire.PushResult{}, err
+	}
+	p.lastChange = seq
+	return wire.PushResult{Seq: m.Seq, Status: wire.StatusApplied}, nil
+}
+
+// txMark returns the wire.Change.Tx of the changes a transaction appends.
+func txMark(tx TenantTx) (uint64, error) {
+	last, err := tx.LastChange()
+	return last + 1, err
+}
+
+// appendCase stores the case, its new (sealed) history entries and one Change
+// carrying exactly those entries, marked with the transaction's mark.
+func appendCase(tx TenantTx, mark uint64, c model.Case, entries []model.HistoryEntry, mutation string, conflicts []wire.Conflict) (uint64, error) {
+	if err := tx.PutCase(c); err != nil {
+		return 0, err
+	}
+	if len(entries) > 0 {
+		if err := tx.AppendHistory(c.ID, entries); err != nil {
+			return 0, err
+		}
+	}
+	return tx.AppendChange(wire.Change{CaseID: c.ID, Case: c, History: entries, Mutation: mutation, Conflicts: conflicts, Tx: mark})
+}
+
+// verificationCode matches the code decision.Letter.VerificationCode prints.
+var verificationCode = regexp.MustCompile(`[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}`)
+
+// verification indexes a signed decision for GET /v1/verify. The code is the
+// decision's VerificationCode, or the one in the signed PDF's file name, which
+// desktops name after it.
+func (p *pusher) verification(c model.Case, m model.Mutation) error {
+	var pl model.DecisionPayload
+	if json.Unmarshal(m.Payload, &pl) != nil {
+		return nil
+	}
+	d := pl.Decision
+	if d.SignedAt == nil || d.Document == nil {
+		return nil
+	}
+	code := d.VerificationCode
+	if code == "" {
+		code = verificationCode.FindString(d.Document.Name)
+	}
+	if code == "" {
+		return nil
+	}
+	return p.tx.PutVerification(Verification{
+		Code: code, Tenant: p.tx.Tenant(), FileNumber: c.FileNumber,
+		SignedAt: d.SignedAt.UTC(), Hash: d.Document.SHA256,
+	})
+}
+
+// reason turns model.Apply's refusal into a German sentence for the clerk.
+func reason(err error, c *model.Case) string {
+	var ve *model.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		keys := make([]string, 0, len(ve.Fields))
+		for k := range ve.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		msgs := make([]string, len(keys))
+		for i, k := range keys {
+			msgs[i] = ve.Fields[k]
+		}
+		return "Die Angaben sind unvollständig: " + strings.Join(msgs, " ")
+	case errors.Is(err, model.ErrRoleNotPermitted):
+		return "Ihre Rolle erlaubt diese Aktion nicht."
+	case errors.Is(err, model.ErrNeedsDecision):
+		return "Dafür ist ein unterschriebener Bescheid nötig."
+	case errors.Is(err, model.ErrNotAllowedNow):
+		return "Diese Aktion ist im Status „" + c.Status.Label() + "“ nicht möglich."
+	case errors.Is(err, model.ErrNotFound):
+		return "Der Eintrag wurde im Vorgang nicht gefunden."
+	case errors.Is(err, model.ErrUnknownAction):
+		return "Diese Aktion ist unbekannt."
+	}
+	return "Die Änderung ist fehlerhaft und wurde nicht übernommen."
+}
+
+// touches returns the scalar fields m sets.
+func touches(m model.Mutation) []string {
+	switch m.Kind {
+	case model.KindTransition:
+		return []string{model.FieldStatus}
+	case model.KindAssign:
+		return []string{model.FieldAssignee}
+	case model.KindDeadline:
+		var pl model.DeadlinePayload
+		if json.Unmarshal(m.Payload, &pl) == nil {
+			return []string{pl.Field}
+		}
+	}
+	return nil
+}
+
+// fieldValue returns the JSON of a scalar field of c.
+func fieldValue(c *model.Case, f string) json.RawMessage {
+	var v any
+	switch f {
+	case model.FieldStatus:
+		v = c.Status
+	case model.FieldAssignee:
+		v = c.Assignee
+	case model.FieldLegalDeadline:
+		v = c.LegalDeadline
+	case model.FieldTargetDeadline:
+		v = c.TargetDeadline
+	}
+	b, _ := json.Marshal(v) // strings and times
+	return b
+}
+
+// clientValue returns the JSON m wanted for field f (ok false when unknowable).
+func clientValue(c *model.Case, m model.Mutation, f string) (json.RawMessage, bool) {
+	var v any
+	switch m.Kind {
+	case model.KindAssign:
+		var pl model.AssignPayload
+		if json.Unmarshal(m.Payload, &pl) != nil {
+			return nil, false
+		}
+		v = pl.Assignee
+	case model.KindDeadline:
+		var pl model.DeadlinePayload
+		if json.Unmarshal(m.Payload, &pl) != nil {
+			return nil, false
+		}
+		v = pl.Date
+	case model.KindTransition:
+		var pl model.TransitionPayload
+		if json.Unmarshal(m.Payload, &pl) != nil {
+			return nil, false
+		}
+		t, ok := model.TransitionFor(pl.Action)
+		if !ok {
+			return nil, false
+		}
+		to := t.To
+		if to == "" {
+			to = c.PrevStatus
+		}
+		v = to
+	default:
+		return nil, false
+	}
+	b, _ := json.Marshal(v)
+	return b, true
+}
+
+// conflict checks m's base versions against c. A stale base of a field m sets, with
+// a value other than the one the service holds, is a conflict: the service keeps
+// its value, records both, and appends a Change without touching the case so every
+// device learns of it. The same value from a stale base is no conflict and no change
+// (applied: the service already holds what the clerk wanted).
+func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool, error) {
+	for _, f := range touches(m) {
+		base, ok := m.Base[f]
+		if !ok || base >= c.Versions[f] {
+			continue
+		}
+		cv, known := clientValue(&c, m, f)
+		sv := fieldValue(&c, f)
+		if known && string(cv) == string(sv) {
+			return wire.PushResult{Seq: m.Seq, Status: wire.StatusApplied}, true, nil
+		}
+		author, at, err := p.lastWriter(c.ID, f)
+		if err != nil {
+			return wire.PushResult{}, true, err
+		}
+		id, err := p.s.newID()
+		if err != nil {
+			return wire.PushResult{}, true, err
+		}
+		cf := wire.Conflict{
+			ID: id, CaseID: c.ID, Field: f, ServerValue: sv, ClientValue: cv,
+			ServerAuthor: author.By, ClientAuthor: m.User, ServerAt: at, ClientAt: m.At, MutationID: m.ID,
+		}
+		if err := p.tx.PutConflict(cf); err != nil {
+			return wire.PushResult{}, true, err
+		}
+		seq, err := appendCase(p.tx, p.mark, c, nil, m.ID, []wire.Conflict{cf})
+		if err != nil {
+			return wire.PushResult{}, true, err
+		}
+		p.lastChange = seq
+		who := author.ByName
+		if who == "" {
+			who = "einer anderen Person"
+		}
+		return wire.PushResult{
+			Seq: m.Seq, Status: wire.StatusConflict, Conflict: &cf,
+			Reason: "Das Feld „" + model.FieldLabel(f) + "“ wurde zwischenzeitlich von " + who +
+				" geändert. Der Wert der OZG-Cloud gilt, bis der Konflikt gelöst ist.",
+		}, true, nil
+	}
+	return wire.PushResult{}, false, nil
+}
+
+// fieldKinds are the mutation kinds that set a field (besides case.create and
+// conflict.resolve, which may set any).
+var fieldKinds = map[string]model.MutationKind{
+	model.FieldStatus:         model.KindTransition,
+	model.FieldAssignee:       model.KindAssign,
+	model.FieldLegalDeadline:  model.KindDeadline,
+	model.FieldTargetDeadline: model.KindDeadline,
+}
+
+// lastWriter finds the newest history entry that may have set field f. For the two
+// deadlines the kind is shared, so it is the newest deadline change of either.
+func (p *pusher) lastWriter(caseID, f string) (model.HistoryEntry, time.Time, error) {
+	hist, err := p.tx.History(caseID)
+	if err != nil {
+		return model.HistoryEntry{}, time.Time{}, err
+	}
+	for _, e := range slices.Backward(hist) {
+		k := model.MutationKind(e.Kind)
+		if k == fieldKinds[f] || k == model.KindCreate || k == model.KindConflictResolve {
+			return e, e.At, nil
+		}
+	}
+	return model.HistoryEntry{}, time.Time{}, nil
+}
