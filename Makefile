@@ -83,6 +83,26 @@ bench:
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./store/...
 	@if [ -f bench/go.mod ]; then cd bench && go run . ; fi
 
+.PHONY: bench-libreoffice sample-decision
+
+## bench-libreoffice: our signed decision letter next to LibreOffice converting the
+## same letter from .odt (3 runs, medians, ratio); installs libreoffice-writer-nogui
+## on first use (not part of make deps: it is large and no test needs it)
+bench-libreoffice:
+	@scripts/deps-apt.sh libreoffice-writer-nogui poppler-utils
+	go run ./cmd/bench-libreoffice -dir test-artifacts/bench-libreoffice
+
+## sample-decision: a signed sample decision in test-artifacts/sample-bescheid.pdf,
+## checked with pdfsig and qpdf
+sample-decision:
+	@scripts/deps-apt.sh poppler-utils qpdf
+	@mkdir -p test-artifacts
+	go run ./cmd/decision-sample -out test-artifacts/sample-bescheid.pdf
+	@out=$$(pdfsig test-artifacts/sample-bescheid.pdf); echo "$$out"; \
+		grep -q "Signature is Valid." <<<"$$out" && grep -q "Total document signed" <<<"$$out" \
+		|| { echo "sample-decision: pdfsig does not report a valid signature over the whole document"; exit 1; }
+	qpdf --check test-artifacts/sample-bescheid.pdf
+
 ## windows: cross-build the Windows exe and its NSIS installer into build/bin/
 windows: $(WAILS) $(FRONTEND_STAMP) frontend-build
 	@scripts/deps-apt.sh nsis
