@@ -132,6 +132,26 @@ func (a *App) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	return a.previewLetter(in)
 }
 
+// PrintDecision opens a signed decision in the system's PDF viewer for printing.
+func (a *App) PrintDecision(caseID, decisionID string) error {
+	return a.printDecision(caseID, decisionID)
+}
+
+// PrintCandidates lists the signed decisions a batch printout may contain.
+func (a *App) PrintCandidates(q PrintQuery) ([]PrintLetter, error) { return a.printCandidates(q) }
+
+// PrintBatch merges the letters into one PDF, each starting on a front side, and
+// opens it for printing.
+func (a *App) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
+	return a.printBatch(letters)
+}
+
+// ConfirmPosted records "per Post versandt am" on each case once the clerk confirms
+// that the printed letters went out.
+func (a *App) ConfirmPosted(letters []PrintLetter) (BulkResult, error) {
+	return a.confirmPosted(letters)
+}
+
 // --- Decisions: Bescheid erstellen, Unterschreiben, the signing key (issue 3, steps 1 and 2) ---
 
 // DecisionEditor returns what the decision editor needs for a case: templates, the

@@ -100,3 +100,11 @@ type PrintBatchResult struct {
 	// front side.
 	Blank int `json:"blank"`
 }
+
+// PrintQuery chooses the letters offered for a batch printout.
+type PrintQuery struct {
+	// Scope: "today" (signed today), "unposted" (signed, not yet sent by post) or
+	// "cases" (the signed decisions of CaseIDs).
+	Scope   string   `json:"scope"`
+	CaseIDs []string `json:"caseIds"`
+}
