@@ -53,6 +53,8 @@ type App struct {
 
 	stop     context.CancelFunc
 	watchers sync.WaitGroup
+
+	intake mailIntake // the e-mail intake (mail.go)
 }
 
 const settingClerk = "current_clerk"
@@ -132,7 +134,7 @@ func (a *App) loadClerk() error {
 	return nil
 }
 
-// Start attaches the window's runtime and starts the follow-up watcher; main calls it
+// Start attaches the window's runtime and starts the follow-up and mail watchers; main calls it
 // from Wails' OnStartup (see wails.go).
 func Start(a *App, rt Runtime) {
 	a.mu.Lock()
@@ -147,6 +149,11 @@ func Start(a *App, rt Runtime) {
 	go func() {
 		defer a.watchers.Done()
 		a.watchFollowUps(ctx, time.Minute)
+	}()
+	a.watchers.Add(1)
+	go func() {
+		defer a.watchers.Done()
+		a.runMail(ctx)
 	}()
 }
 
