@@ -1,0 +1,360 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ozgcloud/desktop/store"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// Options configure New; zero values take the defaults named.
+type Options struct {
+	Store  *store.DB
+	Remote Remote
+	Logger *slog.Logger // nil = discard
+	Now    func() time.Time
+	// Rand returns a number in [0, 1) for the backoff jitter; nil = math/rand/v2.
+	Rand func() float64
+	// After is the timer; nil = time.After. Tests inject a fake clock here.
+	After func(time.Duration) <-chan time.Time
+	// Poll is how often the engine pulls without a poke (the fallback when the event
+	// stream is down or a proxy swallows it); 0 = 1 minute.
+	Poll time.Duration
+	// MinBackoff and MaxBackoff bound the wait after a failed round; the wait doubles
+	// from MinBackoff with every failure in a row. 0 = 2 s and 5 min.
+	MinBackoff, MaxBackoff time.Duration
+	// PageLimit is the number of changes asked for per page; 0 = 2000.
+	PageLimit int
+	// PushBatch is the number of mutations per push; 0 (or more than the protocol
+	// allows) = wire.MaxPushBatch.
+	PushBatch int
+	// PartialDir holds downloads in progress; "" = <store dir>/sync-partial.
+	PartialDir string
+	// OnStatus, when set, is called (from the engine's goroutine) whenever the state
+	// the status bar shows may have changed.
+	OnStatus func(Status)
+}
+
+// Client is the sync engine of one store. Run drives it; Notify and SyncNow wake it.
+// The store stays fully usable while it runs: the engine never holds a store
+// transaction across a network call, so a clerk's save never waits for the network.
+type Client struct {
+	o       Options
+	db      *store.DB
+	remote  Remote
+	log     *slog.Logger
+	partial string
+
+	wake chan struct{} // a local commit, a poke or "Jetzt synchronisieren"
+	now  chan struct{} // "Jetzt synchronisieren" during backoff
+
+	mu       sync.Mutex
+	online   bool
+	syncing  bool
+	lastErr  error
+	lastOK   time.Time // end of the last successful round
+	nextTry  time.Time
+	uploaded map[string]bool     // blobs the server has whole
+	hashes   map[string][]string // chunk hashes of blobs being uploaded
+}
+
+// New returns an engine for o.Store and o.Remote.
+func New(o Options) *Client {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Float64
+	}
+	if o.After == nil {
+		o.After = time.After
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Minute
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = 2 * time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 5 * time.Minute
+	}
+	if o.PageLimit <= 0 {
+		o.PageLimit = 2000
+	}
+	if o.PushBatch <= 0 || o.PushBatch > wire.MaxPushBatch {
+		o.PushBatch = wire.MaxPushBatch
+	}
+	if o.PartialDir == "" {
+		o.PartialDir = filepath.Join(o.Store.Dir(), "sync-partial")
+	}
+	return &Client{
+		o:        o,
+		db:       o.Store,
+		remote:   o.Remote,
+		log:      o.Logger,
+		partial:  o.PartialDir,
+		wake:     make(chan struct{}, 1),
+		now:      make(chan struct{}, 1),
+		uploaded: map[string]bool{},
+		hashes:   map[string][]string{},
+	}
+}
+
+// Notify tells the engine that a local commit added to the outbox; it pushes at once
+// (unless it is waiting out a backoff). The app calls it after every write.
+func (c *Client) Notify() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// SyncNow asks for a round at once, even during a backoff ("Jetzt synchronisieren").
+func (c *Client) SyncNow() {
+	c.Notify()
+	select {
+	case c.now <- struct{}{}:
+	default:
+	}
+}
+
+// Status is what the status bar shows.
+type Status struct {
+	Enrolled      bool
+	Online        bool // the last round reached the server
+	Syncing       bool // a round is running
+	Pending       int  // local changes not yet at the server
+	Rejected      int  // changes the server refused, not dismissed yet
+	OpenConflicts int
+	WantedBlobs   int       // attachments still to download
+	LastSync      time.Time // zero: never
+	LastError     string    // German, empty when the last round succeeded
+	NextTry       time.Time // when a failed round is retried; zero when not waiting
+}
+
+// Status returns the engine's and the store's state.
+func (c *Client) Status() Status {
+	st, err := c.db.SyncState()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := Status{
+		Enrolled: st.Enrolled, Online: c.online, Syncing: c.syncing,
+		Pending: st.Pending, Rejected: st.Rejected, OpenConflicts: st.OpenConflicts,
+		WantedBlobs: st.WantedBlobs, LastSync: st.LastSync, NextTry: c.nextTry,
+	}
+	// The store records the last round that changed something; a round that found
+	// nothing to do is a sync too.
+	if c.lastOK.After(s.LastSync) {
+		s.LastSync = c.lastOK
+	}
+	if c.lastErr != nil {
+		s.LastError = Message(c.lastErr)
+	} else if err != nil {
+		s.LastError = "Der Stand der Synchronisierung konnte nicht gelesen werden."
+	}
+	return s
+}
+
+func (c *Client) changed() {
+	if c.o.OnStatus != nil {
+		c.o.OnStatus(c.Status())
+	}
+}
+
+// Run syncs until ctx ends, then returns nil. It runs a round at once, then after
+// every Notify, every poke of the event stream, every Poll interval and every
+// SyncNow; a failed round is retried after an exponential backoff with jitter. An
+// error that retrying cannot fix (a revoked token, another protocol version) is shown
+// in Status and retried at the longest backoff, in case an administrator fixes it.
+func (c *Client) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() { c.events(ctx) })
+
+	failures := 0
+	for {
+		err := c.Sync(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var wait time.Duration
+		if err != nil {
+			failures++
+			wait = c.Backoff(failures)
+			if !Retryable(err) {
+				wait = c.o.MaxBackoff
+			}
+			c.log.Warn("sync: round failed", "err", err, "retry", wait)
+			c.mu.Lock()
+			c.nextTry = c.o.Now().Add(wait)
+			c.mu.Unlock()
+			c.changed()
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-c.o.After(wait):
+			case <-c.now:
+			}
+			continue
+		}
+		failures = 0
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.wake:
+		case <-c.now:
+		case <-c.o.After(c.o.Poll):
+		}
+	}
+}
+
+// Backoff returns the wait after the n-th failure in a row (n >= 1): MinBackoff
+// doubled n-1 times, at most MaxBackoff, then jittered to between half and all of it,
+// so PCs that lost the network together do not return together.
+func (c *Client) Backoff(n int) time.Duration {
+	d := c.o.MinBackoff
+	for i := 1; i < n && d < c.o.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, c.o.MaxBackoff)
+	return d/2 + time.Duration(c.o.Rand()*float64(d/2))
+}
+
+// events keeps the event stream open and wakes the engine when the tenant's log grows
+// beyond the store's cursor.
+func (c *Client) events(ctx context.Context) {
+	failures := 0
+	for ctx.Err() == nil {
+		ch, err := c.remote.Events(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			failures++
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.o.After(c.Backoff(failures)):
+			}
+			continue
+		}
+		failures = 0
+		for seq := range ch {
+			if cur, err := c.db.SyncCursor(); err == nil && seq <= cur {
+				continue
+			}
+			c.Notify()
+		}
+	}
+}
+
+// Sync runs one round: upload and push the whole outbox, pull until the log has no
+// more, download missing attachments. Run calls it; tests and benchmarks call it
+// directly.
+func (c *Client) Sync(ctx context.Context) error {
+	c.mu.Lock()
+	c.syncing = true
+	c.mu.Unlock()
+	c.changed()
+	err := c.push(ctx)
+	if err == nil {
+		err = c.pull(ctx)
+	}
+	if err == nil {
+		err = c.downloads(ctx)
+	}
+	c.mu.Lock()
+	c.syncing = false
+	c.lastErr = err
+	// Online means the server answered; a refusal is an answer too.
+	c.online = err == nil || isServerAnswer(err) || errors.Is(err, ErrProtocol)
+	if err == nil {
+		c.nextTry = time.Time{}
+		c.lastOK = c.o.Now()
+	}
+	c.mu.Unlock()
+	c.changed()
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func isServerAnswer(err error) bool {
+	var we *wire.Error
+	return errors.As(err, &we)
+}
+
+// push sends the outbox in order, in batches, until it is empty. Each mutation is
+// consumed once by the server whatever happens to the answers, because it carries
+// its seq: a batch resent after a lost answer comes back as skipped.
+func (c *Client) push(ctx context.Context) error {
+	for {
+		batch, err := c.db.Outbox(0, c.o.PushBatch)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, m := range batch {
+			for _, sha := range blobsOf(m) {
+				if err := c.upload(ctx, sha); err != nil {
+					return fmt.Errorf("client: upload attachment of %s: %w", m.ID, err)
+				}
+			}
+		}
+		resp, err := c.remote.Push(ctx, wire.PushRequest{Mutations: batch})
+		if err != nil {
+			return fmt.Errorf("client: push: %w", err)
+		}
+		if resp.LastSeq < batch[0].Seq {
+			// The server stopped before the first mutation: it expects an earlier seq
+			// this PC no longer has (its data was restored from a backup). Resending
+			// cannot help; the administration has to look.
+			return fmt.Errorf("%w: server is at seq %d, the outbox starts at %d", ErrProtocol, resp.LastSeq, batch[0].Seq)
+		}
+		if err := c.db.AckPush(resp); err != nil {
+			return err
+		}
+		c.changed()
+	}
+}
+
+// pull applies pages of the change log until the server has no more.
+func (c *Client) pull(ctx context.Context) error {
+	for {
+		cur, err := c.db.SyncCursor()
+		if err != nil {
+			return err
+		}
+		page, err := c.remote.Changes(ctx, cur, c.o.PageLimit)
+		if err != nil {
+			return fmt.Errorf("client: pull after %d: %w", cur, err)
+		}
+		if err := page.ValidateAfter(cur); err != nil {
+			return fmt.Errorf("%w: %w", ErrProtocol, err)
+		}
+		if _, err := c.db.ApplyChanges(page); err != nil {
+			return err
+		}
+		if len(page.Changes) > 0 {
+			c.changed()
+		}
+		if !page.More {
+			return nil
+		}
+	}
+}
