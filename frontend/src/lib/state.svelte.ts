@@ -8,7 +8,8 @@ export type View =
   | { kind: 'list' }
   | { kind: 'case'; id: string }
   | { kind: 'due' }
-  | { kind: 'new' };
+  | { kind: 'new' }
+  | { kind: 'signing-key' };
 
 export const emptyCounts: Counts = {
   all: 0, mine: 0, unassigned: 0, overdue: 0, followUp: 0, byStatus: {}, pending: 0,
