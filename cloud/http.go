@@ -17,8 +17,8 @@ type HandlerOptions struct {
 	// tenant and device; never bodies, paths with codes, or citizens' data) and the
 	// errors behind 500 answers. Default slog.Default.
 	Logger *slog.Logger
-	// Limits bound intake bodies; zero fields take the Service's limits, then the
-	// built-in defaults.
+	// Limits bound intake bodies; zero fields take the Service's limits, then
+	// DefaultLimits.
 	Limits Limits
 	// TempDir is where intake parts are spooled; default os.TempDir.
 	TempDir string
@@ -37,7 +37,7 @@ type backend interface {
 	Authenticate(ctx context.Context, token string) (Device, error)
 	AuthenticateIntake(ctx context.Context, token string) (IntakeCredential, error)
 	Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error)
-	Changes(ctx context.Context, d Device, cursor uint64, limit int) (wire.ChangesResponse, error)
+	ChangesJSON(ctx context.Context, d Device, cursor uint64, limit int) ([]byte, error)
 	Subscribe(tenant string) (<-chan uint64, func())
 	MissingChunks(ctx context.Context, d Device, req wire.MissingChunksRequest) (wire.MissingChunksResponse, error)
 	PutChunk(ctx context.Context, d Device, sha string, index int, data []byte) error
@@ -89,7 +89,7 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 	if h.heartbeat <= 0 {
 		h.heartbeat = wire.HeartbeatSeconds * time.Second
 	}
-	h.limits = mergeLimits(mergeLimits(o.Limits, s.limits()), defaultIntakeLimits)
+	h.limits = mergeLimits(mergeLimits(o.Limits, s.limits()), DefaultLimits())
 
 	mux := http.NewServeMux()
 	ver := func(f http.HandlerFunc) http.Handler { return h.versioned(f) }

@@ -30,6 +30,11 @@ func (h *handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 		h.fail(w, r, fmt.Errorf("cloud: encode answer: %w", err))
 		return
 	}
+	h.writeBody(w, r, status, b)
+}
+
+// writeBody answers with b, a JSON body, gzip-compressed when the client accepts it.
+func (h *handler) writeBody(w http.ResponseWriter, r *http.Request, status int, b []byte) {
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json")
 	hd.Set("Cache-Control", "no-store")

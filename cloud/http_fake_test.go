@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -79,11 +80,11 @@ func (f *fakeBackend) Push(ctx context.Context, d Device, req wire.PushRequest) 
 	return resp, nil
 }
 
-func (f *fakeBackend) Changes(ctx context.Context, d Device, cursor uint64, limit int) (wire.ChangesResponse, error) {
+func (f *fakeBackend) ChangesJSON(ctx context.Context, d Device, cursor uint64, limit int) ([]byte, error) {
 	if f.err != nil {
-		return wire.ChangesResponse{}, f.err
+		return nil, f.err
 	}
-	return wire.ChangesResponse{Changes: []wire.Change{}, Cursor: cursor}, nil
+	return json.Marshal(wire.ChangesResponse{Changes: []wire.Change{}, Cursor: cursor})
 }
 
 func (f *fakeBackend) Subscribe(tenant string) (<-chan uint64, func()) {

@@ -25,15 +25,6 @@ const (
 	PartAttachment     = "attachment"
 )
 
-// defaultIntakeLimits apply where neither HandlerOptions nor the Service set a limit.
-var defaultIntakeLimits = Limits{
-	IntakeFormData:       4 << 20,
-	IntakeRepresentation: 50 << 20,
-	IntakeAttachment:     50 << 20,
-	IntakeAttachments:    50,
-	IntakeTotal:          200 << 20,
-}
-
 // maxFormDepth bounds the nesting of formItems; real forms nest a handful of levels.
 const maxFormDepth = 32
 
@@ -44,12 +35,12 @@ const maxFormDepth = 32
 // when empty) while their SHA-256 is computed; the caller removes them with
 // Submission.Remove once the service has stored them.
 //
-// Zero fields of lim take the built-in defaults. A body that breaks a limit yields an
+// Zero fields of lim take DefaultLimits. A body that breaks a limit yields an
 // error wrapping ErrTooLarge, any other defect one wrapping ErrBadRequest; both carry
 // a reason for the form server, and on error no temp file is left behind. Whether the
 // zuständige Stelle exists is the Service's question, not the parser's.
 func ParseIntake(body io.Reader, contentType string, lim Limits, dir string) (sub Submission, err error) {
-	lim = mergeLimits(lim, defaultIntakeLimits)
+	lim = mergeLimits(lim, DefaultLimits())
 	mt, params, perr := mime.ParseMediaType(contentType)
 	if perr != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return Submission{}, badRequest("Erwartet wird multipart/form-data mit boundary (Content-Type must be multipart/form-data with a boundary).")

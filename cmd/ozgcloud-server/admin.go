@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
+)
+
+// withService opens the storage, runs fn with a Service over it and closes it again.
+func withService(ctx context.Context, sf storeFlags, fn func(*cloud.Service) error) error {
+	st, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	err = fn(cloud.New(st, cloud.Options{Logger: log}))
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// required names the first empty flag among pairs of name and value.
+func required(cmd string, pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if strings.TrimSpace(pairs[i+1]) == "" {
+			return fmt.Errorf("%w: %s needs --%s", errUsage, cmd, pairs[i])
+		}
+	}
+	return nil
+}
+
+func cmdTenantAdd(ctx context.Context, args []string, out io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("tenant add", &sf)
+	id := fs.String("id", "", "tenant ID (short, stable, e.g. musterstadt)")
+	name := fs.String("name", "", "name of the municipality or authority")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs.Name(), "id", *id, "name", *name); err != nil {
+		return err
+	}
+	return withService(ctx, sf, func(s *cloud.Service) error {
+		t, err := s.AddTenant(ctx, *id, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Mandant angelegt: %s (%s)\n", t.ID, t.Name)
+		return nil
+	})
+}
+
+func cmdOrgUnitAdd(ctx context.Context, args []string, out io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("orgunit add", &sf)
+	tenant := fs.String("tenant", "", "tenant ID")
+	id := fs.String("id", "", "ID of the zuständige Stelle, as form servers send it")
+	name := fs.String("name", "", "name of the org unit")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs.Name(), "tenant", *tenant, "id", *id, "name", *name); err != nil {
+		return err
+	}
+	return withService(ctx, sf, func(s *cloud.Service) error {
+		o, err := s.AddOrgUnit(ctx, *tenant, *id, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Organisationseinheit angelegt: %s (%s) im Mandanten %s\n", o.ID, o.Name, o.Tenant)
+		return nil
+	})
+}
+
+func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("user add", &sf)
+	tenant := fs.String("tenant", "", "tenant ID")
+	name := fs.String("name", "", "the clerk's name")
+	role := fs.String("role", "", "sachbearbeitung, leitung or administration")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs.Name(), "tenant", *tenant, "name", *name, "role", *role); err != nil {
+		return err
+	}
+	r := model.Role(*role)
+	known := false
+	for _, k := range model.Roles {
+		known = known || k == r
+	}
+	if !known {
+		return fmt.Errorf("%w: --role %q is not sachbearbeitung, leitung or administration", errUsage, *role)
+	}
+	return withService(ctx, sf, func(s *cloud.Service) error {
+		u, err := s.AddUser(ctx, *tenant, *name, r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Benutzer angelegt: %s (%s, %s) im Mandanten %s\n", u.ID, u.Name, u.Role.Label(), u.Tenant)
+		return nil
+	})
+}
+
+func cmdDeviceEnroll(ctx context.Context, args []string, out io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("device enroll", &sf)
+	tenant := fs.String("tenant", "", "tenant ID")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+		return err
+	}
+	return withService(ctx, sf, func(s *cloud.Service) error {
+		code, expires, err := s.NewEnrollment(ctx, *tenant)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Einmaliger Anmeldecode für ein Gerät im Mandanten %s, gültig bis %s: %s\n",
+			*tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
+		return nil
+	})
+}
+
+func cmdDeviceRevoke(ctx context.Context, args []string, out io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("device revoke", &sf)
+	id := fs.String("id", "", "device ID")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs.Name(), "id", *id); err != nil {
+		return err
+	}
+	return withService(ctx, sf, func(s *cloud.Service) error {
+		if err := s.RevokeDevice(ctx, *id); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Gerät gesperrt: %s\n", *id)
+		return nil
+	})
+}
+
+func cmdIntakeCredentialAdd(ctx context.Context, args []string, out io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("intake-credential add", &sf)
+	tenant := fs.String("tenant", "", "tenant ID")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+		return err
+	}
+	return withService(ctx, sf, func(s *cloud.Service) error {
+		c, token, err := s.AddIntakeCredential(ctx, *tenant)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Zugang für einen Formularserver angelegt: %s im Mandanten %s. Bearer-Token: %s\n", c.ID, c.Tenant, token)
+		return nil
+	})
+}
