@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -18,3 +19,17 @@ func open(t *testing.T) cloud.Storage {
 }
 
 func TestConformance(t *testing.T) { storagetest.Run(t, open) }
+
+func TestOpenLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cloud.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// bbolt's flock belongs to the open file, so a second Open in this process
+	// stands in for another process.
+	if _, err := Open(path); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: %v", err)
+	}
+}
