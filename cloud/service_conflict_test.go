@@ -119,3 +119,23 @@ func TestSameValueFromStaleBaseIsNoConflict(t *testing.T) {
 		t.Fatalf("status %s prev %s", c.Status, c.PrevStatus)
 	}
 }
+
+// A device that changed a field twice offline, the first time against a change it
+// had not seen, must not win with the second: its base counts the lost first change
+// and equals the service's version only by coincidence.
+func TestMutationBuiltOnALostOneConflictsToo(t *testing.T) {
+	e := newEnv(t)
+	e.push(e.a1, e.create(e.a1, e.anna, "case-1"))
+	e.push(e.a2, e.mut(e.a2, e.lea, "case-1", model.KindAssign, model.AssignPayload{Assignee: e.ben.ID}, map[string]uint64{"assignee": 0}))
+	r := e.push(e.a1,
+		e.mut(e.a1, e.anna, "case-1", model.KindAssign, model.AssignPayload{Assignee: e.anna.ID}, map[string]uint64{"assignee": 0}),
+		e.mut(e.a1, e.anna, "case-1", model.KindAssign, model.AssignPayload{Assignee: ""}, map[string]uint64{"assignee": 1}),
+	)
+	if got := statuses(r); got[0] != wire.StatusConflict || got[1] != wire.StatusConflict {
+		t.Fatalf("statuses %v", got)
+	}
+	chs, _ := e.pullAll(e.a1, 0, 0)
+	if c := chs[len(chs)-1].Case; c.Assignee != e.ben.ID {
+		t.Fatalf("assignee %q, want Ben's", c.Assignee)
+	}
+}

@@ -105,6 +105,12 @@ type pusher struct {
 	users      []User
 	mark       uint64 // wire.Change.Tx of this push's changes
 	lastChange uint64
+	// lost holds, per case and field, the base version of a mutation of this batch
+	// that ended in a conflict. The device built its later mutations of that field
+	// on top of the lost value, so their base versions count a change the service
+	// never made and may equal the service's version by coincidence; a later
+	// mutation with a higher base is therefore a conflict too.
+	lost map[[2]string]uint64
 }
 
 func (p *pusher) user(id string) (User, bool) {
@@ -273,7 +279,7 @@ func reason(err error, c *model.Case) string {
 		for i, k := range keys {
 			msgs[i] = ve.Fields[k]
 		}
-		return "Die Angaben sind unvollständig: " + strings.Join(msgs, " ")
+		return "Die Änderung wurde nicht übernommen: " + strings.Join(msgs, " ")
 	case errors.Is(err, model.ErrRoleNotPermitted):
 		return "Ihre Rolle erlaubt diese Aktion nicht."
 	case errors.Is(err, model.ErrNeedsDecision):
@@ -366,7 +372,11 @@ func clientValue(c *model.Case, m model.Mutation, f string) (json.RawMessage, bo
 func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool, error) {
 	for _, f := range touches(m) {
 		base, ok := m.Base[f]
-		if !ok || base >= c.Versions[f] {
+		if !ok {
+			continue
+		}
+		lostBase, built := p.lost[[2]string{c.ID, f}]
+		if base >= c.Versions[f] && !(built && base > lostBase) {
 			continue
 		}
 		cv, known := clientValue(&c, m, f)
@@ -388,6 +398,12 @@ func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool
 		}
 		if err := p.tx.PutConflict(cf); err != nil {
 			return wire.PushResult{}, true, err
+		}
+		if p.lost == nil {
+			p.lost = map[[2]string]uint64{}
+		}
+		if old, ok := p.lost[[2]string{c.ID, f}]; !ok || base < old {
+			p.lost[[2]string{c.ID, f}] = base
 		}
 		seq, err := appendCase(p.tx, p.mark, c, nil, m.ID, []wire.Conflict{cf})
 		if err != nil {
