@@ -346,6 +346,13 @@ func (x *memTx) PutVerification(v cloud.Verification) error {
 		return err
 	}
 	v.Tenant = x.tenant
+	x.m.mu.Lock()
+	defer x.m.mu.Unlock()
+	for other, od := range x.m.tenants {
+		if _, taken := od.verify[v.Code]; taken && other != x.tenant {
+			return fmt.Errorf("mem: verification %s: %w", v.Code, cloud.ErrExists)
+		}
+	}
 	x.d.verify[v.Code] = v
 	return nil
 }

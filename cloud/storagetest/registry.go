@@ -17,6 +17,7 @@ var registryTests = []test{
 	{"Devices", testDevices},
 	{"DeviceCodeUnique", testDeviceCodeUnique},
 	{"IntakeCredentials", testIntakeCredentials},
+	{"UsableAfterErrExists", testUsableAfterErrExists},
 	{"VerificationNotFound", testVerificationNotFound},
 }
 
@@ -298,6 +299,47 @@ func testVerificationNotFound(t *testing.T, s cloud.Storage) {
 	reg(t, s, func(r cloud.RegistryTx) error {
 		_, err := r.Verification("ABCD-EFGH")
 		isNotFound(t, "Verification of an empty store", err)
+		return nil
+	})
+}
+
+// testUsableAfterErrExists: a caller that gets ErrExists may try again in the same
+// transaction (another device code, another org unit). In PostgreSQL a failed unique
+// insert would abort the whole transaction, so an implementation must check first.
+func testUsableAfterErrExists(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	reg(t, s, func(r cloud.RegistryTx) error {
+		noErr(t, "PutDevice", r.PutDevice(cloud.Device{ID: "dev-1", Tenant: tenantA, Code: "K1", TokenHash: hex64("t1"), Enrolled: t0}))
+		return r.PutOrgUnit(cloud.OrgUnit{ID: "ou-a", Tenant: tenantA, Name: "Bauamt"})
+	})
+	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "K1", TokenHash: hex64("t2"), Enrolled: t0}
+	ou := cloud.OrgUnit{ID: "ou-b", Tenant: tenantB, Name: "Bürgerbüro"}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		isExists(t, "PutDevice with a taken code", r.PutDevice(d2))
+		d2.Code = "K2"
+		noErr(t, "PutDevice with the next code in the same tx", r.PutDevice(d2))
+		isExists(t, "PutOrgUnit of another tenant", r.PutOrgUnit(cloud.OrgUnit{ID: "ou-a", Tenant: tenantB, Name: "x"}))
+		noErr(t, "PutOrgUnit after ErrExists in the same tx", r.PutOrgUnit(ou))
+		return nil
+	})
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.Device(d2.ID)
+		noErr(t, "Device", err)
+		sameRecord(t, "device put after ErrExists", got, d2)
+		gotOU, err := r.OrgUnit(ou.ID)
+		noErr(t, "OrgUnit", err)
+		sameRecord(t, "org unit put after ErrExists", gotOU, ou)
+		return nil
+	})
+	v := cloud.Verification{Code: "V-1", Tenant: tenantA, FileNumber: "F", SignedAt: t0, Hash: hex64("v")}
+	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.PutVerification(v) })
+	update(t, s, tenantB, func(tx cloud.TenantTx) error {
+		isExists(t, "PutVerification of A's code", tx.PutVerification(cloud.Verification{Code: "V-1", Tenant: tenantB, SignedAt: t0}))
+		return tx.PutCase(sampleCase(tenantB, "case-after", 1))
+	})
+	view(t, s, tenantB, func(tx cloud.TenantTx) error {
+		_, err := tx.Case("case-after")
+		noErr(t, "case put after ErrExists in the same Update", err)
 		return nil
 	})
 }

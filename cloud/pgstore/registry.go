@@ -1,0 +1,200 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
+)
+
+// registryTx reads and writes the global registry. Checks that would otherwise end
+// in a unique violation (which aborts a PostgreSQL transaction, so a caller could not
+// try another device code in the same transaction) are made first or folded into a
+// conditional upsert; the unique indexes stay as a safety net.
+type registryTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+var _ cloud.RegistryTx = (*registryTx)(nil)
+
+func (r *registryTx) PutTenant(t cloud.Tenant) error {
+	_, err := r.tx.Exec(r.ctx, `INSERT INTO tenants (id, name, created) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, created = EXCLUDED.created`, t.ID, t.Name, t.Created)
+	return mapErr("put tenant "+t.ID, err)
+}
+
+func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
+	t := cloud.Tenant{ID: id}
+	err := r.tx.QueryRow(r.ctx, `SELECT name, created FROM tenants WHERE id = $1`, id).Scan(&t.Name, &t.Created)
+	return t, mapErr("tenant "+id, err)
+}
+
+func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
+	rows, err := r.tx.Query(r.ctx, `SELECT id, name, created FROM tenants ORDER BY id`)
+	if err != nil {
+		return nil, mapErr("tenants", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Tenant, error) {
+		var t cloud.Tenant
+		err := row.Scan(&t.ID, &t.Name, &t.Created)
+		return t, err
+	})
+	return out, mapErr("tenants", err)
+}
+
+// PutOrgUnit updates only a row of the same tenant; no row back means the ID is
+// another tenant's.
+func (r *registryTx) PutOrgUnit(o cloud.OrgUnit) error {
+	var id string
+	err := r.tx.QueryRow(r.ctx, `INSERT INTO org_units (id, tenant, name) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name WHERE org_units.tenant = EXCLUDED.tenant
+RETURNING id`, o.ID, o.Tenant, o.Name).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return fmt.Errorf("pgstore: put org unit %s: %w (another tenant's)", o.ID, cloud.ErrExists)
+	}
+	return mapErr("put org unit "+o.ID, err)
+}
+
+func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
+	o := cloud.OrgUnit{ID: id}
+	err := r.tx.QueryRow(r.ctx, `SELECT tenant, name FROM org_units WHERE id = $1`, id).Scan(&o.Tenant, &o.Name)
+	return o, mapErr("org unit "+id, err)
+}
+
+func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
+	rows, err := r.tx.Query(r.ctx, `SELECT id, tenant, name FROM org_units WHERE tenant = $1 ORDER BY id`, tenant)
+	if err != nil {
+		return nil, mapErr("org units", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.OrgUnit, error) {
+		var o cloud.OrgUnit
+		err := row.Scan(&o.ID, &o.Tenant, &o.Name)
+		return o, err
+	})
+	return out, mapErr("org units", err)
+}
+
+// PutUser, like PutOrgUnit, refuses to move a user ID to another tenant.
+func (r *registryTx) PutUser(u cloud.User) error {
+	var id string
+	err := r.tx.QueryRow(r.ctx, `INSERT INTO users (id, tenant, name, role) VALUES ($1, $2, $3, $4)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role WHERE users.tenant = EXCLUDED.tenant
+RETURNING id`, u.ID, u.Tenant, u.Name, string(u.Role)).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return fmt.Errorf("pgstore: put user %s: %w (another tenant's)", u.ID, cloud.ErrExists)
+	}
+	return mapErr("put user "+u.ID, err)
+}
+
+func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
+	rows, err := r.tx.Query(r.ctx, `SELECT id, tenant, name, role FROM users WHERE tenant = $1 ORDER BY id`, tenant)
+	if err != nil {
+		return nil, mapErr("users", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.User, error) {
+		var u cloud.User
+		var role string
+		err := row.Scan(&u.ID, &u.Tenant, &u.Name, &role)
+		u.Role = model.Role(role)
+		return u, err
+	})
+	return out, mapErr("users", err)
+}
+
+func (r *registryTx) PutEnrollment(e cloud.Enrollment) error {
+	_, err := r.tx.Exec(r.ctx, `INSERT INTO enrollments (code_hash, tenant, expires, used_at, used_by) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (code_hash) DO UPDATE SET tenant = EXCLUDED.tenant, expires = EXCLUDED.expires,
+	used_at = EXCLUDED.used_at, used_by = EXCLUDED.used_by`, e.CodeHash, e.Tenant, e.Expires, e.UsedAt, e.UsedBy)
+	return mapErr("put enrollment", err)
+}
+
+func (r *registryTx) Enrollment(codeHash string) (cloud.Enrollment, error) {
+	e := cloud.Enrollment{CodeHash: codeHash}
+	err := r.tx.QueryRow(r.ctx, `SELECT tenant, expires, used_at, used_by FROM enrollments WHERE code_hash = $1`, codeHash).
+		Scan(&e.Tenant, &e.Expires, &e.UsedAt, &e.UsedBy)
+	return e, mapErr("enrollment", err)
+}
+
+// PutDevice checks the tenant's device codes first (under the registry lock, so the
+// check cannot race) and never moves a device ID to another tenant.
+func (r *registryTx) PutDevice(d cloud.Device) error {
+	var taken bool
+	err := r.tx.QueryRow(r.ctx, `SELECT EXISTS (SELECT 1 FROM devices WHERE tenant = $1 AND code = $2 AND id <> $3)`,
+		d.Tenant, d.Code, d.ID).Scan(&taken)
+	if err != nil {
+		return mapErr("put device "+d.ID, err)
+	}
+	if taken {
+		return fmt.Errorf("pgstore: put device %s: code %s: %w", d.ID, d.Code, cloud.ErrExists)
+	}
+	var id string
+	err = r.tx.QueryRow(r.ctx, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, token_hash = EXCLUDED.token_hash,
+	enrolled = EXCLUDED.enrolled, revoked_at = EXCLUDED.revoked_at
+WHERE devices.tenant = EXCLUDED.tenant
+RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return fmt.Errorf("pgstore: put device %s: %w (another tenant's)", d.ID, cloud.ErrExists)
+	}
+	return mapErr("put device "+d.ID, err)
+}
+
+const deviceCols = `id, tenant, code, token_hash, enrolled, revoked_at`
+
+func scanDevice(row pgx.Row) (cloud.Device, error) {
+	var d cloud.Device
+	err := row.Scan(&d.ID, &d.Tenant, &d.Code, &d.TokenHash, &d.Enrolled, &d.RevokedAt)
+	return d, err
+}
+
+func (r *registryTx) Device(id string) (cloud.Device, error) {
+	d, err := scanDevice(r.tx.QueryRow(r.ctx, `SELECT `+deviceCols+` FROM devices WHERE id = $1`, id))
+	return d, mapErr("device "+id, err)
+}
+
+func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
+	d, err := scanDevice(r.tx.QueryRow(r.ctx, `SELECT `+deviceCols+` FROM devices WHERE token_hash = $1`, tokenHash))
+	return d, mapErr("device by token", err)
+}
+
+func (r *registryTx) Devices(tenant string) ([]cloud.Device, error) {
+	rows, err := r.tx.Query(r.ctx, `SELECT `+deviceCols+` FROM devices WHERE tenant = $1 ORDER BY id`, tenant)
+	if err != nil {
+		return nil, mapErr("devices", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Device, error) { return scanDevice(row) })
+	return out, mapErr("devices", err)
+}
+
+func (r *registryTx) PutIntakeCredential(c cloud.IntakeCredential) error {
+	var id string
+	err := r.tx.QueryRow(r.ctx, `INSERT INTO intake_credentials (id, tenant, token_hash, created, revoked_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created = EXCLUDED.created, revoked_at = EXCLUDED.revoked_at
+WHERE intake_credentials.tenant = EXCLUDED.tenant
+RETURNING id`, c.ID, c.Tenant, c.TokenHash, c.Created, c.RevokedAt).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return fmt.Errorf("pgstore: put intake credential %s: %w (another tenant's)", c.ID, cloud.ErrExists)
+	}
+	return mapErr("put intake credential "+c.ID, err)
+}
+
+func (r *registryTx) IntakeCredentialByToken(tokenHash string) (cloud.IntakeCredential, error) {
+	var c cloud.IntakeCredential
+	err := r.tx.QueryRow(r.ctx, `SELECT id, tenant, token_hash, created, revoked_at FROM intake_credentials WHERE token_hash = $1`,
+		tokenHash).Scan(&c.ID, &c.Tenant, &c.TokenHash, &c.Created, &c.RevokedAt)
+	return c, mapErr("intake credential by token", err)
+}
+
+func (r *registryTx) Verification(code string) (cloud.Verification, error) {
+	v := cloud.Verification{Code: code}
+	var signed time.Time
+	err := r.tx.QueryRow(r.ctx, `SELECT tenant, file_number, signed_at, hash FROM verifications WHERE code = $1`, code).
+		Scan(&v.Tenant, &v.FileNumber, &signed, &v.Hash)
+	v.SignedAt = signed
+	return v, mapErr("verification "+code, err)
+}

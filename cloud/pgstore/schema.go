@@ -1,0 +1,184 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// migrations are applied in order; migrations[i] brings the schema to version i+1.
+// Never edit a released entry: append a new one.
+//
+// Every tenant table has the tenant in its primary key and every query names it, so an
+// index always leads with the tenant and a missing tenant in a WHERE clause would not
+// find rows by accident. Identifiers are COLLATE "C" so that ORDER BY is byte order,
+// as in bbolt, whatever the database's locale. Documents (cases, changes, history,
+// conflicts) are json (not jsonb): json keeps the exact bytes, and nothing queries
+// inside them.
+var migrations = []string{
+	`
+CREATE TABLE tenants (
+	id      text COLLATE "C" PRIMARY KEY,
+	name    text NOT NULL,
+	created timestamptz NOT NULL
+);
+CREATE TABLE org_units (
+	id     text COLLATE "C" PRIMARY KEY,
+	tenant text COLLATE "C" NOT NULL,
+	name   text NOT NULL
+);
+CREATE INDEX org_units_tenant ON org_units (tenant, id);
+CREATE TABLE users (
+	id     text COLLATE "C" PRIMARY KEY,
+	tenant text COLLATE "C" NOT NULL,
+	name   text NOT NULL,
+	role   text NOT NULL
+);
+CREATE INDEX users_tenant ON users (tenant, id);
+CREATE TABLE enrollments (
+	code_hash text COLLATE "C" PRIMARY KEY,
+	tenant    text COLLATE "C" NOT NULL,
+	expires   timestamptz NOT NULL,
+	used_at   timestamptz,
+	used_by   text NOT NULL DEFAULT ''
+);
+CREATE TABLE devices (
+	id         text COLLATE "C" PRIMARY KEY,
+	tenant     text COLLATE "C" NOT NULL,
+	code       text COLLATE "C" NOT NULL,
+	token_hash text COLLATE "C" NOT NULL UNIQUE,
+	enrolled   timestamptz NOT NULL,
+	revoked_at timestamptz,
+	UNIQUE (tenant, code)
+);
+CREATE TABLE intake_credentials (
+	id         text COLLATE "C" PRIMARY KEY,
+	tenant     text COLLATE "C" NOT NULL,
+	token_hash text COLLATE "C" NOT NULL UNIQUE,
+	created    timestamptz NOT NULL,
+	revoked_at timestamptz
+);
+-- Global by design: GET /v1/verify/{code} does not know the tenant.
+CREATE TABLE verifications (
+	code        text COLLATE "C" PRIMARY KEY,
+	tenant      text COLLATE "C" NOT NULL,
+	file_number text NOT NULL,
+	signed_at   timestamptz NOT NULL,
+	hash        text NOT NULL
+);
+
+CREATE TABLE cases (
+	tenant text COLLATE "C" NOT NULL,
+	id     text COLLATE "C" NOT NULL,
+	doc    json NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE TABLE history (
+	tenant  text COLLATE "C" NOT NULL,
+	case_id text COLLATE "C" NOT NULL,
+	seq     bigint NOT NULL,
+	doc     json NOT NULL,
+	PRIMARY KEY (tenant, case_id, seq)
+);
+-- last is the tenant's highest change number; a row per tenant, updated under the
+-- tenant's lock, so numbers are dense (a rolled-back number is handed out again,
+-- which is fine: it was never visible).
+CREATE TABLE change_counters (
+	tenant text COLLATE "C" PRIMARY KEY,
+	last   bigint NOT NULL
+);
+CREATE TABLE changes (
+	tenant  text COLLATE "C" NOT NULL,
+	seq     bigint NOT NULL,
+	case_id text COLLATE "C" NOT NULL,
+	doc     json NOT NULL,
+	PRIMARY KEY (tenant, seq)
+);
+CREATE TABLE device_seqs (
+	tenant    text COLLATE "C" NOT NULL,
+	device_id text COLLATE "C" NOT NULL,
+	seq       bigint NOT NULL,
+	PRIMARY KEY (tenant, device_id)
+);
+CREATE TABLE conflicts (
+	tenant  text COLLATE "C" NOT NULL,
+	id      text COLLATE "C" NOT NULL,
+	case_id text COLLATE "C" NOT NULL,
+	doc     json NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE INDEX conflicts_case ON conflicts (tenant, case_id, id);
+CREATE TABLE intakes (
+	tenant         text COLLATE "C" NOT NULL,
+	transaction_id text COLLATE "C" NOT NULL,
+	case_id        text COLLATE "C" NOT NULL,
+	PRIMARY KEY (tenant, transaction_id)
+);
+-- Chunks are up to 1 MiB; TOAST stores them out of line, compression would only burn
+-- CPU on PDFs and images.
+CREATE TABLE chunks (
+	tenant text COLLATE "C" NOT NULL,
+	sha    text COLLATE "C" NOT NULL,
+	idx    integer NOT NULL,
+	data   bytea NOT NULL,
+	PRIMARY KEY (tenant, sha, idx)
+);
+ALTER TABLE chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE TABLE blobs (
+	tenant text COLLATE "C" NOT NULL,
+	sha    text COLLATE "C" NOT NULL,
+	size   bigint NOT NULL,
+	chunks integer NOT NULL,
+	PRIMARY KEY (tenant, sha)
+);
+`,
+}
+
+// ErrSchemaTooNew is returned by Open when the database was migrated by a newer
+// server; an older server must not write into a schema it does not know.
+var ErrSchemaTooNew = errors.New("pgstore: database schema is newer than this server")
+
+// SchemaVersion is the schema version this build migrates to.
+var SchemaVersion = len(migrations)
+
+// migrate brings the schema to SchemaVersion in one transaction. An advisory lock
+// keeps two servers starting at once from migrating twice.
+func migrate(ctx context.Context, conn interface {
+	Begin(context.Context) (pgx.Tx, error)
+}, lockKey int32) error {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("pgstore: migrate: begin: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockNamespace, lockKey); err != nil {
+		return fmt.Errorf("pgstore: migrate: lock: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+	version integer PRIMARY KEY,
+	applied timestamptz NOT NULL DEFAULT now()
+)`); err != nil {
+		return fmt.Errorf("pgstore: migrate: schema_version: %w", err)
+	}
+	var have int
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&have); err != nil {
+		return fmt.Errorf("pgstore: migrate: read version: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("%w: database at version %d, this server knows %d", ErrSchemaTooNew, have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		if _, err := tx.Exec(ctx, migrations[v-1]); err != nil {
+			return fmt.Errorf("pgstore: migrate to version %d: %w", v, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, v); err != nil {
+			return fmt.Errorf("pgstore: migrate: record version %d: %w", v, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("pgstore: migrate: commit: %w", err)
+	}
+	return nil
+}

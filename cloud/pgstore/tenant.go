@@ -1,0 +1,311 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// tenantTx is bound to one tenant: every statement passes t.tenant as $1 and every
+// WHERE clause names it.
+type tenantTx struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	tenant string
+}
+
+var _ cloud.TenantTx = (*tenantTx)(nil)
+
+func (t *tenantTx) Tenant() string { return t.tenant }
+
+// seqArg refuses sequence numbers that do not fit PostgreSQL's bigint instead of
+// letting them wrap negative.
+func seqArg(seq uint64) (int64, error) {
+	if seq > math.MaxInt64 {
+		return 0, fmt.Errorf("pgstore: sequence number %d out of range", seq)
+	}
+	return int64(seq), nil
+}
+
+func (t *tenantTx) Case(id string) (model.Case, error) {
+	var c model.Case
+	var doc []byte
+	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM cases WHERE tenant = $1 AND id = $2`, t.tenant, id).Scan(&doc)
+	if err != nil {
+		return c, mapErr("case "+id, err)
+	}
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return c, fmt.Errorf("pgstore: case %s: decode: %w", id, err)
+	}
+	return c, nil
+}
+
+func (t *tenantTx) PutCase(c model.Case) error {
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("pgstore: put case %s: encode: %w", c.ID, err)
+	}
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO cases (tenant, id, doc) VALUES ($1, $2, $3)
+ON CONFLICT (tenant, id) DO UPDATE SET doc = EXCLUDED.doc`, t.tenant, c.ID, string(doc))
+	return mapErr("put case "+c.ID, err)
+}
+
+func (t *tenantTx) History(caseID string) ([]model.HistoryEntry, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT doc FROM history WHERE tenant = $1 AND case_id = $2 ORDER BY seq`, t.tenant, caseID)
+	if err != nil {
+		return nil, mapErr("history of "+caseID, err)
+	}
+	out, err := collectJSON[model.HistoryEntry](rows)
+	if err != nil {
+		return nil, mapErr("history of "+caseID, err)
+	}
+	return out, nil
+}
+
+// AppendHistory inserts all entries in one statement; an existing seq is left as it
+// is (the contract says a re-append carries the same bytes).
+func (t *tenantTx) AppendHistory(caseID string, entries []model.HistoryEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	seqs := make([]int64, len(entries))
+	docs := make([]string, len(entries))
+	for i, e := range entries {
+		var err error
+		if seqs[i], err = seqArg(e.Seq); err != nil {
+			return fmt.Errorf("pgstore: append history of %s: %w", caseID, err)
+		}
+		doc, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("pgstore: append history of %s: encode: %w", caseID, err)
+		}
+		docs[i] = string(doc)
+	}
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO history (tenant, case_id, seq, doc)
+SELECT $1, $2, s, d::json FROM unnest($3::bigint[], $4::text[]) AS x(s, d)
+ON CONFLICT (tenant, case_id, seq) DO NOTHING`, t.tenant, caseID, seqs, docs)
+	return mapErr("append history of "+caseID, err)
+}
+
+// AppendChange bumps the tenant's counter and stores the change in one statement.
+// The stored document has Seq 0; the seq column is the truth and is put back on read.
+func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
+	ch.Seq = 0
+	doc, err := json.Marshal(ch)
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: append change of %s: encode: %w", ch.CaseID, err)
+	}
+	var seq int64
+	err = t.tx.QueryRow(t.ctx, `WITH n AS (
+	INSERT INTO change_counters (tenant, last) VALUES ($1, 1)
+	ON CONFLICT (tenant) DO UPDATE SET last = change_counters.last + 1
+	RETURNING last
+)
+INSERT INTO changes (tenant, seq, case_id, doc) SELECT $1, n.last, $2, $3 FROM n RETURNING seq`,
+		t.tenant, ch.CaseID, string(doc)).Scan(&seq)
+	if err != nil {
+		return 0, mapErr("append change of "+ch.CaseID, err)
+	}
+	return uint64(seq), nil
+}
+
+func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	a, err := seqArg(after)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT seq, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+		t.tenant, a, limit)
+	if err != nil {
+		return nil, mapErr("changes", err)
+	}
+	defer rows.Close()
+	var out []wire.Change
+	for rows.Next() {
+		var seq int64
+		var doc []byte
+		if err := rows.Scan(&seq, &doc); err != nil {
+			return nil, mapErr("changes", err)
+		}
+		var ch wire.Change
+		if err := json.Unmarshal(doc, &ch); err != nil {
+			return nil, fmt.Errorf("pgstore: change %d: decode: %w", seq, err)
+		}
+		ch.Seq = uint64(seq)
+		out = append(out, ch)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr("changes", err)
+	}
+	return out, nil
+}
+
+func (t *tenantTx) LastChange() (uint64, error) {
+	var last int64
+	err := t.tx.QueryRow(t.ctx, `SELECT coalesce((SELECT last FROM change_counters WHERE tenant = $1), 0)`, t.tenant).Scan(&last)
+	if err != nil {
+		return 0, mapErr("last change", err)
+	}
+	return uint64(last), nil
+}
+
+func (t *tenantTx) DeviceSeq(deviceID string) (uint64, error) {
+	var seq int64
+	err := t.tx.QueryRow(t.ctx, `SELECT coalesce((SELECT seq FROM device_seqs WHERE tenant = $1 AND device_id = $2), 0)`,
+		t.tenant, deviceID).Scan(&seq)
+	if err != nil {
+		return 0, mapErr("device seq of "+deviceID, err)
+	}
+	return uint64(seq), nil
+}
+
+func (t *tenantTx) SetDeviceSeq(deviceID string, seq uint64) error {
+	s, err := seqArg(seq)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO device_seqs (tenant, device_id, seq) VALUES ($1, $2, $3)
+ON CONFLICT (tenant, device_id) DO UPDATE SET seq = EXCLUDED.seq`, t.tenant, deviceID, s)
+	return mapErr("set device seq of "+deviceID, err)
+}
+
+func (t *tenantTx) PutConflict(c wire.Conflict) error {
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("pgstore: put conflict %s: encode: %w", c.ID, err)
+	}
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO conflicts (tenant, id, case_id, doc) VALUES ($1, $2, $3, $4)
+ON CONFLICT (tenant, id) DO UPDATE SET case_id = EXCLUDED.case_id, doc = EXCLUDED.doc`, t.tenant, c.ID, c.CaseID, string(doc))
+	return mapErr("put conflict "+c.ID, err)
+}
+
+func (t *tenantTx) Conflict(id string) (wire.Conflict, error) {
+	var c wire.Conflict
+	var doc []byte
+	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM conflicts WHERE tenant = $1 AND id = $2`, t.tenant, id).Scan(&doc)
+	if err != nil {
+		return c, mapErr("conflict "+id, err)
+	}
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return c, fmt.Errorf("pgstore: conflict %s: decode: %w", id, err)
+	}
+	return c, nil
+}
+
+func (t *tenantTx) Conflicts(caseID string) ([]wire.Conflict, error) {
+	var rows pgx.Rows
+	var err error
+	if caseID == "" {
+		rows, err = t.tx.Query(t.ctx, `SELECT doc FROM conflicts WHERE tenant = $1 ORDER BY id`, t.tenant)
+	} else {
+		rows, err = t.tx.Query(t.ctx, `SELECT doc FROM conflicts WHERE tenant = $1 AND case_id = $2 ORDER BY id`, t.tenant, caseID)
+	}
+	if err != nil {
+		return nil, mapErr("conflicts", err)
+	}
+	out, err := collectJSON[wire.Conflict](rows)
+	return out, mapErr("conflicts", err)
+}
+
+func (t *tenantTx) IntakeCase(transactionID string) (string, error) {
+	var id string
+	err := t.tx.QueryRow(t.ctx, `SELECT case_id FROM intakes WHERE tenant = $1 AND transaction_id = $2`,
+		t.tenant, transactionID).Scan(&id)
+	return id, mapErr("intake "+transactionID, err)
+}
+
+func (t *tenantTx) PutIntake(transactionID, caseID string) error {
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO intakes (tenant, transaction_id, case_id) VALUES ($1, $2, $3)
+ON CONFLICT (tenant, transaction_id) DO UPDATE SET case_id = EXCLUDED.case_id`, t.tenant, transactionID, caseID)
+	return mapErr("put intake "+transactionID, err)
+}
+
+// PutChunk rewrites a stored chunk only when the bytes differ, so a resumed upload
+// costs a comparison, not a 1 MiB write.
+func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
+	if data == nil {
+		data = []byte{}
+	}
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO chunks (tenant, sha, idx, data) VALUES ($1, $2, $3, $4)
+ON CONFLICT (tenant, sha, idx) DO UPDATE SET data = EXCLUDED.data WHERE chunks.data <> EXCLUDED.data`,
+		t.tenant, sha, index, data)
+	return mapErr(fmt.Sprintf("put chunk %s/%d", sha, index), err)
+}
+
+func (t *tenantTx) Chunk(sha string, index int) ([]byte, error) {
+	var data []byte
+	err := t.tx.QueryRow(t.ctx, `SELECT data FROM chunks WHERE tenant = $1 AND sha = $2 AND idx = $3`,
+		t.tenant, sha, index).Scan(&data)
+	if err != nil {
+		return nil, mapErr(fmt.Sprintf("chunk %s/%d", sha, index), err)
+	}
+	return data, nil
+}
+
+func (t *tenantTx) HasChunk(sha string, index int) (bool, error) {
+	var ok bool
+	err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM chunks WHERE tenant = $1 AND sha = $2 AND idx = $3)`,
+		t.tenant, sha, index).Scan(&ok)
+	return ok, mapErr(fmt.Sprintf("has chunk %s/%d", sha, index), err)
+}
+
+func (t *tenantTx) PutBlob(sha string, size int64, chunks int) error {
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO blobs (tenant, sha, size, chunks) VALUES ($1, $2, $3, $4)
+ON CONFLICT (tenant, sha) DO UPDATE SET size = EXCLUDED.size, chunks = EXCLUDED.chunks`, t.tenant, sha, size, chunks)
+	return mapErr("put blob "+sha, err)
+}
+
+func (t *tenantTx) Blob(sha string) (int64, int, error) {
+	var size int64
+	var chunks int
+	err := t.tx.QueryRow(t.ctx, `SELECT size, chunks FROM blobs WHERE tenant = $1 AND sha = $2`, t.tenant, sha).Scan(&size, &chunks)
+	if err != nil {
+		return 0, 0, mapErr("blob "+sha, err)
+	}
+	return size, chunks, nil
+}
+
+// PutVerification stamps the transaction's tenant and never takes over a code of
+// another tenant: the upsert updates only a row of the same tenant, so no row comes
+// back when the code is someone else's. ON CONFLICT also waits for a concurrent
+// insert of the same code by another tenant instead of failing the transaction.
+func (t *tenantTx) PutVerification(v cloud.Verification) error {
+	var code string
+	err := t.tx.QueryRow(t.ctx, `INSERT INTO verifications (code, tenant, file_number, signed_at, hash)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (code) DO UPDATE SET file_number = EXCLUDED.file_number, signed_at = EXCLUDED.signed_at, hash = EXCLUDED.hash
+WHERE verifications.tenant = EXCLUDED.tenant
+RETURNING code`, v.Code, t.tenant, v.FileNumber, v.SignedAt, v.Hash).Scan(&code)
+	if err == pgx.ErrNoRows {
+		return fmt.Errorf("pgstore: put verification %s: %w (held by another tenant)", v.Code, cloud.ErrExists)
+	}
+	return mapErr("put verification "+v.Code, err)
+}
+
+// collectJSON decodes a single json column of every row.
+func collectJSON[T any](rows pgx.Rows) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return nil, fmt.Errorf("decode: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
