@@ -359,3 +359,45 @@ func (s *Service) AddIntakeCredential(ctx context.Context, tenant string) (Intak
 	s.log.Info("intake credential added", "tenant", tenant, "credential", id)
 	return c, token, nil
 }
+
+// Tenants lists the registered tenants.
+func (s *Service) Tenants(ctx context.Context) ([]Tenant, error) {
+	var out []Tenant
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		out, err = r.Tenants()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cloud: tenants: %w", err)
+	}
+	return out, nil
+}
+
+// OrgUnits lists the org units of tenant.
+func (s *Service) OrgUnits(ctx context.Context, tenant string) ([]OrgUnit, error) {
+	var out []OrgUnit
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		out, err = r.OrgUnits(tenant)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cloud: org units of %s: %w", tenant, err)
+	}
+	return out, nil
+}
+
+// Devices lists the enrolled devices of tenant, revoked ones included.
+func (s *Service) Devices(ctx context.Context, tenant string) ([]Device, error) {
+	var out []Device
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		out, err = r.Devices(tenant)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cloud: devices of %s: %w", tenant, err)
+	}
+	return out, nil
+}

@@ -307,4 +307,23 @@ func TestEnrollmentAndTokens(t *testing.T) {
 	if _, _, err := e.svc.NewEnrollment(e.ctx, "nowhere"); !errors.Is(err, cloud.ErrNotFound) {
 		t.Fatalf("enrollment for an unknown tenant: %v", err)
 	}
+	devs := check(e.svc.Devices(e.ctx, tenantA))
+	revoked := 0
+	for _, d := range devs {
+		if d.RevokedAt != nil {
+			revoked++
+		}
+	}
+	if len(devs) != 3 || revoked != 1 {
+		t.Fatalf("%d devices of A, %d revoked", len(devs), revoked)
+	}
+	if ts := check(e.svc.Tenants(e.ctx)); len(ts) != 2 {
+		t.Fatalf("tenants %v", ts)
+	}
+	if ous := check(e.svc.OrgUnits(e.ctx, tenantB)); len(ous) != 1 || ous[0].ID != "ou-ordnungsamt-b" {
+		t.Fatalf("org units of B %v", ous)
+	}
+	if us := check(e.svc.Users(e.ctx, tenantA)); len(us) != 3 {
+		t.Fatalf("users of A %v", us)
+	}
 }
