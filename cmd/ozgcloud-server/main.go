@@ -30,8 +30,8 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
   ozgcloud-server intake-credential add --tenant ID
   ozgcloud-server serve --data DIR [--addr 127.0.0.1:8443] [--insecure-loopback]
 
-Every subcommand takes --data DIR (default $OZGCLOUD_DATA) and --postgres URL, which
-selects PostgreSQL instead of the bbolt file in DIR. A command that makes a secret
+Every subcommand takes --data DIR (default $OZGCLOUD_DATA) and --postgres URL (default
+$OZGCLOUD_POSTGRES), which selects PostgreSQL instead of the bbolt file in DIR. A command that makes a secret
 prints it as the last word of its output.
 `
 
@@ -95,7 +95,8 @@ func newFlags(name string, sf *storeFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&sf.data, "data", os.Getenv("OZGCLOUD_DATA"), "data folder (bbolt file, TLS certificate)")
-	fs.StringVar(&sf.postgres, "postgres", "", "PostgreSQL URL; selects PostgreSQL instead of the bbolt file")
+	// The URL may hold a password; $OZGCLOUD_POSTGRES keeps it out of the process list.
+	fs.StringVar(&sf.postgres, "postgres", os.Getenv("OZGCLOUD_POSTGRES"), "PostgreSQL URL (default $OZGCLOUD_POSTGRES); selects PostgreSQL instead of the bbolt file")
 	return fs
 }
 

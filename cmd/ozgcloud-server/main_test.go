@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ozgcloud/desktop/cloud/pgstore/pgtest"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
@@ -37,7 +38,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -374,4 +375,54 @@ func TestInitWithGivenCertificate(t *testing.T) {
 		t.Fatalf("healthz: %d", status)
 	}
 	srv.stop(t)
+}
+
+func TestServerOnPostgres(t *testing.T) {
+	url := pgtest.URL(t)
+	// Through the environment, as an operator would pass a URL with a password.
+	t.Setenv("OZGCLOUD_POSTGRES", url)
+	data := filepath.Join(t.TempDir(), "data")
+	fp := lastWord(ok(t, "init", "--data", data))
+	if _, err := os.Stat(filepath.Join(data, dbFile)); !os.IsNotExist(err) {
+		t.Fatalf("init with PostgreSQL made a bbolt file: %v", err)
+	}
+	ok(t, "tenant", "add", "--id", "musterstadt", "--name", "Musterstadt")
+	ok(t, "orgunit", "add", "--tenant", "musterstadt", "--id", "ordnungsamt-musterstadt", "--name", "Ordnungsamt")
+	intakeToken := lastWord(ok(t, "intake-credential", "add", "--tenant", "musterstadt"))
+
+	srv := startServer(t, "--data", data, "--addr", "127.0.0.1:0")
+	c := pinned(fp, 0)
+	// PostgreSQL serves several processes: administration goes on while serving.
+	code := lastWord(ok(t, "device", "enroll", "--tenant", "musterstadt"))
+	status, body := request(t, c, "POST", srv.url+wire.PathEnroll, "", strings.NewReader(`{"code":"`+code+`"}`))
+	enr, err := wire.DecodeEnrollResponse(bytes.NewReader(body), wire.MaxBodySmall)
+	if status != 200 || err != nil {
+		t.Fatalf("enroll: %d %s %v", status, body, err)
+	}
+	sample, err := os.ReadFile(filepath.Join("..", "..", "cloud", "testdata", "intake", "bayernid-bauantrag.multipart"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = request(t, c, "POST", srv.url+wire.PathIntake, intakeToken, bytes.NewReader(sample),
+		"Content-Type", "multipart/form-data; boundary=----OZGCloudFormBoundary7MA4YWxkTrZu0gW")
+	if status != 400 || !strings.Contains(string(body), "bauamt-musterdorf") {
+		t.Fatalf("intake to an unknown org unit: %d %s", status, body)
+	}
+	ok(t, "orgunit", "add", "--tenant", "musterstadt", "--id", "bauamt-musterdorf", "--name", "Bauamt")
+	if status, body = request(t, c, "POST", srv.url+wire.PathIntake, intakeToken, bytes.NewReader(sample),
+		"Content-Type", "multipart/form-data; boundary=----OZGCloudFormBoundary7MA4YWxkTrZu0gW"); status != 201 {
+		t.Fatalf("intake: %d %s", status, body)
+	}
+	status, body = request(t, c, "GET", srv.url+wire.PathChanges+"?cursor=0", enr.Token, nil)
+	page, err := wire.DecodeChanges(bytes.NewReader(body), int64(len(body))+1)
+	if status != 200 || err != nil || len(page.Changes) != 1 || page.Changes[0].Case.Applicant.Postfach == nil {
+		t.Fatalf("changes: %d %v %+v", status, err, page)
+	}
+	ok(t, "device", "revoke", "--id", enr.DeviceID)
+	if status, _ := request(t, c, "GET", srv.url+wire.PathChanges, enr.Token, nil); status != 401 {
+		t.Fatalf("revoked while serving: %d", status)
+	}
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("exit %d after SIGTERM\n%s", code, srv.logs())
+	}
 }
