@@ -254,7 +254,10 @@ func (p *pusher) verification(c model.Case, m model.Mutation) error {
 	}
 	code := d.VerificationCode
 	if code == "" {
-		code = verificationCode.FindString(d.Document.Name)
+		// The code ends the name; the file number before it never has its form.
+		if all := verificationCode.FindAllString(d.Document.Name, -1); len(all) > 0 {
+			code = all[len(all)-1]
+		}
 	}
 	if code == "" {
 		return nil
