@@ -23,9 +23,9 @@
 // View runs in REPEATABLE READ, READ ONLY: one snapshot, no locks, never waits for
 // writers.
 //
-// Contexts: a cancelled context cancels the statement on the server (a cancel request,
-// not just a closed socket), so a transaction waiting for a tenant's lock leaves the
-// lock queue at once.
+// Contexts: a cancelled context cancels the statement on the server with a cancel
+// request, so a transaction waiting for a tenant's lock leaves the lock queue at once,
+// and the connection stays usable instead of being torn down (pgx's default).
 package pgstore
 
 import (
@@ -85,8 +85,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 30 * time.Second
 	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
-		// Ask the server to cancel the statement at once; close the socket only if
-		// the server does not answer within a second.
+		// Ask the server to cancel the statement and keep the connection; close the
+		// socket only if the server does not answer within a second.
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
 	}
 	if cfg.ConnConfig.RuntimeParams == nil {
