@@ -111,13 +111,17 @@ func (s *Service) MissingChunks(ctx context.Context, d Device, req wire.MissingC
 	return resp, nil
 }
 
-// putManifest replaces the chunk list. Storage's PutChunk keeps the first bytes of a
-// slot (chunks are immutable), so this slot is rewritten through a fresh key: the
-// list is small and written rarely.
+// ChunkReplacer is an optional TenantTx method: overwrite a chunk slot. PutChunk may
+// keep the first bytes stored in a slot (chunks are immutable), but the announced
+// chunk list of a blob must be replaceable when a device announces a different one;
+// without it the first announcement stays.
+type ChunkReplacer interface {
+	ReplaceChunk(sha string, index int, data []byte) error
+}
+
+// putManifest stores the announced chunk list.
 func putManifest(tx TenantTx, sha string, b []byte) error {
-	if r, ok := tx.(interface {
-		ReplaceChunk(sha string, index int, data []byte) error
-	}); ok {
+	if r, ok := tx.(ChunkReplacer); ok {
 		return r.ReplaceChunk(sha, manifestIndex, b)
 	}
 	return tx.PutChunk(sha, manifestIndex, b)

@@ -18,6 +18,16 @@ import (
 // a handler cannot read another tenant's rows. The registry (tenants, org units,
 // users, devices, credentials) and the verification index are global and reached
 // through a RegistryTx.
+//
+// Optional methods the service uses when an implementation has them (type
+// assertions, so the contract stays small): RegistryViewer on the Storage (read-only
+// registry lookups for tokens), RawChanger on the TenantTx (change pages as stored
+// bytes) and ChunkReplacer on the TenantTx (a blob's announced chunk list). The
+// service also relies on two conventions: a wire.Change's JSON round-trips exactly
+// (its Tx field marks transaction boundaries), and DeviceSeq/SetDeviceSeq accept keys
+// that are not device IDs (the service's file-number counters "fileno:PREFIX:YEAR";
+// device IDs never hold a colon). Chunk slot math.MaxInt32 of a blob holds its
+// announced chunk list.
 type Storage interface {
 	// Update runs fn in one read-write transaction of tenant; either all of fn's
 	// writes commit or none. Updates of one tenant are serialized (so a read in fn is
