@@ -106,6 +106,19 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 	mux.HandleFunc("POST "+wire.PathIntake, h.intake)
 	mux.HandleFunc("GET "+wire.PathVerify+"{code}", h.verify)
 	mux.HandleFunc("GET "+wire.PathHealth, h.health)
+	// The same paths without a method catch the wrong ones, so that answer is a
+	// wire.Error too (ServeMux's own is plain text).
+	for path, allow := range map[string]string{
+		wire.PathEnroll: "POST", wire.PathPush: "POST", wire.PathChanges: "GET", wire.PathEvents: "GET",
+		wire.PathChunks + "{sha}/missing": "POST", wire.PathChunks + "{sha}/chunks/{index}": "GET, PUT",
+		wire.PathIntake: "POST", wire.PathVerify + "{code}": "GET", wire.PathHealth: "GET",
+	} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			h.writeJSON(w, r, http.StatusMethodNotAllowed, wire.Error{
+				Code: wire.CodeBadRequest, Message: "Methode " + r.Method + " ist hier nicht erlaubt (method not allowed; use " + allow + ")."})
+		})
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, ErrNotFound)
 	})
@@ -308,9 +321,15 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status, e := errorFor(err)
-	if status >= 500 {
+	switch {
+	case status >= 500:
 		h.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+	case status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge:
+		// The reason helps whoever connects a form server; it names fields and
+		// parts, never their values.
+		h.log.LogAttrs(r.Context(), slog.LevelInfo, "request refused",
+			slog.String("route", r.Pattern), slog.String("reason", e.Message))
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ozgcloud"`)

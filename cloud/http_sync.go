@@ -103,6 +103,9 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request, d Device) {
 	w.WriteHeader(http.StatusOK)
 
 	rc := http.NewResponseController(w)
+	// The server has no write timeout, so a deadline left behind would hit the next
+	// request on this connection.
+	defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
 	send := func(s string) bool {
 		// A client that stops reading must not hold a goroutine forever.
 		_ = rc.SetWriteDeadline(time.Now().Add(h.heartbeat * 2))

@@ -370,6 +370,12 @@ func TestVerifyAndHealth(t *testing.T) {
 	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 || string(b) != "ok\n" {
 		t.Errorf("healthz: %d %q", resp.StatusCode, b)
 	}
+	for _, q := range []req{{method: "GET", path: wire.PathPush}, {method: "DELETE", path: wire.PathChunks + strings.Repeat("a", 64) + "/chunks/0"}, {method: "POST", path: wire.PathHealth}} {
+		resp := serve(t, h, q)
+		if e := wireError(t, resp); resp.StatusCode != 405 || e.Code != wire.CodeBadRequest || resp.Header.Get("Allow") == "" {
+			t.Errorf("%s %s: %d %+v", q.method, q.path, resp.StatusCode, e)
+		}
+	}
 	resp = serve(t, h, req{method: "GET", path: "/v1/unknown"})
 	if e := wireError(t, resp); resp.StatusCode != 404 || e.Code != wire.CodeNotFound {
 		t.Errorf("unknown path: %d %+v", resp.StatusCode, e)

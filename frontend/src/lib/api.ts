@@ -61,6 +61,15 @@ export const wailsApi: Api = {
   chooseSigningKeyFile: () => call('ChooseSigningKeyFile'),
   saveSigningKey: (input) => call('SaveSigningKey', input),
   testSigningKey: (secret) => call('TestSigningKey', secret),
+  mailSettings: () => call('MailSettings'),
+  saveMailSettings: (input) => call('SaveMailSettings', input),
+  clearMailSettings: () => call('ClearMailSettings'),
+  chooseMailCAFile: () => call('ChooseMailCAFile'),
+  testMailConnection: (input) => call('TestMailConnection', input),
+  mailStatus: () => call('MailStatus'),
+  mailFailures: async () => (await call<import('./types').MailFailureView[] | null>('MailFailures')) ?? [],
+  retryMail: async (uid) => (await call<import('./types').MailFailureView[] | null>('RetryMail', uid)) ?? [],
+  retryAllMail: async () => (await call<import('./types').MailFailureView[] | null>('RetryAllMail')) ?? [],
   dueFollowUps: async () => (await call<import('./types').DueFollowUp[] | null>('DueFollowUps')) ?? [],
   on(event, cb) {
     try {

@@ -39,3 +39,14 @@ type Called =
   | 'DiscardDecisionDraft' | 'SignDecision' | 'SigningKey' | 'ChooseSigningKeyFile' | 'SaveSigningKey'
   | 'TestSigningKey';
 export const methodsExist: [Exclude<Called, keyof typeof Go>] extends [never] ? true : false = true;
+
+// E-Mail-Eingang (issue 5), kept apart from the lists above so helpers do not collide.
+export const mailBindingsMatch: [
+  Same<app.MailSettingsView, T.MailSettingsView>, Same<app.MailSettingsInput, T.MailSettingsInput>,
+  Same<app.MailCheckView, T.MailCheckView>, Same<app.MailStatusView, T.MailStatusView>,
+  Same<app.MailFailureView, T.MailFailureView>,
+] = [true, true, true, true, true];
+type MailCalled =
+  | 'MailSettings' | 'SaveMailSettings' | 'ClearMailSettings' | 'ChooseMailCAFile' | 'TestMailConnection'
+  | 'MailStatus' | 'MailFailures' | 'RetryMail' | 'RetryAllMail';
+export const mailMethodsExist: [Exclude<MailCalled, keyof typeof Go>] extends [never] ? true : false = true;

@@ -184,6 +184,44 @@ export class FakeApi implements Api {
   bulkTransition = (ids: string[], action: string) => this.rec('bulkTransition', [ids, action], (): BulkResult => ({
     done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],
   }));
+  // E-Mail-Eingang: the fake keeps the password apart and, like Go, never returns it.
+  mail: import('./types').MailSettingsView = {
+    configured: false, host: '', port: 993, tls: 'tls', user: '', passwordSet: false, folder: 'INBOX', caFile: '',
+    tlsModes: [
+      { value: 'tls', label: 'TLS (verschlüsselt von Anfang an, meist Port 993)' },
+      { value: 'starttls', label: 'STARTTLS (meist Port 143)' },
+      { value: 'none', label: 'Keine Verschlüsselung (nur für einen Server auf diesem Rechner)' },
+    ],
+  };
+  mailPassword = '';
+  mailCheck: import('./types').MailCheckView = { ok: true, summary: 'Die Verbindung funktioniert.', passed: ['Server erreicht, Anmeldung erfolgreich.'], warnings: [], problem: '' };
+  mailStatusValue: import('./types').MailStatusView = { configured: false, state: 'off', lastCheck: '', importedToday: 0, failed: 0, errors: 0, lastError: '', lastErrorAt: '' };
+  mailFailureList: import('./types').MailFailureView[] = [];
+  caChoice = '';
+  mailSettings = () => this.rec('mailSettings', [], () => structuredClone(this.mail));
+  saveMailSettings = (input: import('./types').MailSettingsInput) => this.rec('saveMailSettings', [input], () => {
+    if (input.password) this.mailPassword = input.password;
+    this.mail = { ...this.mail, ...input, configured: true, passwordSet: this.mailPassword !== '' };
+    delete (this.mail as unknown as Record<string, unknown>).password;
+    return structuredClone(this.mail);
+  });
+  clearMailSettings = () => this.rec('clearMailSettings', [], () => {
+    this.mailPassword = '';
+    this.mail = { ...this.mail, configured: false, host: '', user: '', passwordSet: false, caFile: '' };
+    return structuredClone(this.mail);
+  });
+  chooseMailCAFile = () => this.rec('chooseMailCAFile', [], () => this.caChoice);
+  testMailConnection = (input: import('./types').MailSettingsInput) => this.rec('testMailConnection', [input], () => structuredClone(this.mailCheck));
+  mailStatus = () => this.rec('mailStatus', [], () => structuredClone(this.mailStatusValue));
+  mailFailures = () => this.rec('mailFailures', [], () => structuredClone(this.mailFailureList));
+  retryMail = (uid: number) => this.rec('retryMail', [uid], () => {
+    this.mailFailureList = this.mailFailureList.map((f) => (f.uid === uid ? { ...f, retrying: true } : f));
+    return structuredClone(this.mailFailureList);
+  });
+  retryAllMail = () => this.rec('retryAllMail', [], () => {
+    this.mailFailureList = this.mailFailureList.map((f) => ({ ...f, retrying: true }));
+    return structuredClone(this.mailFailureList);
+  });
   dueFollowUps = () => this.rec('dueFollowUps', [], () => structuredClone(this.due));
   // Decisions: drafts per case, the demo key with password "demo".
   drafts = new Map<string, DecisionDraft>();

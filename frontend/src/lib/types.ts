@@ -271,6 +271,17 @@ export interface Api {
   bulkAssign(ids: string[], clerkID: string): Promise<BulkResult>;
   bulkTransition(ids: string[], action: string): Promise<BulkResult>;
   dueFollowUps(): Promise<DueFollowUp[]>;
+  // E-Mail-Eingang (issue 5)
+  mailSettings(): Promise<MailSettingsView>;
+  saveMailSettings(input: MailSettingsInput): Promise<MailSettingsView>;
+  clearMailSettings(): Promise<MailSettingsView>;
+  /** Asks for the CA certificate file; resolves with "" when the clerk cancelled. */
+  chooseMailCAFile(): Promise<string>;
+  testMailConnection(input: MailSettingsInput): Promise<MailCheckView>;
+  mailStatus(): Promise<MailStatusView>;
+  mailFailures(): Promise<MailFailureView[]>;
+  retryMail(uid: number): Promise<MailFailureView[]>;
+  retryAllMail(): Promise<MailFailureView[]>;
   checkSignature(id: string, attachmentID: string): Promise<SignatureCheck>;
   /** Asks for a PDF on disk; resolves with file "" when the clerk cancelled. */
   checkSignatureFromDialog(): Promise<SignatureCheck>;
@@ -291,4 +302,57 @@ export interface Api {
   onFileDrop(cb: (paths: string[]) => void): () => void;
   /** nativeFileDrop reports whether the desktop window delivers drops as paths. */
   nativeFileDrop(): boolean;
+}
+
+// E-Mail-Eingang (issue 5). The password never comes back: passwordSet says whether one is stored.
+export interface MailSettingsView {
+  configured: boolean;
+  host: string;
+  port: number;
+  tls: string;
+  user: string;
+  passwordSet: boolean;
+  folder: string;
+  caFile: string;
+  tlsModes: Option[] | null;
+}
+
+/** password "" keeps the stored one; caFile "" means the system's certificates. */
+export interface MailSettingsInput {
+  host: string;
+  port: number;
+  tls: string;
+  user: string;
+  password: string;
+  folder: string;
+  caFile: string;
+}
+
+export interface MailCheckView {
+  ok: boolean;
+  summary: string;
+  passed: string[] | null;
+  warnings: string[] | null;
+  problem: string;
+}
+
+export interface MailStatusView {
+  configured: boolean;
+  state: 'off' | 'starting' | 'ok' | 'error' | string;
+  lastCheck: string;
+  importedToday: number;
+  failed: number;
+  errors: number;
+  lastError: string;
+  lastErrorAt: string;
+}
+
+export interface MailFailureView {
+  uid: number;
+  folder: string;
+  reason: string;
+  since: string;
+  lastTry: string;
+  attempts: number;
+  retrying: boolean;
 }

@@ -960,6 +960,146 @@ export namespace app {
 	        this.limit = source["limit"];
 	    }
 	}
+	export class MailCheckView {
+	    ok: boolean;
+	    summary: string;
+	    passed: string[];
+	    warnings: string[];
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailCheckView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.summary = source["summary"];
+	        this.passed = source["passed"];
+	        this.warnings = source["warnings"];
+	        this.problem = source["problem"];
+	    }
+	}
+	export class MailFailureView {
+	    uid: number;
+	    folder: string;
+	    reason: string;
+	    since: string;
+	    lastTry: string;
+	    attempts: number;
+	    retrying: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailFailureView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uid = source["uid"];
+	        this.folder = source["folder"];
+	        this.reason = source["reason"];
+	        this.since = source["since"];
+	        this.lastTry = source["lastTry"];
+	        this.attempts = source["attempts"];
+	        this.retrying = source["retrying"];
+	    }
+	}
+	export class MailSettingsInput {
+	    host: string;
+	    port: number;
+	    tls: string;
+	    user: string;
+	    password: string;
+	    folder: string;
+	    caFile: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailSettingsInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.tls = source["tls"];
+	        this.user = source["user"];
+	        this.password = source["password"];
+	        this.folder = source["folder"];
+	        this.caFile = source["caFile"];
+	    }
+	}
+	export class MailSettingsView {
+	    configured: boolean;
+	    host: string;
+	    port: number;
+	    tls: string;
+	    user: string;
+	    passwordSet: boolean;
+	    folder: string;
+	    caFile: string;
+	    tlsModes: Option[];
+	
+	    static createFrom(source: any = {}) {
+	        return new MailSettingsView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.configured = source["configured"];
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.tls = source["tls"];
+	        this.user = source["user"];
+	        this.passwordSet = source["passwordSet"];
+	        this.folder = source["folder"];
+	        this.caFile = source["caFile"];
+	        this.tlsModes = this.convertValues(source["tlsModes"], Option);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MailStatusView {
+	    configured: boolean;
+	    state: string;
+	    lastCheck: string;
+	    importedToday: number;
+	    failed: number;
+	    errors: number;
+	    lastError: string;
+	    lastErrorAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailStatusView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.configured = source["configured"];
+	        this.state = source["state"];
+	        this.lastCheck = source["lastCheck"];
+	        this.importedToday = source["importedToday"];
+	        this.failed = source["failed"];
+	        this.errors = source["errors"];
+	        this.lastError = source["lastError"];
+	        this.lastErrorAt = source["lastErrorAt"];
+	    }
+	}
 	
 	export class NewCaseInput {
 	    type: string;
@@ -995,6 +1135,81 @@ export namespace app {
 	}
 	
 	
+	export class PrintLetter {
+	    caseId: string;
+	    fileNumber: string;
+	    applicant: string;
+	    decisionId: string;
+	    title: string;
+	    signedAt: string;
+	    posted: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PrintLetter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.caseId = source["caseId"];
+	        this.fileNumber = source["fileNumber"];
+	        this.applicant = source["applicant"];
+	        this.decisionId = source["decisionId"];
+	        this.title = source["title"];
+	        this.signedAt = source["signedAt"];
+	        this.posted = source["posted"];
+	    }
+	}
+	export class PrintBatchResult {
+	    file: string;
+	    letters: PrintLetter[];
+	    pages: number;
+	    blank: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PrintBatchResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.letters = this.convertValues(source["letters"], PrintLetter);
+	        this.pages = source["pages"];
+	        this.blank = source["blank"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class PrintQuery {
+	    scope: string;
+	    caseIds: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PrintQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.scope = source["scope"];
+	        this.caseIds = source["caseIds"];
+	    }
+	}
 	
 	export class Session {
 	    fatal: string;

@@ -24,9 +24,15 @@ export function CheckSignatureFromDialog():Promise<app.SignatureCheck>;
 
 export function ChooseLetterLogo():Promise<string>;
 
+export function ChooseMailCAFile():Promise<string>;
+
 export function ChooseSigningKeyFile():Promise<app.SigningKeyView>;
 
+export function ClearMailSettings():Promise<app.MailSettingsView>;
+
 export function CompleteFollowUp(arg1:string,arg2:string):Promise<app.CaseDetail>;
+
+export function ConfirmPosted(arg1:Array<app.PrintLetter>):Promise<app.BulkResult>;
 
 export function Counts():Promise<app.Counts>;
 
@@ -44,19 +50,37 @@ export function LetterSettings():Promise<app.LetterSettings>;
 
 export function ListCases(arg1:app.ListQuery):Promise<app.ListPage>;
 
+export function MailFailures():Promise<Array<app.MailFailureView>>;
+
+export function MailSettings():Promise<app.MailSettingsView>;
+
+export function MailStatus():Promise<app.MailStatusView>;
+
 export function OpenAttachment(arg1:string,arg2:string):Promise<void>;
 
 export function PreviewLetter(arg1:app.LetterPreviewInput):Promise<app.LetterPreview>;
 
+export function PrintBatch(arg1:Array<app.PrintLetter>):Promise<app.PrintBatchResult>;
+
+export function PrintCandidates(arg1:app.PrintQuery):Promise<Array<app.PrintLetter>>;
+
+export function PrintDecision(arg1:string,arg2:string):Promise<void>;
+
 export function ResetLetterRemedy(arg1:string):Promise<app.LetterSettings>;
 
 export function ResetLetterTemplate(arg1:string):Promise<app.LetterSettings>;
+
+export function RetryAllMail():Promise<Array<app.MailFailureView>>;
+
+export function RetryMail(arg1:number):Promise<Array<app.MailFailureView>>;
 
 export function SaveLetterRemedy(arg1:app.RemedyForm):Promise<app.LetterSettings>;
 
 export function SaveLetterTemplate(arg1:app.TemplateForm):Promise<app.LetterSettings>;
 
 export function SaveLetterhead(arg1:app.LetterheadForm):Promise<app.LetterSettings>;
+
+export function SaveMailSettings(arg1:app.MailSettingsInput):Promise<app.MailSettingsView>;
 
 export function SaveSigningKey(arg1:app.SigningKeyInput):Promise<app.SigningKeyView>;
 
@@ -71,6 +95,8 @@ export function SigningKey():Promise<app.SigningKeyView>;
 export function StartDecision(arg1:string,arg2:string):Promise<app.DecisionDraft>;
 
 export function SwitchClerk(arg1:string):Promise<app.Session>;
+
+export function TestMailConnection(arg1:app.MailSettingsInput):Promise<app.MailCheckView>;
 
 export function TestSigningKey(arg1:string):Promise<app.SigningKeyView>;
 

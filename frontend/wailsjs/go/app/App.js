@@ -46,12 +46,24 @@ export function ChooseLetterLogo() {
   return window['go']['app']['App']['ChooseLetterLogo']();
 }
 
+export function ChooseMailCAFile() {
+  return window['go']['app']['App']['ChooseMailCAFile']();
+}
+
 export function ChooseSigningKeyFile() {
   return window['go']['app']['App']['ChooseSigningKeyFile']();
 }
 
+export function ClearMailSettings() {
+  return window['go']['app']['App']['ClearMailSettings']();
+}
+
 export function CompleteFollowUp(arg1, arg2) {
   return window['go']['app']['App']['CompleteFollowUp'](arg1, arg2);
+}
+
+export function ConfirmPosted(arg1) {
+  return window['go']['app']['App']['ConfirmPosted'](arg1);
 }
 
 export function Counts() {
@@ -86,6 +98,18 @@ export function ListCases(arg1) {
   return window['go']['app']['App']['ListCases'](arg1);
 }
 
+export function MailFailures() {
+  return window['go']['app']['App']['MailFailures']();
+}
+
+export function MailSettings() {
+  return window['go']['app']['App']['MailSettings']();
+}
+
+export function MailStatus() {
+  return window['go']['app']['App']['MailStatus']();
+}
+
 export function OpenAttachment(arg1, arg2) {
   return window['go']['app']['App']['OpenAttachment'](arg1, arg2);
 }
@@ -94,12 +118,32 @@ export function PreviewLetter(arg1) {
   return window['go']['app']['App']['PreviewLetter'](arg1);
 }
 
+export function PrintBatch(arg1) {
+  return window['go']['app']['App']['PrintBatch'](arg1);
+}
+
+export function PrintCandidates(arg1) {
+  return window['go']['app']['App']['PrintCandidates'](arg1);
+}
+
+export function PrintDecision(arg1, arg2) {
+  return window['go']['app']['App']['PrintDecision'](arg1, arg2);
+}
+
 export function ResetLetterRemedy(arg1) {
   return window['go']['app']['App']['ResetLetterRemedy'](arg1);
 }
 
 export function ResetLetterTemplate(arg1) {
   return window['go']['app']['App']['ResetLetterTemplate'](arg1);
+}
+
+export function RetryAllMail() {
+  return window['go']['app']['App']['RetryAllMail']();
+}
+
+export function RetryMail(arg1) {
+  return window['go']['app']['App']['RetryMail'](arg1);
 }
 
 export function SaveLetterRemedy(arg1) {
@@ -112,6 +156,10 @@ export function SaveLetterTemplate(arg1) {
 
 export function SaveLetterhead(arg1) {
   return window['go']['app']['App']['SaveLetterhead'](arg1);
+}
+
+export function SaveMailSettings(arg1) {
+  return window['go']['app']['App']['SaveMailSettings'](arg1);
 }
 
 export function SaveSigningKey(arg1) {
@@ -140,6 +188,10 @@ export function StartDecision(arg1, arg2) {
 
 export function SwitchClerk(arg1) {
   return window['go']['app']['App']['SwitchClerk'](arg1);
+}
+
+export function TestMailConnection(arg1) {
+  return window['go']['app']['App']['TestMailConnection'](arg1);
 }
 
 export function TestSigningKey(arg1) {
