@@ -221,6 +221,7 @@ func (a *App) startDecision(caseID, templateID string) (DecisionDraft, error) {
 	if err := a.saveDraft(d); err != nil {
 		return DecisionDraft{}, err
 	}
+	d.UpdatedAt = stamp(a.now(), a.loc)
 	return d, nil
 }
 

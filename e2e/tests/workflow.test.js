@@ -1,6 +1,7 @@
 // The clerk's workflow in the real UI against the real Go backend: search, open a
 // case, accept, start work, comment, add a follow-up, assign, and see each step in
-// the history; axe-core (WCAG 2.1 AA) on the list and the detail view.
+// the history; make, preview and sign a decision (Bescheid) with the demo key and
+// decide the case; axe-core (WCAG 2.1 AA) on the list, the detail view and the editor.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -190,6 +191,62 @@ test('clerk workflow', async (t) => {
     assert.equal(c.assignee, session.clerk.id);
     assert.ok(c.comments.some((x) => x.text === comment), 'comment missing');
     assert.ok(c.followUps.some((f) => f.reason === followUpReason && f.due === followUpDue), 'follow-up missing');
+  }));
+
+  await t.test('Bescheid erstellen: template, own value, live preview of the real PDF', shot(async () => {
+    await detail().getByTestId('compose-decision').click();
+    const editor = detail().getByTestId('decision-editor');
+    await editor.getByLabel('Ablehnung', { exact: true }).check();
+    await editor.getByRole('button', { name: 'Entwurf anlegen' }).click();
+    const reason = editor.getByLabel('Grund der Ablehnung');
+    await reason.waitFor();
+    await editor.getByTestId('preview-status').filter({ hasText: /Grund der Ablehnung/ }).waitFor();
+    await reason.fill('Für Ihren Hund besteht bereits eine Anmeldung unter einem anderen Aktenzeichen.');
+    await editor.getByTestId('preview-status').filter({ hasText: /Prüfcode [0-9A-F]{4}-/ }).waitFor();
+    const firstPage = editor.getByRole('img', { name: /^Bescheid, Seite 1 von \d+$/ });
+    await assert.doesNotReject(firstPage.waitFor({ timeout: 30000 }), 'pdf.js did not render the letter');
+    const painted = await firstPage.evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 128 && d[i + 3] > 0) dark++;
+      return dark;
+    });
+    assert.ok(painted > 500, `the letter page is blank (${painted} dark pixels)`);
+    await assert.doesNotReject(editor.getByTestId('key-note').filter({ hasText: 'Demo-Schlüssel, nicht für echte Bescheide.' }).waitFor());
+    await screenshot(page, 'decision-editor');
+  }));
+
+  await t.test('axe: the decision editor has no WCAG 2.1 AA violations', shot(async () => {
+    const violations = await axe(page, 'decision-editor');
+    assert.equal(violations.length, 0, describeViolations(violations));
+  }));
+
+  await t.test('Unterschreiben: a wrong password stores nothing, the demo key signs', shot(async () => {
+    const editor = detail().getByTestId('decision-editor');
+    const secret = editor.getByLabel('Passwort der Schlüsseldatei');
+    await secret.fill('falsch');
+    await editor.getByRole('button', { name: 'Unterschreiben' }).click();
+    await editor.getByRole('alert').filter({ hasText: 'Das Passwort für die Schlüsseldatei ist falsch.' }).waitFor();
+    let res = await callGo(page, 'GetCase', target.id);
+    assert.equal(res.value.decisions.length, 0, 'a decision was stored after a wrong password');
+
+    await secret.fill('demo');
+    await editor.getByRole('button', { name: 'Unterschreiben' }).click();
+    await detail().getByTestId('decision-notice').filter({ hasText: /unterschrieben und gespeichert\. Prüfcode: / }).waitFor();
+    await detail().getByTestId('decision').filter({ hasText: 'gültig' }).waitFor();
+
+    res = await callGo(page, 'GetCase', target.id);
+    const [dec] = res.value.decisions;
+    assert.ok(dec.signed && dec.document, `decision ${JSON.stringify(dec)}`);
+    const check = await callGo(page, 'CheckSignature', target.id, dec.document.id);
+    assert.ok(check.ok && check.value.signatures.length === 1 && check.value.signatures[0].valid && check.value.signatures[0].wholeDocument,
+      `signature check ${JSON.stringify(check)}`);
+    await screenshot(page, 'decision-signed');
+  }));
+
+  await t.test('Bescheiden: the case may now be decided', shot(async () => {
+    await detail().getByRole('button', { name: 'Bescheiden', exact: true }).click();
+    await detail().getByTestId('case-status').filter({ hasText: /^Beschieden$/ }).waitFor();
   }));
 
   await t.test('no page errors', () => {
