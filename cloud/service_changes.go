@@ -53,6 +53,9 @@ func (s *Service) Changes(ctx context.Context, d Device, cursor uint64, limit in
 			return err
 		}
 		resp.Changes = chs
+		if chs == nil {
+			resp.Changes = []wire.Change{} // encodes as [] like ChangesJSON, not null
+		}
 		if len(chs) > 0 {
 			resp.Cursor = chs[len(chs)-1].Seq
 		}
