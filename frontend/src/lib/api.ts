@@ -71,6 +71,18 @@ export const wailsApi: Api = {
   retryMail: async (uid) => (await call<import('./types').MailFailureView[] | null>('RetryMail', uid)) ?? [],
   retryAllMail: async () => (await call<import('./types').MailFailureView[] | null>('RetryAllMail')) ?? [],
   dueFollowUps: async () => (await call<import('./types').DueFollowUp[] | null>('DueFollowUps')) ?? [],
+  letterSettings: () => call('LetterSettings'),
+  saveLetterhead: (f) => call('SaveLetterhead', f),
+  chooseLetterLogo: () => call('ChooseLetterLogo'),
+  saveLetterTemplate: (f) => call('SaveLetterTemplate', f),
+  resetLetterTemplate: (id) => call('ResetLetterTemplate', id),
+  saveLetterRemedy: (f) => call('SaveLetterRemedy', f),
+  resetLetterRemedy: (caseType) => call('ResetLetterRemedy', caseType),
+  previewLetter: (input) => call('PreviewLetter', input),
+  printDecision: (id, decisionID) => call('PrintDecision', id, decisionID),
+  printCandidates: async (q) => (await call<import('./types').PrintLetter[] | null>('PrintCandidates', q)) ?? [],
+  printBatch: (letters) => call('PrintBatch', letters),
+  confirmPosted: (letters) => call('ConfirmPosted', letters),
   on(event, cb) {
     try {
       return Runtime.EventsOn(event, (payload: unknown) => cb(payload));

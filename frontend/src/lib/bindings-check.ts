@@ -40,6 +40,21 @@ type Called =
   | 'TestSigningKey';
 export const methodsExist: [Exclude<Called, keyof typeof Go>] extends [never] ? true : false = true;
 
+export const letterBindingsMatch: [
+  Same<app.LetterheadForm, T.LetterheadForm>, Same<app.BlockForm, T.BlockForm>,
+  Same<app.TemplateForm, T.TemplateForm>, Same<app.RemedyForm, T.RemedyForm>,
+  Same<app.PlaceholderView, T.PlaceholderView>, Same<app.LetterSettings, T.LetterSettings>,
+  Same<app.LetterPreviewInput, T.LetterPreviewInput>, Same<app.LetterPreview, T.LetterPreview>,
+  Same<app.PrintQuery, T.PrintQuery>, Same<app.PrintLetter, T.PrintLetter>,
+  Same<app.PrintBatchResult, T.PrintBatchResult>,
+] = [true, true, true, true, true, true, true, true, true, true, true];
+
+type CalledLetters =
+  | 'LetterSettings' | 'SaveLetterhead' | 'ChooseLetterLogo' | 'SaveLetterTemplate' | 'ResetLetterTemplate'
+  | 'SaveLetterRemedy' | 'ResetLetterRemedy' | 'PreviewLetter' | 'PrintDecision' | 'PrintCandidates'
+  | 'PrintBatch' | 'ConfirmPosted';
+export const letterMethodsExist: [Exclude<CalledLetters, keyof typeof Go>] extends [never] ? true : false = true;
+
 // E-Mail-Eingang (issue 5), kept apart from the lists above so helpers do not collide.
 export const mailBindingsMatch: [
   Same<app.MailSettingsView, T.MailSettingsView>, Same<app.MailSettingsInput, T.MailSettingsInput>,

@@ -5,6 +5,9 @@ import type {
   Api, BulkResult, CaseDetail, CaseRow, Counts, DecisionDraft, DecisionEditorState, DecisionPreview, DueFollowUp,
   ListPage, ListQuery, Session, SigningKeyInput, SigningKeyView, SignResult,
 } from './types';
+import type {
+  LetterheadForm, LetterPreview, LetterPreviewInput, LetterSettings, PrintBatchResult, PrintLetter, PrintQuery, RemedyForm, TemplateForm,
+} from './types';
 
 export const fakeSession: Session = {
   fatal: '',
@@ -310,10 +313,97 @@ export class FakeApi implements Api {
     if (secret !== 'demo') throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch.', fields: { secret: 'Das Passwort ist falsch.' } });
     return { ...structuredClone(this.key), subject: 'Demo-Siegel Gemeinde Musterhausen', validUntil: '2031-03-10', keyType: 'ECDSA P-256' };
   });
+  letters: LetterSettings = fakeLetterSettings();
+  printable: PrintLetter[] = fakePrintLetters();
+  letterSettings = () => this.rec('letterSettings', [], () => structuredClone(this.letters));
+  saveLetterhead = (f: LetterheadForm) => this.rec('saveLetterhead', [structuredClone(f)], () => {
+    this.letters.letterhead = structuredClone(f);
+    return structuredClone(this.letters);
+  });
+  chooseLetterLogo = () => this.rec('chooseLetterLogo', [], () => 'iVBORw0KGgo=');
+  saveLetterTemplate = (f: TemplateForm) => this.rec('saveLetterTemplate', [structuredClone(f)], () => {
+    this.letters.templates = this.letters.templates!.map((t) => (t.id === f.id ? { ...structuredClone(f), changed: true } : t));
+    return structuredClone(this.letters);
+  });
+  resetLetterTemplate = (id: string) => this.rec('resetLetterTemplate', [id], () => {
+    const shipped = fakeLetterSettings().templates!.find((t) => t.id === id)!;
+    this.letters.templates = this.letters.templates!.map((t) => (t.id === id ? shipped : t));
+    return structuredClone(this.letters);
+  });
+  saveLetterRemedy = (f: RemedyForm) => this.rec('saveLetterRemedy', [structuredClone(f)], () => {
+    this.letters.remedies = this.letters.remedies!.map((r) => (r.caseType === f.caseType ? { ...structuredClone(f), default: false } : r));
+    return structuredClone(this.letters);
+  });
+  resetLetterRemedy = (caseType: string) => this.rec('resetLetterRemedy', [caseType], () => {
+    const shipped = fakeLetterSettings().remedies!.find((r) => r.caseType === caseType)!;
+    this.letters.remedies = this.letters.remedies!.map((r) => (r.caseType === caseType ? shipped : r));
+    return structuredClone(this.letters);
+  });
+  previewLetter = (input: LetterPreviewInput) => this.rec('previewLetter', [structuredClone(input)], (): LetterPreview => ({ pdf: 'JVBERi0xLjQK', pages: 2 }));
+  printDecision = (id: string, decisionID: string) => this.rec('printDecision', [id, decisionID], () => undefined);
+  printCandidates = (q: PrintQuery) => this.rec('printCandidates', [structuredClone(q)], () =>
+    structuredClone(this.printable.filter((l) => (q.scope === 'today' ? l.signedAt.startsWith('2026-03-10') : q.scope === 'unposted' ? !l.posted : q.caseIds.includes(l.caseId)))));
+  printBatch = (letters: PrintLetter[]) => this.rec('printBatch', [structuredClone(letters)], (): PrintBatchResult => ({
+    file: '/home/test/.local/share/OZG-Cloud Desktop/druck/Sammeldruck-2026-03-10-101500.pdf', letters: structuredClone(letters), pages: letters.length * 2, blank: 1,
+  }));
+  confirmPosted = (letters: PrintLetter[]) => this.rec('confirmPosted', [structuredClone(letters)], (): BulkResult => {
+    for (const l of letters) {
+      const p = this.printable.find((x) => x.decisionId === l.decisionId);
+      if (p) p.posted = '2026-03-10';
+    }
+    return { done: new Set(letters.map((l) => l.caseId)).size, failed: [] };
+  });
   on = (event: string, cb: (p: unknown) => void) => {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
     return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));
   };
   onFileDrop = () => () => {};
   nativeFileDrop = () => false;
+}
+
+export function fakeLetterSettings(): LetterSettings {
+  return {
+    letterhead: {
+      authority: 'Gemeinde Musterhausen', unit: 'Ordnungsamt', street: 'Marktplatz 1', postalCode: '24999', city: 'Musterhausen',
+      phone: '', email: '', website: '', bankName: '', iban: '', bic: '', verifyUrl: '', logo: '',
+    },
+    templates: [
+      { id: 'bewilligung', name: 'Bewilligung', changed: false, blocks: [
+        { kind: 'betreff', title: '', text: '{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}' },
+        { kind: 'begruendung', title: 'Begründung', text: 'Die Voraussetzungen sind erfüllt.' },
+        { kind: 'rechtsbehelf', title: 'Rechtsbehelfsbelehrung', text: '{{rechtsbehelf}}' },
+      ] },
+      { id: 'ablehnung', name: 'Ablehnung', changed: false, blocks: [
+        { kind: 'betreff', title: '', text: 'Ihr Antrag' },
+        { kind: 'begruendung', title: 'Begründung', text: '{{ablehnungsgrund}}' },
+        { kind: 'rechtsbehelf', title: 'Rechtsbehelfsbelehrung', text: '{{rechtsbehelf}}' },
+      ] },
+    ],
+    remedies: [
+      { caseType: 'GEWERBE', caseTypeLabel: 'Gewerbeanmeldung', kind: 'WIDERSPRUCH', body: 'Gemeinde Musterhausen', address: 'Marktplatz 1, 24999 Musterhausen', period: 'eines Monats', default: true },
+      { caseType: 'BAU', caseTypeLabel: 'Bauantrag', kind: 'WIDERSPRUCH', body: 'Gemeinde Musterhausen', address: 'Marktplatz 1, 24999 Musterhausen', period: 'eines Monats', default: true },
+    ],
+    placeholders: [
+      { name: 'aktenzeichen', label: 'Aktenzeichen' },
+      { name: 'rechtsbehelf', label: 'Rechtsbehelfsbelehrung der Antragsart' },
+    ],
+    blockKinds: [
+      { value: 'betreff', label: 'Betreff' }, { value: 'anrede', label: 'Anrede' }, { value: 'tenor', label: 'Entscheidung (Tenor)' },
+      { value: 'begruendung', label: 'Begründung' }, { value: 'gebuehr', label: 'Gebühr' },
+      { value: 'rechtsbehelf', label: 'Rechtsbehelfsbelehrung' }, { value: 'text', label: 'Weiterer Text' },
+    ],
+    remedyKinds: [
+      { value: 'WIDERSPRUCH', label: 'Widerspruch bei der Behörde' },
+      { value: 'KLAGE', label: 'Klage beim Verwaltungsgericht' },
+    ],
+    problems: ['Vorlage „Bewilligung“: Der Platzhalter {{iban}} hat keinen Wert. Bitte die Bankverbindung im Briefkopf angeben.'],
+  };
+}
+
+export function fakePrintLetters(): PrintLetter[] {
+  return [
+    { caseId: 'case-1', fileNumber: 'GEW-2026-0001-A7', applicant: 'Person 1', decisionId: 'd1', title: 'Bewilligung', signedAt: '2026-03-10T09:00:00+01:00', posted: '' },
+    { caseId: 'case-2', fileNumber: 'GEW-2026-0002-A7', applicant: 'Person 2', decisionId: 'd2', title: 'Ablehnung', signedAt: '2026-03-10T09:30:00+01:00', posted: '' },
+    { caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', decisionId: 'd3', title: 'Bewilligung', signedAt: '2026-03-09T15:00:00+01:00', posted: '' },
+  ];
 }

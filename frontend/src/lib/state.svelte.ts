@@ -8,6 +8,8 @@ export type View =
   | { kind: 'list' }
   | { kind: 'case'; id: string }
   | { kind: 'due' }
+  | { kind: 'letter-settings' }
+  | { kind: 'print'; caseIds: string[] }
   | { kind: 'settings-mail' }
   | { kind: 'mail-failures' }
   | { kind: 'new' }

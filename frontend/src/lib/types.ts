@@ -296,6 +296,21 @@ export interface Api {
   chooseSigningKeyFile(): Promise<SigningKeyView>;
   saveSigningKey(input: SigningKeyInput): Promise<SigningKeyView>;
   testSigningKey(secret: string): Promise<SigningKeyView>;
+  /** Letter settings (administration only). */
+  letterSettings(): Promise<LetterSettings>;
+  saveLetterhead(f: LetterheadForm): Promise<LetterSettings>;
+  /** Asks for a PNG; resolves with "" when cancelled. */
+  chooseLetterLogo(): Promise<string>;
+  saveLetterTemplate(f: TemplateForm): Promise<LetterSettings>;
+  resetLetterTemplate(id: string): Promise<LetterSettings>;
+  saveLetterRemedy(f: RemedyForm): Promise<LetterSettings>;
+  resetLetterRemedy(caseType: string): Promise<LetterSettings>;
+  previewLetter(input: LetterPreviewInput): Promise<LetterPreview>;
+  /** Opens one signed decision in the system's PDF viewer. */
+  printDecision(caseID: string, decisionID: string): Promise<void>;
+  printCandidates(q: PrintQuery): Promise<PrintLetter[]>;
+  printBatch(letters: PrintLetter[]): Promise<PrintBatchResult>;
+  confirmPosted(letters: PrintLetter[]): Promise<BulkResult>;
   /** Subscribes to a backend event; returns the unsubscribe function. */
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */
@@ -303,6 +318,69 @@ export interface Api {
   /** nativeFileDrop reports whether the desktop window delivers drops as paths. */
   nativeFileDrop(): boolean;
 }
+
+// Letter settings and printing (app/types_letters.go).
+
+export interface LetterheadForm {
+  authority: string;
+  unit: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  phone: string;
+  email: string;
+  website: string;
+  bankName: string;
+  iban: string;
+  bic: string;
+  verifyUrl: string;
+  /** PNG as base64; "" = no logo. */
+  logo: string;
+}
+
+export interface BlockForm { kind: string; title: string; text: string }
+
+export interface TemplateForm { id: string; name: string; blocks: BlockForm[] | null; changed: boolean }
+
+export interface RemedyForm {
+  caseType: string;
+  caseTypeLabel: string;
+  kind: string;
+  body: string;
+  address: string;
+  period: string;
+  default: boolean;
+}
+
+export interface PlaceholderView { name: string; label: string }
+
+export interface LetterSettings {
+  letterhead: LetterheadForm;
+  templates: TemplateForm[] | null;
+  remedies: RemedyForm[] | null;
+  placeholders: PlaceholderView[] | null;
+  blockKinds: Option[] | null;
+  remedyKinds: Option[] | null;
+  problems: string[] | null;
+}
+
+export interface LetterPreviewInput { letterhead: LetterheadForm; template: TemplateForm; remedy: RemedyForm }
+
+export interface LetterPreview { pdf: string; pages: number }
+
+export interface PrintQuery { scope: 'today' | 'unposted' | 'cases' | string; caseIds: string[] }
+
+export interface PrintLetter {
+  caseId: string;
+  fileNumber: string;
+  applicant: string;
+  decisionId: string;
+  title: string;
+  signedAt: string;
+  posted: string;
+}
+
+export interface PrintBatchResult { file: string; letters: PrintLetter[] | null; pages: number; blank: number }
 
 // E-Mail-Eingang (issue 5). The password never comes back: passwordSet says whether one is stored.
 export interface MailSettingsView {
