@@ -204,6 +204,16 @@ func TestVerify(t *testing.T) {
 	if !v.Found || v.FileNumber != "BAU-2026-0001-"+e.a1.Code || v.Hash != doc.SHA256 || !v.SignedAt.Equal(signed) {
 		t.Fatalf("verify %+v", v)
 	}
+	// Tenant B claims the same code: its push goes through, the index stays A's.
+	e.push(e.b1, e.create(e.b1, e.bruno, "case-b"))
+	rb := e.push(e.b1, e.mut(e.b1, e.bruno, "case-b", model.KindDecision, model.DecisionPayload{Decision: model.DecisionInfo{
+		ID: "d-9", Title: "Fälschung", SignedAt: &signed, Document: doc, VerificationCode: "1A2B-3C4D-5E6F-7A8B"}}, nil))
+	if rb.Results[0].Status != wire.StatusApplied {
+		t.Fatalf("tenant B's decision: %+v", rb)
+	}
+	if v := check(e.svc.Verify(e.ctx, "1A2B-3C4D-5E6F-7A8B")); v.FileNumber != "BAU-2026-0001-"+e.a1.Code {
+		t.Fatalf("index taken over: %+v", v)
+	}
 	for _, code := range []string{"0000-0000-0000-0000", "", "nonsense", "1A2B-3C4D-5E6F-7A8B-0000"} {
 		if v := check(e.svc.Verify(e.ctx, code)); v.Found {
 			t.Fatalf("%q found", code)
