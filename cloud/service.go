@@ -48,8 +48,8 @@ type Limits struct {
 }
 
 // Submission is one online application as the intake parser (intake.go) read it from
-// the multipart body: the control block, the form tree, and the files, already
-// stored as blobs of the tenant (the parser streams parts to temp files first).
+// the multipart body: the control block, the form tree, and the files spooled to
+// temp files, which Service.Intake stores as chunked blobs of the tenant.
 type Submission struct {
 	TransactionID     string
 	ZustaendigeStelle string
