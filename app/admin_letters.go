@@ -33,7 +33,12 @@ var clerkPlaceholders = []PlaceholderView{
 	{Name: "ablehnungsgrund", Label: "Grund der Ablehnung (schreibt die Sachbearbeitung)"},
 	{Name: "bewilligt", Label: "Was bewilligt wird (schreibt die Sachbearbeitung)"},
 	{Name: "teilablehnungsgrund", Label: "Grund der Teilablehnung (schreibt die Sachbearbeitung)"},
+	{Name: clerkPrefix + "NAME", Label: "Weiterer Text, den die Sachbearbeitung beim Bescheid eingibt (NAME frei wählbar)"},
 }
+
+// clerkPrefix marks placeholders the administration adds for the clerk to fill, so
+// that a misspelt case placeholder is still caught.
+const clerkPrefix = "eingabe."
 
 // casePlaceholders are filled by decision.Fill from the case, the letterhead and the
 // decision's data.
@@ -420,7 +425,7 @@ func placeholderHint(name string) string {
 			return ""
 		}
 	}
-	return " Diesen Platzhalter gibt es nicht. Bitte prüfen Sie die Schreibweise; die möglichen Platzhalter stehen in der Liste."
+	return " Diesen Platzhalter gibt es nicht. Bitte prüfen Sie die Schreibweise; die möglichen Platzhalter stehen in der Liste. Einen Text, den die Sachbearbeitung beim Bescheid eingibt, schreiben Sie als {{" + clerkPrefix + "name}}."
 }
 
 // sampleCase is the case a template is tried on: every field a letter may name.
@@ -438,14 +443,19 @@ func (a *App) sampleData(t decision.Template, lh decision.Letterhead, remedy *de
 	day := a.today()
 	values := map[string]string{}
 	for _, p := range clerkPlaceholders {
-		values[p.Name] = "(Text der Sachbearbeitung: " + p.Label + ")"
+		if !strings.HasPrefix(p.Name, clerkPrefix) {
+			values[p.Name] = "(Text der Sachbearbeitung: " + p.Label + ")"
+		}
 	}
 	// A form field is filled from the case's application; the sample has none.
 	for _, b := range t.Blocks {
 		for _, s := range []string{b.Title, b.Text} {
 			for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
-				if strings.HasPrefix(m[1], "form.") && len(m[1]) > len("form.") {
-					values[m[1]] = "(Angabe aus dem Antrag: " + strings.TrimPrefix(m[1], "form.") + ")"
+				switch name := m[1]; {
+				case strings.HasPrefix(name, "form.") && len(name) > len("form."):
+					values[name] = "(Angabe aus dem Antrag: " + strings.TrimPrefix(name, "form.") + ")"
+				case strings.HasPrefix(name, clerkPrefix) && len(name) > len(clerkPrefix):
+					values[name] = "(Text der Sachbearbeitung: " + strings.TrimPrefix(name, clerkPrefix) + ")"
 				}
 			}
 		}

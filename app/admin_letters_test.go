@@ -241,7 +241,7 @@ func TestTemplatePlaceholderCheck(t *testing.T) {
 		t.Errorf("typo: %+v", e)
 	}
 	// Form fields and the clerk's texts have values at decision time: not flagged.
-	tpl.Blocks[3].Text = "Ihr Betrieb {{form.betrieb}}: {{bewilligt}}"
+	tpl.Blocks[3].Text = "Ihr Betrieb {{form.betrieb}}: {{bewilligt}} {{eingabe.auflagen}}"
 	if _, err := a.SaveLetterTemplate(tpl); err != nil {
 		t.Errorf("form field placeholder: %v", err)
 	}
