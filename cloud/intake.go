@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/http"
 	"os"
 	"path"
 	"strings"
@@ -127,7 +128,22 @@ func (s *Submission) Remove() {
 	}
 }
 
-var errPartTooLarge = errors.New("cloud: intake part over the limit")
+var (
+	errPartTooLarge = errors.New("cloud: intake part over the limit")
+	// errSpool marks a failure to write a temp file: the server's, not the sender's.
+	errSpool = errors.New("cloud: intake temp file")
+)
+
+// spoolWriter tells write errors (disk full) from read errors (a broken body).
+type spoolWriter struct{ f *os.File }
+
+func (w spoolWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = fmt.Errorf("%w: %w", errSpool, err)
+	}
+	return n, err
+}
 
 // spool copies a file part into a temp file, hashing it on the way. The returned
 // file names its temp file even on error, so the caller can remove it.
@@ -135,13 +151,13 @@ func spool(p *multipart.Part, dir string, max int64, fallback string) (IntakeFil
 	f := IntakeFile{Name: fileName(p.FileName(), fallback), MediaType: mediaType(p.Header.Get("Content-Type"))}
 	tmp, err := os.CreateTemp(dir, "intake-*")
 	if err != nil {
-		return f, fmt.Errorf("cloud: intake temp file: %w", err)
+		return f, fmt.Errorf("%w: %w", errSpool, err)
 	}
 	f.Path = tmp.Name()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(p, max+1))
+	n, err := io.Copy(io.MultiWriter(spoolWriter{tmp}, h), io.LimitReader(p, max+1))
 	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("cloud: intake temp file: %w", cerr)
+		err = fmt.Errorf("%w: %w", errSpool, cerr)
 	}
 	if err != nil {
 		return f, err
@@ -157,19 +173,14 @@ func spool(p *multipart.Part, dir string, max int64, fallback string) (IntakeFil
 // sees: the body's or a part's limit, a broken multipart body, or (a temp file that
 // could not be written) an internal error.
 func partError(counted *limitedReader, name string, err error) error {
+	var mb *http.MaxBytesError
 	switch {
-	case counted.over:
+	case counted.over, errors.As(err, &mb):
 		return tooLarge("Die Anfrage ist größer als erlaubt (request body over the limit).")
 	case errors.Is(err, errPartTooLarge):
 		return tooLarge(fmt.Sprintf("Der Teil %q ist größer als erlaubt (%s part over the limit of %s bytes).",
 			name, name, strings.TrimPrefix(err.Error(), errPartTooLarge.Error()+": ")))
-	case errors.Is(err, ErrBadRequest), errors.Is(err, ErrTooLarge):
-		return err
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission), strings.HasPrefix(err.Error(), "cloud: intake temp file"):
-		return err
-	}
-	var pub *publicError
-	if errors.As(err, &pub) {
+	case errors.Is(err, ErrBadRequest), errors.Is(err, ErrTooLarge), errors.Is(err, errSpool):
 		return err
 	}
 	// Everything else comes from reading the multipart stream: the sender's fault.
