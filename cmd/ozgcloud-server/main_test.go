@@ -163,7 +163,8 @@ func (s *server) stop(t *testing.T) int {
 // pinned is a client that trusts exactly the certificate with the fingerprint, as the
 // desktop does after the clerk confirmed it.
 func pinned(fingerprint string, maxVersion uint16) *http.Client {
-	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+	// HTTP/2 as a browser would use it; the event stream must end on shutdown there too.
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{
 		InsecureSkipVerify: true, // replaced by the pin below
 		MaxVersion:         maxVersion,
 		VerifyConnection: func(cs tls.ConnectionState) error {
@@ -284,7 +285,7 @@ func TestServerLifecycle(t *testing.T) {
 	r.Header.Set(wire.HeaderVersion, "1")
 	r.Header.Set("Authorization", "Bearer "+enr.Token)
 	stream, err := c.Do(r)
-	if err != nil || stream.StatusCode != 200 {
+	if err != nil || stream.StatusCode != 200 || stream.ProtoMajor != 2 {
 		t.Fatalf("events: %v %v", stream, err)
 	}
 	br := bufio.NewReader(stream.Body)
