@@ -63,7 +63,10 @@ type Store struct {
 	regLock chan struct{}
 }
 
-var _ cloud.Storage = (*Store)(nil)
+var (
+	_ cloud.Storage        = (*Store)(nil)
+	_ cloud.RegistryViewer = (*Store)(nil)
+)
 
 type tenantLock struct {
 	ch   chan struct{}
@@ -184,6 +187,14 @@ func (s *Store) Registry(ctx context.Context, fn func(cloud.RegistryTx) error) e
 	}
 	defer func() { <-s.regLock }()
 	return s.run(ctx, "registry", pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, s.lockKey("registry"),
+		func(tx pgx.Tx) error { return fn(&registryTx{ctx: ctx, tx: tx}) })
+}
+
+// RegistryView runs fn in a REPEATABLE READ, READ ONLY transaction over the registry
+// without the registry's lock (cloud.RegistryViewer): the token lookup of every
+// request neither waits for nor blocks an enrollment.
+func (s *Store) RegistryView(ctx context.Context, fn func(cloud.RegistryTx) error) error {
+	return s.run(ctx, "registry view", pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, 0,
 		func(tx pgx.Tx) error { return fn(&registryTx{ctx: ctx, tx: tx}) })
 }
 

@@ -82,16 +82,19 @@ CREATE TABLE history (
 	doc     json NOT NULL,
 	PRIMARY KEY (tenant, case_id, seq)
 );
--- last is the tenant's highest change number; a row per tenant, updated under the
+-- last is the tenant's highest change number; a row per tenant, written under the
 -- tenant's lock, so numbers are dense (a rolled-back number is handed out again,
 -- which is fine: it was never visible).
 CREATE TABLE change_counters (
 	tenant text COLLATE "C" PRIMARY KEY,
 	last   bigint NOT NULL
 );
+-- doc is the change's JSON with its seq, served as stored (cloud.RawChanger); tx is
+-- wire.Change.Tx, the mark of the server transaction that appended it.
 CREATE TABLE changes (
 	tenant  text COLLATE "C" NOT NULL,
 	seq     bigint NOT NULL,
+	tx      bigint NOT NULL,
 	case_id text COLLATE "C" NOT NULL,
 	doc     json NOT NULL,
 	PRIMARY KEY (tenant, seq)

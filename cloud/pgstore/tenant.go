@@ -19,9 +19,20 @@ type tenantTx struct {
 	ctx    context.Context
 	tx     pgx.Tx
 	tenant string
+
+	// The tenant's change counter as of this transaction (Updates hold the tenant's
+	// lock, Views see one snapshot, so it cannot move under us), and the first seq
+	// this transaction appended: the default wire.Change.Tx mark.
+	last     uint64
+	haveLast bool
+	txFirst  uint64
 }
 
-var _ cloud.TenantTx = (*tenantTx)(nil)
+var (
+	_ cloud.TenantTx      = (*tenantTx)(nil)
+	_ cloud.RawChanger    = (*tenantTx)(nil)
+	_ cloud.ChunkReplacer = (*tenantTx)(nil)
+)
 
 func (t *tenantTx) Tenant() string { return t.tenant }
 
@@ -94,29 +105,65 @@ ON CONFLICT (tenant, case_id, seq) DO NOTHING`, t.tenant, caseID, seqs, docs)
 	return mapErr("append history of "+caseID, err)
 }
 
-// AppendChange bumps the tenant's counter and stores the change in one statement.
-// The stored document has Seq 0; the seq column is the truth and is put back on read.
+// AppendChange stores the change with its seq in the JSON, so RawChanges can serve
+// the bytes as they are. The tenant's lock is held, so the counter read once per
+// transaction stays true, and each further change costs one statement.
 func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
-	ch.Seq = 0
+	last, err := t.LastChange()
+	if err != nil {
+		return 0, err
+	}
+	seq := last + 1
+	if t.txFirst == 0 {
+		t.txFirst = seq
+	}
+	ch.Seq = seq
+	mark := ch.Tx
+	if mark == 0 {
+		mark = t.txFirst
+	}
+	s, err := seqArg(seq)
+	if err != nil {
+		return 0, err
+	}
+	m, err := seqArg(mark)
+	if err != nil {
+		return 0, err
+	}
 	doc, err := json.Marshal(ch)
 	if err != nil {
 		return 0, fmt.Errorf("pgstore: append change of %s: encode: %w", ch.CaseID, err)
 	}
-	var seq int64
-	err = t.tx.QueryRow(t.ctx, `WITH n AS (
-	INSERT INTO change_counters (tenant, last) VALUES ($1, 1)
-	ON CONFLICT (tenant) DO UPDATE SET last = change_counters.last + 1
-	RETURNING last
+	_, err = t.tx.Exec(t.ctx, `WITH n AS (
+	INSERT INTO change_counters (tenant, last) VALUES ($1, $2)
+	ON CONFLICT (tenant) DO UPDATE SET last = EXCLUDED.last
 )
-INSERT INTO changes (tenant, seq, case_id, doc) SELECT $1, n.last, $2, $3 FROM n RETURNING seq`,
-		t.tenant, ch.CaseID, string(doc)).Scan(&seq)
+INSERT INTO changes (tenant, seq, tx, case_id, doc) VALUES ($1, $2, $3, $4, $5)`,
+		t.tenant, s, m, ch.CaseID, string(doc))
 	if err != nil {
+		t.last, t.haveLast = 0, false
 		return 0, mapErr("append change of "+ch.CaseID, err)
 	}
-	return uint64(seq), nil
+	t.last = seq
+	return seq, nil
 }
 
 func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
+	raw, err := t.RawChanges(after, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]wire.Change, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal(r.JSON, &out[i]); err != nil {
+			return nil, fmt.Errorf("pgstore: change %d: decode: %w", r.Seq, err)
+		}
+	}
+	return out, nil
+}
+
+// RawChanges is Changes as the stored JSON (cloud.RawChanger).
+func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -124,25 +171,20 @@ func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT seq, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+	rows, err := t.tx.Query(t.ctx, `SELECT seq, tx, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 		t.tenant, a, limit)
 	if err != nil {
 		return nil, mapErr("changes", err)
 	}
 	defer rows.Close()
-	var out []wire.Change
+	var out []cloud.RawChange
 	for rows.Next() {
-		var seq int64
+		var seq, mark int64
 		var doc []byte
-		if err := rows.Scan(&seq, &doc); err != nil {
+		if err := rows.Scan(&seq, &mark, &doc); err != nil {
 			return nil, mapErr("changes", err)
 		}
-		var ch wire.Change
-		if err := json.Unmarshal(doc, &ch); err != nil {
-			return nil, fmt.Errorf("pgstore: change %d: decode: %w", seq, err)
-		}
-		ch.Seq = uint64(seq)
-		out = append(out, ch)
+		out = append(out, cloud.RawChange{Seq: uint64(seq), Tx: uint64(mark), JSON: doc})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr("changes", err)
@@ -150,13 +192,18 @@ func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
 	return out, nil
 }
 
+// LastChange reads the counter once per transaction; AppendChange keeps the copy.
 func (t *tenantTx) LastChange() (uint64, error) {
+	if t.haveLast {
+		return t.last, nil
+	}
 	var last int64
 	err := t.tx.QueryRow(t.ctx, `SELECT coalesce((SELECT last FROM change_counters WHERE tenant = $1), 0)`, t.tenant).Scan(&last)
 	if err != nil {
 		return 0, mapErr("last change", err)
 	}
-	return uint64(last), nil
+	t.last, t.haveLast = uint64(last), true
+	return t.last, nil
 }
 
 func (t *tenantTx) DeviceSeq(deviceID string) (uint64, error) {
@@ -240,6 +287,12 @@ func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
 ON CONFLICT (tenant, sha, idx) DO UPDATE SET data = EXCLUDED.data WHERE chunks.data <> EXCLUDED.data`,
 		t.tenant, sha, index, data)
 	return mapErr(fmt.Sprintf("put chunk %s/%d", sha, index), err)
+}
+
+// ReplaceChunk overwrites a chunk slot (cloud.ChunkReplacer). PutChunk already
+// rewrites differing bytes; this says so in the type.
+func (t *tenantTx) ReplaceChunk(sha string, index int, data []byte) error {
+	return t.PutChunk(sha, index, data)
 }
 
 func (t *tenantTx) Chunk(sha string, index int) ([]byte, error) {

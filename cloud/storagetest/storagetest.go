@@ -23,6 +23,10 @@
 //     history and conflicts round-trip exactly (compared as JSON).
 //   - Changes numbers are dense within committed transactions but may skip numbers of
 //     rolled-back ones.
+//   - wire.Change.Tx given to AppendChange comes back from Changes unchanged.
+//   - The optional methods the service prefers when present (cloud.RawChanger,
+//     cloud.RegistryViewer, cloud.ChunkReplacer) agree with the required ones; a
+//     RegistryView never waits for an open Registry transaction.
 //
 // Run calls open once per subtest; open must return a new, empty Storage and register
 // its own cleanup (Close, removing files or databases) with t.Cleanup.
@@ -54,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) cloud.Storage) {
 		{"Tenant", tenantTests},
 		{"Tx", txTests},
 		{"Concurrency", concurrencyTests},
+		{"Optional", optionalTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -457,9 +457,9 @@ func testChunkBuffers(t *testing.T, s cloud.Storage) {
 		return err
 	})
 	// Grow the store a lot, which makes bbolt remap its file.
-	for round := 0; round < 4; round++ {
+	for round := 0; round < 3; round++ {
 		update(t, s, tenantA, func(tx cloud.TenantTx) error {
-			for i := 0; i < 8; i++ {
+			for i := 0; i < 6; i++ {
 				if err := tx.PutChunk(hex64(fmt.Sprintf("filler-%d-%d", round, i)), 0, chunkData(byte(i), wire.ChunkSize)); err != nil {
 					return err
 				}

@@ -1,0 +1,269 @@
+package storagetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// optionalTests cover the methods the service uses when a storage has them
+// (cloud.RawChanger, cloud.RegistryViewer, cloud.ChunkReplacer) and the Tx mark of
+// changes that the service's paging relies on. A storage without an optional method
+// skips its test.
+var optionalTests = []test{
+	{"ChangeTxMark", testChangeTxMark},
+	{"RawChanges", testRawChanges},
+	{"RegistryView", testRegistryView},
+	{"ReplaceChunk", testReplaceChunk},
+}
+
+// appendMarked appends n changes in one Update, marked the way the service marks
+// them (wire.Change.Tx = LastChange()+1 before the first), and returns the mark.
+func appendMarked(t *testing.T, s cloud.Storage, tenant string, n int, caseID string) uint64 {
+	t.Helper()
+	var mark uint64
+	update(t, s, tenant, func(tx cloud.TenantTx) error {
+		last, err := tx.LastChange()
+		if err != nil {
+			return err
+		}
+		mark = last + 1
+		for i := 0; i < n; i++ {
+			ch := sampleChange(tenant, caseID, last+uint64(i)+1)
+			ch.Tx = mark
+			if _, err := tx.AppendChange(ch); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return mark
+}
+
+func testChangeTxMark(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	m1 := appendMarked(t, s, tenantA, 3, "case-1")
+	m2 := appendMarked(t, s, tenantA, 1, "case-2")
+	m3 := appendMarked(t, s, tenantA, 2, "case-3")
+	if m1 != 1 || m2 != 4 || m3 != 5 {
+		t.Fatalf("marks %d %d %d, want 1 4 5", m1, m2, m3)
+	}
+	view(t, s, tenantA, func(tx cloud.TenantTx) error {
+		list, err := tx.Changes(0, 100)
+		noErr(t, "Changes", err)
+		want := []uint64{1, 1, 1, 4, 5, 5}
+		if len(list) != len(want) {
+			t.Fatalf("%d changes, want %d", len(list), len(want))
+		}
+		for i, ch := range list {
+			if ch.Tx != want[i] {
+				t.Errorf("change %d: Tx = %d, want %d (the mark given to AppendChange)", ch.Seq, ch.Tx, want[i])
+			}
+		}
+		return nil
+	})
+}
+
+func testRawChanges(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	appendMarked(t, s, tenantA, 5, "case-1")
+	appendMarked(t, s, tenantA, 1, "case-2")
+	appendMarked(t, s, tenantA, 6, "case-3")
+	var skipped bool
+	var kept []cloud.RawChange
+	view(t, s, tenantA, func(tx cloud.TenantTx) error {
+		rc, ok := tx.(cloud.RawChanger)
+		if !ok {
+			skipped = true
+			return nil
+		}
+		for _, p := range []struct {
+			after uint64
+			limit int
+		}{{0, 100}, {0, 1}, {3, 4}, {5, 1}, {9, 10}, {12, 5}, {100, 5}} {
+			raw, err := rc.RawChanges(p.after, p.limit)
+			noErr(t, "RawChanges", err)
+			dec, err := tx.Changes(p.after, p.limit)
+			noErr(t, "Changes", err)
+			what := fmt.Sprintf("RawChanges(%d, %d)", p.after, p.limit)
+			if len(raw) != len(dec) {
+				t.Errorf("%s: %d changes, Changes gives %d", what, len(raw), len(dec))
+				continue
+			}
+			for i, r := range raw {
+				if !json.Valid(r.JSON) {
+					t.Errorf("%s: change %d is not valid JSON", what, r.Seq)
+					continue
+				}
+				var ch wire.Change
+				if err := json.Unmarshal(r.JSON, &ch); err != nil {
+					t.Errorf("%s: %v", what, err)
+					continue
+				}
+				if r.Seq != dec[i].Seq || ch.Seq != r.Seq {
+					t.Errorf("%s: raw seq %d, seq inside the JSON %d, Changes seq %d", what, r.Seq, ch.Seq, dec[i].Seq)
+				}
+				if r.Tx != dec[i].Tx {
+					t.Errorf("%s: raw Tx %d, Changes Tx %d", what, r.Tx, dec[i].Tx)
+				}
+				sameJSON(t, what+" decoded", ch, dec[i])
+			}
+		}
+		var err error
+		kept, err = rc.RawChanges(0, 100)
+		return err
+	})
+	if skipped {
+		t.Skip("the storage has no cloud.RawChanger")
+	}
+	want := make([][]byte, len(kept))
+	for i, r := range kept {
+		want[i] = bytes.Clone(r.JSON)
+	}
+	// The bytes must outlive the View, also when the store grows meanwhile.
+	for round := 0; round < 2; round++ {
+		update(t, s, tenantA, func(tx cloud.TenantTx) error {
+			for i := 0; i < 4; i++ {
+				if err := tx.PutChunk(hex64(fmt.Sprintf("grow-%d-%d", round, i)), 0, chunkData(byte(i), wire.ChunkSize)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for i := range kept {
+		if !bytes.Equal(kept[i].JSON, want[i]) {
+			t.Errorf("raw change %d changed after its View ended", kept[i].Seq)
+		}
+	}
+	view(t, s, tenantB, func(tx cloud.TenantTx) error {
+		raw, err := tx.(cloud.RawChanger).RawChanges(0, 100)
+		noErr(t, "RawChanges in B", err)
+		if len(raw) != 0 {
+			t.Errorf("RawChanges in B returns %d of A's changes", len(raw))
+		}
+		return nil
+	})
+}
+
+func testRegistryView(t *testing.T, s cloud.Storage) {
+	rv, ok := s.(cloud.RegistryViewer)
+	if !ok {
+		t.Skip("the storage has no cloud.RegistryViewer")
+	}
+	seed(t, s)
+	d := cloud.Device{ID: "dev-1", Tenant: tenantA, Code: "A1", TokenHash: hex64("tok"), Enrolled: t0}
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d) })
+
+	// A Registry transaction is open and has written; RegistryView neither waits for
+	// it nor sees its write.
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- s.Registry(context.Background(), func(r cloud.RegistryTx) error {
+			if err := r.PutTenant(cloud.Tenant{ID: "uncommitted", Name: "x", Created: t0}); err != nil {
+				return err
+			}
+			close(entered)
+			<-release
+			return nil
+		})
+	}()
+	select {
+	case <-entered:
+	case err := <-held:
+		t.Fatalf("held Registry ended early: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- rv.RegistryView(context.Background(), func(r cloud.RegistryTx) error {
+			got, err := r.DeviceByToken(d.TokenHash)
+			if err != nil {
+				return err
+			}
+			sameRecord(t, "DeviceByToken in RegistryView", got, d)
+			if _, err := r.Tenant("uncommitted"); !errors.Is(err, cloud.ErrNotFound) {
+				return fmt.Errorf("RegistryView sees an uncommitted registry write: %v", err)
+			}
+			return nil
+		})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(waitLimit):
+		t.Error("RegistryView waited for an open Registry transaction")
+	}
+	close(release)
+	noErr(t, "held Registry", <-held)
+
+	var inner error
+	err := rv.RegistryView(ctxT(t), func(r cloud.RegistryTx) error {
+		inner = r.PutTenant(cloud.Tenant{ID: "written-in-view", Name: "x", Created: t0})
+		return nil
+	})
+	if inner == nil && err == nil {
+		t.Error("PutTenant in RegistryView: no error")
+	}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.Tenant("written-in-view")
+		isNotFound(t, "tenant written in RegistryView", err)
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := rv.RegistryView(ctx, func(r cloud.RegistryTx) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("RegistryView with a cancelled ctx = %v, want one wrapping context.Canceled", err)
+	}
+	if err := rv.RegistryView(ctxT(t), func(r cloud.RegistryTx) error { return errBoom }); err != errBoom {
+		t.Errorf("RegistryView returned %v, want fn's error unchanged", err)
+	}
+}
+
+func testReplaceChunk(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	sha := hex64("manifest")
+	var skipped bool
+	update(t, s, tenantA, func(tx cloud.TenantTx) error {
+		r, ok := tx.(cloud.ChunkReplacer)
+		if !ok {
+			skipped = true
+			return nil
+		}
+		noErr(t, "PutChunk", tx.PutChunk(sha, 7, []byte("first")))
+		noErr(t, "ReplaceChunk in the same tx", r.ReplaceChunk(sha, 7, []byte("second")))
+		return nil
+	})
+	if skipped {
+		t.Skip("the storage has no cloud.ChunkReplacer")
+	}
+	update(t, s, tenantA, func(tx cloud.TenantTx) error {
+		return tx.(cloud.ChunkReplacer).ReplaceChunk(sha, 7, []byte("third, longer than before"))
+	})
+	update(t, s, tenantB, func(tx cloud.TenantTx) error {
+		return tx.(cloud.ChunkReplacer).ReplaceChunk(sha, 7, []byte("B's own"))
+	})
+	view(t, s, tenantA, func(tx cloud.TenantTx) error {
+		got, err := tx.Chunk(sha, 7)
+		noErr(t, "Chunk", err)
+		if string(got) != "third, longer than before" {
+			t.Errorf("Chunk after ReplaceChunk = %q", got)
+		}
+		ok, err := tx.HasChunk(sha, 7)
+		noErr(t, "HasChunk", err)
+		if !ok {
+			t.Error("HasChunk after ReplaceChunk = false")
+		}
+		return nil
+	})
+}
