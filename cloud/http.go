@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ozgcloud/desktop/sync/wire"
@@ -181,29 +182,10 @@ func (h *handler) device(next func(http.ResponseWriter, *http.Request, Device)) 
 func bearer(r *http.Request) (string, bool) {
 	const prefix = "bearer "
 	a := r.Header.Get("Authorization")
-	if len(a) <= len(prefix) || !equalFold(a[:len(prefix)], prefix) {
+	if len(a) <= len(prefix) || !strings.EqualFold(a[:len(prefix)], prefix) {
 		return "", false
 	}
 	return a[len(prefix):], true
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // recorder notes what the access log needs; Unwrap lets http.ResponseController
@@ -267,7 +249,7 @@ func errorFor(err error) (int, wire.Error) {
 		if errors.As(err, &pub) {
 			return pub.msg
 		}
-		return german + " (" + err.Error() + ")"
+		return german + ": " + plainReason(err)
 	}
 	var maxBytes *http.MaxBytesError
 	var e wire.Error
@@ -290,6 +272,17 @@ func errorFor(err error) (int, wire.Error) {
 		e = wire.Error{Code: wire.CodeInternal, Message: "Interner Fehler des Servers. Bitte später erneut versuchen."}
 	}
 	return e.Code.HTTPStatus(), e
+}
+
+// plainReason is err's text without the package prefixes and sentinel texts that
+// mean something to us but nothing to whoever reads the answer.
+func plainReason(err error) string {
+	msg := err.Error()
+	for _, s := range []error{ErrBadRequest, ErrTooLarge, wire.ErrDecode, wire.ErrTooLarge} {
+		msg = strings.ReplaceAll(msg, s.Error()+": ", "")
+	}
+	msg = strings.ReplaceAll(msg, "cloud: ", "")
+	return strings.ReplaceAll(msg, "wire: ", "")
 }
 
 func isWireRequestError(err error) bool {
