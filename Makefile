@@ -83,7 +83,14 @@ bench:
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./store/...
 	@if [ -f bench/go.mod ]; then cd bench && go run . ; fi
 
-.PHONY: bench-libreoffice sample-decision
+.PHONY: bench-libreoffice sample-decision load
+
+## load: 200 simulated desktops push and pull for 20 s against the central service
+## over TLS on loopback, once on bbolt and once on PostgreSQL (started like the
+## tests do); prints p50/p99 latency and errors (cloud/loadtest; LOAD_* to vary)
+load:
+	@scripts/deps-apt.sh postgresql
+	LOAD=1 go test -run TestLoad -count=1 -v -timeout 10m ./cloud/loadtest/
 
 ## bench-libreoffice: our signed decision letter next to LibreOffice converting the
 ## same letter from .odt (3 runs, medians, ratio); installs libreoffice-writer-nogui
