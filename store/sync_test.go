@@ -372,11 +372,14 @@ func mustCase(t *testing.T, db *DB, id string) model.Case {
 func TestApplyChangesChainBroken(t *testing.T) {
 	tests := []struct {
 		name   string
+		caseID string
 		damage func(p *wire.ChangesResponse)
 	}{
-		{"altered entry", func(p *wire.ChangesResponse) { p.Changes[1].History[0].Summary = "anders" }},
-		{"missing entry", func(p *wire.ChangesResponse) { p.Changes[1].History = nil }},
-		{"wrong head", func(p *wire.ChangesResponse) { p.Changes[1].Case.HistoryHead.Hash = strings.Repeat("0", 64) }},
+		{"altered entry", "case-1", func(p *wire.ChangesResponse) { p.Changes[1].History[0].Summary = "anders" }},
+		{"missing entry", "case-1", func(p *wire.ChangesResponse) { p.Changes[1].History = nil }},
+		{"wrong head", "case-1", func(p *wire.ChangesResponse) { p.Changes[1].Case.HistoryHead.Hash = strings.Repeat("0", 64) }},
+		{"altered entry of a new case", "case-2", func(p *wire.ChangesResponse) { p.Changes[0].History[0].By = "c-bernd" }},
+		{"new case without history", "case-2", func(p *wire.ChangesResponse) { p.Changes[0].History = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -394,7 +397,7 @@ func TestApplyChangesChainBroken(t *testing.T) {
 			if !errors.Is(err, ErrChainBroken) || !errors.Is(err, model.ErrHistoryBroken) {
 				t.Fatalf("error %v", err)
 			}
-			if !strings.Contains(err.Error(), "case-1") {
+			if !strings.Contains(err.Error(), tt.caseID) {
 				t.Errorf("error does not name the case: %v", err)
 			}
 			if d := diff(before, dump(t, db)); d != "" {

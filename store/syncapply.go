@@ -2,11 +2,15 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -83,7 +87,34 @@ func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
 		if err != nil {
 			return err
 		}
+		// Cases new to this PC without local work on them (all of them in an initial
+		// sync) are checked, encoded and indexed on every core first, like Import;
+		// only the writes are serial.
+		var fresh []*freshCase
 		for _, id := range order {
+			g := groups[id]
+			if len(pending[id]) == 0 && w.cases.Get([]byte(id)) == nil {
+				fresh = append(fresh, &freshCase{id: id, server: g.server, history: g.history, first: g.first})
+			}
+		}
+		if len(fresh) > 0 {
+			if len(fresh) > smallFlush {
+				w.cases.FillPercent, w.history.FillPercent, w.rows.FillPercent = 0.95, 0.95, 0.95
+			}
+			rs, err := db.writeFresh(w, fresh)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, rs...)
+		}
+		done := make(map[string]bool, len(fresh))
+		for _, f := range fresh {
+			done[f.id] = true
+		}
+		for _, id := range order {
+			if done[id] {
+				continue
+			}
 			g := groups[id]
 			cur, err := w.getCase(id)
 			if errors.Is(err, ErrNotFound) {
@@ -470,4 +501,97 @@ func (db *DB) PlaceBlob(sha string, r io.Reader) error {
 		return fmt.Errorf("store: place blob %s: %w", sha, err)
 	}
 	return nil
+}
+
+// freshCase is a pulled case new to this PC, on its way into the file.
+type freshCase struct {
+	id      string
+	server  *model.Case
+	history map[uint64]model.HistoryEntry
+	first   uint64
+
+	hist    []kv
+	caseVal []byte
+	d       derived
+	err     error
+}
+
+// writeFresh checks, encodes and indexes new cases on every core, then writes them in
+// order. The whole chain must be in the page, since there is none here yet.
+func (db *DB) writeFresh(w *writer, fresh []*freshCase) ([]index.Row, error) {
+	names, err := allClerkNames(w.clerks)
+	if err != nil {
+		return nil, err
+	}
+	name := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for g := 0; g < workers; g++ {
+		wg.Go(func() {
+			for i := g; i < len(fresh); i += workers {
+				fresh[i].err = fresh[i].prepare(name)
+			}
+		})
+	}
+	wg.Wait()
+	rows := make([]index.Row, 0, len(fresh))
+	for _, f := range fresh {
+		if f.err != nil {
+			return nil, fmt.Errorf("%w: change %d, case %s: %w", ErrChainBroken, f.first, f.id, f.err)
+		}
+		for _, h := range f.hist {
+			if err := w.history.Put(h.k, h.v); err != nil {
+				return nil, fmt.Errorf("put history of %s: %w", f.id, err)
+			}
+		}
+		if err := w.cases.Put([]byte(f.id), f.caseVal); err != nil {
+			return nil, fmt.Errorf("put case %s: %w", f.id, err)
+		}
+		if err := w.putDerived(nil, f.server, f.d); err != nil {
+			return nil, fmt.Errorf("case %s: %w", f.id, err)
+		}
+		if err := w.setBase(f.id, f.server, false); err != nil {
+			return nil, err
+		}
+		if err := db.raiseCounter(w, f.server.FileNumber); err != nil {
+			return nil, err
+		}
+		if err := db.want(w.tx.Bucket(bucketWanted), f.server); err != nil {
+			return nil, err
+		}
+		rows = append(rows, f.d.row)
+	}
+	return rows, nil
+}
+
+// prepare verifies the chain and encodes the case, its history and its index entries;
+// it touches no shared state.
+func (f *freshCase) prepare(name func(string) string) error {
+	entries := make([]model.HistoryEntry, 0, len(f.history))
+	for _, e := range f.history {
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, func(a, b model.HistoryEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+	if err := model.VerifyHistory(entries, f.server.HistoryHead); err != nil {
+		return err
+	}
+	f.hist = make([]kv, len(entries))
+	for i, e := range entries {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("encode history entry: %w", err)
+		}
+		f.hist[i] = kv{historyKey(f.id, e.Seq), b}
+	}
+	var err error
+	if f.caseVal, err = json.Marshal(f.server); err != nil {
+		return fmt.Errorf("encode case: %w", err)
+	}
+	f.d, err = derive(f.server, nameOf(f.server.Assignee, name))
+	return err
 }
