@@ -10,8 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
+
+// minUploadRate (bytes per second, about 2 Mbit/s) is the slowest upload a body's
+// read deadline allows for.
+const minUploadRate = 256 << 10
 
 // gzipMin is the size below which an answer is not worth compressing.
 const gzipMin = 1024
@@ -77,7 +82,12 @@ func acceptsGzip(r *http.Request) bool {
 // count those themselves); the raw body is bounded too, with room for gzip's
 // overhead on incompressible data, so neither a huge upload nor a gzip bomb gets
 // further than max bytes into the server.
+//
+// The server has no read timeout (event streams and large uploads would break it),
+// so each body gets a deadline of a minute plus the time max bytes take at
+// minUploadRate: a client that trickles cannot hold a connection for ever.
 func body(w http.ResponseWriter, r *http.Request, max int64) (io.Reader, func(), error) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Minute + time.Duration(max/minUploadRate)*time.Second))
 	raw := http.MaxBytesReader(w, r.Body, max+max/64+4096)
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
