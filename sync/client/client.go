@@ -333,28 +333,90 @@ func (c *Client) push(ctx context.Context) error {
 	}
 }
 
-// pull applies pages of the change log until the server has no more.
+// pull applies pages of the change log until the server has no more. The next page
+// is fetched while the current one is written, so the network and the disk work at
+// the same time (an initial sync is mostly these two).
 func (c *Client) pull(ctx context.Context) error {
+	cur, err := c.db.SyncCursor()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		page wire.ChangesResponse
+		err  error
+	}
+	fetch := func(after uint64) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			page, err := c.remote.Changes(ctx, after, c.o.PageLimit)
+			if err != nil {
+				err = fmt.Errorf("client: pull after %d: %w", after, err)
+			} else if verr := page.ValidateAfter(after); verr != nil {
+				err = fmt.Errorf("%w: %w", ErrProtocol, verr)
+			}
+			ch <- fetched{page, err}
+		}()
+		return ch
+	}
+	next := fetch(cur)
 	for {
-		cur, err := c.db.SyncCursor()
-		if err != nil {
+		f := <-next
+		if f.err != nil {
+			return f.err
+		}
+		if f.page.More {
+			next = fetch(f.page.Cursor)
+		}
+		if _, err := c.db.ApplyChanges(f.page); err != nil {
 			return err
 		}
-		page, err := c.remote.Changes(ctx, cur, c.o.PageLimit)
-		if err != nil {
-			return fmt.Errorf("client: pull after %d: %w", cur, err)
-		}
-		if err := page.ValidateAfter(cur); err != nil {
-			return fmt.Errorf("%w: %w", ErrProtocol, err)
-		}
-		if _, err := c.db.ApplyChanges(page); err != nil {
-			return err
-		}
-		if len(page.Changes) > 0 {
+		if len(f.page.Changes) > 0 {
 			c.changed()
 		}
-		if !page.More {
+		if !f.page.More {
 			return nil
 		}
 	}
+}
+
+// ForStore returns an engine for an enrolled store: it dials the server the store's
+// sync identity names, with its token and its pinned certificate or CA file. The
+// error wraps store.ErrNotEnrolled before enrollment. o.Store and o.Remote are set
+// here.
+func ForStore(db *store.DB, o Options) (*Client, error) {
+	id, err := db.SyncIdentity()
+	if err != nil {
+		return nil, err
+	}
+	r, err := Dial(id.Server, id.Token, TLS{Fingerprint: id.Fingerprint, CAFile: id.CAFile})
+	if err != nil {
+		return nil, err
+	}
+	o.Store, o.Remote = db, r
+	return New(o), nil
+}
+
+// Connect enrolls the store's PC at server with a one-time code ("Mit OZG-Cloud
+// verbinden"): t should pin the fingerprint the clerk confirmed (see Fingerprint) or
+// name a CA file. The identity, with the certificate seen, is stored with
+// store.DB.Enroll, which also re-stamps the pending outbox. Errors are German-able
+// with Message.
+func Connect(ctx context.Context, db *store.DB, server, code string, t TLS) (store.SyncIdentity, error) {
+	resp, fp, err := Enroll(ctx, server, code, t)
+	if err != nil {
+		return store.SyncIdentity{}, err
+	}
+	id := store.SyncIdentity{
+		Server: server, DeviceID: resp.DeviceID, Token: resp.Token, Tenant: resp.Tenant,
+		DeviceCode: resp.DeviceCode, CAFile: t.CAFile,
+	}
+	if t.CAFile == "" {
+		id.Fingerprint = fp
+	}
+	if err := db.Enroll(id); err != nil {
+		return store.SyncIdentity{}, err
+	}
+	return id, nil
 }

@@ -95,13 +95,6 @@ func (e *realEnv) device(dir string, o Options) (*store.DB, *Client) {
 	if err != nil || seen != e.fp {
 		t.Fatalf("fingerprint %q (%v), server has %q", seen, err, e.fp)
 	}
-	resp, fp, err := Enroll(e.ctx, e.srv.URL, code, TLS{Fingerprint: seen})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fp != seen {
-		t.Errorf("enroll saw %s", fp)
-	}
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -118,16 +111,18 @@ func (e *realEnv) device(dir string, o Options) (*store.DB, *Client) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.Enroll(store.SyncIdentity{Server: e.srv.URL, DeviceID: resp.DeviceID, Token: resp.Token,
-		Tenant: resp.Tenant, DeviceCode: resp.DeviceCode, Fingerprint: fp}); err != nil {
-		t.Fatal(err)
-	}
-	remote, err := Dial(e.srv.URL, resp.Token, TLS{Fingerprint: fp})
+	id, err := Connect(e.ctx, db, e.srv.URL, code, TLS{Fingerprint: seen})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Store, o.Remote = db, remote
-	return db, New(o)
+	if id.Fingerprint != seen || id.Tenant != "t-muster" || db.DeviceID() != id.DeviceID || db.DeviceCode() != id.DeviceCode {
+		t.Fatalf("identity %+v", id)
+	}
+	c, err := ForStore(db, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, c
 }
 
 func mustSync(t testing.TB, c *Client) {
