@@ -216,6 +216,9 @@ func TestBatchPrintAndPosted(t *testing.T) {
 			t.Errorf("case %d has %d posted entries, want %d", i, n, want)
 		}
 	}
+	if d, err := a.GetCase(cases[0].ID); err != nil || len(d.Decisions) != 1 || d.Decisions[0].Posted != "2026-11-28" {
+		t.Errorf("detail after confirm: %+v %v", d.Decisions, err)
+	}
 	if left, _ := a.PrintCandidates(PrintQuery{Scope: "unposted"}); len(left) != 1 || left[0].Applicant != "Dieter Dorn" {
 		t.Errorf("unposted after confirm: %+v", left)
 	}

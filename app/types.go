@@ -168,6 +168,8 @@ type DecisionView struct {
 	Supersedes   string `json:"supersedes"`
 	// Document is the signed PDF; nil for a decision recorded without one.
 	Document *AttachmentView `json:"document"`
+	// Posted is the day the letter went out by post ("YYYY-MM-DD"), "" when not yet.
+	Posted string `json:"posted"`
 }
 
 // ApplicantView is the applicant.

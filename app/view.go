@@ -196,6 +196,9 @@ func (a *App) detail(c model.Case) (CaseDetail, error) {
 			dv := attachmentView(c.ID, *dec.Document, n, loc)
 			v.Document = &dv
 		}
+		if dec.PostedAt != nil {
+			v.Posted = dec.PostedAt.Format(time.DateOnly)
+		}
 		d.Decisions = append(d.Decisions, v)
 	}
 	for _, act := range model.Allowed(&c, clerk.Role) {

@@ -109,6 +109,8 @@ export interface DecisionView {
   signedAt: string;
   supersededBy: string;
   supersedes: string;
+  /** Day the letter went out by post, "" when not yet (optional in fakes). */
+  posted?: string;
   document: AttachmentView | null;
 }
 

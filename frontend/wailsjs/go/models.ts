@@ -139,6 +139,7 @@ export namespace app {
 	    supersededBy: string;
 	    supersedes: string;
 	    document?: AttachmentView;
+	    posted: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new DecisionView(source);
@@ -154,6 +155,7 @@ export namespace app {
 	        this.supersededBy = source["supersededBy"];
 	        this.supersedes = source["supersedes"];
 	        this.document = this.convertValues(source["document"], AttachmentView);
+	        this.posted = source["posted"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -56,4 +56,21 @@ describe('Sammeldruck', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('fehlt auf diesem Rechner');
     expect(screen.queryByRole('button', { name: 'Alle Briefe wurden versandt' })).toBeNull();
   });
+
+  it('prints one decision from the case and shows when it went out by post', async () => {
+    const fake = new FakeApi();
+    const d = fake.detail('case-1');
+    d.decisions = [{
+      id: 'd1', title: 'Bewilligung', createdAt: '2026-03-10T08:00:00+01:00', signed: true, signedAt: '2026-03-10T09:00:00+01:00',
+      supersededBy: '', supersedes: '', posted: '2026-03-10',
+      document: { id: 'doc1', name: 'Bescheid GEW-2026-0001-A7.pdf', mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T09:00:00+01:00', addedBy: 'Anna Schmidt', url: '/files/case-1/doc1', preview: 'pdf' },
+    }];
+    fake.details.set('case-1', d);
+    await renderApp(fake);
+    await fireEvent.click(screen.getByText('GEW-2026-0001-A7'));
+    await fireEvent.click(await screen.findByRole('tab', { name: 'Bescheide (1)' }));
+    expect(screen.getByTestId('decision')).toHaveTextContent('per Post versandt am 10.03.2026');
+    await fireEvent.click(screen.getByRole('button', { name: 'Bewilligung drucken' }));
+    expect(fake.called('printDecision')[0].args).toEqual(['case-1', 'd1']);
+  });
 });
