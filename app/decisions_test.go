@@ -405,6 +405,10 @@ func TestDemoKeyAndKeyAdministration(t *testing.T) {
 	if err != nil || v.Kind != keyKindPKCS11 || v.Demo || v.SecretLabel != "PIN" || v.Label != "Token (qualifiziertes Siegel möglich)" {
 		t.Fatalf("token %+v, %v", v, err)
 	}
+	// Back to the file: it is still the demo key, and still says so.
+	if v, err = a.SaveSigningKey(SigningKeyInput{Kind: keyKindPKCS12}); err != nil || !v.Demo || v.DemoPassword != DemoKeyPassword {
+		t.Fatalf("back to the demo file: %+v, %v", v, err)
+	}
 }
 
 func TestDecisionRules(t *testing.T) {

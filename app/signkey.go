@@ -112,7 +112,8 @@ func (a *App) readSignConfig() (signConfig, error) {
 		}
 		*f.dst = v
 	}
-	c.Demo = demo == "1"
+	// The demo flag belongs to the file: switching to a token and back keeps it.
+	c.Demo = demo == "1" && c.Kind == keyKindPKCS12
 	return c, nil
 }
 
@@ -327,7 +328,6 @@ func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 		}
 		kv[settingSignKind] = keyKindPKCS11
 		kv[settingSignModule], kv[settingSignToken], kv[settingSignKeyLabel] = in.Module, in.TokenLabel, in.KeyLabel
-		kv[settingSignDemo] = ""
 	default:
 		fields["kind"] = "Bitte die Art des Schlüssels wählen."
 	}
