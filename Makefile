@@ -18,7 +18,7 @@ STAGE     := scripts/stage
 
 APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	xvfb xauth xdotool imagemagick chromium poppler-utils qpdf \
-	tesseract-ocr tesseract-ocr-deu libnotify-bin ca-certificates git curl \
+	tesseract-ocr tesseract-ocr-deu libnotify-bin ca-certificates openssl git curl \
 	softhsm2 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java \
 	dovecot-imapd postgresql
 
