@@ -101,6 +101,7 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 	mux.Handle("POST "+wire.PathPush, dev(h.push))
 	mux.Handle("GET "+wire.PathChanges, dev(h.changes))
 	mux.Handle("GET "+wire.PathEvents, dev(h.events))
+	mux.Handle("GET "+wire.PathDirectory, dev(h.directory)) // http_directory.go
 	mux.Handle("POST "+wire.PathChunks+"{sha}/missing", dev(h.missing))
 	mux.Handle("PUT "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.putChunk))
 	mux.Handle("GET "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.getChunk))
@@ -113,6 +114,7 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 		wire.PathEnroll: "POST", wire.PathPush: "POST", wire.PathChanges: "GET", wire.PathEvents: "GET",
 		wire.PathChunks + "{sha}/missing": "POST", wire.PathChunks + "{sha}/chunks/{index}": "GET, PUT",
 		wire.PathIntake: "POST", wire.PathVerify + "{code}": "GET", wire.PathHealth: "GET",
+		wire.PathDirectory: "GET",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)

@@ -1,0 +1,73 @@
+package wire
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/ozgcloud/desktop/model"
+)
+
+// PathDirectory (GET, device token) answers the tenant's clerks and org units as a
+// DirectoryResponse. A desktop needs them because the server checks a pushed
+// mutation's user against its own users (so the desktop's clerk list must be the
+// tenant's), and weiterleiten needs an org unit to forward to. Added after Version 1
+// without changing any existing body: an older server answers 404, and the desktop
+// then keeps the clerks it has.
+const PathDirectory = "/v1/directory"
+
+// MaxDirectory bounds a directory answer; a tenant has at most a few hundred clerks.
+const MaxDirectory = 4 << 20
+
+// DirectoryResponse is the tenant's directory, each list sorted by the server.
+type DirectoryResponse struct {
+	Users    []DirectoryUser    `json:"users"`
+	OrgUnits []DirectoryOrgUnit `json:"orgUnits"`
+}
+
+// DirectoryUser is a clerk of the tenant.
+type DirectoryUser struct {
+	ID   string     `json:"id"`
+	Name string     `json:"name"`
+	Role model.Role `json:"role"`
+}
+
+// DirectoryOrgUnit is an org unit of the tenant; ID is its zustaendigeStelle.
+type DirectoryOrgUnit struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Validate checks that every entry has an ID and a name and every user a known role.
+func (d DirectoryResponse) Validate() error {
+	for i, u := range d.Users {
+		switch {
+		case u.ID == "":
+			return fmt.Errorf("%w: users[%d].id", ErrMissing, i)
+		case u.Name == "":
+			return fmt.Errorf("%w: users[%d].name", ErrMissing, i)
+		case !u.Role.Valid():
+			return fmt.Errorf("%w: users[%d].role %q", ErrDecode, i, u.Role)
+		}
+	}
+	for i, o := range d.OrgUnits {
+		switch {
+		case o.ID == "":
+			return fmt.Errorf("%w: orgUnits[%d].id", ErrMissing, i)
+		case o.Name == "":
+			return fmt.Errorf("%w: orgUnits[%d].name", ErrMissing, i)
+		}
+	}
+	return nil
+}
+
+// DecodeDirectory reads and validates a directory answer of at most max bytes.
+func DecodeDirectory(r io.Reader, max int64) (DirectoryResponse, error) {
+	var v DirectoryResponse
+	if err := decode(r, max, "directory", &v); err != nil {
+		return DirectoryResponse{}, err
+	}
+	if err := v.Validate(); err != nil {
+		return DirectoryResponse{}, err
+	}
+	return v, nil
+}
