@@ -107,7 +107,7 @@ func openBackend(t *testing.T, backend string) cloud.Storage {
 	case "pg":
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		st, err = pgstore.Open(ctx, pgtest.URL(t))
+		st, err = pgstore.Open(ctx, pgtest.URL(t)+os.Getenv("LOAD_PGPARAMS"))
 	default:
 		t.Fatalf("unknown backend %q (bolt, pg)", backend)
 	}

@@ -165,14 +165,14 @@ func (s *Store) Update(ctx context.Context, tenant string, fn func(cloud.TenantT
 		return fmt.Errorf("pgstore: update %s: wait for the tenant: %w", tenant, err)
 	}
 	defer unlock()
-	return s.run(ctx, "update "+tenant, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, s.lockKey("tenant\x00"+tenant),
-		func(tx pgx.Tx) error { return fn(&tenantTx{ctx: ctx, tx: tx, tenant: tenant}) })
+	return s.run(ctx, "update "+tenant, beginWrite, s.lockKey("tenant\x00"+tenant),
+		func(tx querier) error { return fn(&tenantTx{ctx: ctx, tx: tx, tenant: tenant}) })
 }
 
 // View runs fn in a REPEATABLE READ, READ ONLY transaction.
 func (s *Store) View(ctx context.Context, tenant string, fn func(cloud.TenantTx) error) error {
-	return s.run(ctx, "view "+tenant, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, 0,
-		func(tx pgx.Tx) error { return fn(&tenantTx{ctx: ctx, tx: tx, tenant: tenant}) })
+	return s.run(ctx, "view "+tenant, beginRead, 0,
+		func(tx querier) error { return fn(&tenantTx{ctx: ctx, tx: tx, tenant: tenant}) })
 }
 
 // Registry runs fn in a READ COMMITTED transaction holding the registry's lock.
@@ -186,53 +186,58 @@ func (s *Store) Registry(ctx context.Context, fn func(cloud.RegistryTx) error) e
 		return fmt.Errorf("pgstore: registry: wait for the lock: %w", ctx.Err())
 	}
 	defer func() { <-s.regLock }()
-	return s.run(ctx, "registry", pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, s.lockKey("registry"),
-		func(tx pgx.Tx) error { return fn(&registryTx{ctx: ctx, tx: tx}) })
+	return s.run(ctx, "registry", beginWrite, s.lockKey("registry"),
+		func(tx querier) error { return fn(&registryTx{ctx: ctx, tx: tx}) })
 }
 
 // RegistryView runs fn in a REPEATABLE READ, READ ONLY transaction over the registry
 // without the registry's lock (cloud.RegistryViewer): the token lookup of every
 // request neither waits for nor blocks an enrollment.
 func (s *Store) RegistryView(ctx context.Context, fn func(cloud.RegistryTx) error) error {
-	return s.run(ctx, "registry view", pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, 0,
-		func(tx pgx.Tx) error { return fn(&registryTx{ctx: ctx, tx: tx}) })
+	return s.run(ctx, "registry view", beginRead, 0,
+		func(tx querier) error { return fn(&registryTx{ctx: ctx, tx: tx}) })
 }
 
-// run begins a transaction, takes the advisory lock lockKey unless it is 0, runs fn
-// and commits. fn's error is returned unchanged; a panic in fn rolls back and goes on.
-func (s *Store) run(ctx context.Context, what string, opts pgx.TxOptions, lockKey int32, fn func(pgx.Tx) error) error {
+// run runs fn in a transaction with the given BEGIN and, unless lockKey is 0, the
+// advisory lock lockKey, both sent with fn's first statement (lazyTx), and commits.
+// fn's error is returned unchanged; a panic in fn rolls back and goes on.
+func (s *Store) run(ctx context.Context, what, begin string, lockKey int32, fn func(querier) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("pgstore: %s: %w", what, err)
 	}
-	tx, err := s.pool.BeginTx(ctx, opts)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return wrapCtx(ctx, "pgstore: "+what+": begin", err)
+		return wrapCtx(ctx, "pgstore: "+what+": connection", err)
 	}
-	done := false
+	// Release hands a connection still inside a transaction (a failed rollback) to
+	// the pool's destroyer, not to the next caller.
+	defer conn.Release()
+	tx := &lazyTx{conn: conn, begin: []stmt{{sql: begin}}}
+	if lockKey != 0 {
+		tx.begin = append(tx.begin, stmt{`SELECT pg_advisory_xact_lock($1, $2)`, []any{lockNamespace, lockKey}})
+	}
 	defer func() {
-		if !done {
+		if tx.begun {
 			// The caller's ctx may be what ended the transaction; rollback must still
 			// reach the server so the connection returns clean to the pool.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			_ = tx.Rollback(rctx)
+			_ = tx.rollback(rctx)
 			cancel()
 		}
 	}()
-	if lockKey != 0 {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockNamespace, lockKey); err != nil {
-			return wrapCtx(ctx, "pgstore: "+what+": lock", err)
-		}
-	}
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		done = true // Commit ends the transaction even when it fails
+	if err := tx.commit(ctx); err != nil {
 		return wrapCtx(ctx, "pgstore: "+what+": commit", err)
 	}
-	done = true
 	return nil
 }
+
+const (
+	beginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED"
+	beginRead  = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+)
 
 // wrapCtx wraps err, and ctx's error when ctx is done, so that callers can test for
 // context.Canceled or DeadlineExceeded whatever pgx made of the cancellation.

@@ -48,6 +48,10 @@ func TestTenantsDoNotWait(t *testing.T) {
 	held := make(chan error, 1)
 	go func() {
 		held <- s.Update(context.Background(), "a", func(tx cloud.TenantTx) error {
+			// A statement, so the transaction has begun and holds the lock.
+			if err := tx.SetDeviceSeq("d", 1); err != nil {
+				return err
+			}
 			close(entered)
 			<-release
 			return nil
@@ -129,6 +133,10 @@ func TestCancelLeavesLockQueue(t *testing.T) {
 	held := make(chan error, 1)
 	go func() {
 		held <- s1.Update(context.Background(), "a", func(tx cloud.TenantTx) error {
+			// A statement, so the transaction has begun and holds the lock.
+			if err := tx.SetDeviceSeq("d", 1); err != nil {
+				return err
+			}
 			close(entered)
 			<-release
 			return nil
@@ -138,7 +146,10 @@ func TestCancelLeavesLockQueue(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := s2.Update(ctx, "a", func(tx cloud.TenantTx) error { return nil })
+	err := s2.Update(ctx, "a", func(tx cloud.TenantTx) error {
+		_, err := tx.DeviceSeq("d")
+		return err
+	})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Update waiting on another server's lock = %v, want DeadlineExceeded", err)
 	}

@@ -17,7 +17,7 @@ import (
 // conditional upsert; the unique indexes stay as a safety net.
 type registryTx struct {
 	ctx context.Context
-	tx  pgx.Tx
+	tx  querier
 }
 
 var _ cloud.RegistryTx = (*registryTx)(nil)

@@ -17,7 +17,7 @@ import (
 // WHERE clause names it.
 type tenantTx struct {
 	ctx    context.Context
-	tx     pgx.Tx
+	tx     querier
 	tenant string
 
 	// The tenant's change counter as of this transaction (Updates hold the tenant's
