@@ -331,7 +331,7 @@ func (h *HTTP) Changes(ctx context.Context, cursor uint64, limit int) (wire.Chan
 	var resp wire.ChangesResponse
 	err := h.do(ctx, http.MethodGet, wire.PathChanges, q, nil, func(r io.Reader) error {
 		var err error
-		if resp, err = wire.DecodeChanges(r, maxChanges); err != nil {
+		if resp, err = decodeChanges(r, maxChanges); err != nil {
 			return err
 		}
 		return resp.ValidateAfter(cursor)
