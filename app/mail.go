@@ -207,12 +207,30 @@ type announcing struct {
 	emit func(caseID string)
 }
 
+var _ mail.BatchCommitter = announcing{}
+
 func (c announcing) Commit(ctx context.Context, raw mail.Fetched, m *mail.Message, files []string, e mail.Entry) (string, error) {
 	id, err := c.Committer.Commit(ctx, raw, m, files, e)
 	if err == nil {
 		c.emit(id)
 	}
 	return id, err
+}
+
+// CommitBatch passes a batch on when the committer takes batches; otherwise the
+// importer falls back to one mail at a time.
+func (c announcing) CommitBatch(ctx context.Context, batch []*mail.Pending) ([]string, error) {
+	bc, ok := c.Committer.(mail.BatchCommitter)
+	if !ok {
+		return nil, errors.New("app: committer takes no batches")
+	}
+	ids, err := bc.CommitBatch(ctx, batch)
+	if err == nil {
+		for _, id := range ids {
+			c.emit(id)
+		}
+	}
+	return ids, err
 }
 
 // mailImported counts a committed mail and tells the UI of its case. The count is

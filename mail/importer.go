@@ -90,6 +90,14 @@ func (im *Importer) Run(ctx context.Context, mb Mailbox) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		if bc, ok := im.Commit.(BatchCommitter); ok && len(fetched) > 1 {
+			ok, err := im.batch(ctx, validity, fetched, bc, &res)
+			if err != nil {
+				return res, err
+			}
+			done = append(done, ok...)
+			fetched = nil
+		}
 		for _, f := range fetched {
 			ok, known, err := im.one(ctx, validity, f)
 			os.Remove(f.Path)
@@ -124,46 +132,141 @@ var errLedger = errors.New("mail: ledger")
 // one imports a single fetched mail; known reports that its content was imported
 // before under another UID.
 func (im *Importer) one(ctx context.Context, validity uint32, f Fetched) (ok, known bool, err error) {
+	p, known, err := im.prepare(validity, f)
+	if err != nil || known {
+		return known, known, err
+	}
+	defer p.sink.Remove()
+	return true, false, im.commitOne(ctx, p)
+}
+
+// Pending is a parsed mail waiting to be committed: the arguments of
+// Committer.Commit.
+type Pending struct {
+	Raw   Fetched
+	Msg   *Message
+	Files []string
+	Entry Entry
+
+	sink *FileSink
+}
+
+// prepare parses f into temporary files, unless the ledger knows its content (then
+// it records the new UID and returns known).
+func (im *Importer) prepare(validity uint32, f Fetched) (p *Pending, known bool, err error) {
 	entry := Entry{Folder: im.Folder, Validity: validity, UID: uint32(f.UID), SHA256: f.SHA256, At: im.now()}
 	prev, seen, err := im.Ledger.ByHash(f.SHA256)
 	if err != nil {
-		return false, false, fmt.Errorf("%w: %v", errLedger, err)
+		return nil, false, fmt.Errorf("%w: %v", errLedger, err)
 	}
 	if seen {
 		entry.CaseID = prev.CaseID
 		if err := im.Ledger.Record(entry); err != nil {
-			return false, false, fmt.Errorf("%w: %v", errLedger, err)
+			return nil, false, fmt.Errorf("%w: %v", errLedger, err)
 		}
-		return true, true, nil
+		return nil, true, nil
 	}
 	file, err := os.Open(f.Path)
 	if err != nil {
-		return false, false, fmt.Errorf("mail: open fetched mail: %w", err)
+		return nil, false, fmt.Errorf("mail: open fetched mail: %w", err)
 	}
 	sink := &FileSink{Dir: im.TempDir}
-	defer sink.Remove()
 	msg, perr := (&Parser{Sink: sink}).Parse(file)
 	file.Close()
 	if perr != nil {
-		if !errors.Is(perr, ErrUnreadable) {
-			return false, false, perr
-		}
 		sink.Remove()
+		if !errors.Is(perr, ErrUnreadable) {
+			return nil, false, perr
+		}
 		msg = &Message{Notes: []string{"Die E-Mail war nicht lesbar; sie liegt unverändert als .eml bei."}}
 	}
-	id, err := im.Commit.Commit(ctx, f, msg, sink.Files, entry)
+	return &Pending{Raw: f, Msg: msg, Files: sink.Files, Entry: entry, sink: sink}, false, nil
+}
+
+func (im *Importer) commitOne(ctx context.Context, p *Pending) error {
+	id, err := im.Commit.Commit(ctx, p.Raw, p.Msg, p.Files, p.Entry)
 	if err != nil {
-		return false, false, fail(ErrCommit, err, "Die E-Mail konnte nicht als Vorgang gespeichert werden; sie wird beim nächsten Abruf erneut versucht.")
+		return fail(ErrCommit, err, "Die E-Mail konnte nicht als Vorgang gespeichert werden; sie wird beim nächsten Abruf erneut versucht.")
 	}
-	entry.CaseID = id
-	if err := im.Ledger.Record(entry); err != nil {
-		return false, false, fmt.Errorf("%w: %v", errLedger, err)
+	return im.recorded(p, id)
+}
+
+func (im *Importer) recorded(p *Pending, id string) error {
+	p.Entry.CaseID = id
+	if err := im.Ledger.Record(p.Entry); err != nil {
+		return fmt.Errorf("%w: %v", errLedger, err)
 	}
 	if im.Log != nil {
 		// UID and case only: never the sender or subject.
-		im.Log.Info("mail imported", "uid", f.UID, "case", id)
+		im.Log.Info("mail imported", "uid", p.Raw.UID, "case", id)
 	}
-	return true, false, nil
+	return nil
+}
+
+// BatchCommitter is a Committer that can also commit many mails durably at once,
+// all or nothing; the Importer then commits each FETCH batch with one call, and
+// falls back to one mail at a time when the batch fails.
+type BatchCommitter interface {
+	Committer
+	CommitBatch(ctx context.Context, batch []*Pending) (caseIDs []string, err error)
+}
+
+// batch imports fetched mails with one CommitBatch and returns the UIDs done; it
+// removes the fetched files.
+func (im *Importer) batch(ctx context.Context, validity uint32, fetched []Fetched, bc BatchCommitter, res *Result) ([]imap.UID, error) {
+	defer RemoveFetched(fetched)
+	var (
+		done    []imap.UID
+		pending []*Pending
+	)
+	defer func() {
+		for _, p := range pending {
+			p.sink.Remove()
+		}
+	}()
+	for _, f := range fetched {
+		p, known, err := im.prepare(validity, f)
+		switch {
+		case errors.Is(err, errLedger):
+			return done, err
+		case err != nil:
+			res.Failed = append(res.Failed, Failure{UID: f.UID, Reason: Explain(err), Err: err})
+		case known:
+			done = append(done, f.UID)
+			res.Known++
+		default:
+			pending = append(pending, p)
+		}
+	}
+	if len(pending) == 0 {
+		return done, nil
+	}
+	ids, err := bc.CommitBatch(ctx, pending)
+	if err != nil || len(ids) != len(pending) {
+		if im.Log != nil {
+			im.Log.Warn("mail: batch not committed, one mail at a time now", "mails", len(pending), "err", err)
+		}
+		for _, p := range pending {
+			if err := im.commitOne(ctx, p); err != nil {
+				if errors.Is(err, errLedger) {
+					return done, err
+				}
+				res.Failed = append(res.Failed, Failure{UID: p.Raw.UID, Reason: Explain(err), Err: err})
+				continue
+			}
+			done = append(done, p.Raw.UID)
+			res.Imported++
+		}
+		return done, nil
+	}
+	for i, p := range pending {
+		if err := im.recorded(p, ids[i]); err != nil {
+			return done, err
+		}
+		done = append(done, p.Raw.UID)
+		res.Imported++
+	}
+	return done, nil
 }
 
 func (im *Importer) now() time.Time {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -60,16 +61,65 @@ type StoreCommitter struct {
 	Now   func() time.Time // for mails without a date
 }
 
-var _ Committer = (*StoreCommitter)(nil)
+var _ BatchCommitter = (*StoreCommitter)(nil)
 
 // Commit stores raw's blobs, then the case or message with e, durably.
 func (s *StoreCommitter) Commit(ctx context.Context, raw Fetched, m *Message, files []string, e Entry) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	actor := s.Actor
-	if actor.ID == "" {
-		actor = SystemClerk
+	in, err := s.build(raw, m, files, e, s.DB.PutBlob)
+	if err != nil {
+		return "", err
+	}
+	id, err := s.DB.ImportMail(s.actor(), in)
+	if err != nil {
+		return "", fmt.Errorf("mail: commit: %w", err)
+	}
+	return id, nil
+}
+
+// CommitBatch stores the blobs of all mails, makes them durable with one flush, and
+// commits the cases and messages in one transaction: a few fsyncs per batch instead
+// of four per mail (measured: 1,000 mails 2-3 times faster).
+func (s *StoreCommitter) CommitBatch(ctx context.Context, batch []*Pending) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ins := make([]store.MailImport, len(batch))
+	for i, p := range batch {
+		in, err := s.build(p.Raw, p.Msg, p.Files, p.Entry, s.DB.PutBlobUnsynced)
+		if err != nil {
+			return nil, err
+		}
+		ins[i] = in
+	}
+	if err := s.DB.SyncBlobs(); err != nil {
+		return nil, fmt.Errorf("mail: commit: %w", err)
+	}
+	ids, err := s.DB.ImportMails(s.actor(), ins)
+	if err != nil {
+		return nil, fmt.Errorf("mail: commit: %w", err)
+	}
+	return ids, nil
+}
+
+func (s *StoreCommitter) actor() model.Clerk {
+	if s.Actor.ID == "" {
+		return SystemClerk
+	}
+	return s.Actor
+}
+
+// build stores the attachments and the original with put and returns what to commit.
+func (s *StoreCommitter) build(raw Fetched, m *Message, files []string, e Entry, put func(io.Reader) (string, int64, error)) (store.MailImport, error) {
+	putFile := func(path string) (string, int64, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", 0, err
+		}
+		defer f.Close()
+		return put(f)
 	}
 	notes := append([]string(nil), m.Notes...)
 	var atts []model.Attachment
@@ -78,22 +128,22 @@ func (s *StoreCommitter) Commit(ctx context.Context, raw Fetched, m *Message, fi
 			break
 		}
 		a := m.Attachments[i]
-		sha, size, err := s.putFile(path)
+		sha, size, err := putFile(path)
 		if errors.Is(err, store.ErrTooLarge) {
 			notes = append(notes, fmt.Sprintf("Die Anlage %q ist zu groß und fehlt hier; sie steckt in der Originalnachricht.", a.Name))
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("mail: store attachment %d: %w", i+1, err)
+			return store.MailImport{}, fmt.Errorf("mail: store attachment %d: %w", i+1, err)
 		}
 		atts = append(atts, model.Attachment{Name: a.Name, MediaType: a.MediaType, Size: size, SHA256: sha})
 	}
-	sha, size, err := s.putFile(raw.Path)
+	sha, size, err := putFile(raw.Path)
 	switch {
 	case errors.Is(err, store.ErrTooLarge):
 		notes = append(notes, "Die Originalnachricht ist zu groß, um sie aufzubewahren; sie bleibt im Postfach.")
 	case err != nil:
-		return "", fmt.Errorf("mail: store original message: %w", err)
+		return store.MailImport{}, fmt.Errorf("mail: store original message: %w", err)
 	default:
 		atts = append(atts, model.Attachment{Name: OriginalName, MediaType: mediaTypeMessage, Size: size, SHA256: sha})
 	}
@@ -144,11 +194,7 @@ func (s *StoreCommitter) Commit(ctx context.Context, raw Fetched, m *Message, fi
 			Attachments: atts,
 		}
 	}
-	id, err := s.DB.ImportMail(actor, in)
-	if err != nil {
-		return "", fmt.Errorf("mail: commit: %w", err)
-	}
-	return id, nil
+	return in, nil
 }
 
 // caseNamed returns the ID of the first existing case whose file number the mail
@@ -160,15 +206,6 @@ func (s *StoreCommitter) caseNamed(m *Message) string {
 		}
 	}
 	return ""
-}
-
-func (s *StoreCommitter) putFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	return s.DB.PutBlob(f)
 }
 
 func (s *StoreCommitter) now() time.Time {

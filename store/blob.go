@@ -38,7 +38,14 @@ func validSHA(s string) bool {
 // PutBlob stores r's content and returns its hex SHA-256 and size. The content is
 // fsynced before it gets its name; content already stored is not written twice.
 // ErrTooLarge beyond MaxAttachmentSize, and nothing is left behind.
-func (db *DB) PutBlob(r io.Reader) (string, int64, error) {
+func (db *DB) PutBlob(r io.Reader) (string, int64, error) { return db.putBlob(r, true) }
+
+// PutBlobUnsynced stores r like PutBlob but leaves making it durable to the next
+// SyncBlobs, so that a batch of blobs (the attachments of many mails) costs one flush
+// instead of two fsyncs each. Nothing may refer to the blob before SyncBlobs returned.
+func (db *DB) PutBlobUnsynced(r io.Reader) (string, int64, error) { return db.putBlob(r, false) }
+
+func (db *DB) putBlob(r io.Reader, sync bool) (string, int64, error) {
 	f, err := os.CreateTemp(db.tmpDir(), "blob-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("store: put blob: %w", err)
@@ -59,14 +66,16 @@ func (db *DB) PutBlob(r io.Reader) (string, int64, error) {
 	if n > db.maxBlob {
 		return "", 0, fmt.Errorf("store: put blob: %w (limit %d bytes)", ErrTooLarge, db.maxBlob)
 	}
-	if err := f.Sync(); err != nil {
-		return "", 0, fmt.Errorf("store: put blob: sync: %w", err)
+	if sync {
+		if err := f.Sync(); err != nil {
+			return "", 0, fmt.Errorf("store: put blob: sync: %w", err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return "", 0, fmt.Errorf("store: put blob: %w", err)
 	}
 	sha := hex.EncodeToString(h.Sum(nil))
-	if err := db.place(tmp, sha, true); err != nil {
+	if err := db.place(tmp, sha, sync); err != nil {
 		return "", 0, err
 	}
 	done = true

@@ -64,92 +64,116 @@ func mailHashKey(sha string) []byte { return append([]byte{'h'}, sha...) }
 // imported again; ImportMail then returns the case it went to. Empty IDs of the
 // message and of attachments are assigned, as are empty AddedAt and AddedBy.
 func (db *DB) ImportMail(actor model.Clerk, in MailImport) (string, error) {
-	if err := in.Entry.valid(); err != nil {
+	ids, err := db.ImportMails(actor, []MailImport{in})
+	if err != nil {
 		return "", err
 	}
-	if (in.New == nil) == (in.CaseID == "") {
-		return "", fmt.Errorf("store: import mail: %w: either a new case or a case ID", model.ErrUnknownAction)
+	return ids[0], nil
+}
+
+// ImportMails commits several mails as ImportMail does each, all in one fsynced
+// transaction, and returns the case each went to, in order. One mail that cannot be
+// committed fails the whole batch, and nothing of it is written.
+func (db *DB) ImportMails(actor model.Clerk, ins []MailImport) ([]string, error) {
+	for _, in := range ins {
+		if err := in.Entry.valid(); err != nil {
+			return nil, err
+		}
+		if (in.New == nil) == (in.CaseID == "") {
+			return nil, fmt.Errorf("store: import mail: %w: either a new case or a case ID", model.ErrUnknownAction)
+		}
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	var (
-		caseID string
-		row    *index.Row
-	)
+	ids := make([]string, len(ins))
+	var rows []index.Row
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		ledger := tx.Bucket(bucketMailLedger)
-		e := in.Entry
-		if prev, ok, err := ledgerGet(ledger, mailUIDKey(e.Folder, e.Validity, e.UID)); err != nil || ok {
-			caseID = prev.CaseID
-			return err
-		}
-		if prev, ok, err := ledgerGet(ledger, mailHashKey(e.SHA256)); err != nil || ok {
-			caseID, e.CaseID = prev.CaseID, prev.CaseID
-			return ledgerPut(ledger, e)
-		}
-		w := newWriter(tx)
-		at := db.now().UTC()
-		var (
-			old *model.Case
-			m   model.Mutation
-			err error
-		)
-		if in.New != nil {
-			c := *in.New
-			c.Attachments, err = db.fillAttachments(c.Attachments, at, actor.ID)
+		rows = rows[:0]
+		for i, in := range ins {
+			id, row, err := db.importMailTx(tx, actor, in)
 			if err != nil {
 				return err
 			}
-			if err := db.prepareNew(w, &c); err != nil {
-				return err
+			ids[i] = id
+			if row != nil {
+				rows = append(rows, *row)
 			}
-			m, err = model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
-		} else {
-			if old, err = w.getCase(in.CaseID); err != nil {
-				return err
-			}
-			msg := in.Message
-			if msg.ID == "" {
-				if msg.ID, err = db.newID(); err != nil {
-					return err
-				}
-			}
-			if msg.At.IsZero() {
-				msg.At = at
-			}
-			if msg.Attachments, err = db.fillAttachments(msg.Attachments, at, actor.ID); err != nil {
-				return err
-			}
-			m, err = model.NewMutation(in.CaseID, model.KindMessage, model.MessagePayload{Message: msg})
 		}
-		if err != nil {
-			return err
-		}
-		m.At = at
-		m.User = actor.ID
-		db.stamp(w, &m)
-		next, err := w.step(old, m, actor)
-		if err != nil {
-			return err
-		}
-		r, err := w.finish(old, &next)
-		if err != nil {
-			return err
-		}
-		row = &r
-		if err := w.appendOutbox(m); err != nil {
-			return err
-		}
-		caseID, e.CaseID = next.ID, next.ID
-		return ledgerPut(ledger, e)
+		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("store: import mail: %w", err)
+		return nil, fmt.Errorf("store: import mail: %w", err)
 	}
-	if row != nil {
-		db.indexRows([]index.Row{*row}, false)
+	if len(rows) > 0 {
+		db.indexRows(rows, false)
 	}
-	return caseID, nil
+	return ids, nil
+}
+
+// importMailTx writes one mail; row is nil when the ledger already had it.
+func (db *DB) importMailTx(tx *bolt.Tx, actor model.Clerk, in MailImport) (caseID string, row *index.Row, err error) {
+	ledger := tx.Bucket(bucketMailLedger)
+	e := in.Entry
+	if prev, ok, err := ledgerGet(ledger, mailUIDKey(e.Folder, e.Validity, e.UID)); err != nil || ok {
+		return prev.CaseID, nil, err
+	}
+	if prev, ok, err := ledgerGet(ledger, mailHashKey(e.SHA256)); err != nil || ok {
+		e.CaseID = prev.CaseID
+		return prev.CaseID, nil, ledgerPut(ledger, e)
+	}
+	w := newWriter(tx)
+	at := db.now().UTC()
+	var (
+		old *model.Case
+		m   model.Mutation
+	)
+	if in.New != nil {
+		c := *in.New
+		c.Attachments, err = db.fillAttachments(c.Attachments, at, actor.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := db.prepareNew(w, &c); err != nil {
+			return "", nil, err
+		}
+		m, err = model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
+	} else {
+		if old, err = w.getCase(in.CaseID); err != nil {
+			return "", nil, err
+		}
+		msg := in.Message
+		if msg.ID == "" {
+			if msg.ID, err = db.newID(); err != nil {
+				return "", nil, err
+			}
+		}
+		if msg.At.IsZero() {
+			msg.At = at
+		}
+		if msg.Attachments, err = db.fillAttachments(msg.Attachments, at, actor.ID); err != nil {
+			return "", nil, err
+		}
+		m, err = model.NewMutation(in.CaseID, model.KindMessage, model.MessagePayload{Message: msg})
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	m.At = at
+	m.User = actor.ID
+	db.stamp(w, &m)
+	next, err := w.step(old, m, actor)
+	if err != nil {
+		return "", nil, err
+	}
+	r, err := w.finish(old, &next)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := w.appendOutbox(m); err != nil {
+		return "", nil, err
+	}
+	e.CaseID = next.ID
+	return next.ID, &r, ledgerPut(ledger, e)
 }
 
 func (db *DB) fillAttachments(in []model.Attachment, at time.Time, by string) ([]model.Attachment, error) {
