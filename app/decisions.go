@@ -337,7 +337,7 @@ func (a *App) missing(name string, d DecisionDraft, blocks []decision.Block, blo
 		}
 	}
 	if what, ok := bankValues[name]; ok {
-		return &problem{fmt.Sprintf("Im Briefkopf fehlt die Bankverbindung (%s) für den Gebührenteil. Bitte die Administration, sie einzutragen, oder lassen Sie die Gebühr weg.", what), "fee"}
+		return &problem{fmt.Sprintf("Im Briefkopf fehlt die Bankverbindung (%s) für den Gebührenteil. Die Administration kann sie in den Briefeinstellungen eintragen; bis dahin lassen Sie die Gebühr bitte weg.", what), "fee"}
 	}
 	field := ""
 	for i, b := range blocks {

@@ -393,7 +393,7 @@ func (a *App) openSigner(c signConfig, secret string, now time.Time) (sign.Signe
 	case keyKindPKCS12:
 		data, rerr := os.ReadFile(filepath.Join(a.cfg.DataDir, keyDir, filepath.Base(c.File)))
 		if rerr != nil {
-			return nil, nil, &Error{Code: CodeNotFound, Message: "Die Schlüsseldatei fehlt im Datenordner. Bitte die Administration, sie neu einzurichten. Es wurde nichts unterschrieben."}
+			return nil, nil, &Error{Code: CodeNotFound, Message: "Die Schlüsseldatei fehlt im Datenordner. Bitte wenden Sie sich an die Administration, damit sie den Schlüssel neu einrichtet. Es wurde nichts unterschrieben."}
 		}
 		s, err = sign.LoadPKCS12(data, secret, now)
 	case keyKindPKCS11:
@@ -403,7 +403,7 @@ func (a *App) openSigner(c signConfig, secret string, now time.Time) (sign.Signe
 			s, closeKey = tok, func() { tok.Close() }
 		}
 	default:
-		return nil, nil, &Error{Code: CodeNotFound, Message: "Es ist noch kein Signaturschlüssel eingerichtet. Bitte die Administration, ihn einzurichten."}
+		return nil, nil, &Error{Code: CodeNotFound, Message: "Es ist noch kein Signaturschlüssel eingerichtet. Bitte wenden Sie sich an die Administration. Es wurde nichts unterschrieben."}
 	}
 	if err != nil {
 		return nil, nil, signError(err)
