@@ -157,7 +157,7 @@ func TestBatchPrintAndPosted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(opened) != 1 || opened[0] != res.File {
+	if len(opened) != 1 || opened[0] != res.File || !res.Opened {
 		t.Errorf("opened %v, file %s", opened, res.File)
 	}
 	check, err := exec.Command("qpdf", "--check", res.File).CombinedOutput()

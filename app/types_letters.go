@@ -99,6 +99,9 @@ type PrintBatchResult struct {
 	// Blank is the number of blank pages put in so that every letter starts on a
 	// front side.
 	Blank int `json:"blank"`
+	// Opened: the file was handed to the system's PDF viewer; false when no viewer
+	// is set up (the clerk opens File by hand).
+	Opened bool `json:"opened"`
 }
 
 // PrintQuery chooses the letters offered for a batch printout.

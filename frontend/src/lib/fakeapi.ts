@@ -344,7 +344,7 @@ export class FakeApi implements Api {
   printCandidates = (q: PrintQuery) => this.rec('printCandidates', [structuredClone(q)], () =>
     structuredClone(this.printable.filter((l) => (q.scope === 'today' ? l.signedAt.startsWith('2026-03-10') : q.scope === 'unposted' ? !l.posted : q.caseIds.includes(l.caseId)))));
   printBatch = (letters: PrintLetter[]) => this.rec('printBatch', [structuredClone(letters)], (): PrintBatchResult => ({
-    file: '/home/test/.local/share/OZG-Cloud Desktop/druck/Sammeldruck-2026-03-10-101500.pdf', letters: structuredClone(letters), pages: letters.length * 2, blank: 1,
+    file: '/home/test/.local/share/OZG-Cloud Desktop/druck/Sammeldruck-2026-03-10-101500.pdf', letters: structuredClone(letters), pages: letters.length * 2, blank: 1, opened: true,
   }));
   confirmPosted = (letters: PrintLetter[]) => this.rec('confirmPosted', [structuredClone(letters)], (): BulkResult => {
     for (const l of letters) {

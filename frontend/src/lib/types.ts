@@ -382,7 +382,7 @@ export interface PrintLetter {
   posted: string;
 }
 
-export interface PrintBatchResult { file: string; letters: PrintLetter[] | null; pages: number; blank: number }
+export interface PrintBatchResult { file: string; letters: PrintLetter[] | null; pages: number; blank: number; opened: boolean }
 
 // E-Mail-Eingang (issue 5). The password never comes back: passwordSet says whether one is stored.
 export interface MailSettingsView {

@@ -1166,6 +1166,7 @@ export namespace app {
 	    letters: PrintLetter[];
 	    pages: number;
 	    blank: number;
+	    opened: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PrintBatchResult(source);
@@ -1177,6 +1178,7 @@ export namespace app {
 	        this.letters = this.convertValues(source["letters"], PrintLetter);
 	        this.pages = source["pages"];
 	        this.blank = source["blank"];
+	        this.opened = source["opened"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
