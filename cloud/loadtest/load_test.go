@@ -63,7 +63,7 @@ func loadConfig() (config, bool) {
 	full := os.Getenv("LOAD") != ""
 	c := config{devices: 8, tenants: 2, duration: time.Second, think: 100 * time.Millisecond}
 	if full {
-		c = config{devices: 200, tenants: 10, duration: 20 * time.Second, think: 250 * time.Millisecond}
+		c = config{devices: 200, tenants: 50, duration: 20 * time.Second, think: time.Second}
 	}
 	c.devices = envInt("LOAD_DEVICES", c.devices)
 	c.tenants = min(envInt("LOAD_TENANTS", c.tenants), c.devices)

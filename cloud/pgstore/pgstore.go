@@ -200,6 +200,8 @@ func (s *Store) RegistryView(ctx context.Context, fn func(cloud.RegistryTx) erro
 
 // run runs fn in a transaction with the given BEGIN and, unless lockKey is 0, the
 // advisory lock lockKey, both sent with fn's first statement (lazyTx), and commits.
+// The lock is taken before any of fn's statements runs, so nothing fn reads can be
+// stale.
 // fn's error is returned unchanged; a panic in fn rolls back and goes on.
 func (s *Store) run(ctx context.Context, what, begin string, lockKey int32, fn func(querier) error) error {
 	if err := ctx.Err(); err != nil {
@@ -212,12 +214,12 @@ func (s *Store) run(ctx context.Context, what, begin string, lockKey int32, fn f
 	// Release hands a connection still inside a transaction (a failed rollback) to
 	// the pool's destroyer, not to the next caller.
 	defer conn.Release()
-	tx := &lazyTx{conn: conn, begin: []stmt{{sql: begin}}}
+	tx := newLazyTx(conn, stmt{what: what + ": begin", sql: begin})
 	if lockKey != 0 {
-		tx.begin = append(tx.begin, stmt{`SELECT pg_advisory_xact_lock($1, $2)`, []any{lockNamespace, lockKey}})
+		tx.pending = append(tx.pending, stmt{what + ": lock", `SELECT pg_advisory_xact_lock($1, $2)`, []any{lockNamespace, lockKey}})
 	}
 	defer func() {
-		if tx.begun {
+		if tx.sent {
 			// The caller's ctx may be what ended the transaction; rollback must still
 			// reach the server so the connection returns clean to the pool.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -48,8 +48,9 @@ func TestTenantsDoNotWait(t *testing.T) {
 	held := make(chan error, 1)
 	go func() {
 		held <- s.Update(context.Background(), "a", func(tx cloud.TenantTx) error {
-			// A statement, so the transaction has begun and holds the lock.
-			if err := tx.SetDeviceSeq("d", 1); err != nil {
+			// A read, so the transaction has begun and holds the lock (writes
+			// are queued until the next read or the commit).
+			if _, err := tx.DeviceSeq("d"); err != nil {
 				return err
 			}
 			close(entered)
@@ -133,8 +134,9 @@ func TestCancelLeavesLockQueue(t *testing.T) {
 	held := make(chan error, 1)
 	go func() {
 		held <- s1.Update(context.Background(), "a", func(tx cloud.TenantTx) error {
-			// A statement, so the transaction has begun and holds the lock.
-			if err := tx.SetDeviceSeq("d", 1); err != nil {
+			// A read, so the transaction has begun and holds the lock (writes
+			// are queued until the next read or the commit).
+			if _, err := tx.DeviceSeq("d"); err != nil {
 				return err
 			}
 			close(entered)
@@ -228,3 +230,44 @@ func TestEveryTenantQueryNamesTenant(t *testing.T) {
 }
 
 var insertTenant = regexp.MustCompile(`INSERT INTO \w+ \(tenant,`)
+
+// TestQueuedWriteFailureFailsTransaction: a write queued by Later that the server
+// refuses (a NUL byte cannot be stored in text) must fail the Update at the commit,
+// and take the other writes of the transaction with it.
+func TestQueuedWriteFailureFailsTransaction(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	err := s.Update(ctx, "a", func(tx cloud.TenantTx) error {
+		if err := tx.PutCase(model.Case{ID: "fine", Tenant: "a"}); err != nil {
+			return err
+		}
+		return tx.PutCase(model.Case{ID: "bad\x00id", Tenant: "a"})
+	})
+	if err == nil {
+		t.Fatal("Update with a refused queued write succeeded")
+	}
+	err = s.Update(ctx, "a", func(tx cloud.TenantTx) error {
+		if err := tx.PutCase(model.Case{ID: "bad\x00id", Tenant: "a"}); err != nil {
+			return err
+		}
+		_, err := tx.Case("fine") // the refused write surfaces here
+		return err
+	})
+	if err == nil {
+		t.Fatal("a read after a refused queued write succeeded")
+	}
+	err = s.View(ctx, "a", func(tx cloud.TenantTx) error {
+		_, err := tx.Case("fine")
+		if !errors.Is(err, cloud.ErrNotFound) {
+			t.Errorf("case of the failed transaction: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The connection went back to the pool clean: the store keeps working.
+	if err := s.Update(ctx, "a", func(tx cloud.TenantTx) error { return tx.PutCase(model.Case{ID: "after", Tenant: "a"}) }); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -14,7 +14,9 @@ import (
 )
 
 // tenantTx is bound to one tenant: every statement passes t.tenant as $1 and every
-// WHERE clause names it.
+// WHERE clause names it. Writes whose only result is success are queued (Later) and
+// travel with the next read or the COMMIT; a failure among them fails that read or
+// the commit, and so the whole transaction.
 type tenantTx struct {
 	ctx    context.Context
 	tx     querier
@@ -63,9 +65,9 @@ func (t *tenantTx) PutCase(c model.Case) error {
 	if err != nil {
 		return fmt.Errorf("pgstore: put case %s: encode: %w", c.ID, err)
 	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO cases (tenant, id, doc) VALUES ($1, $2, $3)
+	t.tx.Later("put case "+c.ID, `INSERT INTO cases (tenant, id, doc) VALUES ($1, $2, $3)
 ON CONFLICT (tenant, id) DO UPDATE SET doc = EXCLUDED.doc`, t.tenant, c.ID, string(doc))
-	return mapErr("put case "+c.ID, err)
+	return nil
 }
 
 func (t *tenantTx) History(caseID string) ([]model.HistoryEntry, error) {
@@ -99,10 +101,10 @@ func (t *tenantTx) AppendHistory(caseID string, entries []model.HistoryEntry) er
 		}
 		docs[i] = string(doc)
 	}
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO history (tenant, case_id, seq, doc)
+	t.tx.Later("append history of "+caseID, `INSERT INTO history (tenant, case_id, seq, doc)
 SELECT $1, $2, s, d::json FROM unnest($3::bigint[], $4::text[]) AS x(s, d)
 ON CONFLICT (tenant, case_id, seq) DO NOTHING`, t.tenant, caseID, seqs, docs)
-	return mapErr("append history of "+caseID, err)
+	return nil
 }
 
 // AppendChange stores the change with its seq in the JSON, so RawChanges can serve
@@ -134,16 +136,14 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("pgstore: append change of %s: encode: %w", ch.CaseID, err)
 	}
-	_, err = t.tx.Exec(t.ctx, `WITH n AS (
+	// Queued: if it fails, the transaction fails with it, so the counter copy
+	// cannot outlive a change that was not stored.
+	t.tx.Later("append change of "+ch.CaseID, `WITH n AS (
 	INSERT INTO change_counters (tenant, last) VALUES ($1, $2)
 	ON CONFLICT (tenant) DO UPDATE SET last = EXCLUDED.last
 )
 INSERT INTO changes (tenant, seq, tx, case_id, doc) VALUES ($1, $2, $3, $4, $5)`,
 		t.tenant, s, m, ch.CaseID, string(doc))
-	if err != nil {
-		t.last, t.haveLast = 0, false
-		return 0, mapErr("append change of "+ch.CaseID, err)
-	}
 	t.last = seq
 	return seq, nil
 }
@@ -221,9 +221,9 @@ func (t *tenantTx) SetDeviceSeq(deviceID string, seq uint64) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO device_seqs (tenant, device_id, seq) VALUES ($1, $2, $3)
+	t.tx.Later("set device seq of "+deviceID, `INSERT INTO device_seqs (tenant, device_id, seq) VALUES ($1, $2, $3)
 ON CONFLICT (tenant, device_id) DO UPDATE SET seq = EXCLUDED.seq`, t.tenant, deviceID, s)
-	return mapErr("set device seq of "+deviceID, err)
+	return nil
 }
 
 func (t *tenantTx) PutConflict(c wire.Conflict) error {
@@ -231,9 +231,9 @@ func (t *tenantTx) PutConflict(c wire.Conflict) error {
 	if err != nil {
 		return fmt.Errorf("pgstore: put conflict %s: encode: %w", c.ID, err)
 	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO conflicts (tenant, id, case_id, doc) VALUES ($1, $2, $3, $4)
+	t.tx.Later("put conflict "+c.ID, `INSERT INTO conflicts (tenant, id, case_id, doc) VALUES ($1, $2, $3, $4)
 ON CONFLICT (tenant, id) DO UPDATE SET case_id = EXCLUDED.case_id, doc = EXCLUDED.doc`, t.tenant, c.ID, c.CaseID, string(doc))
-	return mapErr("put conflict "+c.ID, err)
+	return nil
 }
 
 func (t *tenantTx) Conflict(id string) (wire.Conflict, error) {
@@ -272,9 +272,9 @@ func (t *tenantTx) IntakeCase(transactionID string) (string, error) {
 }
 
 func (t *tenantTx) PutIntake(transactionID, caseID string) error {
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO intakes (tenant, transaction_id, case_id) VALUES ($1, $2, $3)
+	t.tx.Later("put intake "+transactionID, `INSERT INTO intakes (tenant, transaction_id, case_id) VALUES ($1, $2, $3)
 ON CONFLICT (tenant, transaction_id) DO UPDATE SET case_id = EXCLUDED.case_id`, t.tenant, transactionID, caseID)
-	return mapErr("put intake "+transactionID, err)
+	return nil
 }
 
 // PutChunk rewrites a stored chunk only when the bytes differ, so a resumed upload
@@ -313,9 +313,9 @@ func (t *tenantTx) HasChunk(sha string, index int) (bool, error) {
 }
 
 func (t *tenantTx) PutBlob(sha string, size int64, chunks int) error {
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO blobs (tenant, sha, size, chunks) VALUES ($1, $2, $3, $4)
+	t.tx.Later("put blob "+sha, `INSERT INTO blobs (tenant, sha, size, chunks) VALUES ($1, $2, $3, $4)
 ON CONFLICT (tenant, sha) DO UPDATE SET size = EXCLUDED.size, chunks = EXCLUDED.chunks`, t.tenant, sha, size, chunks)
-	return mapErr("put blob "+sha, err)
+	return nil
 }
 
 func (t *tenantTx) Blob(sha string) (int64, int, error) {

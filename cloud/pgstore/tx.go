@@ -3,7 +3,6 @@ package pgstore
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,51 +14,67 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	// Later queues a write whose only result is success: it is sent with the next
+	// statement or with COMMIT, and its error (named what) comes back from there.
+	Later(what, sql string, args ...any)
 }
 
-// lazyTx is a transaction whose BEGIN (and advisory lock) travel in one pipeline
-// with its first statement, instead of a round trip each. Under load the round trips,
-// not the statements, are what a push or pull costs: a pull is a token lookup and a
-// page read, each a transaction of one or two statements. A transaction that issues
+// lazyTx is a transaction that sends its statements in as few round trips as it
+// can: BEGIN (and the advisory lock) travel with the first statement, and writes
+// queued with Later travel with the next read or with COMMIT. Under load the round
+// trips, not the statements, are what a push or pull costs: a push is a few reads
+// and four writes, a pull a token lookup and a page read. A transaction that issues
 // no statement never begins.
 type lazyTx struct {
-	conn  *pgxpool.Conn
-	begin []stmt // sent before the first statement
-	begun bool
+	conn    *pgxpool.Conn
+	pending []stmt // BEGIN, lock and queued writes not sent yet
+	started bool   // something beyond BEGIN and lock is (or was) pending
+	sent    bool   // BEGIN reached the server: the transaction must be ended
 }
 
 type stmt struct {
+	what string
 	sql  string
 	args []any
 }
 
 var _ querier = (*lazyTx)(nil)
 
-// start sends the begin statements and q in one batch; the caller reads q's result
-// from the returned BatchResults and closes them.
-func (t *lazyTx) start(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
+func newLazyTx(conn *pgxpool.Conn, begin ...stmt) *lazyTx {
+	return &lazyTx{conn: conn, pending: begin}
+}
+
+func (t *lazyTx) Later(what, sql string, args ...any) {
+	t.pending = append(t.pending, stmt{what, sql, args})
+	t.started = true
+}
+
+// flushWith sends the pending statements and q in one batch; the caller reads q's
+// result from the returned BatchResults and closes them.
+func (t *lazyTx) flushWith(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
-	for _, s := range t.begin {
+	for _, s := range t.pending {
 		b.Queue(s.sql, s.args...)
 	}
 	b.Queue(sql, args...)
+	pend := t.pending
+	t.pending, t.started, t.sent = nil, true, true
 	br := t.conn.SendBatch(ctx, b)
-	t.begun = true
-	for _, s := range t.begin {
+	for _, s := range pend {
 		if _, err := br.Exec(); err != nil {
 			br.Close()
 			// A statement cancelled by ctx (typically the lock wait) says so.
-			return nil, wrapCtx(ctx, fmt.Sprintf("%.40s", s.sql), err)
+			return nil, wrapCtx(ctx, "pgstore: "+s.what, err)
 		}
 	}
 	return br, nil
 }
 
 func (t *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	if t.begun {
+	if len(t.pending) == 0 {
 		return t.conn.Exec(ctx, sql, args...)
 	}
-	br, err := t.start(ctx, sql, args)
+	br, err := t.flushWith(ctx, sql, args)
 	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
@@ -71,10 +86,10 @@ func (t *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 }
 
 func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if t.begun {
+	if len(t.pending) == 0 {
 		return t.conn.Query(ctx, sql, args...)
 	}
-	br, err := t.start(ctx, sql, args)
+	br, err := t.flushWith(ctx, sql, args)
 	if err != nil {
 		return nil, err
 	}
@@ -87,27 +102,29 @@ func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 }
 
 func (t *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if t.begun {
+	if len(t.pending) == 0 {
 		return t.conn.QueryRow(ctx, sql, args...)
 	}
-	br, err := t.start(ctx, sql, args)
+	br, err := t.flushWith(ctx, sql, args)
 	if err != nil {
 		return errRow{err}
 	}
 	return &batchRow{row: br.QueryRow(), br: br}
 }
 
-// commit ends a begun transaction. PostgreSQL answers COMMIT of a failed
-// transaction with ROLLBACK; that is an error here, as in pgx.Tx.
+// commit sends what is pending with COMMIT. PostgreSQL answers COMMIT of a failed
+// transaction with ROLLBACK; that is an error here, as in pgx.Tx. After an error the
+// transaction may still be open (a failed statement in a pipeline skips the COMMIT
+// behind it), so sent stays true and rollback ends it.
 func (t *lazyTx) commit(ctx context.Context) error {
-	if !t.begun {
+	if !t.started {
 		return nil
 	}
-	tag, err := t.conn.Exec(ctx, "COMMIT")
-	t.begun = false
+	tag, err := t.Exec(ctx, "COMMIT")
 	if err != nil {
 		return err
 	}
+	t.sent = false
 	if tag.String() == "ROLLBACK" {
 		return pgx.ErrTxCommitRollback
 	}
@@ -115,10 +132,11 @@ func (t *lazyTx) commit(ctx context.Context) error {
 }
 
 func (t *lazyTx) rollback(ctx context.Context) error {
-	if !t.begun {
+	t.pending = nil
+	if !t.sent {
 		return nil
 	}
-	t.begun = false
+	t.sent = false
 	_, err := t.conn.Exec(ctx, "ROLLBACK")
 	return err
 }
