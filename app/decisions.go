@@ -473,7 +473,7 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 	}
 	info := model.DecisionInfo{
 		ID: newID(), Template: d.TemplateID, Title: title, CreatedAt: now, CreatedBy: a.current().ID,
-		SignedAt: &now,
+		SignedAt: &now, VerificationCode: l.VerificationCode(),
 		Document: &model.Attachment{
 			ID: newID(), Name: decisionFileName(c.FileNumber, d.TemplateName, l.VerificationCode()),
 			MediaType: "application/pdf", Size: size, SHA256: sha, AddedAt: now, AddedBy: a.current().ID,

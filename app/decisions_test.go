@@ -235,7 +235,8 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 		t.Fatal(err)
 	}
 	info := stored.Decisions[0]
-	if info.SignedAt == nil || info.Template != "ablehnung" || info.CreatedBy != demo.ClerkSachbearbeitung1 {
+	if info.SignedAt == nil || info.Template != "ablehnung" || info.CreatedBy != demo.ClerkSachbearbeitung1 ||
+		info.VerificationCode != res.VerificationCode {
 		t.Errorf("stored decision %+v", info)
 	}
 	path, err := a.db.BlobPath(info.Document.SHA256)
