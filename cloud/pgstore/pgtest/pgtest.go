@@ -269,12 +269,28 @@ func sweep(ctx context.Context) {
 			continue
 		}
 		seen[n] = true
-		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err == nil {
-			continue // still running
+		if alive(pid) {
+			continue
 		}
 		fmt.Fprintf(&sql, "DROP DATABASE IF EXISTS %[1]s WITH (FORCE);\nDROP ROLE IF EXISTS %[1]s;\n", n)
 	}
 	if sql.Len() > 0 {
 		_ = psql(ctx, sql.String())
 	}
+}
+
+// alive reports whether process pid exists and is not a zombie (a killed test binary
+// whose parent has not reaped it yet is gone for our purposes).
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name in parentheses, which may contain blanks.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return true
+	}
+	state := b[i+2]
+	return state != 'Z' && state != 'X'
 }
