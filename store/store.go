@@ -61,6 +61,9 @@ type Options struct {
 	MaxAttachmentSize int64            // 0 = 100 MB
 	Logger            *slog.Logger     // nil = discard
 	Location          *time.Location   // nil = Europe/Berlin
+	// NoSync skips fsync on commits: for tests and simulations only, which crash a
+	// store by closing it, never by losing the page cache.
+	NoSync bool
 }
 
 // DB is an open store. Reads may run concurrently; writes are serialized.
@@ -144,6 +147,7 @@ func Open(o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	bdb.NoSync, bdb.NoGrowSync = o.NoSync, o.NoSync
 	db.bolt = bdb
 	if err := db.init(o.Device); err != nil {
 		_ = bdb.Close()

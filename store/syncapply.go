@@ -223,6 +223,12 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 				undo[m.CaseID] = true
 			case wire.StatusConflict:
 				undo[m.CaseID] = true
+			case wire.StatusSkipped:
+				// The service decided this mutation in an answer that never arrived
+				// (found by sync/sim), perhaps by rejecting it. The server's state plus
+				// what is still pending is right whatever it decided: an applied
+				// change comes back with the next pull.
+				undo[m.CaseID] = true
 			}
 			if err := c.Delete(); err != nil {
 				return err
