@@ -39,7 +39,12 @@ func (a *App) do(id string, kind model.MutationKind, payload any) (CaseDetail, e
 	return a.detail(c)
 }
 
-func (a *App) changed(ids ...string) { a.runtime().Emit(EventCasesChanged, ids) }
+// changed tells the UI which cases were written and the sync engine that the outbox
+// grew, so a local change goes up at once.
+func (a *App) changed(ids ...string) {
+	a.runtime().Emit(EventCasesChanged, ids)
+	a.syncNotify()
+}
 
 func (a *App) transition(id, action, reason string) (CaseDetail, error) {
 	act := model.Action(action)

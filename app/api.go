@@ -243,3 +243,45 @@ func (a *App) RetryAllMail() ([]MailFailureView, error) { return a.retryMail(0) 
 
 // EventMailStatus ("mail:status", payload MailStatusView) is emitted whenever the
 // intake's state changes; new cases also emit "cases:changed".
+
+// --- Sync with the OZG-Cloud: connect, status, conflicts, rejected changes (issue 4) ---
+
+// SyncStatus returns the sync state for the status bar.
+func (a *App) SyncStatus() (SyncStatusView, error) { return a.syncStatus() }
+
+// SyncNow starts a sync round at once ("Jetzt synchronisieren"), even while waiting
+// after a failure; it returns at once, the status follows as "sync:status".
+func (a *App) SyncNow() (SyncStatusView, error) { return a.syncNow() }
+
+// ProbeSyncServer connects to the server (step one of "Mit OZG-Cloud verbinden") and
+// returns its certificate's fingerprint to confirm; nothing is sent (Administration
+// only).
+func (a *App) ProbeSyncServer(server string) (SyncProbe, error) { return a.probeSync(server) }
+
+// ChooseSyncCAFile asks for the CA certificate (PEM) that vouches for the server and
+// returns its path, "" when cancelled (Administration only).
+func (a *App) ChooseSyncCAFile() (string, error) { return a.chooseSyncCAFile() }
+
+// ConnectSync enrolls this PC with the enrollment code, pinning the confirmed
+// fingerprint or trusting the CA file, fetches the tenant's clerks and starts the
+// sync (Administration only).
+func (a *App) ConnectSync(in SyncConnectInput) (SyncStatusView, error) { return a.connectSync(in) }
+
+// SyncConflicts lists the open conflicts, of one case when caseID is not "".
+func (a *App) SyncConflicts(caseID string) ([]ConflictView, error) { return a.syncConflicts(caseID) }
+
+// ResolveConflict keeps the OZG-Cloud's value, this side's, or a merged one; the
+// resolution travels to the server and to the other PCs like any change.
+func (a *App) ResolveConflict(in ResolveConflictInput) (CaseDetail, error) {
+	return a.resolveConflict(in)
+}
+
+// RejectedChanges lists the changes the OZG-Cloud refused, with its reason.
+func (a *App) RejectedChanges() ([]RejectedView, error) { return a.rejectedChanges() }
+
+// DismissRejected removes a refused change from the list once it was read.
+func (a *App) DismissRejected(seq uint64) ([]RejectedView, error) { return a.dismissRejected(seq) }
+
+// SyncOrgUnits lists the tenant's org units from the OZG-Cloud (empty before the
+// first sync).
+func (a *App) SyncOrgUnits() ([]Option, error) { return a.orgUnits() }

@@ -55,6 +55,7 @@ type App struct {
 	watchers sync.WaitGroup
 
 	intake mailIntake // the e-mail intake (mail.go)
+	syncr  syncRunner // the sync with the OZG-Cloud (sync.go)
 }
 
 const settingClerk = "current_clerk"
@@ -154,6 +155,11 @@ func Start(a *App, rt Runtime) {
 	go func() {
 		defer a.watchers.Done()
 		a.runMail(ctx)
+	}()
+	a.watchers.Add(1)
+	go func() {
+		defer a.watchers.Done()
+		a.runSync(ctx)
 	}()
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	// OnStatus, when set, is called (from the engine's goroutine) whenever the state
 	// the status bar shows may have changed.
 	OnStatus func(Status)
+	// OnPulled, when set, is called (from the engine's goroutine) with the IDs of the
+	// cases a pulled page wrote, after the page is committed; the app refreshes its
+	// views with it.
+	OnPulled func(caseIDs []string)
 }
 
 // Client is the sync engine of one store. Run drives it; Notify and SyncNow wake it.
@@ -374,6 +378,13 @@ func (c *Client) pull(ctx context.Context) error {
 		}
 		if len(f.page.Changes) > 0 {
 			c.changed()
+			if c.o.OnPulled != nil {
+				ids := make([]string, 0, len(f.page.Changes))
+				for _, ch := range f.page.Changes {
+					ids = append(ids, ch.CaseID)
+				}
+				c.o.OnPulled(ids)
+			}
 		}
 		if !f.page.More {
 			return nil

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
+)
+
+// conflictKind says how a merged value of a field is written in the dialog.
+func conflictKind(field string) string {
+	switch field {
+	case model.FieldLegalDeadline, model.FieldTargetDeadline:
+		return "date"
+	case model.FieldStatus:
+		return "status"
+	case model.FieldAssignee:
+		return "assignee"
+	}
+	return ""
+}
+
+// conflictValue turns a field's JSON into the raw value the UI sends back and the
+// text it shows.
+func conflictValue(field string, v json.RawMessage, n names) (raw, shown string) {
+	switch conflictKind(field) {
+	case "date":
+		var t *time.Time
+		if json.Unmarshal(v, &t) != nil || t == nil {
+			return "", "keine Frist"
+		}
+		d := t.UTC().Format(dateLayout)
+		return d, t.UTC().Format("02.01.2006")
+	case "status":
+		var s model.Status
+		if json.Unmarshal(v, &s) != nil {
+			return "", "unbekannt"
+		}
+		return string(s), s.Label()
+	case "assignee":
+		var id string
+		if json.Unmarshal(v, &id) != nil || id == "" {
+			return "", "niemand"
+		}
+		return id, n.of(id)
+	}
+	return "", string(v)
+}
+
+func (a *App) conflictView(c store.Conflict, n names) ConflictView {
+	v := ConflictView{
+		ID: c.ID, CaseID: c.CaseID, Field: c.Field, FieldLabel: model.FieldLabel(c.Field),
+		Kind:         conflictKind(c.Field),
+		ServerAuthor: n.of(c.ServerAuthor), ClientAuthor: n.of(c.ClientAuthor),
+		ServerAt: stamp(c.ServerAt, a.loc), ClientAt: stamp(c.ClientAt, a.loc),
+		ReceivedAt: stamp(c.ReceivedAt, a.loc), Open: c.Open(),
+		ResolvedBy: n.of(c.ResolvedBy), Resolution: c.Resolution,
+	}
+	v.ServerRaw, v.ServerValue = conflictValue(c.Field, c.ServerValue, n)
+	v.ClientRaw, v.ClientValue = conflictValue(c.Field, c.ClientValue, n)
+	if c.ResolvedAt != nil {
+		v.ResolvedAt = stamp(*c.ResolvedAt, a.loc)
+	}
+	if cs, err := a.db.Case(c.CaseID); err == nil {
+		v.FileNumber, v.Applicant = cs.FileNumber, cs.Applicant.Name
+	}
+	return v
+}
+
+// syncConflicts lists the open conflicts, of one case when caseID is set.
+func (a *App) syncConflicts(caseID string) ([]ConflictView, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	cs, err := a.db.Conflicts(true)
+	if err != nil {
+		return nil, toError(err)
+	}
+	n := a.names()
+	out := []ConflictView{}
+	for _, c := range cs {
+		if caseID == "" || c.CaseID == caseID {
+			out = append(out, a.conflictView(c, n))
+		}
+	}
+	return out, nil
+}
+
+func (a *App) resolveConflict(in ResolveConflictInput) (CaseDetail, error) {
+	if err := a.ready(); err != nil {
+		return CaseDetail{}, err
+	}
+	var value json.RawMessage
+	switch in.Keep {
+	case model.KeepServer, model.KeepClient:
+	case model.KeepMerged:
+		v, err := a.mergedValue(in)
+		if err != nil {
+			return CaseDetail{}, err
+		}
+		value = v
+	default:
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie, welcher Wert gelten soll.",
+			Fields: map[string]string{"keep": "Bitte einen Wert wählen."}}
+	}
+	c, err := a.db.ResolveConflict(a.current(), in.ID, in.Keep, value)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	a.changed(c.ID)
+	a.emitSyncStatus()
+	return a.detail(c)
+}
+
+// mergedValue encodes the value the clerk wrote for the conflict's field.
+func (a *App) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
+	cs, err := a.db.Conflicts(false)
+	if err != nil {
+		return nil, toError(err)
+	}
+	field := ""
+	for _, c := range cs {
+		if c.ID == in.ID {
+			field = c.Field
+		}
+	}
+	val := strings.TrimSpace(in.Value)
+	bad := func(msg string) error {
+		return &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"value": msg}}
+	}
+	switch conflictKind(field) {
+	case "":
+		return nil, &Error{Code: CodeNotFound, Message: "Der Konflikt wurde nicht gefunden."}
+	case "date":
+		if val == "" {
+			return json.RawMessage("null"), nil
+		}
+		d, err := time.Parse(dateLayout, val)
+		if err != nil {
+			return nil, bad("Bitte ein Datum wählen.")
+		}
+		return json.Marshal(d)
+	case "status":
+		if !model.Status(val).Valid() {
+			return nil, bad("Bitte einen Status wählen.")
+		}
+		return json.Marshal(val)
+	default: // assignee
+		if err := a.knownClerk(val); err != nil {
+			return nil, bad("Unbekannte Person.")
+		}
+		return json.Marshal(val)
+	}
+}
+
+var kindLabels = map[model.MutationKind]string{
+	model.KindCreate:          "Vorgang angelegt",
+	model.KindTransition:      "Status geändert",
+	model.KindAssign:          "Zuständigkeit geändert",
+	model.KindComment:         "Notiz hinzugefügt",
+	model.KindFollowUpAdd:     "Wiedervorlage angelegt",
+	model.KindFollowUpDone:    "Wiedervorlage erledigt",
+	model.KindMessage:         "Nachricht an Antragsteller",
+	model.KindAttachment:      "Datei hinzugefügt",
+	model.KindDeadline:        "Frist geändert",
+	model.KindDecision:        "Bescheid erstellt",
+	model.KindPosted:          "Versand per Post vermerkt",
+	model.KindConflictResolve: "Konflikt gelöst",
+}
+
+func kindLabel(k model.MutationKind) string {
+	if l, ok := kindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+func (a *App) rejectedChanges() ([]RejectedView, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	rs, err := a.db.Rejections()
+	if err != nil {
+		return nil, toError(err)
+	}
+	n := a.names()
+	out := []RejectedView{}
+	for _, r := range rs {
+		m := r.Mutation
+		v := RejectedView{
+			Seq: m.Seq, CaseID: m.CaseID, Kind: string(m.Kind), What: kindLabel(m.Kind),
+			By: n.of(m.User), At: stamp(m.At, a.loc), Reason: r.Reason, RejectedAt: stamp(r.At, a.loc),
+		}
+		if cs, err := a.db.Case(m.CaseID); err == nil {
+			v.FileNumber, v.Applicant = cs.FileNumber, cs.Applicant.Name
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (a *App) dismissRejected(seq uint64) ([]RejectedView, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	if err := a.db.DismissRejected(seq); err != nil {
+		return nil, toError(err)
+	}
+	a.emitSyncStatus()
+	return a.rejectedChanges()
+}
