@@ -371,6 +371,7 @@ export function fakeLetterSettings(): LetterSettings {
       { id: 'bewilligung', name: 'Bewilligung', changed: false, blocks: [
         { kind: 'betreff', title: '', text: '{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}' },
         { kind: 'begruendung', title: 'Begründung', text: 'Die Voraussetzungen sind erfüllt.' },
+        { kind: 'gebuehr', title: 'Gebühr', text: 'Bitte überweisen Sie {{gebuehr}} auf {{iban}}.' },
         { kind: 'rechtsbehelf', title: 'Rechtsbehelfsbelehrung', text: '{{rechtsbehelf}}' },
       ] },
       { id: 'ablehnung', name: 'Ablehnung', changed: false, blocks: [

@@ -77,14 +77,15 @@ describe('Briefeinstellungen', () => {
     delete fake.fail.saveLetterTemplate;
     await fireEvent.input(text, { target: { value: 'Sehr geehrte {{antragsteller.name}}' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Block hinzufügen' }));
-    expect(screen.getByLabelText('Text von Block 4')).toHaveFocus();
-    await fireEvent.input(screen.getByLabelText('Text von Block 4'), { target: { value: 'Mit freundlichen Grüßen' } });
-    await fireEvent.click(screen.getByRole('button', { name: 'Block 4 nach oben' }));
+    expect(screen.getByLabelText('Text von Block 5')).toHaveFocus();
+    await fireEvent.input(screen.getByLabelText('Text von Block 5'), { target: { value: 'Mit freundlichen Grüßen' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Block 5 nach oben' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Vorlage speichern' }));
     await screen.findByText('Die Vorlage „Bewilligung“ wurde gespeichert.');
     const saved = fake.called('saveLetterTemplate').at(-1)!.args[0] as { blocks: { text: string }[] };
     expect(saved.blocks.map((b) => b.text)).toEqual([
-      '{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}', 'Sehr geehrte {{antragsteller.name}}', 'Mit freundlichen Grüßen', '{{rechtsbehelf}}',
+      '{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}', 'Sehr geehrte {{antragsteller.name}}', 'Bitte überweisen Sie {{gebuehr}} auf {{iban}}.',
+      'Mit freundlichen Grüßen', '{{rechtsbehelf}}',
     ]);
     expect(screen.getByRole('option', { name: 'Bewilligung (geändert)' })).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Auf Auslieferungszustand zurücksetzen' }));
@@ -105,8 +106,10 @@ describe('Briefeinstellungen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Vorschau' }));
     const preview = await screen.findByRole('region', { name: 'Vorschau des Beispielbriefs' });
     expect(within(preview).getByText(/Beispielbrief mit 2 Seiten/)).toBeInTheDocument();
-    const input = fake.called('previewLetter')[0].args[0] as { remedy: { caseType: string; kind: string; body: string } };
+    const input = fake.called('previewLetter')[0].args[0] as { template: { id: string }; remedy: { caseType: string; kind: string; body: string } };
     expect(input.remedy).toMatchObject({ caseType: 'BAU', kind: 'KLAGE', body: 'Verwaltungsgericht Schleswig' });
+    // Without bank details yet, the sample is a letter without a fee.
+    expect(input.template.id).toBe('ablehnung');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Rechtsbehelf speichern' }));
     await screen.findByText('Der Rechtsbehelf für „Bauantrag“ wurde gespeichert.');
