@@ -35,8 +35,12 @@ type engine struct {
 }
 
 func startEngine(t testing.TB, d *desktop) *engine {
+	return startEngineWith(t, d, client.Options{Poll: 2 * time.Second, MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond})
+}
+
+func startEngineWith(t testing.TB, d *desktop, o client.Options) *engine {
 	t.Helper()
-	c, err := client.ForStore(d.db, client.Options{Poll: 2 * time.Second, MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond})
+	c, err := client.ForStore(d.db, o)
 	if err != nil {
 		t.Fatal(err)
 	}
