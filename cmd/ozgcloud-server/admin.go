@@ -85,6 +85,7 @@ func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
 	tenant := fs.String("tenant", "", "tenant ID")
 	name := fs.String("name", "", "the clerk's name")
 	role := fs.String("role", "", "sachbearbeitung, leitung or administration")
+	id := fs.String("id", "", "optional: the user's ID (default a new one), e.g. to keep the IDs a desktop already has")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -100,7 +101,13 @@ func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("%w: --role %q is not sachbearbeitung, leitung or administration", errUsage, *role)
 	}
 	return withService(ctx, sf, func(s *cloud.Service) error {
-		u, err := s.AddUser(ctx, *tenant, *name, r)
+		add := s.AddUser
+		if *id != "" {
+			add = func(ctx context.Context, tenant, name string, role model.Role) (cloud.User, error) {
+				return s.AddUserWithID(ctx, tenant, *id, name, role)
+			}
+		}
+		u, err := add(ctx, *tenant, *name, r)
 		if err != nil {
 			return err
 		}

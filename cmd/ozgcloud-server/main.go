@@ -24,7 +24,7 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
   ozgcloud-server init --data DIR [--cert FILE --key FILE] [--postgres URL]
   ozgcloud-server tenant add --id ID --name NAME
   ozgcloud-server orgunit add --tenant ID --id ZUSTAENDIGE_STELLE --name NAME
-  ozgcloud-server user add --tenant ID --name NAME --role sachbearbeitung|leitung|administration
+  ozgcloud-server user add --tenant ID --name NAME --role sachbearbeitung|leitung|administration [--id ID]
   ozgcloud-server device enroll --tenant ID
   ozgcloud-server device revoke --id DEVICE_ID
   ozgcloud-server intake-credential add --tenant ID
