@@ -6,7 +6,13 @@
 // COMMITTED, so every statement after the lock sees everything committed before it.
 // (REPEATABLE READ would be wrong here: its snapshot is taken when the lock statement
 // starts, before the wait, so fn would read what the previous holder overwrote.)
-// Registry transactions take one global advisory lock the same way.
+// Registry transactions take one global advisory lock the same way; RegistryView,
+// which the service uses for token lookups, takes none.
+//
+// Round trips, not statements, are what a transaction costs under load, so BEGIN and
+// the lock travel in one pipeline with the first statement, and writes that return
+// nothing but success travel with the next read or the COMMIT (lazyTx): a push is four
+// round trips and one WAL flush.
 //
 // Advisory lock rather than SELECT ... FOR UPDATE on the tenant's row: a row lock
 // writes the locker's transaction ID into the tuple (a heap page write and WAL on every
@@ -16,7 +22,7 @@
 // schema, so two deployments in one database do not.
 //
 // Before taking a pooled connection, an Update waits for an in-process per-tenant
-// lock. Otherwise a burst of pushes of one tenant would park every pooled connection in
+// lock (a Registry for an in-process registry lock). Otherwise a burst of pushes of one tenant would park every pooled connection in
 // a lock wait, and anything else (another tenant, a View, a nested Registry) would wait
 // for a connection. Cross-process correctness still comes from the advisory lock.
 //
