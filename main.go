@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -17,6 +19,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/ozgcloud/desktop/app"
+	"github.com/ozgcloud/desktop/store"
 )
 
 //go:embed all:frontend/dist
@@ -35,6 +38,7 @@ func main() {
 	demoCases := flag.Int("demo-cases", 500, "demo cases to create when the store is new")
 	device := flag.String("device", "A7", "device code of this PC, unique in the municipality")
 	maxMB := flag.Int("max-attachment-mb", 100, "largest attachment accepted, in MB")
+	enroll := flag.String("enroll", "", "connect this PC to the OZG-Cloud before starting: URL,CODE,FINGERPRINT (see enroll.go)")
 	flag.Parse()
 
 	if *dataDir == "" {
@@ -48,6 +52,17 @@ func main() {
 	if *demoCases < 0 {
 		fmt.Fprintln(os.Stderr, "ozgcloud-desktop: --demo-cases must not be negative")
 		os.Exit(2)
+	}
+
+	if *enroll != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		msg, err := enrollStore(ctx, store.Options{Dir: *dataDir, Device: *device, MaxAttachmentSize: int64(*maxMB) << 20}, *enroll)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ozgcloud-desktop: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Println("OZG-Cloud:", msg)
 	}
 
 	a := app.New(app.Config{DataDir: *dataDir, DemoCases: *demoCases, Device: *device, MaxAttachmentSize: int64(*maxMB) << 20})
