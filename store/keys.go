@@ -54,6 +54,13 @@ import (
 //	           and the server's German reason), until the clerk dismisses it
 //	unapplied  seq (uint64 BE) of a pending mutation -> the error text, when rebasing
 //	           could not re-apply it to the server's newer case; the server decides
+//	consumed   seq (uint64 BE) -> empty, pending mutations of this PC whose change the
+//	           change log already showed (applied or in conflict) before the push answer
+//	           came; cleared when the answer removes them from the outbox
+//	unsure     seq (uint64 BE) -> JSON of model.Mutation, a mutation the server answered
+//	           "skipped" (it decided in an answer that was lost) and whose change has
+//	           not been seen; a complete pull after that push either shows the change
+//	           or proves there is none, and SettleUnsure lists the rest as rejected
 //	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
 //	           not on this PC yet; the sync client downloads them and PlaceBlob clears
 //	           the entry
@@ -83,12 +90,15 @@ var (
 	bucketRejected   = []byte("rejected")
 	bucketUnapplied  = []byte("unapplied")
 	bucketWanted     = []byte("wanted")
+	bucketConsumed   = []byte("consumed")
+	bucketUnsure     = []byte("unsure")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
 		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
 		bucketMailLedger,
 		bucketSync, bucketBase, bucketConflicts, bucketRejected, bucketUnapplied, bucketWanted,
+		bucketConsumed, bucketUnsure,
 	}
 )
 

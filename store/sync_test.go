@@ -598,3 +598,61 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 func followUp(id string) model.FollowUpPayload {
 	return model.FollowUpPayload{FollowUp: model.FollowUp{ID: id, Due: time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), Reason: "Unterlagen nachfordern", By: clerkBernd.ID}}
 }
+
+// TestLostAnswers: the server decided mutations in an answer that was lost; the
+// resent push comes back "skipped". An applied one shows by its change, pulled before
+// or after the answer; a rejected one is listed once a complete pull shows no change
+// for it.
+func TestLostAnswers(t *testing.T) {
+	for _, early := range []bool{true, false} {
+		t.Run(fmt.Sprintf("change pulled before the answer %v", early), func(t *testing.T) {
+			db := enrolledStore(t)
+			s := newFakeServer(t)
+			s.intake("case-1", "BAU-2026-0001-S1", "Jürgen Köhler")
+			s.do(clerkBernd, "case-1", model.KindFollowUpAdd, followUp("f1"))
+			pull(t, s, db)
+			// 1 is rejected (Bernd finishes the follow-up first), 2 applied.
+			s.do(clerkBernd, "case-1", model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: "f1"})
+			mustDo(t, db, clerkAnna, "case-1", model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: "f1"})
+			mustDo(t, db, clerkAnna, "case-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k1", Text: "eins"}})
+			s.push(db) // the answer is lost
+			if early {
+				pull(t, s, db)
+			}
+			mustDo(t, db, clerkAnna, "case-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k2", Text: "zwei"}})
+			resp := s.push(db)
+			if resp.Results[0].Status != wire.StatusSkipped || resp.Results[1].Status != wire.StatusSkipped {
+				t.Fatalf("results %+v", resp.Results)
+			}
+			if err := db.AckPush(resp); err != nil {
+				t.Fatal(err)
+			}
+			mustCheck(t, db)
+			pull(t, s, db)
+			n, err := db.SettleUnsure()
+			if err != nil || n != 1 {
+				t.Fatalf("settled %d: %v", n, err)
+			}
+			rej, _ := db.Rejections()
+			if len(rej) != 1 || rej[0].Mutation.ID != "dev-7:1" || rej[0].Reason != ReasonLost {
+				t.Fatalf("rejections %+v", rej)
+			}
+			if n, _ := db.SettleUnsure(); n != 0 {
+				t.Errorf("settled again: %d", n)
+			}
+			mustCheck(t, db)
+			if got, want := mustJSON(t, mustCase(t, db, "case-1")), mustJSON(t, s.cases["case-1"]); string(got) != string(want) {
+				t.Errorf("client and server differ:\n%s\n%s", got, want)
+			}
+		})
+	}
+}
+
+func mustCursor(t *testing.T, db *DB) uint64 {
+	t.Helper()
+	c, err := db.SyncCursor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -71,8 +71,11 @@ func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
 			for _, h := range ch.History {
 				g.history[h.Seq] = h
 			}
-			if s, ok := ownSeq(ch.Mutation, db.deviceID); ok && s > seen {
-				seen = s
+			if s, ok := ownSeq(ch.Mutation, db.deviceID); ok {
+				seen = max(seen, s)
+				if err := w.consumed(s); err != nil {
+					return err
+				}
 			}
 			for _, cf := range ch.Conflicts {
 				if err := putConflict(tx.Bucket(bucketConflicts), cf, now); err != nil {
@@ -227,8 +230,17 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 				// The service decided this mutation in an answer that never arrived
 				// (found by sync/sim), perhaps by rejecting it. The server's state plus
 				// what is still pending is right whatever it decided: an applied
-				// change comes back with the next pull.
+				// change comes back with the next pull. Unless the change log showed
+				// it already, it stays unsure until a pull settles it.
 				undo[m.CaseID] = true
+				if tx.Bucket(bucketConsumed).Get(k) == nil {
+					if err := tx.Bucket(bucketUnsure).Put(u64(m.Seq), bytes.Clone(v)); err != nil {
+						return err
+					}
+				}
+			}
+			if err := tx.Bucket(bucketConsumed).Delete(k); err != nil {
+				return err
 			}
 			if err := c.Delete(); err != nil {
 				return err
@@ -277,6 +289,65 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 	}
 	db.indexRows(rows, false)
 	return nil
+}
+
+// consumed notes that the change log showed this PC's mutation seq: a pending one
+// was decided by the server, whatever the push answer will say; a lost-answer one is
+// no longer unsure.
+func (w *writer) consumed(seq uint64) error {
+	if err := w.tx.Bucket(bucketUnsure).Delete(u64(seq)); err != nil {
+		return err
+	}
+	if w.outbox.Get(u64(seq)) == nil {
+		return nil
+	}
+	return w.tx.Bucket(bucketConsumed).Put(u64(seq), []byte{})
+}
+
+// ReasonLost is the reason recorded for a mutation the server decided in an answer
+// that was lost, when the change log shows no change for it.
+const ReasonLost = "Die OZG-Cloud hat diese Änderung nicht übernommen. Ihre Begründung ist auf dem Weg verloren gegangen; bitte prüfen Sie den Vorgang."
+
+// SettleUnsure lists as rejected (with ReasonLost) every mutation the server answered
+// "skipped" whose change the change log has not shown. Call it only after a pull
+// that started after that push answer and went to the end of the log: the server
+// commits a mutation's change with its decision, so if the change is not there, the
+// server rejected it. It returns how many it listed.
+func (db *DB) SettleUnsure() (int, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		unsure := tx.Bucket(bucketUnsure)
+		if unsure.Stats().KeyN == 0 {
+			return nil
+		}
+		now := db.now().UTC()
+		rejected := tx.Bucket(bucketRejected)
+		c := unsure.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.First() {
+			var m model.Mutation
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("decode unsure %d: %w", readU64(k), err)
+			}
+			b, err := json.Marshal(Rejected{Mutation: m, Reason: ReasonLost, At: now})
+			if err != nil {
+				return err
+			}
+			if err := rejected.Put(k, b); err != nil {
+				return err
+			}
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: settle unsure: %w", err)
+	}
+	return n, nil
 }
 
 // pendingByCase returns the outbox mutations with seq > after, by case, in seq order.

@@ -277,6 +277,12 @@ func (c *Client) Sync(ctx context.Context) error {
 		err = c.pull(ctx)
 	}
 	if err == nil {
+		// This pull started after every push answer of the round and reached the
+		// end of the log: a mutation answered "skipped" without a change in it was
+		// rejected in an answer that got lost.
+		_, err = c.db.SettleUnsure()
+	}
+	if err == nil {
 		err = c.downloads(ctx)
 	}
 	c.mu.Lock()
