@@ -149,7 +149,16 @@ func (c *Client) downloads(ctx context.Context) error {
 		return err
 	}
 	for _, w := range wanted {
-		if err := c.download(ctx, w); err != nil {
+		err := c.download(ctx, w)
+		var we *wire.Error
+		if errors.As(err, &we) && !Retryable(err) {
+			// The server does not have it (the uploader has not finished) or refuses
+			// it: the blob stays wanted and is tried again next round, but it must not
+			// hold up pushing and pulling, which a failed round would.
+			c.log.Warn("sync: attachment not downloadable yet", "sha256", w.SHA256, "err", err)
+			continue
+		}
+		if err != nil {
 			return fmt.Errorf("client: download attachment %s: %w", w.SHA256, err)
 		}
 		c.changed()

@@ -360,3 +360,18 @@ func TestMessages(t *testing.T) {
 		t.Error("Retryable")
 	}
 }
+
+func TestMissingBlobDoesNotStopSync(t *testing.T) {
+	f := newFakeRemote()
+	att := f.putBlob([]byte("%PDF Lageplan"))
+	f.intake(t, "case-1", "BAU-2026-0001-S1", "Jürgen Köhler", att)
+	f.mu.Lock()
+	delete(f.chunks, att.SHA256) // named by the case, gone from the server
+	f.mu.Unlock()
+	db := openStore(t, "", "dev-1")
+	c := New(Options{Store: db, Remote: f})
+	syncUntil(t, c, 0)
+	if st := c.Status(); st.WantedBlobs != 1 || st.LastError != "" {
+		t.Errorf("status %+v", st)
+	}
+}
