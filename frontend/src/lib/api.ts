@@ -83,6 +83,16 @@ export const wailsApi: Api = {
   printCandidates: async (q) => (await call<import('./types').PrintLetter[] | null>('PrintCandidates', q)) ?? [],
   printBatch: (letters) => call('PrintBatch', letters),
   confirmPosted: (letters) => call('ConfirmPosted', letters),
+  syncStatus: () => call('SyncStatus'),
+  syncNow: () => call('SyncNow'),
+  probeSyncServer: (server) => call('ProbeSyncServer', server),
+  chooseSyncCAFile: () => call('ChooseSyncCAFile'),
+  connectSync: (input) => call('ConnectSync', input),
+  syncConflicts: async (caseID) => (await call<import('./types').ConflictView[] | null>('SyncConflicts', caseID)) ?? [],
+  resolveConflict: (input) => call('ResolveConflict', input),
+  rejectedChanges: async () => (await call<import('./types').RejectedView[] | null>('RejectedChanges')) ?? [],
+  dismissRejected: async (seq) => (await call<import('./types').RejectedView[] | null>('DismissRejected', seq)) ?? [],
+  syncOrgUnits: async () => (await call<import('./types').Option[] | null>('SyncOrgUnits')) ?? [],
   on(event, cb) {
     try {
       return Runtime.EventsOn(event, (payload: unknown) => cb(payload));

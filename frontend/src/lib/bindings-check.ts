@@ -65,3 +65,14 @@ type MailCalled =
   | 'MailSettings' | 'SaveMailSettings' | 'ClearMailSettings' | 'ChooseMailCAFile' | 'TestMailConnection'
   | 'MailStatus' | 'MailFailures' | 'RetryMail' | 'RetryAllMail';
 export const mailMethodsExist: [Exclude<MailCalled, keyof typeof Go>] extends [never] ? true : false = true;
+
+// Sync with the OZG-Cloud (issue 4).
+export const syncBindingsMatch: [
+  Same<app.SyncStatusView, T.SyncStatusView>, Same<app.SyncProbe, T.SyncProbe>,
+  Same<app.SyncConnectInput, T.SyncConnectInput>, Same<app.ConflictView, T.ConflictView>,
+  Same<app.ResolveConflictInput, T.ResolveConflictInput>, Same<app.RejectedView, T.RejectedView>,
+] = [true, true, true, true, true, true];
+type SyncCalled =
+  | 'SyncStatus' | 'SyncNow' | 'ProbeSyncServer' | 'ChooseSyncCAFile' | 'ConnectSync' | 'SyncConflicts'
+  | 'ResolveConflict' | 'RejectedChanges' | 'DismissRejected' | 'SyncOrgUnits';
+export const syncMethodsExist: [Exclude<SyncCalled, keyof typeof Go>] extends [never] ? true : false = true;

@@ -353,6 +353,51 @@ export class FakeApi implements Api {
     }
     return { done: new Set(letters.map((l) => l.caseId)).size, failed: [] };
   });
+  // Sync with the OZG-Cloud: not connected until connectSync; conflicts and
+  // rejected changes are set by tests (fakeConflict, fakeRejected).
+  sync: import('./types').SyncStatusView = {
+    enrolled: false, server: '', tenant: '', online: false, syncing: false, pending: 4, rejected: 0, openConflicts: 0,
+    wantedBlobs: 0, lastSync: '', lastError: '', nextTry: '', mayConnect: false,
+  };
+  conflicts: import('./types').ConflictView[] = [];
+  rejected: import('./types').RejectedView[] = [];
+  private syncView() {
+    const s = { ...this.sync, openConflicts: this.conflicts.length, rejected: this.rejected.length };
+    return s;
+  }
+  syncStatus = () => this.rec('syncStatus', [], () => this.syncView());
+  syncNow = () => this.rec('syncNow', [], () => {
+    if (!this.sync.enrolled) throw JSON.stringify({ code: 'NOT_ALLOWED', message: 'Dieser PC ist noch nicht mit der OZG-Cloud verbunden.' });
+    this.sync = { ...this.sync, pending: 0, online: true, lastSync: '2026-03-10T10:15:00+01:00', lastError: '' };
+    return this.syncView();
+  });
+  probeSyncServer = (server: string) => this.rec('probeSyncServer', [server], (): import('./types').SyncProbe => {
+    if (!server.trim()) throw JSON.stringify({ code: 'INVALID', message: 'Bitte prüfen Sie die Adresse des Servers.', fields: { server: 'Bitte eine Adresse wie https://ozg.example.de:8443 angeben.' } });
+    return { server: server.includes('://') ? server : `https://${server}`, fingerprint: fakeFingerprint };
+  });
+  chooseSyncCAFile = () => this.rec('chooseSyncCAFile', [], () => '/etc/ozg/ca.pem');
+  connectSync = (input: import('./types').SyncConnectInput) => this.rec('connectSync', [structuredClone(input)], () => {
+    if (input.code.trim() === '') throw JSON.stringify({ code: 'INVALID', message: 'Bitte geben Sie den Anmeldecode ein.', fields: { code: 'Bitte den Anmeldecode eingeben.' } });
+    if (input.code === 'FALSCH') throw JSON.stringify({ code: 'INVALID', message: 'Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen. Bitte lassen Sie sich einen neuen geben.', fields: { code: 'Der Anmeldecode ist unbekannt.' } });
+    this.sync = { ...this.sync, enrolled: true, server: input.server, tenant: 'musterhausen', online: true, lastSync: '2026-03-10T10:00:00+01:00' };
+    return this.syncView();
+  });
+  syncConflicts = (caseID: string) => this.rec('syncConflicts', [caseID], () => structuredClone(this.conflicts.filter((c) => !caseID || c.caseId === caseID)));
+  resolveConflict = (input: import('./types').ResolveConflictInput) => this.rec('resolveConflict', [structuredClone(input)], () => {
+    const c = this.conflicts.find((x) => x.id === input.id);
+    if (!c) throw JSON.stringify({ code: 'NOT_FOUND', message: 'Der Vorgang oder Eintrag wurde nicht gefunden.' });
+    if (input.keep === 'merged' && c.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(input.value)) {
+      throw JSON.stringify({ code: 'INVALID', message: 'Bitte ein Datum wählen.', fields: { value: 'Bitte ein Datum wählen.' } });
+    }
+    this.conflicts = this.conflicts.filter((x) => x.id !== input.id);
+    return this.detail(c.caseId);
+  });
+  rejectedChanges = () => this.rec('rejectedChanges', [], () => structuredClone(this.rejected));
+  dismissRejected = (seq: number) => this.rec('dismissRejected', [seq], () => {
+    this.rejected = this.rejected.filter((r) => r.seq !== seq);
+    return structuredClone(this.rejected);
+  });
+  syncOrgUnits = () => this.rec('syncOrgUnits', [], () => [{ value: 'ou-1', label: 'Bürgerbüro' }]);
   on = (event: string, cb: (p: unknown) => void) => {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
     return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));
@@ -407,4 +452,22 @@ export function fakePrintLetters(): PrintLetter[] {
     { caseId: 'case-2', fileNumber: 'GEW-2026-0002-A7', applicant: 'Person 2', decisionId: 'd2', title: 'Ablehnung', signedAt: '2026-03-10T09:30:00+01:00', posted: '' },
     { caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', decisionId: 'd3', title: 'Bewilligung', signedAt: '2026-03-09T15:00:00+01:00', posted: '' },
   ];
+}
+
+export const fakeFingerprint = '3A:7F:00:12:9B:C4:5D:E6:0F:21:88:4A:B3:CC:17:D2:6E:90:05:AB:3F:11:72:C8:9D:E0:4B:56:A1:08:F3:2C';
+
+export function fakeConflict(over: Partial<import('./types').ConflictView> = {}): import('./types').ConflictView {
+  return {
+    id: 'k1', caseId: 'case-1', fileNumber: makeRow(1).fileNumber, applicant: makeRow(1).applicant, field: 'assignee', fieldLabel: 'Zuständigkeit',
+    kind: 'assignee', serverValue: 'Anna Schmidt', clientValue: 'Bernd Müller', serverRaw: 'anna', clientRaw: 'bernd',
+    serverAuthor: 'Anna Schmidt', clientAuthor: 'Bernd Müller', serverAt: '2026-03-10T09:58:00+01:00', clientAt: '2026-03-10T10:02:00+01:00',
+    receivedAt: '2026-03-10T10:05:00+01:00', open: true, resolvedAt: '', resolvedBy: '', resolution: '', ...over,
+  };
+}
+
+export function fakeRejected(over: Partial<import('./types').RejectedView> = {}): import('./types').RejectedView {
+  return {
+    seq: 7, caseId: 'case-2', fileNumber: makeRow(2).fileNumber, applicant: makeRow(2).applicant, kind: 'comment.add', what: 'Notiz hinzugefügt',
+    by: 'Anna Schmidt', at: '2026-03-10T09:40:00+01:00', reason: 'Den Vorgang gibt es in der OZG-Cloud nicht.', rejectedAt: '2026-03-10T10:00:00+01:00', ...over,
+  };
 }

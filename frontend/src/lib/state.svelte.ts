@@ -1,7 +1,7 @@
 // App-wide state shared by the screens through context: who works here, the list
 // query, which screen is shown, and the refresh counter that invalidates cached pages.
 
-import type { Api, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey } from './types';
+import type { Api, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey, SyncStatusView } from './types';
 import { parseError } from './errors';
 
 export type View =
@@ -13,7 +13,9 @@ export type View =
   | { kind: 'settings-mail' }
   | { kind: 'mail-failures' }
   | { kind: 'new' }
-  | { kind: 'signing-key' };
+  | { kind: 'signing-key' }
+  | { kind: 'sync-connect' }
+  | { kind: 'sync-rejected' };
 
 export const emptyCounts: Counts = {
   all: 0, mine: 0, unassigned: 0, overdue: 0, followUp: 0, byStatus: {}, pending: 0,
@@ -35,6 +37,10 @@ export class AppState {
   caseVersion = $state(0);
   dueBanner = $state<DueFollowUp[]>([]);
   dueCount = $state(0);
+  /** The sync with the OZG-Cloud as the status bar shows it ("sync:status"). */
+  sync = $state<SyncStatusView | null>(null);
+  /** The conflict dialog: open for one case (caseId "" = all open conflicts), or null. */
+  conflictDialog = $state<{ caseId: string } | null>(null);
 
   constructor(readonly api: Api) {}
 

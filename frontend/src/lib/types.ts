@@ -313,6 +313,19 @@ export interface Api {
   printCandidates(q: PrintQuery): Promise<PrintLetter[]>;
   printBatch(letters: PrintLetter[]): Promise<PrintBatchResult>;
   confirmPosted(letters: PrintLetter[]): Promise<BulkResult>;
+  // Sync with the OZG-Cloud (issue 4)
+  syncStatus(): Promise<SyncStatusView>;
+  syncNow(): Promise<SyncStatusView>;
+  probeSyncServer(server: string): Promise<SyncProbe>;
+  /** Asks for the CA certificate file; resolves with "" when cancelled. */
+  chooseSyncCAFile(): Promise<string>;
+  connectSync(input: SyncConnectInput): Promise<SyncStatusView>;
+  /** Open conflicts, of one case when caseID is not "". */
+  syncConflicts(caseID: string): Promise<ConflictView[]>;
+  resolveConflict(input: ResolveConflictInput): Promise<CaseDetail>;
+  rejectedChanges(): Promise<RejectedView[]>;
+  dismissRejected(seq: number): Promise<RejectedView[]>;
+  syncOrgUnits(): Promise<Option[]>;
   /** Subscribes to a backend event; returns the unsubscribe function. */
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */
@@ -435,4 +448,79 @@ export interface MailFailureView {
   lastTry: string;
   attempts: number;
   retrying: boolean;
+}
+
+// Sync with the OZG-Cloud (app/types_sync.go).
+
+export interface SyncStatusView {
+  enrolled: boolean;
+  server: string;
+  tenant: string;
+  online: boolean;
+  syncing: boolean;
+  pending: number;
+  rejected: number;
+  openConflicts: number;
+  wantedBlobs: number;
+  lastSync: string;
+  lastError: string;
+  nextTry: string;
+  mayConnect: boolean;
+}
+
+export interface SyncProbe {
+  server: string;
+  /** "AB:CD:…"; "" for a plain-HTTP test server on this PC. */
+  fingerprint: string;
+}
+
+export interface SyncConnectInput {
+  server: string;
+  code: string;
+  fingerprint: string;
+  caFile: string;
+}
+
+export interface ConflictView {
+  id: string;
+  caseId: string;
+  fileNumber: string;
+  applicant: string;
+  field: string;
+  fieldLabel: string;
+  /** How a merged value is written: "date", "status" or "assignee" (pick one). */
+  kind: string;
+  serverValue: string;
+  clientValue: string;
+  serverRaw: string;
+  clientRaw: string;
+  serverAuthor: string;
+  clientAuthor: string;
+  serverAt: string;
+  clientAt: string;
+  receivedAt: string;
+  open: boolean;
+  resolvedAt: string;
+  resolvedBy: string;
+  resolution: string;
+}
+
+export interface ResolveConflictInput {
+  id: string;
+  /** "server", "client" or "merged" (with value). */
+  keep: string;
+  value: string;
+}
+
+export interface RejectedView {
+  seq: number;
+  caseId: string;
+  fileNumber: string;
+  applicant: string;
+  kind: string;
+  what: string;
+  by: string;
+  at: string;
+  reason: string;
+  rejectedAt: string;
 }

@@ -433,6 +433,56 @@ export namespace app {
 	    }
 	}
 	
+	export class ConflictView {
+	    id: string;
+	    caseId: string;
+	    fileNumber: string;
+	    applicant: string;
+	    field: string;
+	    fieldLabel: string;
+	    kind: string;
+	    serverValue: string;
+	    clientValue: string;
+	    serverRaw: string;
+	    clientRaw: string;
+	    serverAuthor: string;
+	    clientAuthor: string;
+	    serverAt: string;
+	    clientAt: string;
+	    receivedAt: string;
+	    open: boolean;
+	    resolvedAt: string;
+	    resolvedBy: string;
+	    resolution: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConflictView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.caseId = source["caseId"];
+	        this.fileNumber = source["fileNumber"];
+	        this.applicant = source["applicant"];
+	        this.field = source["field"];
+	        this.fieldLabel = source["fieldLabel"];
+	        this.kind = source["kind"];
+	        this.serverValue = source["serverValue"];
+	        this.clientValue = source["clientValue"];
+	        this.serverRaw = source["serverRaw"];
+	        this.clientRaw = source["clientRaw"];
+	        this.serverAuthor = source["serverAuthor"];
+	        this.clientAuthor = source["clientAuthor"];
+	        this.serverAt = source["serverAt"];
+	        this.clientAt = source["clientAt"];
+	        this.receivedAt = source["receivedAt"];
+	        this.open = source["open"];
+	        this.resolvedAt = source["resolvedAt"];
+	        this.resolvedBy = source["resolvedBy"];
+	        this.resolution = source["resolution"];
+	    }
+	}
 	export class Counts {
 	    all: number;
 	    mine: number;
@@ -1214,7 +1264,53 @@ export namespace app {
 	        this.caseIds = source["caseIds"];
 	    }
 	}
+	export class RejectedView {
+	    seq: number;
+	    caseId: string;
+	    fileNumber: string;
+	    applicant: string;
+	    kind: string;
+	    what: string;
+	    by: string;
+	    at: string;
+	    reason: string;
+	    rejectedAt: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new RejectedView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.caseId = source["caseId"];
+	        this.fileNumber = source["fileNumber"];
+	        this.applicant = source["applicant"];
+	        this.kind = source["kind"];
+	        this.what = source["what"];
+	        this.by = source["by"];
+	        this.at = source["at"];
+	        this.reason = source["reason"];
+	        this.rejectedAt = source["rejectedAt"];
+	    }
+	}
+	
+	export class ResolveConflictInput {
+	    id: string;
+	    keep: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResolveConflictInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.keep = source["keep"];
+	        this.value = source["value"];
+	    }
+	}
 	export class Session {
 	    fatal: string;
 	    municipality: string;
@@ -1389,6 +1485,74 @@ export namespace app {
 	    }
 	}
 	
+	export class SyncConnectInput {
+	    server: string;
+	    code: string;
+	    fingerprint: string;
+	    caFile: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncConnectInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.server = source["server"];
+	        this.code = source["code"];
+	        this.fingerprint = source["fingerprint"];
+	        this.caFile = source["caFile"];
+	    }
+	}
+	export class SyncProbe {
+	    server: string;
+	    fingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncProbe(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.server = source["server"];
+	        this.fingerprint = source["fingerprint"];
+	    }
+	}
+	export class SyncStatusView {
+	    enrolled: boolean;
+	    server: string;
+	    tenant: string;
+	    online: boolean;
+	    syncing: boolean;
+	    pending: number;
+	    rejected: number;
+	    openConflicts: number;
+	    wantedBlobs: number;
+	    lastSync: string;
+	    lastError: string;
+	    nextTry: string;
+	    mayConnect: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncStatusView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enrolled = source["enrolled"];
+	        this.server = source["server"];
+	        this.tenant = source["tenant"];
+	        this.online = source["online"];
+	        this.syncing = source["syncing"];
+	        this.pending = source["pending"];
+	        this.rejected = source["rejected"];
+	        this.openConflicts = source["openConflicts"];
+	        this.wantedBlobs = source["wantedBlobs"];
+	        this.lastSync = source["lastSync"];
+	        this.lastError = source["lastError"];
+	        this.nextTry = source["nextTry"];
+	        this.mayConnect = source["mayConnect"];
+	    }
+	}
 	
 	export class VerifyResult {
 	    ok: boolean;

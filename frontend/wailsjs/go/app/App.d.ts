@@ -28,11 +28,15 @@ export function ChooseMailCAFile():Promise<string>;
 
 export function ChooseSigningKeyFile():Promise<app.SigningKeyView>;
 
+export function ChooseSyncCAFile():Promise<string>;
+
 export function ClearMailSettings():Promise<app.MailSettingsView>;
 
 export function CompleteFollowUp(arg1:string,arg2:string):Promise<app.CaseDetail>;
 
 export function ConfirmPosted(arg1:Array<app.PrintLetter>):Promise<app.BulkResult>;
+
+export function ConnectSync(arg1:app.SyncConnectInput):Promise<app.SyncStatusView>;
 
 export function Counts():Promise<app.Counts>;
 
@@ -41,6 +45,8 @@ export function CreateCase(arg1:app.NewCaseInput):Promise<app.CaseDetail>;
 export function DecisionEditor(arg1:string):Promise<app.DecisionEditorState>;
 
 export function DiscardDecisionDraft(arg1:string):Promise<void>;
+
+export function DismissRejected(arg1:number):Promise<Array<app.RejectedView>>;
 
 export function DueFollowUps():Promise<Array<app.DueFollowUp>>;
 
@@ -66,9 +72,15 @@ export function PrintCandidates(arg1:app.PrintQuery):Promise<Array<app.PrintLett
 
 export function PrintDecision(arg1:string,arg2:string):Promise<void>;
 
+export function ProbeSyncServer(arg1:string):Promise<app.SyncProbe>;
+
+export function RejectedChanges():Promise<Array<app.RejectedView>>;
+
 export function ResetLetterRemedy(arg1:string):Promise<app.LetterSettings>;
 
 export function ResetLetterTemplate(arg1:string):Promise<app.LetterSettings>;
+
+export function ResolveConflict(arg1:app.ResolveConflictInput):Promise<app.CaseDetail>;
 
 export function RetryAllMail():Promise<Array<app.MailFailureView>>;
 
@@ -95,6 +107,14 @@ export function SigningKey():Promise<app.SigningKeyView>;
 export function StartDecision(arg1:string,arg2:string):Promise<app.DecisionDraft>;
 
 export function SwitchClerk(arg1:string):Promise<app.Session>;
+
+export function SyncConflicts(arg1:string):Promise<Array<app.ConflictView>>;
+
+export function SyncNow():Promise<app.SyncStatusView>;
+
+export function SyncOrgUnits():Promise<Array<app.Option>>;
+
+export function SyncStatus():Promise<app.SyncStatusView>;
 
 export function TestMailConnection(arg1:app.MailSettingsInput):Promise<app.MailCheckView>;
 

@@ -54,6 +54,10 @@ export function ChooseSigningKeyFile() {
   return window['go']['app']['App']['ChooseSigningKeyFile']();
 }
 
+export function ChooseSyncCAFile() {
+  return window['go']['app']['App']['ChooseSyncCAFile']();
+}
+
 export function ClearMailSettings() {
   return window['go']['app']['App']['ClearMailSettings']();
 }
@@ -64,6 +68,10 @@ export function CompleteFollowUp(arg1, arg2) {
 
 export function ConfirmPosted(arg1) {
   return window['go']['app']['App']['ConfirmPosted'](arg1);
+}
+
+export function ConnectSync(arg1) {
+  return window['go']['app']['App']['ConnectSync'](arg1);
 }
 
 export function Counts() {
@@ -80,6 +88,10 @@ export function DecisionEditor(arg1) {
 
 export function DiscardDecisionDraft(arg1) {
   return window['go']['app']['App']['DiscardDecisionDraft'](arg1);
+}
+
+export function DismissRejected(arg1) {
+  return window['go']['app']['App']['DismissRejected'](arg1);
 }
 
 export function DueFollowUps() {
@@ -130,12 +142,24 @@ export function PrintDecision(arg1, arg2) {
   return window['go']['app']['App']['PrintDecision'](arg1, arg2);
 }
 
+export function ProbeSyncServer(arg1) {
+  return window['go']['app']['App']['ProbeSyncServer'](arg1);
+}
+
+export function RejectedChanges() {
+  return window['go']['app']['App']['RejectedChanges']();
+}
+
 export function ResetLetterRemedy(arg1) {
   return window['go']['app']['App']['ResetLetterRemedy'](arg1);
 }
 
 export function ResetLetterTemplate(arg1) {
   return window['go']['app']['App']['ResetLetterTemplate'](arg1);
+}
+
+export function ResolveConflict(arg1) {
+  return window['go']['app']['App']['ResolveConflict'](arg1);
 }
 
 export function RetryAllMail() {
@@ -188,6 +212,22 @@ export function StartDecision(arg1, arg2) {
 
 export function SwitchClerk(arg1) {
   return window['go']['app']['App']['SwitchClerk'](arg1);
+}
+
+export function SyncConflicts(arg1) {
+  return window['go']['app']['App']['SyncConflicts'](arg1);
+}
+
+export function SyncNow() {
+  return window['go']['app']['App']['SyncNow']();
+}
+
+export function SyncOrgUnits() {
+  return window['go']['app']['App']['SyncOrgUnits']();
+}
+
+export function SyncStatus() {
+  return window['go']['app']['App']['SyncStatus']();
 }
 
 export function TestMailConnection(arg1) {
