@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -441,4 +442,102 @@ func testCert(t *testing.T) (*x509.Certificate, []byte) {
 		t.Fatal(err)
 	}
 	return cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// The CA certificate file is read once and kept in the store: the intake trusts the
+// server with it even after the file is gone, and a wrong CA is named as such.
+func TestMailCAKeptInStore(t *testing.T) {
+	a, _, _ := mailApp(t)
+	caCert, caKey, caPEM := testCA(t)
+	port := tlsMailbox(t, caCert, caKey)
+	dir := t.TempDir()
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	otherFile := writeCA(t)
+	in := MailSettingsInput{Host: "127.0.0.1", Port: port, TLS: "tls", User: "amt", Password: "geheim-123", CAFile: otherFile}
+
+	r, err := a.TestMailConnection(in)
+	if err != nil || r.OK || !strings.Contains(r.Problem, "Zertifikat") {
+		t.Fatalf("wrong CA: %+v %v", r, err)
+	}
+	in.CAFile = caFile
+	if r, err := a.TestMailConnection(in); err != nil || !r.OK {
+		t.Fatalf("right CA: %+v %v", r, err)
+	}
+	if _, err := a.SaveMailSettings(in); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(caFile)
+	eventually(t, "a check over TLS", func() bool { s, _ := a.MailStatus(); return s.State == "ok" })
+	in.Password = ""
+	if r, err := a.TestMailConnection(in); err != nil || !r.OK {
+		t.Fatalf("stored CA after the file is gone: %+v %v", r, err)
+	}
+}
+
+// testCA returns a CA certificate, its key and its PEM.
+func testCA(t *testing.T) (*x509.Certificate, *ecdsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(10), Subject: pkix.Name{CommonName: "Gemeinde-CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// tlsMailbox is memMailbox behind implicit TLS with a certificate for 127.0.0.1
+// signed by ca.
+func tlsMailbox(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey) int {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(11), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("amt", "geheim-123")
+	if err := user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIdle: {}},
+		InsecureAuth: true,
+		Logger:       quietLogger{},
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	go srv.Serve(tls.NewListener(l, cfg))
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().(*net.TCPAddr).Port
 }
