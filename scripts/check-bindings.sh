@@ -11,7 +11,9 @@ find frontend/wailsjs -type f -exec chmod a-x {} +
 
 fail=0
 if ! git -c core.fileMode=false diff --exit-code --stat -- frontend/wailsjs; then
-	git -c core.fileMode=false --no-pager diff -- frontend/wailsjs | head -80
+	# sed reads to the end: head would close the pipe early and, with pipefail, make
+	# the script exit 141 (SIGPIPE) instead of 1 on a long diff.
+	git -c core.fileMode=false --no-pager diff -- frontend/wailsjs | sed -n 1,80p
 	fail=1
 fi
 untracked=$(git ls-files --others --exclude-standard -- frontend/wailsjs)
