@@ -249,6 +249,21 @@ test('clerk workflow', async (t) => {
     await detail().getByTestId('case-status').filter({ hasText: /^Beschieden$/ }).waitFor();
   }));
 
+  await t.test('sync: the status bar says the PC works offline; axe on Mit OZG-Cloud verbinden (administration)', shot(async () => {
+    await page.getByTestId('connection').filter({ hasText: 'Offline-Betrieb, nicht mit der OZG-Cloud verbunden' }).waitFor();
+    const admin = session.clerks.find((c) => c.role === 'administration');
+    assert.ok(admin, 'the demo store has no administration clerk');
+    await page.locator('#clerk-switch').selectOption(admin.id);
+    await page.getByRole('button', { name: 'OZG-Cloud', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mit OZG-Cloud verbinden' }).waitFor();
+    await page.getByLabel('Adresse des Servers (Pflichtfeld)').waitFor();
+    await page.getByTestId('sync-connect').waitFor();
+    const violations = await axe(page, 'sync-connect');
+    assert.equal(violations.length, 0, describeViolations(violations));
+    await page.locator('#clerk-switch').selectOption(session.clerk.id);
+    await page.getByRole('button', { name: 'Zurück zur Liste' }).click();
+  }));
+
   await t.test('no page errors', () => {
     assert.deepEqual(page.problems, []);
   });
