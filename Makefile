@@ -83,7 +83,23 @@ bench:
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./store/...
 	@if [ -f bench/go.mod ]; then cd bench && go run . ; fi
 
-.PHONY: bench-libreoffice sample-decision load
+.PHONY: bench-libreoffice sample-decision load demo-sync bench-sync
+
+## demo-sync: a local OZG-Cloud server with the demo municipality and two desktops with
+## separate data folders (build/demo-sync); scripts/demo-sync.sh intake then sends an
+## online application to watch it arrive in both (see README.md)
+demo-sync: build
+	go build -o build/bin/ozgcloud-server ./cmd/ozgcloud-server
+	scripts/demo-sync.sh
+
+## bench-sync: the sync benchmarks of issue 4 once each (initial sync of 100,000 cases,
+## push of 1,000, change pages of 100,000 on the server, propagation A to B, 50 MB
+## upload interrupted 5 times); figures in README.md
+bench-sync:
+	go test -run '^$$' -bench 'InitialSync100k|Push1000' -benchtime 1x -timeout 30m -v ./sync/client/
+	go test -run '^$$' -bench 'Changes100k' -benchtime 1x -timeout 30m ./cloud/
+	go test -run '^$$' -bench Propagation -benchtime 1x -v ./sync/e2e/
+	go test -run Upload50MB -count=1 -v ./sync/client/
 
 ## load: 200 simulated desktops push and pull for 20 s against the central service
 ## over TLS on loopback, once on bbolt and once on PostgreSQL (started like the
