@@ -82,24 +82,53 @@ func (s *StoreCommitter) Commit(ctx context.Context, raw Fetched, m *Message, fi
 // CommitBatch stores the blobs of all mails, makes them durable with one flush, and
 // commits the cases and messages in one transaction: a few flushes per batch instead
 // of four fsyncs per mail.
+//
+// A mail naming a file number that no case has yet may name a case that an earlier
+// mail of the same batch creates; the file number is only given inside the
+// transaction. Such mails are committed one at a time after the batch, in their
+// order, so the lookup sees those cases. A failure there leaves the batch committed;
+// committing it again (the importer's fallback) finds the ledger entries and creates
+// nothing twice.
 func (s *StoreCommitter) CommitBatch(ctx context.Context, batch []*Pending) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ins := make([]store.MailImport, len(batch))
+	ids := make([]string, len(batch))
+	var (
+		ins   []store.MailImport
+		at    []int
+		later []int
+	)
 	for i, p := range batch {
+		if len(FileNumbers(p.Msg.Subject, p.Msg.Text)) > 0 && s.caseNamed(p.Msg) == "" {
+			later = append(later, i)
+			continue
+		}
 		in, err := s.build(p.Raw, p.Msg, p.Files, p.Entry, s.DB.PutBlobUnsynced)
 		if err != nil {
 			return nil, err
 		}
-		ins[i] = in
+		ins, at = append(ins, in), append(at, i)
 	}
-	if err := s.DB.SyncBlobs(); err != nil {
-		return nil, fmt.Errorf("mail: commit: %w", err)
+	if len(ins) > 0 {
+		if err := s.DB.SyncBlobs(); err != nil {
+			return nil, fmt.Errorf("mail: commit: %w", err)
+		}
+		got, err := s.DB.ImportMails(s.actor(), ins)
+		if err != nil {
+			return nil, fmt.Errorf("mail: commit: %w", err)
+		}
+		for j, i := range at {
+			ids[i] = got[j]
+		}
 	}
-	ids, err := s.DB.ImportMails(s.actor(), ins)
-	if err != nil {
-		return nil, fmt.Errorf("mail: commit: %w", err)
+	for _, i := range later {
+		p := batch[i]
+		id, err := s.Commit(ctx, p.Raw, p.Msg, p.Files, p.Entry)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
 	}
 	return ids, nil
 }
