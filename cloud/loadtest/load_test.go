@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -145,6 +146,7 @@ type result struct {
 	firstErrs   []string
 	applied     map[string]uint64 // tenant -> applied pushes
 	elapsed     time.Duration
+	cpu         time.Duration // of this process (clients and server) in the window
 	lastChanges map[string]uint64
 }
 
@@ -181,7 +183,8 @@ func (r *result) report(backend string, cfg config) string {
 	}{{"push", r.push}, {"pull", r.pull}, {"all", r.all}} {
 		fmt.Fprintf(&b, "  %-5s n=%-6d p50=%-8s p99=%-8s max=%s\n", k.name, len(k.l), ms(k.l.p(0.5)), ms(k.l.p(0.99)), ms(k.l.p(1)))
 	}
-	fmt.Fprintf(&b, "  %.0f requests/s, %d errors\n", float64(len(r.all))/r.elapsed.Seconds(), r.errors)
+	fmt.Fprintf(&b, "  %.0f requests/s, %d errors; process CPU %.1f s (%.2f ms per request, clients and server)\n",
+		float64(len(r.all))/r.elapsed.Seconds(), r.errors, r.cpu.Seconds(), float64(r.cpu.Microseconds())/1000/float64(max(len(r.all), 1)))
 	return b.String()
 }
 
@@ -394,6 +397,17 @@ func run(t *testing.T, st cloud.Storage, cfg config) *result {
 	runCtx, cancel := context.WithTimeout(ctx, cfg.warmup+cfg.duration)
 	defer cancel()
 	var wg sync.WaitGroup
+	var cpuFrom time.Duration
+	go func() {
+		// The CPU clock starts with the measured window.
+		select {
+		case <-time.After(cfg.warmup):
+			r.mu.Lock()
+			cpuFrom = cpuTime()
+			r.mu.Unlock()
+		case <-runCtx.Done():
+		}
+	}()
 	for _, d := range devs {
 		poke := make(chan struct{}, 1)
 		poke <- struct{}{} // the first pull, as after starting the app
@@ -425,6 +439,9 @@ func run(t *testing.T, st cloud.Storage, cfg config) *result {
 	}
 	<-runCtx.Done()
 	r.elapsed = time.Since(r.from)
+	r.mu.Lock()
+	r.cpu = cpuTime() - cpuFrom
+	r.mu.Unlock()
 	wg.Wait()
 
 	// Nothing lost, nothing twice: one change per applied push in each tenant.
@@ -444,4 +461,13 @@ func run(t *testing.T, st cloud.Storage, cfg config) *result {
 		}
 	}
 	return r
+}
+
+// cpuTime is the user and system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
