@@ -43,7 +43,14 @@ type Config struct {
 	// Timeout bounds every wait for the server (default 30 s); a server silent for
 	// longer is disconnected.
 	Timeout time.Duration
+	// MaxSize is the largest message fetched (default DefaultMaxSize); a larger one
+	// stays in the mailbox and is listed as not fetched.
+	MaxSize int64
 }
+
+// DefaultMaxSize is the default of Config.MaxSize: well above what mail servers
+// accept, so only a broken or hostile message is refused.
+const DefaultMaxSize = 200 << 20
 
 // Folder and keyword that mark imported mail.
 const (
@@ -65,6 +72,8 @@ var (
 	ErrConfig      = errors.New("mail: configuration invalid")
 	ErrProtocol    = errors.New("mail: server command failed")
 	ErrCommit      = errors.New("mail: mail not stored as a case")
+	ErrTooLarge    = errors.New("mail: message larger than the limit")
+	ErrTempFile    = errors.New("mail: temporary file not written")
 )
 
 // Error is a mailbox error with a German explanation for the clerk.
@@ -118,6 +127,9 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.MaxSize <= 0 {
+		cfg.MaxSize = DefaultMaxSize
 	}
 	if cfg.Port == 0 {
 		cfg.Port = 993
@@ -241,6 +253,9 @@ func (m *Conn) CanIdle() bool { return m.caps.Has(imap.CapIdle) || m.caps.Has(im
 // Without IDLE it just waits max, for polling. A change reported while no one was
 // waiting returns at once. An error means the connection is gone.
 func (m *Conn) WaitNew(ctx context.Context, max time.Duration) error {
+	if err := m.revive(ctx); err != nil {
+		return err
+	}
 	select {
 	case <-m.news:
 		return nil
@@ -331,8 +346,13 @@ type Fetched struct {
 
 // Fetch streams the raw messages with the given UIDs into temporary files in dir,
 // BatchSize UIDs per FETCH, without setting \Seen. UIDs that no longer exist are
-// left out. On error, the files written so far are removed.
+// left out. On error, the files written so far are removed. A connection the
+// watchdog closed after a silent server is dialled anew first, so that one message
+// the server never delivers does not keep the others from being fetched.
 func (m *Conn) Fetch(ctx context.Context, uids []imap.UID, dir string) ([]Fetched, error) {
+	if err := m.revive(ctx); err != nil {
+		return nil, err
+	}
 	var out []Fetched
 	for start := 0; start < len(uids); start += BatchSize {
 		batch := uids[start:min(start+BatchSize, len(uids))]
@@ -344,6 +364,29 @@ func (m *Conn) Fetch(ctx context.Context, uids []imap.UID, dir string) ([]Fetche
 		}
 	}
 	return out, nil
+}
+
+// revive dials again when the connection was closed (by the watchdog after a
+// timeout, or by the server). The folder must still have the same UIDVALIDITY, or
+// the UIDs the caller holds mean other messages.
+func (m *Conn) revive(ctx context.Context) error {
+	select {
+	case <-m.c.Closed():
+	default:
+		return nil
+	}
+	n, err := Dial(ctx, m.cfg)
+	if err != nil {
+		return err
+	}
+	if n.validity != m.validity {
+		n.Close()
+		return fail(ErrFolder, nil, "Der Ordner „%s“ wurde auf dem Server neu angelegt (UIDVALIDITY geändert); der Abruf beginnt von vorn.", m.cfg.Folder)
+	}
+	created := m.created
+	*m = *n
+	m.created = created
+	return nil
 }
 
 // RemoveFetched deletes the temporary files of fs.
@@ -377,6 +420,9 @@ func (m *Conn) fetchBatch(ctx context.Context, uids []imap.UID, dir string) ([]F
 					if it.Literal == nil || f.Path != "" {
 						continue
 					}
+					if size := it.Literal.Size(); size > m.cfg.MaxSize {
+						return fail(ErrTooLarge, nil, "Die E-Mail ist mit %s größer als die Grenze von %s; sie bleibt im Postfach.", megabytes(size), megabytes(m.cfg.MaxSize))
+					}
 					if err := writeTemp(&f, dir, it.Literal, alive); err != nil {
 						out = append(out, f)
 						return err
@@ -394,10 +440,19 @@ func (m *Conn) fetchBatch(ctx context.Context, uids []imap.UID, dir string) ([]F
 		}
 		return cmd.Close()
 	})
-	if err != nil {
+	var own *Error
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.As(err, &own) && !errors.Is(err, ErrTimeout):
+		return out, err
+	default:
 		return out, m.cmdError(err, "E-Mails abrufen")
 	}
-	return out, nil
+}
+
+func megabytes(n int64) string {
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 
 // writeTemp copies a message body to a new file, telling the watchdog it is alive
@@ -405,7 +460,7 @@ func (m *Conn) fetchBatch(ctx context.Context, uids []imap.UID, dir string) ([]F
 func writeTemp(f *Fetched, dir string, r io.Reader, alive func()) error {
 	file, err := os.CreateTemp(dir, "mail-*.eml")
 	if err != nil {
-		return fmt.Errorf("mail: temp file: %w", err)
+		return tempError(err)
 	}
 	f.Path = file.Name()
 	h := sha256.New()
@@ -417,7 +472,7 @@ func writeTemp(f *Fetched, dir string, r io.Reader, alive func()) error {
 			alive()
 			if _, err := bw.Write(buf[:n]); err != nil {
 				file.Close()
-				return fmt.Errorf("mail: write %s: %w", f.Path, err)
+				return tempError(err)
 			}
 			f.Size += int64(n)
 		}
@@ -431,19 +486,26 @@ func writeTemp(f *Fetched, dir string, r io.Reader, alive func()) error {
 	}
 	if err := bw.Flush(); err != nil {
 		file.Close()
-		return fmt.Errorf("mail: write %s: %w", f.Path, err)
+		return tempError(err)
 	}
 	f.SHA256 = hexSum(h)
 	if err := file.Close(); err != nil {
-		return fmt.Errorf("mail: close %s: %w", f.Path, err)
+		return tempError(err)
 	}
 	return nil
+}
+
+func tempError(err error) error {
+	return fail(ErrTempFile, err, "Die E-Mail konnte auf diesem Rechner nicht zwischengespeichert werden (Datenträger voll oder nicht beschreibbar).")
 }
 
 // MarkImported files the messages as imported: UID MOVE to ImportedFolder (created
 // when missing) where the server can move safely, else the keyword ImportedKeyword.
 // It never expunges without UIDPLUS and never touches \Seen.
 func (m *Conn) MarkImported(ctx context.Context, uids []imap.UID) error {
+	if err := m.revive(ctx); err != nil {
+		return err
+	}
 	for start := 0; start < len(uids); start += BatchSize {
 		set := imap.UIDSetNum(uids[start:min(start+BatchSize, len(uids))]...)
 		if m.keyword {

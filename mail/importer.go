@@ -40,8 +40,12 @@ type Importer struct {
 	Folder string // the watched folder, as in Config
 	// TempDir holds fetched mails and attachments until they are committed.
 	TempDir string
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Skip, when set, names mails not to fetch in this run: mails that could not be
+	// fetched before, until a clerk asks to try them again. They are in
+	// Result.Skipped while the mailbox still has them.
+	Skip func(imap.UID) bool
+	Now  func() time.Time
+	Log  *slog.Logger
 }
 
 // Failure is a mail that could not be imported; it stays in the folder and is tried
@@ -50,6 +54,9 @@ type Failure struct {
 	UID    imap.UID
 	Reason string // German
 	Err    error
+	// Unfetched: the mail could not even be fetched (the server refused it, it is
+	// too large, it did not arrive in time, or it could not be written here).
+	Unfetched bool
 }
 
 // Result says what one run did.
@@ -57,6 +64,7 @@ type Result struct {
 	Imported int // new cases or messages committed
 	Known    int // already in the ledger; only marked as imported now
 	Failed   []Failure
+	Skipped  []imap.UID // left out by Importer.Skip
 }
 
 // Run imports every mail the mailbox offers, BatchSize at a time: fetch, parse,
@@ -79,14 +87,17 @@ func (im *Importer) Run(ctx context.Context, mb Mailbox) (Result, error) {
 			if err != nil {
 				return res, fmt.Errorf("mail: ledger: %w", err)
 			}
-			if ok {
+			switch {
+			case ok:
 				done = append(done, uid)
 				res.Known++
-			} else {
+			case im.Skip != nil && im.Skip(uid):
+				res.Skipped = append(res.Skipped, uid)
+			default:
 				fetch = append(fetch, uid)
 			}
 		}
-		fetched, err := mb.Fetch(ctx, fetch, im.TempDir)
+		fetched, err := im.fetch(ctx, mb, fetch, &res)
 		if err != nil {
 			return res, err
 		}
@@ -128,6 +139,79 @@ func (im *Importer) Run(ctx context.Context, mb Mailbox) (Result, error) {
 }
 
 var errLedger = errors.New("mail: ledger")
+
+// fetch fetches uids with one FETCH. When that fails for a reason one message can
+// cause, it fetches them one at a time: a message whose own fetch fails goes into
+// res.Failed and the others are fetched. Errors that concern the mailbox as a whole
+// (it cannot be reached again, the login fails, ctx ended) end the run.
+func (im *Importer) fetch(ctx context.Context, mb Mailbox, uids []imap.UID, res *Result) ([]Fetched, error) {
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	fetched, err := mb.Fetch(ctx, uids, im.TempDir)
+	if err == nil || !messageError(ctx, err) {
+		return fetched, err
+	}
+	if len(uids) == 1 {
+		res.Failed = append(res.Failed, unfetched(uids[0], err))
+		return nil, nil
+	}
+	if im.Log != nil {
+		im.Log.Warn("mail: batch not fetched, one mail at a time now", "mails", len(uids), "err", err)
+	}
+	fetched = nil
+	for _, uid := range uids {
+		got, err := mb.Fetch(ctx, []imap.UID{uid}, im.TempDir)
+		if err != nil {
+			if !messageError(ctx, err) {
+				RemoveFetched(fetched)
+				return nil, err
+			}
+			// The UID only: the error may quote the mail.
+			if im.Log != nil {
+				im.Log.Warn("mail: not fetched", "uid", uid, "kind", kindOf(err))
+			}
+			res.Failed = append(res.Failed, unfetched(uid, err))
+			continue
+		}
+		fetched = append(fetched, got...)
+	}
+	return fetched, nil
+}
+
+// messageError reports whether err from a FETCH may be caused by a single message.
+func messageError(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	for _, k := range []error{ErrProtocol, ErrTimeout, ErrTooLarge, ErrTempFile} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func kindOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind.Error()
+	}
+	return "unknown"
+}
+
+// unfetched is the failure of a message whose own FETCH failed, with a reason that
+// speaks of that message rather than of the connection.
+func unfetched(uid imap.UID, err error) Failure {
+	reason := Explain(err)
+	switch {
+	case errors.Is(err, ErrTimeout):
+		reason = "Der Server hat diese E-Mail nicht rechtzeitig geliefert; sie bleibt im Postfach."
+	case errors.Is(err, ErrProtocol):
+		reason = "Der Server hat den Abruf dieser E-Mail abgelehnt oder dabei die Verbindung verloren; sie bleibt im Postfach."
+	}
+	return Failure{UID: uid, Reason: reason, Err: err, Unfetched: true}
+}
 
 // one imports a single fetched mail; known reports that its content was imported
 // before under another UID.

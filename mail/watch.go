@@ -6,15 +6,18 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 // Status is what the status bar shows of the intake after each check.
 type Status struct {
-	At       time.Time // when the check ended
-	Imported int       // mails imported by this check
-	Failed   []Failure // mails that could not be imported; retried next time
-	Err      error     // the mailbox is not usable now; retried with backoff
-	Message  string    // German, for Err
+	At       time.Time  // when the check ended
+	Imported int        // mails imported by this check
+	Failed   []Failure  // mails that could not be imported; retried next time
+	Skipped  []imap.UID // not tried in this check (Importer.Skip), still in the mailbox
+	Err      error      // the mailbox is not usable now; retried with backoff
+	Message  string     // German, for Err
 }
 
 // Watcher keeps importing from one mailbox while the app runs.
@@ -83,7 +86,7 @@ func (w *Watcher) session(ctx context.Context) (connected bool, err error) {
 			return connected, err
 		}
 		connected = true
-		w.report(Status{Imported: res.Imported, Failed: res.Failed})
+		w.report(Status{Imported: res.Imported, Failed: res.Failed, Skipped: res.Skipped})
 		if err := m.WaitNew(ctx, wait); err != nil {
 			return connected, err
 		}
