@@ -77,7 +77,7 @@ test('Sammeldruck and Briefeinstellungen', async (t) => {
     assert.equal(tv.length, 0, describeViolations(tv));
 
     await page.getByRole('button', { name: 'Rechtsbehelfe', exact: true }).click();
-    await page.getByLabel('Antragsart').waitFor();
+    await page.getByLabel('Antragsart', { exact: true }).waitFor();
     const rv = await axe(page, 'letter-remedies');
     assert.equal(rv.length, 0, describeViolations(rv));
   }));
