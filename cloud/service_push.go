@@ -378,8 +378,9 @@ func clientValue(c *model.Case, m model.Mutation, f string) (json.RawMessage, bo
 // conflict checks m's base versions against c. A stale base of a field m sets, with
 // a value other than the one the service holds, is a conflict: the service keeps
 // its value, records both, and appends a Change without touching the case so every
-// device learns of it. The same value from a stale base is no conflict and no change
-// (applied: the service already holds what the clerk wanted).
+// device learns of it. The same value from a stale base is no conflict: it is
+// applied without touching the case (the service already holds what the clerk
+// wanted), and a Change names it.
 func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool, error) {
 	for _, f := range touches(m) {
 		base, ok := m.Base[f]
@@ -393,6 +394,15 @@ func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool
 		cv, known := clientValue(&c, m, f)
 		sv := fieldValue(&c, f)
 		if known && string(cv) == string(sv) {
+			// The case does not change, but the log names the mutation: a device
+			// whose push answer was lost learns from the log alone that it was
+			// applied, and counts a mutation the log never names as rejected (found
+			// by sync/sim).
+			seq, err := appendCase(p.tx, p.mark, c, nil, m.ID, nil)
+			if err != nil {
+				return wire.PushResult{}, true, err
+			}
+			p.lastChange = seq
 			return wire.PushResult{Seq: m.Seq, Status: wire.StatusApplied}, true, nil
 		}
 		author, at, err := p.lastWriter(c.ID, f)

@@ -299,7 +299,9 @@ type Conflict struct {
 
 // putConflict records c. A conflict arrives both in the push answer and in the change
 // log, and again resolved once a clerk settled it: a known one is only replaced by a
-// resolved one, so a resolution is never undone by an older copy.
+// resolved one, so a resolution is never undone by an older copy. A resolved copy
+// replaces a resolution made here too: the server's first resolution is the one that
+// holds, and this PC's, if it came second, is refused (found by sync/sim).
 func putConflict(b *bolt.Bucket, c wire.Conflict, now time.Time) error {
 	if c.ID == "" {
 		return nil
@@ -309,7 +311,7 @@ func putConflict(b *bolt.Bucket, c wire.Conflict, now time.Time) error {
 		if err := json.Unmarshal(v, &old); err != nil {
 			return fmt.Errorf("decode conflict %s: %w", c.ID, err)
 		}
-		if !old.Open() || c.Open() {
+		if c.Open() {
 			return nil
 		}
 		now = old.ReceivedAt

@@ -223,6 +223,9 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 				if err := rejected.Put(u64(m.Seq), b); err != nil {
 					return err
 				}
+				if err := reopenConflict(tx.Bucket(bucketConflicts), m); err != nil {
+					return err
+				}
 				undo[m.CaseID] = true
 			case wire.StatusConflict:
 				undo[m.CaseID] = true
@@ -337,6 +340,9 @@ func (db *DB) SettleUnsure() (int, error) {
 			if err := rejected.Put(k, b); err != nil {
 				return err
 			}
+			if err := reopenConflict(tx.Bucket(bucketConflicts), m); err != nil {
+				return err
+			}
 			if err := c.Delete(); err != nil {
 				return err
 			}
@@ -348,6 +354,38 @@ func (db *DB) SettleUnsure() (int, error) {
 		return 0, fmt.Errorf("store: settle unsure: %w", err)
 	}
 	return n, nil
+}
+
+// reopenConflict opens again the conflict that m, a conflict.resolve the server
+// refused, had marked resolved here: the server kept it open (or holds another
+// clerk's resolution, which then arrives with the change log and replaces this
+// copy), so the clerk has to decide again. Found by sync/sim. A conflict whose
+// resolution here is not m's is left alone.
+func reopenConflict(b *bolt.Bucket, m model.Mutation) error {
+	if m.Kind != model.KindConflictResolve {
+		return nil
+	}
+	var p model.ConflictResolvePayload
+	if json.Unmarshal(m.Payload, &p) != nil || p.ConflictID == "" {
+		return nil
+	}
+	v := b.Get([]byte(p.ConflictID))
+	if v == nil {
+		return nil
+	}
+	var c Conflict
+	if err := json.Unmarshal(v, &c); err != nil {
+		return fmt.Errorf("decode conflict %s: %w", p.ConflictID, err)
+	}
+	if c.Open() || c.ResolvedBy != m.User || !c.ResolvedAt.Equal(m.At) {
+		return nil
+	}
+	c.ResolvedAt, c.ResolvedBy, c.Resolution = nil, "", ""
+	nv, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode conflict %s: %w", p.ConflictID, err)
+	}
+	return b.Put([]byte(p.ConflictID), nv)
 }
 
 // pendingByCase returns the outbox mutations with seq > after, by case, in seq order.

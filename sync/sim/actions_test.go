@@ -66,8 +66,15 @@ func day(t time.Time) time.Time { return model.Day(t, time.UTC) }
 
 // act performs one seeded clerk action on d through the store's write paths the app
 // uses, and records the mutation it queued.
-func (w *world) act(d *desk) {
+func (w *world) act(d *desk) { w.actOn(d, "", false) }
+
+// actOn is act on the case caseID (any when empty), with only the actions that set
+// a scalar field (status, assignee, deadlines) when scalar.
+func (w *world) actOn(d *desk, caseID string, scalar bool) {
 	ids := d.caseIDs()
+	if caseID != "" {
+		ids = []string{caseID}
+	}
 	var (
 		kind  string
 		item  string
@@ -99,6 +106,9 @@ func (w *world) act(d *desk) {
 		lastSeq = before[len(before)-1].Seq
 	}
 	r := w.rng.IntN(100)
+	if scalar {
+		r = []int{20, 30, 40, 82}[w.rng.IntN(4)]
+	}
 	c, ok := pick()
 	if !ok || r < 8 {
 		kind = "create"

@@ -263,6 +263,9 @@ func (w *world) checkDesk(d *desk, st *serverTenant, all map[string]*serverTenan
 			w.failf("%s: conflict %s (case %s, %s) of the service is not here", d.name, sc.ID, sc.CaseID, sc.Field)
 		case lc.Open() != sc.Open():
 			w.failf("%s: conflict %s open here %v, on the service %v", d.name, sc.ID, lc.Open(), sc.Open())
+		case lc.ResolvedBy != sc.ResolvedBy || lc.Resolution != sc.Resolution:
+			w.failf("%s: conflict %s resolved here by %s (%s), on the service by %s (%s)",
+				d.name, sc.ID, lc.ResolvedBy, lc.Resolution, sc.ResolvedBy, sc.Resolution)
 		}
 		delete(byID, sc.ID)
 	}
