@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,9 +27,19 @@ type watchedRemote struct {
 	started  chan struct{}
 	pushes   atomic.Int64
 	failed   atomic.Int64
+
+	mu   sync.Mutex
+	sent []string // per push attempt: the mutations with their base versions, for failures
 }
 
 func (w *watchedRemote) Push(ctx context.Context, req wire.PushRequest) (wire.PushResponse, error) {
+	w.mu.Lock()
+	for _, m := range req.Mutations {
+		if m.Kind == model.KindAssign {
+			w.sent = append(w.sent, fmt.Sprintf("push %d: %s seq %d case %s base %v payload %s", w.pushes.Load(), m.ID, m.Seq, m.CaseID, m.Base, m.Payload))
+		}
+	}
+	w.mu.Unlock()
 	w.inFlight.Add(1)
 	select {
 	case w.started <- struct{}{}:
@@ -245,7 +256,22 @@ func TestServerKilledDuringPushes(t *testing.T) {
 		t.Fatalf("rejected changes %+v (%v)", rej, err)
 	}
 	if cf, err := a.db.Conflicts(false); err != nil || len(cf) != 0 {
-		t.Fatalf("conflicts %+v (%v)", cf, err)
+		// One desktop's actions, one after the other, never conflict with each other.
+		for _, c := range cf {
+			t.Errorf("conflict on %s: mutation %s, server value %s, client value %s", c.CaseID, c.MutationID, c.ServerValue, c.ClientValue)
+			hist, _ := a.db.History(c.CaseID)
+			for _, h := range hist {
+				t.Logf("  history %d %s %s %s", h.Seq, h.Kind, h.Summary, h.Mutation)
+			}
+			remote.mu.Lock()
+			for _, l := range remote.sent {
+				if strings.Contains(l, c.CaseID) {
+					t.Logf("  %s", l)
+				}
+			}
+			remote.mu.Unlock()
+		}
+		t.Fatalf("%d conflicts (%v)", len(cf), err)
 	}
 
 	// The server's change log names every mutation exactly once.
