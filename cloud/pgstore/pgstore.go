@@ -29,6 +29,9 @@
 // View runs in REPEATABLE READ, READ ONLY: one snapshot, no locks, never waits for
 // writers.
 //
+// fn must not start another transaction on the same Store (as with bbolt): it would
+// need a second pooled connection, and for the same tenant it would wait for itself.
+//
 // Contexts: a cancelled context cancels the statement on the server with a cancel
 // request, so a transaction waiting for a tenant's lock leaves the lock queue at once,
 // and the connection stays usable instead of being torn down (pgx's default).
