@@ -17,6 +17,7 @@ var txTests = []test{
 	{"RegistryPanicRollsBack", testRegistryPanicRollsBack},
 	{"TenantIsolation", testTenantIsolation},
 	{"ContextCancelled", testContextCancelled},
+	{"PrefixKeys", testPrefixKeys},
 }
 
 // Keys writeAll uses and assertEmpty looks for.
@@ -340,4 +341,101 @@ func testContextCancelled(t *testing.T, s cloud.Storage) {
 	}
 	assertEmpty(t, s, tenantA, "after Update with a cancelled ctx")
 	assertRegistryEmpty(t, s, "after Registry with a cancelled ctx")
+}
+
+// testPrefixKeys catches key encodings that confuse one key with the start of another
+// (a prefix scan for "case-1" that also finds "case-10", a tenant "t" whose keys are a
+// prefix of tenant "t/x"'s) and separators inside IDs.
+func testPrefixKeys(t *testing.T, s cloud.Storage) {
+	tenants := []string{"t", "t/x", "t:x", "t2", "tö"}
+	seed(t, s, tenants...)
+	reg(t, s, func(r cloud.RegistryTx) error {
+		for i, tn := range tenants {
+			noErr(t, "PutOrgUnit", r.PutOrgUnit(cloud.OrgUnit{ID: "ou-" + tn, Tenant: tn, Name: tn}))
+			noErr(t, "PutUser", r.PutUser(cloud.User{ID: "u-" + tn, Tenant: tn, Name: tn, Role: model.RoleLeitung}))
+			noErr(t, "PutDevice", r.PutDevice(cloud.Device{ID: "d-" + tn, Tenant: tn, Code: "C" + string(rune('A'+i)),
+				TokenHash: hex64("d-" + tn), Enrolled: t0}))
+		}
+		return nil
+	})
+	ids := []string{"case-1", "case-10", "case-1/0", "case-1:0", "case'1", "case-1%", "case-1_"}
+	for _, tn := range tenants {
+		update(t, s, tn, func(tx cloud.TenantTx) error {
+			for _, id := range ids {
+				c := sampleCase(tn, id, 1)
+				c.Title = tn + " " + id
+				if err := tx.PutCase(c); err != nil {
+					return err
+				}
+				e := sampleHistory(id, 1)
+				e.Summary = tn + " " + id
+				if err := tx.AppendHistory(id, []model.HistoryEntry{e}); err != nil {
+					return err
+				}
+				k := sampleConflict("k-"+id, id)
+				k.ClientAuthor = tn
+				if err := tx.PutConflict(k); err != nil {
+					return err
+				}
+				if err := tx.PutIntake("tx-"+id, id); err != nil {
+					return err
+				}
+				if err := tx.SetDeviceSeq("dev-"+id, uint64(len(id))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		for _, tn := range tenants {
+			ous, err := r.OrgUnits(tn)
+			noErr(t, "OrgUnits", err)
+			us, err := r.Users(tn)
+			noErr(t, "Users", err)
+			ds, err := r.Devices(tn)
+			noErr(t, "Devices", err)
+			if len(ous) != 1 || len(us) != 1 || len(ds) != 1 {
+				t.Errorf("tenant %q: %d org units, %d users, %d devices, want one each", tn, len(ous), len(us), len(ds))
+			}
+		}
+		return nil
+	})
+	for _, tn := range tenants {
+		view(t, s, tn, func(tx cloud.TenantTx) error {
+			for _, id := range ids {
+				c, err := tx.Case(id)
+				noErr(t, "Case "+id, err)
+				if c.Title != tn+" "+id {
+					t.Errorf("tenant %q case %q: title %q", tn, id, c.Title)
+				}
+				h, err := tx.History(id)
+				noErr(t, "History", err)
+				if len(h) != 1 || h[0].Summary != tn+" "+id {
+					t.Errorf("tenant %q: History(%q) has %d entries (another case's or tenant's?)", tn, id, len(h))
+				}
+				ks, err := tx.Conflicts(id)
+				noErr(t, "Conflicts", err)
+				if len(ks) != 1 || ks[0].CaseID != id || ks[0].ClientAuthor != tn {
+					t.Errorf("tenant %q: Conflicts(%q) has %d entries (another case's or tenant's?)", tn, id, len(ks))
+				}
+				got, err := tx.IntakeCase("tx-" + id)
+				noErr(t, "IntakeCase", err)
+				if got != id {
+					t.Errorf("tenant %q: IntakeCase(tx-%s) = %q", tn, id, got)
+				}
+				seq, err := tx.DeviceSeq("dev-" + id)
+				noErr(t, "DeviceSeq", err)
+				if seq != uint64(len(id)) {
+					t.Errorf("tenant %q: DeviceSeq(dev-%s) = %d", tn, id, seq)
+				}
+			}
+			all, err := tx.Conflicts("")
+			noErr(t, "Conflicts()", err)
+			if len(all) != len(ids) {
+				t.Errorf("tenant %q: Conflicts() has %d entries, want %d", tn, len(all), len(ids))
+			}
+			return nil
+		})
+	}
 }
