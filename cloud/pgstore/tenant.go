@@ -162,7 +162,9 @@ func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
 	return out, nil
 }
 
-// RawChanges is Changes as the stored JSON (cloud.RawChanger).
+// RawChanges is Changes as the stored JSON (cloud.RawChanger). The tenant's counter
+// comes along in the same statement (the service asks for LastChange right after a
+// page), so a pull costs one round trip less.
 func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -171,20 +173,29 @@ func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT seq, tx, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-		t.tenant, a, limit)
+	rows, err := t.tx.Query(t.ctx, `SELECT n.last, c.seq, c.tx, c.doc
+FROM (SELECT coalesce((SELECT last FROM change_counters WHERE tenant = $1), 0) AS last) n
+LEFT JOIN LATERAL (SELECT seq, tx, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3) c ON true
+ORDER BY c.seq`, t.tenant, a, limit)
 	if err != nil {
 		return nil, mapErr("changes", err)
 	}
 	defer rows.Close()
 	var out []cloud.RawChange
 	for rows.Next() {
-		var seq, mark int64
+		var last int64
+		var seq, mark *int64
 		var doc []byte
-		if err := rows.Scan(&seq, &mark, &doc); err != nil {
+		if err := rows.Scan(&last, &seq, &mark, &doc); err != nil {
 			return nil, mapErr("changes", err)
 		}
-		out = append(out, cloud.RawChange{Seq: uint64(seq), Tx: uint64(mark), JSON: doc})
+		if !t.haveLast {
+			t.last, t.haveLast = uint64(last), true
+		}
+		if seq == nil {
+			continue // no change after the cursor: the one row only carries the counter
+		}
+		out = append(out, cloud.RawChange{Seq: uint64(*seq), Tx: uint64(*mark), JSON: doc})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr("changes", err)
