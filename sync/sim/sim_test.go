@@ -250,10 +250,14 @@ func (w *world) totals() string {
 }
 
 func stepsEnv(p params) string {
-	if p.steps == defaultParams.steps {
-		return ""
+	env := ""
+	if p.steps != defaultParams.steps {
+		env += fmt.Sprintf(" SIM_STEPS=%d", p.steps)
 	}
-	return fmt.Sprintf(" SIM_STEPS=%d", p.steps)
+	if k := os.Getenv("SIM_FAULTS"); k != "" {
+		env += " SIM_FAULTS=" + k
+	}
+	return env
 }
 
 func envInt(name string, def uint64) uint64 {
@@ -278,6 +282,12 @@ func TestSim(t *testing.T) {
 	// SIM_STEPS makes each seed's run longer (more offline work piling up).
 	p := defaultParams
 	p.steps = int(envInt("SIM_STEPS", uint64(p.steps)))
+	// SIM_FAULTS=K multiplies every fault rate by K (at most 1 each).
+	if k := envInt("SIM_FAULTS", 1); k > 1 {
+		for _, f := range []*float64{&p.dropReq, &p.dropResp, &p.dup, &p.delay, &p.serverCrash, &p.clientCrash, &p.partition} {
+			*f = min(1, *f*float64(k))
+		}
+	}
 	start := time.Now()
 	for seed := first; seed < first+n; seed++ {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
