@@ -285,3 +285,8 @@ func (a *App) DismissRejected(seq uint64) ([]RejectedView, error) { return a.dis
 // SyncOrgUnits lists the tenant's org units from the OZG-Cloud (empty before the
 // first sync).
 func (a *App) SyncOrgUnits() ([]Option, error) { return a.orgUnits() }
+
+// Forward performs weiterleiten to orgUnit, one of SyncOrgUnits, with a reason.
+func (a *App) Forward(id, orgUnit, reason string) (CaseDetail, error) {
+	return a.forward(id, orgUnit, reason)
+}

@@ -211,3 +211,27 @@ func (a *App) dismissRejected(seq uint64) ([]RejectedView, error) {
 	a.emitSyncStatus()
 	return a.rejectedChanges()
 }
+
+// forward is weiterleiten to another org unit of the tenant (one the directory
+// named): the case's org unit changes with the status.
+func (a *App) forward(id, orgUnit, reason string) (CaseDetail, error) {
+	units, err := a.orgUnits()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	known := false
+	for _, u := range units {
+		known = known || u.Value == orgUnit
+	}
+	fields := map[string]string{}
+	if !known {
+		fields["orgUnit"] = "Bitte eine Stelle wählen."
+	}
+	if strings.TrimSpace(reason) == "" {
+		fields["reason"] = "Bitte einen Grund angeben."
+	}
+	if len(fields) > 0 {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
+	}
+	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
+}

@@ -330,4 +330,19 @@ func TestSyncMergedDeadline(t *testing.T) {
 		cs, _ := a.SyncConflicts("")
 		return x.TargetDeadline == "2026-12-24" && len(cs) == 0
 	})
+
+	// Weiterleiten goes to an org unit the directory named.
+	if _, err := a.Forward(d.ID, "ou-unbekannt", "zuständig ist das Bürgerbüro"); uiError(t, err).Fields["orgUnit"] == "" {
+		t.Fatal(err)
+	}
+	if _, err := a.Forward(d.ID, "ou-1", ""); uiError(t, err).Fields["reason"] == "" {
+		t.Fatal(err)
+	}
+	if _, err := a.Forward(d.ID, "ou-1", "zuständig ist das Bürgerbüro"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "forwarded on B", func() bool {
+		x, _ := b.GetCase(d.ID)
+		return x.Status == string(model.StatusWeitergeleitet) && x.OrgUnit == "ou-1"
+	})
 }

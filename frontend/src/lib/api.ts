@@ -93,6 +93,7 @@ export const wailsApi: Api = {
   rejectedChanges: async () => (await call<import('./types').RejectedView[] | null>('RejectedChanges')) ?? [],
   dismissRejected: async (seq) => (await call<import('./types').RejectedView[] | null>('DismissRejected', seq)) ?? [],
   syncOrgUnits: async () => (await call<import('./types').Option[] | null>('SyncOrgUnits')) ?? [],
+  forward: (id, orgUnit, reason) => call('Forward', id, orgUnit, reason),
   on(event, cb) {
     try {
       return Runtime.EventsOn(event, (payload: unknown) => cb(payload));

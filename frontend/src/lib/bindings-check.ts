@@ -74,5 +74,5 @@ export const syncBindingsMatch: [
 ] = [true, true, true, true, true, true];
 type SyncCalled =
   | 'SyncStatus' | 'SyncNow' | 'ProbeSyncServer' | 'ChooseSyncCAFile' | 'ConnectSync' | 'SyncConflicts'
-  | 'ResolveConflict' | 'RejectedChanges' | 'DismissRejected' | 'SyncOrgUnits';
+  | 'ResolveConflict' | 'RejectedChanges' | 'DismissRejected' | 'SyncOrgUnits' | 'Forward';
 export const syncMethodsExist: [Exclude<SyncCalled, keyof typeof Go>] extends [never] ? true : false = true;

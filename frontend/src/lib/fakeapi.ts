@@ -397,7 +397,13 @@ export class FakeApi implements Api {
     this.rejected = this.rejected.filter((r) => r.seq !== seq);
     return structuredClone(this.rejected);
   });
-  syncOrgUnits = () => this.rec('syncOrgUnits', [], () => [{ value: 'ou-1', label: 'Bürgerbüro' }]);
+  orgUnits: import('./types').Option[] = [];
+  syncOrgUnits = () => this.rec('syncOrgUnits', [], () => structuredClone(this.orgUnits));
+  forward = (id: string, orgUnit: string, reason: string) => this.rec('forward', [id, orgUnit, reason], () =>
+    this.update(id, (d) => {
+      this.setStatus(d, 'WEITERGELEITET');
+      d.orgUnit = this.orgUnits.find((o) => o.value === orgUnit)?.label ?? orgUnit;
+    }));
   on = (event: string, cb: (p: unknown) => void) => {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
     return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));

@@ -326,6 +326,8 @@ export interface Api {
   rejectedChanges(): Promise<RejectedView[]>;
   dismissRejected(seq: number): Promise<RejectedView[]>;
   syncOrgUnits(): Promise<Option[]>;
+  /** Weiterleiten to one of syncOrgUnits, with a reason. */
+  forward(id: string, orgUnit: string, reason: string): Promise<CaseDetail>;
   /** Subscribes to a backend event; returns the unsubscribe function. */
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */

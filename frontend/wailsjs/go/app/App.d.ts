@@ -50,6 +50,8 @@ export function DismissRejected(arg1:number):Promise<Array<app.RejectedView>>;
 
 export function DueFollowUps():Promise<Array<app.DueFollowUp>>;
 
+export function Forward(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
+
 export function GetCase(arg1:string):Promise<app.CaseDetail>;
 
 export function LetterSettings():Promise<app.LetterSettings>;

@@ -98,6 +98,10 @@ export function DueFollowUps() {
   return window['go']['app']['App']['DueFollowUps']();
 }
 
+export function Forward(arg1, arg2, arg3) {
+  return window['go']['app']['App']['Forward'](arg1, arg2, arg3);
+}
+
 export function GetCase(arg1) {
   return window['go']['app']['App']['GetCase'](arg1);
 }

@@ -181,3 +181,24 @@ describe('Abgelehnte Änderungen', () => {
     await waitFor(() => expect(fake.called('getCase').some((c) => c.args[0] === 'case-2')).toBe(true));
   });
 });
+
+describe('Weiterleiten', () => {
+  it('names one of the OZG-Cloud org units once they are known', async () => {
+    const fake = enrolled(new FakeApi());
+    fake.orgUnits = [{ value: 'ou-1', label: 'Bürgerbüro' }, { value: 'ou-2', label: 'Bauamt' }];
+    const d = fake.detail('case-0');
+    fake.details.set('case-0', { ...d, actions: [...(d.actions ?? []), { action: 'weiterleiten', label: 'Weiterleiten', needsReason: true }] });
+    await renderApp(fake);
+    await fireEvent.click(screen.getAllByTestId('case-row')[0]);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Weiterleiten …' }));
+    const select = await screen.findByLabelText('An Stelle');
+    await fireEvent.input(screen.getByLabelText('Grund'), { target: { value: 'Zuständig ist das Bauamt.' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Weiterleiten' }));
+    expect(await screen.findByText('Bitte eine Stelle wählen.')).toBeInTheDocument();
+    expect(fake.called('forward')).toHaveLength(0);
+    await fireEvent.change(select, { target: { value: 'ou-2' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Weiterleiten' }));
+    await waitFor(() => expect(fake.called('forward')[0]?.args).toEqual(['case-0', 'ou-2', 'Zuständig ist das Bauamt.']));
+    expect(fake.called('transition')).toHaveLength(0);
+  });
+});
