@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"github.com/ozgcloud/desktop/mail"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
@@ -96,8 +98,9 @@ type mailIntake struct {
 
 	// For tests: how often a server without IDLE is asked, and a wrapper around the
 	// committer.
-	poll time.Duration
-	wrap func(mail.Committer) mail.Committer
+	poll    time.Duration
+	wrap    func(mail.Committer) mail.Committer
+	maxSize int64 // mail.Config.MaxSize
 }
 
 type mailFailure struct {
@@ -105,6 +108,19 @@ type mailFailure struct {
 	since, lastTry time.Time
 	attempts       int
 	retrying       bool
+	// unfetched: the mail could not even be fetched. It is not fetched again until a
+	// clerk asks (RetryMail), so a mail the server never delivers does not cost
+	// every check a timeout and a new connection.
+	unfetched bool
+}
+
+// skipMail tells the importer which mails to leave out of a check.
+func (a *App) skipMail(uid imap.UID) bool {
+	in := &a.intake
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	f := in.failed[uint32(uid)]
+	return f != nil && f.unfetched && !f.retrying
 }
 
 func (in *mailIntake) kicker() chan struct{} {
@@ -165,7 +181,7 @@ func (a *App) mailWatcher() *mail.Watcher {
 	in.mu.Lock()
 	in.configured = s.configured()
 	in.folder = s.view().Folder
-	poll, wrap := in.poll, in.wrap
+	poll, wrap, maxSize := in.poll, in.wrap, in.maxSize
 	in.mu.Unlock()
 	defer a.emitMailStatus()
 	if !s.configured() {
@@ -176,6 +192,7 @@ func (a *App) mailWatcher() *mail.Watcher {
 		a.mailFailed(err)
 		return nil
 	}
+	cfg.MaxSize = maxSize
 	tmp := filepath.Join(a.cfg.DataDir, mailTempDir)
 	// Left over from a crash; only this watcher uses the folder.
 	_ = os.RemoveAll(tmp)
@@ -195,7 +212,7 @@ func (a *App) mailWatcher() *mail.Watcher {
 		Config: cfg,
 		Importer: &mail.Importer{
 			Ledger: mail.StoreLedger{DB: a.db}, Commit: commit, Folder: cfg.Folder,
-			TempDir: tmp, Now: a.now, Log: a.log,
+			TempDir: tmp, Skip: a.skipMail, Now: a.now, Log: a.log,
 		},
 		Poll: poll, Status: a.onMailStatus, Now: a.now, Log: a.log,
 	}
@@ -272,20 +289,25 @@ func (a *App) onMailStatus(s mail.Status) {
 		in.lastErr, in.lastErrAt = s.Message, s.At
 	} else {
 		in.lastCheck, in.errs, in.lastErr, in.lastErrAt = s.At, 0, "", time.Time{}
-		// Every check tries every mail not yet imported, so what did not fail now
-		// was imported or is gone.
-		next := make(map[uint32]*mailFailure, len(s.Failed))
+		// Every check tries every mail not yet imported except the skipped ones, so
+		// what did not fail now and was not skipped was imported or is gone.
+		next := make(map[uint32]*mailFailure, len(s.Failed)+len(s.Skipped))
+		for _, uid := range s.Skipped {
+			if mf := in.failed[uint32(uid)]; mf != nil {
+				next[uint32(uid)] = mf
+			}
+		}
 		for _, f := range s.Failed {
 			uid := uint32(f.UID)
 			mf := in.failed[uid]
 			if mf == nil {
 				mf = &mailFailure{since: s.At}
 			}
-			mf.reason, mf.lastTry, mf.retrying = f.Reason, s.At, false
+			mf.reason, mf.lastTry, mf.retrying, mf.unfetched = f.Reason, s.At, false, f.Unfetched
 			mf.attempts++
 			next[uid] = mf
 			// The UID only: the error may quote the mail.
-			a.log.Warn("mail not imported; retried on the next check", "uid", uid, "attempt", mf.attempts)
+			a.log.Warn("mail not imported", "uid", uid, "attempt", mf.attempts, "unfetched", mf.unfetched)
 		}
 		in.failed = next
 	}
@@ -345,8 +367,12 @@ func (a *App) mailFailureViews() []MailFailureView {
 	defer in.mu.Unlock()
 	out := make([]MailFailureView, 0, len(in.failed))
 	for uid, f := range in.failed {
+		reason := f.reason
+		if f.unfetched {
+			reason += " Sie wird erst nach „Erneut versuchen“ wieder abgerufen."
+		}
 		out = append(out, MailFailureView{
-			UID: uid, Folder: in.folder, Reason: f.reason, Since: stamp(f.since, a.loc),
+			UID: uid, Folder: in.folder, Reason: reason, Since: stamp(f.since, a.loc),
 			LastTry: stamp(f.lastTry, a.loc), Attempts: f.attempts, Retrying: f.retrying,
 		})
 	}
@@ -369,7 +395,8 @@ func (a *App) mailFailures() ([]MailFailureView, error) {
 }
 
 // retryMail marks one failed mail (uid > 0) or all of them as being retried and
-// starts a check now; a check always tries every mail not yet imported.
+// starts a check now. A check tries every mail not yet imported except those that
+// could not be fetched and are not marked: retrying one of those fetches only it.
 func (a *App) retryMail(uid uint32) ([]MailFailureView, error) {
 	if err := a.ready(); err != nil {
 		return nil, err
