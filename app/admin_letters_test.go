@@ -340,3 +340,24 @@ func pdfText(t *testing.T, b64 string) string {
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
 }
+
+// A demo store makes fee decisions out of the box: its letterhead has the demo bank
+// details until the administration saves its own.
+func TestDemoLetterheadHasBankDetails(t *testing.T) {
+	a, _ := newApp(t, 3)
+	cfg, err := a.letterConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Letterhead.IBAN == "" || cfg.Letterhead.BankName == "" || cfg.Letterhead.Phone == "" {
+		t.Fatalf("demo letterhead without bank or contact: %+v", cfg.Letterhead)
+	}
+	b, _ := newApp(t, 0)
+	cfg, err = b.letterConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Letterhead.IBAN != "" {
+		t.Fatalf("a store that is not the demo got the demo's IBAN: %+v", cfg.Letterhead)
+	}
+}

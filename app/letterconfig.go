@@ -97,6 +97,7 @@ func (a *App) savedLetterhead() (decision.Letterhead, error) {
 	return decision.Letterhead{
 		Authority: m.Name, Unit: m.OrgUnitName,
 		Street: m.Street, PostalCode: m.PostalCode, City: m.City,
+		Phone: m.Phone, Email: m.Email, BankName: m.BankName, IBAN: m.IBAN, BIC: m.BIC,
 	}, nil
 }
 

@@ -7,6 +7,9 @@ import "github.com/ozgcloud/desktop/model"
 // Municipality is the authority the demo store belongs to.
 type Municipality struct {
 	Name, Tenant, OrgUnit, OrgUnitName, Street, PostalCode, City string
+	// Contact and bank details for the letterhead of decisions, so the demo's fee
+	// decisions can be made without the administration filling them in first.
+	Phone, Email, BankName, IBAN, BIC string
 }
 
 // DeviceCode is the device component of the demo store's file numbers.
@@ -22,6 +25,11 @@ func Musterhausen() Municipality {
 		Street:      "Rathausplatz 1",
 		PostalCode:  "12345",
 		City:        "Musterhausen",
+		Phone:       "04321 123-0",
+		Email:       "buergerbuero@musterhausen.example",
+		BankName:    "Sparkasse Musterhausen",
+		IBAN:        "DE02 1203 0000 0000 2020 51",
+		BIC:         "BYLADEM1001",
 	}
 }
 

@@ -23,6 +23,7 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 	err := db.SetMunicipality(store.Municipality{
 		Name: m.Name, Tenant: m.Tenant, OrgUnit: m.OrgUnit, OrgUnitName: m.OrgUnitName,
 		Street: m.Street, PostalCode: m.PostalCode, City: m.City, Demo: true,
+		Phone: m.Phone, Email: m.Email, BankName: m.BankName, IBAN: m.IBAN, BIC: m.BIC,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: seed municipality: %w", err)

@@ -20,7 +20,14 @@ type Municipality struct {
 	Street      string `json:"street"`
 	PostalCode  string `json:"postalCode"`
 	City        string `json:"city"`
-	Demo        bool   `json:"demo"`
+	// Contact and bank details: the default letterhead of decisions until the
+	// administration saves its own.
+	Phone    string `json:"phone,omitempty"`
+	Email    string `json:"email,omitempty"`
+	BankName string `json:"bankName,omitempty"`
+	IBAN     string `json:"iban,omitempty"`
+	BIC      string `json:"bic,omitempty"`
+	Demo     bool   `json:"demo"`
 }
 
 // Municipality returns the municipality, or an error wrapping ErrNotFound before

@@ -77,8 +77,8 @@ func run(o options) (string, error) {
 	letter, err := decision.Fill(tpl, &c, decision.Data{
 		Letterhead: decision.Letterhead{
 			Authority: m.Name, Unit: m.OrgUnitName, Street: m.Street, PostalCode: m.PostalCode, City: m.City,
-			Phone: "04321 123-0", Email: "buergerbuero@musterhausen.example", BankName: "Sparkasse Musterhausen",
-			IBAN: "DE02 1203 0000 0000 2020 51", BIC: "BYLADEM1001", VerifyURL: "https://ozg-cloud.example/v1/verify/",
+			Phone: m.Phone, Email: m.Email, BankName: m.BankName, IBAN: m.IBAN, BIC: m.BIC,
+			VerifyURL: "https://ozg-cloud.example/v1/verify/",
 		},
 		Clerk: demo.Clerks()[0],
 		Date:  day,
