@@ -59,8 +59,10 @@ import (
 //	           came; cleared when the answer removes them from the outbox
 //	unsure     seq (uint64 BE) -> JSON of model.Mutation, a mutation the server answered
 //	           "skipped" (it decided in an answer that was lost) and whose change has
-//	           not been seen; a complete pull after that push either shows the change
-//	           or proves there is none, and SettleUnsure lists the rest as rejected
+//	           not been seen; the case keeps showing it (rebuilds apply it like a
+//	           pending one, and the base is kept); a complete pull after that push
+//	           either shows the change or proves there is none, and SettleUnsure lists
+//	           the rest as rejected and rebuilds their cases from the base
 //	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
 //	           not on this PC yet; the sync client downloads them and PlaceBlob clears
 //	           the entry

@@ -86,7 +86,7 @@ func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
 		if n == 0 {
 			return nil
 		}
-		pending, err := w.pendingByCase(seen)
+		pending, err := w.localWork(seen)
 		if err != nil {
 			return err
 		}
@@ -231,11 +231,11 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 				undo[m.CaseID] = true
 			case wire.StatusSkipped:
 				// The service decided this mutation in an answer that never arrived
-				// (found by sync/sim), perhaps by rejecting it. The server's state plus
-				// what is still pending is right whatever it decided: an applied
-				// change comes back with the next pull. Unless the change log showed
-				// it already, it stays unsure until a pull settles it.
-				undo[m.CaseID] = true
+				// (found by sync/sim): most likely applied (the server died between
+				// its commit and its answer), perhaps rejected. Unless the change log
+				// showed it already, it stays unsure and the case keeps showing it
+				// (see localWork) until a complete pull settles it: the change log
+				// names it, or SettleUnsure lists it as rejected and undoes it.
 				if tx.Bucket(bucketConsumed).Get(k) == nil {
 					if err := tx.Bucket(bucketUnsure).Put(u64(m.Seq), bytes.Clone(v)); err != nil {
 						return err
@@ -257,7 +257,7 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 				return err
 			}
 		}
-		pending, err := w.pendingByCase(resp.LastSeq)
+		pending, err := w.localWork(resp.LastSeq)
 		if err != nil {
 			return err
 		}
@@ -302,7 +302,8 @@ func (w *writer) consumed(seq uint64) error {
 		return err
 	}
 	if w.outbox.Get(u64(seq)) == nil {
-		return nil
+		// An unsure one that rebasing could not re-apply is decided now.
+		return w.tx.Bucket(bucketUnapplied).Delete(u64(seq))
 	}
 	return w.tx.Bucket(bucketConsumed).Put(u64(seq), []byte{})
 }
@@ -315,11 +316,13 @@ const ReasonLost = "Die OZG-Cloud hat diese Änderung nicht übernommen. Ihre Be
 // "skipped" whose change the change log has not shown. Call it only after a pull
 // that started after that push answer and went to the end of the log: the server
 // commits a mutation's change with its decision, so if the change is not there, the
-// server rejected it. It returns how many it listed.
+// server rejected it. The cases they changed are rebuilt from the server's state
+// plus what is still pending. It returns how many it listed.
 func (db *DB) SettleUnsure() (int, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	n := 0
+	var rows []index.Row
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		unsure := tx.Bucket(bucketUnsure)
 		if unsure.Stats().KeyN == 0 {
@@ -327,6 +330,7 @@ func (db *DB) SettleUnsure() (int, error) {
 		}
 		now := db.now().UTC()
 		rejected := tx.Bucket(bucketRejected)
+		undo := map[string]bool{}
 		c := unsure.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.First() {
 			var m model.Mutation
@@ -346,13 +350,20 @@ func (db *DB) SettleUnsure() (int, error) {
 			if err := c.Delete(); err != nil {
 				return err
 			}
+			if err := tx.Bucket(bucketUnapplied).Delete(u64(m.Seq)); err != nil {
+				return err
+			}
+			undo[m.CaseID] = true
 			n++
 		}
-		return nil
+		var err error
+		rows, err = newWriter(tx).undoSettled(undo)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: settle unsure: %w", err)
 	}
+	db.indexRows(rows, false)
 	return n, nil
 }
 

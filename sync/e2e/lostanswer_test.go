@@ -6,7 +6,6 @@ import (
 	"log"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -44,17 +43,14 @@ func (r *answerLosingRemote) Changes(ctx context.Context, cursor uint64, limit i
 }
 
 // TestLostPushAnswerKeepsOwnWork is the deterministic form of what
-// TestServerKilledDuringPushes finds now and then: the server applies a desktop's
-// assignment but its answer is lost; the retried push is answered "skipped", and
-// store.AckPush then rebuilds the case from the last pulled server state without the
-// assignment, until the pull that follows brings it back. The clerk sees their
-// assignment undone for that moment, and an assignment they make in it carries a
-// stale base, so the server records a conflict of the desktop with itself and keeps
-// the older value. Skipped until fixed (E2E_KNOWN_BUGS=1 runs it).
+// TestServerKilledDuringPushes found now and then: the server applies a desktop's
+// assignment but its answer is lost; the retried push is answered "skipped". Before
+// the fix store.AckPush rebuilt the case from the last pulled server state without
+// the assignment until the next pull, so the clerk saw it undone for that moment, and
+// an assignment made in it carried a stale base: the server recorded a conflict of
+// the desktop with itself and kept the older value. Now the skipped mutation stays
+// shown as unsure until a complete pull decides it.
 func TestLostPushAnswerKeepsOwnWork(t *testing.T) {
-	if os.Getenv("E2E_KNOWN_BUGS") == "" {
-		t.Skip("known bug (store.AckPush undoes a skipped mutation until the next pull); E2E_KNOWN_BUGS=1 runs it")
-	}
 	ctx := context.Background()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "cloud.db"))
 	if err != nil {

@@ -316,10 +316,12 @@ func TestSim(t *testing.T) {
 // deletion request beyond the clerk's role at the service); A1 resends it, the
 // service answers "skipped" (the seq is consumed), and AckPush removed it from the
 // outbox without a trace, the case still showing the refused status. Fixed by
-// rebuilding the case from the server's state on "skipped" and by
 // store.SettleUnsure, which lists a skipped mutation the change log never names as
-// rejected (for that, the service now names a mutation applied without a change in
-// the log too). TestSim counts runs that still lose a rejection.
+// rejected and rebuilds the case from the server's state (for that, the service now
+// names a mutation applied without a change in the log too); until then the case
+// keeps showing it, as it must when the lost answer said applied (see
+// TestLostPushAnswerKeepsOwnWork in sync/e2e). TestSim counts runs that still lose a
+// rejection.
 func TestSimLostRejection(t *testing.T) {
 	w, err := newWorld(1, simDir(t), params{})
 	if err != nil {

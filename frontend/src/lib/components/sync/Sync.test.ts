@@ -202,3 +202,20 @@ describe('Weiterleiten', () => {
     expect(fake.called('transition')).toHaveLength(0);
   });
 });
+
+describe('clerks of a connected PC', () => {
+  it('offers the clerk switch when connected, also outside the demo', async () => {
+    const fake = enrolled(new FakeApi());
+    fake.session = async () => ({ ...structuredClone(fakeSession), demo: false });
+    await renderApp(fake);
+    expect(await screen.findByLabelText('Angemeldet als')).toBeInTheDocument();
+  });
+
+  it('shows only the name when neither demo nor connected', async () => {
+    const fake = new FakeApi();
+    fake.session = async () => ({ ...structuredClone(fakeSession), demo: false });
+    await renderApp(fake);
+    expect(screen.getByText('Angemeldet als Anna Schmidt (Sachbearbeitung)')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Angemeldet als')).toBeNull();
+  });
+});
