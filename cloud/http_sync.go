@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -75,13 +76,48 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, d Device) {
 	}
 	// The stored bytes of the changes go out as they are: decoding and encoding
 	// 100,000 cases would cost the initial sync most of its time.
-	b, err := h.s.ChangesJSON(r.Context(), d, cursor, limit)
+	a, ok := h.s.(changesAppender)
+	if !ok {
+		b, err := h.s.ChangesJSON(r.Context(), d, cursor, limit)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.writeBody(w, r, http.StatusOK, b)
+		return
+	}
+	var buf []byte
+	select {
+	case buf = <-pageBufs:
+	default:
+	}
+	b, err := a.appendChangesJSON(r.Context(), buf, d, cursor, limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	// writeBody has handed every byte to the connection when it returns, so the
+	// buffer can serve the next page.
 	h.writeBody(w, r, http.StatusOK, b)
+	if cap(b) <= maxPooledPage {
+		select {
+		case pageBufs <- b[:0]:
+		default:
+		}
+	}
 }
+
+// changesAppender is the Service's ChangesJSON into a reused buffer.
+type changesAppender interface {
+	appendChangesJSON(ctx context.Context, dst []byte, d Device, cursor uint64, limit int) ([]byte, error)
+}
+
+// pageBufs keeps the buffers of recent pages. Not a sync.Pool: the many
+// collections while a large tenant is synced empty a pool between two pages.
+var pageBufs = make(chan []byte, 2)
+
+// maxPooledPage bounds the buffers kept (a page of wire.MaxLimit cases of a few KB).
+const maxPooledPage = 64 << 20
 
 // events streams the tenant's latest change seq (see wire.EventSeq) until the client
 // goes away, the server shuts down or the device's token stops being valid.
