@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store/index"
@@ -655,4 +658,50 @@ func mustCursor(t *testing.T, db *DB) uint64 {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestApplyPulledKeepsCaseJSON: new cases are stored as the JSON they arrived in
+// (here indented, unlike what the store would write), read back as the server's
+// cases, and pass the consistency check; a shorter list leaves the rest encoded.
+func TestApplyPulledKeepsCaseJSON(t *testing.T) {
+	db := enrolledStore(t)
+	s := newFakeServer(t)
+	s.intake("case-1", "BAU-2026-0001-S1", "Jürgen Köhler")
+	s.intake("case-2", "BAU-2026-0002-S1", "Käthe Jäger")
+	s.intake("case-3", "BAU-2026-0003-S1", "Sören Groß")
+	page := s.page(0, 0)
+	raw := make([][]byte, 2)
+	for i := range raw {
+		b, err := json.MarshalIndent(page.Changes[i].Case, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw[i] = b
+	}
+	if n, err := db.ApplyPulled(page, raw); err != nil || n != 3 {
+		t.Fatalf("%d new, %v", n, err)
+	}
+	mustCheck(t, db)
+	for i, ch := range page.Changes {
+		var stored []byte
+		if err := db.bolt.View(func(tx *bolt.Tx) error {
+			stored = bytes.Clone(tx.Bucket(bucketCases).Get([]byte(ch.CaseID)))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := mustJSON(t, page.Changes[i].Case)
+		if i < len(raw) {
+			want = raw[i]
+		}
+		if !bytes.Equal(stored, want) {
+			t.Errorf("case %s stored as\n%s\nwant\n%s", ch.CaseID, stored, want)
+		}
+		if g, w := string(mustJSON(t, mustCase(t, db, ch.CaseID))), string(mustJSON(t, s.cases[ch.CaseID])); g != w {
+			t.Errorf("case %s differs from the server:\n%s\n%s", ch.CaseID, g, w)
+		}
+	}
+	if p := db.List(listQuery("Jäger")); p.Total != 1 {
+		t.Errorf("search finds %d", p.Total)
+	}
 }

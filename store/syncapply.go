@@ -32,6 +32,15 @@ import (
 // A page whose history does not verify gives an error wrapping ErrChainBroken (and
 // model.ErrHistoryBroken) and changes nothing; so does an invalid page.
 func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
+	return db.ApplyPulled(page, nil)
+}
+
+// ApplyPulled is ApplyChanges for a page as it arrived: caseJSON[i], when not nil,
+// is the JSON of page.Changes[i].Case exactly as received, which must decode to that
+// case. A case new to this PC is stored as those bytes instead of being encoded
+// again, which was a large part of the store's work in an initial sync. caseJSON may
+// be nil or shorter than the page.
+func (db *DB) ApplyPulled(page wire.ChangesResponse, caseJSON [][]byte) (int, error) {
 	if err := page.Validate(); err != nil {
 		return 0, fmt.Errorf("store: apply changes: %w", err)
 	}
@@ -50,6 +59,7 @@ func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
 
 		type group struct {
 			server  *model.Case
+			raw     []byte // server's JSON as received, or nil
 			history map[uint64]model.HistoryEntry
 			first   uint64 // the change that brought the case first, for errors
 		}
@@ -67,7 +77,10 @@ func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
 				groups[ch.CaseID] = g
 				order = append(order, ch.CaseID)
 			}
-			g.server = &ch.Case
+			g.server, g.raw = &ch.Case, nil
+			if i < len(caseJSON) {
+				g.raw = caseJSON[i]
+			}
 			for _, h := range ch.History {
 				g.history[h.Seq] = h
 			}
@@ -97,7 +110,7 @@ func (db *DB) ApplyChanges(page wire.ChangesResponse) (int, error) {
 		for _, id := range order {
 			g := groups[id]
 			if len(pending[id]) == 0 && w.cases.Get([]byte(id)) == nil {
-				fresh = append(fresh, &freshCase{id: id, server: g.server, history: g.history, first: g.first})
+				fresh = append(fresh, &freshCase{id: id, server: g.server, raw: g.raw, history: g.history, first: g.first})
 			}
 		}
 		if len(fresh) > 0 {
@@ -633,6 +646,7 @@ func (db *DB) PlaceBlob(sha string, r io.Reader) error {
 type freshCase struct {
 	id      string
 	server  *model.Case
+	raw     []byte // server's JSON of the case as received, or nil
 	history map[uint64]model.HistoryEntry
 	first   uint64
 
@@ -715,8 +729,10 @@ func (f *freshCase) prepare(name func(string) string) error {
 		f.hist[i] = kv{historyKey(f.id, e.Seq), b}
 	}
 	var err error
-	if f.caseVal, err = json.Marshal(f.server); err != nil {
-		return fmt.Errorf("encode case: %w", err)
+	if f.caseVal = f.raw; f.caseVal == nil {
+		if f.caseVal, err = json.Marshal(f.server); err != nil {
+			return fmt.Errorf("encode case: %w", err)
+		}
 	}
 	f.d, err = derive(f.server, nameOf(f.server.Assignee, name))
 	return err

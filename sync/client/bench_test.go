@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,6 +183,7 @@ func BenchmarkInitialSync100k(b *testing.B) {
 		b.StopTimer()
 		db, c := e.device("", Options{PageLimit: wire.MaxLimit})
 		b.StartTimer()
+		stopProfile := benchProfile(b)
 		start, cpu := time.Now(), cpuTime()
 		mustSync(b, c)
 		if p := db.List(index.Query{Text: "Köhler"}); p.Total == 0 {
@@ -194,6 +196,7 @@ func BenchmarkInitialSync100k(b *testing.B) {
 		b.ReportMetric(d.Seconds(), "s/sync")
 		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s/sync")
 		b.ReportMetric(float64(benchCases)/d.Seconds(), "cases/s")
+		stopProfile()
 		b.StopTimer()
 		db.Close()
 		b.StartTimer()
@@ -248,6 +251,26 @@ func BenchmarkPush1000(b *testing.B) {
 		}
 		db.Close()
 		b.StartTimer()
+	}
+}
+
+// benchProfile writes a CPU profile of the measured sync alone (not of building the
+// server, which -cpuprofile would include) to $OZG_SYNC_BENCH_PROFILE when it is set.
+func benchProfile(b *testing.B) (stop func()) {
+	path := os.Getenv("OZG_SYNC_BENCH_PROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
 

@@ -354,19 +354,29 @@ func (c *Client) pull(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type fetched struct {
-		page wire.ChangesResponse
-		err  error
+		page  wire.ChangesResponse
+		cases [][]byte // case JSON as received, when the remote gives it
+		err   error
 	}
 	fetch := func(after uint64) <-chan fetched {
 		ch := make(chan fetched, 1)
 		go func() {
-			page, err := c.remote.Changes(ctx, after, c.o.PageLimit)
+			var (
+				page  wire.ChangesResponse
+				cases [][]byte
+				err   error
+			)
+			if rp, ok := c.remote.(rawPager); ok {
+				page, cases, err = rp.changesRaw(ctx, after, c.o.PageLimit)
+			} else {
+				page, err = c.remote.Changes(ctx, after, c.o.PageLimit)
+			}
 			if err != nil {
 				err = fmt.Errorf("client: pull after %d: %w", after, err)
 			} else if verr := page.ValidateAfter(after); verr != nil {
 				err = fmt.Errorf("%w: %w", ErrProtocol, verr)
 			}
-			ch <- fetched{page, err}
+			ch <- fetched{page, cases, err}
 		}()
 		return ch
 	}
@@ -379,7 +389,7 @@ func (c *Client) pull(ctx context.Context) error {
 		if f.page.More {
 			next = fetch(f.page.Cursor)
 		}
-		if _, err := c.db.ApplyChanges(f.page); err != nil {
+		if _, err := c.db.ApplyPulled(f.page, f.cases); err != nil {
 			return err
 		}
 		if len(f.page.Changes) > 0 {
@@ -396,6 +406,12 @@ func (c *Client) pull(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// rawPager is a Remote that also hands out each change's case JSON as received, so
+// the store need not encode the cases again (HTTP does).
+type rawPager interface {
+	changesRaw(ctx context.Context, cursor uint64, limit int) (wire.ChangesResponse, [][]byte, error)
 }
 
 // ForStore returns an engine for an enrolled store: it dials the server the store's

@@ -89,3 +89,46 @@ func FuzzDecodeChanges(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodePageRawCases: the case JSON handed to the store decodes to the case the
+// page carries, and is withheld wherever encoding/json could have read the case from
+// another key as well.
+func TestDecodePageRawCases(t *testing.T) {
+	good := pageJSON(t, 100)
+	page, raw, err := decodePage(bytes.NewReader(good), maxChanges, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != len(page.Changes) {
+		t.Fatalf("%d raw cases for %d changes", len(raw), len(page.Changes))
+	}
+	for i, r := range raw {
+		var c model.Case
+		if err := json.Unmarshal(r, &c); err != nil {
+			t.Fatalf("change %d: %v", i, err)
+		}
+		if !reflect.DeepEqual(c, page.Changes[i].Case) {
+			t.Fatalf("change %d: raw case differs from the decoded one", i)
+		}
+	}
+	for name, b := range map[string][]byte{
+		"repeated case": bytes.Replace(good, []byte(`"caseId": "case-50",`), []byte(`"caseId": "case-50", "case": {"id": "case-50"},`), 1),
+		"folded key":    bytes.Replace(good, []byte(`"caseId": "case-50",`), []byte(`"caseId": "case-50", "CASE": {"id": "case-50"},`), 1),
+		"escaped key":   bytes.Replace(good, []byte(`"caseId": "case-50",`), []byte(`"caseId": "case-50", "c\u0061se": {"id": "case-50"},`), 1),
+	} {
+		page, raw, err := decodePage(bytes.NewReader(b), maxChanges, true)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if raw[49] != nil {
+			t.Errorf("%s: raw case kept", name)
+		}
+		if raw[48] == nil || raw[50] == nil {
+			t.Errorf("%s: neighbours lost their raw case", name)
+		}
+		want, err := wire.DecodeChanges(bytes.NewReader(b), maxChanges)
+		if err != nil || !reflect.DeepEqual(page, want) {
+			t.Errorf("%s: page differs from wire's (%v)", name, err)
+		}
+	}
+}
