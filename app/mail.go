@@ -262,7 +262,7 @@ func (a *App) mailImported(caseID string) {
 	}
 	in.today++
 	in.mu.Unlock()
-	a.runtime().Emit(EventCasesChanged, []string{caseID})
+	a.changed(caseID)
 }
 
 // mailFailed records an error that keeps the intake from starting.
