@@ -7,7 +7,7 @@
 //	go run ./cmd/bench-libreoffice -odt letter.odt # only write the .odt
 //
 // The letter is the two-page Teilbewilligung of BenchmarkSignedLetter
-// (cmd/decision-sample). LibreOffice is timed as offices use it: one soffice call per
+// (cmd/decision-sample), taken from decision/sample. LibreOffice is timed as offices use it: one soffice call per
 // letter, start-up included (after one untimed call that creates its user profile),
 // and, for comparison, one call converting a batch of letters. Ours is timed in this
 // process with testing.Benchmark: render only, and render plus RSA-3072 signature.
@@ -15,14 +15,9 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,11 +27,8 @@ import (
 	"testing"
 	"time"
 
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
-
 	"github.com/ozgcloud/desktop/decision"
-	"github.com/ozgcloud/desktop/demo"
-	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/decision/sample"
 	"github.com/ozgcloud/desktop/sign"
 )
 
@@ -88,102 +80,18 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// benchLetter is the letter of BenchmarkSignedLetter in cmd/decision-sample
-// (main_test.go, benchLetter): keep the two in step, or the ratio compares different
-// letters.
+// benchLetter is the letter of BenchmarkSignedLetter in cmd/decision-sample, both from
+// decision/sample, signed as there with a throw-away RSA-3072 key.
 func benchLetter() (decision.Letter, sign.Signer, error) {
-	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	c, err := demoCase(1, "BAU", now)
+	l, err := sample.Letter()
 	if err != nil {
 		return decision.Letter{}, nil, err
 	}
-	tpl, _ := decision.TemplateByID("teilbewilligung")
-	l, err := decision.Fill(tpl, &c, decision.Data{
-		Letterhead: decision.Letterhead{Authority: "Gemeinde Musterhausen", Street: "Rathausplatz 1", PostalCode: "12345", City: "Musterhausen",
-			IBAN: "DE02 1203 0000 0000 2020 51", BIC: "BYLADEM1001", BankName: "Sparkasse Musterhausen", VerifyURL: "https://ozg-cloud.example/v1/verify/"},
-		Clerk: model.Clerk{Name: "Martina Becker"}, Date: now,
-		Fee:    &decision.Fee{Cents: 12345, Due: now.AddDate(0, 1, 0)},
-		Values: map[string]string{"bewilligt": "das Vorhaben", "teilablehnungsgrund": strings.Repeat("Die Abstandsflächen nach Art. 6 BayBO sind nicht eingehalten. ", 25)},
-	})
+	k, err := sample.ThrowAwayKey(sample.Date, "Benchmark")
 	if err != nil {
-		return decision.Letter{}, nil, fmt.Errorf("fill the benchmark letter: %w", err)
-	}
-	p12, err := throwAwayP12(now)
-	if err != nil {
-		return decision.Letter{}, nil, fmt.Errorf("test certificate: %w", err)
-	}
-	k, err := sign.LoadPKCS12(p12, "test", now)
-	if err != nil {
-		return decision.Letter{}, nil, fmt.Errorf("load test certificate: %w", err)
+		return decision.Letter{}, nil, err
 	}
 	return l, k, nil
-}
-
-// demoCase is cmd/decision-sample's: the first demo case of the type, with a file
-// number as the store would give it.
-func demoCase(seed int64, caseType string, now time.Time) (model.Case, error) {
-	t, ok := model.CaseTypeByCode(caseType)
-	if !ok {
-		return model.Case{}, fmt.Errorf("unknown case type %q", caseType)
-	}
-	var found *model.Case
-	errFound := errors.New("found")
-	err := demo.Generate(seed, 200, now, func(g demo.Case) error {
-		if g.Case.Type == caseType {
-			c := g.Case
-			found = &c
-			return errFound
-		}
-		return nil
-	})
-	if found == nil {
-		if err == nil {
-			err = fmt.Errorf("no demo case of type %s", caseType)
-		}
-		return model.Case{}, err
-	}
-	found.FileNumber = model.FileNumber(t.Prefix, found.ReceivedAt.Year(), 42, demo.DeviceCode)
-	return *found, nil
-}
-
-// throwAwayP12 makes a one-day RSA-3072 signing certificate under a throw-away CA, as a
-// PKCS#12 file with the password "test", like cmd/decision-sample does.
-func throwAwayP12(now time.Time) ([]byte, error) {
-	caKey, err := rsa.GenerateKey(rand.Reader, 3072)
-	if err != nil {
-		return nil, err
-	}
-	key, err := rsa.GenerateKey(rand.Reader, 3072)
-	if err != nil {
-		return nil, err
-	}
-	caTpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test-CA (Wegwerf)"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTpl, caTpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
-	leafTpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Benchmark", Organization: []string{"Gemeinde Musterhausen"}},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	leaf, err := x509.ParseCertificate(leafDER)
-	if err != nil {
-		return nil, err
-	}
-	return pkcs12.Modern.Encode(key, leaf, []*x509.Certificate{ca}, "test")
 }
 
 // run holds one run's times per letter.

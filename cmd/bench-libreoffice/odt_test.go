@@ -9,13 +9,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ozgcloud/desktop/decision/sample"
 )
 
 // TestODT checks that the .odt is a package LibreOffice accepts (mimetype first and
 // stored, every part listed in the manifest, well-formed XML) and that it carries every
 // line of the letter, so the comparison converts the same text ours renders.
 func TestODT(t *testing.T) {
-	l, _, err := benchLetter()
+	l, err := sample.Letter()
 	if err != nil {
 		t.Fatal(err)
 	}

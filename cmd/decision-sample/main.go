@@ -9,20 +9,13 @@
 package main
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"os"
 	"time"
 
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
-
 	"github.com/ozgcloud/desktop/decision"
+	"github.com/ozgcloud/desktop/decision/sample"
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sign"
@@ -64,7 +57,7 @@ func main() {
 
 // run renders and signs the letter and writes it to o.out; it returns what it did.
 func run(o options) (string, error) {
-	c, err := demoCase(o.seed, o.caseType, o.now)
+	c, err := sample.Case(o.seed, o.caseType, o.now)
 	if err != nil {
 		return "", err
 	}
@@ -112,33 +105,6 @@ func run(o options) (string, error) {
 		o.out, tpl.Name, c.FileNumber, c.Applicant.Name, len(signed), what, letter.VerificationCode()), nil
 }
 
-// demoCase returns the first demo case of the type, with a file number as the store
-// would give it.
-func demoCase(seed int64, caseType string, now time.Time) (model.Case, error) {
-	t, ok := model.CaseTypeByCode(caseType)
-	if !ok {
-		return model.Case{}, fmt.Errorf("unbekannte Antragsart %q", caseType)
-	}
-	var found *model.Case
-	errFound := errors.New("found")
-	err := demo.Generate(seed, 200, now, func(g demo.Case) error {
-		if g.Case.Type == caseType {
-			c := g.Case
-			found = &c
-			return errFound
-		}
-		return nil
-	})
-	if found == nil {
-		if err == nil {
-			err = fmt.Errorf("kein Demo-Vorgang der Art %s", t.Name)
-		}
-		return model.Case{}, err
-	}
-	found.FileNumber = model.FileNumber(t.Prefix, found.ReceivedAt.Year(), 42, demo.DeviceCode)
-	return *found, nil
-}
-
 func loadSigner(o options) (sign.Signer, string, func(), error) {
 	nop := func() {}
 	switch {
@@ -156,50 +122,9 @@ func loadSigner(o options) (sign.Signer, string, func(), error) {
 		k, err := sign.LoadPKCS12(data, o.password, o.now)
 		return k, "PKCS#12-Datei " + o.p12, nop, err
 	}
-	data, err := throwAwayP12(o.now, "Testsiegel Gemeinde Musterhausen")
+	k, err := sample.ThrowAwayKey(o.now, "Testsiegel Gemeinde Musterhausen")
 	if err != nil {
 		return nil, "", nop, err
 	}
-	k, err := sign.LoadPKCS12(data, "test", o.now)
-	return k, "einem Wegwerf-Testzertifikat (nicht vertrauenswürdig)", nop, err
-}
-
-// throwAwayP12 makes a CA and a one-day RSA-3072 signing certificate, as a PKCS#12
-// file with the password "test", so the sample runs the same path as a real file.
-func throwAwayP12(now time.Time, cn string) ([]byte, error) {
-	caKey, err := rsa.GenerateKey(rand.Reader, 3072)
-	if err != nil {
-		return nil, err
-	}
-	key, err := rsa.GenerateKey(rand.Reader, 3072)
-	if err != nil {
-		return nil, err
-	}
-	caTpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test-CA (Wegwerf)", Organization: []string{"OZG-Cloud Desktop"}},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTpl, caTpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
-	leafTpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: cn, Organization: []string{"Gemeinde Musterhausen"}},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	leaf, err := x509.ParseCertificate(leafDER)
-	if err != nil {
-		return nil, err
-	}
-	return pkcs12.Modern.Encode(key, leaf, []*x509.Certificate{ca}, "test")
+	return k, "einem Wegwerf-Testzertifikat (nicht vertrauenswürdig)", nop, nil
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ozgcloud/desktop/decision"
-	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/decision/sample"
 	"github.com/ozgcloud/desktop/sign"
 )
 
@@ -107,7 +107,7 @@ func TestRefusesUnknownTemplateAndWrongPassword(t *testing.T) {
 	if _, err := run(options{out: filepath.Join(dir, "x.pdf"), template: "gibtsnicht", caseType: "BAU", seed: 1, now: time.Now()}); err == nil {
 		t.Error("unknown template accepted")
 	}
-	p12, err := throwAwayP12(time.Now(), "Test")
+	p12, err := sample.ThrowAwayP12(time.Now(), "Test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,29 +122,14 @@ func TestRefusesUnknownTemplateAndWrongPassword(t *testing.T) {
 	}
 }
 
-// benchLetter returns a two-page letter and an RSA-3072 key from a PKCS#12 file.
+// benchLetter returns the shared two-page sample letter and an RSA-3072 key from a
+// PKCS#12 file; cmd/bench-libreoffice converts the same letter with LibreOffice.
 func benchLetter(b *testing.B) (decision.Letter, sign.Signer) {
-	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	c, err := demoCase(1, "BAU", now)
+	l, err := sample.Letter()
 	if err != nil {
 		b.Fatal(err)
 	}
-	tpl, _ := decision.TemplateByID("teilbewilligung")
-	l, err := decision.Fill(tpl, &c, decision.Data{
-		Letterhead: decision.Letterhead{Authority: "Gemeinde Musterhausen", Street: "Rathausplatz 1", PostalCode: "12345", City: "Musterhausen",
-			IBAN: "DE02 1203 0000 0000 2020 51", BIC: "BYLADEM1001", BankName: "Sparkasse Musterhausen", VerifyURL: "https://ozg-cloud.example/v1/verify/"},
-		Clerk: model.Clerk{Name: "Martina Becker"}, Date: now,
-		Fee:    &decision.Fee{Cents: 12345, Due: now.AddDate(0, 1, 0)},
-		Values: map[string]string{"bewilligt": "das Vorhaben", "teilablehnungsgrund": strings.Repeat("Die Abstandsflächen nach Art. 6 BayBO sind nicht eingehalten. ", 25)},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p12, err := throwAwayP12(now, "Benchmark")
-	if err != nil {
-		b.Fatal(err)
-	}
-	k, err := sign.LoadPKCS12(p12, "test", now)
+	k, err := sample.ThrowAwayKey(sample.Date, "Benchmark")
 	if err != nil {
 		b.Fatal(err)
 	}
