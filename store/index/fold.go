@@ -1,8 +1,10 @@
 package index
 
 import (
+	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -45,8 +47,18 @@ func fold2(s string) (prim, alt string, umlaut bool) {
 	if plainASCII(s) {
 		return s, s, false
 	}
-	p := make([]byte, 0, len(s)+4)
-	a := make([]byte, 0, len(s)+4)
+	p, umlaut := appendFold(make([]byte, 0, len(s)+4), s, false)
+	prim = string(p)
+	if !umlaut {
+		return prim, prim, false
+	}
+	a, _ := appendFold(make([]byte, 0, len(s)+4), s, true)
+	return prim, string(a), true
+}
+
+// appendFold appends the folding of s to dst, or its alternate form if alt is set;
+// umlaut reports whether the two forms of s differ.
+func appendFold(dst []byte, s string, alt bool) (_ []byte, umlaut bool) {
 	var prev byte // the last ASCII vowel written, for a combining diaeresis after it
 	for _, r := range s {
 		if r < utf8.RuneSelf {
@@ -54,12 +66,14 @@ func fold2(s string) (prim, alt string, umlaut bool) {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			p, a, prev = append(p, c), append(a, c), c
+			dst, prev = append(dst, c), c
 			continue
 		}
 		if r == '\u0308' { // combining diaeresis: "u\u0308" is ü written decomposed
 			if prev == 'a' || prev == 'o' || prev == 'u' {
-				p = append(p, 'e')
+				if !alt {
+					dst = append(dst, 'e')
+				}
 				umlaut = true
 			}
 			prev = 0
@@ -78,25 +92,23 @@ func fold2(s string) (prim, alt string, umlaut bool) {
 			} else if r == 'ü' {
 				v = 'u'
 			}
-			p = append(p, v, 'e')
-			a = append(a, v)
+			dst = append(dst, v)
+			if !alt {
+				dst = append(dst, 'e')
+			}
 			umlaut = true
 			continue
 		case 'ß', 'ẞ':
-			p, a = append(p, "ss"...), append(a, "ss"...)
+			dst = append(dst, "ss"...)
 			continue
 		}
 		if r < rune(len(latin)) && latin[r] != "" {
-			p, a = append(p, latin[r]...), append(a, latin[r]...)
+			dst = append(dst, latin[r]...)
 			continue
 		}
-		p, a = utf8.AppendRune(p, r), utf8.AppendRune(a, r)
+		dst = utf8.AppendRune(dst, r)
 	}
-	prim = string(p)
-	if !umlaut {
-		return prim, prim, false
-	}
-	return prim, string(a), true
+	return dst, umlaut
 }
 
 // plainASCII reports whether s is ASCII without upper-case letters, so folds to itself.
@@ -156,33 +168,145 @@ func clip(s string) string {
 // hyphenated word such as a file number adds itself whole and each of its parts
 // ("bau-2026-0042-a7", "bau", "2026", "0042", "a7").
 func Tokens(parts ...string) []string {
-	var out []string
-	// add trims hyphens after folding, since folding drops combining marks that may
-	// stand before a hyphen.
-	add := func(f string) {
-		if f = strings.Trim(f, "-"); f == "" {
-			return
-		}
-		out = append(out, clip(f))
-		if strings.IndexByte(f, '-') >= 0 {
-			for sub := range strings.SplitSeq(f, "-") {
-				if sub != "" {
-					out = append(out, clip(sub))
-				}
+	t := newTokenizer()
+	defer t.release()
+	for _, p := range parts {
+		t.add(p)
+	}
+	return t.tokens()
+}
+
+// tokenizer collects the tokens of one row. The folded words go into one buffer and
+// the tokens are spans of it, so a row costs two allocations (its token strings and
+// the slice of them) instead of several per word; RowOf builds the row's index
+// entries for every case of a sync, where this was most of the time.
+type tokenizer struct {
+	buf   []byte
+	spans []span
+}
+
+type span struct{ lo, hi int32 }
+
+var tokenizers = sync.Pool{New: func() any { return new(tokenizer) }}
+
+func newTokenizer() *tokenizer { return tokenizers.Get().(*tokenizer) }
+
+// release returns t to the pool unless it grew unusually big.
+func (t *tokenizer) release() {
+	if cap(t.buf) > 1<<16 || cap(t.spans) > 1<<13 {
+		return
+	}
+	t.buf, t.spans = t.buf[:0], t.spans[:0]
+	tokenizers.Put(t)
+}
+
+// add splits part into words and records their tokens.
+func (t *tokenizer) add(part string) {
+	start := -1
+	for i, r := range part {
+		if wordRune(r) {
+			if start < 0 {
+				start = i
 			}
+			continue
+		}
+		if start >= 0 {
+			t.word(part[start:i])
+			start = -1
 		}
 	}
-	for _, part := range parts {
-		words(part, func(w string) {
-			p, a, umlaut := fold2(w)
-			add(p)
-			if umlaut {
-				add(a)
+	if start >= 0 {
+		t.word(part[start:])
+	}
+}
+
+// word records the folded forms of w.
+func (t *tokenizer) word(w string) {
+	lo := len(t.buf)
+	var umlaut bool
+	t.buf, umlaut = appendFold(t.buf, w, false)
+	t.span(lo, len(t.buf))
+	if umlaut {
+		lo = len(t.buf)
+		t.buf, _ = appendFold(t.buf, w, true)
+		t.span(lo, len(t.buf))
+	}
+}
+
+// span records buf[lo:hi] trimmed of hyphens, and its hyphen-separated parts. Hyphens
+// are trimmed after folding, since folding drops combining marks that may stand
+// before a hyphen.
+func (t *tokenizer) span(lo, hi int) {
+	for lo < hi && t.buf[lo] == '-' {
+		lo++
+	}
+	for hi > lo && t.buf[hi-1] == '-' {
+		hi--
+	}
+	if lo == hi {
+		return
+	}
+	t.spans = append(t.spans, t.clip(lo, hi))
+	if bytes.IndexByte(t.buf[lo:hi], '-') < 0 {
+		return
+	}
+	start := lo
+	for i := lo; i <= hi; i++ {
+		if i == hi || t.buf[i] == '-' {
+			if i > start {
+				t.spans = append(t.spans, t.clip(start, i))
 			}
-		})
+			start = i + 1
+		}
+	}
+}
+
+// clip is clip for a span of buf.
+func (t *tokenizer) clip(lo, hi int) span {
+	if hi-lo > maxTokenBytes {
+		hi = lo + maxTokenBytes
+		for hi > lo && !utf8.RuneStart(t.buf[hi]) {
+			hi--
+		}
+	}
+	return span{int32(lo), int32(hi)}
+}
+
+// tokens returns the recorded tokens sorted and distinct. Sorting strings is
+// markedly faster than sorting spans with a comparison func, so the buffer becomes
+// one string first; when duplicates and cut-off parts make up more than a quarter of
+// it, the distinct tokens are copied into a string of their own so that the row does
+// not keep the rest alive.
+func (t *tokenizer) tokens() []string {
+	if len(t.spans) == 0 {
+		return nil
+	}
+	all := string(t.buf)
+	out := make([]string, len(t.spans))
+	for i, s := range t.spans {
+		out[i] = all[s.lo:s.hi]
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Clip(slices.Compact(out))
+	size := 0
+	for _, tok := range out {
+		size += len(tok)
+	}
+	if size >= len(all)*3/4 {
+		return out
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, tok := range out {
+		sb.WriteString(tok)
+	}
+	packed := sb.String()
+	off := 0
+	for i, tok := range out {
+		out[i] = packed[off : off+len(tok)]
+		off += len(tok)
+	}
+	return out
 }
 
 // queryWords splits a search text into folded words. A hyphenated word stays whole

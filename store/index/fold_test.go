@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -125,6 +126,48 @@ func FuzzTokens(f *testing.F) {
 			if got := queryWords(tok); !slices.Equal(got, []string{tok}) {
 				t.Fatalf("token %q searched as %q", tok, got)
 			}
+		}
+	})
+}
+
+// tokensRef is Tokens as first written, one string per word form; Tokens must agree.
+func tokensRef(parts ...string) []string {
+	var out []string
+	add := func(f string) {
+		if f = strings.Trim(f, "-"); f == "" {
+			return
+		}
+		out = append(out, clip(f))
+		if strings.IndexByte(f, '-') >= 0 {
+			for sub := range strings.SplitSeq(f, "-") {
+				if sub != "" {
+					out = append(out, clip(sub))
+				}
+			}
+		}
+	}
+	for _, part := range parts {
+		words(part, func(w string) {
+			p, a, umlaut := fold2(w)
+			add(p)
+			if umlaut {
+				add(a)
+			}
+		})
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// FuzzTokensMatchesReference compares Tokens with the straightforward tokensRef.
+func FuzzTokensMatchesReference(f *testing.F) {
+	for _, s := range []string{"Jürgen Müller-Lüdenscheidt", "BAU-2026-0042-A7", "Straße 5", "Mu\u0308ller", "ΑΘΗΝΑ", "-a-", "\xff\xfe", "İstanbul ǅ",
+		"a-" + strings.Repeat("ü", 40) + "-b", strings.Repeat("x-", 50), "Ä--Ö\u0308-"} {
+		f.Add(s, "Kiel KIEL")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := Tokens(a, b), tokensRef(a, b); !slices.Equal(got, want) {
+			t.Fatalf("Tokens(%q, %q) = %q, want %q", a, b, got, want)
 		}
 	})
 }

@@ -64,20 +64,21 @@ func RowOf(c *model.Case, assigneeName string) Row {
 		r.NextFollowUp = DayNumber(*d)
 	}
 	a := c.Applicant
-	parts := []string{a.Name, a.Street, a.PostalCode, a.City, a.Email, c.FileNumber, typeName}
-	parts = formValues(parts, c.Form)
-	r.Tokens = Tokens(parts...)
+	t := newTokenizer()
+	defer t.release()
+	for _, p := range [...]string{a.Name, a.Street, a.PostalCode, a.City, a.Email, c.FileNumber, typeName} {
+		t.add(p)
+	}
+	addFormValues(t, c.Form)
+	r.Tokens = t.tokens()
 	return r
 }
 
-func formValues(dst []string, fields []model.FormField) []string {
+func addFormValues(t *tokenizer, fields []model.FormField) {
 	for _, f := range fields {
-		if f.Value != "" {
-			dst = append(dst, f.Value)
-		}
-		dst = formValues(dst, f.Items)
+		t.add(f.Value)
+		addFormValues(t, f.Items)
 	}
-	return dst
 }
 
 // Overdue reports whether the row is unfinished and its deadline lies before today.
