@@ -163,13 +163,19 @@ func openBolt(path string) (*bolt.DB, error) {
 	err := guard(path, func() error {
 		var err error
 		bdb, err = bolt.Open(path, 0o600, &bolt.Options{
-			Timeout:      lockTimeout,
-			FreelistType: bolt.FreelistMapType,
+			Timeout:         lockTimeout,
+			FreelistType:    bolt.FreelistMapType,
+			InitialMmapSize: initialMmapSize,
 		})
 		return err
 	})
 	if err != nil {
 		return nil, mapOpenError(path, err)
+	}
+	if initialMmapSize > 0 {
+		// bbolt grows a file whose mapping exceeds AllocSize by AllocSize beyond what
+		// it needs; with the large mapping that would be 16 MB from the first case on.
+		bdb.AllocSize = allocSize
 	}
 	return bdb, nil
 }
