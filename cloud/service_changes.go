@@ -26,6 +26,15 @@ type RawChanger interface {
 	RawChanges(after uint64, limit int) ([]RawChange, error)
 }
 
+// RawChangeViewer is an optional TenantTx method: RawChanger whose JSON may point
+// into the storage's own memory, so it is valid only while the transaction runs and
+// writes nothing. A page is copied into its response buffer inside the View anyway,
+// so this saves the copy of every change RawChanges makes (about 0.6 s of an initial
+// sync of 100,000 cases with boltstore).
+type RawChangeViewer interface {
+	RawChangesInTx(after uint64, limit int) ([]RawChange, error)
+}
+
 func pageLimit(limit int) int {
 	if limit <= 0 {
 		return wire.DefaultLimit
@@ -124,6 +133,9 @@ func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, c
 	buf := bytes.NewBuffer(dst[:0])
 	err := s.store.View(ctx, d.Tenant, func(tx TenantTx) error {
 		fetch := func(after uint64, n int) ([]RawChange, error) {
+			if rv, ok := tx.(RawChangeViewer); ok {
+				return rv.RawChangesInTx(after, n)
+			}
 			if rc, ok := tx.(RawChanger); ok {
 				return rc.RawChanges(after, n)
 			}

@@ -28,8 +28,9 @@ type tenantTx struct {
 }
 
 var (
-	_ cloud.TenantTx   = (*tenantTx)(nil)
-	_ cloud.RawChanger = (*tenantTx)(nil)
+	_ cloud.TenantTx        = (*tenantTx)(nil)
+	_ cloud.RawChanger      = (*tenantTx)(nil)
+	_ cloud.RawChangeViewer = (*tenantTx)(nil)
 )
 
 func newTenantTx(tenant string, b, verify *bolt.Bucket) *tenantTx {
@@ -185,6 +186,17 @@ func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error
 	var out []cloud.RawChange
 	err := t.page(after, limit, func(seq, tx uint64, data []byte) error {
 		out = append(out, cloud.RawChange{Seq: seq, Tx: tx, JSON: clone(data)})
+		return nil
+	})
+	return out, err
+}
+
+// RawChangesInTx is RawChanges without the copy (cloud.RawChangeViewer): the JSON
+// points into bbolt's memory map, valid until the transaction ends.
+func (t *tenantTx) RawChangesInTx(after uint64, limit int) ([]cloud.RawChange, error) {
+	var out []cloud.RawChange
+	err := t.page(after, limit, func(seq, tx uint64, data []byte) error {
+		out = append(out, cloud.RawChange{Seq: seq, Tx: tx, JSON: data})
 		return nil
 	})
 	return out, err

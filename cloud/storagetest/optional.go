@@ -97,6 +97,17 @@ func testRawChanges(t *testing.T, s cloud.Storage) {
 				t.Errorf("%s: %d changes, Changes gives %d", what, len(raw), len(dec))
 				continue
 			}
+			if rv, ok := tx.(cloud.RawChangeViewer); ok {
+				inTx, err := rv.RawChangesInTx(p.after, p.limit)
+				noErr(t, "RawChangesInTx", err)
+				same := len(inTx) == len(raw)
+				for i := 0; same && i < len(raw); i++ {
+					same = inTx[i].Seq == raw[i].Seq && inTx[i].Tx == raw[i].Tx && bytes.Equal(inTx[i].JSON, raw[i].JSON)
+				}
+				if !same {
+					t.Errorf("RawChangesInTx(%d, %d) differs from RawChanges", p.after, p.limit)
+				}
+			}
 			for i, r := range raw {
 				if !json.Valid(r.JSON) {
 					t.Errorf("%s: change %d is not valid JSON", what, r.Seq)
