@@ -83,6 +83,13 @@ func TestHTTPTenantIsolation(t *testing.T) {
 			t.Errorf("tenant B poked with seq %s by tenant A's push", seq)
 		}
 	})
+	t.Run("directory", func(t *testing.T) {
+		status, body := read(t, h.do("GET", wire.PathDirectory, h.devB.Token, nil))
+		if status != 200 || !bytes.Contains(body, []byte(h.userB.ID)) {
+			t.Fatalf("tenant B's directory: %d %s", status, body)
+		}
+		noneOfA("directory", body)
+	})
 	t.Run("push onto A's case", func(t *testing.T) {
 		status, resp, body := h.push(h.devB.Token,
 			h.mutation(h.devB, h.userB.ID, "case-a-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "c-b", At: time.Now().UTC(), By: h.userB.ID, Text: "von B"}}),
@@ -156,6 +163,7 @@ func TestHTTPTenantIsolation(t *testing.T) {
 		for _, q := range []struct{ method, path, token string }{
 			{"GET", wire.PathChanges, h.intakeA},
 			{"GET", wire.PathEvents, h.intakeA},
+			{"GET", wire.PathDirectory, h.intakeA},
 			{"POST", wire.PathPush, h.intakeA},
 			{"GET", wire.PathChunks + blobA + "/chunks/0", h.intakeA},
 			{"POST", wire.PathIntake, h.devA.Token},
@@ -182,7 +190,7 @@ func TestHTTPTenantIsolation(t *testing.T) {
 			}
 		}
 		for _, q := range []struct{ method, path string }{
-			{"GET", wire.PathChanges}, {"GET", wire.PathEvents}, {"POST", wire.PathPush},
+			{"GET", wire.PathChanges}, {"GET", wire.PathEvents}, {"POST", wire.PathPush}, {"GET", wire.PathDirectory},
 			{"POST", wire.PathChunks + blobA + "/missing"}, {"PUT", wire.PathChunks + blobA + "/chunks/0"},
 			{"GET", wire.PathChunks + blobA + "/chunks/0"},
 		} {
