@@ -257,26 +257,11 @@ func (s *Service) AddOrgUnit(ctx context.Context, tenant, id, name string) (OrgU
 
 // AddUser registers a clerk of tenant with a new ID.
 func (s *Service) AddUser(ctx context.Context, tenant, name string, role model.Role) (User, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || !role.Valid() {
-		return User{}, fmt.Errorf("%w: user name and a valid role required", ErrBadRequest)
-	}
 	id, err := s.newID()
 	if err != nil {
 		return User{}, err
 	}
-	u := User{ID: id, Tenant: tenant, Name: name, Role: role}
-	err = s.store.Registry(ctx, func(r RegistryTx) error {
-		if err := requireTenant(r, tenant); err != nil {
-			return err
-		}
-		return r.PutUser(u)
-	})
-	if err != nil {
-		return User{}, fmt.Errorf("cloud: add user: %w", err)
-	}
-	s.log.Info("user added", "tenant", tenant, "user", id, "role", string(role))
-	return u, nil
+	return s.AddUserWithID(ctx, tenant, id, name, role)
 }
 
 // Users lists the clerks of tenant.
