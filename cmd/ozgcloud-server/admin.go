@@ -93,11 +93,7 @@ func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	r := model.Role(*role)
-	known := false
-	for _, k := range model.Roles {
-		known = known || k == r
-	}
-	if !known {
+	if !r.Valid() {
 		return fmt.Errorf("%w: --role %q is not sachbearbeitung, leitung or administration", errUsage, *role)
 	}
 	return withService(ctx, sf, func(s *cloud.Service) error {
