@@ -110,20 +110,7 @@ func BenchmarkImportDovecot(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		cfg := dovecot.configFor(fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), i), TLSNone)
-		raw, err := dialRaw(cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for j := 0; j < 1000; j++ {
-			msg := []byte(fmt.Sprintf("From: Buerger %d <b%d@example.org>\r\nSubject: Antrag %d\r\nDate: Mon, 2 Nov 2026 09:15:42 +0000\r\n\r\nText %d\r\n", j, j, j, j))
-			cmd := raw.Append("INBOX", int64(len(msg)), nil)
-			cmd.Write(msg)
-			cmd.Close()
-			if _, err := cmd.Wait(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		raw.Close()
+		appendSmallMails(b, cfg, 1000)
 		store := &nullStore{}
 		im := &Importer{Ledger: NewMemLedger(), Commit: store, Folder: "INBOX", TempDir: b.TempDir()}
 		b.StartTimer()
@@ -135,6 +122,26 @@ func BenchmarkImportDovecot(b *testing.B) {
 		m.Close()
 		if err != nil || res.Imported != 1000 {
 			b.Fatalf("%+v %v", res, err)
+		}
+	}
+}
+
+// appendSmallMails puts n small mails into the INBOX of cfg's user, the input of the
+// 1,000-mail benchmarks.
+func appendSmallMails(b *testing.B, cfg Config, n int) {
+	b.Helper()
+	raw, err := dialRaw(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	for j := 0; j < n; j++ {
+		msg := []byte(fmt.Sprintf("From: Buerger %d <b%d@example.org>\r\nSubject: Antrag %d\r\nDate: Mon, 2 Nov 2026 09:15:42 +0000\r\n\r\nText %d\r\n", j, j, j, j))
+		cmd := raw.Append("INBOX", int64(len(msg)), nil)
+		cmd.Write(msg)
+		cmd.Close()
+		if _, err := cmd.Wait(); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -30,20 +30,7 @@ func BenchmarkImportDovecotStore(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		cfg := dovecot.configFor(fmt.Sprintf("bench-store-%d-%d", time.Now().UnixNano(), i), TLSNone)
-		raw, err := dialRaw(cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for j := 0; j < 1000; j++ {
-			msg := []byte(fmt.Sprintf("From: Buerger %d <b%d@example.org>\r\nSubject: Antrag %d\r\nDate: Mon, 2 Nov 2026 09:15:42 +0000\r\n\r\nText %d\r\n", j, j, j, j))
-			cmd := raw.Append("INBOX", int64(len(msg)), nil)
-			cmd.Write(msg)
-			cmd.Close()
-			if _, err := cmd.Wait(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		raw.Close()
+		appendSmallMails(b, cfg, 1000)
 		db, err := store.Open(store.Options{Dir: b.TempDir(), Device: "A7"})
 		if err != nil {
 			b.Fatal(err)
