@@ -80,6 +80,13 @@ func mailApp(t *testing.T) (*App, *fakeRuntime, *lockedBuffer) {
 // sessions never learn of mail appended by others (it polls only on some commands).
 func memMailbox(t *testing.T) (host string, port int) {
 	t.Helper()
+	return "127.0.0.1", serveMemMailbox(t, func(l net.Listener) net.Listener { return l })
+}
+
+// serveMemMailbox serves memMailbox's server on a loopback listener passed through
+// wrap (for TLS) and returns its port.
+func serveMemMailbox(t *testing.T, wrap func(net.Listener) net.Listener) int {
+	t.Helper()
 	mem := imapmemserver.New()
 	user := imapmemserver.NewUser("amt", "geheim-123")
 	if err := user.Create("INBOX", nil); err != nil {
@@ -98,9 +105,9 @@ func memMailbox(t *testing.T) (host string, port int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(l)
+	go srv.Serve(wrap(l))
 	t.Cleanup(func() { srv.Close() })
-	return "127.0.0.1", l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 type quietLogger struct{}
@@ -518,26 +525,6 @@ func tlsMailbox(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey) int
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("amt", "geheim-123")
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIdle: {}},
-		InsecureAuth: true,
-		Logger:       quietLogger{},
-	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
-	go srv.Serve(tls.NewListener(l, cfg))
-	t.Cleanup(func() { srv.Close() })
-	return l.Addr().(*net.TCPAddr).Port
+	return serveMemMailbox(t, func(l net.Listener) net.Listener { return tls.NewListener(l, cfg) })
 }
