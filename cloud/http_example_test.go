@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ozgcloud/desktop/cloud"
@@ -40,7 +41,7 @@ func ExampleNewHandler() {
 
 	post := func(path, token, body string) *http.Response {
 		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(body))
-		req.Header.Set(wire.HeaderVersion, "1")
+		req.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

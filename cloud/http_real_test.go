@@ -233,7 +233,7 @@ func (h *hts) events(token string) (func(time.Duration) (string, bool), func()) 
 	h.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r, _ := http.NewRequestWithContext(ctx, "GET", h.srv.URL+wire.PathEvents, nil)
-	r.Header.Set(wire.HeaderVersion, "1")
+	r.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 	r.Header.Set("Authorization", "Bearer "+token)
 	resp, err := h.srv.Client().Do(r)
 	if err != nil || resp.StatusCode != 200 {

@@ -87,11 +87,11 @@ func TestVersionHeader(t *testing.T) {
 		{method: "POST", path: wire.PathPush, token: "tok-a", body: pushBody(t, "dev-a", 1), noVersion: true},
 		{method: "GET", path: wire.PathChanges, token: "tok-a", noVersion: true},
 		{method: "GET", path: wire.PathEvents, token: "tok-a", noVersion: true},
-		{method: "GET", path: wire.PathChanges, token: "tok-a", header: map[string]string{wire.HeaderVersion: "2"}},
+		{method: "GET", path: wire.PathChanges, token: "tok-a", header: map[string]string{wire.HeaderVersion: strconv.Itoa(wire.Version + 1)}},
 		{method: "GET", path: wire.PathChanges, token: "tok-a", header: map[string]string{wire.HeaderVersion: "eins"}},
 	} {
 		resp := serve(t, h, q)
-		if resp.StatusCode != 400 || resp.Header.Get(wire.HeaderVersion) != "1" {
+		if resp.StatusCode != 400 || resp.Header.Get(wire.HeaderVersion) != strconv.Itoa(wire.Version) {
 			t.Errorf("%s %s: status %d, version header %q", q.method, q.path, resp.StatusCode, resp.Header.Get(wire.HeaderVersion))
 			continue
 		}
@@ -107,7 +107,7 @@ func TestVersionHeader(t *testing.T) {
 		{method: "DELETE", path: wire.PathPush, noVersion: true},
 		{method: "GET", path: wire.PathChanges},
 	} {
-		if resp := serve(t, h, q); resp.Header.Get(wire.HeaderVersion) != "1" {
+		if resp := serve(t, h, q); resp.Header.Get(wire.HeaderVersion) != strconv.Itoa(wire.Version) {
 			t.Errorf("%s %s: status %d without version header", q.method, q.path, resp.StatusCode)
 		}
 	}
@@ -418,7 +418,7 @@ func TestEvents(t *testing.T) {
 
 	open := func() (*http.Response, *bufio.Reader) {
 		r, _ := http.NewRequest("GET", srv.URL+wire.PathEvents, nil)
-		r.Header.Set(wire.HeaderVersion, "1")
+		r.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 		r.Header.Set("Authorization", "Bearer tok-a")
 		resp, err := srv.Client().Do(r)
 		if err != nil {

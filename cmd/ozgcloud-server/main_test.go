@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -182,7 +183,7 @@ func request(t *testing.T, c *http.Client, method, url, token string, body io.Re
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Header.Set(wire.HeaderVersion, "1")
+	r.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 	if token != "" {
 		r.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -282,7 +283,7 @@ func TestServerLifecycle(t *testing.T) {
 
 	// SIGTERM with an event stream open: the stream ends and the process exits 0.
 	r, _ := http.NewRequest("GET", srv.url+wire.PathEvents, nil)
-	r.Header.Set(wire.HeaderVersion, "1")
+	r.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 	r.Header.Set("Authorization", "Bearer "+enr.Token)
 	stream, err := c.Do(r)
 	if err != nil || stream.StatusCode != 200 || stream.ProtoMajor != 2 {

@@ -16,8 +16,9 @@ import (
 
 // Version is the protocol version. It changes whenever a body gains, loses or renames
 // a field: the decoders reject unknown fields, so even an added field would break an
-// older peer, and a clear version error is better than a decode failure.
-const Version = 1
+// older peer, and a clear version error is better than a decode failure. Version 2
+// added Error.Reason and the codes for quotas and rate limits.
+const Version = 2
 
 // HeaderVersion carries Version on every request and every response. The server
 // refuses a request whose version differs (or is missing) with status 400 and an
@@ -90,6 +91,8 @@ const (
 	CodeEnrollment   ErrorCode = "enrollment"   // code unknown, used or expired
 	CodeUnavailable  ErrorCode = "unavailable"  // transient; retry with backoff
 	CodeInternal     ErrorCode = "internal"     // transient from the client's view
+	CodeQuota        ErrorCode = "quota"        // the tenant's quota is used up; Reason says which
+	CodeRateLimited  ErrorCode = "rate_limited" // too many requests or connections; retry after Retry-After
 )
 
 // HTTPStatus is the status a server answers with for the code.
@@ -97,8 +100,10 @@ func (c ErrorCode) HTTPStatus() int {
 	switch c {
 	case CodeVersion, CodeBadRequest:
 		return http.StatusBadRequest
-	case CodeTooLarge:
+	case CodeTooLarge, CodeQuota:
 		return http.StatusRequestEntityTooLarge
+	case CodeRateLimited:
+		return http.StatusTooManyRequests
 	case CodeUnauthorized:
 		return http.StatusUnauthorized
 	case CodeNotFound:
@@ -113,7 +118,7 @@ func (c ErrorCode) HTTPStatus() int {
 
 // Retryable reports whether the same request may succeed later.
 func (c ErrorCode) Retryable() bool {
-	return c == CodeUnavailable || c == CodeInternal
+	return c == CodeUnavailable || c == CodeInternal || c == CodeRateLimited
 }
 
 // Error is the body of every non-2xx JSON answer. Message is German and may be shown
@@ -121,6 +126,10 @@ func (c ErrorCode) Retryable() bool {
 type Error struct {
 	Code    ErrorCode `json:"code"`
 	Message string    `json:"message"`
+	// Reason says, machine-readably, which limit or quota refused the request (for
+	// example "body", "decompressed", "storage", "attachment", "intake", "enroll",
+	// "streams"); empty when Code says it all.
+	Reason string `json:"reason,omitempty"`
 	// Version is the server's protocol version, set with CodeVersion.
 	Version int `json:"version,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -369,10 +370,10 @@ func TestDecodeRefuses(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	if err := CheckVersion("1"); err != nil {
+	if err := CheckVersion(strconv.Itoa(Version)); err != nil {
 		t.Error(err)
 	}
-	for _, h := range []string{"", "2", "0", "v1", " 1"} {
+	for _, h := range []string{"", strconv.Itoa(Version + 1), strconv.Itoa(Version - 1), "0", "v2", " 2"} {
 		if err := CheckVersion(h); !errors.Is(err, ErrVersion) {
 			t.Errorf("%q: got %v", h, err)
 		}
