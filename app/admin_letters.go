@@ -17,6 +17,7 @@ import (
 
 	"github.com/ozgcloud/desktop/decision"
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
 )
 
 // Limits of what the administration may save.
@@ -102,7 +103,7 @@ func (a *App) letterSettings() (LetterSettings, error) {
 	if err != nil {
 		return LetterSettings{}, toError(err)
 	}
-	overrides, err := a.savedTemplates()
+	saved, err := a.db.Letters()
 	if err != nil {
 		return LetterSettings{}, toError(err)
 	}
@@ -116,7 +117,7 @@ func (a *App) letterSettings() (LetterSettings, error) {
 		Problems:     []string{},
 	}
 	for _, t := range cfg.Templates {
-		_, changed := overrides[t.ID]
+		_, changed := saved.Templates[t.ID]
 		s.Templates = append(s.Templates, templateForm(t, changed))
 		if err := a.checkTemplate(t, cfg.Letterhead, nil, model.CaseTypes[0]); err != nil {
 			s.Problems = append(s.Problems, fmt.Sprintf("Vorlage „%s“: %s", t.Name, err.msg))
@@ -327,7 +328,7 @@ func (a *App) saveLetterhead(f LetterheadForm) (LetterSettings, error) {
 	if len(errs) > 0 {
 		return LetterSettings{}, invalid(errs)
 	}
-	if err := a.saveSetting(settingLetterhead, h); err != nil {
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Letterhead = &h; return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
 	return a.letterSettings()
@@ -531,16 +532,14 @@ func (a *App) saveLetterTemplate(f TemplateForm) (LetterSettings, error) {
 	if fe := a.checkTemplate(t, cfg.Letterhead, nil, model.CaseTypes[0]); fe != nil {
 		return LetterSettings{}, &Error{Code: CodeInvalid, Message: fe.msg + " Es wurde nichts gespeichert.", Fields: map[string]string{fe.field: fe.msg}}
 	}
-	overrides, err := a.savedTemplates()
-	if err != nil {
-		return LetterSettings{}, toError(err)
-	}
-	if sameTemplate(t, shipped) {
-		delete(overrides, t.ID)
-	} else {
-		overrides[t.ID] = t
-	}
-	if err := a.saveSetting(settingTemplates, overrides); err != nil {
+	if err := a.db.UpdateLetters(func(l *store.Letters) error {
+		if sameTemplate(t, shipped) {
+			delete(l.Templates, t.ID)
+		} else {
+			l.Templates[t.ID] = t
+		}
+		return nil
+	}); err != nil {
 		return LetterSettings{}, toError(err)
 	}
 	return a.letterSettings()
@@ -562,12 +561,7 @@ func (a *App) resetLetterTemplate(id string) (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
-	overrides, err := a.savedTemplates()
-	if err != nil {
-		return LetterSettings{}, toError(err)
-	}
-	delete(overrides, id)
-	if err := a.saveSetting(settingTemplates, overrides); err != nil {
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { delete(l.Templates, id); return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
 	return a.letterSettings()
@@ -625,12 +619,7 @@ func (a *App) saveLetterRemedy(f RemedyForm) (LetterSettings, error) {
 	if fe := a.checkTemplate(only, cfg.Letterhead, &r, ct); fe != nil {
 		return LetterSettings{}, invalid(map[string]string{"body": fe.msg})
 	}
-	rem := map[string]decision.Remedy{}
-	if err := a.loadSetting(settingRemedies, &rem); err != nil {
-		return LetterSettings{}, toError(err)
-	}
-	rem[ct.Prefix] = r
-	if err := a.saveSetting(settingRemedies, rem); err != nil {
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Remedies[ct.Prefix] = r; return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
 	return a.letterSettings()
@@ -644,12 +633,7 @@ func (a *App) resetLetterRemedy(caseType string) (LetterSettings, error) {
 	if !ok {
 		return LetterSettings{}, &Error{Code: CodeNotFound, Message: "Diese Antragsart gibt es nicht."}
 	}
-	rem := map[string]decision.Remedy{}
-	if err := a.loadSetting(settingRemedies, &rem); err != nil {
-		return LetterSettings{}, toError(err)
-	}
-	delete(rem, ct.Prefix)
-	if err := a.saveSetting(settingRemedies, rem); err != nil {
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { delete(l.Remedies, ct.Prefix); return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
 	return a.letterSettings()

@@ -58,8 +58,6 @@ type App struct {
 	syncr  syncRunner // the sync with the OZG-Cloud (sync.go)
 }
 
-const settingClerk = "current_clerk"
-
 // New opens (and on first start fills) the store in cfg.DataDir. It never fails: when
 // the store cannot be opened the App answers every call with the reason, and the UI
 // shows it (Session().Fatal).
@@ -116,7 +114,10 @@ func (a *App) loadClerk() error {
 	if len(clerks) == 0 {
 		return nil
 	}
-	id, _ := a.db.Setting(settingClerk)
+	id, err := a.db.CurrentClerk()
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
 	pick := clerks[0]
 	for _, c := range clerks {
 		if c.Role == model.RoleSachbearbeitung {

@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -14,12 +13,8 @@ import (
 	"github.com/ozgcloud/desktop/decision"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sign"
+	"github.com/ozgcloud/desktop/store"
 )
-
-// A draft is kept per case in the settings bucket under this prefix plus the case ID,
-// as the JSON of DecisionDraft; "" means none. Drafts are local to this PC: they are
-// no mutation and never sync.
-const settingDraftPrefix = "decision.draft."
 
 var draftPlaceholder = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
 
@@ -126,30 +121,42 @@ func (a *App) decisionTitle(d model.DecisionInfo) string {
 	return fmt.Sprintf("„%s“ vom %s", d.Title, d.SignedAt.In(a.loc).Format("02.01.2006"))
 }
 
+// loadDraft returns the case's draft as the editor shows it; TemplateID is "" when
+// the case has none. Drafts are local to this PC: no mutation, never synced.
 func (a *App) loadDraft(caseID string) (DecisionDraft, error) {
-	s, err := a.setting(settingDraftPrefix + caseID)
-	if err != nil {
-		return DecisionDraft{}, toError(err)
-	}
 	d := DecisionDraft{CaseID: caseID, Values: []DecisionValue{}, Blocks: []DecisionBlock{}}
-	if s == "" {
+	s, err := a.db.Draft(caseID)
+	if errors.Is(err, store.ErrNotFound) {
 		return d, nil
 	}
-	if err := json.Unmarshal([]byte(s), &d); err != nil {
+	if err != nil {
 		a.log.Warn("decision draft unreadable, dropped", "case", caseID, "err", err)
-		return DecisionDraft{CaseID: caseID, Values: []DecisionValue{}, Blocks: []DecisionBlock{}}, nil
+		return d, nil
 	}
-	d.CaseID = caseID
+	d.TemplateID, d.TemplateName, d.Fee, d.FeeAmount, d.FeeDue = s.TemplateID, s.TemplateName, s.Fee, s.FeeAmount, s.FeeDue
+	d.Supersedes, d.SupersedesTitle, d.UpdatedAt = s.Supersedes, s.SupersedesTitle, stamp(s.UpdatedAt, a.loc)
+	for _, b := range s.Blocks {
+		d.Blocks = append(d.Blocks, DecisionBlock{Kind: b.Kind, Label: blockLabels[decision.BlockKind(b.Kind)], Title: b.Title, Text: b.Text})
+	}
+	for _, v := range s.Values {
+		d.Values = append(d.Values, DecisionValue{Name: v.Name, Label: valueLabel(v.Name), Value: v.Value, Multiline: true})
+	}
 	return d, nil
 }
 
 func (a *App) saveDraft(d DecisionDraft) error {
-	d.UpdatedAt = stamp(a.now(), a.loc)
-	b, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("app: draft: %w", err)
+	s := store.DecisionDraft{
+		TemplateID: d.TemplateID, TemplateName: d.TemplateName, Fee: d.Fee, FeeAmount: d.FeeAmount, FeeDue: d.FeeDue,
+		Supersedes: d.Supersedes, SupersedesTitle: d.SupersedesTitle, UpdatedAt: a.now(),
+		Values: make([]store.DraftValue, 0, len(d.Values)), Blocks: make([]store.DraftBlock, 0, len(d.Blocks)),
 	}
-	if err := a.db.SetSetting(settingDraftPrefix+d.CaseID, string(b)); err != nil {
+	for _, v := range d.Values {
+		s.Values = append(s.Values, store.DraftValue{Name: v.Name, Value: v.Value})
+	}
+	for _, b := range d.Blocks {
+		s.Blocks = append(s.Blocks, store.DraftBlock{Kind: b.Kind, Title: b.Title, Text: b.Text})
+	}
+	if err := a.db.PutDraft(d.CaseID, s); err != nil {
 		return toError(err)
 	}
 	return nil
@@ -229,7 +236,7 @@ func (a *App) discardDecisionDraft(caseID string) error {
 	if err := a.ready(); err != nil {
 		return err
 	}
-	if err := a.db.SetSetting(settingDraftPrefix+caseID, ""); err != nil {
+	if err := a.db.DeleteDraft(caseID); err != nil {
 		return toError(err)
 	}
 	return nil

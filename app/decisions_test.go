@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -263,6 +264,9 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 	if st, _ = a.DecisionEditor(c.ID); st.Draft.TemplateID != "" {
 		t.Error("draft kept after signing")
 	}
+	if _, err := a.db.Draft(c.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the signed draft is still stored: %v", err)
+	}
 	cd, err := a.Transition(c.ID, "bescheiden", "")
 	if err != nil || cd.Status != "BESCHIEDEN" {
 		t.Fatalf("bescheiden = %s, %v", cd.Status, err)
@@ -456,6 +460,9 @@ func TestDecisionRules(t *testing.T) {
 	}
 	if err := a.DiscardDecisionDraft(c.ID); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := a.db.Draft(c.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a discarded draft is still stored: %v", err)
 	}
 	if st, _ := a.DecisionEditor(c.ID); st.Draft.TemplateID != "" || st.MayDecide {
 		t.Errorf("after discard and reassignment: %+v", st)

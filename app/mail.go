@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,8 +28,6 @@ import (
 // restarted when the settings change or a clerk asks to retry.
 
 const (
-	settingMail         = "mail.settings"       // JSON of mailStored
-	settingMailImported = "mail.imported.today" // "YYYY-MM-DD N"
 	// EventMailStatus carries the MailStatusView whenever the intake's state changes.
 	EventMailStatus = "mail:status"
 
@@ -48,28 +44,14 @@ var mailTLSModes = []Option{
 	{Value: string(mail.TLSNone), Label: "Keine Verschlüsselung (nur für einen Server auf diesem Rechner)"},
 }
 
-// mailStored is the mailbox in the settings bucket. It holds the password, so it is
-// never logged and never sent to the UI as it is.
-type mailStored struct {
-	Host     string `json:"host"`
-	Port     int    `json:"port"`
-	TLS      string `json:"tls"`
-	User     string `json:"user"`
-	Password string `json:"password"`
-	Folder   string `json:"folder"`
-	CAFile   string `json:"caFile,omitempty"` // where the PEM came from, for the form
-	CAPEM    string `json:"caPem,omitempty"`
-}
-
-func (s mailStored) configured() bool { return s.Host != "" && s.User != "" }
-
-func (s mailStored) view() MailSettingsView {
+// mailView is the stored mailbox as the form shows it, without the password.
+func mailView(s store.MailSettings) MailSettingsView {
 	folder := s.Folder
 	if folder == "" {
 		folder = "INBOX"
 	}
 	v := MailSettingsView{
-		Configured: s.configured(), Host: s.Host, Port: s.Port, TLS: s.TLS, User: s.User,
+		Configured: s.Configured(), Host: s.Host, Port: s.Port, TLS: s.TLS, User: s.User,
 		PasswordSet: s.Password != "", Folder: folder, CAFile: s.CAFile, TLSModes: mailTLSModes,
 	}
 	if v.TLS == "" {
@@ -173,18 +155,18 @@ func (a *App) runMail(ctx context.Context) {
 
 // mailWatcher returns the watcher of the stored mailbox, or nil when there is none.
 func (a *App) mailWatcher() *mail.Watcher {
-	s, err := a.loadMail()
+	s, err := a.db.MailSettings()
 	if err != nil {
 		a.log.Error("mail settings not read", "err", err)
 	}
 	in := &a.intake
 	in.mu.Lock()
-	in.configured = s.configured()
-	in.folder = s.view().Folder
+	in.configured = s.Configured()
+	in.folder = mailView(s).Folder
 	poll, wrap, maxSize := in.poll, in.wrap, in.maxSize
 	in.mu.Unlock()
 	defer a.emitMailStatus()
-	if !s.configured() {
+	if !s.Configured() {
 		return nil
 	}
 	cfg, err := a.mailConfig(s)
@@ -280,10 +262,8 @@ func (a *App) mailFailed(err error) {
 func (a *App) onMailStatus(s mail.Status) {
 	in := &a.intake
 	in.mu.Lock()
-	var persist string
-	if in.savedToday != in.today {
-		persist, in.savedToday = fmt.Sprintf("%s %d", in.day, in.today), in.today
-	}
+	persist, day, count := in.savedToday != in.today, in.day, in.today
+	in.savedToday = in.today
 	if s.Err != nil {
 		in.errs++
 		in.lastErr, in.lastErrAt = s.Message, s.At
@@ -312,8 +292,8 @@ func (a *App) onMailStatus(s mail.Status) {
 		in.failed = next
 	}
 	in.mu.Unlock()
-	if persist != "" {
-		if err := a.db.SetSetting(settingMailImported, persist); err != nil {
+	if persist {
+		if err := a.db.SetMailImported(day, count); err != nil {
 			a.log.Warn("mail count not stored", "err", err)
 		}
 	}
@@ -321,13 +301,8 @@ func (a *App) onMailStatus(s mail.Status) {
 }
 
 func (a *App) loadImportedToday() {
-	v, err := a.db.Setting(settingMailImported)
-	if err != nil {
-		return
-	}
-	day, n, ok := strings.Cut(v, " ")
-	count, err := strconv.Atoi(n)
-	if !ok || err != nil {
+	day, count, err := a.db.MailImported()
+	if err != nil || day == "" {
 		return
 	}
 	a.intake.mu.Lock()
@@ -434,37 +409,22 @@ func (a *App) requireMailAdmin() error {
 	return nil
 }
 
-func (a *App) loadMail() (mailStored, error) {
-	var s mailStored
-	v, err := a.db.Setting(settingMail)
-	if errors.Is(err, store.ErrNotFound) {
-		return s, nil
-	}
-	if err != nil {
-		return s, err
-	}
-	if err := json.Unmarshal([]byte(v), &s); err != nil {
-		return mailStored{}, fmt.Errorf("app: mail settings: %w", err)
-	}
-	return s, nil
-}
-
 func (a *App) mailSettings() (MailSettingsView, error) {
 	if err := a.requireMailAdmin(); err != nil {
 		return MailSettingsView{}, err
 	}
-	s, err := a.loadMail()
+	s, err := a.db.MailSettings()
 	if err != nil {
 		return MailSettingsView{}, toError(err)
 	}
-	return s.view(), nil
+	return mailView(s), nil
 }
 
 func (a *App) saveMailSettings(in MailSettingsInput) (MailSettingsView, error) {
 	if err := a.requireMailAdmin(); err != nil {
 		return MailSettingsView{}, err
 	}
-	old, err := a.loadMail()
+	old, err := a.db.MailSettings()
 	if err != nil {
 		return MailSettingsView{}, toError(err)
 	}
@@ -472,17 +432,13 @@ func (a *App) saveMailSettings(in MailSettingsInput) (MailSettingsView, error) {
 	if len(fields) > 0 {
 		return MailSettingsView{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.", Fields: fields}
 	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return MailSettingsView{}, toError(err)
-	}
-	if err := a.db.SetSetting(settingMail, string(b)); err != nil {
+	if err := a.db.SetMailSettings(s); err != nil {
 		return MailSettingsView{}, toError(err)
 	}
 	a.log.Info("mail settings saved", "by", a.current().ID)
 	a.resetMailState()
 	a.restartMail()
-	return s.view(), nil
+	return mailView(s), nil
 }
 
 // clearMailSettings removes the mailbox; the intake stops. The ledger stays, so a
@@ -491,13 +447,13 @@ func (a *App) clearMailSettings() (MailSettingsView, error) {
 	if err := a.requireMailAdmin(); err != nil {
 		return MailSettingsView{}, err
 	}
-	if err := a.db.SetSetting(settingMail, "{}"); err != nil {
+	if err := a.db.DeleteMailSettings(); err != nil {
 		return MailSettingsView{}, toError(err)
 	}
 	a.log.Info("mail settings removed", "by", a.current().ID)
 	a.resetMailState()
 	a.restartMail()
-	return mailStored{}.view(), nil
+	return mailView(store.MailSettings{}), nil
 }
 
 // resetMailState forgets what belonged to the previous mailbox.
@@ -528,7 +484,7 @@ func (a *App) testMailConnection(in MailSettingsInput) (MailCheckView, error) {
 	if err := a.requireMailAdmin(); err != nil {
 		return MailCheckView{}, err
 	}
-	old, err := a.loadMail()
+	old, err := a.db.MailSettings()
 	if err != nil {
 		return MailCheckView{}, toError(err)
 	}
@@ -559,7 +515,7 @@ func (a *App) testMailConnection(in MailSettingsInput) (MailCheckView, error) {
 
 // mailConfig turns stored settings into the mail package's; the CA certificates are
 // written to a file in the data folder, where mail.Dial reads them.
-func (a *App) mailConfig(s mailStored) (mail.Config, error) {
+func (a *App) mailConfig(s store.MailSettings) (mail.Config, error) {
 	cfg := mail.Config{
 		Host: s.Host, Port: s.Port, TLS: mail.TLSMode(s.TLS), User: s.User, Password: s.Password,
 		Folder: s.Folder, Timeout: mailTimeout,
@@ -583,9 +539,9 @@ func (a *App) mailConfig(s mailStored) (mail.Config, error) {
 
 // checkMail validates the form against the stored settings and returns what to
 // store, or German messages by field.
-func checkMail(in MailSettingsInput, old mailStored) (mailStored, map[string]string) {
+func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings, map[string]string) {
 	f := map[string]string{}
-	s := mailStored{
+	s := store.MailSettings{
 		Host: strings.TrimSpace(in.Host), Port: in.Port, TLS: in.TLS, User: strings.TrimSpace(in.User),
 		Password: in.Password, Folder: strings.TrimSpace(in.Folder), CAFile: strings.TrimSpace(in.CAFile),
 	}

@@ -229,7 +229,7 @@ func TestMailSettingsRoundTripAndFieldErrors(t *testing.T) {
 	if v, err = a.SaveMailSettings(MailSettingsInput{Host: "imap.musterhausen.de", Port: 993, TLS: "starttls", User: "poststelle", CAFile: caFile, Folder: "Anträge"}); err != nil {
 		t.Fatal(err)
 	}
-	stored, err := a.loadMail()
+	stored, err := a.db.MailSettings()
 	if err != nil || stored.Password != secret || stored.TLS != "starttls" || stored.Folder != "Anträge" || !strings.Contains(stored.CAPEM, "BEGIN CERTIFICATE") {
 		t.Fatalf("stored %+v %v", stored.TLS, err)
 	}
@@ -423,8 +423,8 @@ func TestMailIntakeImportsListsFailuresAndRetries(t *testing.T) {
 	if got := a.db.List(index.Query{}).Total; got != casesBefore+3 {
 		t.Fatalf("%d cases after a restart, want %d", got, casesBefore+3)
 	}
-	if v, _ := a.db.Setting(settingMailImported); v != "2026-11-28 3" {
-		t.Fatalf("imported today stored as %q", v)
+	if day, n, _ := a.db.MailImported(); day != "2026-11-28" || n != 3 {
+		t.Fatalf("imported today stored as %s %d", day, n)
 	}
 }
 

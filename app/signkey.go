@@ -26,20 +26,11 @@ import (
 	"github.com/ozgcloud/desktop/store"
 )
 
-// The office's signing key lives in the settings bucket. A PKCS#12 file is copied
-// into the data folder (keyDir); passwords and PINs are never stored.
+// The office's signing key is a store setting (store.SigningKey). A PKCS#12 file is
+// copied into the data folder (keyDir); passwords and PINs are never stored.
 const (
-	settingSignKind     = "sign.kind"     // "pkcs12" or "pkcs11"
-	settingSignFile     = "sign.p12.file" // file name under keyDir
-	settingSignFileName = "sign.p12.name" // the name the administration chose it under
-	settingSignModule   = "sign.pkcs11.module"
-	settingSignToken    = "sign.pkcs11.token"
-	settingSignKeyLabel = "sign.pkcs11.key"
-	settingSignTSA      = "sign.tsa"
-	settingSignDemo     = "sign.demo" // "1" for the throw-away key of a demo store
-
-	keyKindPKCS12 = "pkcs12"
-	keyKindPKCS11 = "pkcs11"
+	keyKindPKCS12 = store.KeyPKCS12
+	keyKindPKCS11 = store.KeyPKCS11
 
 	keyDir = "schluessel"
 	// maxKeyFile bounds what is read as a PKCS#12 file; real ones are a few KB.
@@ -52,28 +43,9 @@ const (
 // signKeyMu serialises changes of the key configuration and the making of the demo key.
 var signKeyMu sync.Mutex
 
-// signConfig is the stored key configuration.
-type signConfig struct {
-	Kind, File, FileName, Module, Token, KeyLabel, TSA string
-	Demo                                               bool
-}
-
-func (a *App) setting(key string) (string, error) {
-	v, err := a.db.Setting(key)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
-	}
-	return v, err
-}
-
-func (a *App) setSettings(kv map[string]string) error {
-	for k, v := range kv {
-		if err := a.db.SetSetting(k, v); err != nil {
-			return toError(err)
-		}
-	}
-	return nil
-}
+// signConfig is the stored key configuration, with Demo only for a demo key file
+// that is in use.
+type signConfig = store.SigningKey
 
 // signConfig reads the configuration; a demo store without one gets its demo key here,
 // the first time anyone asks.
@@ -96,24 +68,12 @@ func (a *App) signConfig() (signConfig, error) {
 }
 
 func (a *App) readSignConfig() (signConfig, error) {
-	var c signConfig
-	var demo string
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{
-		{settingSignKind, &c.Kind}, {settingSignFile, &c.File}, {settingSignFileName, &c.FileName},
-		{settingSignModule, &c.Module}, {settingSignToken, &c.Token}, {settingSignKeyLabel, &c.KeyLabel},
-		{settingSignTSA, &c.TSA}, {settingSignDemo, &demo},
-	} {
-		v, err := a.setting(f.key)
-		if err != nil {
-			return signConfig{}, toError(err)
-		}
-		*f.dst = v
+	c, err := a.db.SigningKey()
+	if err != nil {
+		return signConfig{}, toError(err)
 	}
 	// The demo flag belongs to the file: switching to a token and back keeps it.
-	c.Demo = demo == "1" && c.Kind == keyKindPKCS12
+	c.Demo = c.Demo && c.Kind == keyKindPKCS12
 	return c, nil
 }
 
@@ -156,9 +116,9 @@ func (a *App) makeDemoKey(authority string) error {
 	if err != nil {
 		return err
 	}
-	return a.setSettings(map[string]string{
-		settingSignKind: keyKindPKCS12, settingSignFile: file, settingSignFileName: "demo-siegel.p12",
-		settingSignDemo: "1",
+	return a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.Kind, k.File, k.FileName, k.Demo = keyKindPKCS12, file, "demo-siegel.p12", true
+		return nil
 	})
 }
 
@@ -280,12 +240,13 @@ func (a *App) setKeyFile(path string) (SigningKeyView, error) {
 		return SigningKeyView{}, &Error{Code: CodeStore, Message: "Die Schlüsseldatei konnte nicht im Datenordner abgelegt werden. Es wurde nichts geändert."}
 	}
 	signKeyMu.Lock()
-	err = a.setSettings(map[string]string{
-		settingSignKind: keyKindPKCS12, settingSignFile: file, settingSignFileName: name, settingSignDemo: "",
+	err = a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.Kind, k.File, k.FileName, k.Demo = keyKindPKCS12, file, name, false
+		return nil
 	})
 	signKeyMu.Unlock()
 	if err != nil {
-		return SigningKeyView{}, err
+		return SigningKeyView{}, toError(err)
 	}
 	a.log.Info("signing key file set", "by", a.current().ID)
 	return a.signingKey()
@@ -309,13 +270,11 @@ func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 			fields["tsaUrl"] = "Bitte eine Adresse mit http:// oder https:// angeben."
 		}
 	}
-	kv := map[string]string{settingSignTSA: in.TSAURL}
 	switch in.Kind {
 	case keyKindPKCS12:
 		if cur.File == "" {
 			fields["file"] = "Bitte zuerst die Schlüsseldatei wählen."
 		}
-		kv[settingSignKind] = keyKindPKCS12
 	case keyKindPKCS11:
 		in.Module, in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.Module), strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
 		if in.Module == "" {
@@ -326,8 +285,6 @@ func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 		if in.TokenLabel == "" {
 			fields["tokenLabel"] = "Bitte den Namen (Label) des Tokens angeben."
 		}
-		kv[settingSignKind] = keyKindPKCS11
-		kv[settingSignModule], kv[settingSignToken], kv[settingSignKeyLabel] = in.Module, in.TokenLabel, in.KeyLabel
 	default:
 		fields["kind"] = "Bitte die Art des Schlüssels wählen."
 	}
@@ -335,10 +292,16 @@ func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts geändert.", Fields: fields}
 	}
 	signKeyMu.Lock()
-	err = a.setSettings(kv)
+	err = a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.Kind, k.TSA = in.Kind, in.TSAURL
+		if in.Kind == keyKindPKCS11 {
+			k.Module, k.Token, k.KeyLabel = in.Module, in.TokenLabel, in.KeyLabel
+		}
+		return nil
+	})
 	signKeyMu.Unlock()
 	if err != nil {
-		return SigningKeyView{}, err
+		return SigningKeyView{}, toError(err)
 	}
 	a.log.Info("signing key configured", "kind", in.Kind, "by", a.current().ID)
 	return a.signingKey()

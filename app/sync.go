@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -19,9 +18,6 @@ import (
 // EventSyncStatus ("sync:status", payload SyncStatusView) is emitted whenever what the
 // status bar shows about the sync may have changed. Pulled cases emit "cases:changed".
 const EventSyncStatus = "sync:status"
-
-// settingOrgUnits keeps the tenant's org units (JSON []Option) from the directory.
-const settingOrgUnits = "sync_orgunits"
 
 // syncRunner is the state of the sync engine between its goroutine and the UI.
 type syncRunner struct {
@@ -223,18 +219,12 @@ func (a *App) applyDirectory(d wire.DirectoryResponse) error {
 		}
 		changed = true
 	}
-	units := make([]Option, 0, len(d.OrgUnits))
+	units := make([]store.OrgUnit, 0, len(d.OrgUnits))
 	for _, o := range d.OrgUnits {
-		units = append(units, Option{Value: o.ID, Label: o.Name})
+		units = append(units, store.OrgUnit{ID: o.ID, Name: o.Name})
 	}
-	b, err := json.Marshal(units)
-	if err != nil {
-		return err
-	}
-	if old, _ := a.db.Setting(settingOrgUnits); old != string(b) {
-		if err := a.db.SetSetting(settingOrgUnits, string(b)); err != nil {
-			return fmt.Errorf("app: directory org units: %w", err)
-		}
+	if err := a.db.SetOrgUnits(units); err != nil {
+		return fmt.Errorf("app: directory org units: %w", err)
 	}
 	a.adoptClerk(d.Users)
 	if changed {
@@ -273,7 +263,7 @@ func (a *App) adoptClerk(users []wire.DirectoryUser) {
 	if err != nil {
 		return
 	}
-	if err := a.db.SetSetting(settingClerk, c.ID); err != nil {
+	if err := a.db.SetCurrentClerk(c.ID); err != nil {
 		a.log.Warn("sync: keep clerk", "err", err)
 	}
 	a.mu.Lock()
@@ -467,16 +457,13 @@ func (a *App) orgUnits() ([]Option, error) {
 	if err := a.ready(); err != nil {
 		return nil, err
 	}
-	v, err := a.db.Setting(settingOrgUnits)
-	if errors.Is(err, store.ErrNotFound) || v == "" {
-		return []Option{}, nil
-	}
+	units, err := a.db.OrgUnits()
 	if err != nil {
 		return nil, toError(err)
 	}
-	var out []Option
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		return nil, toError(fmt.Errorf("app: org units: %w", err))
+	out := make([]Option, 0, len(units))
+	for _, u := range units {
+		out = append(out, Option{Value: u.ID, Label: u.Name})
 	}
 	return out, nil
 }

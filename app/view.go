@@ -272,7 +272,7 @@ func (a *App) switchClerk(id string) (Session, error) {
 	if err != nil {
 		return Session{}, toError(err)
 	}
-	if err := a.db.SetSetting(settingClerk, c.ID); err != nil {
+	if err := a.db.SetCurrentClerk(c.ID); err != nil {
 		return Session{}, toError(err)
 	}
 	a.mu.Lock()

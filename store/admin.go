@@ -186,37 +186,3 @@ func renameInRows(rows *bolt.Bucket, clerkID, name string) error {
 	}
 	return nil
 }
-
-// Setting returns a stored setting, or an error wrapping ErrNotFound when it was
-// never set.
-func (db *DB) Setting(key string) (string, error) {
-	var v []byte
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketSettings).Get([]byte(key)); b != nil {
-			v = append([]byte{}, b...)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("store: setting %s: %w", key, err)
-	}
-	if v == nil {
-		return "", fmt.Errorf("store: setting %s: %w", key, ErrNotFound)
-	}
-	return string(v), nil
-}
-
-// SetSetting stores a setting.
-func (db *DB) SetSetting(key, value string) error {
-	if key == "" {
-		return fmt.Errorf("store: set setting: empty key")
-	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSettings).Put([]byte(key), []byte(value))
-	}); err != nil {
-		return fmt.Errorf("store: set setting %s: %w", key, err)
-	}
-	return nil
-}
