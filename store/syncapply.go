@@ -51,7 +51,7 @@ func (db *DB) ApplyPulled(page wire.ChangesResponse, caseJSON [][]byte) (int, er
 		n    int
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		sb := tx.Bucket(bucketSync)
 		cursor := readU64(sb.Get(syncCursor))
 		seen := readU64(sb.Get(syncSeen))
@@ -204,7 +204,7 @@ func (db *DB) AckPush(resp wire.PushResponse) error {
 	defer db.mu.Unlock()
 	var rows []index.Row
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		sb := tx.Bucket(bucketSync)
 		now := db.now().UTC()
 		results := make(map[uint64]wire.PushResult, len(resp.Results))
@@ -370,7 +370,7 @@ func (db *DB) SettleUnsure() (int, error) {
 			n++
 		}
 		var err error
-		rows, err = newWriter(tx).undoSettled(undo)
+		rows, err = db.newWriter(tx).undoSettled(undo)
 		return err
 	})
 	if err != nil {
