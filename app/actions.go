@@ -35,15 +35,7 @@ func (a *App) do(id string, kind model.MutationKind, payload any) (CaseDetail, e
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
-	a.changed(id)
 	return a.detail(c)
-}
-
-// changed tells the UI which cases were written and the sync engine that the outbox
-// grew, so a local change goes up at once.
-func (a *App) changed(ids ...string) {
-	a.runtime().Emit(EventCasesChanged, ids)
-	a.syncNotify()
 }
 
 func (a *App) transition(id, action, reason string) (CaseDetail, error) {
@@ -165,7 +157,6 @@ func (a *App) createCase(in NewCaseInput) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
-	a.changed(created.ID)
 	return a.detail(created)
 }
 
@@ -176,10 +167,8 @@ func (a *App) bulk(ids []string, kind model.MutationKind, payload any) (BulkResu
 		return BulkResult{}, err
 	}
 	res := BulkResult{Failed: []BulkFailed{}}
-	var done []string
 	for _, id := range ids {
-		c, err := a.db.Do(a.current(), id, kind, payload)
-		if err != nil {
+		if _, err := a.db.Do(a.current(), id, kind, payload); err != nil {
 			f := BulkFailed{ID: id, Reason: toError(err).(*Error).Message}
 			if old, err := a.db.Case(id); err == nil {
 				f.FileNumber = old.FileNumber
@@ -188,10 +177,6 @@ func (a *App) bulk(ids []string, kind model.MutationKind, payload any) (BulkResu
 			continue
 		}
 		res.Done++
-		done = append(done, c.ID)
-	}
-	if len(done) > 0 {
-		a.changed(done...)
 	}
 	return res, nil
 }

@@ -88,7 +88,7 @@ func (a *App) DueFollowUps() ([]DueFollowUp, error) { return a.dueFollowUps() }
 
 // Events the app emits to the UI (through the Runtime adapter):
 //
-//	"cases:changed"  payload: []string of case IDs written (a refresh hint)
+//	"cases:changed"  payload: []CaseChange, the cases the store's change feed named
 //	"followup:due"   payload: []DueFollowUp that fell due while the app runs
 const (
 	EventCasesChanged = "cases:changed"

@@ -147,6 +147,17 @@ func Start(a *App, rt Runtime) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stop = cancel
+	// Subscribed before anything runs, so no change is missed.
+	ui, engine := a.db.Subscribe(), a.db.Subscribe()
+	a.watchers.Go(func() { a.forwardChanges(ctx, ui) })
+	a.watchers.Go(func() {
+		_ = engine.Run(ctx, func(c store.Change) {
+			// A local write queued mutations: push them now, not at the next poll.
+			if c.Outbox {
+				a.syncNotify()
+			}
+		})
+	})
 	a.watchers.Add(1)
 	go func() {
 		defer a.watchers.Done()

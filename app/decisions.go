@@ -497,7 +497,6 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 		a.log.Warn("decision draft not cleared", "case", c.ID, "err", err)
 	}
 	a.log.Info("decision signed", "case", c.ID, "decision", info.ID, "kind", cfg.Kind, "timestamp", res.Timestamped)
-	a.changed(c.ID)
 	res.Case, err = a.detail(after)
 	if err != nil {
 		return SignResult{}, err

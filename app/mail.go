@@ -182,10 +182,7 @@ func (a *App) mailWatcher() *mail.Watcher {
 		a.mailFailed(fmt.Errorf("app: mail temp folder: %w", err))
 		return nil
 	}
-	var commit mail.Committer = announcing{
-		Committer: &mail.StoreCommitter{DB: a.db, Now: a.now},
-		emit:      a.mailImported,
-	}
+	var commit mail.Committer = &mail.StoreCommitter{DB: a.db, Now: a.now}
 	if wrap != nil {
 		commit = wrap(commit)
 	}
@@ -198,53 +195,6 @@ func (a *App) mailWatcher() *mail.Watcher {
 		},
 		Poll: poll, Status: a.onMailStatus, Now: a.now, Log: a.log,
 	}
-}
-
-// announcing tells the UI about every mail committed, so new cases show at once.
-type announcing struct {
-	mail.Committer
-	emit func(caseID string)
-}
-
-var _ mail.BatchCommitter = announcing{}
-
-func (c announcing) Commit(ctx context.Context, raw mail.Fetched, m *mail.Message, files []string, e mail.Entry) (string, error) {
-	id, err := c.Committer.Commit(ctx, raw, m, files, e)
-	if err == nil {
-		c.emit(id)
-	}
-	return id, err
-}
-
-// CommitBatch passes a batch on when the committer takes batches; otherwise the
-// importer falls back to one mail at a time.
-func (c announcing) CommitBatch(ctx context.Context, batch []*mail.Pending) ([]string, error) {
-	bc, ok := c.Committer.(mail.BatchCommitter)
-	if !ok {
-		return nil, errors.New("app: committer takes no batches")
-	}
-	ids, err := bc.CommitBatch(ctx, batch)
-	if err == nil {
-		for _, id := range ids {
-			c.emit(id)
-		}
-	}
-	return ids, err
-}
-
-// mailImported counts a committed mail and tells the UI of its case. The count is
-// stored with the next status report, not here: that would cost the import a
-// second fsync per mail.
-func (a *App) mailImported(caseID string) {
-	in := &a.intake
-	in.mu.Lock()
-	day := a.now().In(a.loc).Format(dateLayout)
-	if day != in.day {
-		in.day, in.today, in.savedToday = day, 0, -1
-	}
-	in.today++
-	in.mu.Unlock()
-	a.changed(caseID)
 }
 
 // mailFailed records an error that keeps the intake from starting.
@@ -262,6 +212,12 @@ func (a *App) mailFailed(err error) {
 func (a *App) onMailStatus(s mail.Status) {
 	in := &a.intake
 	in.mu.Lock()
+	// The count is stored with the status report, not per mail: that would cost the
+	// import a second fsync per mail.
+	if day := a.now().In(a.loc).Format(dateLayout); day != in.day {
+		in.day, in.today, in.savedToday = day, 0, -1
+	}
+	in.today += s.Imported
 	persist, day, count := in.savedToday != in.today, in.day, in.today
 	in.savedToday = in.today
 	if s.Err != nil {

@@ -369,9 +369,7 @@ func TestMailIntakeImportsListsFailuresAndRetries(t *testing.T) {
 	if got := a.db.List(index.Query{}).Total; got != casesBefore+1 {
 		t.Fatalf("%d cases, want %d", got, casesBefore+1)
 	}
-	if rt.count(EventCasesChanged) == 0 || rt.count(EventMailStatus) == 0 {
-		t.Fatalf("events: cases:changed %d, mail:status %d", rt.count(EventCasesChanged), rt.count(EventMailStatus))
-	}
+	eventually(t, "cases:changed and mail:status", func() bool { return rt.count(EventCasesChanged) > 0 && rt.count(EventMailStatus) > 0 })
 	page, err := a.ListCases(ListQuery{Search: "Erika Mustermann", Limit: 10})
 	if err != nil || len(page.Rows) != 1 {
 		t.Fatalf("imported case not found: %+v %v", page, err)

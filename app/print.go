@@ -202,7 +202,6 @@ func (a *App) confirmPosted(letters []PrintLetter) (BulkResult, error) {
 		}
 	}
 	res := BulkResult{Failed: []BulkFailed{}}
-	var done []string
 	today := a.today()
 	for _, id := range order {
 		c, err := a.db.Case(id)
@@ -230,10 +229,6 @@ func (a *App) confirmPosted(letters []PrintLetter) (BulkResult, error) {
 			continue
 		}
 		res.Done++
-		done = append(done, id)
-	}
-	if len(done) > 0 {
-		a.changed(done...)
 	}
 	return res, nil
 }

@@ -118,7 +118,6 @@ func (a *App) newEngine() (*client.Client, client.Directory) {
 	a.syncr.mu.Unlock()
 	o.Store, o.Remote, o.Logger, o.Now = a.db, r, a.log, a.now
 	o.OnStatus = func(s client.Status) { a.onSyncStatus(s) }
-	o.OnPulled = func(ids []string) { a.runtime().Emit(EventCasesChanged, ids) }
 	return client.New(o), r
 }
 
@@ -204,7 +203,6 @@ func (a *App) applyDirectory(d wire.DirectoryResponse) error {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	changed := false
 	for _, u := range d.Users {
 		old, err := a.db.Clerk(u.ID)
 		if err == nil && old.Name == u.Name && old.Role == u.Role {
@@ -217,7 +215,6 @@ func (a *App) applyDirectory(d wire.DirectoryResponse) error {
 		if err := a.db.PutClerk(c); err != nil {
 			return fmt.Errorf("app: directory clerk %s: %w", u.ID, err)
 		}
-		changed = true
 	}
 	units := make([]store.OrgUnit, 0, len(d.OrgUnits))
 	for _, o := range d.OrgUnits {
@@ -227,10 +224,6 @@ func (a *App) applyDirectory(d wire.DirectoryResponse) error {
 		return fmt.Errorf("app: directory org units: %w", err)
 	}
 	a.adoptClerk(d.Users)
-	if changed {
-		// Names in the case list come from the clerks.
-		a.changed()
-	}
 	return nil
 }
 

@@ -109,7 +109,6 @@ func (a *App) resolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
-	a.changed(c.ID)
 	a.emitSyncStatus()
 	return a.detail(c)
 }

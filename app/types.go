@@ -185,7 +185,9 @@ type ApplicantView struct {
 
 // CaseDetail is everything the detail view shows of a case.
 type CaseDetail struct {
-	ID             string           `json:"id"`
+	ID string `json:"id"`
+	// Revision tells this state of the case from others ("cases:changed" carries it).
+	Revision       string           `json:"revision"`
 	FileNumber     string           `json:"fileNumber"`
 	Title          string           `json:"title"`
 	Type           string           `json:"type"`

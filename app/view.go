@@ -119,7 +119,7 @@ func (a *App) detail(c model.Case) (CaseDetail, error) {
 	loc, today := a.loc, a.today()
 	clerk := a.current()
 	d := CaseDetail{
-		ID: c.ID, FileNumber: c.FileNumber, Title: c.Title,
+		ID: c.ID, Revision: c.HistoryHead.Hash, FileNumber: c.FileNumber, Title: c.Title,
 		Type: c.Type, TypeLabel: typeLabel(c.Type),
 		Channel: string(c.Channel), ChannelLabel: c.Channel.Label(),
 		Received: stamp(c.ReceivedAt, loc),

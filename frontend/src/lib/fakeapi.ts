@@ -76,6 +76,7 @@ export class FakeApi implements Api {
   details = new Map<string, CaseDetail>();
   listeners = new Map<string, ((p: unknown) => void)[]>();
   due: DueFollowUp[] = [];
+  revisions = 0;
 
   constructor(total = 30) {
     this.total = total;
@@ -97,7 +98,7 @@ export class FakeApi implements Api {
       const i = Number(id.replace('case-', '')) || 0;
       const r = makeRow(i);
       d = {
-        id, fileNumber: r.fileNumber, title: `Antrag ${i}`, type: r.type, typeLabel: r.typeLabel,
+        id, revision: 'r0', fileNumber: r.fileNumber, title: `Antrag ${i}`, type: r.type, typeLabel: r.typeLabel,
         channel: 'POST', channelLabel: 'Post', received: r.received, status: r.status,
         statusLabel: r.statusLabel, assignee: r.assignee, assigneeName: r.assigneeName, orgUnit: 'Ordnungsamt',
         legalDeadline: '2026-04-01', targetDeadline: r.deadline, overdue: r.overdue,
@@ -122,6 +123,9 @@ export class FakeApi implements Api {
     const d = this.detail(id);
     f(d);
     this.details.set(id, d);
+    // Like the Go side: the store's change feed emits "cases:changed" after the commit.
+    d.revision = `r${++this.revisions}`;
+    setTimeout(() => this.emit('cases:changed', [{ id, revision: d.revision }]), 0);
     return structuredClone(d);
   }
 
@@ -182,7 +186,7 @@ export class FakeApi implements Api {
   checkSignatureFromDialog = (): Promise<import('./types').SignatureCheck> =>
     this.rec('checkSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
   verifyHistory = (id: string) => this.rec('verifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
-  createCase = (input: import('./types').NewCaseInput) => this.rec('createCase', [input], () => this.detail('case-9999'));
+  createCase = (input: import('./types').NewCaseInput) => this.rec('createCase', [input], () => this.update('case-9999', () => {}));
   bulkAssign = (ids: string[], clerkID: string) => this.rec('bulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
   bulkTransition = (ids: string[], action: string) => this.rec('bulkTransition', [ids, action], (): BulkResult => ({
     done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],

@@ -126,6 +126,7 @@ export interface ApplicantView {
 
 export interface CaseDetail {
   id: string;
+  revision: string;
   fileNumber: string;
   title: string;
   type: string;

@@ -298,6 +298,7 @@ export namespace app {
 	}
 	export class CaseDetail {
 	    id: string;
+	    revision: string;
 	    fileNumber: string;
 	    title: string;
 	    type: string;
@@ -332,6 +333,7 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
+	        this.revision = source["revision"];
 	        this.fileNumber = source["fileNumber"];
 	        this.title = source["title"];
 	        this.type = source["type"];

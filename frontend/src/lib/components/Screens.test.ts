@@ -36,7 +36,7 @@ describe('Screens', () => {
     await renderApp(fake);
     const before = fake.queries.length;
     fake.total = 31;
-    fake.emit('cases:changed', ['case-30']);
+    fake.emit('cases:changed', [{ id: 'case-30', revision: 'r1' }]);
     await waitFor(() => expect(screen.getByTestId('total')).toHaveTextContent('31 Vorgänge'));
     expect(fake.queries.length).toBeGreaterThan(before);
   });
