@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -49,19 +50,6 @@ func (f *fakeRuntime) payloads(event string) []any {
 }
 
 var now = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-
-func newApp(t *testing.T, demoCases int) (*App, *fakeRuntime) {
-	t.Helper()
-	a := New(Config{DataDir: t.TempDir(), DemoCases: demoCases, Device: "A7", Now: func() time.Time { return now }, MaxAttachmentSize: 1 << 20})
-	if a.fatal != "" {
-		t.Fatalf("fatal: %s", a.fatal)
-	}
-	rt := &fakeRuntime{}
-	a.notify = func(string, string) error { return nil }
-	Start(a, rt)
-	t.Cleanup(func() { Stop(a) })
-	return a, rt
-}
 
 func uiError(t *testing.T, err error) *Error {
 	t.Helper()
@@ -236,7 +224,7 @@ func TestAttachments(t *testing.T) {
 
 	// The preview handler serves the file's bytes with its media type, and nothing of
 	// another case.
-	srv := httptest.NewServer(FileHandler(a))
+	srv := httptest.NewServer(FileHandler(a.Attachments))
 	defer srv.Close()
 	res, err := http.Get(srv.URL + d.Attachments[0].URL)
 	if err != nil || res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
@@ -298,35 +286,30 @@ func TestDueFollowUpsAnnouncedOnce(t *testing.T) {
 	var notes []string
 	a.notify = func(title, body string) error { notes = append(notes, title+": "+body); return nil }
 	seen := map[string]bool{}
-	a.announceDue(seen)
-	a.announceDue(seen)
+	a.followUps.announceDue(seen)
+	a.followUps.announceDue(seen)
 	if rt.count(EventFollowUpDue) != 1 || len(notes) != 1 || !strings.Contains(notes[0], d.FileNumber) {
 		t.Errorf("announced %d times, notes %q", rt.count(EventFollowUpDue), notes)
 	}
 }
 
-func TestSecondInstanceAndCorruptStoreAreFatal(t *testing.T) {
-	a, _ := newApp(t, 0)
-	second := New(Config{DataDir: a.cfg.DataDir, Device: "A7"})
-	s, err := second.Session()
-	if err != nil || !strings.Contains(s.Fatal, "läuft bereits") {
-		t.Fatalf("second instance: %q %v", s.Fatal, err)
-	}
-	if _, err := second.ListCases(ListQuery{}); uiError(t, err).Code != CodeFatal {
-		t.Error("a fatal app answered a list call")
-	}
-
+// TestFatalMessages: a store that cannot be opened is explained in German, naming the
+// folder or file (main binds only this Desk then; see main_test.go).
+func TestFatalMessages(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "ozgcloud.db")
-	garbage := []byte(strings.Repeat("kein bbolt ", 1000))
-	os.WriteFile(path, garbage, 0o600)
-	broken := New(Config{DataDir: dir, Device: "A7", DemoCases: 10})
-	s, _ = broken.Session()
-	if !strings.Contains(s.Fatal, "beschädigt") || !strings.Contains(s.Fatal, path) {
-		t.Errorf("corrupt store message %q does not name the file", s.Fatal)
-	}
-	if b, _ := os.ReadFile(path); string(b) != string(garbage) {
-		t.Error("the corrupt store file was changed")
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("open: %w", store.ErrLocked), "läuft bereits"},
+		{fmt.Errorf("open: %w", store.ErrCorrupt), filepath.Join(dir, store.FileName)},
+		{fmt.Errorf("open: %w", store.ErrSchemaTooNew), "neueren Version"},
+		{errors.New("disk full"), "disk full"},
+	} {
+		s, err := NewFatalDesk(dir, tt.err).Session()
+		if err != nil || !strings.Contains(s.Fatal, tt.want) || s.DataDir != dir {
+			t.Errorf("%v: %q %v", tt.err, s.Fatal, err)
+		}
 	}
 }
 
@@ -351,7 +334,5 @@ func seedClerks(t *testing.T, a *App) {
 			t.Fatal(err)
 		}
 	}
-	if err := a.loadClerk(); err != nil {
-		t.Fatal(err)
-	}
+	a.reloadClerk(t)
 }

@@ -36,19 +36,31 @@ func casesChanged(changes []store.Change) []CaseChange {
 	return out
 }
 
-// forwardChanges emits "cases:changed" for what the store's change feed publishes,
-// whoever wrote it, until ctx ends: one event for all changes waiting, so a bulk
-// action or a fast import does not flood the window.
-func (a *App) forwardChanges(ctx context.Context, sub *store.Subscription) {
-	defer sub.Close()
+// ChangeForwarder emits "cases:changed" for what the store's change feed publishes,
+// whoever wrote it: one event for all changes waiting, so a bulk action or a fast
+// import does not flood the window.
+type ChangeForwarder struct {
+	sub *store.Subscription
+	win *Window
+}
+
+// NewChangeForwarder subscribes to db's change feed at once, so that nothing committed
+// after it returns is missed; main runs it.
+func NewChangeForwarder(db *store.DB, win *Window) *ChangeForwarder {
+	return &ChangeForwarder{sub: db.Subscribe(), win: win}
+}
+
+// Run forwards until ctx ends, then ends the subscription and returns nil.
+func (f *ChangeForwarder) Run(ctx context.Context) error {
+	defer f.sub.Close()
 	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-sub.Ready():
+			return nil
+		case <-f.sub.Ready():
 		}
-		if changes := sub.Take(); len(changes) > 0 {
-			a.runtime().Emit(EventCasesChanged, casesChanged(changes))
+		if changes := f.sub.Take(); len(changes) > 0 {
+			f.win.Emit(EventCasesChanged, casesChanged(changes))
 		}
 	}
 }

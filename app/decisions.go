@@ -16,6 +16,16 @@ import (
 	"github.com/ozgcloud/desktop/store"
 )
 
+// Decisions is the bound service of "Bescheid erstellen": the editor's state, the
+// draft kept per case, its preview, and signing it.
+type Decisions struct {
+	base
+	keys keyring
+}
+
+// NewDecisions returns the Decisions service.
+func NewDecisions(e Env) *Decisions { return &Decisions{base: newBase(e), keys: newKeyring(e)} }
+
 var draftPlaceholder = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
 
 // caseValues are the placeholders decision.Fill fills from the case, the letterhead,
@@ -91,7 +101,7 @@ func templateView(t decision.Template) DecisionTemplateView {
 }
 
 // mayDecide says why the current clerk cannot make a decision for c now, or "".
-func (a *App) mayDecide(c model.Case) string {
+func (a *Decisions) mayDecide(c model.Case) string {
 	if c.Status != model.StatusInBearbeitung {
 		if c.Status == model.StatusBeschieden {
 			return "Der Vorgang ist beschieden. Für einen neuen Bescheid, der den bisherigen ersetzt, öffnen Sie den Vorgang bitte zuerst wieder (Wiedereröffnen)."
@@ -114,7 +124,7 @@ func activeDecision(c model.Case) (model.DecisionInfo, bool) {
 	return model.DecisionInfo{}, false
 }
 
-func (a *App) decisionTitle(d model.DecisionInfo) string {
+func (a *Decisions) decisionTitle(d model.DecisionInfo) string {
 	if d.SignedAt == nil {
 		return "„" + d.Title + "“"
 	}
@@ -123,7 +133,7 @@ func (a *App) decisionTitle(d model.DecisionInfo) string {
 
 // loadDraft returns the case's draft as the editor shows it; TemplateID is "" when
 // the case has none. Drafts are local to this PC: no mutation, never synced.
-func (a *App) loadDraft(caseID string) (DecisionDraft, error) {
+func (a *Decisions) loadDraft(caseID string) (DecisionDraft, error) {
 	d := DecisionDraft{CaseID: caseID, Values: []DecisionValue{}, Blocks: []DecisionBlock{}}
 	s, err := a.db.Draft(caseID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -144,7 +154,7 @@ func (a *App) loadDraft(caseID string) (DecisionDraft, error) {
 	return d, nil
 }
 
-func (a *App) saveDraft(d DecisionDraft) error {
+func (a *Decisions) saveDraft(d DecisionDraft) error {
 	s := store.DecisionDraft{
 		TemplateID: d.TemplateID, TemplateName: d.TemplateName, Fee: d.Fee, FeeAmount: d.FeeAmount, FeeDue: d.FeeDue,
 		Supersedes: d.Supersedes, SupersedesTitle: d.SupersedesTitle, UpdatedAt: a.now(),
@@ -162,10 +172,10 @@ func (a *App) saveDraft(d DecisionDraft) error {
 	return nil
 }
 
-func (a *App) decisionEditor(caseID string) (DecisionEditorState, error) {
-	if err := a.ready(); err != nil {
-		return DecisionEditorState{}, err
-	}
+// DecisionEditor returns what the decision editor needs for a case: templates, the
+// case's draft (TemplateID "" when none), the signing key and whether the clerk may
+// make a decision now.
+func (a *Decisions) DecisionEditor(caseID string) (DecisionEditorState, error) {
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return DecisionEditorState{}, toError(err)
@@ -174,10 +184,11 @@ func (a *App) decisionEditor(caseID string) (DecisionEditorState, error) {
 	if err != nil {
 		return DecisionEditorState{}, toError(err)
 	}
-	key, err := a.signingKey()
+	kc, err := a.keys.config()
 	if err != nil {
 		return DecisionEditorState{}, err
 	}
+	key := keyView(kc, a.current())
 	draft, err := a.loadDraft(caseID)
 	if err != nil {
 		return DecisionEditorState{}, err
@@ -193,11 +204,8 @@ func (a *App) decisionEditor(caseID string) (DecisionEditorState, error) {
 	return st, nil
 }
 
-// startDecision makes a new draft from a template, replacing any draft of the case.
-func (a *App) startDecision(caseID, templateID string) (DecisionDraft, error) {
-	if err := a.ready(); err != nil {
-		return DecisionDraft{}, err
-	}
+// StartDecision makes a new draft from a template for the case, replacing its draft.
+func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, error) {
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return DecisionDraft{}, toError(err)
@@ -232,10 +240,8 @@ func (a *App) startDecision(caseID, templateID string) (DecisionDraft, error) {
 	return d, nil
 }
 
-func (a *App) discardDecisionDraft(caseID string) error {
-	if err := a.ready(); err != nil {
-		return err
-	}
+// DiscardDecisionDraft deletes the case's draft.
+func (a *Decisions) DiscardDecisionDraft(caseID string) error {
 	if err := a.db.DeleteDraft(caseID); err != nil {
 		return toError(err)
 	}
@@ -277,7 +283,7 @@ type problem struct {
 func (p *problem) Error() string { return p.msg }
 
 // letter fills and checks the draft; a *problem says what the clerk must still do.
-func (a *App) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
+func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
 	lc, err := a.letterConfig()
 	if err != nil {
 		return decision.Letter{}, toError(err)
@@ -337,7 +343,7 @@ func (a *App) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
 }
 
 // missing explains a placeholder without a value and names the input that gives one.
-func (a *App) missing(name string, d DecisionDraft, blocks []decision.Block, blockAt []int) *problem {
+func (a *Decisions) missing(name string, d DecisionDraft, blocks []decision.Block, blockAt []int) *problem {
 	for _, v := range d.Values {
 		if v.Name == name {
 			return &problem{fmt.Sprintf("Bitte geben Sie „%s“ an; der Bescheid braucht diesen Text.", v.Label), "value:" + name}
@@ -359,7 +365,7 @@ func (a *App) missing(name string, d DecisionDraft, blocks []decision.Block, blo
 var pageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 // render makes the letter's PDF; a *problem when the letter cannot be laid out.
-func (a *App) render(l decision.Letter) ([]byte, error) {
+func (a *Decisions) render(l decision.Letter) ([]byte, error) {
 	pdf, err := decision.Render(l, decision.RenderOptions{Created: a.now()})
 	if err == nil {
 		return pdf, nil
@@ -372,11 +378,9 @@ func (a *App) render(l decision.Letter) ([]byte, error) {
 	return nil, fmt.Errorf("app: render decision: %w", err)
 }
 
-// updateDecisionDraft keeps the draft and renders it for the preview.
-func (a *App) updateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
-	if err := a.ready(); err != nil {
-		return DecisionPreview{}, err
-	}
+// UpdateDecisionDraft keeps the edited draft and renders the letter for the preview;
+// a letter that cannot be made yet comes back with Problem set, not as an error.
+func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
 	c, err := a.db.Case(d.CaseID)
 	if err != nil {
 		return DecisionPreview{}, toError(err)
@@ -402,7 +406,7 @@ func (a *App) updateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
 	}, nil
 }
 
-func (a *App) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter, error) {
+func (a *Decisions) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter, error) {
 	l, err := a.letter(c, d)
 	if err != nil {
 		return nil, decision.Letter{}, err
@@ -411,13 +415,11 @@ func (a *App) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter,
 	return pdf, l, err
 }
 
-// signDecision renders the draft, signs it with the office's key opened by secret,
-// stores the signed PDF and records the decision, in that order: a failure before
-// the record leaves at most an unreferenced blob, never a half decision.
-func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
-	if err := a.ready(); err != nil {
-		return SignResult{}, err
-	}
+// SignDecision renders the draft, signs it with the office's key opened by secret
+// (password or PIN, never stored), stores the signed PDF and records the decision, in
+// that order: a failure before the record leaves at most an unreferenced blob, never
+// a half decision.
+func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, error) {
 	c, err := a.db.Case(d.CaseID)
 	if err != nil {
 		return SignResult{}, toError(err)
@@ -444,12 +446,12 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
-	cfg, err := a.signConfig()
+	cfg, err := a.keys.config()
 	if err != nil {
 		return SignResult{}, err
 	}
 	now := a.now()
-	key, closeKey, err := a.openSigner(cfg, secret, now)
+	key, closeKey, err := a.keys.open(cfg, secret, now)
 	if err != nil {
 		return SignResult{}, err
 	}
@@ -493,7 +495,7 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
-	if err := a.discardDecisionDraft(c.ID); err != nil {
+	if err := a.DiscardDecisionDraft(c.ID); err != nil {
 		a.log.Warn("decision draft not cleared", "case", c.ID, "err", err)
 	}
 	a.log.Info("decision signed", "case", c.ID, "decision", info.ID, "kind", cfg.Kind, "timestamp", res.Timestamped)

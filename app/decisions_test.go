@@ -119,7 +119,7 @@ func useKeyFile(t *testing.T, a *App, rt *fakeRuntime, p12 []byte, tsa string) {
 func blobCount(t *testing.T, a *App) int {
 	t.Helper()
 	n := 0
-	err := filepath.WalkDir(filepath.Join(a.cfg.DataDir, "blobs"), func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(a.dataDir, "blobs"), func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

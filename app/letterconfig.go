@@ -45,7 +45,7 @@ func (c letterConfig) remedy(caseType string) *decision.Remedy {
 // letterConfig returns the current letter configuration. Until the administration
 // saved one, the letterhead comes from the municipality and the templates are the
 // shipped ones.
-func (a *App) letterConfig() (letterConfig, error) {
+func (a base) letterConfig() (letterConfig, error) {
 	saved, err := a.db.Letters()
 	if err != nil {
 		return letterConfig{}, fmt.Errorf("app: letter config: %w", err)
@@ -57,16 +57,44 @@ func (a *App) letterConfig() (letterConfig, error) {
 	tpls := decision.Templates()
 	for i, t := range tpls {
 		if o, ok := saved.Templates[t.ID]; ok {
-			tpls[i] = o
+			tpls[i] = templateOfStore(o)
 		}
 	}
-	return letterConfig{Letterhead: lh, Templates: tpls, Remedies: saved.Remedies}, nil
+	rem := make(map[string]decision.Remedy, len(saved.Remedies))
+	for prefix, r := range saved.Remedies {
+		rem[prefix] = decision.Remedy{Kind: decision.RemedyKind(r.Kind), Body: r.Body, Address: r.Address, Period: r.Period}
+	}
+	return letterConfig{Letterhead: lh, Templates: tpls, Remedies: rem}, nil
+}
+
+// The store keeps the letter settings in its own shapes (store.Letterhead ...); these
+// convert between them and decision's.
+
+func templateOfStore(t store.LetterTemplate) decision.Template {
+	out := decision.Template{ID: t.ID, Name: t.Name, Blocks: make([]decision.Block, 0, len(t.Blocks))}
+	for _, b := range t.Blocks {
+		out.Blocks = append(out.Blocks, decision.Block{Kind: decision.BlockKind(b.Kind), Title: b.Title, Text: b.Text})
+	}
+	return out
+}
+
+func storeTemplate(t decision.Template) store.LetterTemplate {
+	out := store.LetterTemplate{ID: t.ID, Name: t.Name, Blocks: make([]store.LetterBlock, 0, len(t.Blocks))}
+	for _, b := range t.Blocks {
+		out.Blocks = append(out.Blocks, store.LetterBlock{Kind: string(b.Kind), Title: b.Title, Text: b.Text})
+	}
+	return out
+}
+
+func storeRemedy(r decision.Remedy) store.Remedy {
+	return store.Remedy{Kind: string(r.Kind), Body: r.Body, Address: r.Address, Period: r.Period}
 }
 
 // savedLetterhead returns the saved letterhead, or the one made from the municipality.
-func (a *App) savedLetterhead(saved store.Letters) (decision.Letterhead, error) {
+func (a base) savedLetterhead(saved store.Letters) (decision.Letterhead, error) {
 	if saved.Letterhead != nil {
-		return *saved.Letterhead, nil
+		// The same fields: a field added on one side only fails to compile here.
+		return decision.Letterhead(*saved.Letterhead), nil
 	}
 	m, err := a.db.Municipality()
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

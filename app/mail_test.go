@@ -57,18 +57,10 @@ func (l *lockedBuffer) String() string {
 func mailApp(t *testing.T) (*App, *fakeRuntime, *lockedBuffer) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	a := New(Config{
-		DataDir: t.TempDir(), DemoCases: 3, Device: "A7", Now: func() time.Time { return now },
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	if a.fatal != "" {
-		t.Fatalf("fatal: %s", a.fatal)
-	}
-	a.notify = func(string, string) error { return nil }
+	a, rt := newAppLogging(t, 3, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a.intake.mu.Lock()
 	a.intake.poll = 100 * time.Millisecond
-	rt := &fakeRuntime{}
-	Start(a, rt)
-	t.Cleanup(func() { Stop(a) })
+	a.intake.mu.Unlock()
 	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
 		t.Fatal(err)
 	}

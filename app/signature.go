@@ -34,8 +34,8 @@ type SignatureCheck struct {
 const maxCheckedPDF = 200 << 20
 
 // CheckSignature checks the electronic signatures of a PDF of the case.
-func (a *App) CheckSignature(caseID, attachmentID string) (SignatureCheck, error) {
-	at, path, err := a.attachment(caseID, attachmentID)
+func (a *Attachments) CheckSignature(caseID, attachmentID string) (SignatureCheck, error) {
+	at, path, err := a.files.attachment(caseID, attachmentID)
 	if err != nil {
 		return SignatureCheck{}, err
 	}
@@ -43,21 +43,15 @@ func (a *App) CheckSignature(caseID, attachmentID string) (SignatureCheck, error
 }
 
 // CheckSignatureFromDialog asks for a PDF on disk and checks its signatures.
-func (a *App) CheckSignatureFromDialog() (SignatureCheck, error) {
-	if err := a.ready(); err != nil {
+func (a *Attachments) CheckSignatureFromDialog() (SignatureCheck, error) {
+	path, err := a.win.chooseOne("PDF-Datei zum Prüfen wählen")
+	if err != nil || path == "" {
 		return SignatureCheck{}, err
 	}
-	paths, err := a.runtime().OpenFiles("PDF-Datei zum Prüfen wählen")
-	if err != nil {
-		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
-	}
-	if len(paths) == 0 {
-		return SignatureCheck{}, nil
-	}
-	return a.checkSignature(filepath.Base(paths[0]), paths[0])
+	return a.checkSignature(filepath.Base(path), path)
 }
 
-func (a *App) checkSignature(name, path string) (SignatureCheck, error) {
+func (a *Attachments) checkSignature(name, path string) (SignatureCheck, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return SignatureCheck{}, unreadable(name)
@@ -90,7 +84,7 @@ func (a *App) checkSignature(name, path string) (SignatureCheck, error) {
 
 // signatureSummary says in plain German what the last signature (the one that covers
 // the most) shows; earlier ones are listed by the UI.
-func (a *App) signatureSummary(name string, infos []sign.SignatureInfo) string {
+func (a *Attachments) signatureSummary(name string, infos []sign.SignatureInfo) string {
 	if len(infos) == 0 {
 		return fmt.Sprintf("Die Datei „%s“ enthält keine elektronische Signatur.", name)
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -47,12 +48,39 @@ var signKeyMu sync.Mutex
 // that is in use.
 type signConfig = store.SigningKey
 
+// Signing is the bound service of the office's signing key: which key it is, choosing
+// and testing it (administration).
+type Signing struct {
+	base
+	win  *Window
+	keys keyring
+}
+
+// NewSigning returns the Signing service.
+func NewSigning(e Env) *Signing {
+	return &Signing{base: newBase(e), win: e.Window, keys: newKeyring(e)}
+}
+
+// keyring reads the key configuration and opens the key; Signing and Decisions share
+// it.
+type keyring struct {
+	db      *store.DB
+	dataDir string
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+func newKeyring(e Env) keyring {
+	b := newBase(e)
+	return keyring{db: e.DB, dataDir: e.DataDir, log: b.log, now: b.now}
+}
+
 // signConfig reads the configuration; a demo store without one gets its demo key here,
 // the first time anyone asks.
-func (a *App) signConfig() (signConfig, error) {
+func (a keyring) config() (signConfig, error) {
 	signKeyMu.Lock()
 	defer signKeyMu.Unlock()
-	c, err := a.readSignConfig()
+	c, err := a.read()
 	if err != nil || c.Kind != "" {
 		return c, err
 	}
@@ -64,10 +92,10 @@ func (a *App) signConfig() (signConfig, error) {
 		a.log.Error("demo signing key not made", "err", err)
 		return c, nil
 	}
-	return a.readSignConfig()
+	return a.read()
 }
 
-func (a *App) readSignConfig() (signConfig, error) {
+func (a keyring) read() (signConfig, error) {
 	c, err := a.db.SigningKey()
 	if err != nil {
 		return signConfig{}, toError(err)
@@ -79,7 +107,7 @@ func (a *App) readSignConfig() (signConfig, error) {
 
 // makeDemoKey makes a throw-away ECDSA P-256 seal certificate for the demo store, so
 // that a demo can sign out of the box; its password is DemoKeyPassword.
-func (a *App) makeDemoKey(authority string) error {
+func (a keyring) makeDemoKey(authority string) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return fmt.Errorf("app: demo key: %w", err)
@@ -124,8 +152,8 @@ func (a *App) makeDemoKey(authority string) error {
 
 // storeKeyFile writes a PKCS#12 file under keyDir, named by its content, readable by
 // the user only, and returns its name.
-func (a *App) storeKeyFile(data []byte) (string, error) {
-	dir := filepath.Join(a.cfg.DataDir, keyDir)
+func (a keyring) storeKeyFile(data []byte) (string, error) {
+	dir := filepath.Join(a.dataDir, keyDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("app: key folder: %w", err)
 	}
@@ -162,10 +190,10 @@ func keyLabel(kind string) string {
 	return "Kein Schlüssel eingerichtet"
 }
 
-func (a *App) keyView(c signConfig) SigningKeyView {
+func keyView(c signConfig, clerk model.Clerk) SigningKeyView {
 	v := SigningKeyView{
 		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, Demo: c.Demo,
-		MayEdit: a.current().Role == model.RoleAdministration,
+		MayEdit: clerk.Role == model.RoleAdministration,
 	}
 	switch c.Kind {
 	case keyKindPKCS12:
@@ -179,45 +207,39 @@ func (a *App) keyView(c signConfig) SigningKeyView {
 	return v
 }
 
-// signingKey returns the office's key configuration.
-func (a *App) signingKey() (SigningKeyView, error) {
-	if err := a.ready(); err != nil {
-		return SigningKeyView{}, err
-	}
-	c, err := a.signConfig()
+// SigningKey says which key the office signs with.
+func (a *Signing) SigningKey() (SigningKeyView, error) {
+	c, err := a.keys.config()
 	if err != nil {
 		return SigningKeyView{}, err
 	}
-	return a.keyView(c), nil
+	return keyView(c, a.current()), nil
 }
 
-func (a *App) mayEditKey() error {
-	if err := a.ready(); err != nil {
-		return err
-	}
+func (a *Signing) mayEditKey() error {
 	if a.current().Role != model.RoleAdministration {
 		return &Error{Code: CodeNotAllowed, Message: "Den Signaturschlüssel richtet nur die Administration ein."}
 	}
 	return nil
 }
 
-// chooseSigningKeyFile asks for a PKCS#12 file, checks that it is one, copies it into
-// the data folder and makes it the office's key.
-func (a *App) chooseSigningKeyFile() (SigningKeyView, error) {
+// ChooseSigningKeyFile asks for a PKCS#12 file, checks that it is one, copies it into
+// the data folder and makes it the office's key (administration only).
+func (a *Signing) ChooseSigningKeyFile() (SigningKeyView, error) {
 	if err := a.mayEditKey(); err != nil {
 		return SigningKeyView{}, err
 	}
-	paths, err := a.runtime().OpenFiles("Schlüsseldatei (PKCS#12, .p12 oder .pfx) wählen")
+	path, err := a.win.chooseOne("Schlüsseldatei (PKCS#12, .p12 oder .pfx) wählen")
 	if err != nil {
-		return SigningKeyView{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+		return SigningKeyView{}, err
 	}
-	if len(paths) == 0 {
-		return a.signingKey()
+	if path == "" {
+		return a.SigningKey()
 	}
-	return a.setKeyFile(paths[0])
+	return a.setKeyFile(path)
 }
 
-func (a *App) setKeyFile(path string) (SigningKeyView, error) {
+func (a *Signing) setKeyFile(path string) (SigningKeyView, error) {
 	name := filepath.Base(path)
 	st, err := os.Stat(path)
 	if err != nil || !st.Mode().IsRegular() {
@@ -235,7 +257,7 @@ func (a *App) setKeyFile(path string) (SigningKeyView, error) {
 	if _, err := sign.LoadPKCS12(data, "", a.now()); errors.Is(err, sign.ErrBadFile) || errors.Is(err, sign.ErrNoKey) {
 		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("Die Datei „%s“ ist keine lesbare PKCS#12-Schlüsseldatei. Es wurde nichts geändert.", name)}
 	}
-	file, err := a.storeKeyFile(data)
+	file, err := a.keys.storeKeyFile(data)
 	if err != nil {
 		return SigningKeyView{}, &Error{Code: CodeStore, Message: "Die Schlüsseldatei konnte nicht im Datenordner abgelegt werden. Es wurde nichts geändert."}
 	}
@@ -249,16 +271,16 @@ func (a *App) setKeyFile(path string) (SigningKeyView, error) {
 		return SigningKeyView{}, toError(err)
 	}
 	a.log.Info("signing key file set", "by", a.current().ID)
-	return a.signingKey()
+	return a.SigningKey()
 }
 
-// saveSigningKey stores the kind of key, the token's coordinates and the timestamp
-// service. Choosing "pkcs12" keeps the file chosen before.
-func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
+// SaveSigningKey stores the kind of key, the token's coordinates and the timestamp
+// service (administration only). Choosing "pkcs12" keeps the file chosen before.
+func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 	if err := a.mayEditKey(); err != nil {
 		return SigningKeyView{}, err
 	}
-	cur, err := a.signConfig()
+	cur, err := a.keys.config()
 	if err != nil {
 		return SigningKeyView{}, err
 	}
@@ -304,25 +326,22 @@ func (a *App) saveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 		return SigningKeyView{}, toError(err)
 	}
 	a.log.Info("signing key configured", "kind", in.Kind, "by", a.current().ID)
-	return a.signingKey()
+	return a.SigningKey()
 }
 
-// testSigningKey opens the key with the password or PIN and describes its
+// TestSigningKey opens the key with the password or PIN and describes its
 // certificate; nothing is stored.
-func (a *App) testSigningKey(secret string) (SigningKeyView, error) {
-	if err := a.ready(); err != nil {
-		return SigningKeyView{}, err
-	}
-	c, err := a.signConfig()
+func (a *Signing) TestSigningKey(secret string) (SigningKeyView, error) {
+	c, err := a.keys.config()
 	if err != nil {
 		return SigningKeyView{}, err
 	}
-	s, closeKey, err := a.openSigner(c, secret, a.now())
+	s, closeKey, err := a.keys.open(c, secret, a.now())
 	if err != nil {
 		return SigningKeyView{}, err
 	}
 	defer closeKey()
-	v := a.keyView(c)
+	v := keyView(c, a.current())
 	cert := s.Chain()[0]
 	v.Subject = cert.Subject.CommonName
 	if o := cert.Subject.Organization; len(o) > 0 && o[0] != cert.Subject.CommonName {
@@ -348,13 +367,13 @@ func keyTypeName(cert *x509.Certificate) string {
 
 // openSigner opens the configured key with secret. The error is a German *Error that
 // names the cause; the secret appears in no error and no log.
-func (a *App) openSigner(c signConfig, secret string, now time.Time) (sign.Signer, func(), error) {
+func (a keyring) open(c signConfig, secret string, now time.Time) (sign.Signer, func(), error) {
 	var s sign.Signer
 	closeKey := func() {}
 	var err error
 	switch c.Kind {
 	case keyKindPKCS12:
-		data, rerr := os.ReadFile(filepath.Join(a.cfg.DataDir, keyDir, filepath.Base(c.File)))
+		data, rerr := os.ReadFile(filepath.Join(a.dataDir, keyDir, filepath.Base(c.File)))
 		if rerr != nil {
 			return nil, nil, &Error{Code: CodeNotFound, Message: "Die Schlüsseldatei fehlt im Datenordner. Bitte wenden Sie sich an die Administration, damit sie den Schlüssel neu einrichtet. Es wurde nichts unterschrieben."}
 		}

@@ -49,7 +49,7 @@ func conflictValue(field string, v json.RawMessage, n names) (raw, shown string)
 	return "", string(v)
 }
 
-func (a *App) conflictView(c store.Conflict, n names) ConflictView {
+func (a *Sync) conflictView(c store.Conflict, n names) ConflictView {
 	v := ConflictView{
 		ID: c.ID, CaseID: c.CaseID, Field: c.Field, FieldLabel: model.FieldLabel(c.Field),
 		Kind:         conflictKind(c.Field),
@@ -69,11 +69,8 @@ func (a *App) conflictView(c store.Conflict, n names) ConflictView {
 	return v
 }
 
-// syncConflicts lists the open conflicts, of one case when caseID is set.
-func (a *App) syncConflicts(caseID string) ([]ConflictView, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// SyncConflicts lists the open conflicts, of one case when caseID is not "".
+func (a *Sync) SyncConflicts(caseID string) ([]ConflictView, error) {
 	cs, err := a.db.Conflicts(true)
 	if err != nil {
 		return nil, toError(err)
@@ -88,10 +85,9 @@ func (a *App) syncConflicts(caseID string) ([]ConflictView, error) {
 	return out, nil
 }
 
-func (a *App) resolveConflict(in ResolveConflictInput) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
+// ResolveConflict keeps the OZG-Cloud's value, this side's, or a merged one; the
+// resolution travels to the server and to the other PCs like any change.
+func (a *Sync) ResolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 	var value json.RawMessage
 	switch in.Keep {
 	case model.KeepServer, model.KeepClient:
@@ -109,12 +105,12 @@ func (a *App) resolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
-	a.emitSyncStatus()
+	a.runner.emitStatus()
 	return a.detail(c)
 }
 
 // mergedValue encodes the value the clerk wrote for the conflict's field.
-func (a *App) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
+func (a *Sync) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
 	cs, err := a.db.Conflicts(false)
 	if err != nil {
 		return nil, toError(err)
@@ -176,10 +172,8 @@ func kindLabel(k model.MutationKind) string {
 	return string(k)
 }
 
-func (a *App) rejectedChanges() ([]RejectedView, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// RejectedChanges lists the changes the OZG-Cloud refused, with its reason.
+func (a *Sync) RejectedChanges() ([]RejectedView, error) {
 	rs, err := a.db.Rejections()
 	if err != nil {
 		return nil, toError(err)
@@ -200,37 +194,11 @@ func (a *App) rejectedChanges() ([]RejectedView, error) {
 	return out, nil
 }
 
-func (a *App) dismissRejected(seq uint64) ([]RejectedView, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// DismissRejected removes a refused change from the list once it was read.
+func (a *Sync) DismissRejected(seq uint64) ([]RejectedView, error) {
 	if err := a.db.DismissRejected(seq); err != nil {
 		return nil, toError(err)
 	}
-	a.emitSyncStatus()
-	return a.rejectedChanges()
-}
-
-// forward is weiterleiten to another org unit of the tenant (one the directory
-// named): the case's org unit changes with the status.
-func (a *App) forward(id, orgUnit, reason string) (CaseDetail, error) {
-	units, err := a.orgUnits()
-	if err != nil {
-		return CaseDetail{}, err
-	}
-	known := false
-	for _, u := range units {
-		known = known || u.Value == orgUnit
-	}
-	fields := map[string]string{}
-	if !known {
-		fields["orgUnit"] = "Bitte eine Stelle wählen."
-	}
-	if strings.TrimSpace(reason) == "" {
-		fields["reason"] = "Bitte einen Grund angeben."
-	}
-	if len(fields) > 0 {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
-	}
-	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
+	a.runner.emitStatus()
+	return a.RejectedChanges()
 }

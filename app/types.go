@@ -27,11 +27,14 @@ type Session struct {
 	Clerk        ClerkView   `json:"clerk"`
 	Clerks       []ClerkView `json:"clerks"`
 	// Demo: the clerk may be switched (a demo store).
-	Demo      bool     `json:"demo"`
-	CaseTypes []Option `json:"caseTypes"`
-	Statuses  []Option `json:"statuses"`
-	Channels  []Option `json:"channels"`
-	Today     string   `json:"today"`
+	Demo bool `json:"demo"`
+	// NeedsSetup: no clerk is known on this PC yet; the UI asks to connect it to the
+	// OZG-Cloud, which names the clerks.
+	NeedsSetup bool     `json:"needsSetup"`
+	CaseTypes  []Option `json:"caseTypes"`
+	Statuses   []Option `json:"statuses"`
+	Channels   []Option `json:"channels"`
+	Today      string   `json:"today"`
 	// MaxAttachmentBytes is the configured attachment size limit.
 	MaxAttachmentBytes int64 `json:"maxAttachmentBytes"`
 	// MayAssignOthers: the clerk may hand any case to someone else (leadership);

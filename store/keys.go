@@ -41,9 +41,9 @@ import (
 //	           "sign.pkcs11.token", "sign.pkcs11.key", "sign.tsa" -> the fields of
 //	                                       SigningKey, one plain string each
 //	           "sign.demo"              -> "1" when the key file is a demo store's
-//	           "letters.letterhead"     -> JSON of decision.Letterhead
-//	           "letters.templates"      -> JSON map[template ID]decision.Template (changed ones)
-//	           "letters.remedies"       -> JSON map[case type prefix]decision.Remedy
+//	           "letters.letterhead"     -> JSON of Letterhead
+//	           "letters.templates"      -> JSON map[template ID]LetterTemplate (changed ones)
+//	           "letters.remedies"       -> JSON map[case type prefix]Remedy
 //	           "decision.draft." + case ID -> JSON of DecisionDraft
 //	mailledger the e-mail import ledger, two kinds of keys, each -> JSON of MailEntry:
 //	           "u" + folder + 0x00 + UIDVALIDITY (uint32 BE) + UID (uint32 BE), one per

@@ -5,26 +5,66 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/ozgcloud/desktop/decision"
 )
 
 // Letters is what the administration set up for decision letters. Nothing stored
 // means the defaults: the letterhead made from the municipality, the shipped
-// templates, the default remedy (Widerspruch at the authority).
+// templates, the default remedy (Widerspruch at the authority). The types are the
+// stored shapes of package decision's Letterhead, Template and Remedy: the store
+// fixes what is on disk, decision may change its own.
 type Letters struct {
-	Letterhead *decision.Letterhead // nil: made from the municipality
+	Letterhead *Letterhead // nil: made from the municipality
 	// Templates are the changed ones by ID; a shipped template not in it is used as
 	// shipped.
-	Templates map[string]decision.Template
+	Templates map[string]LetterTemplate
 	// Remedies by case type prefix (model.CaseType.Prefix); a type without one gets
 	// the default.
-	Remedies map[string]decision.Remedy
+	Remedies map[string]Remedy
+}
+
+// Letterhead is the authority's data printed on every letter.
+type Letterhead struct {
+	Authority  string `json:"authority"`
+	Unit       string `json:"unit,omitempty"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postalCode"`
+	City       string `json:"city"`
+	Phone      string `json:"phone,omitempty"`
+	Email      string `json:"email,omitempty"`
+	Website    string `json:"website,omitempty"`
+	BankName   string `json:"bankName,omitempty"`
+	IBAN       string `json:"iban,omitempty"`
+	BIC        string `json:"bic,omitempty"`
+	VerifyURL  string `json:"verifyUrl,omitempty"`
+	Logo       []byte `json:"logo,omitempty"` // PNG
+}
+
+// LetterTemplate is a template of the office's, with its text blocks.
+type LetterTemplate struct {
+	ID     string        `json:"id"`
+	Name   string        `json:"name"`
+	Blocks []LetterBlock `json:"blocks"`
+}
+
+// LetterBlock is one text block of a template, placeholders kept.
+type LetterBlock struct {
+	Kind  string `json:"kind"`
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text"`
+}
+
+// Remedy is the legal remedy of a case type: its kind, where to lodge it and the
+// time limit.
+type Remedy struct {
+	Kind    string `json:"kind"`
+	Body    string `json:"body"`
+	Address string `json:"address"`
+	Period  string `json:"period,omitempty"`
 }
 
 func readLetters(b *bolt.Bucket) (Letters, error) {
-	l := Letters{Templates: map[string]decision.Template{}, Remedies: map[string]decision.Remedy{}}
-	var lh decision.Letterhead
+	l := Letters{Templates: map[string]LetterTemplate{}, Remedies: map[string]Remedy{}}
+	var lh Letterhead
 	ok, err := getJSON(b, keyLetterhead, &lh)
 	if err != nil {
 		return Letters{}, err

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/ozgcloud/desktop/decision"
 )
 
 // commits returns the ID of the last committed write transaction.
@@ -58,7 +56,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 	units := []OrgUnit{{ID: "ou-1", Name: "Bürgerbüro"}}
 	mail := MailSettings{Host: "imap.example", Port: 993, TLS: "tls", User: "u", Password: "p", Folder: "INBOX", CAFile: "/x.pem", CAPEM: "PEM"}
 	key := SigningKey{Kind: KeyPKCS11, File: "siegel-1.p12", FileName: "a.p12", Module: "/lib/p11.so", Token: "T", KeyLabel: "K", TSA: "http://tsa", Demo: true}
-	lh := decision.Letterhead{Authority: "Gemeinde X", Street: "Weg 1", PostalCode: "12345", City: "X", Logo: []byte{1, 2}}
+	lh := Letterhead{Authority: "Gemeinde X", Street: "Weg 1", PostalCode: "12345", City: "X", Logo: []byte{1, 2}}
 	draft := DecisionDraft{TemplateID: "ablehnung", TemplateName: "Ablehnung", Fee: true, FeeAmount: "25,00", FeeDue: "2026-12-28",
 		Values: []DraftValue{{Name: "ablehnungsgrund", Value: "zu spät"}}, Blocks: []DraftBlock{{Kind: "tenor", Title: "T", Text: "{{ablehnungsgrund}}"}},
 		UpdatedAt: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
@@ -67,8 +65,8 @@ func TestSettingsRoundTrip(t *testing.T) {
 		db.UpdateSigningKey(func(k *SigningKey) error { *k = key; return nil }),
 		db.UpdateLetters(func(l *Letters) error {
 			l.Letterhead = &lh
-			l.Templates["ablehnung"] = decision.Template{ID: "ablehnung", Name: "Eigene Ablehnung"}
-			l.Remedies["BAU"] = decision.Remedy{Kind: decision.RemedyKlage, Body: "Verwaltungsgericht Schleswig"}
+			l.Templates["ablehnung"] = LetterTemplate{ID: "ablehnung", Name: "Eigene Ablehnung"}
+			l.Remedies["BAU"] = Remedy{Kind: "KLAGE", Body: "Verwaltungsgericht Schleswig"}
 			return nil
 		}),
 		db.PutDraft("c1", draft),
@@ -96,7 +94,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 		t.Errorf("signing key %+v", k)
 	}
 	l, err := db.Letters()
-	if err != nil || !reflect.DeepEqual(*l.Letterhead, lh) || l.Templates["ablehnung"].Name != "Eigene Ablehnung" || l.Remedies["BAU"].Kind != decision.RemedyKlage {
+	if err != nil || !reflect.DeepEqual(*l.Letterhead, lh) || l.Templates["ablehnung"].Name != "Eigene Ablehnung" || l.Remedies["BAU"].Kind != "KLAGE" {
 		t.Errorf("letters %+v %v", l, err)
 	}
 	if d, err := db.Draft("c1"); err != nil || !reflect.DeepEqual(d, draft) {
@@ -214,9 +212,9 @@ func TestSettingChangesAreOneTransaction(t *testing.T) {
 
 	before = commits(t, db)
 	if err := db.UpdateLetters(func(l *Letters) error {
-		l.Letterhead = &decision.Letterhead{Authority: "A"}
-		l.Templates["x"] = decision.Template{ID: "x"}
-		l.Remedies["BAU"] = decision.Remedy{Body: "B"}
+		l.Letterhead = &Letterhead{Authority: "A"}
+		l.Templates["x"] = LetterTemplate{ID: "x"}
+		l.Remedies["BAU"] = Remedy{Body: "B"}
 		return nil
 	}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,7 @@
 // The only module that touches the generated Wails bindings. Every call goes through
 // wrap(), so a rejected promise always carries an ApiError with a German message.
 
-import * as Go from '../../wailsjs/go/app/App';
+import { bound } from './bindings';
 import * as Runtime from '../../wailsjs/runtime/runtime';
 import { parseError } from './errors';
 import type { Api } from './types';
@@ -20,7 +20,7 @@ async function wrap<T>(p: () => Promise<T>): Promise<T> {
 // interfaces carry the same JSON fields, so the calls go through this untyped view.
 // bindings.test.ts checks that the fields agree.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const go = Go as unknown as Record<string, (...args: any[]) => Promise<any>>;
+const go = bound as unknown as Record<string, (...args: any[]) => Promise<any>>;
 
 function call<T>(name: string, ...args: unknown[]): Promise<T> {
   return wrap(() => {

@@ -1,7 +1,7 @@
 // Compile-time check (svelte-check / tsc) that types.ts still matches the generated
 // Wails models: a field added or renamed in Go makes this file fail to type-check.
 import type { app } from '../../wailsjs/go/models';
-import type * as Go from '../../wailsjs/go/app/App';
+import type { Bound } from './bindings';
 import type * as T from './types';
 
 type Drift<A, B> = Exclude<keyof A, keyof B | 'convertValues'> | Exclude<keyof B, keyof A>;
@@ -38,7 +38,7 @@ type Called =
   | 'CheckSignatureFromDialog' | 'DecisionEditor' | 'StartDecision' | 'UpdateDecisionDraft'
   | 'DiscardDecisionDraft' | 'SignDecision' | 'SigningKey' | 'ChooseSigningKeyFile' | 'SaveSigningKey'
   | 'TestSigningKey';
-export const methodsExist: [Exclude<Called, keyof typeof Go>] extends [never] ? true : false = true;
+export const methodsExist: [Exclude<Called, keyof Bound>] extends [never] ? true : false = true;
 
 export const letterBindingsMatch: [
   Same<app.LetterheadForm, T.LetterheadForm>, Same<app.BlockForm, T.BlockForm>,
@@ -53,7 +53,7 @@ type CalledLetters =
   | 'LetterSettings' | 'SaveLetterhead' | 'ChooseLetterLogo' | 'SaveLetterTemplate' | 'ResetLetterTemplate'
   | 'SaveLetterRemedy' | 'ResetLetterRemedy' | 'PreviewLetter' | 'PrintDecision' | 'PrintCandidates'
   | 'PrintBatch' | 'ConfirmPosted';
-export const letterMethodsExist: [Exclude<CalledLetters, keyof typeof Go>] extends [never] ? true : false = true;
+export const letterMethodsExist: [Exclude<CalledLetters, keyof Bound>] extends [never] ? true : false = true;
 
 // E-Mail-Eingang (issue 5), kept apart from the lists above so helpers do not collide.
 export const mailBindingsMatch: [
@@ -64,7 +64,7 @@ export const mailBindingsMatch: [
 type MailCalled =
   | 'MailSettings' | 'SaveMailSettings' | 'ClearMailSettings' | 'ChooseMailCAFile' | 'TestMailConnection'
   | 'MailStatus' | 'MailFailures' | 'RetryMail' | 'RetryAllMail';
-export const mailMethodsExist: [Exclude<MailCalled, keyof typeof Go>] extends [never] ? true : false = true;
+export const mailMethodsExist: [Exclude<MailCalled, keyof Bound>] extends [never] ? true : false = true;
 
 // Sync with the OZG-Cloud (issue 4).
 export const syncBindingsMatch: [
@@ -75,4 +75,4 @@ export const syncBindingsMatch: [
 type SyncCalled =
   | 'SyncStatus' | 'SyncNow' | 'ProbeSyncServer' | 'ChooseSyncCAFile' | 'ConnectSync' | 'SyncConflicts'
   | 'ResolveConflict' | 'RejectedChanges' | 'DismissRejected' | 'SyncOrgUnits' | 'Forward';
-export const syncMethodsExist: [Exclude<SyncCalled, keyof typeof Go>] extends [never] ? true : false = true;
+export const syncMethodsExist: [Exclude<SyncCalled, keyof Bound>] extends [never] ? true : false = true;

@@ -20,6 +20,7 @@ export const fakeSession: Session = {
     { id: 'c2', name: 'Bernd Weber', role: 'leitung', roleLabel: 'Sachgebietsleitung' },
   ],
   demo: true,
+  needsSetup: false,
   caseTypes: [
     { value: 'GEWERBE', label: 'Gewerbeanmeldung' },
     { value: 'BAU', label: 'Bauantrag' },

@@ -12,6 +12,7 @@ export interface Session {
   clerk: ClerkView;
   clerks: ClerkView[] | null;
   demo: boolean;
+  needsSetup: boolean;
   caseTypes: Option[] | null;
   statuses: Option[] | null;
   channels: Option[] | null;

@@ -1321,6 +1321,7 @@ export namespace app {
 	    clerk: ClerkView;
 	    clerks: ClerkView[];
 	    demo: boolean;
+	    needsSetup: boolean;
 	    caseTypes: Option[];
 	    statuses: Option[];
 	    channels: Option[];
@@ -1341,6 +1342,7 @@ export namespace app {
 	        this.clerk = this.convertValues(source["clerk"], ClerkView);
 	        this.clerks = this.convertValues(source["clerks"], ClerkView);
 	        this.demo = source["demo"];
+	        this.needsSetup = source["needsSetup"];
 	        this.caseTypes = this.convertValues(source["caseTypes"], Option);
 	        this.statuses = this.convertValues(source["statuses"], Option);
 	        this.channels = this.convertValues(source["channels"], Option);

@@ -81,10 +81,17 @@ var remedyKinds = []Option{
 	{Value: string(decision.RemedyKlage), Label: "Klage beim Verwaltungsgericht"},
 }
 
-func (a *App) requireAdmin() error {
-	if err := a.ready(); err != nil {
-		return err
-	}
+// Letters is the bound service of the administration's letter settings: the
+// letterhead, the templates, the legal remedies, and a preview of a sample letter.
+type Letters struct {
+	base
+	win *Window
+}
+
+// NewLetters returns the Letters service.
+func NewLetters(e Env) *Letters { return &Letters{base: newBase(e), win: e.Window} }
+
+func (a *Letters) requireAdmin() error {
 	if a.current().Role != model.RoleAdministration {
 		return &Error{Code: CodeNotAllowed, Message: "Die Briefeinstellungen darf nur die Administration ändern."}
 	}
@@ -95,7 +102,9 @@ func invalid(fields map[string]string) error {
 	return &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.", Fields: fields}
 }
 
-func (a *App) letterSettings() (LetterSettings, error) {
+// LetterSettings returns the letterhead, templates and remedies letters are made
+// from (administration only).
+func (a *Letters) LetterSettings() (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
@@ -320,7 +329,8 @@ func checkLogo(b []byte) string {
 	return ""
 }
 
-func (a *App) saveLetterhead(f LetterheadForm) (LetterSettings, error) {
+// SaveLetterhead checks and saves the letterhead; field errors name what is wrong.
+func (a *Letters) SaveLetterhead(f LetterheadForm) (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
@@ -328,34 +338,32 @@ func (a *App) saveLetterhead(f LetterheadForm) (LetterSettings, error) {
 	if len(errs) > 0 {
 		return LetterSettings{}, invalid(errs)
 	}
-	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Letterhead = &h; return nil }); err != nil {
+	sh := store.Letterhead(h)
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Letterhead = &sh; return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
-	return a.letterSettings()
+	return a.LetterSettings()
 }
 
-// chooseLetterLogo asks for a PNG file and returns it as base64 for the form; "" when
+// ChooseLetterLogo asks for a PNG file and returns it as base64 for the form; "" when
 // the dialog was cancelled. Nothing is saved until the letterhead is.
-func (a *App) chooseLetterLogo() (string, error) {
+func (a *Letters) ChooseLetterLogo() (string, error) {
 	if err := a.requireAdmin(); err != nil {
 		return "", err
 	}
-	paths, err := a.runtime().OpenFiles("Logo wählen (PNG)")
-	if err != nil {
-		return "", &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+	path, err := a.win.chooseOne("Logo wählen (PNG)")
+	if err != nil || path == "" {
+		return "", err
 	}
-	if len(paths) == 0 {
-		return "", nil
-	}
-	name := filepath.Base(paths[0])
-	st, err := os.Stat(paths[0])
+	name := filepath.Base(path)
+	st, err := os.Stat(path)
 	if err != nil || !st.Mode().IsRegular() {
 		return "", unreadable(name)
 	}
 	if st.Size() > maxLogoBytes {
 		return "", &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Das Logo ist zu groß (höchstens %d KB).", maxLogoBytes>>10), Fields: map[string]string{"logo": "Das Logo ist zu groß."}}
 	}
-	b, err := os.ReadFile(paths[0])
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", unreadable(name)
 	}
@@ -430,7 +438,7 @@ func placeholderHint(name string) string {
 }
 
 // sampleCase is the case a template is tried on: every field a letter may name.
-func (a *App) sampleCase(ct model.CaseType) model.Case {
+func (a *Letters) sampleCase(ct model.CaseType) model.Case {
 	day := a.today()
 	return model.Case{
 		ID: "beispiel", Type: ct.Code, Title: ct.Name, Status: model.StatusInBearbeitung,
@@ -440,7 +448,7 @@ func (a *App) sampleCase(ct model.CaseType) model.Case {
 	}
 }
 
-func (a *App) sampleData(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy) decision.Data {
+func (a *Letters) sampleData(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy) decision.Data {
 	day := a.today()
 	values := map[string]string{}
 	for _, p := range clerkPlaceholders {
@@ -476,7 +484,7 @@ var placeholderRE = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
 
 // checkTemplate fills t for a sample case of type ct and renders it; the error names
 // the block and the placeholder without a value, in German.
-func (a *App) checkTemplate(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy, ct model.CaseType) *fieldError {
+func (a *Letters) checkTemplate(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy, ct model.CaseType) *fieldError {
 	_, err := a.sampleLetter(t, lh, remedy, ct)
 	return err
 }
@@ -484,7 +492,7 @@ func (a *App) checkTemplate(t decision.Template, lh decision.Letterhead, remedy 
 // fieldError is a German message for one field of a form.
 type fieldError struct{ field, msg string }
 
-func (a *App) sampleLetter(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy, ct model.CaseType) ([]byte, *fieldError) {
+func (a *Letters) sampleLetter(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy, ct model.CaseType) ([]byte, *fieldError) {
 	c := a.sampleCase(ct)
 	l, err := decision.Fill(t, &c, a.sampleData(t, lh, remedy))
 	var mv *decision.MissingValueError
@@ -513,7 +521,9 @@ func (a *App) sampleLetter(t decision.Template, lh decision.Letterhead, remedy *
 	return pdf, nil
 }
 
-func (a *App) saveLetterTemplate(f TemplateForm) (LetterSettings, error) {
+// SaveLetterTemplate saves a template's name and text blocks after filling it for a
+// sample case; a placeholder without a value is a field error.
+func (a *Letters) SaveLetterTemplate(f TemplateForm) (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
@@ -536,13 +546,13 @@ func (a *App) saveLetterTemplate(f TemplateForm) (LetterSettings, error) {
 		if sameTemplate(t, shipped) {
 			delete(l.Templates, t.ID)
 		} else {
-			l.Templates[t.ID] = t
+			l.Templates[t.ID] = storeTemplate(t)
 		}
 		return nil
 	}); err != nil {
 		return LetterSettings{}, toError(err)
 	}
-	return a.letterSettings()
+	return a.LetterSettings()
 }
 
 func sameTemplate(x, y decision.Template) bool {
@@ -557,14 +567,15 @@ func sameTemplate(x, y decision.Template) bool {
 	return true
 }
 
-func (a *App) resetLetterTemplate(id string) (LetterSettings, error) {
+// ResetLetterTemplate puts the shipped version of a template back.
+func (a *Letters) ResetLetterTemplate(id string) (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
 	if err := a.db.UpdateLetters(func(l *store.Letters) error { delete(l.Templates, id); return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
-	return a.letterSettings()
+	return a.LetterSettings()
 }
 
 // --- remedies ---
@@ -603,7 +614,8 @@ func remedyOf(f RemedyForm) (model.CaseType, decision.Remedy, map[string]string)
 	return ct, r, errs
 }
 
-func (a *App) saveLetterRemedy(f RemedyForm) (LetterSettings, error) {
+// SaveLetterRemedy saves the legal remedy of one case type.
+func (a *Letters) SaveLetterRemedy(f RemedyForm) (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
@@ -619,13 +631,14 @@ func (a *App) saveLetterRemedy(f RemedyForm) (LetterSettings, error) {
 	if fe := a.checkTemplate(only, cfg.Letterhead, &r, ct); fe != nil {
 		return LetterSettings{}, invalid(map[string]string{"body": fe.msg})
 	}
-	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Remedies[ct.Prefix] = r; return nil }); err != nil {
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Remedies[ct.Prefix] = storeRemedy(r); return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
-	return a.letterSettings()
+	return a.LetterSettings()
 }
 
-func (a *App) resetLetterRemedy(caseType string) (LetterSettings, error) {
+// ResetLetterRemedy puts the default remedy (Widerspruch at the authority) back.
+func (a *Letters) ResetLetterRemedy(caseType string) (LetterSettings, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterSettings{}, err
 	}
@@ -636,14 +649,15 @@ func (a *App) resetLetterRemedy(caseType string) (LetterSettings, error) {
 	if err := a.db.UpdateLetters(func(l *store.Letters) error { delete(l.Remedies, ct.Prefix); return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
-	return a.letterSettings()
+	return a.LetterSettings()
 }
 
 // --- preview ---
 
 var pageObject = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
 
-func (a *App) previewLetter(in LetterPreviewInput) (LetterPreview, error) {
+// PreviewLetter renders a sample letter from the given, unsaved configuration.
+func (a *Letters) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterPreview{}, err
 	}

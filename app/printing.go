@@ -14,18 +14,25 @@ import (
 	"github.com/ozgcloud/desktop/store/index"
 )
 
+// Printing is the bound service of printing signed decisions, one or as a batch, and
+// recording that they went out by post.
+type Printing struct {
+	base
+	files files
+}
+
+// NewPrinting returns the Printing service.
+func NewPrinting(e Env) *Printing { return &Printing{base: newBase(e), files: newFiles(e)} }
+
 // maxBatchLetters bounds one batch printout: every letter is held in memory while
 // they are merged, and a printer's tray holds about this many sheets anyway.
 const maxBatchLetters = 500
 
-// printDecision opens the signed letter in the system's PDF viewer, which prints it.
+// PrintDecision opens a signed decision in the system's PDF viewer, which prints it.
 // Wails has no print dialog of its own, and on Windows the "print" verb of
 // ShellExecute would need a dependency on the Windows API; the viewer's print
 // button is one click more.
-func (a *App) printDecision(caseID, decisionID string) error {
-	if err := a.ready(); err != nil {
-		return err
-	}
+func (a *Printing) PrintDecision(caseID, decisionID string) error {
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return toError(err)
@@ -34,7 +41,7 @@ func (a *App) printDecision(caseID, decisionID string) error {
 	if err != nil {
 		return err
 	}
-	return a.openAttachment(caseID, d.Document.ID)
+	return a.files.open(caseID, d.Document.ID)
 }
 
 func signedDecision(c model.Case, decisionID string) (model.DecisionInfo, error) {
@@ -62,7 +69,7 @@ func printable(c model.Case) []model.DecisionInfo {
 	return out
 }
 
-func (a *App) printLetter(c model.Case, d model.DecisionInfo) PrintLetter {
+func (a *Printing) printLetter(c model.Case, d model.DecisionInfo) PrintLetter {
 	p := PrintLetter{
 		CaseID: c.ID, FileNumber: c.FileNumber, Applicant: c.Applicant.Name,
 		DecisionID: d.ID, Title: d.Title, SignedAt: stamp(*d.SignedAt, a.loc),
@@ -76,10 +83,8 @@ func (a *App) printLetter(c model.Case, d model.DecisionInfo) PrintLetter {
 // decisionStatuses are the statuses a case with a signed decision can be in.
 var decisionStatuses = []model.Status{model.StatusInBearbeitung, model.StatusBeschieden, model.StatusAbgeschlossen}
 
-func (a *App) printCandidates(q PrintQuery) ([]PrintLetter, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// PrintCandidates lists the signed decisions a batch printout may contain.
+func (a *Printing) PrintCandidates(q PrintQuery) ([]PrintLetter, error) {
 	var ids []string
 	switch q.Scope {
 	case "cases":
@@ -122,12 +127,9 @@ func (a *App) printCandidates(q PrintQuery) ([]PrintLetter, error) {
 	return out, nil
 }
 
-// printBatch merges the signed letters into one PDF, each starting on a front side,
+// PrintBatch merges the signed letters into one PDF, each starting on a front side,
 // writes it to the data folder's "druck" folder and opens it for printing.
-func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
-	if err := a.ready(); err != nil {
-		return PrintBatchResult{}, err
-	}
+func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	if len(letters) == 0 {
 		return PrintBatchResult{}, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie mindestens einen Bescheid."}
 	}
@@ -166,7 +168,7 @@ func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
 		return PrintBatchResult{}, fmt.Errorf("app: batch printout: %w", err)
 	}
 	res.Pages, res.Blank = merged.Pages(), blanks
-	dir := filepath.Join(a.cfg.DataDir, "druck")
+	dir := filepath.Join(a.files.dataDir, "druck")
 	res.File = filepath.Join(dir, "Sammeldruck-"+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return PrintBatchResult{}, &Error{Code: CodeStore, Message: "Die Druckdatei konnte nicht geschrieben werden: " + err.Error()}
@@ -176,7 +178,7 @@ func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	}
 	// Without a viewer the file is still there to print by hand, and the clerk may
 	// still confirm the post; so this is not an error.
-	if err := a.openPath(res.File); err != nil {
+	if err := a.files.openPath(res.File); err != nil {
 		a.log.Warn("batch printout not opened", "err", err)
 	} else {
 		res.Opened = true
@@ -184,13 +186,11 @@ func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	return res, nil
 }
 
-// confirmPosted records "per Post versandt" once per case for the letters that were
-// not yet recorded; letters recorded before are left alone, so confirming twice
-// writes nothing the second time.
-func (a *App) confirmPosted(letters []PrintLetter) (BulkResult, error) {
-	if err := a.ready(); err != nil {
-		return BulkResult{}, err
-	}
+// ConfirmPosted records "per Post versandt am" once per case for the letters that
+// were not yet recorded, once the clerk confirms that the printed letters went out;
+// letters recorded before are left alone, so confirming twice writes nothing the
+// second time.
+func (a *Printing) ConfirmPosted(letters []PrintLetter) (BulkResult, error) {
 	byCase := map[string][]string{}
 	var order []string
 	for _, l := range letters {

@@ -2,22 +2,87 @@ package app
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
+	"github.com/ozgcloud/desktop/store/index"
 )
 
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
+// Cases is the bound service of the case list and the clerk's actions on a case.
+// Every action is one store transaction and returns the case as now stored; the UI
+// says "saved" only after it returned.
+type Cases struct{ base }
 
-func (a *App) getCase(id string) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
+// NewCases returns the Cases service.
+func NewCases(e Env) *Cases { return &Cases{base: newBase(e)} }
+
+var sortKeys = []index.SortKey{index.SortFileNumber, index.SortApplicant, index.SortType, index.SortReceived, index.SortStatus, index.SortAssignee, index.SortDeadline}
+
+func (a *Cases) query(q ListQuery) (index.Query, error) {
+	iq := index.Query{Text: q.Search, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit, Today: index.DayNumber(a.today())}
+	if q.Sort != "" {
+		if !slices.Contains(sortKeys, index.SortKey(q.Sort)) {
+			return iq, &Error{Code: CodeInvalid, Message: "Unbekannte Sortierung."}
+		}
+		iq.Sort = index.SortKey(q.Sort)
 	}
+	for _, s := range q.Statuses {
+		if !model.Status(s).Valid() {
+			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Status."}
+		}
+		iq.Statuses = append(iq.Statuses, model.Status(s))
+	}
+	for _, f := range q.Filters {
+		switch f {
+		case "mine":
+			iq.Assignee = a.current().ID
+		case "unassigned":
+			iq.Unassigned = true
+		case "overdue":
+			iq.Overdue = true
+		case "followup":
+			iq.FollowUpDue = true
+		default:
+			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Filter."}
+		}
+	}
+	return iq, nil
+}
+
+// ListCases returns one page of the case list.
+func (a *Cases) ListCases(q ListQuery) (ListPage, error) {
+	iq, err := a.query(q)
+	if err != nil {
+		return ListPage{}, err
+	}
+	p := a.db.List(iq)
+	out := ListPage{Total: p.Total, Offset: q.Offset, Rows: make([]CaseRow, 0, len(p.Rows))}
+	for _, r := range p.Rows {
+		out.Rows = append(out.Rows, rowView(r, iq.Today))
+	}
+	return out, nil
+}
+
+// Counts returns the numbers beside the quick filters.
+func (a *Cases) Counts() (Counts, error) {
+	c := a.db.Counts(a.current().ID, index.DayNumber(a.today()))
+	pending, err := a.db.PendingCount()
+	if err != nil {
+		return Counts{}, toError(err)
+	}
+	out := Counts{All: c.All, Mine: c.Mine, Unassigned: c.Unassigned, Overdue: c.Overdue, FollowUp: c.FollowUpDue, ByStatus: map[string]int{}, Pending: pending}
+	for s, n := range c.ByStatus {
+		out.ByStatus[string(s)] = n
+	}
+	return out, nil
+}
+
+// GetCase returns a case with everything the detail view shows.
+func (a *Cases) GetCase(id string) (CaseDetail, error) {
 	c, err := a.db.Case(id)
 	if err != nil {
 		return CaseDetail{}, toError(err)
@@ -26,11 +91,8 @@ func (a *App) getCase(id string) (CaseDetail, error) {
 }
 
 // do performs one clerk action (one store transaction) and returns the case as now
-// stored; the UI says "saved" only after this returned.
-func (a *App) do(id string, kind model.MutationKind, payload any) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
+// stored.
+func (a base) do(id string, kind model.MutationKind, payload any) (CaseDetail, error) {
 	c, err := a.db.Do(a.current(), id, kind, payload)
 	if err != nil {
 		return CaseDetail{}, toError(err)
@@ -38,7 +100,9 @@ func (a *App) do(id string, kind model.MutationKind, payload any) (CaseDetail, e
 	return a.detail(c)
 }
 
-func (a *App) transition(id, action, reason string) (CaseDetail, error) {
+// Transition performs a status action (see model.Transitions); reason is for
+// verwerfen and weiterleiten.
+func (a *Cases) Transition(id, action, reason string) (CaseDetail, error) {
 	act := model.Action(action)
 	if needsReason[act] && strings.TrimSpace(reason) == "" {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte geben Sie einen Grund an.", Fields: map[string]string{"reason": "Bitte einen Grund angeben."}}
@@ -46,17 +110,16 @@ func (a *App) transition(id, action, reason string) (CaseDetail, error) {
 	return a.do(id, model.KindTransition, model.TransitionPayload{Action: act, Reason: strings.TrimSpace(reason)})
 }
 
-func (a *App) assign(id, clerkID string) (CaseDetail, error) {
+// Assign gives the case to a clerk; an empty clerkID releases it.
+func (a *Cases) Assign(id, clerkID string) (CaseDetail, error) {
 	if err := a.knownClerk(clerkID); err != nil {
 		return CaseDetail{}, err
 	}
 	return a.do(id, model.KindAssign, model.AssignPayload{Assignee: clerkID})
 }
 
-func (a *App) knownClerk(id string) error {
-	if err := a.ready(); err != nil {
-		return err
-	}
+// knownClerk refuses a clerk ID this store does not know ("" is nobody).
+func (a base) knownClerk(id string) error {
 	if id == "" {
 		return nil
 	}
@@ -66,13 +129,15 @@ func (a *App) knownClerk(id string) error {
 	return nil
 }
 
-func (a *App) addComment(id, text string) (CaseDetail, error) {
+// AddComment adds an internal note.
+func (a *Cases) AddComment(id, text string) (CaseDetail, error) {
 	return a.do(id, model.KindComment, model.CommentPayload{Comment: model.Comment{
 		ID: newID(), At: a.now(), By: a.current().ID, Text: strings.TrimSpace(text),
 	}})
 }
 
-func (a *App) addFollowUp(id, due, reason string) (CaseDetail, error) {
+// AddFollowUp adds a Wiedervorlage on due (YYYY-MM-DD) with a reason.
+func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
 	day, err := time.Parse(dateLayout, due)
 	if err != nil {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: map[string]string{"due": "Bitte ein gültiges Datum angeben."}}
@@ -82,21 +147,21 @@ func (a *App) addFollowUp(id, due, reason string) (CaseDetail, error) {
 	}})
 }
 
-func (a *App) completeFollowUp(id, followUpID string) (CaseDetail, error) {
+// CompleteFollowUp marks a Wiedervorlage done.
+func (a *Cases) CompleteFollowUp(id, followUpID string) (CaseDetail, error) {
 	return a.do(id, model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: followUpID})
 }
 
-func (a *App) sendMessage(id, subject, body string) (CaseDetail, error) {
+// SendMessage queues a message to the applicant; sync delivers it.
+func (a *Cases) SendMessage(id, subject, body string) (CaseDetail, error) {
 	return a.do(id, model.KindMessage, model.MessagePayload{Message: model.Message{
 		ID: newID(), Direction: model.MessageOutgoing, State: model.MessagePending,
 		Subject: strings.TrimSpace(subject), Body: strings.TrimSpace(body), At: a.now(), By: a.current().ID,
 	}})
 }
 
-func (a *App) verifyHistory(id string) (VerifyResult, error) {
-	if err := a.ready(); err != nil {
-		return VerifyResult{}, err
-	}
+// VerifyHistory checks the case's history chain.
+func (a *Cases) VerifyHistory(id string) (VerifyResult, error) {
 	n, err := a.db.VerifyHistory(id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -107,10 +172,8 @@ func (a *App) verifyHistory(id string) (VerifyResult, error) {
 	return VerifyResult{OK: true, Entries: n, Message: "Der Verlauf ist unversehrt: alle " + strconv.Itoa(n) + " Einträge sind lückenlos verkettet."}, nil
 }
 
-func (a *App) createCase(in NewCaseInput) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
+// CreateCase enters an application that came by post or at the counter.
+func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 	fields := map[string]string{}
 	received, err := time.ParseInLocation(dateLayout, in.Received, a.loc)
 	if err != nil {
@@ -162,10 +225,7 @@ func (a *App) createCase(in NewCaseInput) (CaseDetail, error) {
 
 // bulk performs one action per case, each its own transaction, so one refused case
 // does not undo the others; the result names every refusal.
-func (a *App) bulk(ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
-	if err := a.ready(); err != nil {
-		return BulkResult{}, err
-	}
+func (a *Cases) bulk(ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
 	res := BulkResult{Failed: []BulkFailed{}}
 	for _, id := range ids {
 		if _, err := a.db.Do(a.current(), id, kind, payload); err != nil {
@@ -181,14 +241,16 @@ func (a *App) bulk(ids []string, kind model.MutationKind, payload any) (BulkResu
 	return res, nil
 }
 
-func (a *App) bulkAssign(ids []string, clerkID string) (BulkResult, error) {
+// BulkAssign assigns every case in ids to clerkID.
+func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
 	if err := a.knownClerk(clerkID); err != nil {
 		return BulkResult{}, err
 	}
 	return a.bulk(ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})
 }
 
-func (a *App) bulkTransition(ids []string, action string) (BulkResult, error) {
+// BulkTransition performs action on every case in ids where it is allowed.
+func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) {
 	act := model.Action(action)
 	if needsReason[act] {
 		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: "Diese Aktion braucht einen Grund je Vorgang und ist als Sammelaktion nicht möglich."}
@@ -196,14 +258,15 @@ func (a *App) bulkTransition(ids []string, action string) (BulkResult, error) {
 	return a.bulk(ids, model.KindTransition, model.TransitionPayload{Action: act})
 }
 
+// DueFollowUps lists the open follow-ups due today or earlier, the current clerk's
+// cases first.
+func (a *Cases) DueFollowUps() ([]DueFollowUp, error) { return a.dueFollowUps() }
+
 // maxDueListed bounds the due list: more than a clerk can read, few enough that the
 // window stays quick even on a store of 100,000 benchmark cases.
 const maxDueListed = 1000
 
-func (a *App) dueFollowUps() ([]DueFollowUp, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+func (a base) dueFollowUps() ([]DueFollowUp, error) {
 	today := a.today()
 	due, err := a.db.DueFollowUps(today)
 	if err != nil {
@@ -235,4 +298,25 @@ func (a *App) dueFollowUps() ([]DueFollowUp, error) {
 		sorted = sorted[:maxDueListed]
 	}
 	return sorted, nil
+}
+
+// Forward performs weiterleiten to another org unit of the tenant (one of
+// SyncOrgUnits, from the directory) with a reason: the case's org unit changes with
+// the status.
+func (a *Cases) Forward(id, orgUnit, reason string) (CaseDetail, error) {
+	units, err := a.db.OrgUnits()
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	fields := map[string]string{}
+	if !slices.ContainsFunc(units, func(u store.OrgUnit) bool { return u.ID == orgUnit }) {
+		fields["orgUnit"] = "Bitte eine Stelle wählen."
+	}
+	if strings.TrimSpace(reason) == "" {
+		fields["reason"] = "Bitte einen Grund angeben."
+	}
+	if len(fields) > 0 {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
+	}
+	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
 }
