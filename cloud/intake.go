@@ -12,9 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"path"
 	"strings"
-	"unicode"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -148,7 +146,7 @@ func (w spoolWriter) Write(p []byte) (int, error) {
 // spool copies a file part into a temp file, hashing it on the way. The returned
 // file names its temp file even on error, so the caller can remove it.
 func spool(p *multipart.Part, dir string, max int64, fallback string) (IntakeFile, error) {
-	f := IntakeFile{Name: fileName(p.FileName(), fallback), MediaType: mediaType(p.Header.Get("Content-Type"))}
+	f := IntakeFile{Name: model.CleanFileName(p.FileName(), fallback), MediaType: mediaType(p.Header.Get("Content-Type"))}
 	tmp, err := os.CreateTemp(dir, "intake-*")
 	if err != nil {
 		return f, fmt.Errorf("%w: %w", errSpool, err)
@@ -211,23 +209,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
 	return n, err
-}
-
-// fileName keeps only the base name of what the sender called the file, without
-// control characters, at most 200 bytes; fallback when nothing is left.
-func fileName(name, fallback string) string {
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if name == "" || name == "." || name == "/" || name == ".." {
-		return fallback
-	}
-	return truncate(name, 200)
 }
 
 func mediaType(ct string) string {
