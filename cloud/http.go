@@ -254,6 +254,7 @@ func errorFor(err error) (int, wire.Error) {
 		return german + ": " + plainReason(err)
 	}
 	var maxBytes *http.MaxBytesError
+	var quota *QuotaError
 	var e wire.Error
 	switch {
 	case errors.Is(err, wire.ErrVersion):
@@ -262,13 +263,15 @@ func errorFor(err error) (int, wire.Error) {
 		e = wire.Error{Code: wire.CodeUnauthorized, Message: "Die Anmeldung am Server fehlt oder ist ungültig. Bitte verbinden Sie das Gerät neu."}
 	case errors.Is(err, ErrEnrollment):
 		e = wire.Error{Code: wire.CodeEnrollment, Message: "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen."}
+	case errors.As(err, &quota):
+		e = wire.Error{Code: wire.CodeQuota, Message: quota.Message, Reason: quota.Reason}
 	case errors.Is(err, ErrTooLarge), errors.Is(err, wire.ErrTooLarge), errors.As(err, &maxBytes):
 		e = wire.Error{Code: wire.CodeTooLarge, Message: detail("Die Anfrage ist zu groß")}
 	case errors.Is(err, ErrBadRequest), isWireRequestError(err):
 		e = wire.Error{Code: wire.CodeBadRequest, Message: detail("Die Anfrage ist ungültig")}
 	case errors.Is(err, ErrNotFound):
 		e = wire.Error{Code: wire.CodeNotFound, Message: "Nicht gefunden."}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, errBlobMoved):
 		e = wire.Error{Code: wire.CodeUnavailable, Message: "Der Server ist gerade ausgelastet. Bitte später erneut versuchen."}
 	default:
 		e = wire.Error{Code: wire.CodeInternal, Message: "Interner Fehler des Servers. Bitte später erneut versuchen."}
