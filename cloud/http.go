@@ -48,6 +48,7 @@ type backend interface {
 
 	lastChange(ctx context.Context, tenant string) (uint64, error)
 	limits() Limits
+	intakeQuota(ctx context.Context, tenant string) (Quota, error)
 }
 
 var _ backend = (*Service)(nil)
@@ -276,6 +277,9 @@ func errorFor(err error) (int, wire.Error) {
 	default:
 		e = wire.Error{Code: wire.CodeInternal, Message: "Interner Fehler des Servers. Bitte später erneut versuchen."}
 	}
+	if errors.As(err, &pub) && e.Code != wire.CodeInternal && e.Reason == "" {
+		e.Reason = pub.reason
+	}
 	return e.Code.HTTPStatus(), e
 }
 
@@ -301,10 +305,12 @@ func isWireRequestError(err error) bool {
 }
 
 // publicError carries a reason meant for the client (German with the English term,
-// no citizens' data); errorFor shows it instead of the error chain.
+// no citizens' data); errorFor shows it instead of the error chain, and reason, when
+// set, as wire.Error.Reason.
 type publicError struct {
-	kind error
-	msg  string
+	kind   error
+	msg    string
+	reason string
 }
 
 func (e *publicError) Error() string { return e.kind.Error() + ": " + e.msg }

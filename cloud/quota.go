@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -100,4 +101,16 @@ func FormatBytes(n int64) string {
 	s := strconv.FormatFloat(v, 'f', 1, 64)
 	s = strings.TrimSuffix(s, ".0")
 	return strings.Replace(s, ".", ",", 1) + " " + units[u]
+}
+
+// intakeQuota is the tenant's quota with the defaults filled in, read before an
+// intake body is: it bounds the body.
+func (s *Service) intakeQuota(ctx context.Context, tenant string) (Quota, error) {
+	var q Quota
+	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
+		var err error
+		q, err = s.quotaOf(tx)
+		return err
+	})
+	return q, err
 }

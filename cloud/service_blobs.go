@@ -164,11 +164,7 @@ func announce(tx TenantTx, sha string, m manifest) ([]int, error) {
 			}
 		}
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	if err := putManifest(tx, sha, b); err != nil {
+	if err := putManifestOf(tx, sha, m); err != nil {
 		return nil, err
 	}
 	missing := []int{}
@@ -188,8 +184,12 @@ type ChunkReplacer interface {
 	ReplaceChunk(sha string, index int, data []byte) error
 }
 
-// putManifest stores the announced chunk list.
-func putManifest(tx TenantTx, sha string, b []byte) error {
+// putManifestOf stores m as the announced chunk list of sha.
+func putManifestOf(tx TenantTx, sha string, m manifest) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode chunk list of %s: %w", sha, err)
+	}
 	if r, ok := tx.(ChunkReplacer); ok {
 		return r.ReplaceChunk(sha, manifestIndex, b)
 	}
