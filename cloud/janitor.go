@@ -87,15 +87,18 @@ func (j *Janitor) Sweep(ctx context.Context) (Swept, error) {
 	return total, errors.Join(errs...)
 }
 
-// removeAbandoned removes the tenant's uploads last announced before now-after. It
-// lists them in a View and removes each in a short Update of its own that first
-// checks the upload was not announced again meanwhile.
+// removeAbandoned removes the tenant's uploads last announced before now-after, and
+// the chunk lists older versions left beside complete blobs. It lists them in a
+// View and removes each in a short Update of its own that first checks the upload
+// was not announced again meanwhile.
 func (s *Service) removeAbandoned(ctx context.Context, tenant string, after time.Duration) (Swept, error) {
 	now := s.now().UTC()
 	var old, undated []string
 	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
-		return eachUpload(tx, func(sha string, m manifest) error {
+		return eachList(tx, func(sha string, m manifest, complete bool) error {
 			switch {
+			case complete:
+				old = append(old, sha)
 			case m.Announced.IsZero():
 				undated = append(undated, sha)
 			case now.Sub(m.Announced) > after:
@@ -114,7 +117,8 @@ func (s *Service) removeAbandoned(ctx context.Context, tenant string, after time
 		err := s.store.Update(ctx, tenant, func(tx TenantTx) error {
 			freed, removed = 0, false
 			if _, _, err := tx.Blob(sha); err == nil {
-				return nil
+				freed, err = freeing(tx, func() error { return tx.DeleteChunk(sha, manifestIndex) })
+				return err
 			}
 			m, err := readManifest(tx, sha)
 			if errors.Is(err, ErrNotFound) {
@@ -130,15 +134,8 @@ func (s *Service) removeAbandoned(ctx context.Context, tenant string, after time
 			if now.Sub(m.Announced) <= after {
 				return nil // announced again since the View
 			}
-			before, err := tx.StoredBytes()
-			if err != nil {
-				return err
-			}
-			if err := deleteChunks(tx, sha); err != nil {
-				return err
-			}
-			left, err := tx.StoredBytes()
-			freed, removed = before-left, true
+			freed, err = freeing(tx, func() error { return deleteChunks(tx, sha) })
+			removed = err == nil
 			return err
 		})
 		if err != nil {
@@ -146,8 +143,21 @@ func (s *Service) removeAbandoned(ctx context.Context, tenant string, after time
 		}
 		if removed {
 			sw.Uploads++
-			sw.Bytes += freed
 		}
+		sw.Bytes += freed
 	}
 	return sw, nil
+}
+
+// freeing runs del in tx and returns the stored bytes it freed.
+func freeing(tx TenantTx, del func() error) (int64, error) {
+	before, err := tx.StoredBytes()
+	if err != nil {
+		return 0, err
+	}
+	if err := del(); err != nil {
+		return 0, err
+	}
+	left, err := tx.StoredBytes()
+	return before - left, err
 }

@@ -258,15 +258,25 @@ func TestJanitorRemovesAbandonedUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sweep := func(wantUploads int) {
+	// Older versions left the chunk list beside a complete blob.
+	stale := []byte(`{"size":1048586,"hashes":["x","y"]}`)
+	err = e.store.Update(e.ctx, tenantA, func(tx cloud.TenantTx) error { return tx.PutChunk(done.sha, math.MaxInt32, stale) })
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sweep := func(wantUploads int) cloud.Swept {
 		t.Helper()
 		sw, err := j.Sweep(e.ctx)
 		if err != nil || sw.Uploads != wantUploads {
 			t.Fatalf("sweep at %v: %+v %v, want %d uploads removed", e.now.Sub(t0), sw, err, wantUploads)
 		}
+		return sw
 	}
 	e.now = t0.Add(6 * day)
-	sweep(0)
+	if sw := sweep(0); sw.Bytes != int64(len(stale)) {
+		t.Errorf("the first sweep freed %d bytes, want %d (the stale list)", sw.Bytes, len(stale))
+	}
 	e.announce(e.a2, resumed.request(resumed.hashes)) // the desktop resumes
 	e.now = t0.Add(7*day + time.Minute)
 	sweep(1)

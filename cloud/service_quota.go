@@ -68,7 +68,10 @@ func (s *Service) TenantUsage(ctx context.Context, tenant string) (Usage, error)
 		if u.StoredBytes, err = tx.StoredBytes(); err != nil {
 			return err
 		}
-		return eachUpload(tx, func(_ string, m manifest) error {
+		return eachList(tx, func(_ string, m manifest, complete bool) error {
+			if complete {
+				return nil
+			}
 			u.Uploads++
 			if !m.Announced.IsZero() && (u.OldestUpload.IsZero() || m.Announced.Before(u.OldestUpload)) {
 				u.OldestUpload = m.Announced
@@ -96,24 +99,24 @@ func (s *Service) tenant(ctx context.Context, id string) (Tenant, error) {
 	return t, nil
 }
 
-// eachUpload calls fn for every blob of the tenant that has an announced chunk list
-// and is not complete.
-func eachUpload(tx TenantTx, fn func(sha string, m manifest) error) error {
+// eachList calls fn for every blob of the tenant that has an announced chunk list:
+// an unfinished upload, or (complete) a blob completed before lists were removed
+// on completion.
+func eachList(tx TenantTx, fn func(sha string, m manifest, complete bool) error) error {
 	shas, err := tx.BlobsWithChunk(manifestIndex)
 	if err != nil {
 		return err
 	}
 	for _, sha := range shas {
-		if _, _, err := tx.Blob(sha); err == nil {
-			continue // a list left beside a blob completed before lists were removed
-		} else if !errors.Is(err, ErrNotFound) {
+		_, _, err := tx.Blob(sha)
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		m, err := readManifest(tx, sha)
-		if err != nil {
-			return err
+		m, err2 := readManifest(tx, sha)
+		if err2 != nil {
+			return err2
 		}
-		if err := fn(sha, m); err != nil {
+		if err := fn(sha, m, err == nil); err != nil {
 			return err
 		}
 	}
