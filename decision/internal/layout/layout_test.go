@@ -95,7 +95,9 @@ func TestMultiCellMatchesFpdf(t *testing.T) {
 func TestCellWritesText(t *testing.T) {
 	fonts, _ := testFonts(t)
 	d := New(fonts, map[Style]string{"": "F1", "B": "F2"})
-	d.SetFooterFunc(func() { d.Cell(0, 4, "Seite "+string(rune('0'+d.PageNo()))+" von "+string(rune('0'+d.PageCount())), 0, "R") })
+	d.SetFooterFunc(func() {
+		d.Cell(0, 4, "Seite "+string(rune('0'+d.PageNo()))+" von "+string(rune('0'+d.PageCount())), 0, "R")
+	})
 	d.AddPage()
 	d.SetFont("B", 12)
 	d.SetTextGray(80)
