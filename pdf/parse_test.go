@@ -57,7 +57,7 @@ func TestParseRejects(t *testing.T) {
 // TestRoundTrip writes objects and parses them back.
 func TestRoundTrip(t *testing.T) {
 	for _, o := range []Object{
-		NewDict("Type", Name("Page"), "Name with space", String("(x)\\\r"), "Kids", Array{Ref{3, 1}, nil, Real(-0.25)}, "Big", Integer(1 << 40)),
+		NewDict("Type", Name("Page"), "Name with space", String("(x)\\\r"), "Kids", Array{Ref{3, 1}, nil, Real(-0.25)}, "Big", Integer(1<<40)),
 		HexString{0, 1, 0xFF}, Name("a#b(c)"), Real(1e20), Array{},
 	} {
 		b := AppendObject(nil, o)
