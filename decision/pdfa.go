@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/ozgcloud/desktop/decision/internal/layout"
 	"github.com/ozgcloud/desktop/pdf"
@@ -56,7 +55,7 @@ func writePDFA(d *layout.Doc, logo *logoImage, info pdfaInfo) ([]byte, error) {
 	w.Write(pages, pdf.NewDict("Type", pdf.Name("Pages"), "Kids", kids, "Count", pdf.Integer(len(kids))))
 
 	created := info.Created.UTC()
-	infoRef := w.Add(pdf.NewDict("Title", pdfText(info.Title), "Creator", pdfText(producer), "Producer", pdfText(producer),
+	infoRef := w.Add(pdf.NewDict("Title", pdf.TextString(info.Title), "Creator", pdf.TextString(producer), "Producer", pdf.TextString(producer),
 		"CreationDate", pdf.String(pdfDate(created)), "ModDate", pdf.String(pdfDate(created))))
 	meta := w.Alloc()
 	w.WriteStream(meta, pdf.NewDict("Type", pdf.Name("Metadata"), "Subtype", pdf.Name("XML")), []byte(xmpPacket(info.Title, created)))
@@ -75,17 +74,6 @@ func writePDFA(d *layout.Doc, logo *logoImage, info pdfaInfo) ([]byte, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// pdfText encodes s as a UTF-16BE string with byte order mark.
-func pdfText(s string) pdf.HexString {
-	u := utf16.Encode([]rune(s))
-	b := make([]byte, 2, 2+2*len(u))
-	b[0], b[1] = 0xFE, 0xFF
-	for _, c := range u {
-		b = append(b, byte(c>>8), byte(c))
-	}
-	return pdf.HexString(b)
 }
 
 func pdfDate(t time.Time) string { return t.Format("D:20060102150405") + "Z" }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/ozgcloud/desktop/model"
@@ -124,7 +123,7 @@ func (pw *pdfWriter) render(doc pdfDoc) []byte {
 	w := pw.w
 	catalog, tree := w.Alloc(), w.Alloc()
 	resources := pdf.NewDict("Font", pdf.NewDict("F1", w.Add(helvetica), "F2", w.Add(helveticaBold)))
-	info := w.Add(pdf.NewDict("Producer", pdf.String("OZG-Cloud Desktop, Demodaten"), "Title", utf16Text(doc.Title),
+	info := w.Add(pdf.NewDict("Producer", pdf.String("OZG-Cloud Desktop, Demodaten"), "Title", pdf.TextString(doc.Title),
 		"CreationDate", pdf.String("D:"+doc.Created.UTC().Format("20060102150405")+"Z")))
 	w.Write(catalog, pdf.NewDict("Type", pdf.Name("Catalog"), "Pages", tree))
 
@@ -208,17 +207,6 @@ func writeText(w *bytes.Buffer, t []byte, bold bool, size, x, y int) {
 		w.WriteByte(c)
 	}
 	w.WriteString(") Tj ET\n")
-}
-
-// utf16Text returns s as a PDF text string in UTF-16BE with byte order mark.
-func utf16Text(s string) pdf.HexString {
-	u := utf16.Encode([]rune(s))
-	b := make([]byte, 2, 2+2*len(u))
-	b[0], b[1] = 0xFE, 0xFF
-	for _, c := range u {
-		b = append(b, byte(c>>8), byte(c))
-	}
-	return pdf.HexString(b)
 }
 
 // wrap breaks t into lines no wider than width; words longer than a line are split.

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"strconv"
+	"unicode/utf16"
 )
 
 // Object is one PDF value: nil (null), Bool, Integer, Real, Name, String, HexString,
@@ -147,3 +148,20 @@ func Number(o Object) (float64, bool) {
 }
 
 func (r Ref) String() string { return strconv.Itoa(r.Num) + " " + strconv.Itoa(r.Gen) + " R" }
+
+// TextString encodes s as a PDF text string: a literal string when s is printable
+// ASCII, else UTF-16BE with a byte order mark, which every reader understands.
+func TextString(s string) Object {
+	for _, r := range s {
+		if r >= 0x80 || r < 0x20 {
+			u := utf16.Encode([]rune(s))
+			b := make([]byte, 2, 2+2*len(u))
+			b[0], b[1] = 0xFE, 0xFF
+			for _, c := range u {
+				b = append(b, byte(c>>8), byte(c))
+			}
+			return HexString(b)
+		}
+	}
+	return String(s)
+}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-	"unicode/utf16"
 
 	"github.com/ozgcloud/desktop/pdf"
 )
@@ -83,11 +82,11 @@ func write(u *update, s Signer, opt Options, reserve int) (b []byte, need int, t
 	// The signature dictionary, laid out here with room for /ByteRange and /Contents.
 	sig := make([]byte, 0, reserve+512)
 	sig = append(sig, "<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M "...)
-	sig = pdf.AppendObject(sig, pdfText(pdfDate(opt.Time)))
+	sig = pdf.AppendObject(sig, pdf.TextString(pdfDate(opt.Time)))
 	for _, e := range []struct{ k, v string }{{"Name", opt.Name}, {"Reason", opt.Reason}, {"Location", opt.Location}} {
 		if e.v != "" {
 			sig = append(sig, " /"+e.k+" "...)
-			sig = pdf.AppendObject(sig, pdfText(e.v))
+			sig = pdf.AppendObject(sig, pdf.TextString(e.v))
 		}
 	}
 	sig = append(sig, " /ByteRange [0 "...)
@@ -212,7 +211,7 @@ func newUpdate(f *pdf.File) (*update, error) {
 		"Type", pdf.Name("Annot"),
 		"Subtype", pdf.Name("Widget"),
 		"FT", pdf.Name("Sig"),
-		"T", pdfText(fieldName),
+		"T", pdf.TextString(fieldName),
 		"V", u.sig,
 		"P", pdf.Ref{Num: pageRef.Num, Gen: f.Gen(pageRef.Num)},
 		"Rect", zero,
@@ -243,20 +242,4 @@ func pdfDate(t time.Time) string {
 		sign, off = '-', -off
 	}
 	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
-}
-
-// pdfText encodes a text string: literal for ASCII, UTF-16BE with BOM otherwise.
-func pdfText(s string) pdf.Object {
-	for _, r := range s {
-		if r >= 0x80 || r < 0x20 {
-			u := utf16.Encode([]rune(s))
-			buf := make([]byte, 2, 2+2*len(u))
-			buf[0], buf[1] = 0xFE, 0xFF
-			for _, c := range u {
-				buf = append(buf, byte(c>>8), byte(c))
-			}
-			return pdf.HexString(buf)
-		}
-	}
-	return pdf.String(s)
 }
