@@ -74,9 +74,6 @@ func (f *File) XRefStream() bool { return f.xrefStream }
 // objects were found by scanning the file.
 func (f *File) Repaired() bool { return f.repaired }
 
-// Data returns the bytes the file was read from.
-func (f *File) Data() []byte { return f.data }
-
 // Size returns the trailer's /Size: one more than the highest object number.
 func (f *File) Size() int {
 	n, _ := f.trailer.Int("Size")

@@ -95,9 +95,6 @@ func (d *Dict) Keys() []string {
 	return d.keys
 }
 
-// Len returns the number of keys.
-func (d *Dict) Len() int { return len(d.Keys()) }
-
 // Clone returns a shallow copy: values are shared, keys are not.
 func (d *Dict) Clone() *Dict {
 	c := &Dict{keys: append([]string(nil), d.keys...), vals: make(map[string]Object, len(d.vals))}
@@ -134,17 +131,6 @@ func Text(o Object) []byte {
 		return s
 	}
 	return nil
-}
-
-// Number returns an Integer or Real as float64.
-func Number(o Object) (float64, bool) {
-	switch n := o.(type) {
-	case Integer:
-		return float64(n), true
-	case Real:
-		return float64(n), true
-	}
-	return 0, false
 }
 
 func (r Ref) String() string { return strconv.Itoa(r.Num) + " " + strconv.Itoa(r.Gen) + " R" }

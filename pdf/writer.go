@@ -42,7 +42,8 @@ func (w *Writer) Add(o Object) Ref {
 	return r
 }
 
-// Write writes o as object r, which Alloc returned.
+// Write writes o as object r, which Alloc returned. Writing an object that was not
+// allocated, or twice, is a bug in the caller and panics.
 func (w *Writer) Write(r Ref, o Object) {
 	w.begin(r)
 	w.buf = AppendObject(w.buf, o)
@@ -77,9 +78,6 @@ func (w *Writer) begin(r Ref) {
 	w.buf = strconv.AppendInt(w.buf, int64(r.Num), 10)
 	w.buf = append(w.buf, " 0 obj\n"...)
 }
-
-// Len returns the number of bytes written so far.
-func (w *Writer) Len() int { return len(w.buf) }
 
 // Finish writes the cross-reference table and the trailer, which gets /Size; the
 // trailer must name /Root. It returns the document, which stays valid until the
