@@ -25,6 +25,17 @@ const logoName = "I1"
 // which a signature's incremental update can start.
 func writePDFA(d *layout.Doc, logo *logoImage, info pdfaInfo) ([]byte, error) {
 	w := pdf.NewWriter("1.4")
+	size := len(srgbProfile) + 16<<10
+	for _, f := range embeddedFonts() {
+		size += len(f.file) + len(f.cidToGID) + len(f.widths) + len(toUnicode) + 1024
+	}
+	for _, c := range d.Pages() {
+		size += len(c) + 256
+	}
+	if logo != nil {
+		size += len(logo.rgb)
+	}
+	w.Grow(size)
 	catalog, pages := w.Alloc(), w.Alloc()
 
 	fontDict := &pdf.Dict{}

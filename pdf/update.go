@@ -62,7 +62,13 @@ func (u *Update) Offset(r Ref) int {
 // PDF/A and PAdES want.
 func (u *Update) Bytes() []byte {
 	data := u.f.data
-	out := make([]byte, 0, len(data)+4096)
+	size := len(data) + 4096
+	for _, o := range u.objs {
+		if r, ok := o.(Raw); ok {
+			size += len(r) // a signature's reserved /Contents, say
+		}
+	}
+	out := make([]byte, 0, size)
 	out = append(out, data...)
 	if len(data) > 0 && data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
 		out = append(out, '\n')

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -28,6 +29,10 @@ func (w *Writer) Reset(version string) {
 	w.buf = append(w.buf, "\n%\xE2\xE3\xCF\xD3\n"...)
 	w.offsets = w.offsets[:0]
 }
+
+// Grow makes room for n more bytes, so that a caller who knows the size of what
+// it writes (embedded fonts, say) saves the copies of a growing buffer.
+func (w *Writer) Grow(n int) { w.buf = slices.Grow(w.buf, n) }
 
 // Alloc returns the reference of a new object, to be written later.
 func (w *Writer) Alloc() Ref {
