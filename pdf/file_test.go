@@ -280,7 +280,12 @@ func TestObjectLoops(t *testing.T) {
 }
 
 func TestDecodeLimits(t *testing.T) {
+	defer func(n int) { maxDecoded = n }(maxDecoded)
+	maxDecoded = 1 << 20
 	f := &File{cache: map[int]Object{}}
+	if d, err := f.Decode(&Stream{Dict: NewDict("Filter", Name("FlateDecode")), Data: deflate(make([]byte, maxDecoded))}); err != nil || len(d) != maxDecoded {
+		t.Errorf("a stream of exactly the limit: %d bytes, %v", len(d), err)
+	}
 	bomb := &Stream{Dict: NewDict("Filter", Name("FlateDecode")), Data: deflate(make([]byte, maxDecoded+1))}
 	if _, err := f.Decode(bomb); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("a stream of more than %d bytes decoded: %v", maxDecoded, err)

@@ -8,8 +8,8 @@ import (
 )
 
 // maxDecoded bounds the decoded size of one stream: a few kilobytes of deflate can
-// claim gigabytes.
-const maxDecoded = 32 << 20
+// claim gigabytes. A variable so that a test can try the limit cheaply.
+var maxDecoded = 32 << 20
 
 // Decode returns the data of s with its filters undone: none, or FlateDecode with an
 // optional PNG predictor. Other filters give an error wrapping ErrUnsupported.
@@ -32,7 +32,7 @@ func (f *File) Decode(s *Stream) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, maxDecoded+1))
+	out, err := io.ReadAll(io.LimitReader(zr, int64(maxDecoded)+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
