@@ -226,6 +226,8 @@ func TestReadHostile(t *testing.T) {
 		"Prev loop":         {loop, false, nil},
 		"startxref garbage": {append(bytes.Clone(doc[:len(doc)-8]), "999999\n%%EOF\n"...), true, nil},
 		"huge subsection":   {huge, true, nil},
+		"huge /Length":      {bytes.Replace(doc, []byte("/Length "), []byte("/Length 99999999999"), 1), true, nil},
+		"deep nesting":      {bytes.Replace(doc, []byte("/Type /Catalog"), []byte("/Deep "+strings.Repeat("[", 100)+" /Type /Catalog"), 1), true, ErrMalformed},
 		// The page tree is in an object stream, which scanning cannot find.
 		"bad /W":     {xrefStreamDoc(t, "[1 2 9]"), false, ErrMalformed},
 		"zero /W":    {xrefStreamDoc(t, "[0 0 0]"), false, ErrMalformed},
@@ -234,13 +236,13 @@ func TestReadHostile(t *testing.T) {
 		"no trailer": {doc[:trailer], true, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f, err := Read(tc.in)
 			if tc.err != nil {
-				if !errors.Is(err, tc.err) {
-					t.Fatalf("Read = %v, want %v", err, tc.err)
+				if _, err := PageCount(tc.in); !errors.Is(err, tc.err) {
+					t.Fatalf("PageCount = %v, want %v", err, tc.err)
 				}
 				return
 			}
+			f, err := Read(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
