@@ -150,6 +150,23 @@ func xrefStreamDoc(t testing.TB, w string) []byte {
 	return b.Bytes()
 }
 
+// An update never gives a new object the number of an old one, even when the
+// trailer's /Size is too small.
+func TestUpdateSizeTooSmall(t *testing.T) {
+	doc := bytes.Replace(testDoc(t, 2), []byte("/Size 7"), []byte("/Size 2"), 1)
+	f, err := Read(doc)
+	if err != nil || f.Size() != 2 {
+		t.Fatalf("size %d, %v", f.Size(), err)
+	}
+	u, err := f.NewUpdate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := u.Alloc(); r.Num != 7 {
+		t.Fatalf("new object %d, want 7", r.Num)
+	}
+}
+
 func TestReadXrefStreamAndObjectStream(t *testing.T) {
 	doc := xrefStreamDoc(t, "[1 2 1]")
 	f, err := Read(doc)

@@ -30,6 +30,10 @@ func (f *File) NewUpdate() (*Update, error) {
 	if size <= 0 {
 		return nil, fmt.Errorf("%w: bad trailer /Size", ErrMalformed)
 	}
+	// A /Size too small must not make a new object replace an old one.
+	for n := range f.xref {
+		size = max(size, n+1)
+	}
 	return &Update{f: f, objs: map[int]Object{}, next: size}, nil
 }
 
