@@ -210,9 +210,9 @@ export class FakeApi implements Api {
   caChoice = '';
   MailSettings = () => this.rec('MailSettings', [], () => structuredClone(this.mail));
   SaveMailSettings = (input: MailSettingsInput) => this.rec('SaveMailSettings', [input], () => {
-    if (input.password) this.mailPassword = input.password;
-    this.mail = { ...this.mail, ...input, configured: true, passwordSet: this.mailPassword !== '' };
-    delete (this.mail as unknown as Record<string, unknown>).password;
+    const { password, ...rest } = input;
+    if (password) this.mailPassword = password;
+    this.mail = { ...this.mail, ...rest, configured: true, passwordSet: this.mailPassword !== '' };
     return structuredClone(this.mail);
   });
   ClearMailSettings = () => this.rec('ClearMailSettings', [], () => {
