@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -271,5 +273,58 @@ func TestBadBlobRemoved(t *testing.T) {
 	}
 	if got := e.announce(e.a1, b.request(b.hashes)); !slices.Equal(got, upTo(3)) {
 		t.Errorf("announcement after the bad blob: missing %v, want all", got)
+	}
+}
+
+// hookStore runs hook once, after the first Update that commits once it is armed.
+type hookStore struct {
+	cloud.Storage
+	armed atomic.Bool
+	hook  func()
+}
+
+func (s *hookStore) Update(ctx context.Context, tenant string, fn func(cloud.TenantTx) error) error {
+	err := s.Storage.Update(ctx, tenant, fn)
+	if err == nil && s.armed.CompareAndSwap(true, false) {
+		s.hook()
+	}
+	return err
+}
+
+// TestIntakeListCannotBeReplaced: while intake stores a file, the chunk list it
+// computed from the file is trusted: a device of the tenant announcing another list
+// for the same file is refused instead of deleting intake's chunks or slipping its
+// own bytes into the citizen's file.
+func TestIntakeListCannotBeReplaced(t *testing.T) {
+	hs := &hookStore{Storage: openBolt(t)}
+	e := newEnvOver(t, hs, cloud.Options{})
+	b := newBlob(40, 3*wire.ChunkSize+5)
+	path := filepath.Join(t.TempDir(), "antrag.pdf")
+	if err := os.WriteFile(path, b.data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var hookErr error
+	hs.hook = func() { // right after intake announced its list
+		_, hookErr = e.svc.MissingChunks(e.ctx, e.a1, b.request(b.otherList("device")))
+	}
+	hs.armed.Store(true)
+	sub := cloud.Submission{TransactionID: "t-trusted", ZustaendigeStelle: "ou-bauamt-a",
+		Representation: &cloud.IntakeFile{Name: "antrag.pdf", MediaType: "application/pdf", Size: int64(len(b.data)), SHA256: b.sha, Path: path}}
+	if _, created, err := e.svc.Intake(e.ctx, e.intakeA, sub); err != nil || !created {
+		t.Fatalf("intake: %v %v", created, err)
+	}
+	if !errors.Is(hookErr, cloud.ErrBadRequest) {
+		t.Errorf("a device announcing another list during intake: %v, want ErrBadRequest", hookErr)
+	}
+	var got []byte
+	for i := range b.hashes {
+		c, err := e.svc.Chunk(e.ctx, e.a1, b.sha, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, c...)
+	}
+	if !bytes.Equal(got, b.data) {
+		t.Error("the intake file differs from what the form server sent")
 	}
 }
