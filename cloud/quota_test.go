@@ -65,7 +65,7 @@ func (zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestIntakeQuotaCountsDecompressedBytes: a gzip body of about 100 KB that
+// TestIntakeQuotaCountsDecompressedBytes: a gzip body of 126 KB (BestSpeed) that
 // decompresses to an application with a 99 MiB attachment is refused by the
 // tenant's intake quota (default 50 MiB), and nothing is stored. Regression for
 // finding 4 of issue 11: the service stored the 99 MiB.
