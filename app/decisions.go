@@ -12,6 +12,7 @@ import (
 
 	"github.com/ozgcloud/desktop/decision"
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/pdf"
 	"github.com/ozgcloud/desktop/sign"
 	"github.com/ozgcloud/desktop/store"
 )
@@ -362,7 +363,12 @@ func (a *Decisions) missing(name string, d DecisionDraft, blocks []decision.Bloc
 	return &problem{fmt.Sprintf("Für den Platzhalter {{%s}} gibt es in diesem Vorgang keinen Wert. Bitte ändern Sie den Text oder ergänzen Sie die Angabe im Vorgang.", name), field}
 }
 
-var pageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
+// pageCount returns the number of pages of a letter we rendered (0 if unreadable,
+// which our own letters never are).
+func pageCount(b []byte) int {
+	n, _ := pdf.PageCount(b)
+	return n
+}
 
 // render makes the letter's PDF; a *problem when the letter cannot be laid out.
 func (a *Decisions) render(l decision.Letter) ([]byte, error) {
@@ -401,7 +407,7 @@ func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error
 		return DecisionPreview{}, toError(err)
 	}
 	return DecisionPreview{
-		PDF: base64.StdEncoding.EncodeToString(pdf), Pages: len(pageRE.FindAll(pdf, -1)),
+		PDF: base64.StdEncoding.EncodeToString(pdf), Pages: pageCount(pdf),
 		VerificationCode: l.VerificationCode(),
 	}, nil
 }

@@ -654,8 +654,6 @@ func (a *Letters) ResetLetterRemedy(caseType string) (LetterSettings, error) {
 
 // --- preview ---
 
-var pageObject = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
-
 // PreviewLetter renders a sample letter from the given, unsaved configuration.
 func (a *Letters) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	if err := a.requireAdmin(); err != nil {
@@ -689,5 +687,5 @@ func (a *Letters) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	if fe != nil {
 		return LetterPreview{}, &Error{Code: CodeInvalid, Message: fe.msg, Fields: map[string]string{fe.field: fe.msg}}
 	}
-	return LetterPreview{PDF: base64.StdEncoding.EncodeToString(pdf), Pages: len(pageObject.FindAll(pdf, -1))}, nil
+	return LetterPreview{PDF: base64.StdEncoding.EncodeToString(pdf), Pages: pageCount(pdf)}, nil
 }

@@ -3,6 +3,7 @@
 
 import type { Api, CaseDetail, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey, SyncStatusView } from './types';
 import { parseError } from './errors';
+import type { EventCasesChanged, EventPayloads } from './events';
 
 export type View =
   | { kind: 'list' }
@@ -72,7 +73,7 @@ export class AppState {
 
   async load(): Promise<void> {
     try {
-      this.session = await this.api.session();
+      this.session = await this.api.Session();
     } catch (e) {
       this.loadError = parseError(e).message;
       return;
@@ -98,33 +99,31 @@ export class AppState {
 
   private async loadCounts(): Promise<void> {
     try {
-      this.counts = await this.api.counts();
+      this.counts = await this.api.Counts();
     } catch {
       // counts are a convenience; the list still works and shows its own errors
     }
     try {
-      this.dueCount = (await this.api.dueFollowUps())?.length ?? 0;
+      this.dueCount = (await this.api.DueFollowUps())?.length ?? 0;
     } catch {
       // as above
     }
   }
 
   /**
-   * changed reacts to "cases:changed" (a list of {id, revision}) or to a change the UI
-   * made itself (null: everything may have changed): new pages, new counts, and the
-   * open case reloaded unless it shows that revision already.
+   * changed reacts to "cases:changed" (the cases with their revisions) or to a change
+   * the UI made itself (null: everything may have changed): new pages, new counts, and
+   * the open case reloaded unless it shows that revision already.
    */
-  changed(cases: unknown): void {
+  changed(cases: EventPayloads[typeof EventCasesChanged]): void {
     this.version++;
     void this.refreshCounts();
     const v = this.view;
     if (v.kind !== 'case') return;
-    if (!Array.isArray(cases)) {
+    if (!cases) {
       this.announced = '';
     } else {
-      for (const c of cases as { id?: unknown; revision?: unknown }[]) {
-        if (c?.id === v.id) this.announced = typeof c.revision === 'string' ? c.revision : '';
-      }
+      for (const c of cases) if (c.id === v.id) this.announced = c.revision;
     }
     this.settle();
   }

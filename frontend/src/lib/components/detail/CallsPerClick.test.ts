@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { FakeApi } from '../../fakeapi';
+import { EventCasesChanged } from '../../events';
 import { renderApp } from '../../../test/harness';
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
@@ -30,16 +31,16 @@ describe('calls into Go per click', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Kommentar speichern' }));
     expect(await screen.findByText('Rückruf vereinbart')).toBeInTheDocument();
     await settle();
-    expect(callsSince(fake, before)).toEqual(['addComment', 'counts', 'dueFollowUps', 'listCases']);
+    expect(callsSince(fake, before)).toEqual(['AddComment', 'Counts', 'DueFollowUps', 'ListCases']);
   });
 
   it('an event that arrives before the answer does not reload the case either', async () => {
     const fake = new FakeApi();
     await openCase(fake, 'GEW-2026-0002-A7');
-    const assign = fake.assign;
-    fake.assign = async (id, clerk) => {
+    const assign = fake.Assign;
+    fake.Assign = async (id, clerk) => {
       const d = await assign(id, clerk);
-      fake.emit('cases:changed', [{ id, revision: d.revision }]);
+      fake.emit(EventCasesChanged, [{ id, revision: d.revision }]);
       await settle();
       return d;
     };
@@ -48,20 +49,20 @@ describe('calls into Go per click', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Zuweisen' }));
     await waitFor(() => expect(screen.getByTestId('case-assignee')).toHaveTextContent('Anna Schmidt'));
     await settle();
-    expect(callsSince(fake, before)).not.toContain('getCase');
+    expect(callsSince(fake, before)).not.toContain('GetCase');
   });
 
   it('a change made elsewhere reloads the open case once', async () => {
     const fake = new FakeApi();
     await openCase(fake, 'GEW-2026-0001-A7');
     const before = fake.calls.length;
-    fake.emit('cases:changed', [{ id: 'case-1', revision: 'from-elsewhere' }, { id: 'case-2', revision: 'r9' }]);
+    fake.emit(EventCasesChanged, [{ id: 'case-1', revision: 'from-elsewhere' }, { id: 'case-2', revision: 'r9' }]);
     await settle();
-    expect(callsSince(fake, before).filter((n) => n === 'getCase')).toHaveLength(1);
+    expect(callsSince(fake, before).filter((n) => n === 'GetCase')).toHaveLength(1);
     const again = fake.calls.length;
-    fake.emit('cases:changed', [{ id: 'case-2', revision: 'r10' }]);
+    fake.emit(EventCasesChanged, [{ id: 'case-2', revision: 'r10' }]);
     await settle();
-    expect(callsSince(fake, again)).not.toContain('getCase');
+    expect(callsSince(fake, again)).not.toContain('GetCase');
   });
 
   it('a new case opens as createCase returned it', async () => {
@@ -74,6 +75,6 @@ describe('calls into Go per click', () => {
     expect(await screen.findByRole('heading', { level: 1, name: /GEW-2026-9999-A7/ })).toBeInTheDocument();
     await settle();
     // The conflicts are the new view's own (the notice of open conflicts of the case).
-    expect(callsSince(fake, before)).toEqual(['counts', 'createCase', 'dueFollowUps', 'listCases', 'syncConflicts']);
+    expect(callsSince(fake, before)).toEqual(['Counts', 'CreateCase', 'DueFollowUps', 'ListCases', 'SyncConflicts']);
   });
 });
