@@ -134,6 +134,11 @@ func TestDemoStart(t *testing.T) {
 	if n := d.db.CaseCount(); n != 7 {
 		t.Errorf("%d demo cases, want 7", n)
 	}
+	if k, err := d.db.SigningKey(); err != nil || k.Kind != store.KeyPKCS12 || !k.Demo {
+		t.Errorf("demo key %+v %v", k, err)
+	} else if _, err := os.Stat(filepath.Join(dir, "schluessel", k.File)); err != nil {
+		t.Errorf("demo key file: %v", err)
+	}
 	d.close()
 	d = open(cfg)
 	defer d.close()

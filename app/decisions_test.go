@@ -37,6 +37,10 @@ func decisionApp(t *testing.T) (*App, *fakeRuntime, CaseDetail) {
 		Street: m.Street, PostalCode: m.PostalCode, City: m.City, Demo: true}); err != nil {
 		t.Fatal(err)
 	}
+	// The demo key, as demo.Seed makes it.
+	if err := demo.SeedKey(a.db, m.Name, now); err != nil {
+		t.Fatal(err)
+	}
 	d := mustCase(t, a, postInput)
 	for _, step := range []func() (CaseDetail, error){
 		func() (CaseDetail, error) { return a.Transition(d.ID, "annehmen", "") },
@@ -373,7 +377,7 @@ func TestDecisionKeyProblems(t *testing.T) {
 func TestDemoKeyAndKeyAdministration(t *testing.T) {
 	a, rt, c := decisionApp(t)
 	v, err := a.SigningKey()
-	if err != nil || !v.Demo || v.Kind != keyKindPKCS12 || v.DemoPassword != DemoKeyPassword || v.MayEdit {
+	if err != nil || !v.Demo || v.Kind != keyKindPKCS12 || v.DemoPassword != demo.KeyPassword || v.MayEdit {
 		t.Fatalf("demo key %+v, %v", v, err)
 	}
 	d, _ := a.StartDecision(c.ID, "gebuehrenbescheid")
@@ -411,7 +415,7 @@ func TestDemoKeyAndKeyAdministration(t *testing.T) {
 		t.Fatalf("token %+v, %v", v, err)
 	}
 	// Back to the file: it is still the demo key, and still says so.
-	if v, err = a.SaveSigningKey(SigningKeyInput{Kind: keyKindPKCS12}); err != nil || !v.Demo || v.DemoPassword != DemoKeyPassword {
+	if v, err = a.SaveSigningKey(SigningKeyInput{Kind: keyKindPKCS12}); err != nil || !v.Demo || v.DemoPassword != demo.KeyPassword {
 		t.Fatalf("back to the demo file: %+v, %v", v, err)
 	}
 }
@@ -455,7 +459,7 @@ func TestDecisionRules(t *testing.T) {
 	if _, err := a.Assign(c.ID, demo.ClerkSachbearbeitung2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SignDecision(d, DemoKeyPassword); uiError(t, err).Code != CodeNotAllowed {
+	if _, err := a.SignDecision(d, demo.KeyPassword); uiError(t, err).Code != CodeNotAllowed {
 		t.Error("signed a case held by someone else")
 	}
 	if err := a.DiscardDecisionDraft(c.ID); err != nil {

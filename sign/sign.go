@@ -34,6 +34,7 @@ var messages = []struct {
 	{ErrKeyMismatch, "Der Schlüssel passt nicht zum Zertifikat."},
 	{ErrKeyType, "Dieser Schlüsseltyp wird nicht unterstützt (erlaubt: RSA 2048, 3072, 4096 Bit, ECDSA P-256, P-384)."},
 	{ErrBadFile, "Die Datei ist keine lesbare PKCS#12-Schlüsseldatei."},
+	{ErrTooLarge, "Die Datei ist keine PKCS#12-Schlüsseldatei (zu groß)."},
 	{ErrPDF, "Die PDF-Datei ist beschädigt oder kann nicht gelesen werden."},
 	{ErrSpace, "Die Signatur passt nicht in den reservierten Platz der PDF-Datei."},
 	{ErrWrongPIN, "Die PIN ist falsch."},
