@@ -268,4 +268,3 @@ func timestamper(c store.SigningKey) sign.Timestamper {
 	}
 	return &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
 }
-
