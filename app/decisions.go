@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,18 +26,6 @@ type Decisions struct {
 
 // NewDecisions returns the Decisions service.
 func NewDecisions(e Env) *Decisions { return &Decisions{base: newBase(e), keys: newKeyring(e)} }
-
-var draftPlaceholder = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
-
-// caseValues are the placeholders decision.Fill fills from the case, the letterhead,
-// the clerk and the fee; any other placeholder is a value the clerk types.
-var caseValues = map[string]bool{
-	"antragsteller.name": true, "antragsteller.strasse": true, "antragsteller.ort": true,
-	"antragsteller.anschrift": true, "aktenzeichen": true, "vorgang.titel": true,
-	"behoerde.name": true, "behoerde.anschrift": true, "bank": true, "iban": true, "bic": true,
-	"verwendungszweck": true, "sachbearbeitung.name": true, "rechtsbehelf": true,
-	"vorgangsart": true, "eingangsdatum": true, "datum": true, "gebuehr": true, "faelligkeit": true,
-}
 
 var valueLabels = map[string]string{
 	"ablehnungsgrund":     "Grund der Ablehnung",
@@ -73,9 +61,8 @@ func ownValues(blocks []DecisionBlock, old []DecisionValue) []DecisionValue {
 	seen := map[string]bool{}
 	out := []DecisionValue{}
 	for _, b := range blocks {
-		for _, m := range draftPlaceholder.FindAllStringSubmatch(b.Title+"\n"+b.Text, -1) {
-			name := m[1]
-			if caseValues[name] || strings.HasPrefix(name, "form.") || seen[name] {
+		for _, name := range decision.Placeholders(b.Title + "\n" + b.Text) {
+			if decision.FromCase(name) || seen[name] {
 				continue
 			}
 			seen[name] = true
@@ -89,7 +76,7 @@ func usesFee(blocks []decision.Block) (has, required bool) {
 	for _, b := range blocks {
 		if b.Kind == decision.KindFee {
 			has = true
-		} else if strings.Contains(b.Text, "{{gebuehr}}") {
+		} else if slices.Contains(decision.Placeholders(b.Text), decision.PlaceholderFee) {
 			has, required = true, true
 		}
 	}
@@ -355,7 +342,7 @@ func (a *Decisions) missing(name string, d DecisionDraft, blocks []decision.Bloc
 	}
 	field := ""
 	for i, b := range blocks {
-		if strings.Contains(b.Title+b.Text, "{{"+name+"}}") {
+		if slices.Contains(decision.Placeholders(b.Title+"\n"+b.Text), name) {
 			field = "block:" + strconv.Itoa(blockAt[i])
 			break
 		}
