@@ -174,7 +174,7 @@ func (w *Window) OpenFiles(title string) ([]string, error) {
 func (w *Window) chooseOne(title string) (string, error) {
 	paths, err := w.OpenFiles(title)
 	if err != nil {
-		return "", &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+		return "", &Error{Code: CodeUnreadable, Message: msgDialogFailed}
 	}
 	if len(paths) == 0 {
 		return "", nil

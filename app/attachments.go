@@ -46,11 +46,11 @@ func newFiles(e Env) files {
 }
 
 func (a *Attachments) tooLarge(name string) *Error {
-	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Die Datei „%s“ ist zu groß (höchstens %d MB). Es wurde nichts gespeichert.", name, a.db.MaxAttachmentSize()>>20)}
+	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgAttachmentTooLarge, name, a.db.MaxAttachmentSize()>>20)}
 }
 
 func unreadable(name string) *Error {
-	return &Error{Code: CodeUnreadable, Message: fmt.Sprintf("Die Datei „%s“ kann nicht gelesen werden. Es wurde nichts gespeichert.", name)}
+	return &Error{Code: CodeUnreadable, Message: fmt.Sprintf(msgFileUnreadable, name)}
 }
 
 // mediaType names the content by its first bytes, falling back to the extension for
@@ -108,9 +108,9 @@ func (a *Attachments) AddAttachmentFromPath(id, path string) (CaseDetail, error)
 
 // AddAttachmentsFromDialog opens the OS file dialog and adds the chosen files.
 func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
-	paths, err := a.win.OpenFiles("Dateien zum Vorgang hinzufügen")
+	paths, err := a.win.OpenFiles(titleAddFiles)
 	if err != nil {
-		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: msgDialogFailed}
 	}
 	if len(paths) == 0 {
 		c, err := a.db.Case(id)
@@ -133,7 +133,7 @@ func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
 func (a *Attachments) AddAttachmentData(id, name, _ string, data string) (CaseDetail, error) {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	if name == "" || name == "." || name == "/" {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Die Datei hat keinen Namen."}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgFileWithoutName}
 	}
 	if int64(base64.StdEncoding.DecodedLen(len(data))) > a.db.MaxAttachmentSize()+3 {
 		return CaseDetail{}, a.tooLarge(name)
@@ -179,11 +179,11 @@ func (f files) attachment(caseID, attID string) (model.Attachment, string, error
 	}
 	at, ok := findAttachment(c, attID)
 	if !ok {
-		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: "Die Datei gehört nicht zu diesem Vorgang."}
+		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: msgFileNotOfCase}
 	}
 	p, err := f.db.BlobPath(at.SHA256)
 	if err != nil {
-		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der Inhalt der Datei „%s“ fehlt auf diesem Rechner.", at.Name)}
+		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgFileContentMissing, at.Name)}
 	}
 	return at, p, nil
 }
@@ -204,11 +204,11 @@ func (f files) open(caseID, attID string) error {
 	view := filepath.Join(dir, safeName(at.Name))
 	if _, err := os.Stat(view); err != nil {
 		if err := copyFile(blob, view); err != nil {
-			return &Error{Code: CodeStore, Message: "Die Datei konnte nicht zum Ansehen bereitgestellt werden: " + err.Error()}
+			return &Error{Code: CodeStore, Message: fmt.Sprintf(msgFileNotViewable, err)}
 		}
 	}
 	if err := f.openPath(view); err != nil {
-		return &Error{Code: CodeUnreadable, Message: "Für diese Datei ist kein Programm zum Anzeigen eingerichtet."}
+		return &Error{Code: CodeUnreadable, Message: msgNoViewer}
 	}
 	return nil
 }

@@ -2,8 +2,8 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,13 +26,13 @@ func (a *Cases) query(q ListQuery) (index.Query, error) {
 	iq := index.Query{Text: q.Search, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit, Today: index.DayNumber(a.today())}
 	if q.Sort != "" {
 		if !slices.Contains(sortKeys, index.SortKey(q.Sort)) {
-			return iq, &Error{Code: CodeInvalid, Message: "Unbekannte Sortierung."}
+			return iq, &Error{Code: CodeInvalid, Message: msgUnknownSort}
 		}
 		iq.Sort = index.SortKey(q.Sort)
 	}
 	for _, s := range q.Statuses {
 		if !model.Status(s).Valid() {
-			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Status."}
+			return iq, &Error{Code: CodeInvalid, Message: msgUnknownStatus}
 		}
 		iq.Statuses = append(iq.Statuses, model.Status(s))
 	}
@@ -47,7 +47,7 @@ func (a *Cases) query(q ListQuery) (index.Query, error) {
 		case "followup":
 			iq.FollowUpDue = true
 		default:
-			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Filter."}
+			return iq, &Error{Code: CodeInvalid, Message: msgUnknownFilter}
 		}
 	}
 	return iq, nil
@@ -105,7 +105,7 @@ func (a base) do(id string, kind model.MutationKind, payload any) (CaseDetail, e
 func (a *Cases) Transition(id, action, reason string) (CaseDetail, error) {
 	act := model.Action(action)
 	if needsReason[act] && strings.TrimSpace(reason) == "" {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte geben Sie einen Grund an.", Fields: map[string]string{"reason": "Bitte einen Grund angeben."}}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgReasonMissing, Fields: map[string]string{"reason": fieldReason}}
 	}
 	return a.do(id, model.KindTransition, model.TransitionPayload{Action: act, Reason: strings.TrimSpace(reason)})
 }
@@ -124,7 +124,7 @@ func (a base) knownClerk(id string) error {
 		return nil
 	}
 	if _, err := a.db.Clerk(id); err != nil {
-		return &Error{Code: CodeInvalid, Message: "Diese Person ist nicht bekannt.", Fields: map[string]string{"assignee": "Unbekannte Person."}}
+		return &Error{Code: CodeInvalid, Message: msgUnknownClerk, Fields: map[string]string{"assignee": fieldUnknownClerk}}
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func (a *Cases) AddComment(id, text string) (CaseDetail, error) {
 func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
 	day, err := time.Parse(dateLayout, due)
 	if err != nil {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: map[string]string{"due": "Bitte ein gültiges Datum angeben."}}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: map[string]string{"due": fieldDate}}
 	}
 	return a.do(id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
 		ID: newID(), Due: day, Reason: strings.TrimSpace(reason), CreatedAt: a.now(), By: a.current().ID,
@@ -167,9 +167,9 @@ func (a *Cases) VerifyHistory(id string) (VerifyResult, error) {
 		if errors.Is(err, store.ErrNotFound) {
 			return VerifyResult{}, toError(err)
 		}
-		return VerifyResult{OK: false, Entries: n, Message: "Der Verlauf ist NICHT unversehrt: ein Eintrag wurde verändert oder entfernt. Bitte informieren Sie die Administration. (" + err.Error() + ")"}, nil
+		return VerifyResult{OK: false, Entries: n, Message: fmt.Sprintf(msgHistoryBroken, err)}, nil
 	}
-	return VerifyResult{OK: true, Entries: n, Message: "Der Verlauf ist unversehrt: alle " + strconv.Itoa(n) + " Einträge sind lückenlos verkettet."}, nil
+	return VerifyResult{OK: true, Entries: n, Message: fmt.Sprintf(msgHistoryIntact, n)}, nil
 }
 
 // CreateCase enters an application that came by post or at the counter.
@@ -177,29 +177,29 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 	fields := map[string]string{}
 	received, err := time.ParseInLocation(dateLayout, in.Received, a.loc)
 	if err != nil {
-		fields["received"] = "Bitte das Eingangsdatum angeben."
+		fields["received"] = fieldReceived
 	} else if received.After(a.now()) {
-		fields["received"] = "Das Eingangsdatum liegt in der Zukunft."
+		fields["received"] = fieldReceivedFuture
 	}
 	ch := model.Channel(in.Channel)
 	if ch != model.ChannelPost && ch != model.ChannelCounter {
-		fields["channel"] = "Bitte den Eingangsweg wählen."
+		fields["channel"] = fieldChannel
 	}
 	t, ok := model.CaseTypeByCode(in.Type)
 	if !ok {
-		fields["type"] = "Bitte eine Antragsart wählen."
+		fields["type"] = fieldCaseType
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		fields["name"] = "Bitte den Namen angeben."
+		fields["name"] = fieldName
 	}
 	if pc := strings.TrimSpace(in.PostalCode); pc != "" && !model.ValidPostalCode(pc) {
-		fields["postalCode"] = "Die Postleitzahl hat fünf Ziffern."
+		fields["postalCode"] = fieldPostalCode
 	}
 	if e := strings.TrimSpace(in.Email); e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " ,;")) {
-		fields["email"] = "Die E-Mail-Adresse ist nicht gültig."
+		fields["email"] = fieldEmail
 	}
 	if len(fields) > 0 {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
 	}
 	title := strings.TrimSpace(in.Title)
 	if title == "" {
@@ -253,7 +253,7 @@ func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
 func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) {
 	act := model.Action(action)
 	if needsReason[act] {
-		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: "Diese Aktion braucht einen Grund je Vorgang und ist als Sammelaktion nicht möglich."}
+		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgBulkNeedsReason}
 	}
 	return a.bulk(ids, model.KindTransition, model.TransitionPayload{Action: act})
 }
@@ -310,13 +310,13 @@ func (a *Cases) Forward(id, orgUnit, reason string) (CaseDetail, error) {
 	}
 	fields := map[string]string{}
 	if !slices.ContainsFunc(units, func(u store.OrgUnit) bool { return u.ID == orgUnit }) {
-		fields["orgUnit"] = "Bitte eine Stelle wählen."
+		fields["orgUnit"] = fieldOrgUnit
 	}
 	if strings.TrimSpace(reason) == "" {
-		fields["reason"] = "Bitte einen Grund angeben."
+		fields["reason"] = fieldReason
 	}
 	if len(fields) > 0 {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
 	}
 	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
 }

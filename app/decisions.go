@@ -27,20 +27,6 @@ type Decisions struct {
 // NewDecisions returns the Decisions service.
 func NewDecisions(e Env) *Decisions { return &Decisions{base: newBase(e), keys: newKeyring(e)} }
 
-var valueLabels = map[string]string{
-	"ablehnungsgrund":     "Grund der Ablehnung",
-	"bewilligt":           "Was bewilligt wird",
-	"teilablehnungsgrund": "Grund der teilweisen Ablehnung",
-}
-
-var blockLabels = map[decision.BlockKind]string{
-	decision.KindSubject: "Betreff", decision.KindSalutation: "Anrede", decision.KindTenor: "Entscheidung (Tenor)",
-	decision.KindReasons: "Begründung", decision.KindFee: "Gebühr", decision.KindRemedy: "Rechtsbehelfsbelehrung",
-	decision.KindText: "Text",
-}
-
-var bankValues = map[string]string{"iban": "IBAN", "bic": "BIC", "bank": "Name der Bank"}
-
 func valueLabel(name string) string {
 	if l, ok := valueLabels[name]; ok {
 		return l
@@ -92,12 +78,12 @@ func templateView(t decision.Template) DecisionTemplateView {
 func (a *Decisions) mayDecide(c model.Case) string {
 	if c.Status != model.StatusInBearbeitung {
 		if c.Status == model.StatusBeschieden {
-			return "Der Vorgang ist beschieden. Für einen neuen Bescheid, der den bisherigen ersetzt, öffnen Sie den Vorgang bitte zuerst wieder (Wiedereröffnen)."
+			return msgDecisionCaseDecided
 		}
-		return "Einen Bescheid kann man erst erstellen, wenn der Vorgang in Bearbeitung ist."
+		return msgDecisionNotInWork
 	}
 	if c.Assignee != a.current().ID {
-		return "Einen Bescheid erstellt die zuständige Person. Bitte weisen Sie sich den Vorgang zuerst zu."
+		return msgDecisionNotAssignee
 	}
 	return ""
 }
@@ -114,9 +100,9 @@ func activeDecision(c model.Case) (model.DecisionInfo, bool) {
 
 func (a *Decisions) decisionTitle(d model.DecisionInfo) string {
 	if d.SignedAt == nil {
-		return "„" + d.Title + "“"
+		return fmt.Sprintf(fmtQuoted, d.Title)
 	}
-	return fmt.Sprintf("„%s“ vom %s", d.Title, d.SignedAt.In(a.loc).Format("02.01.2006"))
+	return fmt.Sprintf(fmtDecisionTitle, d.Title, d.SignedAt.In(a.loc).Format("02.01.2006"))
 }
 
 // loadDraft returns the case's draft as the editor shows it; TemplateID is "" when
@@ -207,7 +193,7 @@ func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, err
 	}
 	t, ok := lc.template(templateID)
 	if !ok {
-		return DecisionDraft{}, &Error{Code: CodeInvalid, Message: "Bitte eine Vorlage wählen.", Fields: map[string]string{"template": "Unbekannte Vorlage."}}
+		return DecisionDraft{}, &Error{Code: CodeInvalid, Message: msgChooseTemplate, Fields: map[string]string{"template": fieldUnknownTemplate}}
 	}
 	d := DecisionDraft{CaseID: caseID, TemplateID: t.ID, TemplateName: t.Name, Blocks: []DecisionBlock{}}
 	for _, b := range t.Blocks {
@@ -277,7 +263,7 @@ func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, erro
 		return decision.Letter{}, toError(err)
 	}
 	if _, ok := lc.template(d.TemplateID); !ok {
-		return decision.Letter{}, &problem{"Bitte eine Vorlage wählen.", "template"}
+		return decision.Letter{}, &problem{msgChooseTemplate, "template"}
 	}
 	t := decision.Template{ID: d.TemplateID, Name: d.TemplateName}
 	blockAt := []int{}
@@ -306,16 +292,16 @@ func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, erro
 		cents, ok := parseEuro(d.FeeAmount)
 		if !ok {
 			if strings.TrimSpace(d.FeeAmount) == "" {
-				return decision.Letter{}, &problem{"Bitte geben Sie den Betrag der Gebühr an.", "feeAmount"}
+				return decision.Letter{}, &problem{msgFeeAmountMissing, "feeAmount"}
 			}
-			return decision.Letter{}, &problem{"Der Betrag der Gebühr ist nicht lesbar. Bitte in Euro angeben, zum Beispiel „25,00“.", "feeAmount"}
+			return decision.Letter{}, &problem{msgFeeAmountUnreadable, "feeAmount"}
 		}
 		due, err := time.Parse(dateLayout, d.FeeDue)
 		if err != nil {
-			return decision.Letter{}, &problem{"Bitte geben Sie an, bis wann die Gebühr zu zahlen ist.", "feeDue"}
+			return decision.Letter{}, &problem{msgFeeDueMissing, "feeDue"}
 		}
 		if due.Before(a.today()) {
-			return decision.Letter{}, &problem{"Das Fälligkeitsdatum der Gebühr liegt in der Vergangenheit.", "feeDue"}
+			return decision.Letter{}, &problem{msgFeeDuePast, "feeDue"}
 		}
 		data.Fee = &decision.Fee{Cents: cents, Due: due}
 	}
@@ -334,11 +320,11 @@ func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, erro
 func (a *Decisions) missing(name string, d DecisionDraft, blocks []decision.Block, blockAt []int) *problem {
 	for _, v := range d.Values {
 		if v.Name == name {
-			return &problem{fmt.Sprintf("Bitte geben Sie „%s“ an; der Bescheid braucht diesen Text.", v.Label), "value:" + name}
+			return &problem{fmt.Sprintf(msgValueMissing, v.Label), "value:" + name}
 		}
 	}
 	if what, ok := bankValues[name]; ok {
-		return &problem{fmt.Sprintf("Im Briefkopf fehlt die Bankverbindung (%s) für den Gebührenteil. Die Administration kann sie in den Briefeinstellungen eintragen; bis dahin lassen Sie die Gebühr bitte weg.", what), "fee"}
+		return &problem{fmt.Sprintf(msgBankMissing, what), "fee"}
 	}
 	field := ""
 	for i, b := range blocks {
@@ -347,7 +333,7 @@ func (a *Decisions) missing(name string, d DecisionDraft, blocks []decision.Bloc
 			break
 		}
 	}
-	return &problem{fmt.Sprintf("Für den Platzhalter {{%s}} gibt es in diesem Vorgang keinen Wert. Bitte ändern Sie den Text oder ergänzen Sie die Angabe im Vorgang.", name), field}
+	return &problem{fmt.Sprintf(msgPlaceholderNoValue, name), field}
 }
 
 // pageCount returns the number of pages of a letter we rendered (0 if unreadable,
@@ -425,7 +411,7 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 		return SignResult{}, err
 	}
 	if secret == "" {
-		return SignResult{}, &Error{Code: CodeInvalid, Message: "Bitte geben Sie das Passwort oder die PIN des Schlüssels ein.", Fields: map[string]string{"secret": "Bitte eingeben."}}
+		return SignResult{}, &Error{Code: CodeInvalid, Message: msgSecretMissing, Fields: map[string]string{"secret": fieldSecret}}
 	}
 	pdf, l, err := a.letterPDF(c, d)
 	var p *problem
@@ -434,7 +420,7 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 		if p.field != "" {
 			fields[p.field] = p.msg
 		}
-		return SignResult{}, &Error{Code: CodeInvalid, Message: p.msg + " Es wurde nichts unterschrieben.", Fields: fields}
+		return SignResult{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgNothingSigned, p.msg), Fields: fields}
 	}
 	if err != nil {
 		return SignResult{}, toError(err)
@@ -452,22 +438,22 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	title := d.TemplateName
 	old, hasOld := activeDecision(c)
 	if hasOld {
-		title = "Änderungsbescheid: " + d.TemplateName
+		title = fmt.Sprintf(fmtSupersedingTitle, d.TemplateName)
 	}
 	lc, _ := a.letterConfig()
 	signed, err := sign.Sign(pdf, key, sign.Options{
-		Time: now, Reason: "Bescheid " + c.FileNumber, Location: lc.Letterhead.City, TSA: timestamper(cfg),
+		Time: now, Reason: msgSignReasonPrefix + c.FileNumber, Location: lc.Letterhead.City, TSA: timestamper(cfg),
 	})
 	res := SignResult{Timestamped: cfg.TSA != ""}
 	if errors.Is(err, sign.ErrTimestamp) && signed != nil {
 		res.Timestamped = false
-		res.Notice = "Der Zeitstempeldienst war nicht erreichbar: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig."
+		res.Notice = msgSignedWithoutTimestamp
 		a.log.Warn("decision signed without timestamp", "case", c.ID, "err", err)
 	} else if err != nil {
 		return SignResult{}, signError(err)
 	}
 	if infos, verr := sign.Verify(signed); verr != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].WholeDocument {
-		return SignResult{}, &Error{Code: CodeStore, Message: "Die Unterschrift ließ sich nicht bestätigen. Es wurde nichts gespeichert."}
+		return SignResult{}, &Error{Code: CodeStore, Message: msgSignatureUnconfirmed}
 	}
 	sha, size, err := a.db.PutBlob(bytes.NewReader(signed))
 	if err != nil {
@@ -498,9 +484,9 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	}
 	res.DecisionID, res.VerificationCode = info.ID, l.VerificationCode()
 	if res.Notice == "" {
-		res.Notice = "Der Bescheid ist unterschrieben und gespeichert."
+		res.Notice = msgSigned
 		if res.Timestamped {
-			res.Notice = "Der Bescheid ist unterschrieben (mit Zeitstempel) und gespeichert."
+			res.Notice = msgSignedTimestamped
 		}
 	}
 	return res, nil
@@ -508,5 +494,5 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 
 // decisionFileName names the signed PDF: file number, template and verification code.
 func decisionFileName(fileNumber, template, code string) string {
-	return safeName(fmt.Sprintf("Bescheid %s %s %s.pdf", fileNumber, template, code))
+	return safeName(fmt.Sprintf(fmtDecisionFile, fileNumber, template, code))
 }

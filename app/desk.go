@@ -72,7 +72,7 @@ func (a *Desk) SwitchClerk(clerkID string) (Session, error) {
 		return Session{}, toError(err)
 	}
 	if st, err := a.db.SyncState(); !m.Demo && (err != nil || !st.Enrolled) {
-		return Session{}, &Error{Code: CodeNotAllowed, Message: "Die Anmeldung kann nur in der Demo gewechselt werden."}
+		return Session{}, &Error{Code: CodeNotAllowed, Message: msgSwitchOnlyDemo}
 	}
 	c, err := a.db.Clerk(clerkID)
 	if err != nil {

@@ -59,9 +59,9 @@ func (a *FollowUpWatcher) announceDue(seen map[string]bool) {
 		return
 	}
 	a.win.Emit(EventFollowUpDue, fresh)
-	title, body := "Wiedervorlage fällig", fmt.Sprintf("%s: %s", fresh[0].FileNumber, fresh[0].Reason)
+	title, body := notifyFollowUpDue, fmt.Sprintf(fmtFileNumberReason, fresh[0].FileNumber, fresh[0].Reason)
 	if len(fresh) > 1 {
-		title, body = fmt.Sprintf("%d Wiedervorlagen fällig", len(fresh)), "Die Liste finden Sie unter „Wiedervorlagen“."
+		title, body = fmt.Sprintf(notifyFollowUpsDue, len(fresh)), notifyFollowUpsWhere
 	}
 	switch err := a.notify(title, body); {
 	case errors.Is(err, errNoNotifier):

@@ -278,7 +278,7 @@ func (in *MailIntake) failureViews() []MailFailureView {
 	for uid, f := range in.failed {
 		reason := f.reason
 		if f.unfetched {
-			reason += " Sie wird erst nach „Erneut versuchen“ wieder abgerufen."
+			reason = fmt.Sprintf(msgMailUnfetched, reason)
 		}
 		out = append(out, MailFailureView{
 			UID: uid, Folder: in.folder, Reason: reason, Since: stamp(f.since, in.loc),
@@ -296,11 +296,11 @@ func (in *MailIntake) retry(uid uint32) error {
 	in.mu.Lock()
 	if !in.configured {
 		in.mu.Unlock()
-		return &Error{Code: CodeNotAllowed, Message: "Es ist kein Postfach eingerichtet."}
+		return &Error{Code: CodeNotAllowed, Message: msgNoMailbox}
 	}
 	if uid != 0 && in.failed[uid] == nil {
 		in.mu.Unlock()
-		return &Error{Code: CodeNotFound, Message: "Diese E-Mail steht nicht mehr in der Liste; sie wurde inzwischen eingelesen oder aus dem Postfach entfernt."}
+		return &Error{Code: CodeNotFound, Message: msgMailGone}
 	}
 	for u, f := range in.failed {
 		if uid == 0 || u == uid {

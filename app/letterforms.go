@@ -28,55 +28,6 @@ const (
 	maxBlockText  = 20000
 )
 
-// clerkPlaceholders are filled by the clerk when making a decision (decision.Data's
-// Values); the check of a template gives them sample values.
-var clerkPlaceholders = []PlaceholderView{
-	{Name: "ablehnungsgrund", Label: "Grund der Ablehnung (schreibt die Sachbearbeitung)"},
-	{Name: "bewilligt", Label: "Was bewilligt wird (schreibt die Sachbearbeitung)"},
-	{Name: "teilablehnungsgrund", Label: "Grund der Teilablehnung (schreibt die Sachbearbeitung)"},
-	{Name: decision.ClerkPrefix + "NAME", Label: "Weiterer Text, den die Sachbearbeitung beim Bescheid eingibt (NAME frei wählbar)"},
-}
-
-// casePlaceholders are filled by decision.Fill from the case, the letterhead and the
-// decision's data (decision.FromCase), with what the administration reads about them.
-var casePlaceholders = []PlaceholderView{
-	{Name: "antragsteller.name", Label: "Name der antragstellenden Person"},
-	{Name: "antragsteller.strasse", Label: "Straße und Hausnummer"},
-	{Name: "antragsteller.ort", Label: "Postleitzahl und Ort"},
-	{Name: "antragsteller.anschrift", Label: "Anschrift in einer Zeile"},
-	{Name: "aktenzeichen", Label: "Aktenzeichen"},
-	{Name: "vorgang.titel", Label: "Titel des Vorgangs"},
-	{Name: "vorgangsart", Label: "Antragsart"},
-	{Name: "eingangsdatum", Label: "Eingangsdatum des Antrags"},
-	{Name: "datum", Label: "Datum des Bescheids"},
-	{Name: "behoerde.name", Label: "Name der Behörde (Briefkopf)"},
-	{Name: "behoerde.anschrift", Label: "Anschrift der Behörde (Briefkopf)"},
-	{Name: "bank", Label: "Bank (Briefkopf)"},
-	{Name: "iban", Label: "IBAN (Briefkopf)"},
-	{Name: "bic", Label: "BIC (Briefkopf)"},
-	{Name: "verwendungszweck", Label: "Verwendungszweck (das Aktenzeichen)"},
-	{Name: "sachbearbeitung.name", Label: "Name der Sachbearbeitung"},
-	{Name: "gebuehr", Label: "Gebühr in Euro"},
-	{Name: "faelligkeit", Label: "Fälligkeit der Gebühr"},
-	{Name: "rechtsbehelf", Label: "Rechtsbehelfsbelehrung der Antragsart"},
-	{Name: "form.FELD", Label: "Wert des Formularfelds FELD aus dem Antrag"},
-}
-
-var blockKinds = []Option{
-	{Value: string(decision.KindSubject), Label: "Betreff"},
-	{Value: string(decision.KindSalutation), Label: "Anrede"},
-	{Value: string(decision.KindTenor), Label: "Entscheidung (Tenor)"},
-	{Value: string(decision.KindReasons), Label: "Begründung"},
-	{Value: string(decision.KindFee), Label: "Gebühr"},
-	{Value: string(decision.KindRemedy), Label: "Rechtsbehelfsbelehrung"},
-	{Value: string(decision.KindText), Label: "Weiterer Text"},
-}
-
-var remedyKinds = []Option{
-	{Value: string(decision.RemedyWiderspruch), Label: "Widerspruch bei der Behörde"},
-	{Value: string(decision.RemedyKlage), Label: "Klage beim Verwaltungsgericht"},
-}
-
 func letterheadForm(h decision.Letterhead) LetterheadForm {
 	f := LetterheadForm{
 		Authority: h.Authority, Unit: h.Unit, Street: h.Street, PostalCode: h.PostalCode, City: h.City,
@@ -127,25 +78,25 @@ func letterhead(f LetterheadForm) (decision.Letterhead, map[string]string) {
 		BankName: tr(f.BankName), VerifyURL: tr(f.VerifyURL),
 	}
 	if h.Authority == "" {
-		errs["authority"] = "Bitte den Namen der Behörde angeben."
+		errs["authority"] = fieldAuthority
 	}
 	if h.Street == "" {
-		errs["street"] = "Bitte Straße und Hausnummer angeben."
+		errs["street"] = fieldStreet
 	}
 	if !postalCode.MatchString(h.PostalCode) {
-		errs["postalCode"] = "Die Postleitzahl hat fünf Ziffern."
+		errs["postalCode"] = fieldPostalCode
 	}
 	if h.City == "" {
-		errs["city"] = "Bitte den Ort angeben."
+		errs["city"] = fieldCity
 	}
 	if h.Phone != "" && !phone.MatchString(h.Phone) {
-		errs["phone"] = "Die Telefonnummer darf nur Ziffern, Leerzeichen, +, -, / und Klammern enthalten."
+		errs["phone"] = fieldPhone
 	}
 	if h.Email != "" && !email.MatchString(h.Email) {
-		errs["email"] = "Die E-Mail-Adresse ist nicht gültig."
+		errs["email"] = fieldEmail
 	}
 	if strings.ContainsAny(h.Website, " \t") {
-		errs["website"] = "Die Internetadresse darf keine Leerzeichen enthalten."
+		errs["website"] = fieldWebsite
 	}
 	if strings.TrimSpace(f.IBAN) != "" {
 		iban, err := decision.CheckIBAN(f.IBAN)
@@ -157,23 +108,23 @@ func letterhead(f LetterheadForm) (decision.Letterhead, map[string]string) {
 	if strings.TrimSpace(f.BIC) != "" {
 		b, err := decision.CheckBIC(f.BIC)
 		if err != nil {
-			errs["bic"] = "Die BIC hat 8 oder 11 Zeichen, zum Beispiel BYLADEM1001."
+			errs["bic"] = fieldBIC
 		}
 		h.BIC = b
 	}
 	if (h.IBAN != "" || h.BIC != "") && h.BankName == "" {
-		errs["bankName"] = "Bitte den Namen der Bank angeben."
+		errs["bankName"] = fieldBankName
 	}
 	if h.VerifyURL != "" {
 		u, err := url.Parse(h.VerifyURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs["verifyUrl"] = "Die Prüfadresse muss mit https:// beginnen, zum Beispiel https://ozg-cloud.example/pruefen/."
+			errs["verifyUrl"] = fieldVerifyURL
 		}
 	}
 	if f.Logo != "" {
 		logo, err := base64.StdEncoding.DecodeString(f.Logo)
 		if err != nil {
-			errs["logo"] = "Das Logo ist keine PNG-Datei."
+			errs["logo"] = fieldLogoNotPNG
 		} else if msg := checkLogo(logo); msg != "" {
 			errs["logo"] = msg
 		} else {
@@ -188,28 +139,28 @@ func ibanMessage(err error) string {
 	var le *decision.IBANLengthError
 	switch {
 	case errors.As(err, &le):
-		return fmt.Sprintf("Die IBAN ist nicht gültig: Eine IBAN aus %s hat %d Zeichen, diese hat %d.", le.Country, le.Want, le.Got)
+		return fmt.Sprintf(fieldIBANLength, le.Country, le.Want, le.Got)
 	case errors.Is(err, decision.ErrIBANChars):
-		return "Die IBAN darf nur Buchstaben und Ziffern enthalten."
+		return fieldIBANChars
 	case errors.Is(err, decision.ErrIBANChecksum):
-		return "Die IBAN ist nicht gültig: Die Prüfziffern stimmen nicht. Bitte prüfen Sie die Eingabe auf Tippfehler."
+		return fieldIBANChecksum
 	}
-	return "Die IBAN ist nicht gültig: Sie beginnt mit dem Ländercode und zwei Prüfziffern, zum Beispiel DE02 1203 0000 0000 2020 51."
+	return fieldIBANFormat
 }
 
-const notPNG = "Das Logo ist keine PNG-Datei."
+const notPNG = fieldLogoNotPNG
 
 // checkLogo returns a German message when b is not a PNG the letter can show.
 func checkLogo(b []byte) string {
 	if len(b) > maxLogoBytes {
-		return fmt.Sprintf("Das Logo ist zu groß (höchstens %d KB).", maxLogoBytes>>10)
+		return fmt.Sprintf(fieldLogoTooLarge, maxLogoBytes>>10)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || format != "png" {
 		return notPNG
 	}
 	if cfg.Width > maxLogoPixels || cfg.Height > maxLogoPixels || cfg.Width == 0 || cfg.Height == 0 {
-		return fmt.Sprintf("Das Logo ist zu groß (höchstens %d × %d Bildpunkte).", maxLogoPixels, maxLogoPixels)
+		return fmt.Sprintf(fieldLogoTooManyPixels, maxLogoPixels, maxLogoPixels)
 	}
 	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
 		return notPNG
@@ -224,26 +175,26 @@ func templateOf(f TemplateForm) (decision.Template, map[string]string) {
 	errs := map[string]string{}
 	t := decision.Template{ID: f.ID, Name: strings.TrimSpace(f.Name)}
 	if t.Name == "" {
-		errs["name"] = "Bitte einen Namen für die Vorlage angeben."
+		errs["name"] = fieldTemplateName
 	}
 	if len(f.Blocks) == 0 {
-		errs["blocks"] = "Die Vorlage braucht mindestens einen Textblock."
+		errs["blocks"] = fieldTemplateNoBlock
 	}
 	if len(f.Blocks) > maxBlocks {
-		errs["blocks"] = fmt.Sprintf("Eine Vorlage hat höchstens %d Textblöcke.", maxBlocks)
+		errs["blocks"] = fmt.Sprintf(fieldTemplateTooManyBlocks, maxBlocks)
 	}
 	remedy := false
 	for i, b := range f.Blocks {
 		kind := decision.BlockKind(b.Kind)
 		if !validBlockKind(kind) {
-			errs[fmt.Sprintf("blocks.%d.kind", i)] = "Bitte die Art des Blocks wählen."
+			errs[fmt.Sprintf("blocks.%d.kind", i)] = fieldBlockKind
 		}
 		text := strings.TrimRight(strings.ReplaceAll(b.Text, "\r\n", "\n"), " \n")
 		if strings.TrimSpace(text) == "" {
-			errs[fmt.Sprintf("blocks.%d.text", i)] = "Bitte einen Text eingeben oder den Block entfernen."
+			errs[fmt.Sprintf("blocks.%d.text", i)] = fieldBlockEmpty
 		}
 		if len(text) > maxBlockText {
-			errs[fmt.Sprintf("blocks.%d.text", i)] = fmt.Sprintf("Ein Block hat höchstens %d Zeichen.", maxBlockText)
+			errs[fmt.Sprintf("blocks.%d.text", i)] = fmt.Sprintf(fieldBlockTooLong, maxBlockText)
 		}
 		if slices.Contains(decision.Placeholders(text), decision.PlaceholderRemedy) {
 			remedy = true
@@ -251,7 +202,7 @@ func templateOf(f TemplateForm) (decision.Template, map[string]string) {
 		t.Blocks = append(t.Blocks, decision.Block{Kind: kind, Title: strings.TrimSpace(b.Title), Text: text})
 	}
 	if !remedy && len(f.Blocks) > 0 {
-		errs["blocks"] = "Ein Bescheid braucht die Rechtsbehelfsbelehrung: Bitte den Platzhalter {{rechtsbehelf}} in einem Block verwenden."
+		errs["blocks"] = fieldTemplateNoRemedy
 	}
 	return t, errs
 }
@@ -269,14 +220,14 @@ func validBlockKind(k decision.BlockKind) bool {
 func placeholderHint(name string) string {
 	switch name {
 	case "iban", "bic", "bank":
-		return " Bitte die Bankverbindung im Briefkopf angeben."
+		return hintBank
 	case "behoerde.name", "behoerde.anschrift":
-		return " Bitte Name und Anschrift der Behörde im Briefkopf angeben."
+		return hintAuthority
 	}
 	if decision.FromCase(name) {
 		return ""
 	}
-	return " Diesen Platzhalter gibt es nicht. Bitte prüfen Sie die Schreibweise; die möglichen Platzhalter stehen in der Liste. Einen Text, den die Sachbearbeitung beim Bescheid eingibt, schreiben Sie als {{" + decision.ClerkPrefix + "name}}."
+	return fmt.Sprintf(hintUnknownPlaceholder, decision.ClerkPrefix)
 }
 
 // --- remedies ---
@@ -285,7 +236,7 @@ func remedyOf(f RemedyForm) (model.CaseType, decision.Remedy, map[string]string)
 	errs := map[string]string{}
 	ct, ok := model.CaseTypeByCode(f.CaseType)
 	if !ok {
-		errs["caseType"] = "Bitte eine Antragsart wählen."
+		errs["caseType"] = fieldCaseType
 	}
 	r := decision.Remedy{
 		Kind: decision.RemedyKind(f.Kind), Body: strings.TrimSpace(f.Body),
@@ -294,23 +245,23 @@ func remedyOf(f RemedyForm) (model.CaseType, decision.Remedy, map[string]string)
 	switch r.Kind {
 	case decision.RemedyWiderspruch:
 		if r.Body == "" {
-			errs["body"] = "Bitte die Behörde angeben, bei der Widerspruch einzulegen ist."
+			errs["body"] = fieldRemedyAuthority
 		}
 	case decision.RemedyKlage:
 		if r.Body == "" || !strings.Contains(strings.ToLower(r.Body), "gericht") {
-			errs["body"] = "Bitte das Verwaltungsgericht angeben, zum Beispiel „Verwaltungsgericht Schleswig“."
+			errs["body"] = fieldRemedyCourt
 		}
 	default:
-		errs["kind"] = "Bitte Widerspruch oder Klage wählen."
+		errs["kind"] = fieldRemedyKind
 	}
 	if r.Address == "" {
-		errs["address"] = "Bitte die Anschrift (Sitz) angeben."
+		errs["address"] = fieldRemedyAddress
 	}
 	if r.Period == "" {
 		r.Period = "eines Monats"
 	}
 	if len([]rune(r.Period)) > 40 || strings.ContainsAny(r.Period, "{}") {
-		errs["period"] = "Bitte die Frist so angeben, wie sie nach „innerhalb“ steht, zum Beispiel „eines Monats“."
+		errs["period"] = fieldRemedyPeriod
 	}
 	return ct, r, errs
 }

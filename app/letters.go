@@ -26,13 +26,13 @@ func NewLetters(e Env) *Letters { return &Letters{base: newBase(e), win: e.Windo
 
 func (a *Letters) requireAdmin() error {
 	if a.current().Role != model.RoleAdministration {
-		return &Error{Code: CodeNotAllowed, Message: "Die Briefeinstellungen darf nur die Administration ändern."}
+		return &Error{Code: CodeNotAllowed, Message: msgLettersAdminOnly}
 	}
 	return nil
 }
 
 func invalid(fields map[string]string) error {
-	return &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.", Fields: fields}
+	return &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingSaved, Fields: fields}
 }
 
 // LetterSettings returns the letterhead, templates and remedies letters are made
@@ -62,7 +62,7 @@ func (a *Letters) LetterSettings() (LetterSettings, error) {
 		_, changed := saved.Templates[t.ID]
 		s.Templates = append(s.Templates, templateForm(t, changed))
 		if err := a.checkTemplate(t, cfg.Letterhead, nil, model.CaseTypes[0]); err != nil {
-			s.Problems = append(s.Problems, fmt.Sprintf("Vorlage „%s“: %s", t.Name, err.msg))
+			s.Problems = append(s.Problems, fmt.Sprintf(fmtTemplateProblem, t.Name, err.msg))
 		}
 	}
 	for _, ct := range model.CaseTypes {
@@ -93,7 +93,7 @@ func (a *Letters) ChooseLetterLogo() (string, error) {
 	if err := a.requireAdmin(); err != nil {
 		return "", err
 	}
-	path, err := a.win.chooseOne("Logo wählen (PNG)")
+	path, err := a.win.chooseOne(titleChooseLogo)
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -103,7 +103,7 @@ func (a *Letters) ChooseLetterLogo() (string, error) {
 		return "", unreadable(name)
 	}
 	if st.Size() > maxLogoBytes {
-		return "", &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Das Logo ist zu groß (höchstens %d KB).", maxLogoBytes>>10), Fields: map[string]string{"logo": "Das Logo ist zu groß."}}
+		return "", &Error{Code: CodeTooLarge, Message: fmt.Sprintf(fieldLogoTooLarge, maxLogoBytes>>10), Fields: map[string]string{"logo": fieldLogoTooLargeShort}}
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -122,7 +122,7 @@ func (a *Letters) sampleCase(ct model.CaseType) model.Case {
 		ID: "beispiel", Type: ct.Code, Title: ct.Name, Status: model.StatusInBearbeitung,
 		FileNumber: model.FileNumber(ct.Prefix, day.Year(), 42, a.db.DeviceCode()),
 		ReceivedAt: day.AddDate(0, 0, -14),
-		Applicant:  model.Applicant{Name: "Erika Mustermann", Street: "Musterweg 1", PostalCode: "12345", City: "Musterstadt"},
+		Applicant:  sampleApplicant,
 	}
 }
 
@@ -131,7 +131,7 @@ func (a *Letters) sampleData(t decision.Template, lh decision.Letterhead, remedy
 	values := map[string]string{}
 	for _, p := range clerkPlaceholders {
 		if !strings.HasPrefix(p.Name, decision.ClerkPrefix) {
-			values[p.Name] = "(Text der Sachbearbeitung: " + p.Label + ")"
+			values[p.Name] = fmt.Sprintf(sampleClerkText, p.Label)
 		}
 	}
 	// A form field is filled from the case's application; the sample has none.
@@ -139,17 +139,17 @@ func (a *Letters) sampleData(t decision.Template, lh decision.Letterhead, remedy
 		for _, s := range []string{b.Title, b.Text} {
 			for _, name := range decision.Placeholders(s) {
 				switch {
-				case strings.HasPrefix(name, "form.") && len(name) > len("form."):
-					values[name] = "(Angabe aus dem Antrag: " + strings.TrimPrefix(name, "form.") + ")"
+				case strings.HasPrefix(name, decision.FormPrefix) && len(name) > len(decision.FormPrefix):
+					values[name] = fmt.Sprintf(sampleFormValue, strings.TrimPrefix(name, decision.FormPrefix))
 				case strings.HasPrefix(name, decision.ClerkPrefix) && len(name) > len(decision.ClerkPrefix):
-					values[name] = "(Text der Sachbearbeitung: " + strings.TrimPrefix(name, decision.ClerkPrefix) + ")"
+					values[name] = fmt.Sprintf(sampleClerkText, strings.TrimPrefix(name, decision.ClerkPrefix))
 				}
 			}
 		}
 	}
 	clerk := a.current()
 	if clerk.Name == "" {
-		clerk.Name = "Max Beispiel"
+		clerk.Name = sampleClerkName
 	}
 	return decision.Data{
 		Letterhead: lh, Clerk: clerk, Date: day, Location: a.loc,
@@ -180,7 +180,7 @@ func (a *Letters) sampleLetter(t decision.Template, lh decision.Letterhead, reme
 				break
 			}
 		}
-		return nil, &fieldError{field, fmt.Sprintf("Der Platzhalter {{%s}} hat keinen Wert.%s", mv.Placeholder, placeholderHint(mv.Placeholder))}
+		return nil, &fieldError{field, fmt.Sprintf(msgPlaceholderWithoutValue, mv.Placeholder, placeholderHint(mv.Placeholder))}
 	}
 	if err != nil {
 		return nil, &fieldError{"blocks", err.Error()}
@@ -205,7 +205,7 @@ func (a *Letters) SaveLetterTemplate(f TemplateForm) (LetterSettings, error) {
 	}
 	shipped, ok := decision.TemplateByID(f.ID)
 	if !ok {
-		return LetterSettings{}, &Error{Code: CodeNotFound, Message: "Diese Vorlage gibt es nicht."}
+		return LetterSettings{}, &Error{Code: CodeNotFound, Message: msgNoSuchTemplate}
 	}
 	t, errs := templateOf(f)
 	if len(errs) > 0 {
@@ -216,7 +216,7 @@ func (a *Letters) SaveLetterTemplate(f TemplateForm) (LetterSettings, error) {
 		return LetterSettings{}, toError(err)
 	}
 	if fe := a.checkTemplate(t, cfg.Letterhead, nil, model.CaseTypes[0]); fe != nil {
-		return LetterSettings{}, &Error{Code: CodeInvalid, Message: fe.msg + " Es wurde nichts gespeichert.", Fields: map[string]string{fe.field: fe.msg}}
+		return LetterSettings{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgNothingSaved, fe.msg), Fields: map[string]string{fe.field: fe.msg}}
 	}
 	if err := a.db.UpdateLetters(func(l *store.Letters) error {
 		if sameTemplate(t, shipped) {
@@ -284,7 +284,7 @@ func (a *Letters) ResetLetterRemedy(caseType string) (LetterSettings, error) {
 	}
 	ct, ok := model.CaseTypeByCode(caseType)
 	if !ok {
-		return LetterSettings{}, &Error{Code: CodeNotFound, Message: "Diese Antragsart gibt es nicht."}
+		return LetterSettings{}, &Error{Code: CodeNotFound, Message: msgNoSuchCaseType}
 	}
 	if err := a.db.UpdateLetters(func(l *store.Letters) error { delete(l.Remedies, ct.Prefix); return nil }); err != nil {
 		return LetterSettings{}, toError(err)
@@ -321,7 +321,7 @@ func (a *Letters) PreviewLetter(in LetterPreviewInput) (LetterPreview, error) {
 		ct, remedy = c, &r
 	}
 	if len(errs) > 0 {
-		return LetterPreview{}, &Error{Code: CodeInvalid, Message: "Die Vorschau kann erst gezeigt werden, wenn die markierten Angaben stimmen.", Fields: errs}
+		return LetterPreview{}, &Error{Code: CodeInvalid, Message: msgPreviewNeedsFields, Fields: errs}
 	}
 	pdf, fe := a.sampleLetter(t, h, remedy, ct)
 	if fe != nil {

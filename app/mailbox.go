@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -36,12 +37,6 @@ const (
 	mailCheckLimit = 30 * time.Second // for "Verbindung testen" as a whole
 )
 
-var mailTLSModes = []Option{
-	{Value: string(mail.TLSImplicit), Label: "TLS (verschlüsselt von Anfang an, meist Port 993)"},
-	{Value: string(mail.TLSStartTLS), Label: "STARTTLS (meist Port 143)"},
-	{Value: string(mail.TLSNone), Label: "Keine Verschlüsselung (nur für einen Server auf diesem Rechner)"},
-}
-
 // mailView is the stored mailbox as the form shows it, without the password.
 func mailView(s store.MailSettings) MailSettingsView {
 	folder := s.Folder
@@ -70,7 +65,7 @@ func (a *Mailbox) MailFailures() ([]MailFailureView, error) { return a.intake.fa
 // RetryMail tries the failed mail with that UID again now.
 func (a *Mailbox) RetryMail(uid uint32) ([]MailFailureView, error) {
 	if uid == 0 {
-		return nil, &Error{Code: CodeInvalid, Message: "Keine E-Mail angegeben."}
+		return nil, &Error{Code: CodeInvalid, Message: msgNoMailGiven}
 	}
 	if err := a.intake.retry(uid); err != nil {
 		return nil, err
@@ -88,7 +83,7 @@ func (a *Mailbox) RetryAllMail() ([]MailFailureView, error) {
 
 func (a *Mailbox) requireMailAdmin() error {
 	if a.current().Role != model.RoleAdministration {
-		return &Error{Code: CodeNotAllowed, Message: "Die E-Mail-Einstellungen darf nur die Administration sehen und ändern."}
+		return &Error{Code: CodeNotAllowed, Message: msgMailAdminOnly}
 	}
 	return nil
 }
@@ -118,7 +113,7 @@ func (a *Mailbox) SaveMailSettings(in MailSettingsInput) (MailSettingsView, erro
 	}
 	s, fields := checkMail(in, old)
 	if len(fields) > 0 {
-		return MailSettingsView{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.", Fields: fields}
+		return MailSettingsView{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingSaved, Fields: fields}
 	}
 	if err := a.db.SetMailSettings(s); err != nil {
 		return MailSettingsView{}, toError(err)
@@ -148,7 +143,7 @@ func (a *Mailbox) ChooseMailCAFile() (string, error) {
 	if err := a.requireMailAdmin(); err != nil {
 		return "", err
 	}
-	return a.win.chooseOne("Zertifikat der Zertifizierungsstelle (PEM) wählen")
+	return a.win.chooseOne(titleChooseCA)
 }
 
 // TestMailConnection tries the entered settings without saving them (an empty
@@ -164,11 +159,11 @@ func (a *Mailbox) TestMailConnection(in MailSettingsInput) (MailCheckView, error
 	}
 	s, fields := checkMail(in, old)
 	if len(fields) > 0 {
-		return MailCheckView{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
+		return MailCheckView{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
 	}
 	cfg, err := a.intake.config(s)
 	if err != nil {
-		return MailCheckView{Summary: "Die Verbindung wurde nicht getestet.", Problem: mail.Explain(err)}, nil
+		return MailCheckView{Summary: msgMailNotTested, Problem: mail.Explain(err)}, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), mailCheckLimit)
 	defer cancel()
@@ -176,13 +171,13 @@ func (a *Mailbox) TestMailConnection(in MailSettingsInput) (MailCheckView, error
 	if err != nil {
 		problem := mail.Explain(err)
 		if errors.Is(err, context.DeadlineExceeded) {
-			problem = "Der Server hat nicht rechtzeitig geantwortet."
+			problem = msgMailTimeout
 		}
-		return MailCheckView{Summary: "Die Verbindung funktioniert nicht.", Problem: problem}, nil
+		return MailCheckView{Summary: msgMailFails, Problem: problem}, nil
 	}
-	v := MailCheckView{OK: true, Passed: r.OK, Warnings: r.Warnings, Summary: "Die Verbindung funktioniert."}
+	v := MailCheckView{OK: true, Passed: r.OK, Warnings: r.Warnings, Summary: msgMailWorks}
 	if len(r.Warnings) > 0 {
-		v.Summary = "Die Verbindung funktioniert, mit Einschränkungen."
+		v.Summary = msgMailWorksLimited
 	}
 	return v, nil
 }
@@ -197,39 +192,39 @@ func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings
 	}
 	switch {
 	case s.Host == "":
-		f["host"] = "Bitte geben Sie den Namen oder die Adresse des Servers an."
+		f["host"] = fieldMailHost
 	case strings.ContainsAny(s.Host, " /:@\t") && net.ParseIP(s.Host) == nil:
-		f["host"] = "Bitte nur den Servernamen angeben, zum Beispiel imap.musterhausen.de (ohne „imaps://“ und ohne Port)."
+		f["host"] = fieldMailHostOnly
 	}
 	if s.Port < 1 || s.Port > 65535 {
-		f["port"] = "Bitte geben Sie einen Port von 1 bis 65535 an (üblich: 993 bei TLS, 143 bei STARTTLS)."
+		f["port"] = fieldMailPort
 	}
 	switch mail.TLSMode(s.TLS) {
 	case mail.TLSImplicit, mail.TLSStartTLS:
 	case mail.TLSNone:
 		if f["host"] == "" && !loopbackHost(s.Host) {
-			f["tls"] = "Ohne Verschlüsselung ist nur ein Server auf diesem Rechner erlaubt (localhost oder 127.0.0.1). Bitte wählen Sie TLS oder STARTTLS."
+			f["tls"] = fieldMailPlainRemote
 		}
 	default:
-		f["tls"] = "Bitte wählen Sie die Verschlüsselung."
+		f["tls"] = fieldMailTLS
 	}
 	if s.User == "" {
-		f["user"] = "Bitte geben Sie den Benutzernamen des Postfachs an."
+		f["user"] = fieldMailUser
 	}
 	if s.Password == "" {
 		s.Password = old.Password
 	}
 	if s.Password == "" {
-		f["password"] = "Bitte geben Sie das Passwort des Postfachs an."
+		f["password"] = fieldMailPassword
 	}
 	if s.Folder == "" {
 		s.Folder = "INBOX"
 	}
 	switch {
 	case strings.ContainsFunc(s.Folder, func(r rune) bool { return r < ' ' || r == 0x7f }):
-		f["folder"] = "Der Ordnername enthält unzulässige Zeichen."
+		f["folder"] = fieldMailFolderChars
 	case strings.EqualFold(s.Folder, mail.ImportedFolder):
-		f["folder"] = "In den Ordner „" + mail.ImportedFolder + "“ legt die App die eingelesenen E-Mails ab; er kann nicht selbst beobachtet werden."
+		f["folder"] = fmt.Sprintf(fieldMailFolderImported, mail.ImportedFolder)
 	}
 	switch {
 	case s.CAFile == "":
@@ -249,15 +244,15 @@ func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings
 func readCAFile(path string) (string, string) {
 	file, err := os.Open(path)
 	if err != nil {
-		return "", "Die Datei kann nicht gelesen werden. Bitte wählen Sie die Zertifikatsdatei erneut."
+		return "", fieldCAUnreadable
 	}
 	defer file.Close()
 	b, err := io.ReadAll(io.LimitReader(file, maxCAFileSize+1))
 	if err != nil {
-		return "", "Die Datei kann nicht gelesen werden. Bitte wählen Sie die Zertifikatsdatei erneut."
+		return "", fieldCAUnreadable
 	}
 	if len(b) > maxCAFileSize {
-		return "", "Die Datei ist zu groß für eine Zertifikatsdatei."
+		return "", fieldCATooLarge
 	}
 	var certs []byte
 	rest := b
@@ -271,12 +266,12 @@ func readCAFile(path string) (string, string) {
 			continue
 		}
 		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return "", "Die Datei enthält ein Zertifikat, das nicht gelesen werden kann."
+			return "", fieldCABadCertificate
 		}
 		certs = append(certs, pem.EncodeToMemory(block)...)
 	}
 	if len(certs) == 0 {
-		return "", "Die Datei enthält kein Zertifikat im PEM-Format (Text, beginnend mit „-----BEGIN CERTIFICATE-----“)."
+		return "", fieldCANoPEM
 	}
 	return string(certs), ""
 }

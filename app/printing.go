@@ -50,11 +50,11 @@ func signedDecision(c model.Case, decisionID string) (model.DecisionInfo, error)
 			continue
 		}
 		if d.SignedAt == nil || d.Document == nil {
-			return d, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf("Der Bescheid „%s“ zu %s ist nicht unterschrieben und kann nicht gedruckt werden.", d.Title, c.FileNumber)}
+			return d, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgPrintUnsigned, d.Title, c.FileNumber)}
 		}
 		return d, nil
 	}
-	return model.DecisionInfo{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der Bescheid gehört nicht zum Vorgang %s.", c.FileNumber)}
+	return model.DecisionInfo{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgPrintNotOfCase, c.FileNumber)}
 }
 
 // printable returns the decisions of c a printout may contain: signed, with their
@@ -101,7 +101,7 @@ func (a *Printing) PrintCandidates(q PrintQuery) ([]PrintLetter, error) {
 			}
 		}
 	default:
-		return nil, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie, welche Bescheide gedruckt werden sollen."}
+		return nil, &Error{Code: CodeInvalid, Message: msgPrintScope}
 	}
 	today := a.today()
 	out := []PrintLetter{}
@@ -131,10 +131,10 @@ func (a *Printing) PrintCandidates(q PrintQuery) ([]PrintLetter, error) {
 // writes it to the data folder's "druck" folder and opens it for printing.
 func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	if len(letters) == 0 {
-		return PrintBatchResult{}, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie mindestens einen Bescheid."}
+		return PrintBatchResult{}, &Error{Code: CodeInvalid, Message: msgPrintNone}
 	}
 	if len(letters) > maxBatchLetters {
-		return PrintBatchResult{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Ein Sammeldruck umfasst höchstens %d Bescheide. Bitte drucken Sie in mehreren Teilen.", maxBatchLetters)}
+		return PrintBatchResult{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgPrintTooMany, maxBatchLetters)}
 	}
 	res := PrintBatchResult{Letters: []PrintLetter{}}
 	docs := make([][]byte, 0, len(letters))
@@ -149,7 +149,7 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 		}
 		p, err := a.db.BlobPath(d.Document.SHA256)
 		if err != nil {
-			return PrintBatchResult{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der unterschriebene Bescheid zu %s fehlt auf diesem Rechner.", c.FileNumber)}
+			return PrintBatchResult{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgPrintDocumentMissing, c.FileNumber)}
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -161,7 +161,7 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	out, blanks, err := pdfmerge.Duplex(docs)
 	if err != nil {
 		a.log.Error("batch printout", "err", err)
-		return PrintBatchResult{}, &Error{Code: CodeUnreadable, Message: "Die Bescheide konnten nicht zu einer Druckdatei zusammengefügt werden. Bitte drucken Sie sie einzeln."}
+		return PrintBatchResult{}, &Error{Code: CodeUnreadable, Message: msgPrintMergeFailed}
 	}
 	merged, err := pdfmerge.Parse(out)
 	if err != nil {
@@ -169,12 +169,12 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	}
 	res.Pages, res.Blank = merged.Pages(), blanks
 	dir := filepath.Join(a.files.dataDir, "druck")
-	res.File = filepath.Join(dir, "Sammeldruck-"+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
+	res.File = filepath.Join(dir, printFilePrefix+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return PrintBatchResult{}, &Error{Code: CodeStore, Message: "Die Druckdatei konnte nicht geschrieben werden: " + err.Error()}
+		return PrintBatchResult{}, &Error{Code: CodeStore, Message: fmt.Sprintf(msgPrintWriteFailed, err)}
 	}
 	if err := os.WriteFile(res.File, out, 0o600); err != nil {
-		return PrintBatchResult{}, &Error{Code: CodeStore, Message: "Die Druckdatei konnte nicht geschrieben werden: " + err.Error()}
+		return PrintBatchResult{}, &Error{Code: CodeStore, Message: fmt.Sprintf(msgPrintWriteFailed, err)}
 	}
 	// Without a viewer the file is still there to print by hand, and the clerk may
 	// still confirm the post; so this is not an error.
@@ -223,7 +223,7 @@ func (a *Printing) ConfirmPosted(letters []PrintLetter) (BulkResult, error) {
 		if _, err := a.db.Do(a.current(), id, model.KindPosted, model.PostedPayload{DecisionIDs: open, Date: today}); err != nil {
 			reason := toError(err).(*Error).Message
 			if errors.Is(err, model.ErrNotAllowedNow) {
-				reason = "Der Bescheid ist nicht unterschrieben oder wurde schon als versandt vermerkt."
+				reason = msgPostedRefused
 			}
 			res.Failed = append(res.Failed, BulkFailed{ID: id, FileNumber: c.FileNumber, Reason: reason})
 			continue

@@ -44,7 +44,7 @@ func (a *Attachments) CheckSignature(caseID, attachmentID string) (SignatureChec
 
 // CheckSignatureFromDialog asks for a PDF on disk and checks its signatures.
 func (a *Attachments) CheckSignatureFromDialog() (SignatureCheck, error) {
-	path, err := a.win.chooseOne("PDF-Datei zum Prüfen wählen")
+	path, err := a.win.chooseOne(titleChoosePDF)
 	if err != nil || path == "" {
 		return SignatureCheck{}, err
 	}
@@ -57,7 +57,7 @@ func (a *Attachments) checkSignature(name, path string) (SignatureCheck, error) 
 		return SignatureCheck{}, unreadable(name)
 	}
 	if st.Size() > maxCheckedPDF {
-		return SignatureCheck{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Die Datei „%s“ ist zu groß zum Prüfen (höchstens %d MB).", name, maxCheckedPDF>>20)}
+		return SignatureCheck{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgCheckTooLarge, name, maxCheckedPDF>>20)}
 	}
 	pdf, err := os.ReadFile(path)
 	if err != nil {
@@ -65,7 +65,7 @@ func (a *Attachments) checkSignature(name, path string) (SignatureCheck, error) 
 	}
 	infos, err := sign.Verify(pdf)
 	if err != nil {
-		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: fmt.Sprintf("Die Datei „%s“ ist keine lesbare PDF-Datei.", name)}
+		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: fmt.Sprintf(msgCheckNotPDF, name)}
 	}
 	out := SignatureCheck{File: name, Signatures: []SignatureView{}}
 	for _, si := range infos {
@@ -86,27 +86,23 @@ func (a *Attachments) checkSignature(name, path string) (SignatureCheck, error) 
 // the most) shows; earlier ones are listed by the UI.
 func (a *Attachments) signatureSummary(name string, infos []sign.SignatureInfo) string {
 	if len(infos) == 0 {
-		return fmt.Sprintf("Die Datei „%s“ enthält keine elektronische Signatur.", name)
+		return fmt.Sprintf(msgCheckNoSignature, name)
 	}
 	si := infos[len(infos)-1]
 	who := si.SignerName
 	if si.Organization != "" && si.Organization != si.SignerName {
 		who += " (" + si.Organization + ")"
 	}
-	var b strings.Builder
+	var text string
 	switch {
 	case !si.Valid:
-		fmt.Fprintf(&b, "Die Signatur ist NICHT gültig: %s", strings.TrimSuffix(si.Reason, "."))
-		b.WriteString(". Die Datei wurde nach dem Unterschreiben verändert oder ist beschädigt.")
+		text = fmt.Sprintf(msgCheckInvalid, strings.TrimSuffix(si.Reason, "."))
 	case !si.WholeDocument:
-		fmt.Fprintf(&b, "Die Signatur von %s ist gültig, umfasst aber nicht das ganze Dokument: nach dem Unterschreiben wurde die Datei ergänzt.", who)
+		text = fmt.Sprintf(msgCheckPartial, who)
+	case si.SigningTime.IsZero():
+		text = fmt.Sprintf(msgCheckValid, who)
 	default:
-		fmt.Fprintf(&b, "Die Signatur ist gültig: unterschrieben von %s", who)
-		if !si.SigningTime.IsZero() {
-			fmt.Fprintf(&b, " am %s", si.SigningTime.In(a.loc).Format("02.01.2006 um 15:04 Uhr"))
-		}
-		b.WriteString("; sie umfasst das ganze Dokument.")
+		text = fmt.Sprintf(msgCheckValidAt, who, si.SigningTime.In(a.loc).Format(layoutDateTimeGerman))
 	}
-	b.WriteString(" Ob das Zertifikat vertrauenswürdig ist, wird hier nicht geprüft.")
-	return b.String()
+	return fmt.Sprintf(msgCheckTrustNotChecked, text)
 }

@@ -61,16 +61,6 @@ func (a keyring) config() (store.SigningKey, error) {
 	return c, nil
 }
 
-func keyLabel(kind string) string {
-	switch kind {
-	case keyKindPKCS12:
-		return "PKCS#12-Datei (fortgeschrittenes Siegel)"
-	case keyKindPKCS11:
-		return "Token (qualifiziertes Siegel möglich)"
-	}
-	return "Kein Schlüssel eingerichtet"
-}
-
 func keyView(c store.SigningKey, clerk model.Clerk) SigningKeyView {
 	v := SigningKeyView{
 		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, Demo: c.Demo,
@@ -78,9 +68,9 @@ func keyView(c store.SigningKey, clerk model.Clerk) SigningKeyView {
 	}
 	switch c.Kind {
 	case keyKindPKCS12:
-		v.FileName, v.SecretLabel = c.FileName, "Passwort"
+		v.FileName, v.SecretLabel = c.FileName, labelPassword
 	case keyKindPKCS11:
-		v.Module, v.TokenLabel, v.KeyLabel, v.SecretLabel = c.Module, c.Token, c.KeyLabel, "PIN"
+		v.Module, v.TokenLabel, v.KeyLabel, v.SecretLabel = c.Module, c.Token, c.KeyLabel, labelPIN
 	}
 	if c.Demo {
 		v.DemoPassword = demo.KeyPassword
@@ -99,7 +89,7 @@ func (a *Signing) SigningKey() (SigningKeyView, error) {
 
 func (a *Signing) mayEditKey() error {
 	if a.current().Role != model.RoleAdministration {
-		return &Error{Code: CodeNotAllowed, Message: "Den Signaturschlüssel richtet nur die Administration ein."}
+		return &Error{Code: CodeNotAllowed, Message: msgKeyAdminOnly}
 	}
 	return nil
 }
@@ -110,7 +100,7 @@ func (a *Signing) ChooseSigningKeyFile() (SigningKeyView, error) {
 	if err := a.mayEditKey(); err != nil {
 		return SigningKeyView{}, err
 	}
-	path, err := a.win.chooseOne("Schlüsseldatei (PKCS#12, .p12 oder .pfx) wählen")
+	path, err := a.win.chooseOne(titleChooseKeyFile)
 	if err != nil {
 		return SigningKeyView{}, err
 	}
@@ -125,15 +115,15 @@ func (a *Signing) setKeyFile(path string) (SigningKeyView, error) {
 	data, err := sign.ReadPKCS12File(path)
 	switch {
 	case errors.Is(err, sign.ErrTooLarge):
-		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("Die Datei „%s“ ist keine PKCS#12-Schlüsseldatei (zu groß). Es wurde nichts geändert.", name)}
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgKeyFileTooLarge, name)}
 	case errors.Is(err, sign.ErrBadFile), errors.Is(err, sign.ErrNoKey):
-		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("Die Datei „%s“ ist keine lesbare PKCS#12-Schlüsseldatei. Es wurde nichts geändert.", name)}
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgKeyFileBad, name)}
 	case err != nil:
 		return SigningKeyView{}, unreadable(name)
 	}
 	file, err := sign.StoreKeyFile(a.keys.folder, data)
 	if err != nil {
-		return SigningKeyView{}, &Error{Code: CodeStore, Message: "Die Schlüsseldatei konnte nicht im Datenordner abgelegt werden. Es wurde nichts geändert."}
+		return SigningKeyView{}, &Error{Code: CodeStore, Message: msgKeyFileNotStored}
 	}
 	signKeyMu.Lock()
 	err = a.db.UpdateSigningKey(func(k *store.SigningKey) error {
@@ -163,29 +153,29 @@ func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 	if in.TSAURL != "" {
 		u, err := url.Parse(in.TSAURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			fields["tsaUrl"] = "Bitte eine Adresse mit http:// oder https:// angeben."
+			fields["tsaUrl"] = fieldTSAURL
 		}
 	}
 	switch in.Kind {
 	case keyKindPKCS12:
 		if cur.File == "" {
-			fields["file"] = "Bitte zuerst die Schlüsseldatei wählen."
+			fields["file"] = fieldKeyFileFirst
 		}
 	case keyKindPKCS11:
 		in.Module, in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.Module), strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
 		if in.Module == "" {
-			fields["module"] = "Bitte den Pfad der PKCS#11-Bibliothek angeben."
+			fields["module"] = fieldModule
 		} else if !filepath.IsAbs(in.Module) {
-			fields["module"] = "Bitte den vollständigen Pfad angeben."
+			fields["module"] = fieldModuleAbsolute
 		}
 		if in.TokenLabel == "" {
-			fields["tokenLabel"] = "Bitte den Namen (Label) des Tokens angeben."
+			fields["tokenLabel"] = fieldTokenLabel
 		}
 	default:
-		fields["kind"] = "Bitte die Art des Schlüssels wählen."
+		fields["kind"] = fieldKeyKind
 	}
 	if len(fields) > 0 {
-		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben. Es wurde nichts geändert.", Fields: fields}
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingChanged, Fields: fields}
 	}
 	signKeyMu.Lock()
 	err = a.db.UpdateSigningKey(func(k *store.SigningKey) error {
@@ -231,7 +221,7 @@ func (a keyring) open(c store.SigningKey, secret string, now time.Time) (sign.Si
 	case keyKindPKCS12:
 		data, rerr := sign.ReadKeyFile(a.folder, c.File)
 		if rerr != nil {
-			return nil, nil, &Error{Code: CodeNotFound, Message: "Die Schlüsseldatei fehlt im Datenordner. Bitte wenden Sie sich an die Administration, damit sie den Schlüssel neu einrichtet. Es wurde nichts unterschrieben."}
+			return nil, nil, &Error{Code: CodeNotFound, Message: msgKeyFileMissing}
 		}
 		s, err = sign.LoadPKCS12(data, secret, now)
 	case keyKindPKCS11:
@@ -241,7 +231,7 @@ func (a keyring) open(c store.SigningKey, secret string, now time.Time) (sign.Si
 			s, closeKey = tok, func() { tok.Close() }
 		}
 	default:
-		return nil, nil, &Error{Code: CodeNotFound, Message: "Es ist noch kein Signaturschlüssel eingerichtet. Bitte wenden Sie sich an die Administration. Es wurde nichts unterschrieben."}
+		return nil, nil, &Error{Code: CodeNotFound, Message: msgNoKey}
 	}
 	if err != nil {
 		return nil, nil, signError(err)
@@ -251,10 +241,10 @@ func (a keyring) open(c store.SigningKey, secret string, now time.Time) (sign.Si
 
 // signError turns an error of package sign into what the clerk reads.
 func signError(err error) *Error {
-	msg := sign.Message(err) + " Es wurde nichts unterschrieben und nichts gespeichert."
+	msg := fmt.Sprintf(msgNothingSignedNorSaved, signMessage(err))
 	switch {
 	case errors.Is(err, sign.ErrWrongPassword), errors.Is(err, sign.ErrWrongPIN):
-		return &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"secret": sign.Message(err)}}
+		return &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"secret": signMessage(err)}}
 	case errors.Is(err, sign.ErrTokenMissing), errors.Is(err, sign.ErrNoKey):
 		return &Error{Code: CodeNotFound, Message: msg}
 	}

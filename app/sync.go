@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ func (a *Sync) SyncStatus() (SyncStatusView, error) { return a.runner.status() }
 func (a *Sync) SyncNow() (SyncStatusView, error) {
 	e := a.runner.engine()
 	if e == nil {
-		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: "Dieser PC ist noch nicht mit der OZG-Cloud verbunden."}
+		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: msgNotEnrolled}
 	}
 	e.SyncNow()
 	return a.runner.view(e.Status()), nil
@@ -40,7 +41,7 @@ func (a *Sync) SyncNow() (SyncStatusView, error) {
 
 func (a *Sync) requireSyncAdmin() error {
 	if !a.mayConnect() {
-		return &Error{Code: CodeNotAllowed, Message: "Mit der OZG-Cloud verbinden darf nur die Administration."}
+		return &Error{Code: CodeNotAllowed, Message: msgConnectAdminOnly}
 	}
 	return nil
 }
@@ -48,8 +49,8 @@ func (a *Sync) requireSyncAdmin() error {
 // serverAddress accepts "host:port" or an https URL and returns the base URL.
 func serverAddress(s string) (string, error) {
 	s = strings.TrimRight(strings.TrimSpace(s), "/")
-	bad := &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die Adresse des Servers.",
-		Fields: map[string]string{"server": "Bitte eine Adresse wie https://ozg.example.de:8443 angeben."}}
+	bad := &Error{Code: CodeInvalid, Message: msgServerAddress,
+		Fields: map[string]string{"server": fieldServerAddress}}
 	if s == "" {
 		return "", bad
 	}
@@ -115,7 +116,7 @@ func (a *Sync) ChooseSyncCAFile() (string, error) {
 	if err := a.requireSyncAdmin(); err != nil {
 		return "", err
 	}
-	return a.win.chooseOne("Zertifikat der Zertifizierungsstelle (PEM) wählen")
+	return a.win.chooseOne(titleChooseCA)
 }
 
 // ConnectSync enrolls this PC with the enrollment code, pinning the confirmed
@@ -131,19 +132,19 @@ func (a *Sync) ConnectSync(in SyncConnectInput) (SyncStatusView, error) {
 	}
 	code := strings.TrimSpace(in.Code)
 	if code == "" {
-		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: "Bitte geben Sie den Anmeldecode ein.",
-			Fields: map[string]string{"code": "Bitte den Anmeldecode eingeben."}}
+		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: msgCodeMissing,
+			Fields: map[string]string{"code": fieldCode}}
 	}
 	t := client.TLS{Fingerprint: strings.TrimSpace(in.Fingerprint), CAFile: strings.TrimSpace(in.CAFile)}
 	if t.Fingerprint == "" && t.CAFile == "" && strings.HasPrefix(addr, "https://") {
-		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: "Bitte bestätigen Sie den Fingerabdruck des Servers oder wählen Sie eine Zertifikatsdatei.",
-			Fields: map[string]string{"fingerprint": "Bitte den Fingerabdruck bestätigen."}}
+		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: msgFingerprintMissing,
+			Fields: map[string]string{"fingerprint": fieldFingerprint}}
 	}
 	if t.Fingerprint != "" {
 		t.CAFile = ""
 	}
 	if st, err := a.db.SyncState(); err == nil && st.Enrolled {
-		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: "Dieser PC ist bereits mit der OZG-Cloud verbunden (" + st.Server + ")."}
+		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgAlreadyEnrolled, st.Server)}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -29,20 +29,20 @@ func conflictValue(field string, v json.RawMessage, n names) (raw, shown string)
 	case "date":
 		var t *time.Time
 		if json.Unmarshal(v, &t) != nil || t == nil {
-			return "", "keine Frist"
+			return "", labelNoDeadline
 		}
 		d := t.UTC().Format(dateLayout)
 		return d, t.UTC().Format("02.01.2006")
 	case "status":
 		var s model.Status
 		if json.Unmarshal(v, &s) != nil {
-			return "", "unbekannt"
+			return "", labelUnknown
 		}
 		return string(s), s.Label()
 	case "assignee":
 		var id string
 		if json.Unmarshal(v, &id) != nil || id == "" {
-			return "", "niemand"
+			return "", labelNobody
 		}
 		return id, n.of(id)
 	}
@@ -98,8 +98,8 @@ func (a *Sync) ResolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 		}
 		value = v
 	default:
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie, welcher Wert gelten soll.",
-			Fields: map[string]string{"keep": "Bitte einen Wert wählen."}}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgChooseValue,
+			Fields: map[string]string{"keep": fieldValue}}
 	}
 	c, err := a.db.ResolveConflict(a.current(), in.ID, in.Keep, value)
 	if err != nil {
@@ -127,42 +127,27 @@ func (a *Sync) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
 	}
 	switch conflictKind(field) {
 	case "":
-		return nil, &Error{Code: CodeNotFound, Message: "Der Konflikt wurde nicht gefunden."}
+		return nil, &Error{Code: CodeNotFound, Message: msgConflictNotFound}
 	case "date":
 		if val == "" {
 			return json.RawMessage("null"), nil
 		}
 		d, err := time.Parse(dateLayout, val)
 		if err != nil {
-			return nil, bad("Bitte ein Datum wählen.")
+			return nil, bad(fieldConflictDate)
 		}
 		return json.Marshal(d)
 	case "status":
 		if !model.Status(val).Valid() {
-			return nil, bad("Bitte einen Status wählen.")
+			return nil, bad(fieldConflictStatus)
 		}
 		return json.Marshal(val)
 	default: // assignee
 		if err := a.knownClerk(val); err != nil {
-			return nil, bad("Unbekannte Person.")
+			return nil, bad(fieldUnknownClerk)
 		}
 		return json.Marshal(val)
 	}
-}
-
-var kindLabels = map[model.MutationKind]string{
-	model.KindCreate:          "Vorgang angelegt",
-	model.KindTransition:      "Status geändert",
-	model.KindAssign:          "Zuständigkeit geändert",
-	model.KindComment:         "Notiz hinzugefügt",
-	model.KindFollowUpAdd:     "Wiedervorlage angelegt",
-	model.KindFollowUpDone:    "Wiedervorlage erledigt",
-	model.KindMessage:         "Nachricht an Antragsteller",
-	model.KindAttachment:      "Datei hinzugefügt",
-	model.KindDeadline:        "Frist geändert",
-	model.KindDecision:        "Bescheid erstellt",
-	model.KindPosted:          "Versand per Post vermerkt",
-	model.KindConflictResolve: "Konflikt gelöst",
 }
 
 func kindLabel(k model.MutationKind) string {

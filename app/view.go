@@ -54,7 +54,7 @@ func (n names) of(id string) string {
 
 func (a base) names() names {
 	clerks, err := a.db.Clerks()
-	n := names{"system": "System"}
+	n := names{"system": labelSystem}
 	if err != nil {
 		return n
 	}
@@ -205,16 +205,4 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act]})
 	}
 	return d, nil
-}
-
-func messageStateLabel(s model.MessageState) string {
-	switch s {
-	case model.MessagePending:
-		return "wartet auf Versand"
-	case model.MessageSent:
-		return "versandt"
-	case model.MessageReceived:
-		return "eingegangen"
-	}
-	return string(s)
 }
