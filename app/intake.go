@@ -184,7 +184,7 @@ func (in *MailIntake) failedToStart(err error) {
 	in.log.Error("mail intake not started", "err", err)
 	in.mu.Lock()
 	in.errs++
-	in.lastErr = mail.Explain(err)
+	in.lastErr = mailMessage(err)
 	in.lastErrAt = in.now()
 	in.mu.Unlock()
 }
@@ -202,7 +202,7 @@ func (in *MailIntake) onStatus(s mail.Status) {
 	in.savedToday = in.today
 	if s.Err != nil {
 		in.errs++
-		in.lastErr, in.lastErrAt = s.Message, s.At
+		in.lastErr, in.lastErrAt = mailMessage(s.Err), s.At
 	} else {
 		in.lastCheck, in.errs, in.lastErr, in.lastErrAt = s.At, 0, "", time.Time{}
 		// Every check tries every mail not yet imported except the skipped ones, so
@@ -219,7 +219,7 @@ func (in *MailIntake) onStatus(s mail.Status) {
 			if mf == nil {
 				mf = &mailFailure{since: s.At}
 			}
-			mf.reason, mf.lastTry, mf.retrying, mf.unfetched = f.Reason, s.At, false, f.Unfetched
+			mf.reason, mf.lastTry, mf.retrying, mf.unfetched = mailFailureReason(f), s.At, false, f.Unfetched
 			mf.attempts++
 			next[uid] = mf
 			// The UID only: the error may quote the mail.

@@ -163,20 +163,21 @@ func (a *Mailbox) TestMailConnection(in MailSettingsInput) (MailCheckView, error
 	}
 	cfg, err := a.intake.config(s)
 	if err != nil {
-		return MailCheckView{Summary: msgMailNotTested, Problem: mail.Explain(err)}, nil
+		return MailCheckView{Summary: msgMailNotTested, Problem: mailMessage(err)}, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), mailCheckLimit)
 	defer cancel()
 	r, err := mail.Check(ctx, cfg)
 	if err != nil {
-		problem := mail.Explain(err)
+		problem := mailMessage(err)
 		if errors.Is(err, context.DeadlineExceeded) {
 			problem = msgMailTimeout
 		}
 		return MailCheckView{Summary: msgMailFails, Problem: problem}, nil
 	}
-	v := MailCheckView{OK: true, Passed: r.OK, Warnings: r.Warnings, Summary: msgMailWorks}
-	if len(r.Warnings) > 0 {
+	passed, warnings := mailCheckWords(r)
+	v := MailCheckView{OK: true, Passed: passed, Warnings: warnings, Summary: msgMailWorks}
+	if len(warnings) > 0 {
 		v.Summary = msgMailWorksLimited
 	}
 	return v, nil

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ozgcloud/desktop/mail"
 )
 
 // TestEverySignErrorWorded: every sentinel error of package sign has its own German
@@ -40,5 +42,51 @@ func TestEverySignErrorWorded(t *testing.T) {
 		if got := signMessage(fmt.Errorf("open key: %w", m.err)); got != m.msg || got == generic {
 			t.Errorf("%v wrapped is worded %q", m.err, got)
 		}
+	}
+}
+
+// TestEveryMailReasonWorded: every Reason of package mail (read from its source) is
+// said in German, with what it is about; a mail that could not be fetched is spoken of
+// rather than the connection.
+func TestEveryMailReasonWorded(t *testing.T) {
+	src, err := os.ReadFile("../mail/imap.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := regexp.MustCompile(`(?m)^\s+(Reason\w+)\s+Reason = "([^"]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(reasons) < 15 {
+		t.Fatalf("read only %d reasons from mail/imap.go", len(reasons))
+	}
+	for _, r := range reasons {
+		e := &mail.Error{Kind: mail.ErrConfig, Reason: mail.Reason(r[2]), Subject: "«subject»", Size: 30 << 20, Limit: 25 << 20}
+		got := mailMessage(fmt.Errorf("check: %w", e))
+		if got == msgMailError || strings.Contains(got, "%") {
+			t.Errorf("mail.%s is worded %q", r[1], got)
+		}
+		if strings.Contains(mailReasons[e.Reason], "%s") && !strings.Contains(got, "«subject»") {
+			t.Errorf("mail.%s does not name what it is about: %q", r[1], got)
+		}
+	}
+	for _, tt := range []struct {
+		err  *mail.Error
+		want string
+	}{
+		{&mail.Error{Reason: mail.ReasonLogin, Subject: "amt"}, "Die Anmeldung als „amt“ ist fehlgeschlagen."},
+		{&mail.Error{Reason: mail.ReasonTooLarge, Size: 30 << 20, Limit: 25 << 20}, "Die E-Mail ist mit 30,0 MB größer als die Grenze von 25,0 MB"},
+		{&mail.Error{Reason: mail.ReasonRefused, Subject: "FETCH"}, "„E-Mails abrufen“ abgelehnt"},
+	} {
+		if got := mailMessage(tt.err); !strings.Contains(got, tt.want) {
+			t.Errorf("%+v: %q, want %q in it", tt.err, got, tt.want)
+		}
+	}
+	timeout := &mail.Error{Kind: mail.ErrTimeout, Reason: mail.ReasonTimeout}
+	if got := mailFailureReason(mail.Failure{Err: timeout, Unfetched: true}); got != msgMailNotDelivered {
+		t.Errorf("unfetched after a timeout: %q", got)
+	}
+	if got := mailFailureReason(mail.Failure{Err: timeout}); got != mailReasons[mail.ReasonTimeout] {
+		t.Errorf("a timeout: %q", got)
+	}
+	if mailMessage(nil) != "" || mailMessage(errors.New("x")) != msgMailError {
+		t.Error("nil or a foreign error")
 	}
 }
