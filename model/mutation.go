@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,6 +39,12 @@ type Mutation struct {
 	Base    map[string]uint64 `json:"base,omitempty"`
 	User    string            `json:"user"`
 	At      time.Time         `json:"at"`
+}
+
+// MutationID returns the ID of the mutation seq of device: "deviceID:seq". Device
+// IDs hold no colon.
+func MutationID(device string, seq uint64) string {
+	return device + ":" + strconv.FormatUint(seq, 10)
 }
 
 // Payloads of the mutation kinds.
