@@ -199,3 +199,13 @@ func (e *env) serviceCase(tenant, id string) model.Case {
 	}
 	return c
 }
+
+// size is the bytes the service's bbolt file needs (its high-water mark).
+func (e *env) size() int64 {
+	e.t.Helper()
+	n, err := e.store.Size()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}

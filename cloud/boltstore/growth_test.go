@@ -3,8 +3,6 @@ package boltstore
 import (
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/ozgcloud/desktop/cloud/storagetest"
 )
 
@@ -16,8 +14,8 @@ func TestCommentGrowth(t *testing.T) {
 	s := open(t).(*Store)
 	s.SetNoSync(true)
 	size := func() int64 {
-		var n int64
-		if err := s.db.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil }); err != nil {
+		n, err := s.Size()
+		if err != nil {
 			t.Fatal(err)
 		}
 		return n

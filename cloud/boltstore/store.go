@@ -72,6 +72,14 @@ func Open(path string) (*Store, error) {
 	return &Store{db: db, writer: make(chan struct{}, 1)}, nil
 }
 
+// Size returns the bytes the database needs: its high-water mark, pages in use and
+// free ones within it (the file itself grows in larger steps ahead of it).
+func (s *Store) Size() (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	return n, err
+}
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
