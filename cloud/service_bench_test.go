@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -135,8 +136,9 @@ func BenchmarkUpload50MB(b *testing.B) {
 func BenchmarkCommentOnCase(b *testing.B) {
 	for _, n := range []int{10, 10_000} {
 		b.Run(fmt.Sprintf("comments=%d", n), func(b *testing.B) {
-			e := newEnv(b)
-			e.store.SetNoSync(true)
+			st := openBolt(b)
+			st.SetNoSync(true)
+			e := newEnvOver(b, st, cloud.Options{})
 			c := newCase("case-1", "BAU-2026-0001-"+e.a1.Code)
 			c.Form = formOf(0)
 			e.push(e.a1, e.mut(e.a1, e.anna, c.ID, model.KindCreate, model.CreatePayload{Case: c}, nil))

@@ -137,7 +137,22 @@ CREATE TABLE blobs (
 	PRIMARY KEY (tenant, sha)
 );
 `,
-	// Version 2, the change log of sync protocol version 2: an entry carries the
+	// Quotas (cloud.Quota as JSON, so a new field needs no migration) and the bytes
+	// each tenant's chunks take, written with every chunk write under the tenant's
+	// lock and counted once here for what is already stored.
+	`
+CREATE TABLE tenant_quotas (
+	tenant text COLLATE "C" PRIMARY KEY,
+	doc    json NOT NULL
+);
+CREATE TABLE tenant_usage (
+	tenant       text COLLATE "C" PRIMARY KEY,
+	stored_bytes bigint NOT NULL
+);
+INSERT INTO tenant_usage (tenant, stored_bytes)
+SELECT tenant, sum(octet_length(data)) FROM chunks GROUP BY tenant;
+`,
+	// Version 3, the change log of sync protocol version 2: an entry carries the
 	// whole case only when it made the case, else what changed (wire.Change.Patch),
 	// and a list of mutations instead of one; comments and messages live only in the
 	// log, and cases holds the rest of each case (cloud.TenantTx.CaseHead). Entries

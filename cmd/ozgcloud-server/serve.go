@@ -35,6 +35,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Int64Var(&lim.IntakeAttachment, "intake-max-attachment", 0, "bytes of one intake attachment (0: default)")
 	fs.IntVar(&lim.IntakeAttachments, "intake-max-attachments", 0, "attachments per intake (0: default)")
 	fs.Int64Var(&lim.IntakeTotal, "intake-max-total", 0, "bytes of a whole intake body (0: default)")
+	var bg backgroundFlags
+	bg.add(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -83,6 +85,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	svc := cloud.New(st, cloud.Options{Logger: log, Limits: lim})
+	stopBackground := startBackground(ctx, bg, sf, svc, log)
+	defer stopBackground()
 	done := make(chan struct{})
 	srv := &http.Server{
 		Handler: cloud.NewHandler(svc, cloud.HandlerOptions{Logger: log, Limits: lim, TempDir: tmp, Done: done}),
@@ -139,6 +143,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	stopBackground()
 	if err := closeStore(); err != nil {
 		return fmt.Errorf("close storage: %w", err)
 	}
