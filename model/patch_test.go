@@ -336,3 +336,39 @@ func edit(r *rand.Rand, c Case) Case {
 	}
 	return n
 }
+
+// FuzzApplyPatchJSON: a patch as it arrives from the network (any JSON) never panics
+// ApplyPatch, and never changes the case it was given, applied or refused.
+func FuzzApplyPatchJSON(f *testing.F) {
+	r := rand.New(rand.NewPCG(3, 4))
+	base := randomCase(r)
+	for range 8 {
+		next := edit(r, base)
+		p, err := Diff(&base, &next)
+		if err != nil {
+			f.Fatal(err)
+		}
+		b, _ := json.Marshal(p)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"base":{"seq":0,"hash":""},"fields":{"status":1}}`))
+	f.Add([]byte(`{"fields":{"nope":"x"}}`))
+	f.Add([]byte(`{"comments":[{"id":"k"}],"followUps":[{"id":""},{"id":""}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p CasePatch
+		if json.Unmarshal(b, &p) != nil {
+			return
+		}
+		c := base
+		c.HistoryHead = p.Base // reach past the base check
+		before := js(t, c)
+		got := c
+		err := ApplyPatch(&got, p)
+		if js(t, c) != before {
+			t.Fatal("ApplyPatch changed the case it was given")
+		}
+		if err != nil && js(t, got) != before {
+			t.Fatalf("a refused patch changed the case: %v", err)
+		}
+	})
+}
