@@ -36,9 +36,9 @@ func (s *Service) Changes(ctx context.Context, d Device, cursor uint64, limit in
 // wire.MaxPageBytes of them, never ending between two entries of one transaction
 // (same wire.Change.Tx; a page that is one transaction longer than that holds it
 // whole), with the entries of each case merged into one change at the place of its
-// last one (wire.Merge). An entry that is the only one of its case in the page goes out as the
-// bytes stored (most of an initial sync); only cases with several entries are
-// decoded, merged and encoded again.
+// last one (wire.Merge). An entry that is the only one of its case in the page goes
+// out as the bytes stored (most of an initial sync); only cases with several entries
+// are decoded, merged and encoded again.
 func (s *Service) ChangesJSON(ctx context.Context, d Device, cursor uint64, limit int) ([]byte, error) {
 	return s.appendChangesJSON(ctx, nil, d, cursor, limit)
 }
@@ -84,15 +84,16 @@ const pageOpen = `{"changes":[`
 
 // readPage reads the entries of one page after cursor (see ChangesJSON) into dst's
 // memory. Only the page's own bytes are held: the storage hands out one entry at a
-// time.
+// time, asked for at most wire.DefaultLimit at once, so a page that ends early on its
+// bytes leaves little of a query unread (PostgreSQL sends a whole answer).
 func readPage(tx TenantTx, dst []byte, cursor uint64, limit, maxBytes int) (*page, error) {
 	p := &page{buf: append(dst[:0], pageOpen...)}
 	after := cursor
 	whole := false // the page is one transaction longer than the limits: read it to its end
 	for {
-		n := limit + 1 - len(p.entries)
-		if whole {
-			n = wire.DefaultLimit
+		n := wire.DefaultLimit
+		if !whole {
+			n = min(n, limit+1-len(p.entries))
 		}
 		got, stop := 0, false
 		err := tx.EachChange(after, n, func(rc RawChange) (bool, error) {

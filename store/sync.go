@@ -90,7 +90,7 @@ func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
 //     are printed on letters already and are never renumbered. They stay unique on
 //     this PC; in the tenant they could only collide with another PC that used the
 //     same code before its own enrollment, and a pulled case whose number is taken
-//     here fails ApplyChanges with ErrDuplicateFileNumber rather than hiding either.
+//     here fails ApplyPulled with ErrDuplicateFileNumber rather than hiding either.
 //
 // Enrolling again with the same device ID only updates the identity (a new token or
 // certificate); another device ID gives ErrEnrolled.

@@ -110,7 +110,7 @@ ON CONFLICT (tenant, case_id, seq) DO NOTHING`, t.tenant, caseID, seqs, docs)
 	return nil
 }
 
-// AppendChange stores the change with its seq in the JSON, so RawChanges can serve
+// AppendChange stores the change with its seq in the JSON, so EachChange can serve
 // the bytes as they are. The tenant's lock is held, so the counter read once per
 // transaction stays true, and each further change costs one statement.
 func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {

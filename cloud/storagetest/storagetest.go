@@ -23,11 +23,14 @@
 //     history and conflicts round-trip exactly (compared as JSON).
 //   - Changes numbers are dense within committed transactions but may skip numbers of
 //     rolled-back ones.
-//   - wire.Change.Tx given to AppendChange comes back from Changes unchanged.
+//   - wire.Change.Tx given to AppendChange comes back from ReadChanges unchanged, and
+//     EachChange reports it (or the first seq of the Update that appended a change
+//     without one) with every entry, with its case ID; a log entry's JSON comes back
+//     exactly (patches included). Case heads carry no comments or messages.
 //   - StoredBytes counts every chunk slot, the slot of an announced chunk list
 //     included, and moves only with writes that commit.
-//   - The optional methods the service prefers when present (cloud.RawChanger,
-//     cloud.RegistryViewer, cloud.ChunkReplacer) agree with the required ones; a
+//   - The optional methods the service prefers when present (cloud.RegistryViewer,
+//     cloud.ChunkReplacer) agree with the required ones; a
 //     RegistryView never waits for an open Registry transaction.
 //
 // Run calls open once per subtest; open must return a new, empty Storage and register
