@@ -91,14 +91,14 @@ func TestFeedOneChangePerTransaction(t *testing.T) {
 	s.intake("case-1", "BAU-2026-0001-S1", "Käthe Jäger")
 	s.intake("case-2", "BAU-2026-0002-S1", "Jörg Schäfer")
 	s.do(clerkBernd, "case-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k2", Text: "Rückfrage"}})
-	if _, err := db.ApplyChanges(s.page(0, 0)); err != nil {
+	if _, err := db.ApplyPulled(s.pageAfter(0, 0)); err != nil {
 		t.Fatal(err)
 	}
 	ch := takeOne(t, sub)
 	if !slices.Equal(ch.IDs(), []string{"case-1", "case-2"}) || ch.Outbox || ch.Cases[0].Head != s.cases["case-1"].HistoryHead {
 		t.Errorf("pulled page: %+v", ch)
 	}
-	if _, err := db.ApplyChanges(s.page(0, 0)); err != nil {
+	if _, err := db.ApplyPulled(s.pageAfter(0, 0)); err != nil {
 		t.Fatal(err)
 	}
 	noChange(t, sub, "a page applied before")
@@ -115,7 +115,7 @@ func TestFeedOneChangePerTransaction(t *testing.T) {
 	// A push answer that refuses a change undoes it on the case (Bernd finished the
 	// follow-up first, so Anna's finishing it is refused).
 	s.do(clerkBernd, "case-1", model.KindFollowUpAdd, followUp("f1"))
-	if _, err := db.ApplyChanges(s.page(3, 0)); err != nil {
+	if _, err := db.ApplyPulled(s.pageAfter(3, 0)); err != nil {
 		t.Fatal(err)
 	}
 	takeOne(t, sub)
