@@ -49,7 +49,7 @@ func enrollStore(ctx context.Context, db *store.DB, spec string) (string, error)
 	}
 	id, users, err := app.Enroll(ctx, db, server, code, client.TLS{Fingerprint: fp})
 	if err != nil {
-		return "", fmt.Errorf("enroll: %s: %w", client.Message(err), err)
+		return "", fmt.Errorf("enroll: %w", err)
 	}
 	return fmt.Sprintf("mit %s verbunden als Gerät %s im Mandanten %s (%d Benutzer)", id.Server, id.DeviceCode, id.Tenant, users), nil
 }

@@ -16,7 +16,7 @@ import (
 // has no municipality yet is named after the tenant, with its first org unit), its
 // clerks and its org units. The clerks come before the first push, which the server
 // checks against them. It returns the identity and the number of the tenant's
-// clerks; errors are client.Connect's (client.Message says them in German). main
+// clerks; errors are client.Connect's (syncMessage says them in German). main
 // calls it for --enroll, ConnectSync in the window.
 func Enroll(ctx context.Context, db *store.DB, server, code string, t client.TLS) (store.SyncIdentity, int, error) {
 	id, dir, err := enroll(ctx, db, server, code, t)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/ozgcloud/desktop/mail"
+	"github.com/ozgcloud/desktop/store"
+	"github.com/ozgcloud/desktop/sync/client"
+	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // TestEverySignErrorWorded: every sentinel error of package sign has its own German
@@ -88,5 +92,31 @@ func TestEveryMailReasonWorded(t *testing.T) {
 	}
 	if mailMessage(nil) != "" || mailMessage(errors.New("x")) != msgMailError {
 		t.Error("nil or a foreign error")
+	}
+}
+
+// TestSyncMessages: the errors of the sync engine and of connecting the PC, as the
+// status bar says them (they were client.Message's).
+func TestSyncMessages(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("client: push: %w", client.ErrOffline), "Keine Verbindung"},
+		{&wire.Error{Code: wire.CodeUnauthorized}, "nicht (mehr) angemeldet"},
+		{&wire.Error{Code: wire.CodeEnrollment}, "Anmeldecode"},
+		{&wire.Error{Code: wire.CodeVersion, Message: "Bitte aktualisieren"}, "Bitte aktualisieren"},
+		{client.ErrFingerprint, "Fingerabdruck"},
+		{x509.UnknownAuthorityError{}, "nicht vertraut"},
+		{fmt.Errorf("apply: %w", store.ErrChainBroken), "Historie"},
+		{fmt.Errorf("%w: disk", client.ErrState), "Stand der Synchronisierung"},
+		{errors.New("x"), "fehlgeschlagen"},
+	} {
+		if got := syncMessage(tt.err); !strings.Contains(got, tt.want) {
+			t.Errorf("syncMessage(%v) = %q, want %q in it", tt.err, got, tt.want)
+		}
+	}
+	if syncMessage(nil) != "" {
+		t.Error("syncMessage(nil)")
 	}
 }

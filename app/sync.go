@@ -83,7 +83,7 @@ func syncError(err error, field string) error {
 	if errors.As(err, &e) {
 		return e
 	}
-	out := &Error{Code: CodeInvalid, Message: client.Message(err)}
+	out := &Error{Code: CodeInvalid, Message: syncMessage(err)}
 	if field != "" {
 		out.Fields = map[string]string{field: out.Message}
 	}

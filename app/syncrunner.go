@@ -240,7 +240,7 @@ func (r *SyncRunner) view(s client.Status) SyncStatusView {
 	v := SyncStatusView{
 		Enrolled: s.Enrolled, Online: s.Online, Syncing: s.Syncing, Pending: s.Pending,
 		Rejected: s.Rejected, OpenConflicts: s.OpenConflicts, WantedBlobs: s.WantedBlobs,
-		LastSync: stamp(s.LastSync, r.loc), LastError: s.LastError, NextTry: stamp(s.NextTry, r.loc),
+		LastSync: stamp(s.LastSync, r.loc), LastError: syncMessage(s.LastErr), NextTry: stamp(s.NextTry, r.loc),
 		MayConnect: r.mayConnect(),
 	}
 	if st, err := r.db.SyncState(); err == nil {
