@@ -1,4 +1,5 @@
-// Package sign loads signing keys and makes and checks PAdES signatures of PDF files.
+// Package sign loads signing keys (PKCS#12 files kept in the data folder, PKCS#11
+// tokens), makes self-signed seals for demos, and makes and checks PAdES signatures.
 package sign
 
 import "errors"
