@@ -49,17 +49,17 @@ func TestEverySignErrorWorded(t *testing.T) {
 	}
 }
 
-// TestEveryMailReasonWorded: every Reason of package mail (read from its source) is
+// TestEveryMailReasonWorded: every Reason of package mail (read from mail/errors.go) is
 // said in German, with what it is about; a mail that could not be fetched is spoken of
 // rather than the connection.
 func TestEveryMailReasonWorded(t *testing.T) {
-	src, err := os.ReadFile("../mail/imap.go")
+	src, err := os.ReadFile("../mail/errors.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	reasons := regexp.MustCompile(`(?m)^\s+(Reason\w+)\s+Reason = "([^"]+)"`).FindAllStringSubmatch(string(src), -1)
 	if len(reasons) < 15 {
-		t.Fatalf("read only %d reasons from mail/imap.go", len(reasons))
+		t.Fatalf("read only %d reasons from mail/errors.go", len(reasons))
 	}
 	for _, r := range reasons {
 		e := &mail.Error{Kind: mail.ErrConfig, Reason: mail.Reason(r[2]), Subject: "«subject»", Size: 30 << 20, Limit: 25 << 20}
