@@ -63,6 +63,17 @@ func FuzzDecodePush(f *testing.F) {
 			t.Fatalf("decoded push does not validate: %v", err)
 		}
 		checkStable(t, p, dec)
+		// The streaming decoder accepts nothing that encoding/json's whole-value
+		// decoding refuses, and reads it the same way.
+		var whole PushRequest
+		if err := decode(bytes.NewReader(b), fuzzMax, "push", &whole); err != nil {
+			t.Fatalf("streamed decoder took what encoding/json refuses: %v", err)
+		}
+		a, _ := json.Marshal(p)
+		w, _ := json.Marshal(whole)
+		if !bytes.Equal(a, w) {
+			t.Fatalf("streamed and whole decoding differ:\n%s\n%s", a, w)
+		}
 	})
 }
 
