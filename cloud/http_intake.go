@@ -23,7 +23,15 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request) {
 	if rec, ok := w.(*recorder); ok {
 		rec.tenant = cred.Tenant
 	}
-	b, done, err := body(w, r, h.limits.IntakeTotal)
+	leave, ok := h.g.requests.Enter("intake:" + cred.ID)
+	if !ok {
+		h.fail(w, r, busy("requests_per_credential", "too many submissions of this form server at once"))
+		return
+	}
+	defer leave()
+	// Parts are spooled to temp files as they arrive, so the body is not charged
+	// to the memory budget.
+	b, done, err := h.body(w, r, h.limits.IntakeTotal, false)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -56,10 +64,20 @@ func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, badRequest("Der Prüfcode ist ungültig (invalid verification code)."))
 		return
 	}
+	// Codes are unguessable, but a guesser should not get to try many: each
+	// address may ask for a number of unknown codes per window.
+	addr, err := attempt(h.g.verify, r, "verify", "verification")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	resp, err := h.s.Verify(r.Context(), code)
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if resp.Found {
+		h.g.verify.Give(addr)
 	}
 	h.writeJSON(w, r, http.StatusOK, resp)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -150,7 +151,8 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 // recorded in each value's prefix.
 func (t *tenantTx) page(after uint64, limit int, fn func(seq, tx uint64, data []byte) error) error {
 	b := t.bucket(tChanges)
-	if b == nil || limit <= 0 {
+	// Nothing follows the largest seq (and after+1 would wrap to the log's start).
+	if b == nil || limit <= 0 || after == math.MaxUint64 {
 		return nil
 	}
 	c := b.Cursor()

@@ -166,8 +166,8 @@ func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
 // comes along in the same statement (the service asks for LastChange right after a
 // page), so a pull costs one round trip less.
 func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error) {
-	if limit <= 0 {
-		return nil, nil
+	if limit <= 0 || after > math.MaxInt64 {
+		return nil, nil // no seq is that large in a bigint column
 	}
 	a, err := seqArg(after)
 	if err != nil {
