@@ -78,42 +78,45 @@ func DefaultRequestLimits() RequestLimits {
 }
 
 // withDefaults fills the zero fields of l from DefaultRequestLimits and turns -1
-// into no limit (zero, or the largest value where zero would mean "none allowed").
+// into no limit.
 func (l RequestLimits) withDefaults() RequestLimits {
 	d := DefaultRequestLimits()
-	ints := []struct{ v, d *int }{
+	for _, f := range []struct{ v, d *int }{
 		{&l.GzipRatio, &d.GzipRatio}, {&l.Bodies, &d.Bodies}, {&l.PerDevice, &d.PerDevice},
 		{&l.PerAddr, &d.PerAddr}, {&l.Streams, &d.Streams}, {&l.StreamsPerDevice, &d.StreamsPerDevice},
 		{&l.EnrollFailures, &d.EnrollFailures}, {&l.VerifyMisses, &d.VerifyMisses},
-	}
-	for _, f := range ints {
-		switch {
-		case *f.v == 0:
-			*f.v = *f.d
-		case *f.v < 0:
-			*f.v = 0 // the limit package reads zero as no limit
-		}
+	} {
+		orDefault(f.v, *f.d)
 	}
 	for _, f := range []struct{ v, d *int64 }{{&l.EnrollBody, &d.EnrollBody}, {&l.BodyMemory, &d.BodyMemory}, {&l.MinUploadRate, &d.MinUploadRate}} {
-		switch {
-		case *f.v == 0:
-			*f.v = *f.d
-		case *f.v < 0:
-			*f.v = 0
-		}
+		orDefault(f.v, *f.d)
 	}
+	for _, f := range []struct{ v, d *time.Duration }{{&l.EnrollWindow, &d.EnrollWindow}, {&l.VerifyWindow, &d.VerifyWindow}, {&l.BodyGrace, &d.BodyGrace}, {&l.LogEvery, &d.LogEvery}} {
+		orDefault(f.v, *f.d)
+	}
+	// Where zero would mean "nothing allowed", no limit is the protocol's own.
 	if l.EnrollBody == 0 {
 		l.EnrollBody = wire.MaxBodySmall
 	}
 	if l.BodyMemory == 0 {
 		l.BodyMemory = math.MaxInt64
 	}
-	for _, f := range []struct{ v, d *time.Duration }{{&l.EnrollWindow, &d.EnrollWindow}, {&l.VerifyWindow, &d.VerifyWindow}, {&l.BodyGrace, &d.BodyGrace}, {&l.LogEvery, &d.LogEvery}} {
-		if *f.v <= 0 {
-			*f.v = *f.d
+	return l
+}
+
+// orDefault sets *v to d when it is zero, and to zero (no limit, for the limit
+// package) when it is negative. A negative duration takes the default too: there is
+// no such thing as no grace time.
+func orDefault[T int | int64 | time.Duration](v *T, d T) {
+	switch {
+	case *v == 0:
+		*v = d
+	case *v < 0:
+		*v = 0
+		if _, ok := any(v).(*time.Duration); ok {
+			*v = d
 		}
 	}
-	return l
 }
 
 // guard holds the handler's limits and their state.
