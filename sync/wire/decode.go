@@ -53,36 +53,86 @@ func decodeWith(r io.Reader, max int64, what string, fn func(*json.Decoder) erro
 var errNotObject = errors.New("not an object")
 
 // objectReader counts the bytes read, keeps the reader's own error apart from the
-// decoder's, and fails at once when the first byte after white space is not '{'.
+// decoder's, fails at once when the first byte after white space is not '{', and
+// passes a run of white space outside strings on as a single byte.
+//
+// The last is for json.Decoder: between tokens (Token, More) it skips white space
+// without consuming it, so every refill of its buffer scans the whole run again,
+// and a push of a few MB of blanks cost seconds of CPU. White space outside strings
+// means nothing in JSON, so the decoder reads the same values either way.
 type objectReader struct {
 	r         io.Reader
 	n         int64
 	started   bool
 	notObject bool
 	err       error // of r, other than io.EOF
+
+	inString, escaped, space bool
 }
 
 func (o *objectReader) Read(p []byte) (int, error) {
-	n, err := o.r.Read(p)
-	o.n += int64(n)
-	if !o.started {
-		for _, c := range p[:n] {
-			if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-				continue
-			}
-			o.started = true
-			if c != '{' {
-				o.notObject = true
-				return 0, errNotObject
-			}
-			break
+	for {
+		n, err := o.r.Read(p)
+		o.n += int64(n)
+		if !o.started && !o.checkStart(p[:n]) {
+			return 0, errNotObject
+		}
+		if err != nil && err != io.EOF {
+			o.err = err
+		}
+		if n = o.squeeze(p[:n]); n > 0 || err != nil {
+			return n, err
 		}
 	}
-	if err != nil && err != io.EOF {
-		o.err = err
-	}
-	return n, err
 }
+
+// checkStart reports false once the first byte after white space is not '{'.
+func (o *objectReader) checkStart(b []byte) bool {
+	for _, c := range b {
+		if isSpace(c) {
+			continue
+		}
+		o.started = true
+		o.notObject = c != '{'
+		return !o.notObject
+	}
+	return true
+}
+
+// squeeze drops the second and later bytes of each run of white space outside
+// strings from b, in place, and returns the bytes left.
+func (o *objectReader) squeeze(b []byte) int {
+	w := 0
+	for _, c := range b {
+		switch {
+		case o.inString:
+			switch {
+			case o.escaped:
+				o.escaped = false
+			case c == '\\':
+				o.escaped = true
+			case c == '"':
+				o.inString = false
+			}
+		case isSpace(c):
+			if o.space {
+				continue
+			}
+			o.space = true
+			b[w] = c
+			w++
+			continue
+		case c == '"':
+			o.inString = true
+		}
+		o.space = false
+		b[w] = c
+		w++
+	}
+	return w
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // DecodePush reads and validates a push request of at most max bytes. It reads the
 // mutations one at a time (decodeMutations), so the server never holds a push's

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -110,5 +111,47 @@ func TestDecodePushStrictness(t *testing.T) {
 		if _, err := DecodePush(strings.NewReader(ok), MaxBodyPush); err != nil {
 			t.Errorf("%.60s: %v", ok, err)
 		}
+	}
+}
+
+// chunked hands out at most 16 KB per Read, as a TLS connection does.
+type chunked struct{ r io.Reader }
+
+func (c chunked) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), 16<<10)]) }
+
+// json.Decoder skips white space between tokens without consuming it, rescanning
+// the run at each refill: a push of a few MB of blanks cost seconds of CPU (found
+// by the adversarial suite). The decoder's input now carries each run as one byte,
+// so the time grows with the size, not its square.
+func TestDecodePushWhitespaceLinear(t *testing.T) {
+	best := func(n int) time.Duration {
+		body := `{"mutations":[` + strings.Repeat(" \n", n/2) + `]}`
+		b := time.Duration(1 << 62)
+		for range 3 {
+			start := time.Now()
+			if _, err := DecodePush(chunked{strings.NewReader(body)}, MaxBodyPush); err != nil {
+				t.Fatal(err)
+			}
+			b = min(b, time.Since(start))
+		}
+		return b
+	}
+	small, large := best(1<<20), best(8<<20)
+	t.Logf("1 MiB of blanks: %s, 8 MiB: %s", small, large)
+	if large > 24*small && large > 100*time.Millisecond {
+		t.Errorf("8 times the blanks took %.0f times as long", float64(large)/float64(small))
+	}
+}
+
+// White space inside strings is kept as it is.
+func TestDecodeKeepsBlanksInStrings(t *testing.T) {
+	body := `{"mutations" : [ {"id":"d:1","device":"d","seq":1,"caseId":"c","kind":"comment.add",` +
+		`"payload":{"comment":{"id":"k","text":"a  \"  \\"}},   "user":"u","at":"2026-01-01T00:00:00Z"} ] }`
+	p, err := DecodePush(chunked{strings.NewReader(body)}, MaxBodyPush)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(p.Mutations[0].Payload); got != `{"comment":{"id":"k","text":"a  \"  \\"}}` {
+		t.Fatalf("payload %s", got)
 	}
 }
