@@ -209,6 +209,9 @@ type recorder struct {
 	// quiet leaves the request out of the access log: it was counted in the
 	// summary of refusals instead (http_limits.go).
 	quiet bool
+	// body is the request body as the handler read it, if it did
+	// (http_request_body.go).
+	body *wireBody
 }
 
 func (r *recorder) WriteHeader(code int) {

@@ -47,6 +47,7 @@ func (h *handler) writeBody(w http.ResponseWriter, r *http.Request, status int, 
 		_ = rc.Flush()
 		_ = rc.SetWriteDeadline(time.Time{})
 	}()
+	settleBody(w, r)
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json")
 	hd.Set("Cache-Control", "no-store")

@@ -86,7 +86,7 @@ func FuzzBodyPush(f *testing.F) {
 		if mode%3 != 0 {
 			r.Header.Set("Content-Encoding", "gzip")
 		}
-		rd, done, err := h.body(httptest.NewRecorder(), r, max, true)
+		rd, done, err := h.body(httptest.NewRecorder(), r, bodySpec{max: max, inMemory: true, tenant: "t"})
 		var got wire.PushRequest
 		if err == nil {
 			got, err = wire.DecodePush(rd, max)
@@ -115,4 +115,3 @@ func FuzzBodyPush(f *testing.F) {
 		}
 	})
 }
-

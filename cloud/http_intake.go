@@ -31,7 +31,7 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request) {
 	defer leave()
 	// Parts are spooled to temp files as they arrive, so the body is not charged
 	// to the memory budget.
-	b, done, err := h.body(w, r, h.limits.IntakeTotal, false)
+	b, done, err := h.body(w, r, bodySpec{max: h.limits.IntakeTotal, tenant: cred.Tenant})
 	if err != nil {
 		h.fail(w, r, err)
 		return

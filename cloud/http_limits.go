@@ -26,9 +26,15 @@ type RequestLimits struct {
 	// GzipRatio bounds inflated bytes per compressed byte of a gzip body, checked
 	// once more than 1 MiB came out (JSON compresses about tenfold; a gzip bomb a
 	// thousandfold).
-	GzipRatio  int
-	BodyMemory int64 // bytes all bodies decoded in memory may take together
-	Bodies     int   // request bodies being read at once, in all
+	GzipRatio int
+	// BodyMemory bounds the bytes all bodies decoded in memory may take together;
+	// one tenant may take half of it.
+	BodyMemory int64
+	Bodies     int // request bodies being read at once, in all
+	// TenantUploadRate (bytes per second, inflated) paces the bodies of one tenant,
+	// after a burst of as many bytes: a tenant that sends more is slowed down, so
+	// the CPU it costs cannot crowd out the others.
+	TenantUploadRate int64
 	// PerDevice bounds the requests of one device or intake credential at once
 	// (event streams apart); the desktop sends one at a time.
 	PerDevice int
@@ -63,6 +69,7 @@ func DefaultRequestLimits() RequestLimits {
 		GzipRatio:        100,
 		BodyMemory:       128 << 20,
 		Bodies:           256,
+		TenantUploadRate: 8 << 20,
 		PerDevice:        8,
 		PerAddr:          8,
 		Streams:          4000,
@@ -88,7 +95,7 @@ func (l RequestLimits) withDefaults() RequestLimits {
 	} {
 		orDefault(f.v, *f.d)
 	}
-	for _, f := range []struct{ v, d *int64 }{{&l.EnrollBody, &d.EnrollBody}, {&l.BodyMemory, &d.BodyMemory}, {&l.MinUploadRate, &d.MinUploadRate}} {
+	for _, f := range []struct{ v, d *int64 }{{&l.EnrollBody, &d.EnrollBody}, {&l.BodyMemory, &d.BodyMemory}, {&l.MinUploadRate, &d.MinUploadRate}, {&l.TenantUploadRate, &d.TenantUploadRate}} {
 		orDefault(f.v, *f.d)
 	}
 	for _, f := range []struct{ v, d *time.Duration }{{&l.EnrollWindow, &d.EnrollWindow}, {&l.VerifyWindow, &d.VerifyWindow}, {&l.BodyGrace, &d.BodyGrace}, {&l.LogEvery, &d.LogEvery}} {
@@ -122,12 +129,13 @@ func orDefault[T int | int64 | time.Duration](v *T, d T) {
 // guard holds the handler's limits and their state.
 type guard struct {
 	lim      RequestLimits
-	bodies   *limit.Gate   // bodies being read, in all
-	memory   *limit.Budget // bytes of bodies held in memory
-	requests *limit.Gate   // per device or intake credential
-	anon     *limit.Gate   // requests without a token, per address
-	enroll   *limit.Rate   // failed enrollments per address
-	verify   *limit.Rate   // verifications of unknown codes per address
+	bodies   *limit.Gate     // bodies being read, in all
+	memory   *limit.Budget   // bytes of bodies held in memory, per tenant and in all
+	upload   *limit.Throttle // bytes of bodies per tenant
+	requests *limit.Gate     // per device or intake credential
+	anon     *limit.Gate     // requests without a token, per address
+	enroll   *limit.Rate     // failed enrollments per address
+	verify   *limit.Rate     // verifications of unknown codes per address
 	streams  *streamSet
 	refused  *limit.Tally // refusals, counted instead of logged one by one
 }
@@ -143,7 +151,8 @@ func newGuard(l RequestLimits, h *handler) *guard {
 	return &guard{
 		lim:      l,
 		bodies:   limit.NewGate(0, l.Bodies),
-		memory:   limit.NewBudget(l.BodyMemory),
+		memory:   limit.NewBudget(l.BodyMemory, l.BodyMemory/2),
+		upload:   limit.NewThrottle(l.TenantUploadRate, l.TenantUploadRate, nil),
 		requests: limit.NewGate(l.PerDevice, 0),
 		anon:     limit.NewGate(l.PerAddr, 0),
 		enroll:   rate(l.EnrollFailures, l.EnrollWindow),

@@ -254,27 +254,32 @@ func TestPerDeviceConcurrency(t *testing.T) {
 	waitFor(t, "the summary line", func() bool { return len(logs.lines("requests refused", "requests_per_device=")) == 1 })
 }
 
-// Issue 11, finding 2 (memory of bodies): large bodies take from a shared budget; a
-// body that finds it spent is refused with 429, and small ones still pass.
+// Issue 11, finding 2 (memory of bodies): large bodies take from a shared budget,
+// of which one tenant may take half; a body that finds its tenant's share spent is
+// refused with 429, and the other tenant's bodies still pass.
 func TestBodyMemoryBudget(t *testing.T) {
 	h, _ := limitedHTS(t, cloud.RequestLimits{BodyMemory: 256 << 10})
-	// Device A holds a body of about 300 KB, sent slowly, half of it now.
-	big := `{"mutations":[` + strings.Repeat(" ", 300<<10) + `]}`
+	// A holds a body of about 180 KB (128 KiB beyond the free 64 KiB), sent
+	// slowly, most of it now.
+	big := `{"mutations":[` + strings.Repeat(" ", 180<<10) + `]}`
 	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, len(big))
-	if _, err := io.WriteString(c, big[:200<<10]); err != nil {
+	if _, err := io.WriteString(c, big[:170<<10]); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
-	// B's large body finds the budget spent.
-	if status, e, _ := refusal(h.do("POST", wire.PathPush, h.devB.Token, strings.NewReader(big))); status != 429 || e.Reason != "memory" {
-		t.Fatalf("large body with the budget spent: %d %+v", status, e)
+	// A's next large body finds its tenant's half spent.
+	if status, e, _ := refusal(h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(big))); status != 429 || e.Reason != "memory" {
+		t.Fatalf("large body with the tenant's share spent: %d %+v", status, e)
 	}
-	// Small bodies do not need the budget.
-	if status, _, body := h.push(h.devB.Token, h.createCase(h.devB, h.userB.ID, "case-b", "Klein")); status != 200 {
+	// B has its own half, and small bodies need none.
+	if status, e, _ := refusal(h.do("POST", wire.PathPush, h.devB.Token, strings.NewReader(big))); status != 200 {
+		t.Fatalf("large body of another tenant: %d %+v", status, e)
+	}
+	if status, _, body := h.push(h.devA.Token, h.createCase(h.devA, h.userA.ID, "case-a", "Klein")); status != 200 {
 		t.Fatalf("small push: %d %s", status, body)
 	}
 	// A's body completes, and its memory is given back.
-	if _, err := io.WriteString(c, big[200<<10:]); err != nil {
+	if _, err := io.WriteString(c, big[170<<10:]); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := answer(t, c, 5*time.Second); resp.StatusCode != 200 {
@@ -282,10 +287,45 @@ func TestBodyMemoryBudget(t *testing.T) {
 	}
 	// (The answer may come before the handler has given the memory back.)
 	waitFor(t, "a large body after the budget was given back", func() bool {
-		resp := h.do("POST", wire.PathPush, h.devB.Token, strings.NewReader(big))
+		resp := h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(big))
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	})
+}
+
+// Issue 11, finding 2 (one tenant's uploads crowd out the others): a tenant's bodies
+// are paced to TenantUploadRate after a burst of as much.
+func TestTenantUploadRate(t *testing.T) {
+	h, _ := limitedHTS(t, cloud.RequestLimits{TenantUploadRate: 1 << 20})
+	body := `{"mutations":[` + strings.Repeat(" ", 3<<20) + `]}`
+	start := time.Now()
+	aDone := make(chan error, 1)
+	go func() {
+		r, _ := http.NewRequest("POST", h.srv.URL+wire.PathPush, strings.NewReader(body))
+		r.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
+		r.Header.Set("Authorization", "Bearer "+h.devA.Token)
+		resp, err := h.srv.Client().Do(r)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}
+		aDone <- err
+	}()
+	// While A is slowed down, another tenant is not.
+	time.Sleep(500 * time.Millisecond)
+	bStart := time.Now()
+	if status, _, b := h.push(h.devB.Token); status != 200 || time.Since(bStart) > time.Second {
+		t.Fatalf("other tenant: %d %s after %s", status, b, time.Since(bStart))
+	}
+	if err := <-aDone; err != nil {
+		t.Fatalf("A's push: %v", err)
+	}
+	// 1 MiB at once, the other 2 MiB at 1 MiB/s.
+	if took := time.Since(start); took < 1800*time.Millisecond || took > 6*time.Second {
+		t.Fatalf("3 MiB at 1 MiB/s after a burst of 1 MiB took %s", took)
+	}
 }
 
 // Issue 11, finding 6: cursor=2^64-1 wrapped to the start of the log on bbolt
@@ -419,4 +459,73 @@ func drain(lines <-chan string) <-chan string {
 		close(out)
 	}()
 	return out
+}
+
+// net/http cancels a connection's context for good after any read error on it, such
+// as a slow body's deadline; reused, the connection then answered every later
+// request with an empty 200 (found by the adversarial suite). A refused body that
+// was not read to its end now ends its connection; a small one is read away and
+// the connection serves the next request.
+func TestRefusedBodyAndTheConnection(t *testing.T) {
+	h, _ := limitedHTS(t, cloud.RequestLimits{BodyGrace: 300 * time.Millisecond, MinUploadRate: 1000})
+	// A slow body is cut off, and its connection ends with the answer.
+	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, 5000)
+	c.Write([]byte(`{"mutations":[`))
+	br := bufio.NewReader(c)
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != 400 || !resp.Close {
+		t.Fatalf("slow body: %d, Connection: close %v", resp.StatusCode, resp.Close)
+	}
+	c.Write([]byte(strings.Repeat(" ", 4986)))
+	if rest, err := io.ReadAll(br); err != nil || len(rest) > 0 {
+		t.Fatalf("the connection of a cut-off body served on: %q %v", rest, err)
+	}
+	// A small body refused unread (no token) is read away: the next request on
+	// the connection gets a real answer.
+	c = h.rawRequest("POST", wire.PathPush, "", 1000)
+	c.Write([]byte(strings.Repeat(" ", 1000)))
+	br = bufio.NewReader(c)
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if resp, err = http.ReadResponse(br, nil); err != nil || resp.StatusCode != 401 || resp.Close {
+		t.Fatalf("no token: %v %v", resp, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	fmt.Fprintf(c, "GET %s?cursor=0 HTTP/1.1\r\nHost: x\r\n%s: %d\r\nAuthorization: Bearer %s\r\n\r\n", wire.PathChanges, wire.HeaderVersion, wire.Version, h.devA.Token)
+	if resp, err = http.ReadResponse(br, nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("next request on the connection: %v %v", resp, err)
+	}
+	if b, _ := io.ReadAll(resp.Body); !bytes.HasPrefix(b, []byte(`{"changes":`)) {
+		t.Fatalf("next request on the connection: %q", b)
+	}
+}
+
+// Time a tenant's body waits for its upload rate is not the client's slowness: the
+// body is not cut off for it, and the connection serves the next request (a
+// deadline that fired while the server made the body wait once cancelled the
+// connection's context, and every later request on it got an empty 200).
+func TestUploadRateIsNotSlowness(t *testing.T) {
+	h, _ := limitedHTS(t, cloud.RequestLimits{TenantUploadRate: 256 << 10, BodyGrace: 300 * time.Millisecond, MinUploadRate: 1 << 20})
+	body := `{"mutations":[` + strings.Repeat(" ", 1<<20) + `]}`
+	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, len(body))
+	go io.WriteString(c, body) // all of it at once; the server reads it at 256 KiB/s
+	br := bufio.NewReader(c)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for i := range 2 {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("answer %d: %v", i, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !bytes.Contains(b, []byte(`"lastSeq"`)) {
+			t.Fatalf("answer %d: %d %q", i, resp.StatusCode, b)
+		}
+		// The same push again, on the same connection, but small.
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\n%s: %d\r\nAuthorization: Bearer %s\r\nContent-Length: 16\r\n\r\n{\"mutations\":[]}",
+			wire.PathPush, wire.HeaderVersion, wire.Version, h.devA.Token)
+	}
 }

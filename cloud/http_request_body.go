@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,47 +21,58 @@ const smallBody = 64 << 10
 // bodies compress unevenly, and a megabyte costs nothing.
 const ratioFloor = 1 << 20
 
-// body returns the request body for a decoder: at most max bytes, inflated when it
-// is gzip. Every refusal is the client's fault and says why: a raw body over the
+// bodySpec says how body reads a request's body.
+type bodySpec struct {
+	max int64 // bytes after inflating
+	// inMemory: the body is decoded in memory and takes what it holds beyond
+	// smallBody from the shared budget; intake bodies are spooled to disk.
+	inMemory bool
+	// tenant whose upload rate and share of the budget the body counts against;
+	// empty for requests without a token.
+	tenant string
+}
+
+// body returns the request body for a decoder: at most spec.max bytes, inflated when
+// it is gzip. Every refusal is the client's fault and says why: a raw body over the
 // limit (with room for gzip's overhead), inflated bytes over max or at a ratio no
 // real document has, a body that arrives slower than MinUploadRate after
-// BodyGrace, one cut off, or too many bodies at once. A body decoded in memory
-// (inMemory) takes what it holds beyond smallBody from the shared budget and gives
-// it back when done is called; one spooled to disk (intake) does not.
-func (h *handler) body(w http.ResponseWriter, r *http.Request, max int64, inMemory bool) (io.Reader, func(), error) {
+// BodyGrace, one cut off, or too many bodies at once. A tenant's bodies are paced
+// to TenantUploadRate. Call done when the body has been used: it gives back what the
+// body took.
+func (h *handler) body(w http.ResponseWriter, r *http.Request, spec bodySpec) (rd io.Reader, done func(), err error) {
 	leave, ok := h.g.bodies.Enter("")
 	if !ok {
 		return nil, nil, busy("bodies", "too many request bodies at once")
 	}
+	max := spec.max
 	raw := &wireBody{
 		r:     http.MaxBytesReader(w, r.Body, max+max/64+4096),
 		rc:    http.NewResponseController(w),
 		start: time.Now(), grace: h.g.lim.BodyGrace, rate: h.g.lim.MinUploadRate,
 	}
-	raw.extend()
-	var rd io.Reader = raw
+	if rec, ok := w.(*recorder); ok {
+		rec.body = raw
+	}
+	rd = raw
 	closeGz := func() {}
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":
 		gz, err := gzip.NewReader(raw)
 		if err != nil {
-			raw.done()
 			leave()
 			return nil, nil, gzipError(err)
 		}
 		closeGz = func() { _ = gz.Close() }
 		rd = &inflater{gz: gz, raw: raw, max: max, ratio: int64(h.g.lim.GzipRatio)}
 	default:
-		raw.done()
 		leave()
 		return nil, nil, badRequest(fmt.Sprintf("Content-Encoding %q wird nicht unterstützt (unsupported; use gzip or none).", truncate(enc, 40)))
 	}
-	ch := &charged{r: rd, h: h, inMemory: inMemory}
+	ch := &charged{r: rd, g: h.g, spec: spec, ctx: r.Context()}
 	return ch, func() {
 		closeGz()
 		ch.giveBack()
-		raw.done()
 		leave()
 	}, nil
 }
@@ -73,24 +85,47 @@ func rateTime(n, rate int64) time.Duration {
 	return time.Duration(float64(n) / float64(rate) * float64(time.Second))
 }
 
-// wireBody reads the bytes as they come off the connection. Its read deadline grows
-// with what arrived: BodyGrace from the start plus the time the bytes so far take
-// at the minimum rate, so a body that trickles is cut off early whatever its size,
-// while a fast one is never interrupted. Its errors are the client's fault, never
-// the server's.
+// wireBody reads the bytes as they come off the connection and holds the client to
+// a minimum rate: the time spent waiting in its reads may be at most BodyGrace
+// plus what the bytes so far take at MinUploadRate. Time the server spends
+// elsewhere between reads (decoding, waiting for the tenant's upload rate, or for a
+// CPU) is not the client's. A body found too slow before a read is refused without
+// touching the connection, and a read deadline ends one that stalls inside a read;
+// a trickling body is cut off early whatever its size, a fast one never. Its errors
+// are the client's fault, never the server's.
 type wireBody struct {
 	r        io.ReadCloser
 	rc       *http.ResponseController
-	start    time.Time
+	start    time.Time // shifted by the time spent away from reading
+	away     time.Time // when the last read returned
 	grace    time.Duration
 	rate     int64
 	n        int64
 	eof      bool
+	failed   bool
 	deadline time.Time
 }
 
 func (b *wireBody) Read(p []byte) (int, error) {
+	if b.rate > 0 && !b.eof && !b.failed {
+		now := time.Now()
+		if !b.away.IsZero() {
+			b.start = b.start.Add(now.Sub(b.away))
+		}
+		d := b.start.Add(b.grace + rateTime(b.n, b.rate))
+		if !d.After(now) {
+			b.failed = true
+			return 0, b.slow()
+		}
+		// Setting a deadline costs a little: it moves in steps of a tenth of a
+		// second while the one set is far enough away.
+		if d.Sub(b.deadline) >= 100*time.Millisecond || b.deadline.Before(now.Add(b.grace/2)) {
+			b.deadline = d
+			_ = b.rc.SetReadDeadline(d)
+		}
+	}
 	n, err := b.r.Read(p)
+	b.away = time.Now()
 	b.n += int64(n)
 	switch {
 	case err == io.EOF:
@@ -99,35 +134,44 @@ func (b *wireBody) Read(p []byte) (int, error) {
 		// and a deadline left here would cancel the request while it is handled.
 		_ = b.rc.SetReadDeadline(time.Time{})
 	case err != nil:
+		b.failed = true
 		return n, b.clientError(err)
-	case n > 0:
-		b.extend()
 	}
 	return n, err
 }
 
-// extend moves the read deadline to what the bytes so far allow, in steps of at
-// least a tenth of a second (setting a deadline costs a little each time).
-func (b *wireBody) extend() {
-	if b.rate <= 0 {
-		return
+// settleBody prepares the connection of an answer for the next request. net/http
+// cancels a connection's context for good after any read error on it, and a
+// connection reused after that serves every later request already cancelled; and
+// after the handler it reads up to 256 KB of an unread body without a deadline.
+// So a body not read to its end is read here, up to 64 KiB; one with more left, or
+// one that failed, ends its connection with this answer, and what net/http still
+// reads of it gets a second.
+func settleBody(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody || r.ProtoMajor != 1 {
+		return // HTTP/2 ends a stream, not the connection
 	}
-	d := b.start.Add(b.grace + rateTime(b.n, b.rate))
-	if d.Sub(b.deadline) < 100*time.Millisecond {
-		return
+	rc := http.NewResponseController(w)
+	rec, _ := w.(*recorder)
+	var b *wireBody
+	if rec != nil {
+		b = rec.body
 	}
-	b.deadline = d
-	_ = b.rc.SetReadDeadline(d)
-}
-
-// done leaves the connection as the next request needs it. A body not read to its
-// end keeps a short deadline: the server reads a small rest away before it reuses
-// the connection, and a client that trickles must not hold it with that.
-func (b *wireBody) done() {
+	if b == nil {
+		b = &wireBody{r: r.Body, rc: rc, start: time.Now()}
+		_ = rc.SetReadDeadline(time.Now().Add(time.Second))
+	}
+	if !b.eof && !b.failed {
+		if _, err := io.CopyN(io.Discard, b, 64<<10); err != nil && !b.eof {
+			b.failed = true
+		}
+	}
 	if b.eof {
+		_ = rc.SetReadDeadline(time.Time{})
 		return
 	}
-	_ = b.rc.SetReadDeadline(time.Now().Add(time.Second))
+	w.Header().Set("Connection", "close")
+	_ = rc.SetReadDeadline(time.Now().Add(time.Second))
 }
 
 func (b *wireBody) clientError(err error) error {
@@ -136,11 +180,15 @@ func (b *wireBody) clientError(err error) error {
 	case errors.As(err, &mb):
 		return refusal(ErrTooLarge, "body", 0, fmt.Sprintf("Die Anfrage ist größer als erlaubt (request body over %d bytes).", mb.Limit))
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return refusal(ErrBadRequest, "slow", 0, fmt.Sprintf(
-			"Die Anfrage kam zu langsam an (request body slower than %d bytes per second).", b.rate))
+		return b.slow()
 	}
 	return &publicError{kind: ErrBadRequest, count: "body_cut_off",
 		msg: "Die Anfrage kam nicht vollständig an (request body cut off)."}
+}
+
+func (b *wireBody) slow() error {
+	return refusal(ErrBadRequest, "slow", 0, fmt.Sprintf(
+		"Die Anfrage kam zu langsam an (request body slower than %d bytes per second).", b.rate))
 }
 
 // inflater inflates a gzip body and stops at max inflated bytes, or at a ratio of
@@ -183,31 +231,44 @@ func gzipError(err error) error {
 	return badRequest("Der gzip-komprimierte Inhalt ist beschädigt (corrupt gzip body).")
 }
 
-// charged takes from the handler's memory budget what a body decoded in memory
-// holds beyond smallBody, in steps of smallBody, and refuses the body when the
-// budget is spent.
+// charged accounts what a body reads to its tenant: it takes from the memory budget
+// what a body decoded in memory holds beyond smallBody (in steps of smallBody) and
+// refuses the body when the budget or the tenant's share is spent, and it paces the
+// tenant's bytes to TenantUploadRate by waiting.
 type charged struct {
-	r        io.Reader
-	h        *handler
-	inMemory bool
-	n        int64 // bytes read
-	taken    int64 // bytes taken from the budget
+	r     io.Reader
+	g     *guard
+	spec  bodySpec
+	ctx   context.Context
+	n     int64 // bytes read
+	taken int64 // bytes taken from the budget
 }
 
 func (c *charged) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if c.inMemory && c.n > smallBody+c.taken {
+	if c.spec.inMemory && c.n > smallBody+c.taken {
 		step := (c.n - smallBody - c.taken + smallBody - 1) / smallBody * smallBody
-		if !c.h.g.memory.Take(step) {
+		if !c.g.memory.Take(c.spec.tenant, step) {
 			return 0, busy("memory", "too many large request bodies at once")
 		}
 		c.taken += step
+	}
+	if c.spec.tenant != "" {
+		if wait := c.g.upload.Take(c.spec.tenant, n); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-c.ctx.Done():
+				t.Stop()
+				return 0, c.ctx.Err()
+			}
+		}
 	}
 	return n, err
 }
 
 func (c *charged) giveBack() {
-	c.h.g.memory.Give(c.taken)
+	c.g.memory.Give(c.spec.tenant, c.taken)
 	c.taken = 0
 }

@@ -39,7 +39,7 @@ func (h *handler) enroll(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.EnrollResponse, error) {
-	b, done, err := h.body(w, r, h.g.lim.EnrollBody, true)
+	b, done, err := h.body(w, r, bodySpec{max: h.g.lim.EnrollBody, inMemory: true})
 	if err != nil {
 		return wire.EnrollResponse{}, err
 	}
@@ -52,7 +52,7 @@ func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.Enrol
 }
 
 func (h *handler) push(w http.ResponseWriter, r *http.Request, d Device) {
-	b, done, err := h.body(w, r, wire.MaxBodyPush, true)
+	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant})
 	if err != nil {
 		h.fail(w, r, err)
 		return

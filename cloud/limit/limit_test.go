@@ -136,17 +136,42 @@ func TestGate(t *testing.T) {
 }
 
 func TestBudget(t *testing.T) {
-	b := NewBudget(100)
-	if !b.Take(60) || b.Take(50) || !b.Take(40) || b.Take(1) {
+	b := NewBudget(100, 70)
+	if !b.Take("a", 60) || b.Take("b", 50) || !b.Take("b", 40) || b.Take("c", 1) {
 		t.Fatal("budget of 100 not kept")
 	}
-	b.Give(60)
-	if b.Left() != 60 || !b.Take(60) {
-		t.Fatalf("left %d after giving back", b.Left())
+	b.Give("a", 60)
+	if b.Left() != 60 || b.Take("b", 31) || !b.Take("b", 30) {
+		t.Fatalf("cap of 70 per key not kept (left %d)", b.Left())
+	}
+	b.Give("b", 70)
+	if len(b.byKey) != 0 || b.Left() != 100 {
+		t.Fatalf("keys remembered: %v, left %d", b.byKey, b.Left())
 	}
 	var none *Budget
-	if !none.Take(1 << 40) {
+	if !none.Take("x", 1<<40) {
 		t.Fatal("a nil budget limited")
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	th := NewThrottle(1000, 2000, func() time.Time { return now })
+	if w := th.Take("a", 2000); w != 0 {
+		t.Fatalf("the burst waited %s", w)
+	}
+	if w := th.Take("a", 500); w != 500*time.Millisecond {
+		t.Fatalf("over the burst: wait %s, want 500ms", w)
+	}
+	if w := th.Take("b", 100); w != 0 {
+		t.Fatalf("another key waited %s", w)
+	}
+	now = now.Add(10 * time.Second)
+	if w := th.Take("a", 1000); w != 0 {
+		t.Fatalf("after a quiet spell: wait %s", w)
+	}
+	if w := NewThrottle(0, 0, nil).Take("a", 1<<30); w != 0 {
+		t.Fatal("a throttle without a rate waited")
 	}
 }
 

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"flag"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -189,7 +189,8 @@ func requestFlags(fs *flag.FlagSet, so *cloud.ServerOptions, rl *cloud.RequestLi
 	fs.IntVar(&rl.PerDevice, "max-requests-per-device", 0, fmt.Sprintf("requests of one device or intake credential at once, event streams apart (0: %d, -1: no limit)", d.PerDevice))
 	fs.IntVar(&rl.PerAddr, "max-anonymous-per-addr", 0, fmt.Sprintf("requests without a token (enrollment, verification) of one address at once (0: %d, -1: no limit)", d.PerAddr))
 	fs.IntVar(&rl.Bodies, "max-bodies", 0, fmt.Sprintf("request bodies read at once (0: %d, -1: no limit)", d.Bodies))
-	fs.Int64Var(&rl.BodyMemory, "body-memory", 0, fmt.Sprintf("bytes all request bodies may hold in memory together (0: %d, -1: no limit)", d.BodyMemory))
+	fs.Int64Var(&rl.BodyMemory, "body-memory", 0, fmt.Sprintf("bytes all request bodies may hold in memory together, one tenant half of it (0: %d, -1: no limit)", d.BodyMemory))
+	fs.Int64Var(&rl.TenantUploadRate, "tenant-upload-rate", 0, fmt.Sprintf("bytes per second of request bodies of one tenant, inflated, after a burst of as many (0: %d, -1: no limit)", d.TenantUploadRate))
 	fs.IntVar(&rl.GzipRatio, "gzip-max-ratio", 0, fmt.Sprintf("inflated bytes per compressed byte of a gzip body beyond 1 MiB (0: %d, -1: no limit)", d.GzipRatio))
 	fs.Int64Var(&rl.MinUploadRate, "min-upload-rate", 0, fmt.Sprintf("bytes per second a request body must average after %s (0: %d, -1: no limit)", d.BodyGrace, d.MinUploadRate))
 	fs.IntVar(&rl.Streams, "max-streams", 0, fmt.Sprintf("event streams in all (0: %d, -1: no limit)", d.Streams))
