@@ -657,8 +657,6 @@ func (a *App) resetLetterRemedy(caseType string) (LetterSettings, error) {
 
 // --- preview ---
 
-var pageObject = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
-
 func (a *App) previewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	if err := a.requireAdmin(); err != nil {
 		return LetterPreview{}, err
@@ -691,5 +689,5 @@ func (a *App) previewLetter(in LetterPreviewInput) (LetterPreview, error) {
 	if fe != nil {
 		return LetterPreview{}, &Error{Code: CodeInvalid, Message: fe.msg, Fields: map[string]string{fe.field: fe.msg}}
 	}
-	return LetterPreview{PDF: base64.StdEncoding.EncodeToString(pdf), Pages: len(pageObject.FindAll(pdf, -1))}, nil
+	return LetterPreview{PDF: base64.StdEncoding.EncodeToString(pdf), Pages: pageCount(pdf)}, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ozgcloud/desktop/decision"
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/pdf"
 	"github.com/ozgcloud/desktop/sign"
 )
 
@@ -349,7 +350,12 @@ func (a *App) missing(name string, d DecisionDraft, blocks []decision.Block, blo
 	return &problem{fmt.Sprintf("Für den Platzhalter {{%s}} gibt es in diesem Vorgang keinen Wert. Bitte ändern Sie den Text oder ergänzen Sie die Angabe im Vorgang.", name), field}
 }
 
-var pageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
+// pageCount returns the number of pages of a letter we rendered (0 if unreadable,
+// which our own letters never are).
+func pageCount(b []byte) int {
+	n, _ := pdf.PageCount(b)
+	return n
+}
 
 // render makes the letter's PDF; a *problem when the letter cannot be laid out.
 func (a *App) render(l decision.Letter) ([]byte, error) {
@@ -390,7 +396,7 @@ func (a *App) updateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
 		return DecisionPreview{}, toError(err)
 	}
 	return DecisionPreview{
-		PDF: base64.StdEncoding.EncodeToString(pdf), Pages: len(pageRE.FindAll(pdf, -1)),
+		PDF: base64.StdEncoding.EncodeToString(pdf), Pages: pageCount(pdf),
 		VerificationCode: l.VerificationCode(),
 	}, nil
 }

@@ -51,6 +51,7 @@ type backend interface {
 
 	lastChange(ctx context.Context, tenant string) (uint64, error)
 	limits() Limits
+	intakeQuota(ctx context.Context, tenant string) (Quota, error)
 }
 
 var _ backend = (*Service)(nil)
@@ -273,6 +274,7 @@ func errorFor(err error) (int, wire.Error) {
 		return german + ": " + plainReason(err)
 	}
 	var maxBytes *http.MaxBytesError
+	var quota *QuotaError
 	var e wire.Error
 	switch {
 	case errors.Is(err, wire.ErrVersion):
@@ -281,20 +283,22 @@ func errorFor(err error) (int, wire.Error) {
 		e = wire.Error{Code: wire.CodeUnauthorized, Message: "Die Anmeldung am Server fehlt oder ist ungültig. Bitte verbinden Sie das Gerät neu."}
 	case errors.Is(err, ErrEnrollment):
 		e = wire.Error{Code: wire.CodeEnrollment, Message: "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen."}
+	case errors.As(err, &quota):
+		e = wire.Error{Code: wire.CodeQuota, Message: quota.Message, Reason: quota.Reason}
 	case errors.Is(err, ErrTooLarge), errors.Is(err, wire.ErrTooLarge), errors.As(err, &maxBytes):
 		e = wire.Error{Code: wire.CodeTooLarge, Message: detail("Die Anfrage ist zu groß")}
 	case errors.Is(err, ErrBadRequest), isWireRequestError(err):
 		e = wire.Error{Code: wire.CodeBadRequest, Message: detail("Die Anfrage ist ungültig")}
 	case errors.Is(err, ErrNotFound):
 		e = wire.Error{Code: wire.CodeNotFound, Message: "Nicht gefunden."}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, errBlobMoved):
 		e = wire.Error{Code: wire.CodeUnavailable, Message: "Der Server ist gerade ausgelastet. Bitte später erneut versuchen."}
 	case errors.Is(err, ErrRateLimited):
 		e = wire.Error{Code: wire.CodeRateLimited, Message: detail("Zu viele Anfragen")}
 	default:
 		e = wire.Error{Code: wire.CodeInternal, Message: "Interner Fehler des Servers. Bitte später erneut versuchen."}
 	}
-	if pub != nil || errors.As(err, &pub) {
+	if errors.As(err, &pub) && e.Code != wire.CodeInternal && e.Reason == "" {
 		e.Reason = pub.reason
 	}
 	if e.Code == wire.CodeTooLarge && e.Reason == "" {
@@ -325,10 +329,10 @@ func isWireRequestError(err error) bool {
 }
 
 // publicError carries a reason meant for the client (German with the English term,
-// no citizens' data); errorFor shows it instead of the error chain. A refusal by a
-// limit also names the limit (wire.Error.Reason) and may ask the client to wait
-// (Retry-After); count, when set, is the key under which the refusal is counted in
-// the summary line instead of logged on its own.
+// no citizens' data); errorFor shows it instead of the error chain, and reason, when
+// set, as wire.Error.Reason (which limit or quota refused). A refusal by a limit may
+// ask the client to wait (Retry-After); count, when set, is the key under which the
+// refusal is counted in the summary line instead of logged on its own.
 type publicError struct {
 	kind   error
 	msg    string

@@ -21,11 +21,16 @@ type fakeBackend struct {
 	subs    map[chan uint64]bool
 	err     error // returned by every call except Authenticate when set
 	lim     Limits
+	quota   Quota
 	subs0   chan struct{} // closed on the first Subscribe
 	gotSub  Submission
 }
 
 var _ backend = (*fakeBackend)(nil)
+
+func (f *fakeBackend) intakeQuota(ctx context.Context, tenant string) (Quota, error) {
+	return f.quota.Or(DefaultQuota()), nil
+}
 
 func newFake() *fakeBackend {
 	return &fakeBackend{

@@ -1,6 +1,8 @@
 package cloud
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -29,17 +31,23 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer leave()
-	// Parts are spooled to temp files as they arrive, so the body is not charged
-	// to the memory budget.
-	b, done, err := h.body(w, r, bodySpec{max: h.limits.IntakeTotal, tenant: cred.Tenant})
+	q, err := h.s.intakeQuota(r.Context(), cred.Tenant)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	defer done()
-	sub, err := ParseIntake(b, r.Header.Get("Content-Type"), h.limits, h.tempDir)
+	lim := intakeLimits(h.limits, q)
+	// Parts are spooled to temp files as they arrive, so the body is not charged
+	// to the memory budget.
+	b, done, err := h.body(w, r, bodySpec{max: lim.IntakeTotal, tenant: cred.Tenant})
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, quotaRefusal(err, h.limits, q))
+		return
+	}
+	defer done()
+	sub, err := ParseIntake(b, r.Header.Get("Content-Type"), lim, h.tempDir)
+	if err != nil {
+		h.fail(w, r, quotaRefusal(err, h.limits, q))
 		return
 	}
 	defer sub.Remove()
@@ -80,4 +88,33 @@ func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
 		h.g.verify.Give(addr)
 	}
 	h.writeJSON(w, r, http.StatusOK, resp)
+}
+
+// intakeLimits narrows the server's intake limits to the tenant's quota: the whole
+// body (decompressed) to MaxIntake, each file to MaxAttachment.
+func intakeLimits(lim Limits, q Quota) Limits {
+	lim.IntakeTotal = min(lim.IntakeTotal, q.MaxIntake)
+	lim.IntakeAttachment = min(lim.IntakeAttachment, q.MaxAttachment)
+	lim.IntakeRepresentation = min(lim.IntakeRepresentation, q.MaxAttachment)
+	return lim
+}
+
+// quotaRefusal turns a limit the tenant's quota set (see intakeLimits) into a
+// *QuotaError; the server's own limits stay too_large.
+func quotaRefusal(err error, lim Limits, q Quota) error {
+	var pub *publicError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb), errors.As(err, &pub) && (pub.reason == "intake" || pub.reason == "body" || pub.reason == "decompressed"):
+		if q.MaxIntake <= lim.IntakeTotal {
+			return &QuotaError{Reason: "intake", Message: fmt.Sprintf(
+				"Der Online-Antrag ist größer, als die Gemeinde annimmt (höchstens %s mit allen Anlagen).", FormatBytes(q.MaxIntake))}
+		}
+	case errors.As(err, &pub) && pub.reason == "attachment":
+		if q.MaxAttachment <= min(lim.IntakeAttachment, lim.IntakeRepresentation) {
+			return &QuotaError{Reason: "attachment", Message: fmt.Sprintf(
+				"Eine Datei des Online-Antrags ist größer, als die Gemeinde annimmt (höchstens %s).", FormatBytes(q.MaxAttachment))}
+		}
+	}
+	return err
 }

@@ -12,9 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"path"
 	"strings"
-	"unicode"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -73,7 +71,7 @@ func ParseIntake(body io.Reader, contentType string, lim Limits, dir string) (su
 				return sub, partError(counted, name, err)
 			}
 			if int64(len(form)) > lim.IntakeFormData {
-				return sub, tooLarge(fmt.Sprintf(`Der Teil "formData" ist größer als %d Bytes (formData part over the limit).`, lim.IntakeFormData))
+				return sub, tooLargeFor("formData", fmt.Sprintf(`Der Teil "formData" ist größer als %d Bytes (formData part over the limit).`, lim.IntakeFormData))
 			}
 		case PartRepresentation:
 			if sub.Representation != nil {
@@ -91,7 +89,7 @@ func ParseIntake(body io.Reader, contentType string, lim Limits, dir string) (su
 			}
 		case PartAttachment:
 			if len(sub.Attachments) >= lim.IntakeAttachments {
-				return sub, tooLarge(fmt.Sprintf("Mehr als %d Anlagen (too many attachments).", lim.IntakeAttachments))
+				return sub, tooLargeFor("attachments", fmt.Sprintf("Mehr als %d Anlagen (too many attachments).", lim.IntakeAttachments))
 			}
 			f, err := spool(p, dir, lim.IntakeAttachment, fmt.Sprintf("anlage-%d", len(sub.Attachments)+1))
 			if f.Path != "" {
@@ -148,7 +146,7 @@ func (w spoolWriter) Write(p []byte) (int, error) {
 // spool copies a file part into a temp file, hashing it on the way. The returned
 // file names its temp file even on error, so the caller can remove it.
 func spool(p *multipart.Part, dir string, max int64, fallback string) (IntakeFile, error) {
-	f := IntakeFile{Name: fileName(p.FileName(), fallback), MediaType: mediaType(p.Header.Get("Content-Type"))}
+	f := IntakeFile{Name: model.CleanFileName(p.FileName(), fallback), MediaType: mediaType(p.Header.Get("Content-Type"))}
 	tmp, err := os.CreateTemp(dir, "intake-*")
 	if err != nil {
 		return f, fmt.Errorf("%w: %w", errSpool, err)
@@ -176,15 +174,21 @@ func partError(counted *limitedReader, name string, err error) error {
 	var mb *http.MaxBytesError
 	switch {
 	case counted.over, errors.As(err, &mb):
-		return tooLarge("Die Anfrage ist größer als erlaubt (request body over the limit).")
+		return tooLargeFor("intake", "Die Anfrage ist größer als erlaubt (request body over the limit).")
 	case errors.Is(err, errPartTooLarge):
-		return tooLarge(fmt.Sprintf("Der Teil %q ist größer als erlaubt (%s part over the limit of %s bytes).",
+		return tooLargeFor("attachment", fmt.Sprintf("Der Teil %q ist größer als erlaubt (%s part over the limit of %s bytes).",
 			name, name, strings.TrimPrefix(err.Error(), errPartTooLarge.Error()+": ")))
 	case errors.Is(err, ErrBadRequest), errors.Is(err, ErrTooLarge), errors.Is(err, errSpool):
 		return err
 	}
 	// Everything else comes from reading the multipart stream: the sender's fault.
 	return badRequest("Der multipart-Inhalt ist fehlerhaft (malformed multipart body).")
+}
+
+// tooLargeFor is a refusal for a limit the Reason names: "intake" (the whole body),
+// "attachment" (a file part), "formData", "attachments" (their number).
+func tooLargeFor(reason, msg string) error {
+	return &publicError{kind: ErrTooLarge, msg: msg, reason: reason}
 }
 
 // limitedReader reads at most left bytes and then fails, remembering why.
@@ -211,23 +215,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
 	return n, err
-}
-
-// fileName keeps only the base name of what the sender called the file, without
-// control characters, at most 200 bytes; fallback when nothing is left.
-func fileName(name, fallback string) string {
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if name == "" || name == "." || name == "/" || name == ".." {
-		return fallback
-	}
-	return truncate(name, 200)
 }
 
 func mediaType(ct string) string {

@@ -26,16 +26,20 @@ type Service struct {
 	rand  io.Reader
 	log   *slog.Logger
 	limit Limits
+	quota Quota // defaults for tenants' quotas
 	hub   *hub
 }
 
 // Options configure a Service; zero values take defaults (time.Now, crypto/rand,
-// slog.Default, DefaultLimits).
+// slog.Default, DefaultLimits, DefaultQuota).
 type Options struct {
 	Now    func() time.Time
 	Rand   io.Reader
 	Logger *slog.Logger
 	Limits Limits
+	// Quota is the quota of tenants that have none of their own (zero fields:
+	// DefaultQuota's).
+	Quota Quota
 }
 
 // Limits bound what clients and form servers may send.
@@ -84,7 +88,7 @@ func DefaultLimits() Limits {
 
 // New returns a Service over s.
 func New(s Storage, o Options) *Service {
-	svc := &Service{store: s, now: o.Now, rand: o.Rand, log: o.Logger, limit: o.Limits, hub: newHub()}
+	svc := &Service{store: s, now: o.Now, rand: o.Rand, log: o.Logger, limit: o.Limits, quota: o.Quota.Or(DefaultQuota()), hub: newHub()}
 	if svc.now == nil {
 		svc.now = time.Now
 	}

@@ -1,7 +1,7 @@
 package cloud
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -22,12 +23,30 @@ const MaxBlobSize = 2 << 30
 // manifestIndex is the chunk slot where the announced chunk list of an incomplete
 // blob is kept (a blob never has that many chunks). Keeping it with the chunks makes
 // the announcement survive a restart and stay inside the tenant, in both storages,
-// without a table of its own.
+// without a table of its own. It is removed when the blob is complete.
 const manifestIndex = math.MaxInt32
 
+// manifest is an announced chunk list. The service keeps one rule for every stored
+// chunk slot of an incomplete blob: its bytes hash to the manifest's entry for it.
+// Chunks are written only after checking their hash against the manifest, and
+// announcing another list deletes the slots whose entry changed. So which chunks
+// are present and good is known without reading or hashing any of them, and the
+// hashing that remains (each arriving chunk, the whole blob once) runs outside the
+// write transaction, which on bbolt every tenant waits for.
 type manifest struct {
 	Size   int64    `json:"size"`
 	Hashes []string `json:"hashes"`
+	// Announced is when the list was last announced; the janitor removes uploads
+	// not announced again for a while (zero in lists from before it existed).
+	Announced time.Time `json:"announced,omitzero"`
+	// Trusted marks a list the service computed itself from the file (intake): a
+	// device announcing another list for the same blob is wrong and refused.
+	Trusted bool `json:"trusted,omitempty"`
+}
+
+// sameList reports whether two manifests announce the same chunks.
+func (m manifest) sameList(o manifest) bool {
+	return m.Size == o.Size && slices.Equal(m.Hashes, o.Hashes)
 }
 
 func hexSHA(b []byte) string {
@@ -52,8 +71,15 @@ func chunkLen(size int64, index int) int64 {
 	return min(wire.ChunkSize, size-int64(index)*wire.ChunkSize)
 }
 
+// errBlobMoved says the chunk list of a blob changed (another announcement, the
+// janitor) between hashing its chunks and recording it; the client tries again.
+var errBlobMoved = errors.New("cloud: the blob's chunk list changed while it was checked")
+
 // MissingChunks answers which chunks of a blob the device's tenant lacks and records
-// the announced chunk list, against which PutChunk checks each chunk.
+// the announced chunk list, against which PutChunk checks each chunk. When none is
+// missing, the blob is checked and recorded as complete. A blob over the tenant's
+// attachment quota, or one whose missing chunks would not fit its storage quota, is
+// refused with a *QuotaError.
 func (s *Service) MissingChunks(ctx context.Context, d Device, req wire.MissingChunksRequest) (wire.MissingChunksResponse, error) {
 	if err := req.Validate(); err != nil {
 		return wire.MissingChunksResponse{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
@@ -61,82 +87,132 @@ func (s *Service) MissingChunks(ctx context.Context, d Device, req wire.MissingC
 	if req.Size > MaxBlobSize {
 		return wire.MissingChunksResponse{}, fmt.Errorf("%w: blob of %d bytes", ErrTooLarge, req.Size)
 	}
-	resp := wire.MissingChunksResponse{Missing: []int{}}
+	m := manifest{Size: req.Size, Hashes: req.ChunkHashes, Announced: s.now().UTC()}
+	var missing []int
+	complete := false
 	err := s.store.Update(ctx, d.Tenant, func(tx TenantTx) error {
-		if _, _, err := tx.Blob(req.SHA256); err == nil {
-			return nil
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		old, err := readManifest(tx, req.SHA256)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		// A different list for the same blob means stored chunks may not be the
-		// listed ones; they are checked again instead of trusted.
-		same := err == nil && old.Size == req.Size && slices.Equal(old.Hashes, req.ChunkHashes)
-		if !same {
-			b, err := json.Marshal(manifest{Size: req.Size, Hashes: req.ChunkHashes})
-			if err != nil {
-				return err
-			}
-			if err := putManifest(tx, req.SHA256, b); err != nil {
-				return err
-			}
-		}
-		for i, h := range req.ChunkHashes {
-			ok, err := tx.HasChunk(req.SHA256, i)
-			if err != nil {
-				return err
-			}
-			if ok && !same {
-				data, err := tx.Chunk(req.SHA256, i)
-				if err != nil {
-					return err
-				}
-				ok = hexSHA(data) == h
-			}
-			if !ok {
-				resp.Missing = append(resp.Missing, i)
-			}
-		}
-		if len(resp.Missing) == 0 {
-			return completeBlob(tx, req.SHA256, manifest{Size: req.Size, Hashes: req.ChunkHashes})
-		}
-		return nil
+		var err error
+		missing, complete, err = s.announceInQuota(tx, req.SHA256, m)
+		return err
 	})
 	if err != nil {
 		return wire.MissingChunksResponse{}, fmt.Errorf("cloud: missing chunks of %s: %w", req.SHA256, err)
 	}
-	return resp, nil
+	if !complete && len(missing) == 0 {
+		if err := s.finishBlob(ctx, d.Tenant, req.SHA256, m); err != nil {
+			return wire.MissingChunksResponse{}, err
+		}
+	}
+	return wire.MissingChunksResponse{Missing: append([]int{}, missing...)}, nil
+}
+
+// announceInQuota announces m as the chunk list of sha (see announce) when the blob
+// fits the tenant's quota: its size the attachment quota, its missing chunks the
+// storage left. complete reports a blob that is there already; nothing changes then.
+func (s *Service) announceInQuota(tx TenantTx, sha string, m manifest) (missing []int, complete bool, err error) {
+	if _, _, err := tx.Blob(sha); err == nil {
+		return nil, true, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	q, err := s.quotaOf(tx)
+	if err != nil {
+		return nil, false, err
+	}
+	if m.Size > q.MaxAttachment {
+		return nil, false, attachmentQuota(m.Size, q)
+	}
+	missing, err = announce(tx, sha, m)
+	if err != nil {
+		return nil, false, err
+	}
+	var need int64
+	for _, i := range missing {
+		need += chunkLen(m.Size, i)
+	}
+	return missing, false, checkStorage(tx, need, q)
+}
+
+// announce records m as the chunk list of sha and returns the indexes of the chunks
+// still missing. Stored chunks whose entry differs from the list before (or that
+// had no list) are deleted, which keeps the manifest's rule without reading them.
+// A list the service computed itself is never replaced by another.
+func announce(tx TenantTx, sha string, m manifest) ([]int, error) {
+	old, err := readManifest(tx, sha)
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if found && old.Trusted && !old.sameList(m) {
+		return nil, fmt.Errorf("%w: the chunk list does not match the file %s", ErrBadRequest, sha)
+	}
+	m.Trusted = m.Trusted || (found && old.Trusted)
+	stored, err := tx.StoredChunks(sha)
+	if err != nil {
+		return nil, err
+	}
+	have := make([]bool, len(m.Hashes))
+	for _, i := range stored {
+		switch {
+		case i == manifestIndex:
+		case found && i < len(old.Hashes) && i < len(m.Hashes) && old.Hashes[i] == m.Hashes[i] &&
+			chunkLen(old.Size, i) == chunkLen(m.Size, i):
+			have[i] = true
+		default:
+			if err := tx.DeleteChunk(sha, i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := putManifestOf(tx, sha, m); err != nil {
+		return nil, err
+	}
+	missing := []int{}
+	for i, ok := range have {
+		if !ok {
+			missing = append(missing, i)
+		}
+	}
+	return missing, nil
 }
 
 // ChunkReplacer is an optional TenantTx method: overwrite a chunk slot. PutChunk may
 // keep the first bytes stored in a slot (chunks are immutable), but the announced
 // chunk list of a blob must be replaceable when a device announces a different one;
-// without it the first announcement stays.
+// without it the list is deleted and stored again.
 type ChunkReplacer interface {
 	ReplaceChunk(sha string, index int, data []byte) error
 }
 
-// putManifest stores the announced chunk list.
-func putManifest(tx TenantTx, sha string, b []byte) error {
+// putManifestOf stores m as the announced chunk list of sha.
+func putManifestOf(tx TenantTx, sha string, m manifest) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode chunk list of %s: %w", sha, err)
+	}
 	if r, ok := tx.(ChunkReplacer); ok {
 		return r.ReplaceChunk(sha, manifestIndex, b)
+	}
+	if err := tx.DeleteChunk(sha, manifestIndex); err != nil {
+		return err
 	}
 	return tx.PutChunk(sha, manifestIndex, b)
 }
 
-// PutChunk stores one chunk after checking its hash against the announced list;
-// when the last one arrives and the whole hashes to sha, the blob is complete.
-// ErrBadRequest for a chunk that was not announced or does not match.
+// PutChunk stores one chunk after checking its hash (computed before the write
+// transaction) against the announced list; when the last one arrives, the blob is
+// checked and recorded as complete. ErrBadRequest for a chunk that was not announced
+// or does not match, a *QuotaError when the tenant's storage is full.
 func (s *Service) PutChunk(ctx context.Context, d Device, sha string, index int, data []byte) error {
 	got := hexSHA(data)
+	var m manifest
+	last := false
 	err := s.store.Update(ctx, d.Tenant, func(tx TenantTx) error {
 		if _, _, err := tx.Blob(sha); err == nil {
 			return nil // complete already: an idempotent repeat
 		}
-		m, err := readManifest(tx, sha)
+		var err error
+		m, err = readManifest(tx, sha)
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: chunks of %s were not announced", ErrBadRequest, sha)
 		}
@@ -149,36 +225,124 @@ func (s *Service) PutChunk(ctx context.Context, d Device, sha string, index int,
 		if int64(len(data)) != chunkLen(m.Size, index) || got != m.Hashes[index] {
 			return fmt.Errorf("%w: chunk %d of %s does not match its hash", ErrBadRequest, index, sha)
 		}
-		if err := tx.PutChunk(sha, index, data); err != nil {
+		has, err := tx.HasChunk(sha, index)
+		if err != nil {
 			return err
 		}
-		for i := range m.Hashes {
-			if ok, err := tx.HasChunk(sha, i); err != nil || !ok {
+		if !has {
+			q, err := s.quotaOf(tx)
+			if err != nil {
+				return err
+			}
+			if m.Size > q.MaxAttachment {
+				return attachmentQuota(m.Size, q)
+			}
+			if err := checkStorage(tx, int64(len(data)), q); err != nil {
+				return err
+			}
+			if err := tx.PutChunk(sha, index, data); err != nil {
 				return err
 			}
 		}
-		return completeBlob(tx, sha, m)
+		last, err = allStored(tx, sha, len(m.Hashes))
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("cloud: put chunk %d of %s: %w", index, sha, err)
 	}
+	if last {
+		return s.finishBlob(ctx, d.Tenant, sha, m)
+	}
 	return nil
 }
 
-// completeBlob records the blob when its chunks hash to sha.
-func completeBlob(tx TenantTx, sha string, m manifest) error {
+// allStored reports whether chunks 0..n-1 of sha are all stored.
+func allStored(tx TenantTx, sha string, n int) (bool, error) {
+	stored, err := tx.StoredChunks(sha)
+	if err != nil {
+		return false, err
+	}
+	have := 0
+	for _, i := range stored {
+		if i < n {
+			have++
+		}
+	}
+	return have == n, nil
+}
+
+// finishBlob checks that the chunks of sha, listed by m, hash to sha and records the
+// blob as complete. The chunks are read one per View and hashed outside any write
+// transaction; the Update that records the blob only checks that the list is still
+// m (by the manifest's rule the bytes are then the ones hashed) and that every chunk
+// is there. Chunks that do not add up to sha are deleted with their list, so the
+// next announcement starts afresh.
+func (s *Service) finishBlob(ctx context.Context, tenant, sha string, m manifest) error {
 	h := sha256.New()
 	for i := range m.Hashes {
-		data, err := tx.Chunk(sha, i)
+		err := s.store.View(ctx, tenant, func(tx TenantTx) error {
+			data, err := tx.Chunk(sha, i)
+			h.Write(data)
+			return err
+		})
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("cloud: finish blob %s: chunk %d: %w", sha, i, errBlobMoved)
+		}
+		if err != nil {
+			return fmt.Errorf("cloud: finish blob %s: %w", sha, err)
+		}
+	}
+	good := hex.EncodeToString(h.Sum(nil)) == sha
+	err := s.store.Update(ctx, tenant, func(tx TenantTx) error {
+		if _, _, err := tx.Blob(sha); err == nil {
+			return nil // finished by a concurrent request
+		}
+		cur, err := readManifest(tx, sha)
+		if errors.Is(err, ErrNotFound) {
+			return errBlobMoved
+		}
 		if err != nil {
 			return err
 		}
-		h.Write(data)
+		if !cur.sameList(m) {
+			return errBlobMoved
+		}
+		if !good {
+			return deleteChunks(tx, sha)
+		}
+		ok, err := allStored(tx, sha, len(m.Hashes))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errBlobMoved
+		}
+		if err := tx.PutBlob(sha, m.Size, len(m.Hashes)); err != nil {
+			return err
+		}
+		return tx.DeleteChunk(sha, manifestIndex)
+	})
+	if err != nil {
+		return fmt.Errorf("cloud: finish blob %s: %w", sha, err)
 	}
-	if hex.EncodeToString(h.Sum(nil)) != sha {
+	if !good {
 		return fmt.Errorf("%w: the chunks of %s do not hash to it", ErrBadRequest, sha)
 	}
-	return tx.PutBlob(sha, m.Size, len(m.Hashes))
+	return nil
+}
+
+// deleteChunks removes every chunk slot of sha, its list included.
+func deleteChunks(tx TenantTx, sha string) error {
+	stored, err := tx.StoredChunks(sha)
+	if err != nil {
+		return err
+	}
+	for _, i := range stored {
+		if err := tx.DeleteChunk(sha, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Chunk returns one chunk of a complete blob of the device's tenant (ErrNotFound).
@@ -201,18 +365,21 @@ func (s *Service) Chunk(ctx context.Context, d Device, sha string, index int) ([
 	return out, nil
 }
 
-// storeFile stores a file as chunks of the tenant, one chunk per transaction (a
-// repeat skips what is there), and returns its hash and chunk list; the blob record
-// itself is written by the caller's transaction via completeBlob. It reads the file
-// twice, first for the hashes (chunks are keyed by the whole blob's hash), so memory
-// stays at one chunk.
+// storeFile stores a file (an intake part spooled to disk) as a complete blob of the
+// tenant and returns its hash and chunk list. It reads the file twice, first for the
+// hashes, so memory stays at one chunk; all hashing happens outside the write
+// transactions. The list is announced as trusted first (another list for the same
+// blob is then refused), the chunks follow one per transaction (a repeat skips what
+// is there), and finishBlob checks and records the whole. A file over the tenant's
+// attachment quota or one that does not fit its storage is refused with a
+// *QuotaError.
 func (s *Service) storeFile(ctx context.Context, tenant, path string) (string, manifest, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", manifest{}, fmt.Errorf("cloud: open intake file: %w", err)
 	}
 	defer f.Close()
-	var m manifest
+	m := manifest{Trusted: true}
 	whole := sha256.New()
 	buf := make([]byte, wire.ChunkSize)
 	err = eachChunk(f, buf, func(_ int, c []byte) error {
@@ -225,6 +392,16 @@ func (s *Service) storeFile(ctx context.Context, tenant, path string) (string, m
 		return "", manifest{}, err
 	}
 	sha := hex.EncodeToString(whole.Sum(nil))
+	m.Announced = s.now().UTC()
+	complete := false
+	err = s.store.Update(ctx, tenant, func(tx TenantTx) error {
+		var err error
+		_, complete, err = s.announceInQuota(tx, sha, m)
+		return err
+	})
+	if err != nil || complete {
+		return sha, m, err
+	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", manifest{}, fmt.Errorf("cloud: rewind intake file: %w", err)
 	}
@@ -233,16 +410,30 @@ func (s *Service) storeFile(ctx context.Context, tenant, path string) (string, m
 			return fmt.Errorf("cloud: intake file changed while it was stored")
 		}
 		return s.store.Update(ctx, tenant, func(tx TenantTx) error {
+			if _, _, err := tx.Blob(sha); err == nil {
+				return nil // a device completed the same file meanwhile
+			}
 			if ok, err := tx.HasChunk(sha, i); err != nil || ok {
 				return err
 			}
-			return tx.PutChunk(sha, i, bytes.Clone(c))
+			cur, err := readManifest(tx, sha)
+			if err != nil || !cur.sameList(m) {
+				return cmp.Or(err, errBlobMoved)
+			}
+			q, err := s.quotaOf(tx)
+			if err != nil {
+				return err
+			}
+			if err := checkStorage(tx, int64(len(c)), q); err != nil {
+				return err
+			}
+			return tx.PutChunk(sha, i, c)
 		})
 	})
 	if err != nil {
 		return "", manifest{}, fmt.Errorf("cloud: store intake chunk: %w", err)
 	}
-	return sha, m, nil
+	return sha, m, s.finishBlob(ctx, tenant, sha, m)
 }
 
 func eachChunk(r io.Reader, buf []byte, fn func(int, []byte) error) error {

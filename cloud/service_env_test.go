@@ -23,7 +23,7 @@ type env struct {
 	t     testing.TB
 	ctx   context.Context
 	svc   *cloud.Service
-	store *boltstore.Store
+	store cloud.Storage
 	now   time.Time
 
 	a1, a2, b1       cloud.Device
@@ -42,17 +42,29 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvOver(t, openBolt(t), cloud.Options{})
+}
+
+// openBolt opens a fresh boltstore that is closed when t ends.
+func openBolt(t testing.TB) *boltstore.Store {
+	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "cloud.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// newEnvOver is newEnv over a given storage, with o's quota; time, randomness and
+// logger are the env's.
+func newEnvOver(t testing.TB, st cloud.Storage, o cloud.Options) *env {
+	t.Helper()
 	e := &env{t: t, ctx: context.Background(), store: st, now: t0, seq: map[string]uint64{}}
-	e.svc = cloud.New(st, cloud.Options{
-		Now:    func() time.Time { return e.now },
-		Rand:   rand.NewChaCha8([32]byte{1, 2, 3}),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	o.Now = func() time.Time { return e.now }
+	o.Rand = rand.NewChaCha8([32]byte{1, 2, 3})
+	o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	e.svc = cloud.New(st, o)
 	check(e.svc.AddTenant(e.ctx, tenantA, "Musterstadt"))
 	check(e.svc.AddTenant(e.ctx, tenantB, "Beispielhausen"))
 	check(e.svc.AddOrgUnit(e.ctx, tenantA, "ou-bauamt-a", "Bauamt Musterstadt"))

@@ -47,11 +47,7 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 	}
 
 	now := s.now().UTC()
-	type stored struct {
-		att model.Attachment
-		m   manifest
-	}
-	var files []stored
+	var files []model.Attachment
 	store := func(f IntakeFile) error {
 		sha, m, err := s.storeFile(ctx, c.Tenant, f.Path)
 		if err != nil {
@@ -64,10 +60,10 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 		if err != nil {
 			return err
 		}
-		files = append(files, stored{model.Attachment{
+		files = append(files, model.Attachment{
 			ID: id, Name: f.Name, MediaType: f.MediaType, Size: m.Size, SHA256: sha,
 			AddedAt: now, AddedBy: intakeActor.ID,
-		}, m})
+		})
 		return nil
 	}
 	if sub.Representation != nil {
@@ -95,8 +91,9 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 			return err
 		}
 		for _, f := range files {
-			if err := completeBlob(tx, f.att.SHA256, f.m); err != nil {
-				return err
+			// storeFile recorded each as complete, and complete blobs stay.
+			if _, _, err := tx.Blob(f.SHA256); err != nil {
+				return fmt.Errorf("cloud: intake file %s: %w", f.SHA256, err)
 			}
 		}
 		cs := intakeCaseOf(sub, ou, now)
@@ -108,13 +105,11 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 		}
 		cs.FileNumber = model.FileNumber(t.Prefix, now.Year(), n, ServerDeviceCode)
 		if sub.Representation != nil {
-			a := files[0].att
+			a := files[0]
 			cs.Representation = &a
 			files = files[1:]
 		}
-		for _, f := range files {
-			cs.Attachments = append(cs.Attachments, f.att)
-		}
+		cs.Attachments = append(cs.Attachments, files...)
 		m, err := model.NewMutation(cs.ID, model.KindCreate, model.CreatePayload{Case: cs})
 		if err != nil {
 			return err

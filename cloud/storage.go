@@ -189,6 +189,24 @@ type TenantTx interface {
 
 	// PutVerification records a signed decision for the global verification index.
 	PutVerification(v Verification) error
+
+	// Chunk slots and what they cost the tenant (quotas, abandoned uploads).
+	// StoredChunks lists the indexes of sha's stored chunk slots in ascending order
+	// (the slot of an announced chunk list included); DeleteChunk empties a slot
+	// (nothing when it is empty); BlobsWithChunk lists, in hash order, the blobs
+	// that have chunk index stored. StoredBytes is the sum of the lengths of all
+	// chunk slots of the tenant, kept exact by PutChunk, ReplaceChunk and
+	// DeleteChunk in the same transaction: a chunk stored twice counts once, a
+	// rolled-back write not at all.
+	StoredChunks(sha string) ([]int, error)
+	DeleteChunk(sha string, index int) error
+	BlobsWithChunk(index int) ([]string, error)
+	StoredBytes() (int64, error)
+
+	// Quota returns the tenant's quota as set (the zero Quota when never set: the
+	// service's defaults apply); SetQuota replaces it.
+	Quota() (Quota, error)
+	SetQuota(q Quota) error
 }
 
 // Service-level sentinel errors; the HTTP layer maps them to wire error codes.

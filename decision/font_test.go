@@ -6,21 +6,14 @@ import "testing"
 var germanRunes = []rune("äöüÄÖÜßẞ€„“‚‘§–")
 
 func TestFontHasGermanGlyphs(t *testing.T) {
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"regular", fontRegular}, {"bold", fontBold}} {
-		cmap, err := unicodeCmap(f.data)
-		if err != nil {
-			t.Fatalf("%s: %v", f.name, err)
-		}
+	for style, f := range fonts() {
 		// A CJK ideograph DejaVu Sans lacks proves the lookup can say "missing".
-		if glyphIndex(cmap, '\u4e00') != 0 {
-			t.Fatalf("%s: cmap lookup finds a glyph DejaVu Sans does not have", f.name)
+		if f.Glyph('\u4e00') != 0 || f.Has('\u4e00') {
+			t.Fatalf("%q: cmap lookup finds a glyph DejaVu Sans does not have", style)
 		}
-		for _, r := range germanRunes {
-			if glyphIndex(cmap, r) == 0 {
-				t.Errorf("%s font has no glyph for %q (U+%04X)", f.name, r, r)
+		for _, r := range append(germanRunes, []rune("ŁąśŞşğı")...) {
+			if f.Glyph(r) == 0 || !f.Has(r) {
+				t.Errorf("%q font has no glyph for %q (U+%04X)", style, r, r)
 			}
 		}
 	}

@@ -9,11 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/go-pdf/fpdf"
+	"github.com/ozgcloud/desktop/pdf"
 )
 
 // preflightJars is the classpath of Debian's Apache PDFBox Preflight (libpdfbox2-java).
@@ -21,8 +20,6 @@ var preflightJars = []string{
 	"preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar", "commons-logging.jar",
 	"javax.activation.jar", "jaxb-api.jar",
 }
-
-var objHeaderRE = regexp.MustCompile(`(?m)^\d+ 0 obj`)
 
 // richLetter is the most demanding letter for the validators: two pages, a logo with
 // transparency, every German special character.
@@ -61,33 +58,26 @@ func TestPDFA(t *testing.T) {
 	l := richLetter(t)
 	doc := render(t, l)
 	path := writeTemp(t, "checked.pdf", doc)
-	seen := map[string]bool{}
-	for _, m := range objHeaderRE.FindAll(doc, -1) {
-		if seen[string(m)] {
-			t.Fatalf("object %q defined twice", m)
+	// One revision with one complete xref table, from which a signature's update starts.
+	f, err := pdf.Read(doc)
+	if err != nil || f.Repaired() || bytes.Count(doc, []byte("startxref")) != 1 {
+		t.Fatalf("not one clean revision: %v", err)
+	}
+	for n := 1; n < f.Size(); n++ {
+		if o, err := f.Object(n); o == nil || err != nil {
+			t.Fatalf("object %d: %v, %v", n, o, err)
 		}
-		seen[string(m)] = true
 	}
 
-	// One JVM start for three files: this letter, a short one with fpdf's own fonts
-	// (the fallback path), and fpdf's raw output, which must fail, so the check is real.
+	// One JVM start for three files: this letter, a short one without QR code and with
+	// names beyond Latin-1, and a plain PDF (core font, no OutputIntent, no XMP), which
+	// must fail, so the check is real.
 	short := testLetter(t, "ablehnung")
 	short.Letterhead.VerifyURL = ""
-	shareFonts = false
-	fallback := render(t, short)
-	shareFonts = true
-	raw := fpdf.New("P", "mm", "A4", "")
-	raw.AddPage()
-	raw.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	raw.SetFont(fontFamily, "", 10)
-	raw.Text(20, 20, "Grüße")
-	var rawPDF bytes.Buffer
-	if err := raw.Output(&rawPDF); err != nil {
-		t.Fatal(err)
-	}
+	short.Recipient[0] = "Łukasz Wąsik und Şükrü Yılmaz"
 	valid := preflight(t, java, cp, map[string][]byte{
-		"letter.pdf": doc, "fallback.pdf": fallback, "raw.pdf": rawPDF.Bytes()})
-	for name, want := range map[string]bool{"letter.pdf": true, "fallback.pdf": true, "raw.pdf": false} {
+		"letter.pdf": doc, "short.pdf": render(t, short), "plain.pdf": plainPDF(t)})
+	for name, want := range map[string]bool{"letter.pdf": true, "short.pdf": true, "plain.pdf": false} {
 		if valid[name] != want {
 			t.Errorf("Preflight says %s valid=%v, want %v", name, valid[name], want)
 		}
@@ -111,6 +101,25 @@ func TestPDFA(t *testing.T) {
 			t.Errorf("pdftotext lacks %q", s)
 		}
 	}
+}
+
+// plainPDF is a valid PDF that is not PDF/A: Helvetica is not embedded and it has
+// neither OutputIntent nor XMP metadata.
+func plainPDF(t *testing.T) []byte {
+	w := pdf.NewWriter("1.4")
+	catalog, pages, page := w.Alloc(), w.Alloc(), w.Alloc()
+	font := w.Add(pdf.NewDict("Type", pdf.Name("Font"), "Subtype", pdf.Name("Type1"), "BaseFont", pdf.Name("Helvetica")))
+	content := w.Alloc()
+	w.WriteStream(content, nil, []byte("BT /F1 12 Tf 72 720 Td (Gruesse) Tj ET"))
+	w.Write(page, pdf.NewDict("Type", pdf.Name("Page"), "Parent", pages, "MediaBox", pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(595), pdf.Integer(842)},
+		"Resources", pdf.NewDict("Font", pdf.NewDict("F1", font)), "Contents", content))
+	w.Write(pages, pdf.NewDict("Type", pdf.Name("Pages"), "Kids", pdf.Array{page}, "Count", pdf.Integer(1)))
+	w.Write(catalog, pdf.NewDict("Type", pdf.Name("Catalog"), "Pages", pages))
+	b, err := w.Finish(pdf.NewDict("Root", catalog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // preflight validates the files with PDFBox Preflight in one JVM and returns, by file

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"github.com/ozgcloud/desktop/decision/internal/layout"
 	"rsc.io/qr"
 )
 
@@ -66,21 +66,21 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 	if created.IsZero() {
 		created = time.Date(l.Date.Year(), l.Date.Month(), l.Date.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	pdf := newDocument(created)
-	pdf.SetFont(fontFamily, "", fontSize)
+	pdf := newDocument()
+	pdf.SetFont("", fontSize)
 	for _, line := range l.Recipient {
-		if pdf.GetStringWidth(line) > addrW-addrPad {
+		if pdf.StringWidth(line) > addrW-addrPad {
 			return nil, clerkErr(ErrLetter, "Die Anschriftzeile „%s“ ist zu lang für das Fenster des Umschlags. Bitte kürzen Sie sie.", line)
 		}
 	}
+	r := &renderer{pdf: pdf, l: l, code: l.VerificationCode()}
 	if len(l.Letterhead.Logo) > 0 {
-		logo, err := opaquePNG(l.Letterhead.Logo)
+		logo, err := opaqueLogo(l.Letterhead.Logo)
 		if err != nil {
 			return nil, err
 		}
-		pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(logo))
+		r.logo = logo
 	}
-	r := &renderer{pdf: pdf, l: l, code: l.VerificationCode()}
 	if u := l.VerificationURL(); u != "" {
 		code, err := qr.Encode(u, qr.M)
 		if err != nil {
@@ -88,20 +88,9 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 		}
 		r.qr = code
 	}
-	if fontCache && shareFonts {
-		r.shared = sharedFonts()
-	}
 	r.letter()
-	r.final = true // the footer fpdf's Output draws last may drop the fonts
-	var out bytes.Buffer
-	if err := pdf.Output(&out); err != nil {
-		return nil, fmt.Errorf("decision: render %s: %w", l.FileNumber, err)
-	}
-	info := pdfaInfo{Title: title(l), Created: created}
-	if r.dropped {
-		info.Fonts = r.shared
-	}
-	doc, err := toPDFA(out.Bytes(), info)
+	pdf.Close()
+	doc, err := writePDFA(pdf, r.logo, pdfaInfo{Title: title(l), Created: created})
 	if err != nil {
 		return nil, fmt.Errorf("decision: render %s: %w", l.FileNumber, err)
 	}
@@ -115,68 +104,68 @@ func title(l Letter) string {
 	return "Bescheid " + l.FileNumber
 }
 
-func newDocument(created time.Time) *fpdf.Fpdf {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCreationDate(created)
-	pdf.SetModificationDate(created)
-	pdf.SetCatalogSort(true)
-	// fpdf makes a new zlib writer (about 1 MB of state) per stream; two pages of
-	// uncompressed text cost a few kilobytes, the writers a third of a millisecond each.
-	pdf.SetCompression(false)
-	pdf.AliasNbPages("{nb}")
-	addFonts(pdf)
+// newDocument starts a letter. Its content streams stay uncompressed: a zlib writer
+// costs more than the few kilobytes of text two pages hold.
+func newDocument() *layout.Doc {
+	pdf := layout.New(fonts(), fontResource)
 	pdf.SetMargins(marginLeft, bodyTopN, marginRight)
-	pdf.SetCellMargin(0) // text starts exactly at the DIN positions
 	pdf.SetAutoPageBreak(true, pageH-bodyBottom)
 	return pdf
 }
 
-// logoCache keeps the last normalised logo: every letter of an office has the same.
-var logoCache struct {
-	sync.Mutex
-	key [sha256.Size]byte
-	png []byte
+// logoImage is a logo as the letter embeds it: 8-bit RGB on white, compressed.
+type logoImage struct {
+	w, h int
+	rgb  []byte
 }
 
-// opaquePNG checks that b is a PNG and re-encodes it as 8-bit RGB on white: PDF/A-1
-// forbids the soft mask fpdf would write for transparency, and fpdf refuses 16-bit
-// and interlaced PNGs.
-func opaquePNG(b []byte) ([]byte, error) {
+// logoCache keeps the last logo: every letter of an office has the same.
+var logoCache struct {
+	sync.Mutex
+	key  [sha256.Size]byte
+	logo *logoImage
+}
+
+// opaqueLogo checks that b is a PNG and flattens it to 8-bit RGB on white: PDF/A-1
+// forbids the soft mask transparency would need.
+func opaqueLogo(b []byte) (*logoImage, error) {
 	key := sha256.Sum256(b)
 	logoCache.Lock()
 	defer logoCache.Unlock()
-	if logoCache.png != nil && logoCache.key == key {
-		return logoCache.png, nil
+	if logoCache.logo != nil && logoCache.key == key {
+		return logoCache.logo, nil
 	}
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, clerkErr(ErrLogo, "Das Logo ist keine gültige PNG-Datei. Bitte laden Sie das Logo als PNG hoch.")
 	}
-	flat := image.NewRGBA(img.Bounds())
-	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Over)
-	var out bytes.Buffer
-	if err := png.Encode(&out, flat); err != nil {
-		return nil, fmt.Errorf("decision: re-encode logo: %w", err)
+	bounds := img.Bounds()
+	if bounds.Dx() == 0 || bounds.Dy() == 0 || bounds.Dx()*bounds.Dy() > 4096*4096 {
+		return nil, clerkErr(ErrLogo, "Das Logo ist leer oder zu groß. Bitte laden Sie ein Logo von höchstens 4096 × 4096 Bildpunkten hoch.")
 	}
-	logoCache.key, logoCache.png = key, out.Bytes()
-	return logoCache.png, nil
+	flat := image.NewRGBA(bounds)
+	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	draw.Draw(flat, flat.Bounds(), img, bounds.Min, draw.Over)
+	rgb := make([]byte, 0, 3*bounds.Dx()*bounds.Dy())
+	for i := 0; i < len(flat.Pix); i += 4 {
+		rgb = append(rgb, flat.Pix[i], flat.Pix[i+1], flat.Pix[i+2])
+	}
+	logoCache.key = key
+	logoCache.logo = &logoImage{w: bounds.Dx(), h: bounds.Dy(), rgb: deflate(rgb)}
+	return logoCache.logo, nil
 }
 
 type renderer struct {
-	pdf  *fpdf.Fpdf
+	pdf  *layout.Doc
 	l    Letter
 	code string
-	qr   *qr.Code // nil without a verification URL
-
-	shared  []sharedFont // fonts written by toPDFA; nil: fpdf writes them
-	final   bool         // set before fpdf draws the last page's footer
-	dropped bool         // fonts taken out of fpdf, so toPDFA must write shared
+	qr   *qr.Code   // nil without a verification URL
+	logo *logoImage // nil without a logo
 }
 
 func (r *renderer) letter() {
 	pdf := r.pdf
-	pdf.SetHeaderFuncMode(r.header, true)
+	pdf.SetHeaderFunc(r.header)
 	pdf.SetFooterFunc(r.footer)
 	pdf.AddPage()
 	r.letterhead()
@@ -192,7 +181,6 @@ func (r *renderer) letter() {
 // header draws what every page has, and on pages after the first the short header.
 func (r *renderer) header() {
 	pdf := r.pdf
-	pdf.SetDrawColor(0, 0, 0)
 	pdf.SetLineWidth(0.2)
 	for _, y := range []float64{foldMark1, foldMark2} {
 		pdf.Line(3, y, 8, y)
@@ -201,59 +189,56 @@ func (r *renderer) header() {
 	if pdf.PageNo() == 1 {
 		return
 	}
-	pdf.SetFont(fontFamily, "", 8)
+	pdf.SetFont("", 8)
 	pdf.SetXY(marginLeft, 12)
-	pdf.CellFormat(textW, 4, r.l.Letterhead.Authority+" · Aktenzeichen "+r.l.FileNumber+" · "+FormatDate(r.l.Date), "", 0, "L", false, 0, "")
+	pdf.Cell(textW, 4, r.l.Letterhead.Authority+" · Aktenzeichen "+r.l.FileNumber+" · "+FormatDate(r.l.Date), 0, "L")
 	pdf.Line(marginLeft, 17, pageW-marginRight, 17)
 	pdf.SetXY(marginLeft, bodyTopN)
-	pdf.SetFont(fontFamily, "", fontSize)
+	pdf.SetFont("", fontSize)
 }
 
 func (r *renderer) letterhead() {
 	pdf, h := r.pdf, r.l.Letterhead
-	pdf.SetFont(fontFamily, "B", 16)
+	pdf.SetFont("B", 16)
 	pdf.SetXY(marginLeft, 15)
-	pdf.CellFormat(110, 7, h.Authority, "", 1, "L", false, 0, "")
-	pdf.SetFont(fontFamily, "", 10)
+	pdf.Cell(110, 7, h.Authority, 1, "L")
+	pdf.SetFont("", 10)
 	if h.Unit != "" {
 		pdf.SetX(marginLeft)
-		pdf.CellFormat(110, 5, h.Unit, "", 1, "L", false, 0, "")
+		pdf.Cell(110, 5, h.Unit, 1, "L")
 	}
-	if len(h.Logo) > 0 {
-		// 20 mm high, right-aligned; fpdf keeps the aspect ratio when w is 0.
-		info := pdf.GetImageInfo("logo")
-		w := 20 * info.Width() / info.Height()
-		if w > 45 {
-			w = 45
-		}
-		pdf.ImageOptions("logo", pageW-marginRight-w, 12, w, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	if r.logo != nil {
+		// 20 mm high, right-aligned, at most 45 mm wide, keeping the aspect ratio.
+		ratio := float64(r.logo.w) / float64(r.logo.h)
+		w := min(20*ratio, 45)
+		pdf.Image(logoName, pageW-marginRight-w, 12, w, w/ratio)
 	}
 }
 
 func (r *renderer) addressField() {
 	pdf, h := r.pdf, r.l.Letterhead
-	pdf.SetFont(fontFamily, "", 6)
+	pdf.SetFont("", 6)
 	ret := h.Authority + " · " + h.Street + " · " + h.PostalCode + " " + h.City
 	// The return line sits at the bottom of the 17.7 mm zone, just above the recipient.
 	pdf.SetXY(addrX+addrPad, addrY+addrZoneH-4.5)
-	pdf.CellFormat(addrW-addrPad, 3.5, fitText(pdf, ret, addrW-addrPad), "", 0, "L", false, 0, "")
-	pdf.SetFont(fontFamily, "", fontSize)
+	pdf.Cell(addrW-addrPad, 3.5, fitText(pdf, ret, addrW-addrPad), 0, "L")
+	pdf.SetFont("", fontSize)
 	y := addrY + addrZoneH + 0.8
 	for _, line := range r.l.Recipient { // Render checked that each line fits
 		pdf.SetXY(addrX+addrPad, y)
-		pdf.CellFormat(addrW-addrPad, 4.23, line, "", 0, "L", false, 0, "")
+		pdf.Cell(addrW-addrPad, 4.23, line, 0, "L")
 		y += 4.23
 	}
 }
 
 // fitText shortens s with an ellipsis until it fits w. Only the administration's data
 // (letterhead, contact) goes through it, where an overlong entry shows in the preview.
-func fitText(pdf *fpdf.Fpdf, s string, w float64) string {
-	if pdf.GetStringWidth(s) <= w {
+func fitText(pdf *layout.Doc, s string, w float64) string {
+	if pdf.StringWidth(s) <= w {
 		return s
 	}
 	rs := []rune(s)
-	for len(rs) > 0 && pdf.GetStringWidth(string(rs)+"…") > w {
+	for len(rs) > 0 && pdf.StringWidth(string(rs)+"…") > w {
 		rs = rs[:len(rs)-1]
 	}
 	return string(rs) + "…"
@@ -274,14 +259,14 @@ func (r *renderer) infoBlock() {
 	rows = append(rows, [2]string{"Datum", FormatDate(l.Date)})
 	y := infoY
 	for _, row := range rows {
-		pdf.SetFont(fontFamily, "", smallSize)
-		pdf.SetTextColor(80, 80, 80)
+		pdf.SetFont("", smallSize)
+		pdf.SetTextGray(80)
 		pdf.SetXY(infoX, y)
-		pdf.CellFormat(infoW, 3, row[0], "", 0, "L", false, 0, "")
-		pdf.SetFont(fontFamily, "", 9)
-		pdf.SetTextColor(0, 0, 0)
+		pdf.Cell(infoW, 3, row[0], 0, "L")
+		pdf.SetFont("", 9)
+		pdf.SetTextGray(0)
 		pdf.SetXY(infoX, y+3)
-		pdf.CellFormat(infoW, 4, fitText(pdf, row[1], infoW), "", 0, "L", false, 0, "")
+		pdf.Cell(infoW, 4, fitText(pdf, row[1], infoW), 0, "L")
 		y += 8
 	}
 }
@@ -293,21 +278,21 @@ func (r *renderer) block(b Block, first bool) {
 	}
 	switch b.Kind {
 	case KindSubject:
-		pdf.SetFont(fontFamily, "B", fontSize)
+		pdf.SetFont("B", fontSize)
 		r.text(b.Text)
-		pdf.SetFont(fontFamily, "", fontSize)
+		pdf.SetFont("", fontSize)
 		return
 	}
 	if b.Title != "" {
 		// A title never stands alone at the bottom of a page.
-		if pdf.GetY()+3*lineH > bodyBottom {
+		if pdf.Y()+3*lineH > bodyBottom {
 			pdf.AddPage()
 		}
-		pdf.SetFont(fontFamily, "B", fontSize)
+		pdf.SetFont("B", fontSize)
 		pdf.SetX(marginLeft)
-		pdf.CellFormat(textW, lineH, b.Title, "", 1, "L", false, 0, "")
+		pdf.Cell(textW, lineH, b.Title, 1, "L")
 	}
-	pdf.SetFont(fontFamily, "", fontSize)
+	pdf.SetFont("", fontSize)
 	r.text(b.Text)
 }
 
@@ -319,22 +304,22 @@ func (r *renderer) text(s string) {
 			pdf.Ln(lineH)
 			continue
 		}
-		pdf.MultiCell(textW, lineH, para, "", "L", false)
+		pdf.MultiCell(textW, lineH, para)
 	}
 }
 
 func (r *renderer) closing() {
 	pdf := r.pdf
 	// Greeting, "Im Auftrag" and the name stay together on one page.
-	if pdf.GetY()+6*lineH > bodyBottom {
+	if pdf.Y()+6*lineH > bodyBottom {
 		pdf.AddPage()
 	} else {
 		pdf.Ln(lineH)
 	}
-	pdf.SetFont(fontFamily, "", fontSize)
+	pdf.SetFont("", fontSize)
 	for _, s := range []string{"Mit freundlichen Grüßen", "", "Im Auftrag", "", r.l.Signer} {
 		pdf.SetX(marginLeft)
-		pdf.CellFormat(textW, lineH, s, "", 1, "L", false, 0, "")
+		pdf.Cell(textW, lineH, s, 1, "L")
 	}
 }
 
@@ -342,9 +327,9 @@ func (r *renderer) footer() {
 	pdf, h := r.pdf, r.l.Letterhead
 	pdf.SetAutoPageBreak(false, 0)
 	defer pdf.SetAutoPageBreak(true, pageH-bodyBottom)
-	pdf.SetFont(fontFamily, "", 8)
+	pdf.SetFont("", 8)
 	pdf.SetXY(marginLeft, footerTop-5)
-	pdf.CellFormat(qrX-2-marginLeft, 4, fmt.Sprintf("Seite %d von {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+	pdf.Cell(qrX-2-marginLeft, 4, fmt.Sprintf("Seite %d von %d", pdf.PageNo(), pdf.PageCount()), 0, "R")
 	pdf.SetLineWidth(0.2)
 	pdf.Line(marginLeft, footerTop, qrX-2, footerTop)
 	cols := [][]string{
@@ -353,7 +338,7 @@ func (r *renderer) footer() {
 		{h.BankName, prefixed("IBAN ", h.IBAN), prefixed("BIC ", h.BIC)},
 	}
 	colW := (qrX - 2 - marginLeft) / 3
-	pdf.SetFont(fontFamily, "", smallSize)
+	pdf.SetFont("", smallSize)
 	for i, col := range cols {
 		y := footerTop + 1.5
 		for _, s := range col {
@@ -361,7 +346,7 @@ func (r *renderer) footer() {
 				continue
 			}
 			pdf.SetXY(marginLeft+float64(i)*colW, y)
-			pdf.CellFormat(colW, 3.2, fitText(pdf, s, colW-1), "", 0, "L", false, 0, "")
+			pdf.Cell(colW, 3.2, fitText(pdf, s, colW-1), 0, "L")
 			y += 3.2
 		}
 	}
@@ -370,13 +355,9 @@ func (r *renderer) footer() {
 	if h.VerifyURL != "" {
 		verify += " · prüfbar unter " + h.VerifyURL
 	}
-	pdf.CellFormat(qrX-2-marginLeft, 3.2, fitText(pdf, verify, qrX-2-marginLeft), "", 0, "L", false, 0, "")
+	pdf.Cell(qrX-2-marginLeft, 3.2, fitText(pdf, verify, qrX-2-marginLeft), 0, "L")
 	if r.qr != nil {
 		drawQR(pdf, r.qr, qrX, qrY, qrSize)
-	}
-	if r.final && r.shared != nil {
-		// Last use of the fonts: fpdf goes on to write the document.
-		r.dropped = dropFonts(pdf)
 	}
 }
 

@@ -234,7 +234,7 @@ func TestLogo(t *testing.T) {
 	if bytes.Contains(out, []byte("/SMask")) {
 		t.Fatal("logo written with a soft mask")
 	}
-	// fpdf refuses 16-bit PNGs; Render re-encodes them.
+	// 16-bit PNGs are flattened to 8-bit RGB like any other.
 	deep := image.NewRGBA64(image.Rect(0, 0, 30, 10))
 	for x := 0; x < 30; x++ {
 		for y := 0; y < 10; y++ {
@@ -267,7 +267,7 @@ func TestLetterIncomplete(t *testing.T) {
 	}
 }
 
-// A batch renders on every core; fpdf has package-level state, so check for races.
+// A batch renders on every core; the fonts and the logo cache are shared, so check for races.
 func TestRenderConcurrent(t *testing.T) {
 	l := testLetter(t, "bewilligung")
 	want := render(t, l)

@@ -8,9 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/pdf"
 )
 
-// A small hand-written PDF 1.4 writer for the representation of a demo application.
+// The representation of a demo application as a PDF 1.4, written with package pdf.
 // It is this plain on purpose: 100,000 of them must be written in seconds, and the
 // standard Helvetica with WinAnsiEncoding needs no embedded font for German text.
 
@@ -56,20 +57,28 @@ type placed struct {
 // pdfWriter renders PDFs, keeping its scratch buffers between documents so that
 // generating many of them allocates little more than the results.
 type pdfWriter struct {
-	out, content bytes.Buffer
-	body         []placed
-	slab         []byte
-	parts        [][]byte
+	w       *pdf.Writer
+	content bytes.Buffer
+	body    []placed
+	slab    []byte
+	parts   [][]byte
 }
 
-// renderPDF writes doc as a PDF with correct cross-reference offsets.
+// Objects every demo PDF shares: the core fonts need no embedding, and every page
+// has the same size and resources.
+var (
+	helvetica     = pdf.NewDict("Type", pdf.Name("Font"), "Subtype", pdf.Name("Type1"), "BaseFont", pdf.Name("Helvetica"), "Encoding", pdf.Name("WinAnsiEncoding"))
+	helveticaBold = pdf.NewDict("Type", pdf.Name("Font"), "Subtype", pdf.Name("Type1"), "BaseFont", pdf.Name("Helvetica-Bold"), "Encoding", pdf.Name("WinAnsiEncoding"))
+	a4            = pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(pageWidth), pdf.Integer(pageHeight)}
+)
+
+// renderPDF writes doc as a PDF.
 func renderPDF(doc pdfDoc) []byte {
 	var w pdfWriter
 	return w.render(doc)
 }
 
-// render writes doc as a PDF with correct cross-reference offsets; the result is a
-// fresh slice the caller owns.
+// render writes doc as a PDF; the result is a fresh slice the caller owns.
 func (pw *pdfWriter) render(doc pdfDoc) []byte {
 	body := pw.body[:0]
 	pw.slab = pw.slab[:0]
@@ -106,39 +115,19 @@ func (pw *pdfWriter) render(doc pdfDoc) []byte {
 	}
 	pages = append(pages, cur)
 
-	b := &pw.out
-	b.Reset()
-	nObj := 5 + 2*len(pages)
-	offsets := make([]int, nObj+1)
-	obj := func(n int) {
-		offsets[n] = b.Len()
-		b.WriteString(strconv.Itoa(n))
-		b.WriteString(" 0 obj\n")
+	if pw.w == nil {
+		pw.w = pdf.NewWriter("1.4")
+	} else {
+		pw.w.Reset("1.4")
 	}
+	w := pw.w
+	catalog, tree := w.Alloc(), w.Alloc()
+	resources := pdf.NewDict("Font", pdf.NewDict("F1", w.Add(helvetica), "F2", w.Add(helveticaBold)))
+	info := w.Add(pdf.NewDict("Producer", pdf.String("OZG-Cloud Desktop, Demodaten"), "Title", pdf.TextString(doc.Title),
+		"CreationDate", pdf.String("D:"+doc.Created.UTC().Format("20060102150405")+"Z")))
+	w.Write(catalog, pdf.NewDict("Type", pdf.Name("Catalog"), "Pages", tree))
 
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	obj(1)
-	b.WriteString("<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
-	obj(2)
-	b.WriteString("<< /Type /Pages /Count ")
-	b.WriteString(strconv.Itoa(len(pages)))
-	b.WriteString(" /Kids [")
-	for i := range pages {
-		b.WriteString(strconv.Itoa(6 + 2*i))
-		b.WriteString(" 0 R ")
-	}
-	b.WriteString("] >>\nendobj\n")
-	obj(3)
-	b.WriteString("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>\nendobj\n")
-	obj(4)
-	b.WriteString("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>\nendobj\n")
-	obj(5)
-	b.WriteString("<< /Producer (OZG-Cloud Desktop, Demodaten) /Title ")
-	writeUTF16Hex(b, doc.Title)
-	b.WriteString(" /CreationDate (D:")
-	b.WriteString(doc.Created.UTC().Format("20060102150405"))
-	b.WriteString("Z) >>\nendobj\n")
-
+	kids := make(pdf.Array, len(pages))
 	content := &pw.content
 	for i, lines := range pages {
 		content.Reset()
@@ -169,37 +158,17 @@ func (pw *pdfWriter) render(doc pdfDoc) []byte {
 		footer := doc.Footer + "   Seite " + strconv.Itoa(i+1) + " von " + strconv.Itoa(len(pages))
 		textAt(content, footer, false, 8, marginLeft, 30)
 
-		obj(6 + 2*i)
-		b.WriteString("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ")
-		b.WriteString(strconv.Itoa(7 + 2*i))
-		b.WriteString(" 0 R >>\nendobj\n")
-		obj(7 + 2*i)
-		b.WriteString("<< /Length ")
-		b.WriteString(strconv.Itoa(content.Len()))
-		b.WriteString(" >>\nstream\n")
-		b.Write(content.Bytes())
-		b.WriteString("\nendstream\nendobj\n")
+		page, c := w.Alloc(), w.Alloc()
+		w.Write(page, pdf.NewDict("Type", pdf.Name("Page"), "Parent", tree, "MediaBox", a4, "Resources", resources, "Contents", c))
+		w.WriteStream(c, nil, content.Bytes())
+		kids[i] = page
 	}
-
-	xref := b.Len()
-	b.WriteString("xref\n0 ")
-	b.WriteString(strconv.Itoa(nObj + 1))
-	b.WriteString("\n0000000000 65535 f \n")
-	var num [10]byte
-	for n := 1; n <= nObj; n++ {
-		s := strconv.AppendInt(num[:0], int64(offsets[n]), 10)
-		for range 10 - len(s) {
-			b.WriteByte('0')
-		}
-		b.Write(s)
-		b.WriteString(" 00000 n \n")
+	w.Write(tree, pdf.NewDict("Type", pdf.Name("Pages"), "Count", pdf.Integer(len(pages)), "Kids", kids))
+	out, err := w.Finish(pdf.NewDict("Root", catalog, "Info", info))
+	if err != nil {
+		panic(err) // every object above is written: a bug, not an input
 	}
-	b.WriteString("trailer\n<< /Size ")
-	b.WriteString(strconv.Itoa(nObj + 1))
-	b.WriteString(" /Root 1 0 R /Info 5 0 R >>\nstartxref\n")
-	b.WriteString(strconv.Itoa(xref))
-	b.WriteString("\n%%EOF\n")
-	return bytes.Clone(b.Bytes())
+	return bytes.Clone(out)
 }
 
 func boolInt(b bool) int {
@@ -238,28 +207,6 @@ func writeText(w *bytes.Buffer, t []byte, bold bool, size, x, y int) {
 		w.WriteByte(c)
 	}
 	w.WriteString(") Tj ET\n")
-}
-
-// writeUTF16Hex writes s as a PDF text string in UTF-16BE, which needs no escaping.
-func writeUTF16Hex(w *bytes.Buffer, s string) {
-	const hexd = "0123456789ABCDEF"
-	w.WriteString("<FEFF")
-	put := func(u uint16) {
-		w.WriteByte(hexd[u>>12])
-		w.WriteByte(hexd[u>>8&15])
-		w.WriteByte(hexd[u>>4&15])
-		w.WriteByte(hexd[u&15])
-	}
-	for _, r := range s {
-		if r > 0xFFFF {
-			r -= 0x10000
-			put(uint16(0xD800 + r>>10))
-			put(uint16(0xDC00 + r&0x3FF))
-			continue
-		}
-		put(uint16(r))
-	}
-	w.WriteByte('>')
 }
 
 // wrap breaks t into lines no wider than width; words longer than a line are split.

@@ -6,60 +6,39 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ozgcloud/desktop/pdf"
 )
 
-var xrefEntry = regexp.MustCompile(`^(\d{10}) (\d{5}) ([nf]) ?$`)
-
-// checkXref verifies that startxref points at the table and every in-use entry points
-// at "N 0 obj".
-func checkXref(pdf []byte) error {
-	if !bytes.HasPrefix(pdf, []byte("%PDF-1.4\n")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
+// checkXref reads the PDF with package pdf and checks that its cross-reference table
+// was intact (not repaired by scanning), that every object it lists is where it
+// says, and that every stream's /Length matches its data.
+func checkXref(data []byte) error {
+	if !bytes.HasPrefix(data, []byte("%PDF-1.4\n")) || !bytes.HasSuffix(data, []byte("%%EOF\n")) {
 		return fmt.Errorf("no PDF header or trailer")
 	}
-	i := bytes.LastIndex(pdf, []byte("startxref\n"))
-	if i < 0 {
-		return fmt.Errorf("no startxref")
+	f, err := pdf.Read(data)
+	if err != nil {
+		return err
 	}
-	rest := strings.SplitN(string(pdf[i+len("startxref\n"):]), "\n", 2)
-	off, err := strconv.Atoi(rest[0])
-	if err != nil || off <= 0 || off >= len(pdf) {
-		return fmt.Errorf("bad startxref %q", rest[0])
+	if f.Repaired() {
+		return fmt.Errorf("cross-reference table unreadable")
 	}
-	lines := strings.Split(string(pdf[off:]), "\n")
-	if lines[0] != "xref" {
-		return fmt.Errorf("startxref points at %q", lines[0])
-	}
-	var first, count int
-	if _, err := fmt.Sscanf(lines[1], "%d %d", &first, &count); err != nil || first != 0 {
-		return fmt.Errorf("bad subsection %q", lines[1])
-	}
-	for n := 0; n < count; n++ {
-		m := xrefEntry.FindStringSubmatch(lines[2+n])
-		if m == nil || len(lines[2+n]) != 19 {
-			return fmt.Errorf("bad xref entry %d %q", n, lines[2+n])
+	for n := 1; n < f.Size(); n++ {
+		o, err := f.Object(n)
+		if err != nil {
+			return err
 		}
-		if m[3] == "f" {
-			continue
+		if o == nil {
+			return fmt.Errorf("object %d missing", n)
 		}
-		at, _ := strconv.Atoi(m[1])
-		want := strconv.Itoa(n) + " 0 obj"
-		if !bytes.HasPrefix(pdf[at:], []byte(want)) {
-			return fmt.Errorf("entry %d points at %q", n, pdf[at:min(at+12, len(pdf))])
-		}
-	}
-	if !strings.Contains(string(pdf[off:]), "/Size "+strconv.Itoa(count)+" ") {
-		return fmt.Errorf("trailer /Size does not match %d entries", count)
-	}
-	// Every stream's /Length must match its data.
-	for _, m := range regexp.MustCompile(`(?s)/Length (\d+) >>\nstream\n`).FindAllSubmatchIndex(pdf, -1) {
-		n, _ := strconv.Atoi(string(pdf[m[2]:m[3]]))
-		if !bytes.HasPrefix(pdf[m[1]+n:], []byte("\nendstream")) {
-			return fmt.Errorf("stream at %d: /Length %d is wrong", m[0], n)
+		if s, ok := o.(*pdf.Stream); ok {
+			if l, _ := s.Dict.Int("Length"); int(l) != len(s.Data) {
+				return fmt.Errorf("object %d: /Length %d for %d bytes", n, l, len(s.Data))
+			}
 		}
 	}
 	return nil
@@ -71,7 +50,11 @@ func TestPDFXrefOffsets(t *testing.T) {
 		if err := checkXref(c.Representation); err != nil {
 			return fmt.Errorf("%s: %w", c.Case.Title, err)
 		}
-		pages[bytes.Count(c.Representation, []byte("/Type /Page "))]++
+		n, err := pdf.PageCount(c.Representation)
+		if err != nil {
+			return err
+		}
+		pages[n]++
 		return nil
 	})
 	if err != nil {
@@ -86,14 +69,14 @@ func TestPDFLongFormGetsMorePages(t *testing.T) {
 		lines = append(lines, pdfLine{Text: fmt.Sprintf("Zeile %d: Grüße aus Müllers Straße (Nr. 5) \\ Ende", i), Indent: i % 3})
 	}
 	lines = append(lines, pdfLine{Text: strings.Repeat("Donaudampfschifffahrtsgesellschaftskapitänsmütze ", 12)})
-	pdf := renderPDF(pdfDoc{Title: "Antrag: Test", Lines: lines, Footer: "Test", Created: testNow})
-	if err := checkXref(pdf); err != nil {
+	doc := renderPDF(pdfDoc{Title: "Antrag: Test", Lines: lines, Footer: "Test", Created: testNow})
+	if err := checkXref(doc); err != nil {
 		t.Fatal(err)
 	}
-	if n := bytes.Count(pdf, []byte("/Type /Page ")); n < 3 {
+	if n, err := pdf.PageCount(doc); err != nil || n < 3 {
 		t.Fatalf("%d pages for 150+ lines", n)
 	}
-	text := pdfToText(t, pdf)
+	text := pdfToText(t, doc)
 	if text != "" && !strings.Contains(text, "Seite 1 von") {
 		t.Fatalf("no page numbers in %q", text[:min(200, len(text))])
 	}
@@ -185,11 +168,11 @@ func TestPDFWithExternalTools(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Umlauts, ß, the euro sign and PDF string escapes survive the round trip.
-	pdf := renderPDF(pdfDoc{Title: "Antrag: Hundesteuer-Anmeldung", Lines: []pdfLine{
+	doc := renderPDF(pdfDoc{Title: "Antrag: Hundesteuer-Anmeldung", Lines: []pdfLine{
 		{Text: "Halter: Jürgen Größmann-Öztürk (Weißdornstraße 5) \\ Ärger"},
 		{Text: "Gebühr: 1.234,56 € „zitiert“"},
 	}, Footer: "Test", Created: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})
-	if text := pdfToText(t, pdf); text != "" {
+	if text := pdfToText(t, doc); text != "" {
 		for _, want := range []string{"Jürgen Größmann-Öztürk (Weißdornstraße 5) \\ Ärger", "1.234,56 € „zitiert“", "Hundesteuer-Anmeldung"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("pdftotext lacks %q:\n%s", want, text)

@@ -12,7 +12,6 @@ import (
 	"hash"
 	"io"
 	"mime"
-	"path"
 	"strings"
 	"time"
 	"unicode"
@@ -22,6 +21,8 @@ import (
 	_ "github.com/emersion/go-message/charset" // iso-8859-*, windows-125x and friends
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/ozgcloud/desktop/model"
 )
 
 // ErrUnreadable is returned when not even the message header can be read.
@@ -498,21 +499,13 @@ func fallbackName(n int, mediaType string) string {
 	return fmt.Sprintf("Anhang-%d%s", n, ext)
 }
 
-// safeName keeps only the last path element and drops control characters, so a
-// name can never point outside the folder it is saved to.
+// safeName is the name the sender gave an attachment, cleaned by
+// model.CleanFileName (last path element, no control or bidirectional-formatting
+// characters, bounded length), or "" when nothing usable is left: the caller then
+// names the part itself.
 func safeName(s string) string {
-	s = strings.ReplaceAll(s, "\\", "/")
-	s = path.Base("/" + s)
-	s = cleanLine(s)
-	if s == "/" || s == "." || s == ".." {
+	if !model.UsableFileName(s) {
 		return ""
 	}
-	if len(s) > 200 {
-		cut := 200
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return s
+	return model.CleanFileName(s, "")
 }

@@ -460,3 +460,39 @@ func utf8Valid(ss ...string) bool {
 	}
 	return true
 }
+
+// TestParseAttachmentNames: the names senders give attachments go through
+// model.CleanFileName; a name with nothing usable left gets the parser's own name
+// and a note. Regression for finding 8 of issue 11: "gnp.\u202eexe.pdf" showed as a
+// picture named "...fdp.exe".
+func TestParseAttachmentNames(t *testing.T) {
+	part := func(disposition string) string {
+		return "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: " + disposition +
+			"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(pdf) + "\r\n"
+	}
+	raw := "From: a@example.org\r\nSubject: Namen\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAnbei.\r\n" +
+		part("attachment; filename=\"=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte("gnp.\u202eexe.pdf"))+"?=\"") +
+		part("attachment; filename*=UTF-8''%E2%80%AEfdp.exe%E2%81%A6Bild.pdf") +
+		part(`attachment; filename="../../Windows/System32/CON.pdf"`) +
+		part(`attachment; filename="Bescheid: Müller?.pdf "`) +
+		part("attachment; filename=\"=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte("\u200b\u202e . "))+"?=\"") +
+		"--b--\r\n"
+	m, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"gnp.exe.pdf", "fdp.exeBild.pdf", "_CON.pdf", "Bescheid_ Müller_.pdf", "Anhang-5.pdf"}
+	if len(m.Attachments) != len(want) {
+		t.Fatalf("%d attachments: %+v", len(m.Attachments), m.Attachments)
+	}
+	for i, a := range m.Attachments {
+		if a.Name != want[i] {
+			t.Errorf("attachment %d named %q, want %q", i+1, a.Name, want[i])
+		}
+	}
+	if !strings.Contains(strings.Join(m.Notes, "\n"), "„Anhang-5.pdf“") {
+		t.Errorf("no note on the unreadable name: %q", m.Notes)
+	}
+}

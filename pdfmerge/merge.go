@@ -1,11 +1,11 @@
 package pdfmerge
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"slices"
-	"strconv"
+
+	"github.com/ozgcloud/desktop/pdf"
 )
 
 // Writer collects pages of several documents into one. The zero value is not
@@ -14,7 +14,7 @@ type Writer struct {
 	objs    [][]byte // serialized object bodies; object n is objs[n-1]
 	pages   []int
 	leaves  map[[32]byte]int // objects without references, by content: fonts and images of every letter are written once
-	lastBox []byte
+	lastBox pdf.Object
 }
 
 // Object numbers the writer reserves.
@@ -23,11 +23,11 @@ const (
 	catalogNum = 2
 )
 
-// parentRef stands for the new page tree in a copied page until it is written.
-var parentRef = ref{-1, 0}
+// maxVisit bounds how deep a page's objects may nest through references.
+const maxVisit = 256
 
 // a4 is the media box of a blank page when no page came before it.
-var a4 = []byte("[0 0 595.28 841.89]")
+var a4 = pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Real(595.28), pdf.Real(841.89)}
 
 // New returns an empty Writer.
 func New() *Writer {
@@ -45,72 +45,64 @@ func (w *Writer) alloc() int {
 // dropped are page keys that refer to what a printout has no use for: the parent
 // (replaced), annotations (form fields, the signature widget, links), structure,
 // thumbnails, articles.
-var dropped = map[string]bool{"Parent": true, "Annots": true, "StructParents": true, "Thumb": true, "B": true, "Tabs": true, "PieceInfo": true}
+var dropped = []string{"Parent", "Annots", "StructParents", "Thumb", "B", "Tabs", "PieceInfo"}
 
 // Add appends every page of d.
 func (w *Writer) Add(d *Doc) error {
-	pageDicts := make([]*dict, len(d.pages))
-	var box object
+	pageDicts := make([]*pdf.Dict, len(d.pages))
+	pageNums := map[int]bool{}
 	for i, p := range d.pages {
-		pd, err := d.dictOf(ref{p.num, 0})
-		if err != nil || pd == nil {
-			return fmt.Errorf("%w: page %d: %v", ErrPDF, i+1, err)
+		nd := p.Dict.Clone()
+		for _, k := range dropped {
+			nd.Delete(k)
 		}
-		nd := pd.clone()
-		for k := range dropped {
-			nd.del(k)
-		}
-		for _, k := range inheritable {
-			if nd.get(k) == nil && p.inherited[k] != nil {
-				nd.set(k, p.inherited[k])
+		for _, k := range p.Inherited.Keys() {
+			if nd.Get(k) == nil {
+				nd.Set(k, p.Inherited.Get(k))
 			}
 		}
-		if nd.get("Resources") == nil {
-			nd.set("Resources", newDict())
+		if nd.Get("Resources") == nil {
+			nd.Set("Resources", &pdf.Dict{})
 		}
 		pageDicts[i] = nd
-		box = nd.get("MediaBox")
+		pageNums[p.Ref.Num] = true
 	}
 	// Everything the pages reach, with references to other pages or the catalog cut.
-	pageNums := map[int]bool{}
-	for _, p := range d.pages {
-		pageNums[p.num] = true
-	}
-	reach := map[int]object{}
-	var visit func(o object, depth int) error
-	visit = func(o object, depth int) error {
-		if depth > maxDepth*4 {
+	reach := map[int]pdf.Object{}
+	var visit func(o pdf.Object, depth int) error
+	visit = func(o pdf.Object, depth int) error {
+		if depth > maxVisit {
 			return fmt.Errorf("%w: objects nested too deeply", ErrPDF)
 		}
 		switch x := o.(type) {
-		case ref:
-			if _, ok := reach[x.num]; ok || pageNums[x.num] {
+		case pdf.Ref:
+			if _, ok := reach[x.Num]; ok || pageNums[x.Num] {
 				return nil
 			}
-			v, err := d.resolve(x)
+			v, err := d.f.Object(x.Num)
 			if err != nil {
-				return err
+				return fmt.Errorf("%w: %w", ErrPDF, err)
 			}
 			if structural(v) {
-				reach[x.num] = keyword("null")
+				reach[x.Num] = nil
 				return nil
 			}
-			reach[x.num] = v
+			reach[x.Num] = v
 			return visit(v, depth+1)
-		case *dict:
-			for _, k := range x.keys {
-				if err := visit(x.vals[k], depth+1); err != nil {
+		case *pdf.Dict:
+			for _, k := range x.Keys() {
+				if err := visit(x.Get(k), depth+1); err != nil {
 					return err
 				}
 			}
-		case array:
+		case pdf.Array:
 			for _, v := range x {
 				if err := visit(v, depth+1); err != nil {
 					return err
 				}
 			}
-		case *stream:
-			return visit(x.dict, depth+1)
+		case *pdf.Stream:
+			return visit(x.Dict, depth+1)
 		}
 		return nil
 	}
@@ -125,9 +117,11 @@ func (w *Writer) Add(d *Doc) error {
 	}
 	slices.Sort(nums)
 	newNum := map[int]int{}
-	mapRef := func(r ref) (int, bool) {
-		n, ok := newNum[r.num]
-		return n, ok
+	mapRef := func(r pdf.Ref) pdf.Object {
+		if n, ok := newNum[r.Num]; ok {
+			return pdf.Ref{Num: n}
+		}
+		return nil
 	}
 	// Leaves first, so identical ones from earlier documents are found by content.
 	var inner []int
@@ -136,15 +130,14 @@ func (w *Writer) Add(d *Doc) error {
 			inner = append(inner, n)
 			continue
 		}
-		var b bytes.Buffer
-		write(&b, reach[n], mapRef)
-		sum := sha256.Sum256(b.Bytes())
+		b := pdf.AppendObject(nil, reach[n])
+		sum := sha256.Sum256(b)
 		if m, ok := w.leaves[sum]; ok {
 			newNum[n] = m
 			continue
 		}
 		m := w.alloc()
-		w.objs[m-1] = b.Bytes()
+		w.objs[m-1] = b
 		w.leaves[sum] = m
 		newNum[n] = m
 	}
@@ -152,41 +145,29 @@ func (w *Writer) Add(d *Doc) error {
 		newNum[n] = w.alloc()
 	}
 	for _, n := range inner {
-		var b bytes.Buffer
-		write(&b, reach[n], mapRef)
-		w.objs[newNum[n]-1] = b.Bytes()
+		w.objs[newNum[n]-1] = pdf.AppendObject(nil, remap(reach[n], mapRef))
 	}
 	for _, pd := range pageDicts {
-		pd.set("Parent", parentRef)
-		var b bytes.Buffer
-		write(&b, pd, func(r ref) (int, bool) {
-			if r == parentRef {
-				return pagesNum, true
-			}
-			return mapRef(r)
-		})
+		pd = remap(pd, mapRef).(*pdf.Dict)
+		pd.Set("Parent", pdf.Ref{Num: pagesNum})
 		m := w.alloc()
-		w.objs[m-1] = b.Bytes()
+		w.objs[m-1] = pdf.AppendObject(nil, pd)
 		w.pages = append(w.pages, m)
 	}
-	if box != nil {
-		if v, err := d.resolve(box); err == nil {
-			var b bytes.Buffer
-			write(&b, v, func(ref) (int, bool) { return 0, false })
-			w.lastBox = b.Bytes()
-		}
+	if box, err := d.f.Resolve(pageDicts[len(pageDicts)-1].Get("MediaBox")); err == nil && box != nil {
+		w.lastBox = remap(box, func(pdf.Ref) pdf.Object { return nil })
 	}
 	return nil
 }
 
 // structural reports a page, page tree or catalog reached from a page's content
 // (through a link destination, say); copying it would copy the whole document.
-func structural(o object) bool {
-	d, ok := o.(*dict)
+func structural(o pdf.Object) bool {
+	d, ok := o.(*pdf.Dict)
 	if !ok {
 		return false
 	}
-	t, _ := d.get("Type").(name)
+	t := d.Name("Type")
 	return t == "Page" || t == "Pages" || t == "Catalog"
 }
 
@@ -197,7 +178,8 @@ func (w *Writer) AddBlank() {
 		box = a4
 	}
 	m := w.alloc()
-	w.objs[m-1] = []byte(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>", pagesNum, box))
+	w.objs[m-1] = pdf.AppendObject(nil, pdf.NewDict("Type", pdf.Name("Page"), "Parent", pdf.Ref{Num: pagesNum},
+		"MediaBox", box, "Resources", &pdf.Dict{}))
 	w.pages = append(w.pages, m)
 }
 
@@ -206,107 +188,66 @@ func (w *Writer) Bytes() ([]byte, error) {
 	if len(w.pages) == 0 {
 		return nil, fmt.Errorf("pdfmerge: no pages")
 	}
-	var kids bytes.Buffer
+	kids := make(pdf.Array, len(w.pages))
 	for i, p := range w.pages {
-		if i > 0 {
-			kids.WriteByte(' ')
-		}
-		fmt.Fprintf(&kids, "%d 0 R", p)
+		kids[i] = pdf.Ref{Num: p}
 	}
-	w.objs[pagesNum-1] = []byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.Bytes(), len(w.pages)))
-	w.objs[catalogNum-1] = []byte(fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesNum))
+	w.objs[pagesNum-1] = pdf.AppendObject(nil, pdf.NewDict("Type", pdf.Name("Pages"), "Kids", kids, "Count", pdf.Integer(len(w.pages))))
+	w.objs[catalogNum-1] = pdf.AppendObject(nil, pdf.NewDict("Type", pdf.Name("Catalog"), "Pages", pdf.Ref{Num: pagesNum}))
 
-	var out bytes.Buffer
-	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(w.objs))
+	out := pdf.NewWriter("1.7")
 	h := sha256.New()
-	for i, body := range w.objs {
-		offsets[i] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n", i+1)
-		out.Write(body)
-		out.WriteString("\nendobj\n")
+	for _, body := range w.objs {
+		out.Add(pdf.Raw(body))
 		h.Write(body)
 	}
-	xref := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(w.objs)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&out, "%010d 00000 n \n", o)
-	}
-	id := fmt.Sprintf("%X", h.Sum(nil)[:16])
-	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root %d 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n",
-		len(w.objs)+1, catalogNum, id, id, xref)
-	return out.Bytes(), nil
+	id := pdf.HexString(h.Sum(nil)[:16])
+	return out.Finish(pdf.NewDict("Root", pdf.Ref{Num: catalogNum}, "ID", pdf.Array{id, id}))
 }
 
-func hasRef(o object) bool {
+func hasRef(o pdf.Object) bool {
 	switch x := o.(type) {
-	case ref:
+	case pdf.Ref:
 		return true
-	case *dict:
-		for _, v := range x.vals {
-			if hasRef(v) {
+	case *pdf.Dict:
+		for _, k := range x.Keys() {
+			if hasRef(x.Get(k)) {
 				return true
 			}
 		}
-	case array:
+	case pdf.Array:
 		for _, v := range x {
 			if hasRef(v) {
 				return true
 			}
 		}
-	case *stream:
-		return hasRef(x.dict)
+	case *pdf.Stream:
+		return hasRef(x.Dict)
 	}
 	return false
 }
 
-// write serializes o; mapRef gives a reference's new object number, and a reference
-// it does not know becomes null.
-func write(b *bytes.Buffer, o object, mapRef func(ref) (int, bool)) {
+// remap returns a copy of o with every reference replaced by what mapRef gives.
+func remap(o pdf.Object, mapRef func(pdf.Ref) pdf.Object) pdf.Object {
 	switch x := o.(type) {
-	case nil:
-		b.WriteString("null")
-	case name:
-		b.WriteByte('/')
-		b.WriteString(string(x))
-	case number:
-		b.WriteString(string(x))
-	case keyword:
-		b.WriteString(string(x))
-	case raw:
-		b.Write(x)
-	case ref:
-		if n, ok := mapRef(x); ok {
-			fmt.Fprintf(b, "%d 0 R", n)
-		} else {
-			b.WriteString("null")
+	case pdf.Ref:
+		return mapRef(x)
+	case *pdf.Dict:
+		c := &pdf.Dict{}
+		for _, k := range x.Keys() {
+			c.Set(k, remap(x.Get(k), mapRef))
 		}
-	case array:
-		b.WriteByte('[')
+		return c
+	case pdf.Array:
+		c := make(pdf.Array, len(x))
 		for i, v := range x {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			write(b, v, mapRef)
+			c[i] = remap(v, mapRef)
 		}
-		b.WriteByte(']')
-	case *dict:
-		b.WriteString("<<")
-		for _, k := range x.keys {
-			b.WriteString(" /")
-			b.WriteString(k)
-			b.WriteByte(' ')
-			write(b, x.vals[k], mapRef)
-		}
-		b.WriteString(" >>")
-	case *stream:
-		d := x.dict.clone()
-		d.set("Length", number(strconv.Itoa(len(x.data))))
-		write(b, d, mapRef)
-		b.WriteString("\nstream\n")
-		b.Write(x.data)
-		b.WriteString("\nendstream")
+		return c
+	case *pdf.Stream:
+		return &pdf.Stream{Dict: remap(x.Dict, mapRef).(*pdf.Dict), Data: x.Data}
 	}
+	return o
 }
 
 // Duplex merges the documents so that each starts on an odd page: after a document

@@ -200,6 +200,50 @@ func TestMergeKeepsTextAndUmlauts(t *testing.T) {
 	}
 }
 
+// TestMergeXrefStreams merges a letter that qpdf rewrote with an xref stream and
+// object streams (PDF 1.5 style), as other programs write them, next to a classic one.
+func TestMergeXrefStreams(t *testing.T) {
+	tool(t, "qpdf")
+	tool(t, "pdftotext")
+	key := newKey(t)
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "stm.pdf")
+	if err := os.WriteFile(in, letter(t, key, 3, 7), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("qpdf", "--object-streams=generate", in, out).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v\n%s", err, b)
+	}
+	stm, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(stm), "/ObjStm") || !strings.Contains(string(stm), "/XRef") {
+		t.Fatal("qpdf wrote no xref stream and object streams")
+	}
+	merged, blanks, err := pdfmerge.Duplex([][]byte{letter(t, key, 1, 1), stm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if blanks != 1 || pages(t, merged) != 4 {
+		t.Fatalf("%d blanks, %d pages; want 1 blank and 4 pages", blanks, pages(t, merged))
+	}
+	file := filepath.Join(dir, "merged.pdf")
+	if err := os.WriteFile(file, merged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if check, err := exec.Command("qpdf", "--check", file).CombinedOutput(); err != nil || strings.Contains(string(check), "WARNING") {
+		t.Fatalf("qpdf --check: %v\n%s", err, check)
+	}
+	txt, err := exec.Command("pdftotext", "-f", "3", "-l", "3", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(txt), "Empfänger Nummer 3") {
+		t.Errorf("page 3 should start the xref-stream letter:\n%s", txt)
+	}
+}
+
 func TestParseRejectsGarbage(t *testing.T) {
 	for _, b := range [][]byte{nil, []byte("%PDF-1.4\nnothing"), []byte("hello world startxref 5 %%EOF")} {
 		if _, err := pdfmerge.Parse(b); !errors.Is(err, pdfmerge.ErrPDF) {

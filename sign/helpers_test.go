@@ -136,7 +136,8 @@ func testSigner(t testing.TB, typ string) *Key {
 	return k
 }
 
-// testPDF renders a small document with go-pdf/fpdf, as decision/ will.
+// testPDF renders a small document with go-pdf/fpdf: a PDF from another writer than
+// package pdf, so that signing is tested on files we did not make.
 func testPDF(t testing.TB, pages int) []byte {
 	t.Helper()
 	p := fpdf.New("P", "mm", "A4", "")

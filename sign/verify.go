@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/ozgcloud/desktop/pdf"
 	"strconv"
 	"strings"
 	"time"
@@ -35,85 +36,82 @@ type SignatureInfo struct {
 // integrity against its embedded certificate (not the certificate's trust).
 // It returns ErrPDF when the file cannot be read at all; a damaged signature
 // is reported in its SignatureInfo, not as an error.
-func Verify(pdf []byte) ([]SignatureInfo, error) {
-	doc, err := parseTrailer(pdf)
+func Verify(data []byte) ([]SignatureInfo, error) {
+	f, err := pdf.Read(data)
 	if err != nil {
-		return nil, fmt.Errorf("sign: verify: %w", err)
+		return nil, fmt.Errorf("sign: verify: %w: %w", ErrPDF, err)
 	}
-	cat, err := doc.dict(doc.trailer.get("Root"))
+	if f.Repaired() {
+		// A signer writes intact cross-references; broken ones mean the file was damaged.
+		return nil, fmt.Errorf("sign: verify: %w: cross-reference sections unreadable", ErrPDF)
+	}
+	cat, err := f.Dict(f.Root())
 	if err != nil {
-		return nil, fmt.Errorf("sign: verify: catalog: %w", err)
+		return nil, fmt.Errorf("sign: verify: catalog: %w: %w", ErrPDF, err)
 	}
-	av := cat.get("AcroForm")
+	av := cat.Get("AcroForm")
 	if av == nil {
 		return nil, nil
 	}
-	acro, err := doc.dict(av)
+	acro, err := f.Dict(av)
 	if err != nil {
-		return nil, fmt.Errorf("sign: verify: acroform: %w", err)
+		return nil, fmt.Errorf("sign: verify: acroform: %w: %w", ErrPDF, err)
 	}
 	var out []SignatureInfo
 	// Fields shared between several /Kids would otherwise be walked exponentially often.
 	seen := map[int]bool{}
-	var walk func(v []byte, prefix string, depth int) error
-	walk = func(v []byte, prefix string, depth int) error {
+	var walk func(v pdf.Object, prefix string, depth int) error
+	walk = func(v pdf.Object, prefix string, depth int) error {
 		if depth > 16 {
 			return fmt.Errorf("%w: field tree too deep", ErrPDF)
 		}
-		v, err := doc.resolve(v)
+		fields, err := f.Array(v)
 		if err != nil {
 			return err
 		}
-		if v == nil {
-			return nil
-		}
-		fields, err := array(v)
-		if err != nil {
-			return err
-		}
-		for _, f := range fields {
-			if n, ok := ref(f); ok {
-				if seen[n] {
+		for _, fv := range fields {
+			if r, ok := fv.(pdf.Ref); ok {
+				if seen[r.Num] {
 					continue
 				}
-				seen[n] = true
+				seen[r.Num] = true
 			}
-			fd, err := doc.dict(f)
+			fd, err := f.Dict(fv)
 			if err != nil {
 				return err
 			}
-			fname := string(literalString(fd.get("T")))
+			fname := string(pdf.Text(fd.Get("T")))
 			if prefix != "" {
 				fname = prefix + "." + fname
 			}
-			if kids := fd.get("Kids"); kids != nil && fd.get("FT") == nil {
+			if kids := fd.Get("Kids"); kids != nil && fd.Get("FT") == nil {
 				if err := walk(kids, fname, depth+1); err != nil {
 					return err
 				}
 				continue
 			}
-			if name(fd.get("FT")) != "Sig" || fd.get("V") == nil {
+			if fd.Name("FT") != "Sig" || fd.Get("V") == nil {
 				continue
 			}
-			sd, err := doc.dict(fd.get("V"))
+			sd, err := f.Dict(fd.Get("V"))
 			if err != nil {
 				return err
 			}
-			info := check(pdf, sd)
+			info := check(data, sd)
 			info.Field = fname
 			out = append(out, info)
 		}
 		return nil
 	}
-	if err := walk(acro.get("Fields"), "", 0); err != nil {
-		return nil, fmt.Errorf("sign: verify: fields: %w", err)
+	if err := walk(acro.Get("Fields"), "", 0); err != nil {
+		return nil, fmt.Errorf("sign: verify: fields: %w: %w", ErrPDF, err)
 	}
 	return out, nil
 }
 
-func check(pdf []byte, sd *dict) SignatureInfo {
-	info := SignatureInfo{SubFilter: name(sd.get("SubFilter"))}
-	info.SigningTime, _ = parsePDFDate(string(literalString(sd.get("M"))))
+func check(data []byte, sd *pdf.Dict) SignatureInfo {
+	info := SignatureInfo{SubFilter: string(sd.Name("SubFilter"))}
+	info.SigningTime, _ = parsePDFDate(string(pdf.Text(sd.Get("M"))))
 	fail := func(reason string) SignatureInfo {
 		info.Valid = false
 		info.Reason = reason
@@ -124,31 +122,32 @@ func check(pdf []byte, sd *dict) SignatureInfo {
 	default:
 		return fail("Signaturformat " + info.SubFilter + " wird nicht unterstützt.")
 	}
-	brv, err := array(sd.get("ByteRange"))
-	if err != nil || len(brv) != 4 {
+	brv, _ := sd.Get("ByteRange").(pdf.Array)
+	if len(brv) != 4 {
 		return fail("Der signierte Bereich (ByteRange) ist fehlerhaft.")
 	}
 	var br [4]int64
 	for i, v := range brv {
-		n, ok := integer(v)
+		n, ok := v.(pdf.Integer)
 		if !ok || n < 0 {
 			return fail("Der signierte Bereich (ByteRange) ist fehlerhaft.")
 		}
-		br[i] = n
+		br[i] = int64(n)
 	}
-	size := int64(len(pdf))
+	size := int64(len(data))
 	if br[0] != 0 || br[1] >= br[2] || br[2] > size || br[3] > size-br[2] || br[1] > size {
 		return fail("Der signierte Bereich (ByteRange) liegt außerhalb der Datei.")
 	}
 	info.RevisionEnd = br[2] + br[3]
 	info.WholeDocument = info.RevisionEnd == size
 	// The gap must be exactly the /Contents hex string, or unsigned bytes could hide elsewhere.
-	gap := pdf[br[1]:br[2]]
-	if gap[0] != '<' || gap[len(gap)-1] != '>' {
+	gap := data[br[1]:br[2]]
+	if len(gap) < 2 || gap[0] != '<' || gap[len(gap)-1] != '>' {
 		return fail("Der signierte Bereich (ByteRange) lässt mehr als die Signatur aus.")
 	}
-	der, err := hexString(gap)
-	if err != nil {
+	v, end, err := pdf.Parse(gap)
+	der, ok := v.(pdf.HexString)
+	if err != nil || !ok || end != len(gap) {
 		return fail("Der Signaturwert ist beschädigt.")
 	}
 	cms, err := parseCMS(der)
@@ -163,8 +162,8 @@ func check(pdf []byte, sd *dict) SignatureInfo {
 		info.SigningTime = parseASN1Time(cms.signingTime)
 	}
 	h := cms.digestAlg.New()
-	h.Write(pdf[:br[1]])
-	h.Write(pdf[br[2] : br[2]+br[3]])
+	h.Write(data[:br[1]])
+	h.Write(data[br[2] : br[2]+br[3]])
 	if cms.timestamp != nil {
 		info.Timestamped = true
 		if ts, err := checkTimestampToken(cms.timestamp); err == nil {

@@ -17,9 +17,17 @@ import (
 // is. It returns the changed case. Errors from model.Apply (model.ErrNotAllowedNow,
 // model.ErrRoleNotPermitted, *model.ValidationError, ...) are wrapped unchanged;
 // ErrNotFound when there is no such case. Use Create for model.KindCreate.
+//
+// An attachment's name is cleaned with model.CleanFileName here, so whichever path
+// added the file (dialog, drag and drop, a path), a name from a stranger cannot
+// disguise the file; the outbox carries the cleaned name.
 func (db *DB) Do(actor model.Clerk, caseID string, kind model.MutationKind, payload any) (model.Case, error) {
 	if kind == model.KindCreate {
 		return model.Case{}, fmt.Errorf("store: %s on case %s: %w (use Create)", kind, caseID, model.ErrUnknownAction)
+	}
+	if p, ok := payload.(model.AttachmentPayload); ok && p.Attachment.Name != "" {
+		p.Attachment.Name = model.CleanFileName(p.Attachment.Name, "Anlage")
+		payload = p
 	}
 	m, err := model.NewMutation(caseID, kind, payload)
 	if err != nil {

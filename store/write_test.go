@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -654,5 +655,36 @@ func TestCreateWithGivenFileNumberRaisesCounter(t *testing.T) {
 	}
 	if err := db.Check(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDoCleansAttachmentNames: every file added to a case by hand has its name
+// cleaned in Do, and the outbox carries the cleaned name to the other PCs.
+// Regression for finding 8 of issue 11 on the desktop: "gnp.\u202eexe.pdf" shows as
+// "...fdp.exe" disguised as a picture.
+func TestDoCleansAttachmentNames(t *testing.T) {
+	db, _ := openTest(t, "")
+	defer db.Close()
+	setupTest(t, db)
+	c := mustCreate(t, db, newTestCase("GEWERBE", "Käthe Groß", testNow.Add(-24*time.Hour)))
+	for i, tc := range []struct{ name, want string }{
+		{"gnp.\u202eexe.pdf", "gnp.exe.pdf"},
+		{`C:\Users\käthe\Grundriss Ä.pdf`, "Grundriss Ä.pdf"},
+		{"\u200b\u2066", "Anlage"},
+	} {
+		next := mustDo(t, db, clerkAnna, c.ID, model.KindAttachment, model.AttachmentPayload{Attachment: model.Attachment{
+			ID: fmt.Sprint("a", i), Name: tc.name, SHA256: strings.Repeat("ab", 32), Size: 3}})
+		if got := next.Attachments[i].Name; got != tc.want {
+			t.Errorf("%q stored as %q, want %q", tc.name, got, tc.want)
+		}
+		ob, _ := db.Outbox(0, 0)
+		var p model.AttachmentPayload
+		if err := json.Unmarshal(ob[len(ob)-1].Payload, &p); err != nil || p.Attachment.Name != tc.want {
+			t.Errorf("outbox payload of %q: %q %v", tc.name, p.Attachment.Name, err)
+		}
+		h, _ := db.History(c.ID)
+		if s := h[len(h)-1].Summary; strings.ContainsRune(s, '\u202e') || !strings.Contains(s, tc.want) {
+			t.Errorf("history %q", s)
+		}
 	}
 }

@@ -94,6 +94,9 @@ func TestAdversarial(t *testing.T) {
 			t.Errorf("%s never got an answer", a.name)
 		}
 	}
+	if got.statuses["quota"][quotaRefused] == 0 {
+		t.Error("the storage quota never refused the quota attacker")
+	}
 	if len(good.failures) > 0 {
 		t.Errorf("%d good pushes failed, first: %s", len(good.failures), good.failures[0])
 	}
@@ -169,13 +172,6 @@ func percentiles(l []time.Duration) (p50, p99, worst time.Duration) {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	at := func(q float64) time.Duration { return s[min(len(s)-1, int(q*float64(len(s))))] }
 	return at(0.5), at(0.99), s[len(s)-1]
-}
-
-// TestQuotaExhaustion is the attacker that fills its tenant's quota (stored
-// bytes, attachment sizes, abandoned uploads) while the good tenant pushes.
-func TestQuotaExhaustion(t *testing.T) {
-	// TODO(issue 11, finding 4): fill in once per-tenant quotas are on main.
-	t.Skip("TODO: quotas (issue 11, finding 4) are not on main yet; this attacker is added after they land")
 }
 
 // cpuTime is the CPU time this process (server and attackers) used so far.

@@ -131,6 +131,14 @@ func attacks() []attack {
 				churnBlob(c, tg, tg.attacker[w%len(tg.attacker)].Token, report)
 			}
 		}},
+		// Fills its tenant's storage quota with small files and goes on
+		// uploading: refused with 413 quota "storage", the other tenants unharmed.
+		{name: "quota", workers: 2, allowed: []int{200, 204, 413, 429, quotaRefused}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+			c := tg.client(attackerAddr, 30*time.Second)
+			for ctx.Err() == nil {
+				fillQuota(c, tg, report)
+			}
+		}},
 		{name: "cursor-edges", workers: 1, allowed: []int{200, 400, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
 			c := tg.client(attackerAddr, 10*time.Second)
 			for ctx.Err() == nil {
@@ -272,3 +280,26 @@ func slowWorkers() int {
 	}
 	return 200
 }
+
+// fillQuota uploads a new file of 512 KiB: announced, then its one chunk sent.
+func fillQuota(c *http.Client, tg *target, report func(int)) {
+	data := make([]byte, 512<<10)
+	rand.Read(data)
+	sum := sha256.Sum256(data)
+	sha := hex.EncodeToString(sum[:])
+	b, _ := json.Marshal(wire.MissingChunksRequest{SHA256: sha, Size: int64(len(data)), ChunkHashes: []string{sha}})
+	status, body, _ := request(c, "POST", tg.srv.URL+wire.PathChunks+sha+"/missing", tg.full.Token, bytes.NewReader(b))
+	report(status)
+	if status == 413 {
+		if e, err := wire.DecodeError(bytes.NewReader(body), wire.MaxBodySmall); err == nil && e.Code == wire.CodeQuota && e.Reason == "storage" {
+			report(quotaRefused)
+		}
+		return
+	}
+	status, _, _ = request(c, "PUT", tg.srv.URL+wire.PathChunks+sha+"/chunks/0", tg.full.Token, bytes.NewReader(data))
+	report(status)
+}
+
+// quotaRefused is reported (besides the status) for a 413 that names the storage
+// quota.
+const quotaRefused = 4130

@@ -49,7 +49,8 @@ type target struct {
 	good     wire.EnrollResponse
 	goodUser cloud.User
 	attacker []wire.EnrollResponse
-	intake   string // an intake credential of the attackers' tenant
+	full     wire.EnrollResponse // a device of a tenant with a small storage quota
+	intake   string              // an intake credential of the attackers' tenant
 }
 
 // logCount counts log lines by level and keeps the last ERROR lines.
@@ -96,7 +97,7 @@ func newTarget(t *testing.T) *target {
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	tg := &target{t: t, svc: cloud.New(st, cloud.Options{Logger: log}), logs: logs}
 	ctx := context.Background()
-	for _, tenant := range []string{"gut", "angreifer"} {
+	for _, tenant := range []string{"gut", "angreifer", "voll"} {
 		if _, err := tg.svc.AddTenant(ctx, tenant, tenant); err != nil {
 			t.Fatal(err)
 		}
@@ -121,6 +122,11 @@ func newTarget(t *testing.T) *target {
 	tg.srv.StartTLS()
 	t.Cleanup(func() { close(done); tg.srv.Close() })
 
+	// The tenant "voll" has room for a few small files only.
+	if _, err := tg.svc.UpdateTenantQuota(ctx, "voll", func(q *cloud.Quota) { q.MaxStorage = 4 << 20 }); err != nil {
+		t.Fatal(err)
+	}
+	tg.full = tg.enroll("voll", attackerAddr)
 	tg.good = tg.enroll("gut", goodAddr)
 	for range 3 {
 		tg.attacker = append(tg.attacker, tg.enroll("angreifer", attackerAddr))

@@ -18,6 +18,10 @@ package boltstore
 //	tenants/<tenant id>/           one bucket per tenant; a TenantTx holds only this
 //	                               bucket, so no method can reach another tenant's keys
 //	  meta          "lastchange" -> u64, the highest change seq handed out
+//	                "storedbytes" -> u64, the sum of the lengths of all chunk values
+//	                (kept by every chunk write; counted once at Open for tenants
+//	                from before it existed)
+//	                "quota" -> cloud.Quota (absent: the service's defaults)
 //	  cases         case id -> model.Case
 //	  history       case id 0x00 u64(seq) -> model.HistoryEntry
 //	  changes       u64(seq) -> u64(tx) ++ wire.Change JSON; tx is the change's Tx
@@ -65,7 +69,9 @@ var (
 	tChunks        = []byte("chunks")
 	tBlobs         = []byte("blobs")
 
-	metaLastChange = []byte("lastchange")
+	metaLastChange  = []byte("lastchange")
+	metaStoredBytes = []byte("storedbytes")
+	metaQuota       = []byte("quota")
 )
 
 var registryBuckets = [][]byte{regTenants, regOrgUnits, regUsers, regEnrollments, regDevices,

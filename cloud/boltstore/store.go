@@ -58,8 +58,10 @@ func Open(path string) (*Store, error) {
 				return err
 			}
 		}
-		_, err = tx.CreateBucketIfNotExists(bucketTenants)
-		return err
+		if _, err = tx.CreateBucketIfNotExists(bucketTenants); err != nil {
+			return err
+		}
+		return countStoredBytes(tx)
 	})
 	if err != nil {
 		db.Close()

@@ -331,7 +331,10 @@ func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
 		return nil
 	}
 	// bbolt keeps the slice until the commit; the caller may reuse it at once.
-	return b.Put(k, clone(data))
+	if err := b.Put(k, clone(data)); err != nil {
+		return err
+	}
+	return t.addStored(int64(len(data)))
 }
 
 // ReplaceChunk overwrites a chunk slot; the service keeps a blob's announced chunk
@@ -345,7 +348,11 @@ func (t *tenantTx) ReplaceChunk(sha string, index int, data []byte) error {
 	if err != nil {
 		return err
 	}
-	return b.Put(k, clone(data))
+	before := len(b.Get(k))
+	if err := b.Put(k, clone(data)); err != nil {
+		return err
+	}
+	return t.addStored(int64(len(data) - before))
 }
 
 func (t *tenantTx) Chunk(sha string, index int) ([]byte, error) {

@@ -180,17 +180,22 @@ func TestCancelLeavesLockQueue(t *testing.T) {
 	}
 }
 
-// TestEveryTenantQueryNamesTenant reads tenant.go and checks that every SQL text in a
-// tenantTx method mentions the tenant column, so a query cannot reach across tenants
-// by omission. verifications is global by design and checked for its tenant guard.
+// TestEveryTenantQueryNamesTenant reads tenant.go and usage.go and checks that every
+// SQL text in a tenantTx method mentions the tenant column, so a query cannot reach
+// across tenants by omission. verifications is global by design and checked for its
+// tenant guard.
 func TestEveryTenantQueryNamesTenant(t *testing.T) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "tenant.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
+	var decls []ast.Decl
+	for _, name := range []string{"tenant.go", "usage.go"} {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decls = append(decls, f.Decls...)
 	}
 	checked := 0
-	for _, d := range f.Decls {
+	for _, d := range decls {
 		fn, ok := d.(*ast.FuncDecl)
 		if !ok || fn.Recv == nil {
 			continue

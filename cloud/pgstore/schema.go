@@ -137,6 +137,21 @@ CREATE TABLE blobs (
 	PRIMARY KEY (tenant, sha)
 );
 `,
+	// Quotas (cloud.Quota as JSON, so a new field needs no migration) and the bytes
+	// each tenant's chunks take, written with every chunk write under the tenant's
+	// lock and counted once here for what is already stored.
+	`
+CREATE TABLE tenant_quotas (
+	tenant text COLLATE "C" PRIMARY KEY,
+	doc    json NOT NULL
+);
+CREATE TABLE tenant_usage (
+	tenant       text COLLATE "C" PRIMARY KEY,
+	stored_bytes bigint NOT NULL
+);
+INSERT INTO tenant_usage (tenant, stored_bytes)
+SELECT tenant, sum(octet_length(data)) FROM chunks GROUP BY tenant;
+`,
 }
 
 // ErrSchemaTooNew is returned by Open when the database was migrated by a newer

@@ -289,13 +289,22 @@ ON CONFLICT (tenant, transaction_id) DO UPDATE SET case_id = EXCLUDED.case_id`, 
 }
 
 // PutChunk rewrites a stored chunk only when the bytes differ, so a resumed upload
-// costs a comparison, not a 1 MiB write.
+// costs a comparison, not a 1 MiB write. The tenant's stored bytes move in the same
+// statement by the difference in length, and only when the row was written.
 func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
 	if data == nil {
 		data = []byte{}
 	}
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO chunks (tenant, sha, idx, data) VALUES ($1, $2, $3, $4)
-ON CONFLICT (tenant, sha, idx) DO UPDATE SET data = EXCLUDED.data WHERE chunks.data <> EXCLUDED.data`,
+	_, err := t.tx.Exec(t.ctx, `WITH old AS (
+	SELECT octet_length(data) AS n FROM chunks WHERE tenant = $1 AND sha = $2 AND idx = $3
+), put AS (
+	INSERT INTO chunks (tenant, sha, idx, data) VALUES ($1, $2, $3, $4)
+	ON CONFLICT (tenant, sha, idx) DO UPDATE SET data = EXCLUDED.data WHERE chunks.data <> EXCLUDED.data
+	RETURNING octet_length(data) AS n
+)
+INSERT INTO tenant_usage (tenant, stored_bytes)
+SELECT $1, put.n - coalesce((SELECT n FROM old), 0) FROM put
+ON CONFLICT (tenant) DO UPDATE SET stored_bytes = tenant_usage.stored_bytes + EXCLUDED.stored_bytes`,
 		t.tenant, sha, index, data)
 	return mapErr(fmt.Sprintf("put chunk %s/%d", sha, index), err)
 }

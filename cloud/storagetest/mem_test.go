@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -36,6 +37,7 @@ type memTenant struct {
 	chunks    map[string][]byte
 	blobs     map[string][2]int64
 	verify    map[string]cloud.Verification
+	quota     cloud.Quota
 }
 
 type memReg struct {
@@ -69,7 +71,7 @@ func (t *memTenant) clone() *memTenant {
 	}
 	return &memTenant{cases: cp(t.cases), history: h, changes: append([][]byte(nil), t.changes...),
 		devSeq: cp(t.devSeq), conflicts: cp(t.conflicts), intake: cp(t.intake), chunks: cp(t.chunks),
-		blobs: cp(t.blobs), verify: cp(t.verify)}
+		blobs: cp(t.blobs), verify: cp(t.verify), quota: t.quota}
 }
 
 func emptyTenant() *memTenant {
@@ -323,6 +325,57 @@ func (x *memTx) Chunk(sha string, index int) ([]byte, error) {
 func (x *memTx) HasChunk(sha string, index int) (bool, error) {
 	_, ok := x.d.chunks[chunkKey(sha, index)]
 	return ok, nil
+}
+
+func (x *memTx) DeleteChunk(sha string, index int) error {
+	if err := x.ro(); err != nil {
+		return err
+	}
+	delete(x.d.chunks, chunkKey(sha, index))
+	return nil
+}
+
+func (x *memTx) StoredChunks(sha string) ([]int, error) {
+	var out []int
+	for k := range x.d.chunks {
+		var i int
+		if s, idx, _ := strings.Cut(k, "/"); s == sha {
+			fmt.Sscan(idx, &i)
+			out = append(out, i)
+		}
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+func (x *memTx) BlobsWithChunk(index int) ([]string, error) {
+	var out []string
+	for k := range x.d.chunks {
+		if s, idx, _ := strings.Cut(k, "/"); idx == fmt.Sprint(index) {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// StoredBytes is counted, not kept: the mem store proves the suite, not a counter.
+func (x *memTx) StoredBytes() (int64, error) {
+	var n int64
+	for _, b := range x.d.chunks {
+		n += int64(len(b))
+	}
+	return n, nil
+}
+
+func (x *memTx) Quota() (cloud.Quota, error) { return x.d.quota, nil }
+
+func (x *memTx) SetQuota(q cloud.Quota) error {
+	if err := x.ro(); err != nil {
+		return err
+	}
+	x.d.quota = q
+	return nil
 }
 
 func (x *memTx) PutBlob(sha string, size int64, chunks int) error {

@@ -24,6 +24,8 @@
 //   - Changes numbers are dense within committed transactions but may skip numbers of
 //     rolled-back ones.
 //   - wire.Change.Tx given to AppendChange comes back from Changes unchanged.
+//   - StoredBytes counts every chunk slot, the slot of an announced chunk list
+//     included, and moves only with writes that commit.
 //   - The optional methods the service prefers when present (cloud.RawChanger,
 //     cloud.RegistryViewer, cloud.ChunkReplacer) agree with the required ones; a
 //     RegistryView never waits for an open Registry transaction.
@@ -59,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) cloud.Storage) {
 		{"Tx", txTests},
 		{"Concurrency", concurrencyTests},
 		{"Optional", optionalTests},
+		{"Usage", usageTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -12,6 +12,54 @@ import (
 	"github.com/ozgcloud/desktop/model"
 )
 
+// admin is how an admin subcommand reaches the service: inside serve (the command
+// came over the admin socket) svc is the server's own; else a server that runs on
+// the data folder gets the command over its admin socket (bbolt allows one
+// process); else the command opens the storage itself (always with PostgreSQL,
+// which many processes share).
+type admin struct {
+	svc  *cloud.Service
+	args []string // the whole command line, to hand to a running server
+}
+
+// adminCommands are the subcommands that change or read the service's records.
+var adminCommands = map[string]func(context.Context, admin, []string, io.Writer) error{
+	"tenant add":            cmdTenantAdd,
+	"tenant set":            cmdTenantSet,
+	"tenant show":           cmdTenantShow,
+	"orgunit add":           cmdOrgUnitAdd,
+	"user add":              cmdUserAdd,
+	"device enroll":         cmdDeviceEnroll,
+	"device revoke":         cmdDeviceRevoke,
+	"intake-credential add": cmdIntakeCredentialAdd,
+}
+
+// runAdmin runs the admin subcommand args names ("tenant add --id ...").
+func runAdmin(ctx context.Context, a admin, args []string, out io.Writer) error {
+	if len(args) < 2 {
+		return fmt.Errorf("%w: %s needs a verb", errUsage, strings.Join(args, " "))
+	}
+	fn, ok := adminCommands[args[0]+" "+args[1]]
+	if !ok {
+		return fmt.Errorf("%w: unknown command %q", errUsage, args[0]+" "+args[1])
+	}
+	a.args = args
+	return fn(ctx, a, args[2:], out)
+}
+
+// with runs fn with the service, wherever it is (see admin).
+func (a admin) with(ctx context.Context, sf storeFlags, out io.Writer, fn func(*cloud.Service) error) error {
+	if a.svc != nil {
+		return fn(a.svc)
+	}
+	if sf.postgres == "" && sf.data != "" {
+		if sent, err := callAdmin(ctx, adminSocketPath(sf.data), a.args, out); sent {
+			return err
+		}
+	}
+	return withService(ctx, sf, fn)
+}
+
 // withService opens the storage, runs fn with a Service over it and closes it again.
 func withService(ctx context.Context, sf storeFlags, fn func(*cloud.Service) error) error {
 	st, err := openStore(ctx, sf)
@@ -36,7 +84,7 @@ func required(cmd string, pairs ...string) error {
 	return nil
 }
 
-func cmdTenantAdd(ctx context.Context, args []string, out io.Writer) error {
+func cmdTenantAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
 	var sf storeFlags
 	fs := newFlags("tenant add", &sf)
 	id := fs.String("id", "", "tenant ID (short, stable, e.g. musterstadt)")
@@ -47,7 +95,7 @@ func cmdTenantAdd(ctx context.Context, args []string, out io.Writer) error {
 	if err := required(fs.Name(), "id", *id, "name", *name); err != nil {
 		return err
 	}
-	return withService(ctx, sf, func(s *cloud.Service) error {
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
 		t, err := s.AddTenant(ctx, *id, *name)
 		if err != nil {
 			return err
@@ -57,7 +105,7 @@ func cmdTenantAdd(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
-func cmdOrgUnitAdd(ctx context.Context, args []string, out io.Writer) error {
+func cmdOrgUnitAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
 	var sf storeFlags
 	fs := newFlags("orgunit add", &sf)
 	tenant := fs.String("tenant", "", "tenant ID")
@@ -69,7 +117,7 @@ func cmdOrgUnitAdd(ctx context.Context, args []string, out io.Writer) error {
 	if err := required(fs.Name(), "tenant", *tenant, "id", *id, "name", *name); err != nil {
 		return err
 	}
-	return withService(ctx, sf, func(s *cloud.Service) error {
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
 		o, err := s.AddOrgUnit(ctx, *tenant, *id, *name)
 		if err != nil {
 			return err
@@ -79,7 +127,7 @@ func cmdOrgUnitAdd(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
-func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
+func cmdUserAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
 	var sf storeFlags
 	fs := newFlags("user add", &sf)
 	tenant := fs.String("tenant", "", "tenant ID")
@@ -96,7 +144,7 @@ func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
 	if !r.Valid() {
 		return fmt.Errorf("%w: --role %q is not sachbearbeitung, leitung or administration", errUsage, *role)
 	}
-	return withService(ctx, sf, func(s *cloud.Service) error {
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
 		add := s.AddUser
 		if *id != "" {
 			add = func(ctx context.Context, tenant, name string, role model.Role) (cloud.User, error) {
@@ -112,7 +160,7 @@ func cmdUserAdd(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
-func cmdDeviceEnroll(ctx context.Context, args []string, out io.Writer) error {
+func cmdDeviceEnroll(ctx context.Context, a admin, args []string, out io.Writer) error {
 	var sf storeFlags
 	fs := newFlags("device enroll", &sf)
 	tenant := fs.String("tenant", "", "tenant ID")
@@ -122,7 +170,7 @@ func cmdDeviceEnroll(ctx context.Context, args []string, out io.Writer) error {
 	if err := required(fs.Name(), "tenant", *tenant); err != nil {
 		return err
 	}
-	return withService(ctx, sf, func(s *cloud.Service) error {
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
 		code, expires, err := s.NewEnrollment(ctx, *tenant)
 		if err != nil {
 			return err
@@ -133,7 +181,7 @@ func cmdDeviceEnroll(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
-func cmdDeviceRevoke(ctx context.Context, args []string, out io.Writer) error {
+func cmdDeviceRevoke(ctx context.Context, a admin, args []string, out io.Writer) error {
 	var sf storeFlags
 	fs := newFlags("device revoke", &sf)
 	id := fs.String("id", "", "device ID")
@@ -143,7 +191,7 @@ func cmdDeviceRevoke(ctx context.Context, args []string, out io.Writer) error {
 	if err := required(fs.Name(), "id", *id); err != nil {
 		return err
 	}
-	return withService(ctx, sf, func(s *cloud.Service) error {
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
 		if err := s.RevokeDevice(ctx, *id); err != nil {
 			return err
 		}
@@ -152,7 +200,7 @@ func cmdDeviceRevoke(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
-func cmdIntakeCredentialAdd(ctx context.Context, args []string, out io.Writer) error {
+func cmdIntakeCredentialAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
 	var sf storeFlags
 	fs := newFlags("intake-credential add", &sf)
 	tenant := fs.String("tenant", "", "tenant ID")
@@ -162,7 +210,7 @@ func cmdIntakeCredentialAdd(ctx context.Context, args []string, out io.Writer) e
 	if err := required(fs.Name(), "tenant", *tenant); err != nil {
 		return err
 	}
-	return withService(ctx, sf, func(s *cloud.Service) error {
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
 		c, token, err := s.AddIntakeCredential(ctx, *tenant)
 		if err != nil {
 			return err

@@ -23,6 +23,8 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
 
   ozgcloud-server init --data DIR [--cert FILE --key FILE] [--postgres URL]
   ozgcloud-server tenant add --id ID --name NAME
+  ozgcloud-server tenant set TENANT [--max-storage SIZE] [--max-attachment SIZE] [--max-intake SIZE]
+  ozgcloud-server tenant show TENANT
   ozgcloud-server orgunit add --tenant ID --id ZUSTAENDIGE_STELLE --name NAME
   ozgcloud-server user add --tenant ID --name NAME --role sachbearbeitung|leitung|administration [--id ID]
   ozgcloud-server device enroll --tenant ID
@@ -32,7 +34,10 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
 
 Every subcommand takes --data DIR (default $OZGCLOUD_DATA) and --postgres URL (default
 $OZGCLOUD_POSTGRES), which selects PostgreSQL instead of the bbolt file in DIR. A command that makes a secret
-prints it as the last word of its output.
+prints it as the last word of its output. While serve runs on DIR's bbolt file, the
+other commands are carried out by the server (through DIR/admin/admin.sock).
+SIZE is bytes or a number with KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB
+(powers of 1024), for example 20GiB; "default" returns to the service's default.
 `
 
 // errUsage marks a mistake in the command line; main prints the usage with it.
@@ -64,25 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	if len(rest) == 0 {
-		return fmt.Errorf("%w: %s needs a verb", errUsage, cmd)
-	}
-	verb, rest := rest[0], rest[1:]
-	switch cmd + " " + verb {
-	case "tenant add":
-		return cmdTenantAdd(ctx, rest, stdout)
-	case "orgunit add":
-		return cmdOrgUnitAdd(ctx, rest, stdout)
-	case "user add":
-		return cmdUserAdd(ctx, rest, stdout)
-	case "device enroll":
-		return cmdDeviceEnroll(ctx, rest, stdout)
-	case "device revoke":
-		return cmdDeviceRevoke(ctx, rest, stdout)
-	case "intake-credential add":
-		return cmdIntakeCredentialAdd(ctx, rest, stdout)
-	}
-	return fmt.Errorf("%w: unknown command %q", errUsage, cmd+" "+verb)
+	return runAdmin(ctx, admin{}, args, stdout)
 }
 
 // storeFlags are the flags every subcommand has: where the data lives.

@@ -39,6 +39,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var so cloud.ServerOptions
 	var rl cloud.RequestLimits
 	requestFlags(fs, &so, &rl)
+	var bg backgroundFlags
+	bg.add(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +89,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	svc := cloud.New(st, cloud.Options{Logger: log, Limits: lim})
+	stopBackground := startBackground(ctx, bg, sf, svc, log)
+	defer stopBackground()
 	done := make(chan struct{})
 	so.TLS, so.Logger = tlsConf, log
 	srv := cloud.NewServer(cloud.NewHandler(svc, cloud.HandlerOptions{Logger: log, Limits: lim, TempDir: tmp, Done: done, Requests: rl}), so)
@@ -136,6 +140,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	stopBackground()
 	if err := closeStore(); err != nil {
 		return fmt.Errorf("close storage: %w", err)
 	}

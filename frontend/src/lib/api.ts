@@ -1,102 +1,42 @@
-// The only module that touches the generated Wails bindings. Every call goes through
-// wrap(), so a rejected promise always carries an ApiError with a German message.
+// wailsApi: the Api (bindings.ts) bound to the Go methods of the window. Every call
+// goes through wrap(), so a rejected promise always carries an ApiError with a German
+// message, and a method listed in listResults resolves with [] where Go sent null.
 
-import * as Go from '../../wailsjs/go/app/App';
 import * as Runtime from '../../wailsjs/runtime/runtime';
+import { bindings, listResults, type Api, type ApiOf, type Bindings } from './bindings';
+import type { EventName, EventPayloads } from './events';
 import { parseError } from './errors';
-import type { Api } from './types';
 
 export { ApiError, parseError } from './errors';
 
-async function wrap<T>(p: () => Promise<T>): Promise<T> {
-  try {
-    return await p();
-  } catch (e) {
-    throw parseError(e);
-  }
+type Call = (...args: unknown[]) => Promise<unknown>;
+
+const lists: ReadonlySet<string> = new Set(listResults);
+
+function wrap(name: string, fn: Call): Call {
+  return async (...args) => {
+    try {
+      const r = await fn(...args);
+      return r === null && lists.has(name) ? [] : r;
+    } catch (e) {
+      throw parseError(e);
+    }
+  };
 }
 
-// The generated bindings type their arguments as Wails model classes; our plain
-// interfaces carry the same JSON fields, so the calls go through this untyped view.
-// bindings.test.ts checks that the fields agree.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const go = Go as unknown as Record<string, (...args: any[]) => Promise<any>>;
-
-function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  return wrap(() => {
-    const fn = go[name];
-    if (typeof fn !== 'function') throw new Error(`Die Funktion ${name} ist nicht verfügbar.`);
-    return fn(...args) as Promise<T>;
-  });
+/** wrapAll wraps every generated binding; ApiOf says what each becomes. */
+export function wrapAll(b: Bindings): ApiOf<Bindings> {
+  const api: Record<string, Call> = {};
+  for (const [name, fn] of Object.entries(b)) api[name] = wrap(name, fn as Call);
+  return api as ApiOf<Bindings>;
 }
 
 export const wailsApi: Api = {
-  session: () => call('Session'),
-  switchClerk: (clerkID) => call('SwitchClerk', clerkID),
-  listCases: (q) => call('ListCases', q),
-  counts: () => call('Counts'),
-  getCase: (id) => call('GetCase', id),
-  transition: (id, action, reason) => call('Transition', id, action, reason),
-  assign: (id, clerkID) => call('Assign', id, clerkID),
-  addComment: (id, text) => call('AddComment', id, text),
-  addFollowUp: (id, due, reason) => call('AddFollowUp', id, due, reason),
-  completeFollowUp: (id, fid) => call('CompleteFollowUp', id, fid),
-  sendMessage: (id, subject, body) => call('SendMessage', id, subject, body),
-  addAttachmentsFromDialog: (id) => call('AddAttachmentsFromDialog', id),
-  addAttachmentFromPath: (id, path) => call('AddAttachmentFromPath', id, path),
-  addAttachmentData: (id, name, mediaType, data) => call('AddAttachmentData', id, name, mediaType, data),
-  openAttachment: (id, aid) => call('OpenAttachment', id, aid),
-  verifyHistory: (id) => call('VerifyHistory', id),
-  createCase: (input) => call('CreateCase', input),
-  bulkAssign: (ids, clerkID) => call('BulkAssign', ids, clerkID),
-  bulkTransition: (ids, action) => call('BulkTransition', ids, action),
-  checkSignature: (id, aid) => call('CheckSignature', id, aid),
-  checkSignatureFromDialog: () => call('CheckSignatureFromDialog'),
-  decisionEditor: (id) => call('DecisionEditor', id),
-  startDecision: (id, templateID) => call('StartDecision', id, templateID),
-  updateDecisionDraft: (d) => call('UpdateDecisionDraft', d),
-  discardDecisionDraft: (id) => call('DiscardDecisionDraft', id),
-  signDecision: (d, secret) => call('SignDecision', d, secret),
-  signingKey: () => call('SigningKey'),
-  chooseSigningKeyFile: () => call('ChooseSigningKeyFile'),
-  saveSigningKey: (input) => call('SaveSigningKey', input),
-  testSigningKey: (secret) => call('TestSigningKey', secret),
-  mailSettings: () => call('MailSettings'),
-  saveMailSettings: (input) => call('SaveMailSettings', input),
-  clearMailSettings: () => call('ClearMailSettings'),
-  chooseMailCAFile: () => call('ChooseMailCAFile'),
-  testMailConnection: (input) => call('TestMailConnection', input),
-  mailStatus: () => call('MailStatus'),
-  mailFailures: async () => (await call<import('./types').MailFailureView[] | null>('MailFailures')) ?? [],
-  retryMail: async (uid) => (await call<import('./types').MailFailureView[] | null>('RetryMail', uid)) ?? [],
-  retryAllMail: async () => (await call<import('./types').MailFailureView[] | null>('RetryAllMail')) ?? [],
-  dueFollowUps: async () => (await call<import('./types').DueFollowUp[] | null>('DueFollowUps')) ?? [],
-  letterSettings: () => call('LetterSettings'),
-  saveLetterhead: (f) => call('SaveLetterhead', f),
-  chooseLetterLogo: () => call('ChooseLetterLogo'),
-  saveLetterTemplate: (f) => call('SaveLetterTemplate', f),
-  resetLetterTemplate: (id) => call('ResetLetterTemplate', id),
-  saveLetterRemedy: (f) => call('SaveLetterRemedy', f),
-  resetLetterRemedy: (caseType) => call('ResetLetterRemedy', caseType),
-  previewLetter: (input) => call('PreviewLetter', input),
-  printDecision: (id, decisionID) => call('PrintDecision', id, decisionID),
-  printCandidates: async (q) => (await call<import('./types').PrintLetter[] | null>('PrintCandidates', q)) ?? [],
-  printBatch: (letters) => call('PrintBatch', letters),
-  confirmPosted: (letters) => call('ConfirmPosted', letters),
-  syncStatus: () => call('SyncStatus'),
-  syncNow: () => call('SyncNow'),
-  probeSyncServer: (server) => call('ProbeSyncServer', server),
-  chooseSyncCAFile: () => call('ChooseSyncCAFile'),
-  connectSync: (input) => call('ConnectSync', input),
-  syncConflicts: async (caseID) => (await call<import('./types').ConflictView[] | null>('SyncConflicts', caseID)) ?? [],
-  resolveConflict: (input) => call('ResolveConflict', input),
-  rejectedChanges: async () => (await call<import('./types').RejectedView[] | null>('RejectedChanges')) ?? [],
-  dismissRejected: async (seq) => (await call<import('./types').RejectedView[] | null>('DismissRejected', seq)) ?? [],
-  syncOrgUnits: async () => (await call<import('./types').Option[] | null>('SyncOrgUnits')) ?? [],
-  forward: (id, orgUnit, reason) => call('Forward', id, orgUnit, reason),
-  on(event, cb) {
+  ...wrapAll(bindings),
+  on<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void) {
     try {
-      return Runtime.EventsOn(event, (payload: unknown) => cb(payload));
+      // Go sends the payload EventPayloads names for the event (app/events_test.go).
+      return Runtime.EventsOn(event, (payload: unknown) => cb(payload as EventPayloads[E]));
     } catch {
       // outside the Wails window (plain vite dev server) there are no events
       return () => {};

@@ -1,12 +1,15 @@
 // In-memory Api for Vitest only (never imported by the app): generated rows, a small
 // status table, recorded calls, and injectable failures.
 
+import type { Api, Bindings } from './bindings';
+import type { EventName, EventPayloads } from './events';
 import type {
-  Api, BulkResult, CaseDetail, CaseRow, Counts, DecisionDraft, DecisionEditorState, DecisionPreview, DueFollowUp,
-  ListPage, ListQuery, Session, SigningKeyInput, SigningKeyView, SignResult,
-} from './types';
-import type {
-  LetterheadForm, LetterPreview, LetterPreviewInput, LetterSettings, PrintBatchResult, PrintLetter, PrintQuery, RemedyForm, TemplateForm,
+  BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
+  DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
+  MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, Option,
+  PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, Session,
+  SignResult, SignatureCheck, SigningKeyInput, SigningKeyView, SyncConnectInput, SyncProbe, SyncStatusView,
+  TemplateForm,
 } from './types';
 
 export const fakeSession: Session = {
@@ -68,26 +71,30 @@ export function makeRow(i: number): CaseRow {
   };
 }
 
+type GoMethod = keyof Bindings;
+
 export class FakeApi implements Api {
-  calls: { name: string; args: unknown[] }[] = [];
+  calls: { name: GoMethod; args: unknown[] }[] = [];
   queries: ListQuery[] = [];
   total: number;
-  fail: Record<string, unknown> = {};
+  /** What a method throws instead of answering, by Go method name. */
+  fail: Partial<Record<GoMethod, unknown>> = {};
   details = new Map<string, CaseDetail>();
-  listeners = new Map<string, ((p: unknown) => void)[]>();
+  // Callbacks by event; on() and emit() keep each event's payload type.
+  private listeners = new Map<EventName, Set<(p: never) => void>>();
   due: DueFollowUp[] = [];
 
   constructor(total = 30) {
     this.total = total;
   }
 
-  private async rec<T>(name: string, args: unknown[], f: () => T): Promise<T> {
+  private async rec<T>(name: GoMethod, args: unknown[], f: () => T): Promise<T> {
     this.calls.push({ name, args });
     if (name in this.fail) throw this.fail[name];
     return f();
   }
 
-  called(name: string) {
+  called(name: GoMethod) {
     return this.calls.filter((c) => c.name === name);
   }
 
@@ -103,7 +110,7 @@ export class FakeApi implements Api {
         legalDeadline: '2026-04-01', targetDeadline: r.deadline, overdue: r.overdue,
         applicant: { name: r.applicant, street: 'Hauptstraße 1', postalCode: '24103', city: 'Kiel', email: '', phone: '', postfach: '' },
         form: [{ label: 'Betrieb', value: '', items: [{ label: 'Name', value: 'Bäckerei', items: null }] }],
-        representation: null, attachments: [], history: [], comments: [], followUps: [], messages: [], decisions: [],
+        attachments: [], history: [], comments: [], followUps: [], messages: [], decisions: [],
         actions: [], mayAssignOthers: false,
       };
       this.setStatus(d, r.status);
@@ -125,70 +132,70 @@ export class FakeApi implements Api {
     return structuredClone(d);
   }
 
-  emit(event: string, payload: unknown) {
-    for (const cb of this.listeners.get(event) ?? []) cb(payload);
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]) {
+    for (const cb of this.listeners.get(event) ?? []) (cb as (p: EventPayloads[E]) => void)(payload);
   }
 
-  session = () => this.rec('session', [], () => structuredClone(fakeSession));
-  switchClerk = (id: string) => this.rec('switchClerk', [id], () => {
+  Session = () => this.rec('Session', [], () => structuredClone(fakeSession));
+  SwitchClerk = (id: string) => this.rec('SwitchClerk', [id], () => {
     const s = structuredClone(fakeSession);
     s.clerk = s.clerks!.find((c) => c.id === id)!;
     return s;
   });
-  listCases = (q: ListQuery) => this.rec('listCases', [q], (): ListPage => {
+  ListCases = (q: ListQuery) => this.rec('ListCases', [q], (): ListPage => {
     this.queries.push(structuredClone(q));
     const rows: CaseRow[] = [];
     for (let i = q.offset; i < Math.min(this.total, q.offset + q.limit); i++) rows.push(makeRow(i));
     return { total: this.total, offset: q.offset, rows };
   });
-  counts = () => this.rec('counts', [], (): Counts => ({
+  Counts = () => this.rec('Counts', [], (): Counts => ({
     all: this.total, mine: 7, unassigned: 5, overdue: 3, followUp: 2, byStatus: { NEU: 11, ANGENOMMEN: 9, IN_BEARBEITUNG: 10 }, pending: 4,
   }));
-  getCase = (id: string) => this.rec('getCase', [id], () => this.detail(id));
-  transition = (id: string, action: string, reason: string) => this.rec('transition', [id, action, reason], () =>
+  GetCase = (id: string) => this.rec('GetCase', [id], () => this.detail(id));
+  Transition = (id: string, action: string, reason: string) => this.rec('Transition', [id, action, reason], () =>
     this.update(id, (d) => {
       const t = (actionsByStatus[d.status] ?? []).find((a) => a.action === action);
       if (!t) throw JSON.stringify({ code: 'NOT_ALLOWED', message: 'Diese Aktion ist im Status nicht erlaubt.' });
       this.setStatus(d, t.to);
     }));
-  assign = (id: string, clerkID: string) => this.rec('assign', [id, clerkID], () =>
+  Assign = (id: string, clerkID: string) => this.rec('Assign', [id, clerkID], () =>
     this.update(id, (d) => {
       d.assignee = clerkID;
       d.assigneeName = fakeSession.clerks!.find((c) => c.id === clerkID)?.name ?? '';
     }));
-  addComment = (id: string, text: string) => this.rec('addComment', [id, text], () =>
+  AddComment = (id: string, text: string) => this.rec('AddComment', [id, text], () =>
     this.update(id, (d) => d.comments!.push({ id: `k${d.comments!.length}`, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt', text })));
-  addFollowUp = (id: string, due: string, reason: string) => this.rec('addFollowUp', [id, due, reason], () =>
+  AddFollowUp = (id: string, due: string, reason: string) => this.rec('AddFollowUp', [id, due, reason], () =>
     this.update(id, (d) => d.followUps!.push({ id: `f${d.followUps!.length}`, due, reason, by: 'Anna Schmidt', done: false, doneAt: '', state: 'open' })));
-  completeFollowUp = (id: string, fid: string) => this.rec('completeFollowUp', [id, fid], () =>
+  CompleteFollowUp = (id: string, fid: string) => this.rec('CompleteFollowUp', [id, fid], () =>
     this.update(id, (d) => {
       const f = d.followUps!.find((x) => x.id === fid)!;
       f.done = true;
       f.state = 'done';
     }));
-  sendMessage = (id: string, subject: string, body: string) => this.rec('sendMessage', [id, subject, body], () =>
+  SendMessage = (id: string, subject: string, body: string) => this.rec('SendMessage', [id, subject, body], () =>
     this.update(id, (d) => d.messages!.push({ id: `m${d.messages!.length}`, direction: 'OUT', state: 'PENDING', stateLabel: 'wartet auf Versand', subject, body, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt' })));
-  addAttachmentsFromDialog = (id: string) => this.rec('addAttachmentsFromDialog', [id], () => this.detail(id));
-  addAttachmentFromPath = (id: string, path: string) => this.rec('addAttachmentFromPath', [id, path], () => this.detail(id));
-  addAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
-    this.rec('addAttachmentData', [id, name, mediaType, data], () => this.detail(id));
-  openAttachment = (id: string, aid: string) => this.rec('openAttachment', [id, aid], () => undefined);
-  checkSignature = (id: string, aid: string) =>
-    this.rec('checkSignature', [id, aid], () => ({
+  AddAttachmentsFromDialog = (id: string) => this.rec('AddAttachmentsFromDialog', [id], () => this.detail(id));
+  AddAttachmentFromPath = (id: string, path: string) => this.rec('AddAttachmentFromPath', [id, path], () => this.detail(id));
+  AddAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
+    this.rec('AddAttachmentData', [id, name, mediaType, data], () => this.detail(id));
+  OpenAttachment = (id: string, aid: string) => this.rec('OpenAttachment', [id, aid], () => undefined);
+  CheckSignature = (id: string, aid: string) =>
+    this.rec('CheckSignature', [id, aid], () => ({
       file: 'Bescheid.pdf',
       signatures: [{ valid: true, signer: 'Testsiegel', organization: 'Gemeinde Musterhausen', signingTime: '2026-11-28T10:00:00+01:00', keyType: 'RSA 3072', wholeDocument: true, timestamped: false, problem: '' }],
       summary: 'Die Signatur ist gültig: unterschrieben von Testsiegel.',
     }));
-  checkSignatureFromDialog = (): Promise<import('./types').SignatureCheck> =>
-    this.rec('checkSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
-  verifyHistory = (id: string) => this.rec('verifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
-  createCase = (input: import('./types').NewCaseInput) => this.rec('createCase', [input], () => this.detail('case-9999'));
-  bulkAssign = (ids: string[], clerkID: string) => this.rec('bulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
-  bulkTransition = (ids: string[], action: string) => this.rec('bulkTransition', [ids, action], (): BulkResult => ({
+  CheckSignatureFromDialog = (): Promise<SignatureCheck> =>
+    this.rec('CheckSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
+  VerifyHistory = (id: string) => this.rec('VerifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
+  CreateCase = (input: NewCaseInput) => this.rec('CreateCase', [input], () => this.detail('case-9999'));
+  BulkAssign = (ids: string[], clerkID: string) => this.rec('BulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
+  BulkTransition = (ids: string[], action: string) => this.rec('BulkTransition', [ids, action], (): BulkResult => ({
     done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],
   }));
   // E-Mail-Eingang: the fake keeps the password apart and, like Go, never returns it.
-  mail: import('./types').MailSettingsView = {
+  mail: MailSettingsView = {
     configured: false, host: '', port: 993, tls: 'tls', user: '', passwordSet: false, folder: 'INBOX', caFile: '',
     tlsModes: [
       { value: 'tls', label: 'TLS (verschlüsselt von Anfang an, meist Port 993)' },
@@ -197,42 +204,42 @@ export class FakeApi implements Api {
     ],
   };
   mailPassword = '';
-  mailCheck: import('./types').MailCheckView = { ok: true, summary: 'Die Verbindung funktioniert.', passed: ['Server erreicht, Anmeldung erfolgreich.'], warnings: [], problem: '' };
-  mailStatusValue: import('./types').MailStatusView = { configured: false, state: 'off', lastCheck: '', importedToday: 0, failed: 0, errors: 0, lastError: '', lastErrorAt: '' };
-  mailFailureList: import('./types').MailFailureView[] = [];
+  mailCheck: MailCheckView = { ok: true, summary: 'Die Verbindung funktioniert.', passed: ['Server erreicht, Anmeldung erfolgreich.'], warnings: [], problem: '' };
+  mailStatusValue: MailStatusView = { configured: false, state: 'off', lastCheck: '', importedToday: 0, failed: 0, errors: 0, lastError: '', lastErrorAt: '' };
+  mailFailureList: MailFailureView[] = [];
   caChoice = '';
-  mailSettings = () => this.rec('mailSettings', [], () => structuredClone(this.mail));
-  saveMailSettings = (input: import('./types').MailSettingsInput) => this.rec('saveMailSettings', [input], () => {
-    if (input.password) this.mailPassword = input.password;
-    this.mail = { ...this.mail, ...input, configured: true, passwordSet: this.mailPassword !== '' };
-    delete (this.mail as unknown as Record<string, unknown>).password;
+  MailSettings = () => this.rec('MailSettings', [], () => structuredClone(this.mail));
+  SaveMailSettings = (input: MailSettingsInput) => this.rec('SaveMailSettings', [input], () => {
+    const { password, ...rest } = input;
+    if (password) this.mailPassword = password;
+    this.mail = { ...this.mail, ...rest, configured: true, passwordSet: this.mailPassword !== '' };
     return structuredClone(this.mail);
   });
-  clearMailSettings = () => this.rec('clearMailSettings', [], () => {
+  ClearMailSettings = () => this.rec('ClearMailSettings', [], () => {
     this.mailPassword = '';
     this.mail = { ...this.mail, configured: false, host: '', user: '', passwordSet: false, caFile: '' };
     return structuredClone(this.mail);
   });
-  chooseMailCAFile = () => this.rec('chooseMailCAFile', [], () => this.caChoice);
-  testMailConnection = (input: import('./types').MailSettingsInput) => this.rec('testMailConnection', [input], () => structuredClone(this.mailCheck));
-  mailStatus = () => this.rec('mailStatus', [], () => structuredClone(this.mailStatusValue));
-  mailFailures = () => this.rec('mailFailures', [], () => structuredClone(this.mailFailureList));
-  retryMail = (uid: number) => this.rec('retryMail', [uid], () => {
+  ChooseMailCAFile = () => this.rec('ChooseMailCAFile', [], () => this.caChoice);
+  TestMailConnection = (input: MailSettingsInput) => this.rec('TestMailConnection', [input], () => structuredClone(this.mailCheck));
+  MailStatus = () => this.rec('MailStatus', [], () => structuredClone(this.mailStatusValue));
+  MailFailures = () => this.rec('MailFailures', [], () => structuredClone(this.mailFailureList));
+  RetryMail = (uid: number) => this.rec('RetryMail', [uid], () => {
     this.mailFailureList = this.mailFailureList.map((f) => (f.uid === uid ? { ...f, retrying: true } : f));
     return structuredClone(this.mailFailureList);
   });
-  retryAllMail = () => this.rec('retryAllMail', [], () => {
+  RetryAllMail = () => this.rec('RetryAllMail', [], () => {
     this.mailFailureList = this.mailFailureList.map((f) => ({ ...f, retrying: true }));
     return structuredClone(this.mailFailureList);
   });
-  dueFollowUps = () => this.rec('dueFollowUps', [], () => structuredClone(this.due));
+  DueFollowUps = () => this.rec('DueFollowUps', [], () => structuredClone(this.due));
   // Decisions: drafts per case, the demo key with password "demo".
   drafts = new Map<string, DecisionDraft>();
   key: SigningKeyView = {
     kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'demo-siegel.p12', module: '', tokenLabel: '',
     keyLabel: '', tsaUrl: '', demo: true, demoPassword: 'demo', secretLabel: 'Passwort', subject: '', validUntil: '', keyType: '', mayEdit: false,
   };
-  decisionEditor = (id: string) => this.rec('decisionEditor', [id], (): DecisionEditorState => {
+  DecisionEditor = (id: string) => this.rec('DecisionEditor', [id], (): DecisionEditorState => {
     const d = this.detail(id);
     const may = d.status === 'IN_BEARBEITUNG' && d.assignee === fakeSession.clerk.id;
     const active = d.decisions?.find((x) => x.signed && !x.supersededBy);
@@ -250,7 +257,7 @@ export class FakeApi implements Api {
       supersedes: active ? `„${active.title}“` : '',
     };
   });
-  startDecision = (id: string, templateID: string) => this.rec('startDecision', [id, templateID], (): DecisionDraft => {
+  StartDecision = (id: string, templateID: string) => this.rec('StartDecision', [id, templateID], (): DecisionDraft => {
     const names: Record<string, string> = { bewilligung: 'Bewilligung', ablehnung: 'Ablehnung', teilbewilligung: 'Teilbewilligung', gebuehrenbescheid: 'Gebührenbescheid' };
     const fee = templateID !== 'ablehnung';
     const active = this.detail(id).decisions?.find((x) => x.signed && !x.supersededBy);
@@ -268,17 +275,17 @@ export class FakeApi implements Api {
     this.drafts.set(id, structuredClone(d));
     return d;
   });
-  updateDecisionDraft = (d: DecisionDraft) => this.rec('updateDecisionDraft', [structuredClone(d)], (): DecisionPreview => {
+  UpdateDecisionDraft = (d: DecisionDraft) => this.rec('UpdateDecisionDraft', [structuredClone(d)], (): DecisionPreview => {
     this.drafts.set(d.caseId, structuredClone(d));
     const missing = d.values?.find((v) => !v.value.trim());
     if (missing) return { pdf: '', pages: 0, verificationCode: '', problem: `Bitte geben Sie „${missing.label}“ an; der Bescheid braucht diesen Text.`, field: `value:${missing.name}` };
     if (d.fee && !d.feeAmount.trim()) return { pdf: '', pages: 0, verificationCode: '', problem: 'Bitte geben Sie den Betrag der Gebühr an.', field: 'feeAmount' };
     return { pdf: btoa('%PDF-1.4 Vorschau'), pages: 1, verificationCode: '3F2A-91C0-77B4-0D1E', problem: '', field: '' };
   });
-  discardDecisionDraft = (id: string) => this.rec('discardDecisionDraft', [id], () => {
+  DiscardDecisionDraft = (id: string) => this.rec('DiscardDecisionDraft', [id], () => {
     this.drafts.delete(id);
   });
-  signDecision = (d: DecisionDraft, secret: string) => this.rec('signDecision', [structuredClone(d), secret], (): SignResult => {
+  SignDecision = (d: DecisionDraft, secret: string) => this.rec('SignDecision', [structuredClone(d), secret], (): SignResult => {
     if (secret !== 'demo') {
       throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch. Es wurde nichts unterschrieben und nichts gespeichert.', fields: { secret: 'Das Passwort für die Schlüsseldatei ist falsch.' } });
     }
@@ -289,18 +296,18 @@ export class FakeApi implements Api {
       for (const old of x.decisions ?? []) if (old.id === d.supersedes) old.supersededBy = id;
       x.decisions!.push({
         id, title: d.supersedes ? `Änderungsbescheid: ${d.templateName}` : d.templateName, createdAt: '2026-03-10T10:00:00+01:00',
-        signed: true, signedAt: '2026-03-10T10:00:00+01:00', supersededBy: '', supersedes: d.supersedes,
+        signed: true, signedAt: '2026-03-10T10:00:00+01:00', supersededBy: '', supersedes: d.supersedes, posted: '',
         document: { id: `doc${n}`, name: `Bescheid ${x.fileNumber} ${d.templateName}.pdf`, mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T10:00:00+01:00', addedBy: 'Anna Schmidt', url: `/files/${x.id}/doc${n}`, preview: 'pdf' },
       });
     });
     return { case: c, decisionId: id, verificationCode: '3F2A-91C0-77B4-0D1E', timestamped: false, notice: 'Der Bescheid ist unterschrieben und gespeichert.' };
   });
-  signingKey = () => this.rec('signingKey', [], () => structuredClone(this.key));
-  chooseSigningKeyFile = () => this.rec('chooseSigningKeyFile', [], () => {
+  SigningKey = () => this.rec('SigningKey', [], () => structuredClone(this.key));
+  ChooseSigningKeyFile = () => this.rec('ChooseSigningKeyFile', [], () => {
     this.key = { ...this.key, kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'siegel.p12', demo: false, demoPassword: '', secretLabel: 'Passwort' };
     return structuredClone(this.key);
   });
-  saveSigningKey = (input: SigningKeyInput) => this.rec('saveSigningKey', [structuredClone(input)], () => {
+  SaveSigningKey = (input: SigningKeyInput) => this.rec('SaveSigningKey', [structuredClone(input)], () => {
     const token = input.kind === 'pkcs11';
     this.key = {
       ...this.key, kind: input.kind, module: input.module, tokenLabel: input.tokenLabel, keyLabel: input.keyLabel, tsaUrl: input.tsaUrl,
@@ -309,44 +316,44 @@ export class FakeApi implements Api {
     };
     return structuredClone(this.key);
   });
-  testSigningKey = (secret: string) => this.rec('testSigningKey', [secret], () => {
+  TestSigningKey = (secret: string) => this.rec('TestSigningKey', [secret], () => {
     if (secret !== 'demo') throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch.', fields: { secret: 'Das Passwort ist falsch.' } });
     return { ...structuredClone(this.key), subject: 'Demo-Siegel Gemeinde Musterhausen', validUntil: '2031-03-10', keyType: 'ECDSA P-256' };
   });
   letters: LetterSettings = fakeLetterSettings();
   printable: PrintLetter[] = fakePrintLetters();
-  letterSettings = () => this.rec('letterSettings', [], () => structuredClone(this.letters));
-  saveLetterhead = (f: LetterheadForm) => this.rec('saveLetterhead', [structuredClone(f)], () => {
+  LetterSettings = () => this.rec('LetterSettings', [], () => structuredClone(this.letters));
+  SaveLetterhead = (f: LetterheadForm) => this.rec('SaveLetterhead', [structuredClone(f)], () => {
     this.letters.letterhead = structuredClone(f);
     return structuredClone(this.letters);
   });
-  chooseLetterLogo = () => this.rec('chooseLetterLogo', [], () => 'iVBORw0KGgo=');
-  saveLetterTemplate = (f: TemplateForm) => this.rec('saveLetterTemplate', [structuredClone(f)], () => {
+  ChooseLetterLogo = () => this.rec('ChooseLetterLogo', [], () => 'iVBORw0KGgo=');
+  SaveLetterTemplate = (f: TemplateForm) => this.rec('SaveLetterTemplate', [structuredClone(f)], () => {
     this.letters.templates = this.letters.templates!.map((t) => (t.id === f.id ? { ...structuredClone(f), changed: true } : t));
     return structuredClone(this.letters);
   });
-  resetLetterTemplate = (id: string) => this.rec('resetLetterTemplate', [id], () => {
+  ResetLetterTemplate = (id: string) => this.rec('ResetLetterTemplate', [id], () => {
     const shipped = fakeLetterSettings().templates!.find((t) => t.id === id)!;
     this.letters.templates = this.letters.templates!.map((t) => (t.id === id ? shipped : t));
     return structuredClone(this.letters);
   });
-  saveLetterRemedy = (f: RemedyForm) => this.rec('saveLetterRemedy', [structuredClone(f)], () => {
+  SaveLetterRemedy = (f: RemedyForm) => this.rec('SaveLetterRemedy', [structuredClone(f)], () => {
     this.letters.remedies = this.letters.remedies!.map((r) => (r.caseType === f.caseType ? { ...structuredClone(f), default: false } : r));
     return structuredClone(this.letters);
   });
-  resetLetterRemedy = (caseType: string) => this.rec('resetLetterRemedy', [caseType], () => {
+  ResetLetterRemedy = (caseType: string) => this.rec('ResetLetterRemedy', [caseType], () => {
     const shipped = fakeLetterSettings().remedies!.find((r) => r.caseType === caseType)!;
     this.letters.remedies = this.letters.remedies!.map((r) => (r.caseType === caseType ? shipped : r));
     return structuredClone(this.letters);
   });
-  previewLetter = (input: LetterPreviewInput) => this.rec('previewLetter', [structuredClone(input)], (): LetterPreview => ({ pdf: 'JVBERi0xLjQK', pages: 2 }));
-  printDecision = (id: string, decisionID: string) => this.rec('printDecision', [id, decisionID], () => undefined);
-  printCandidates = (q: PrintQuery) => this.rec('printCandidates', [structuredClone(q)], () =>
-    structuredClone(this.printable.filter((l) => (q.scope === 'today' ? l.signedAt.startsWith('2026-03-10') : q.scope === 'unposted' ? !l.posted : q.caseIds.includes(l.caseId)))));
-  printBatch = (letters: PrintLetter[]) => this.rec('printBatch', [structuredClone(letters)], (): PrintBatchResult => ({
+  PreviewLetter = (input: LetterPreviewInput) => this.rec('PreviewLetter', [structuredClone(input)], (): LetterPreview => ({ pdf: 'JVBERi0xLjQK', pages: 2 }));
+  PrintDecision = (id: string, decisionID: string) => this.rec('PrintDecision', [id, decisionID], () => undefined);
+  PrintCandidates = (q: PrintQuery) => this.rec('PrintCandidates', [structuredClone(q)], () =>
+    structuredClone(this.printable.filter((l) => (q.scope === 'today' ? l.signedAt.startsWith('2026-03-10') : q.scope === 'unposted' ? !l.posted : (q.caseIds ?? []).includes(l.caseId)))));
+  PrintBatch = (letters: PrintLetter[]) => this.rec('PrintBatch', [structuredClone(letters)], (): PrintBatchResult => ({
     file: '/home/test/.local/share/OZG-Cloud Desktop/druck/Sammeldruck-2026-03-10-101500.pdf', letters: structuredClone(letters), pages: letters.length * 2, blank: 1, opened: true,
   }));
-  confirmPosted = (letters: PrintLetter[]) => this.rec('confirmPosted', [structuredClone(letters)], (): BulkResult => {
+  ConfirmPosted = (letters: PrintLetter[]) => this.rec('ConfirmPosted', [structuredClone(letters)], (): BulkResult => {
     for (const l of letters) {
       const p = this.printable.find((x) => x.decisionId === l.decisionId);
       if (p) p.posted = '2026-03-10';
@@ -355,35 +362,35 @@ export class FakeApi implements Api {
   });
   // Sync with the OZG-Cloud: not connected until connectSync; conflicts and
   // rejected changes are set by tests (fakeConflict, fakeRejected).
-  sync: import('./types').SyncStatusView = {
+  sync: SyncStatusView = {
     enrolled: false, server: '', tenant: '', online: false, syncing: false, pending: 4, rejected: 0, openConflicts: 0,
     wantedBlobs: 0, lastSync: '', lastError: '', nextTry: '', mayConnect: false,
   };
-  conflicts: import('./types').ConflictView[] = [];
-  rejected: import('./types').RejectedView[] = [];
+  conflicts: ConflictView[] = [];
+  rejected: RejectedView[] = [];
   private syncView() {
     const s = { ...this.sync, openConflicts: this.conflicts.length, rejected: this.rejected.length };
     return s;
   }
-  syncStatus = () => this.rec('syncStatus', [], () => this.syncView());
-  syncNow = () => this.rec('syncNow', [], () => {
+  SyncStatus = () => this.rec('SyncStatus', [], () => this.syncView());
+  SyncNow = () => this.rec('SyncNow', [], () => {
     if (!this.sync.enrolled) throw JSON.stringify({ code: 'NOT_ALLOWED', message: 'Dieser PC ist noch nicht mit der OZG-Cloud verbunden.' });
     this.sync = { ...this.sync, pending: 0, online: true, lastSync: '2026-03-10T10:15:00+01:00', lastError: '' };
     return this.syncView();
   });
-  probeSyncServer = (server: string) => this.rec('probeSyncServer', [server], (): import('./types').SyncProbe => {
+  ProbeSyncServer = (server: string) => this.rec('ProbeSyncServer', [server], (): SyncProbe => {
     if (!server.trim()) throw JSON.stringify({ code: 'INVALID', message: 'Bitte prüfen Sie die Adresse des Servers.', fields: { server: 'Bitte eine Adresse wie https://ozg.example.de:8443 angeben.' } });
     return { server: server.includes('://') ? server : `https://${server}`, fingerprint: fakeFingerprint };
   });
-  chooseSyncCAFile = () => this.rec('chooseSyncCAFile', [], () => '/etc/ozg/ca.pem');
-  connectSync = (input: import('./types').SyncConnectInput) => this.rec('connectSync', [structuredClone(input)], () => {
+  ChooseSyncCAFile = () => this.rec('ChooseSyncCAFile', [], () => '/etc/ozg/ca.pem');
+  ConnectSync = (input: SyncConnectInput) => this.rec('ConnectSync', [structuredClone(input)], () => {
     if (input.code.trim() === '') throw JSON.stringify({ code: 'INVALID', message: 'Bitte geben Sie den Anmeldecode ein.', fields: { code: 'Bitte den Anmeldecode eingeben.' } });
     if (input.code === 'FALSCH') throw JSON.stringify({ code: 'INVALID', message: 'Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen. Bitte lassen Sie sich einen neuen geben.', fields: { code: 'Der Anmeldecode ist unbekannt.' } });
     this.sync = { ...this.sync, enrolled: true, server: input.server, tenant: 'musterhausen', online: true, lastSync: '2026-03-10T10:00:00+01:00' };
     return this.syncView();
   });
-  syncConflicts = (caseID: string) => this.rec('syncConflicts', [caseID], () => structuredClone(this.conflicts.filter((c) => !caseID || c.caseId === caseID)));
-  resolveConflict = (input: import('./types').ResolveConflictInput) => this.rec('resolveConflict', [structuredClone(input)], () => {
+  SyncConflicts = (caseID: string) => this.rec('SyncConflicts', [caseID], () => structuredClone(this.conflicts.filter((c) => !caseID || c.caseId === caseID)));
+  ResolveConflict = (input: ResolveConflictInput) => this.rec('ResolveConflict', [structuredClone(input)], () => {
     const c = this.conflicts.find((x) => x.id === input.id);
     if (!c) throw JSON.stringify({ code: 'NOT_FOUND', message: 'Der Vorgang oder Eintrag wurde nicht gefunden.' });
     if (input.keep === 'merged' && c.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(input.value)) {
@@ -392,23 +399,30 @@ export class FakeApi implements Api {
     this.conflicts = this.conflicts.filter((x) => x.id !== input.id);
     return this.detail(c.caseId);
   });
-  rejectedChanges = () => this.rec('rejectedChanges', [], () => structuredClone(this.rejected));
-  dismissRejected = (seq: number) => this.rec('dismissRejected', [seq], () => {
+  RejectedChanges = () => this.rec('RejectedChanges', [], () => structuredClone(this.rejected));
+  DismissRejected = (seq: number) => this.rec('DismissRejected', [seq], () => {
     this.rejected = this.rejected.filter((r) => r.seq !== seq);
     return structuredClone(this.rejected);
   });
-  orgUnits: import('./types').Option[] = [];
-  syncOrgUnits = () => this.rec('syncOrgUnits', [], () => structuredClone(this.orgUnits));
-  forward = (id: string, orgUnit: string, reason: string) => this.rec('forward', [id, orgUnit, reason], () =>
+  orgUnits: Option[] = [];
+  SyncOrgUnits = () => this.rec('SyncOrgUnits', [], () => structuredClone(this.orgUnits));
+  Forward = (id: string, orgUnit: string, reason: string) => this.rec('Forward', [id, orgUnit, reason], () =>
     this.update(id, (d) => {
       this.setStatus(d, 'WEITERGELEITET');
       d.orgUnit = this.orgUnits.find((o) => o.value === orgUnit)?.label ?? orgUnit;
     }));
-  on = (event: string, cb: (p: unknown) => void) => {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
-    return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== cb));
+  on = <E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void) => {
+    const cbs = this.listeners.get(event) ?? new Set();
+    cbs.add(cb);
+    this.listeners.set(event, cbs);
+    return () => {
+      cbs.delete(cb);
+    };
   };
-  onFileDrop = () => () => {};
+  onFileDrop = (cb: (paths: string[]) => void) => {
+    void cb;
+    return () => {};
+  };
   nativeFileDrop = () => false;
 }
 
@@ -462,7 +476,7 @@ export function fakePrintLetters(): PrintLetter[] {
 
 export const fakeFingerprint = '3A:7F:00:12:9B:C4:5D:E6:0F:21:88:4A:B3:CC:17:D2:6E:90:05:AB:3F:11:72:C8:9D:E0:4B:56:A1:08:F3:2C';
 
-export function fakeConflict(over: Partial<import('./types').ConflictView> = {}): import('./types').ConflictView {
+export function fakeConflict(over: Partial<ConflictView> = {}): ConflictView {
   return {
     id: 'k1', caseId: 'case-1', fileNumber: makeRow(1).fileNumber, applicant: makeRow(1).applicant, field: 'assignee', fieldLabel: 'Zuständigkeit',
     kind: 'assignee', serverValue: 'Anna Schmidt', clientValue: 'Bernd Müller', serverRaw: 'anna', clientRaw: 'bernd',
@@ -471,7 +485,7 @@ export function fakeConflict(over: Partial<import('./types').ConflictView> = {})
   };
 }
 
-export function fakeRejected(over: Partial<import('./types').RejectedView> = {}): import('./types').RejectedView {
+export function fakeRejected(over: Partial<RejectedView> = {}): RejectedView {
   return {
     seq: 7, caseId: 'case-2', fileNumber: makeRow(2).fileNumber, applicant: makeRow(2).applicant, kind: 'comment.add', what: 'Notiz hinzugefügt',
     by: 'Anna Schmidt', at: '2026-03-10T09:40:00+01:00', reason: 'Den Vorgang gibt es in der OZG-Cloud nicht.', rejectedAt: '2026-03-10T10:00:00+01:00', ...over,

@@ -3,6 +3,7 @@
 
 import type { Api, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey, SyncStatusView } from './types';
 import { parseError } from './errors';
+import type { EventCasesChanged, EventPayloads } from './events';
 
 export type View =
   | { kind: 'list' }
@@ -59,7 +60,7 @@ export class AppState {
 
   async load(): Promise<void> {
     try {
-      this.session = await this.api.session();
+      this.session = await this.api.Session();
     } catch (e) {
       this.loadError = parseError(e).message;
       return;
@@ -69,19 +70,19 @@ export class AppState {
 
   async refreshCounts(): Promise<void> {
     try {
-      this.counts = await this.api.counts();
+      this.counts = await this.api.Counts();
     } catch {
       // counts are a convenience; the list still works and shows its own errors
     }
     try {
-      this.dueCount = (await this.api.dueFollowUps())?.length ?? 0;
+      this.dueCount = (await this.api.DueFollowUps())?.length ?? 0;
     } catch {
       // as above
     }
   }
 
   /** changed reacts to "cases:changed": new pages, new counts, a fresh open case. */
-  changed(ids: unknown): void {
+  changed(ids: EventPayloads[typeof EventCasesChanged]): void {
     this.version++;
     const v = this.view;
     if (v.kind === 'case' && (!Array.isArray(ids) || ids.includes(v.id))) this.caseVersion++;

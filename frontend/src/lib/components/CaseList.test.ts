@@ -60,7 +60,7 @@ describe('Vorgangsliste', () => {
     expect(grid).toHaveAttribute('aria-activedescendant', 'row-2');
     expect(document.getElementById('row-2')).toHaveTextContent('GEW-2026-0002-A7');
     await fireEvent.keyDown(grid, { key: 'Enter' });
-    await waitFor(() => expect(fake.called('getCase').map((c) => c.args[0])).toEqual(['case-2']));
+    await waitFor(() => expect(fake.called('GetCase').map((c) => c.args[0])).toEqual(['case-2']));
     const heading = await screen.findByRole('heading', { level: 1, name: /GEW-2026-0002-A7/ });
     expect(heading).toBeInTheDocument();
 
@@ -82,7 +82,7 @@ describe('Vorgangsliste', () => {
     const bar = screen.getByRole('region', { name: 'Sammelaktionen' });
     expect(bar).toHaveTextContent('2 ausgewählt');
     await fireEvent.click(within(bar).getByRole('button', { name: 'Annehmen' }));
-    await waitFor(() => expect(fake.called('bulkTransition')[0].args).toEqual([['case-0', 'case-1'], 'annehmen']));
+    await waitFor(() => expect(fake.called('BulkTransition')[0].args).toEqual([['case-0', 'case-1'], 'annehmen']));
     const result = await screen.findByText('1 Vorgang geändert.');
     expect(result.closest('[role="status"]')).toHaveTextContent('GEW-2026-0000-A7: Nicht im Status Neu.');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { FakeApi } from '../fakeapi';
 import { renderApp } from '../../test/harness';
+import { EventMailStatus } from '../events';
 
 function withIntake() {
   const fake = new FakeApi();
@@ -24,7 +25,7 @@ describe('E-Mail-Eingang', () => {
     expect(intake).toHaveTextContent(/E-Mail-Eingang: geprüft \d\d:\d\d, heute 3 E-Mails eingelesen/);
     expect(screen.getByRole('button', { name: '2 E-Mails nicht eingelesen' })).toBeInTheDocument();
 
-    fake.emit('mail:status', { ...fake.mailStatusValue, state: 'error', errors: 2, lastError: 'Der Server 127.0.0.1:993 ist nicht erreichbar.' });
+    fake.emit(EventMailStatus, { ...fake.mailStatusValue, state: 'error', errors: 2, lastError: 'Der Server 127.0.0.1:993 ist nicht erreichbar.' });
     await waitFor(() => expect(screen.getByTestId('mail-intake')).toHaveTextContent('E-Mail-Eingang gestört (2 Fehlversuche'));
     expect(screen.getByTestId('mail-intake')).toHaveTextContent('ist nicht erreichbar.');
   });
@@ -44,17 +45,17 @@ describe('E-Mail-Eingang', () => {
     expect(screen.getAllByTestId('mail-failure')[0]).toHaveTextContent('Die E-Mail konnte nicht als Vorgang gespeichert werden.');
 
     await fireEvent.click(screen.getByRole('button', { name: 'E-Mail Nr. 7 erneut versuchen' }));
-    await waitFor(() => expect(fake.called('retryMail').at(-1)!.args).toEqual([7]));
+    await waitFor(() => expect(fake.called('RetryMail').at(-1)!.args).toEqual([7]));
     expect(await screen.findByText('wird erneut versucht …')).toBeInTheDocument();
     expect(screen.getByTestId('mail-failures-status')).toHaveTextContent('E-Mail Nr. 7 wird jetzt erneut eingelesen.');
     expect(screen.queryByRole('button', { name: 'E-Mail Nr. 7 erneut versuchen' })).toBeNull();
 
     await fireEvent.click(screen.getByRole('button', { name: 'Alle erneut versuchen' }));
-    await waitFor(() => expect(fake.called('retryAllMail')).toHaveLength(1));
+    await waitFor(() => expect(fake.called('RetryAllMail')).toHaveLength(1));
 
     // The intake read them in: the list says so after the next status.
     fake.mailFailureList = [];
-    fake.emit('mail:status', { ...fake.mailStatusValue, failed: 0, importedToday: 5 });
+    fake.emit(EventMailStatus, { ...fake.mailStatusValue, failed: 0, importedToday: 5 });
     expect(await screen.findByText('Alle E-Mails wurden eingelesen.')).toBeInTheDocument();
   });
 });

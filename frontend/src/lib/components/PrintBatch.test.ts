@@ -16,19 +16,19 @@ describe('Sammeldruck', () => {
     const fake = new FakeApi();
     await openPrint(fake);
     await waitFor(() => expect(screen.getAllByTestId('print-row')).toHaveLength(2));
-    expect(fake.called('printCandidates')[0].args[0]).toEqual({ scope: 'today', caseIds: [] });
+    expect(fake.called('PrintCandidates')[0].args[0]).toEqual({ scope: 'today', caseIds: [] });
     const second = screen.getByRole('checkbox', { name: 'GEW-2026-0002-A7 (Person 2) in den Sammeldruck' });
     await fireEvent.click(second);
     expect(second).not.toBeChecked();
     await fireEvent.click(screen.getByRole('button', { name: 'Sammeldruck erstellen (1 Bescheid)' }));
     expect(await screen.findByText(/Die Druckdatei mit 2 Seiten wurde im PDF-Programm geöffnet/)).toBeInTheDocument();
-    expect((fake.called('printBatch')[0].args[0] as Letter[]).map((l) => l.decisionId)).toEqual(['d1']);
+    expect((fake.called('PrintBatch')[0].args[0] as Letter[]).map((l) => l.decisionId)).toEqual(['d1']);
 
     const confirm = screen.getByRole('button', { name: 'Alle Briefe wurden versandt' });
     await waitFor(() => expect(confirm).toHaveFocus());
     await fireEvent.click(confirm);
     expect(await screen.findByText('Für einen Vorgang wurde vermerkt: per Post versandt am 10.03.2026.')).toBeInTheDocument();
-    expect((fake.called('confirmPosted')[0].args[0] as Letter[]).map((l) => l.decisionId)).toEqual(['d1']);
+    expect((fake.called('ConfirmPosted')[0].args[0] as Letter[]).map((l) => l.decisionId)).toEqual(['d1']);
     // Posted letters stay listed but are not chosen again.
     await waitFor(() => expect(screen.getByRole('checkbox', { name: /GEW-2026-0001-A7/ })).not.toBeChecked());
     expect(screen.queryByRole('button', { name: 'Alle Briefe wurden versandt' })).toBeNull();
@@ -41,7 +41,7 @@ describe('Sammeldruck', () => {
     await waitFor(() => expect(screen.getAllByTestId('print-row')).toHaveLength(3));
     const row = screen.getAllByTestId('print-row')[2];
     await fireEvent.click(within(row).getByRole('button', { name: /Einzeln drucken.*GEW-2026-0003-A7/ }));
-    expect(fake.called('printDecision')[0].args).toEqual(['case-3', 'd3']);
+    expect(fake.called('PrintDecision')[0].args).toEqual(['case-3', 'd3']);
     expect(await screen.findByText(/Der Bescheid zu GEW-2026-0003-A7 wurde im PDF-Programm geöffnet/)).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Keine auswählen' }));
     expect(screen.getByRole('button', { name: /Sammeldruck erstellen \(0 Bescheide\)/ })).toBeDisabled();
@@ -51,7 +51,7 @@ describe('Sammeldruck', () => {
     const fake = new FakeApi();
     await openPrint(fake);
     await waitFor(() => expect(screen.getAllByTestId('print-row')).toHaveLength(2));
-    fake.fail.printBatch = JSON.stringify({ code: 'NOT_FOUND', message: 'Der unterschriebene Bescheid zu GEW-2026-0001-A7 fehlt auf diesem Rechner.' });
+    fake.fail.PrintBatch = JSON.stringify({ code: 'NOT_FOUND', message: 'Der unterschriebene Bescheid zu GEW-2026-0001-A7 fehlt auf diesem Rechner.' });
     await fireEvent.click(screen.getByRole('button', { name: 'Sammeldruck erstellen (2 Bescheide)' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('fehlt auf diesem Rechner');
     expect(screen.queryByRole('button', { name: 'Alle Briefe wurden versandt' })).toBeNull();
@@ -71,6 +71,6 @@ describe('Sammeldruck', () => {
     await fireEvent.click(await screen.findByRole('tab', { name: 'Bescheide (1)' }));
     expect(screen.getByTestId('decision')).toHaveTextContent('per Post versandt am 10.03.2026');
     await fireEvent.click(screen.getByRole('button', { name: 'Bewilligung drucken' }));
-    expect(fake.called('printDecision')[0].args).toEqual(['case-1', 'd1']);
+    expect(fake.called('PrintDecision')[0].args).toEqual(['case-1', 'd1']);
   });
 });

@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import App from '../../App.svelte';
 import { FakeApi, fakeSession } from '../fakeapi';
 import { renderApp } from '../../test/harness';
+import { EventCasesChanged, EventFollowUpDue } from '../events';
 
 async function openCase(fake: FakeApi, fileNumber: string) {
   await renderApp(fake);
@@ -13,7 +14,7 @@ async function openCase(fake: FakeApi, fileNumber: string) {
 describe('Screens', () => {
   it('shows only the fatal message when the store cannot be opened', async () => {
     const fake = new FakeApi();
-    fake.session = async () => ({ ...structuredClone(fakeSession), fatal: 'OZG-Cloud Desktop läuft bereits.' });
+    fake.Session = async () => ({ ...structuredClone(fakeSession), fatal: 'OZG-Cloud Desktop läuft bereits.' });
     render(App, { props: { api: fake } });
     expect(await screen.findByRole('alert')).toHaveTextContent('OZG-Cloud Desktop läuft bereits.');
     expect(screen.queryByRole('grid')).toBeNull();
@@ -23,7 +24,7 @@ describe('Screens', () => {
   it('announces a follow-up that fell due and opens its case', async () => {
     const fake = new FakeApi();
     await renderApp(fake);
-    fake.emit('followup:due', [{ caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', followUpId: 'f1', due: '2026-03-10', reason: 'Nachweis prüfen', overdue: false }]);
+    fake.emit(EventFollowUpDue, [{ caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', followUpId: 'f1', due: '2026-03-10', reason: 'Nachweis prüfen', overdue: false }]);
     const banner = screen.getByTestId('due-banner');
     await waitFor(() => expect(banner).toHaveTextContent('Wiedervorlage fällig: GEW-2026-0003-A7 – Nachweis prüfen'));
     expect(banner).toHaveAttribute('aria-live', 'polite');
@@ -36,7 +37,7 @@ describe('Screens', () => {
     await renderApp(fake);
     const before = fake.queries.length;
     fake.total = 31;
-    fake.emit('cases:changed', ['case-30']);
+    fake.emit(EventCasesChanged, ['case-30']);
     await waitFor(() => expect(screen.getByTestId('total')).toHaveTextContent('31 Vorgänge'));
     expect(fake.queries.length).toBeGreaterThan(before);
   });
@@ -50,18 +51,18 @@ describe('Screens', () => {
     const name = screen.getByLabelText('Name (Pflichtfeld)');
     expect(name).toHaveAttribute('aria-invalid', 'true');
     expect(name).toHaveAccessibleDescription('Bitte geben Sie den Namen an.');
-    expect(fake.called('createCase')).toHaveLength(0);
+    expect(fake.called('CreateCase')).toHaveLength(0);
 
     await fireEvent.input(name, { target: { value: 'Erika Mustermann' } });
-    fake.fail.createCase = '{"code":"INVALID","message":"Bitte prüfen Sie die Eingaben.","fields":{"city":"Ort fehlt."}}';
+    fake.fail.CreateCase = '{"code":"INVALID","message":"Bitte prüfen Sie die Eingaben.","fields":{"city":"Ort fehlt."}}';
     await fireEvent.click(screen.getByRole('button', { name: 'Antrag speichern' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Bitte prüfen Sie die Eingaben.');
     expect(screen.getByLabelText('Ort')).toHaveAccessibleDescription('Ort fehlt.');
     expect(name).toHaveValue('Erika Mustermann');
 
-    delete fake.fail.createCase;
+    delete fake.fail.CreateCase;
     await fireEvent.click(screen.getByRole('button', { name: 'Antrag speichern' }));
-    await waitFor(() => expect(fake.called('createCase').at(-1)!.args[0]).toMatchObject({ name: 'Erika Mustermann', type: 'GEWERBE', channel: 'POST', received: '2026-03-10' }));
+    await waitFor(() => expect(fake.called('CreateCase').at(-1)!.args[0]).toMatchObject({ name: 'Erika Mustermann', type: 'GEWERBE', channel: 'POST', received: '2026-03-10' }));
     expect(await screen.findByRole('heading', { level: 1, name: /GEW-2026-9999-A7/ })).toBeInTheDocument();
   });
 
@@ -80,7 +81,7 @@ describe('Screens', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Wiedervorlage anlegen' }));
     expect(await screen.findByText('fällig am 01.04.2026')).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Wiedervorlage vom 01.04.2026 erledigt' }));
-    await waitFor(() => expect(fake.called('completeFollowUp')).toHaveLength(1));
+    await waitFor(() => expect(fake.called('CompleteFollowUp')).toHaveLength(1));
 
     await fireEvent.click(screen.getByRole('tab', { name: /Nachrichten/ }));
     await fireEvent.input(screen.getByLabelText('Betreff (Pflichtfeld)'), { target: { value: 'Nachweis' } });
@@ -109,11 +110,11 @@ describe('Screens', () => {
     const big = new File([new Uint8Array(2 * 1024 * 1024)], 'scan.pdf', { type: 'application/pdf' });
     await fireEvent.drop(zone, { dataTransfer: { files: [big] } });
     expect(await screen.findByRole('alert')).toHaveTextContent('Datei zu groß (max. 1 MB): scan.pdf');
-    expect(fake.called('addAttachmentData')).toHaveLength(0);
+    expect(fake.called('AddAttachmentData')).toHaveLength(0);
 
     const small = new File(['Hallo'], 'notiz.txt', { type: 'text/plain' });
     await fireEvent.drop(zone, { dataTransfer: { files: [small] } });
-    await waitFor(() => expect(fake.called('addAttachmentData')[0].args).toEqual(['case-1', 'notiz.txt', 'text/plain', btoa('Hallo')]));
+    await waitFor(() => expect(fake.called('AddAttachmentData')[0].args).toEqual(['case-1', 'notiz.txt', 'text/plain', btoa('Hallo')]));
   });
 
   it('verifies the history and says the result', async () => {
@@ -126,7 +127,7 @@ describe('Screens', () => {
 
   it('checks the signature of a PDF from disk and says the result', async () => {
     const fake = new FakeApi();
-    fake.checkSignatureFromDialog = () =>
+    fake.CheckSignatureFromDialog = () =>
       Promise.resolve({
         file: 'Bescheid.pdf',
         signatures: [{ valid: false, signer: 'Testsiegel', organization: '', signingTime: '', keyType: 'RSA 3072', wholeDocument: true, timestamped: false, problem: 'verändert' }],

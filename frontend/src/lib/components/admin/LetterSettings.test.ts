@@ -5,7 +5,7 @@ import { renderApp } from '../../../test/harness';
 
 function adminApi(): FakeApi {
   const fake = new FakeApi();
-  fake.session = async () => ({
+  fake.Session = async () => ({
     ...structuredClone(fakeSession),
     clerk: { id: 'c3', name: 'Jens Wagner', role: 'administration', roleLabel: 'Administration' },
   });
@@ -30,7 +30,7 @@ describe('Briefeinstellungen', () => {
     expect(screen.getByRole('region', { name: 'Noch zu erledigen' })).toHaveTextContent('{{iban}}');
     const iban = screen.getByLabelText('IBAN');
     await fireEvent.input(iban, { target: { value: 'DE03 1203 0000 0000 2020 51' } });
-    fake.fail.saveLetterhead = JSON.stringify({
+    fake.fail.SaveLetterhead = JSON.stringify({
       code: 'INVALID', message: 'Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.',
       fields: { iban: 'Die IBAN ist nicht gültig: Die Prüfziffern stimmen nicht.' },
     });
@@ -39,13 +39,13 @@ describe('Briefeinstellungen', () => {
     await waitFor(() => expect(iban).toHaveAccessibleDescription('Die IBAN ist nicht gültig: Die Prüfziffern stimmen nicht.'));
     expect(iban).toHaveFocus();
 
-    delete fake.fail.saveLetterhead;
+    delete fake.fail.SaveLetterhead;
     await fireEvent.click(screen.getByRole('button', { name: 'PNG-Datei wählen …' }));
     expect(await screen.findByRole('img', { name: 'Logo der Behörde im Briefkopf' })).toBeInTheDocument();
     await fireEvent.input(iban, { target: { value: 'DE02 1203 0000 0000 2020 51' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Briefkopf speichern' }));
     await waitFor(() => expect(screen.getByText('Der Briefkopf wurde gespeichert.')).toBeInTheDocument());
-    const saved = fake.called('saveLetterhead').at(-1)!.args[0] as { iban: string; logo: string };
+    const saved = fake.called('SaveLetterhead').at(-1)!.args[0] as { iban: string; logo: string };
     expect(saved.iban).toBe('DE02 1203 0000 0000 2020 51');
     expect(saved.logo).toBe('iVBORw0KGgo=');
   });
@@ -53,7 +53,7 @@ describe('Briefeinstellungen', () => {
   it('names the logo that is not a PNG', async () => {
     const fake = adminApi();
     await openSettings(fake);
-    fake.fail.chooseLetterLogo = JSON.stringify({ code: 'INVALID', message: 'Das Logo ist keine PNG-Datei.', fields: { logo: 'Das Logo ist keine PNG-Datei.' } });
+    fake.fail.ChooseLetterLogo = JSON.stringify({ code: 'INVALID', message: 'Das Logo ist keine PNG-Datei.', fields: { logo: 'Das Logo ist keine PNG-Datei.' } });
     await fireEvent.click(screen.getByRole('button', { name: 'PNG-Datei wählen …' }));
     expect(await screen.findByText('Das Logo ist keine PNG-Datei.', { selector: '[role=alert]' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'PNG-Datei wählen …' })).toHaveAccessibleDescription('Das Logo ist keine PNG-Datei.');
@@ -65,7 +65,7 @@ describe('Briefeinstellungen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Vorlagen' }));
     const text = await screen.findByLabelText('Text von Block 2');
     await fireEvent.input(text, { target: { value: 'Sehr geehrte {{antragsteler.name}}' } });
-    fake.fail.saveLetterTemplate = JSON.stringify({
+    fake.fail.SaveLetterTemplate = JSON.stringify({
       code: 'INVALID', message: 'Der Platzhalter {{antragsteler.name}} hat keinen Wert. Es wurde nichts gespeichert.',
       fields: { 'blocks.1.text': 'Der Platzhalter {{antragsteler.name}} hat keinen Wert.' },
     });
@@ -74,7 +74,7 @@ describe('Briefeinstellungen', () => {
     await waitFor(() => expect(text).toHaveAttribute('aria-invalid', 'true'));
     expect(text).toHaveAccessibleDescription('Der Platzhalter {{antragsteler.name}} hat keinen Wert.');
 
-    delete fake.fail.saveLetterTemplate;
+    delete fake.fail.SaveLetterTemplate;
     await fireEvent.input(text, { target: { value: 'Sehr geehrte {{antragsteller.name}}' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Block hinzufügen' }));
     expect(screen.getByLabelText('Text von Block 5')).toHaveFocus();
@@ -82,7 +82,7 @@ describe('Briefeinstellungen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Block 5 nach oben' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Vorlage speichern' }));
     await screen.findByText('Die Vorlage „Bewilligung“ wurde gespeichert.');
-    const saved = fake.called('saveLetterTemplate').at(-1)!.args[0] as { blocks: { text: string }[] };
+    const saved = fake.called('SaveLetterTemplate').at(-1)!.args[0] as { blocks: { text: string }[] };
     expect(saved.blocks.map((b) => b.text)).toEqual([
       '{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}', 'Sehr geehrte {{antragsteller.name}}', 'Bitte überweisen Sie {{gebuehr}} auf {{iban}}.',
       'Mit freundlichen Grüßen', '{{rechtsbehelf}}',
@@ -90,7 +90,7 @@ describe('Briefeinstellungen', () => {
     expect(screen.getByRole('option', { name: 'Bewilligung (geändert)' })).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Auf Auslieferungszustand zurücksetzen' }));
     await waitFor(() => expect(screen.getByLabelText('Text von Block 2')).toHaveValue('Die Voraussetzungen sind erfüllt.'));
-    expect(fake.called('resetLetterTemplate')[0].args).toEqual(['bewilligung']);
+    expect(fake.called('ResetLetterTemplate')[0].args).toEqual(['bewilligung']);
   });
 
   it('sets a Klage at the court for a case type and previews the letter', async () => {
@@ -106,7 +106,7 @@ describe('Briefeinstellungen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Vorschau' }));
     const preview = await screen.findByRole('region', { name: 'Vorschau des Beispielbriefs' });
     expect(within(preview).getByText(/Beispielbrief mit 2 Seiten/)).toBeInTheDocument();
-    const input = fake.called('previewLetter')[0].args[0] as { template: { id: string }; remedy: { caseType: string; kind: string; body: string } };
+    const input = fake.called('PreviewLetter')[0].args[0] as { template: { id: string }; remedy: { caseType: string; kind: string; body: string } };
     expect(input.remedy).toMatchObject({ caseType: 'BAU', kind: 'KLAGE', body: 'Verwaltungsgericht Schleswig' });
     // Without bank details yet, the sample is a letter without a fee.
     expect(input.template.id).toBe('ablehnung');

@@ -4,7 +4,7 @@ import { FakeApi, fakeSession } from '../../fakeapi';
 import { renderApp } from '../../../test/harness';
 
 function asAdministration(fake: FakeApi) {
-  fake.session = async () => ({
+  fake.Session = async () => ({
     ...structuredClone(fakeSession),
     clerk: { id: 'c9', name: 'Jens Wagner', role: 'administration', roleLabel: 'Administration' },
   });
@@ -34,7 +34,7 @@ describe('MailSettings', () => {
     expect(screen.getByLabelText('Port (Pflichtfeld)')).toHaveValue(143);
     await fireEvent.input(screen.getByLabelText('Benutzername (Pflichtfeld)'), { target: { value: 'poststelle' } });
 
-    fake.fail.saveMailSettings = JSON.stringify({
+    fake.fail.SaveMailSettings = JSON.stringify({
       code: 'INVALID', message: 'Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.',
       fields: { tls: 'Ohne Verschlüsselung ist nur ein Server auf diesem Rechner erlaubt.', password: 'Bitte geben Sie das Passwort des Postfachs an.' },
     });
@@ -48,12 +48,12 @@ describe('MailSettings', () => {
     expect(password).toHaveAccessibleDescription('Bitte geben Sie das Passwort des Postfachs an.');
     await waitFor(() => expect(document.activeElement).toBe(tls));
 
-    delete fake.fail.saveMailSettings;
+    delete fake.fail.SaveMailSettings;
     await fireEvent.change(tls, { target: { value: 'tls' } });
     await fireEvent.input(password, { target: { value: 'Geheim-4711' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
     await waitFor(() => expect(screen.getByTestId('mail-result')).toHaveTextContent('Gespeichert.'));
-    expect(fake.called('saveMailSettings').at(-1)!.args[0]).toMatchObject({
+    expect(fake.called('SaveMailSettings').at(-1)!.args[0]).toMatchObject({
       host: 'imap.musterhausen.de', port: 993, tls: 'tls', user: 'poststelle', password: 'Geheim-4711', folder: 'INBOX', caFile: '',
     });
     // The password went to the backend once and is shown nowhere afterwards.
@@ -75,7 +75,7 @@ describe('MailSettings', () => {
     expect(status).toHaveAttribute('role', 'status');
     await waitFor(() => expect(status).toHaveTextContent('Die Verbindung funktioniert nicht.'));
     expect(status).toHaveTextContent('Die Anmeldung als „amt“ ist fehlgeschlagen.');
-    expect(fake.called('saveMailSettings')).toHaveLength(0);
+    expect(fake.called('SaveMailSettings')).toHaveLength(0);
 
     fake.mailCheck = {
       ok: true, summary: 'Die Verbindung funktioniert, mit Einschränkungen.', passed: ['Server erreicht, Anmeldung erfolgreich.'],

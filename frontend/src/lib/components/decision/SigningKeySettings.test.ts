@@ -6,7 +6,7 @@ import { renderApp } from '../../../test/harness';
 function adminFake() {
   const fake = new FakeApi();
   const admin = { id: 'c3', name: 'Jens Wagner', role: 'administration', roleLabel: 'Administration' };
-  fake.session = () => Promise.resolve({ ...structuredClone(fakeSession), clerk: admin });
+  fake.Session = () => Promise.resolve({ ...structuredClone(fakeSession), clerk: admin });
   fake.key.mayEdit = true;
   return fake;
 }
@@ -28,13 +28,13 @@ describe('Signaturschlüssel (Administration)', () => {
     await fireEvent.input(screen.getByLabelText('PKCS#11-Bibliothek (vollständiger Pfad)'), { target: { value: '/usr/lib/softhsm/libsofthsm2.so' } });
     await fireEvent.input(screen.getByLabelText('Name (Label) des Tokens'), { target: { value: 'Rathaus' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
-    await waitFor(() => expect(fake.called('saveSigningKey')[0].args[0]).toEqual({
+    await waitFor(() => expect(fake.called('SaveSigningKey')[0].args[0]).toEqual({
       kind: 'pkcs11', module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'Rathaus', keyLabel: '', tsaUrl: '',
     }));
     await waitFor(() => expect(screen.getByTestId('key-note')).toHaveTextContent('Token (qualifiziertes Siegel möglich)'));
     expect(screen.getByTestId('key-note')).not.toHaveTextContent('Demo-Schlüssel');
 
-    fake.fail.saveSigningKey = JSON.stringify({ code: 'INVALID', message: 'Bitte prüfen Sie die markierten Angaben.', fields: { tsaUrl: 'Bitte eine Adresse mit http:// oder https:// angeben.' } });
+    fake.fail.SaveSigningKey = JSON.stringify({ code: 'INVALID', message: 'Bitte prüfen Sie die markierten Angaben.', fields: { tsaUrl: 'Bitte eine Adresse mit http:// oder https:// angeben.' } });
     await fireEvent.input(screen.getByLabelText(/^Zeitstempeldienst/), { target: { value: 'ftp://x' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
     await waitFor(() => expect(screen.getByLabelText(/^Zeitstempeldienst/)).toHaveAttribute('aria-invalid', 'true'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { FakeApi } from '../../fakeapi';
 import { renderApp } from '../../../test/harness';
+import { EventCasesChanged } from '../../events';
 
 async function openCase(fake: FakeApi, fileNumber: string) {
   await renderApp(fake);
@@ -23,7 +24,7 @@ describe('Aktionen', () => {
     const bar = await openCase(fake, 'GEW-2026-0000-A7');
     await fireEvent.click(within(bar).getByRole('button', { name: 'Annehmen' }));
     await waitFor(() => expect(screen.getByTestId('case-status')).toHaveTextContent('Angenommen'));
-    expect(fake.called('transition')[0].args).toEqual(['case-0', 'annehmen', '']);
+    expect(fake.called('Transition')[0].args).toEqual(['case-0', 'annehmen', '']);
     expect(screen.getByTestId('saved')).toHaveTextContent('Gespeichert.');
     const names = within(screen.getByRole('group', { name: 'Aktionen' })).getAllByRole('button').map((b) => b.textContent?.trim());
     expect(names).toEqual(['Bearbeitung beginnen']);
@@ -40,17 +41,17 @@ describe('Aktionen', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Verwerfen' }));
     expect(reason).toHaveAttribute('aria-invalid', 'true');
     expect(reason).toHaveAccessibleDescription('Bitte geben Sie einen Grund an.');
-    expect(fake.called('transition')).toHaveLength(0);
+    expect(fake.called('Transition')).toHaveLength(0);
 
     await fireEvent.input(reason, { target: { value: 'Doppelt eingegangen' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Verwerfen' }));
-    await waitFor(() => expect(fake.called('transition')[0].args).toEqual(['case-0', 'verwerfen', 'Doppelt eingegangen']));
+    await waitFor(() => expect(fake.called('Transition')[0].args).toEqual(['case-0', 'verwerfen', 'Doppelt eingegangen']));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
   it('shows the German message of a refused call and keeps the form', async () => {
     const fake = new FakeApi();
-    fake.fail.transition = '{"code":"INVALID","message":"Der Grund ist zu kurz.","fields":{"reason":"Mindestens 10 Zeichen."}}';
+    fake.fail.Transition = '{"code":"INVALID","message":"Der Grund ist zu kurz.","fields":{"reason":"Mindestens 10 Zeichen."}}';
     const bar = await openCase(fake, 'GEW-2026-0000-A7');
     await fireEvent.click(within(bar).getByRole('button', { name: 'Verwerfen …' }));
     const dialog = screen.getByRole('dialog');
@@ -66,7 +67,7 @@ describe('Aktionen', () => {
 
   it('shows the message when a plain action is refused', async () => {
     const fake = new FakeApi();
-    fake.fail.transition = new Error('{"code":"NOT_ALLOWED","message":"Annehmen ist im Status Angenommen nicht möglich."}');
+    fake.fail.Transition = new Error('{"code":"NOT_ALLOWED","message":"Annehmen ist im Status Angenommen nicht möglich."}');
     const bar = await openCase(fake, 'GEW-2026-0000-A7');
     await fireEvent.click(within(bar).getByRole('button', { name: 'Annehmen' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Annehmen ist im Status Angenommen nicht möglich.');
@@ -83,14 +84,14 @@ describe('Aktionen', () => {
     d.mayAssignOthers = true;
     d.assignee = 'c1';
     fake.details.set('case-0', d);
-    fake.emit('cases:changed', ['case-0']);
+    fake.emit(EventCasesChanged, ['case-0']);
     await waitFor(() => {
       options = within(screen.getByRole('combobox', { name: 'Zuweisen' })).getAllByRole('option').map((o) => o.textContent);
       expect(options).toEqual(['Bitte wählen', 'Bernd Weber (Sachgebietsleitung)', 'Zuständigkeit aufheben']);
     });
     await fireEvent.change(screen.getByRole('combobox', { name: 'Zuweisen' }), { target: { value: 'c2' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Zuweisen' }));
-    await waitFor(() => expect(fake.called('assign')[0].args).toEqual(['case-0', 'c2']));
+    await waitFor(() => expect(fake.called('Assign')[0].args).toEqual(['case-0', 'c2']));
     await waitFor(() => expect(screen.getByTestId('case-assignee')).toHaveTextContent('Bernd Weber'));
   });
 });

@@ -29,7 +29,7 @@ describe('Bescheid erstellen', () => {
   it('fills a template, asks for the missing value and previews the letter', async () => {
     const fake = new FakeApi();
     const editor = await startAblehnung(fake);
-    expect(fake.called('startDecision')[0].args).toEqual(['case-5', 'ablehnung']);
+    expect(fake.called('StartDecision')[0].args).toEqual(['case-5', 'ablehnung']);
     const reason = await within(editor).findByLabelText('Grund der Ablehnung');
     await waitFor(() => expect(reason).toHaveFocus());
     await waitFor(() => expect(reason).toHaveAttribute('aria-invalid', 'true'));
@@ -39,14 +39,14 @@ describe('Bescheid erstellen', () => {
     await fireEvent.input(reason, { target: { value: 'Der Hund ist bereits angemeldet.' } });
     await waitFor(() => expect(screen.getByTestId('preview-status')).toHaveTextContent('1 Seite, Prüfcode 3F2A-91C0-77B4-0D1E'));
     expect(reason).not.toHaveAttribute('aria-invalid');
-    const last = fake.called('updateDecisionDraft').at(-1)!.args[0] as { values: { value: string }[] };
+    const last = fake.called('UpdateDecisionDraft').at(-1)!.args[0] as { values: { value: string }[] };
     expect(last.values[0].value).toBe('Der Hund ist bereits angemeldet.');
 
     // The text blocks are editable; the edit reaches the backend after a pause.
     const tenor = within(editor).getByLabelText('Entscheidung (Tenor)');
     await fireEvent.input(tenor, { target: { value: 'Ihr Antrag wird abgelehnt.' } });
     await waitFor(() => {
-      const d = fake.called('updateDecisionDraft').at(-1)!.args[0] as { blocks: { text: string }[] };
+      const d = fake.called('UpdateDecisionDraft').at(-1)!.args[0] as { blocks: { text: string }[] };
       expect(d.blocks[1].text).toBe('Ihr Antrag wird abgelehnt.');
     });
   });
@@ -55,10 +55,10 @@ describe('Bescheid erstellen', () => {
     const fake = new FakeApi();
     const editor = await startAblehnung(fake);
     const reason = await within(editor).findByLabelText('Grund der Ablehnung');
-    await waitFor(() => expect(fake.called('updateDecisionDraft')).toHaveLength(1));
+    await waitFor(() => expect(fake.called('UpdateDecisionDraft')).toHaveLength(1));
     for (const v of ['D', 'De', 'Der', 'Der H', 'Der Hund']) await fireEvent.input(reason, { target: { value: v } });
     await waitFor(() => expect(screen.getByTestId('preview-status')).toHaveTextContent('1 Seite'));
-    expect(fake.called('updateDecisionDraft')).toHaveLength(2);
+    expect(fake.called('UpdateDecisionDraft')).toHaveLength(2);
   });
 
   it('keeps the draft when the clerk leaves and comes back', async () => {
@@ -101,7 +101,7 @@ describe('Unterschreiben', () => {
     const secret = within(editor).getByLabelText('Passwort der Schlüsseldatei');
     await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
     expect(secret).toHaveAttribute('aria-invalid', 'true');
-    expect(fake.called('signDecision')).toHaveLength(0);
+    expect(fake.called('SignDecision')).toHaveLength(0);
 
     await fireEvent.input(secret, { target: { value: 'falsch' } });
     await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
@@ -114,7 +114,7 @@ describe('Unterschreiben', () => {
     await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
     await waitFor(() => expect(screen.queryByTestId('decision-editor')).toBeNull());
     expect(screen.getByTestId('decision-notice')).toHaveTextContent('Der Bescheid ist unterschrieben und gespeichert. Prüfcode: 3F2A-91C0-77B4-0D1E.');
-    expect(fake.called('signDecision').at(-1)!.args[1]).toBe('demo');
+    expect(fake.called('SignDecision').at(-1)!.args[1]).toBe('demo');
     const panel = screen.getByRole('tabpanel');
     expect(within(panel).getByTestId('decision')).toHaveTextContent('Ablehnung');
     expect(within(panel).getByTestId('decision')).toHaveTextContent('gültig');

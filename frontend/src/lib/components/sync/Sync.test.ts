@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { FakeApi, fakeConflict, fakeFingerprint, fakeRejected, fakeSession } from '../../fakeapi';
 import { renderApp } from '../../../test/harness';
+import { EventSyncStatus } from '../../events';
 
 function asAdministration(fake: FakeApi) {
-  fake.session = async () => ({
+  fake.Session = async () => ({
     ...structuredClone(fakeSession),
     clerk: { id: 'c9', name: 'Jens Wagner', role: 'administration', roleLabel: 'Administration' },
   });
@@ -32,7 +33,7 @@ describe('sync in the status bar', () => {
     await waitFor(() => expect(screen.getByTestId('connection')).toHaveTextContent(/OZG-Cloud: verbunden, zuletzt synchronisiert/));
     expect(screen.getByTestId('pending')).toHaveTextContent('Alle Änderungen übertragen');
 
-    fake.emit('sync:status', { ...fake.sync, online: false, pending: 2, lastError: 'Keine Verbindung zur OZG-Cloud.', openConflicts: 1, rejected: 2 });
+    fake.emit(EventSyncStatus, { ...fake.sync, online: false, pending: 2, lastError: 'Keine Verbindung zur OZG-Cloud.', openConflicts: 1, rejected: 2 });
     await waitFor(() => expect(screen.getByTestId('connection')).toHaveTextContent(/OZG-Cloud: keine Verbindung/));
     expect(screen.getByTestId('pending')).toHaveTextContent('2 Änderungen warten auf Übertragung');
     expect(screen.getByTestId('sync-error')).toHaveTextContent('Keine Verbindung zur OZG-Cloud.');
@@ -40,7 +41,7 @@ describe('sync in the status bar', () => {
     expect(screen.getByRole('button', { name: '2 abgelehnte Änderungen' })).toBeInTheDocument();
 
     await fireEvent.click(screen.getByRole('button', { name: 'Jetzt synchronisieren' }));
-    await waitFor(() => expect(fake.called('syncNow')).toHaveLength(1));
+    await waitFor(() => expect(fake.called('SyncNow')).toHaveLength(1));
     await waitFor(() => expect(screen.getByTestId('connection')).toHaveTextContent(/verbunden/));
   });
 });
@@ -69,12 +70,12 @@ describe('Mit OZG-Cloud verbinden', () => {
     await fireEvent.input(screen.getByLabelText('Anmeldecode (Pflichtfeld)'), { target: { value: 'K7PQ-2M4X' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Verbinden' }));
     expect(await screen.findByText('Bitte bestätigen Sie den Fingerabdruck oder wählen Sie eine Zertifikatsdatei.')).toBeInTheDocument();
-    expect(fake.called('connectSync')).toHaveLength(0);
+    expect(fake.called('ConnectSync')).toHaveLength(0);
 
     await fireEvent.click(screen.getByLabelText(/Der Fingerabdruck stimmt/));
     await fireEvent.click(screen.getByRole('button', { name: 'Verbinden' }));
-    await waitFor(() => expect(fake.called('connectSync')).toHaveLength(1));
-    expect(fake.called('connectSync')[0].args[0]).toEqual({ server: 'https://ozg.example.de:8443', code: 'K7PQ-2M4X', fingerprint: fakeFingerprint, caFile: '' });
+    await waitFor(() => expect(fake.called('ConnectSync')).toHaveLength(1));
+    expect(fake.called('ConnectSync')[0].args[0]).toEqual({ server: 'https://ozg.example.de:8443', code: 'K7PQ-2M4X', fingerprint: fakeFingerprint, caFile: '' });
     expect(await screen.findByTestId('sync-connected')).toHaveTextContent('https://ozg.example.de:8443');
     await waitFor(() => expect(screen.getByRole('button', { name: 'Jetzt synchronisieren' })).toBeInTheDocument());
   });
@@ -91,7 +92,7 @@ describe('Mit OZG-Cloud verbinden', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Verbinden' }));
     await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent(/Anmeldecode ist unbekannt/));
     expect(screen.getByLabelText('Anmeldecode (Pflichtfeld)')).toHaveAttribute('aria-invalid', 'true');
-    expect(fake.called('connectSync')[0].args[0]).toMatchObject({ fingerprint: '', caFile: '/etc/ozg/ca.pem' });
+    expect(fake.called('ConnectSync')[0].args[0]).toMatchObject({ fingerprint: '', caFile: '/etc/ozg/ca.pem' });
   });
 });
 
@@ -134,8 +135,8 @@ describe('Konflikte klären', () => {
     await fireEvent.click(within(notice).getByRole('button', { name: 'Konflikt klären …' }));
     const dialog = await screen.findByRole('dialog', { name: 'Konflikte klären' });
     await fireEvent.click(await within(dialog).findByRole('button', { name: '„Bernd Müller“ übernehmen' }));
-    await waitFor(() => expect(fake.called('resolveConflict')).toHaveLength(1));
-    expect(fake.called('resolveConflict')[0].args[0]).toEqual({ id: 'k1', keep: 'client', value: '' });
+    await waitFor(() => expect(fake.called('ResolveConflict')).toHaveLength(1));
+    expect(fake.called('ResolveConflict')[0].args[0]).toEqual({ id: 'k1', keep: 'client', value: '' });
     expect(await within(dialog).findByText('Es gibt keine offenen Konflikte in diesem Vorgang.')).toBeInTheDocument();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Schließen' }));
     await waitFor(() => expect(screen.queryByTestId('case-conflict')).toBeNull());
@@ -151,7 +152,7 @@ describe('Konflikte klären', () => {
     expect(input).toHaveValue('2026-12-10');
     await fireEvent.input(input, { target: { value: '2026-12-24' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Dieses Datum übernehmen' }));
-    await waitFor(() => expect(fake.called('resolveConflict')[0].args[0]).toEqual({ id: 'k1', keep: 'merged', value: '2026-12-24' }));
+    await waitFor(() => expect(fake.called('ResolveConflict')[0].args[0]).toEqual({ id: 'k1', keep: 'merged', value: '2026-12-24' }));
     expect(await within(dialog).findByRole('status')).toHaveTextContent('Der Konflikt bei „Zielfrist“');
   });
 });
@@ -167,7 +168,7 @@ describe('Abgelehnte Änderungen', () => {
     expect(row).toHaveTextContent('Den Vorgang gibt es in der OZG-Cloud nicht.');
     expect(row).toHaveTextContent('Notiz hinzugefügt');
     await fireEvent.click(within(row).getByRole('button', { name: /ausblenden/ }));
-    await waitFor(() => expect(fake.called('dismissRejected')[0].args).toEqual([7]));
+    await waitFor(() => expect(fake.called('DismissRejected')[0].args).toEqual([7]));
     expect(await screen.findByText('Es gibt keine abgelehnten Änderungen.')).toBeInTheDocument();
   });
 
@@ -178,7 +179,7 @@ describe('Abgelehnte Änderungen', () => {
     await fireEvent.click(await screen.findByRole('button', { name: '1 abgelehnte Änderung' }));
     const row = await screen.findByTestId('rejected');
     await fireEvent.click(within(row).getByRole('button', { name: fakeRejected().fileNumber }));
-    await waitFor(() => expect(fake.called('getCase').some((c) => c.args[0] === 'case-2')).toBe(true));
+    await waitFor(() => expect(fake.called('GetCase').some((c) => c.args[0] === 'case-2')).toBe(true));
   });
 });
 
@@ -195,25 +196,25 @@ describe('Weiterleiten', () => {
     await fireEvent.input(screen.getByLabelText('Grund'), { target: { value: 'Zuständig ist das Bauamt.' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Weiterleiten' }));
     expect(await screen.findByText('Bitte eine Stelle wählen.')).toBeInTheDocument();
-    expect(fake.called('forward')).toHaveLength(0);
+    expect(fake.called('Forward')).toHaveLength(0);
     await fireEvent.change(select, { target: { value: 'ou-2' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Weiterleiten' }));
-    await waitFor(() => expect(fake.called('forward')[0]?.args).toEqual(['case-0', 'ou-2', 'Zuständig ist das Bauamt.']));
-    expect(fake.called('transition')).toHaveLength(0);
+    await waitFor(() => expect(fake.called('Forward')[0]?.args).toEqual(['case-0', 'ou-2', 'Zuständig ist das Bauamt.']));
+    expect(fake.called('Transition')).toHaveLength(0);
   });
 });
 
 describe('clerks of a connected PC', () => {
   it('offers the clerk switch when connected, also outside the demo', async () => {
     const fake = enrolled(new FakeApi());
-    fake.session = async () => ({ ...structuredClone(fakeSession), demo: false });
+    fake.Session = async () => ({ ...structuredClone(fakeSession), demo: false });
     await renderApp(fake);
     expect(await screen.findByLabelText('Angemeldet als')).toBeInTheDocument();
   });
 
   it('shows only the name when neither demo nor connected', async () => {
     const fake = new FakeApi();
-    fake.session = async () => ({ ...structuredClone(fakeSession), demo: false });
+    fake.Session = async () => ({ ...structuredClone(fakeSession), demo: false });
     await renderApp(fake);
     expect(screen.getByText('Angemeldet als Anna Schmidt (Sachbearbeitung)')).toBeInTheDocument();
     expect(screen.queryByLabelText('Angemeldet als')).toBeNull();

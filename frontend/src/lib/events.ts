@@ -1,0 +1,25 @@
+// The events Go emits to the UI, with what each carries. The names are Go's
+// (app.EventCasesChanged ...); app/events_test.go fails when a name or value here
+// differs from Go or an event exists on one side only. Subscribe with
+// api.on(EventX, (payload) => ...): the payload is typed by EventPayloads.
+
+import type { DueFollowUp, MailStatusView, SyncStatusView } from './types';
+
+/** Case IDs written by a clerk, a mail import or a pull (a refresh hint). */
+export const EventCasesChanged = 'cases:changed';
+/** Follow-ups that fell due while the app runs. */
+export const EventFollowUpDue = 'followup:due';
+/** The mail intake's state, whenever it changes. */
+export const EventMailStatus = 'mail:status';
+/** The sync with the OZG-Cloud, whenever what the status bar shows changes. */
+export const EventSyncStatus = 'sync:status';
+
+/** The payload of each event as Go sends it (a nil slice arrives as null). */
+export interface EventPayloads {
+  [EventCasesChanged]: string[] | null;
+  [EventFollowUpDue]: DueFollowUp[] | null;
+  [EventMailStatus]: MailStatusView;
+  [EventSyncStatus]: SyncStatusView;
+}
+
+export type EventName = keyof EventPayloads;
