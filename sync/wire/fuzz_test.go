@@ -66,18 +66,22 @@ func FuzzDecodePush(f *testing.F) {
 			t.Fatalf("decoded push does not validate: %v", err)
 		}
 		checkStable(t, p, dec)
-		// The streaming decoder accepts nothing that encoding/json's whole-value
-		// decoding refuses, and reads it the same way.
-		var whole PushRequest
-		if err := wholeDecode(b, &whole); err != nil {
-			t.Fatalf("streamed decoder took what encoding/json refuses: %v", err)
-		}
-		a, _ := json.Marshal(p)
-		w, _ := json.Marshal(whole)
-		if !bytes.Equal(a, w) {
-			t.Fatalf("streamed and whole decoding differ:\n%s\n%s", a, w)
-		}
+		checkWhole(t, b, p)
 	})
+}
+
+// checkWhole asserts that the streaming decoder, which read b as v, took nothing
+// that encoding/json's decoding of the whole body refuses, and read it the same way.
+func checkWhole[T any](t *testing.T, b []byte, v T) {
+	var whole T
+	if err := wholeDecode(b, &whole); err != nil {
+		t.Fatalf("streamed decoder took what encoding/json refuses: %v", err)
+	}
+	a, _ := json.Marshal(v)
+	w, _ := json.Marshal(whole)
+	if !bytes.Equal(a, w) {
+		t.Fatalf("streamed and whole decoding differ:\n%s\n%s", a, w)
+	}
 }
 
 // wholeDecode is encoding/json's strict decoding of a whole body, the reference the
@@ -116,14 +120,6 @@ func FuzzDecodeChanges(f *testing.F) {
 			t.Fatalf("decoded page does not validate: %v", err)
 		}
 		checkStable(t, c, dec)
-		var whole ChangesResponse
-		if err := wholeDecode(b, &whole); err != nil {
-			t.Fatalf("streamed decoder took what encoding/json refuses: %v", err)
-		}
-		a, _ := json.Marshal(c)
-		w, _ := json.Marshal(whole)
-		if !bytes.Equal(a, w) {
-			t.Fatalf("streamed and whole decoding differ:\n%s\n%s", a, w)
-		}
+		checkWhole(t, b, c)
 	})
 }
