@@ -30,7 +30,11 @@ type RequestLimits struct {
 	// BodyMemory bounds the bytes all bodies decoded in memory may take together;
 	// one tenant may take half of it.
 	BodyMemory int64
-	Bodies     int // request bodies being read at once, in all
+	// Bodies bounds the bodies of devices and form servers being read at once;
+	// one tenant may read a quarter of them. Bodies without a token (enrollment)
+	// are a few KB each and bounded per address and by the connections instead: a
+	// crowd of slow ones must not take the places of the tenants' bodies.
+	Bodies int
 	// TenantUploadRate (bytes per second, inflated) paces the bodies of one tenant,
 	// after a burst of as many bytes: a tenant that sends more is slowed down, so
 	// the CPU it costs cannot crowd out the others.
@@ -129,7 +133,7 @@ func orDefault[T int | int64 | time.Duration](v *T, d T) {
 // guard holds the handler's limits and their state.
 type guard struct {
 	lim      RequestLimits
-	bodies   *limit.Gate     // bodies being read, in all
+	bodies   *limit.Gate     // tenants' bodies being read, per tenant and in all
 	memory   *limit.Budget   // bytes of bodies held in memory, per tenant and in all
 	upload   *limit.Throttle // bytes of bodies per tenant
 	requests *limit.Gate     // per device or intake credential
@@ -150,7 +154,7 @@ func newGuard(l RequestLimits, h *handler) *guard {
 	}
 	return &guard{
 		lim:      l,
-		bodies:   limit.NewGate(0, l.Bodies),
+		bodies:   limit.NewGate(l.Bodies/4, l.Bodies),
 		memory:   limit.NewBudget(l.BodyMemory, l.BodyMemory/2),
 		upload:   limit.NewThrottle(l.TenantUploadRate, l.TenantUploadRate, nil),
 		requests: limit.NewGate(l.PerDevice, 0),

@@ -529,3 +529,31 @@ func TestUploadRateIsNotSlowness(t *testing.T) {
 			wire.PathPush, wire.HeaderVersion, wire.Version, h.devA.Token)
 	}
 }
+
+// Slow enrollment bodies (no token) once took the places of all bodies, and every
+// device's push was refused with 429 "bodies" (found measuring the README's
+// figures). Bodies without a token no longer count; a tenant may read a quarter of
+// the places at once.
+func TestBodyPlaces(t *testing.T) {
+	h, _ := limitedHTS(t, cloud.RequestLimits{Bodies: 4})
+	for range 6 {
+		c := h.rawRequest("POST", wire.PathEnroll, "", 100)
+		c.Write([]byte(`{"code":"`))
+	}
+	time.Sleep(100 * time.Millisecond)
+	if status, _, body := h.push(h.devA.Token, h.createCase(h.devA, h.userA.ID, "case-1", "Eins")); status != 200 {
+		t.Fatalf("push while enrollments trickle: %d %s", status, body)
+	}
+	// A holds its one place with a slow push (once the push before has given its
+	// place back: the answer may come first); its next body waits, B's does not.
+	time.Sleep(100 * time.Millisecond)
+	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, 100)
+	c.Write([]byte(`{"mutations":[`))
+	time.Sleep(100 * time.Millisecond)
+	if status, e, _ := refusal(h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(`{"mutations":[]}`))); status != 429 || e.Reason != "bodies" {
+		t.Fatalf("A's second body: %d %+v", status, e)
+	}
+	if status, _, body := h.push(h.devB.Token); status != 200 {
+		t.Fatalf("B's push: %d %s", status, body)
+	}
+}

@@ -36,13 +36,16 @@ type bodySpec struct {
 // it is gzip. Every refusal is the client's fault and says why: a raw body over the
 // limit (with room for gzip's overhead), inflated bytes over max or at a ratio no
 // real document has, a body that arrives slower than MinUploadRate after
-// BodyGrace, one cut off, or too many bodies at once. A tenant's bodies are paced
-// to TenantUploadRate. Call done when the body has been used: it gives back what the
-// body took.
+// BodyGrace, one cut off, or too many bodies of tenants at once. A tenant's bodies
+// are paced to TenantUploadRate. Call done when the body has been used: it gives
+// back what the body took.
 func (h *handler) body(w http.ResponseWriter, r *http.Request, spec bodySpec) (rd io.Reader, done func(), err error) {
-	leave, ok := h.g.bodies.Enter("")
-	if !ok {
-		return nil, nil, busy("bodies", "too many request bodies at once")
+	leave := func() {}
+	if spec.tenant != "" {
+		var ok bool
+		if leave, ok = h.g.bodies.Enter(spec.tenant); !ok {
+			return nil, nil, busy("bodies", "too many request bodies at once")
+		}
 	}
 	max := spec.max
 	raw := &wireBody{
@@ -148,6 +151,7 @@ func (b *wireBody) Read(p []byte) (int, error) {
 // one that failed, ends its connection with this answer, and what net/http still
 // reads of it gets a second.
 func settleBody(w http.ResponseWriter, r *http.Request) {
+	const settleMax = 64 << 10
 	if r.Body == nil || r.Body == http.NoBody || r.ProtoMajor != 1 {
 		return // HTTP/2 ends a stream, not the connection
 	}
@@ -161,8 +165,9 @@ func settleBody(w http.ResponseWriter, r *http.Request) {
 		b = &wireBody{r: r.Body, rc: rc, start: time.Now()}
 		_ = rc.SetReadDeadline(time.Now().Add(time.Second))
 	}
-	if !b.eof && !b.failed {
-		if _, err := io.CopyN(io.Discard, b, 64<<10); err != nil && !b.eof {
+	// A rest known to be larger is not worth reading.
+	if !b.eof && !b.failed && (r.ContentLength < 0 || r.ContentLength-b.n <= settleMax) {
+		if _, err := io.CopyN(io.Discard, b, settleMax); err != nil && !b.eof {
 			b.failed = true
 		}
 	}
