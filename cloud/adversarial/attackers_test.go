@@ -24,15 +24,19 @@ import (
 type tally struct {
 	mu       sync.Mutex
 	statuses map[string]map[int]int
+	first    map[string]string // attacker and status: the first answer's body
 }
 
-func (t *tally) add(attacker string, status int) {
+func (t *tally) add(attacker string, status int, body []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.statuses[attacker] == nil {
 		t.statuses[attacker] = map[int]int{}
 	}
 	t.statuses[attacker][status]++
+	if k := fmt.Sprint(attacker, status); t.first[k] == "" {
+		t.first[k] = fmt.Sprintf("%.200s", body)
+	}
 }
 
 func (t *tally) String() string {
@@ -46,13 +50,13 @@ func (t *tally) String() string {
 }
 
 // attack is one attacker: it runs until ctx ends and reports each answer's status
-// (0 for a connection the server closed or refused).
+// (0 for a connection the server closed or refused) and body.
 type attack struct {
 	name    string
 	workers int
 	// allowed are the statuses the attacker may see; anything else fails the test.
 	allowed []int
-	run     func(ctx context.Context, tg *target, worker int, report func(int))
+	run     func(ctx context.Context, tg *target, worker int, report func(int, []byte))
 }
 
 // spaces reads n bytes of JSON white space without holding them.
@@ -85,47 +89,47 @@ var bomb = func() []byte {
 
 func attacks() []attack {
 	return []attack{
-		{name: "flood-no-token", workers: 4, allowed: []int{401}, run: func(ctx context.Context, tg *target, _ int, report func(int)) {
+		{name: "flood-no-token", workers: 4, allowed: []int{401}, run: func(ctx context.Context, tg *target, _ int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 10*time.Second)
-			for ctx.Err() == nil {
-				status, _, _ := request(c, "POST", tg.srv.URL+wire.PathPush, "", pushOf(1<<20))
-				report(status)
+			for pace(ctx) {
+				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathPush, "", pushOf(1<<20))
+				report(status, body)
 			}
 		}},
-		{name: "flood-token", workers: 12, allowed: []int{200, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "flood-token", workers: 12, allowed: []int{200, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 30*time.Second)
 			for ctx.Err() == nil {
-				status, _, _ := request(c, "POST", tg.srv.URL+wire.PathPush, tg.attacker[w%len(tg.attacker)].Token, pushOf(4<<20))
-				report(status)
+				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathPush, tg.attacker[w%len(tg.attacker)].Token, pushOf(4<<20))
+				report(status, body)
 			}
 		}},
-		{name: "gzip-bomb", workers: 8, allowed: []int{413, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "gzip-bomb", workers: 8, allowed: []int{413, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 30*time.Second)
 			for ctx.Err() == nil {
-				status, _, _ := request(c, "POST", tg.srv.URL+wire.PathPush, tg.attacker[w%len(tg.attacker)].Token, bytes.NewReader(bomb), "Content-Encoding", "gzip")
-				report(status)
+				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathPush, tg.attacker[w%len(tg.attacker)].Token, bytes.NewReader(bomb), "Content-Encoding", "gzip")
+				report(status, body)
 			}
 		}},
 		// Slow heads and slow enrollment bodies from many addresses, each
 		// connection sending a byte a second until the server closes it. The
 		// connections start spread over two seconds, as a botnet's would.
-		{name: "slowloris", workers: slowWorkers(), allowed: []int{0, 400, 408, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "slowloris", workers: slowWorkers(), allowed: []int{0, 400, 408, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			addr := fmt.Sprintf("127.0.1.%d", 1+w%40)
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Duration(w%40) * 50 * time.Millisecond):
 			}
 			for ctx.Err() == nil {
-				report(slowRequest(ctx, tg, addr, w%2 == 0))
+				report(slowRequest(ctx, tg, addr, w%2 == 0), nil)
 			}
 		}},
-		{name: "streams", workers: 6, allowed: []int{200, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "streams", workers: 6, allowed: []int{200, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 0)
 			for ctx.Err() == nil {
-				report(holdStream(ctx, c, tg, tg.attacker[w%len(tg.attacker)].Token))
+				report(holdStream(ctx, c, tg, tg.attacker[w%len(tg.attacker)].Token), nil)
 			}
 		}},
-		{name: "blob-churn", workers: 2, allowed: []int{200, 204, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "blob-churn", workers: 2, allowed: []int{200, 204, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 30*time.Second)
 			for ctx.Err() == nil {
 				churnBlob(c, tg, tg.attacker[w%len(tg.attacker)].Token, report)
@@ -133,34 +137,34 @@ func attacks() []attack {
 		}},
 		// Fills its tenant's storage quota with small files and goes on
 		// uploading: refused with 413 quota "storage", the other tenants unharmed.
-		{name: "quota", workers: 2, allowed: []int{200, 204, 413, 429, quotaRefused}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "quota", workers: 2, allowed: []int{200, 204, 413, 429, quotaRefused}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 30*time.Second)
-			for ctx.Err() == nil {
+			for pace(ctx) {
 				fillQuota(c, tg, report)
 			}
 		}},
-		{name: "cursor-edges", workers: 1, allowed: []int{200, 400, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "cursor-edges", workers: 1, allowed: []int{200, 400, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 10*time.Second)
-			for ctx.Err() == nil {
+			for pace(ctx) {
 				for _, cur := range []string{"18446744073709551615", "9223372036854775807", "9223372036854775808", "-1", "1e400", strings.Repeat("9", 4000), "0&limit=999999999", "0&limit=-5"} {
-					status, _, _ := request(c, "GET", tg.srv.URL+wire.PathChanges+"?cursor="+cur, tg.attacker[0].Token, nil)
-					report(status)
+					status, body, _ := request(c, "GET", tg.srv.URL+wire.PathChanges+"?cursor="+cur, tg.attacker[0].Token, nil)
+					report(status, body)
 				}
 			}
 		}},
-		{name: "multipart", workers: 2, allowed: []int{400, 413, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "multipart", workers: 2, allowed: []int{400, 413, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 30*time.Second)
-			for i := 0; ctx.Err() == nil; i++ {
-				body, ctype := malformedMultipart(i)
-				status, _, _ := request(c, "POST", tg.srv.URL+wire.PathIntake, tg.intake, body, "Content-Type", ctype)
-				report(status)
+			for i := 0; pace(ctx); i++ {
+				in, ctype := malformedMultipart(i)
+				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathIntake, tg.intake, in, "Content-Type", ctype)
+				report(status, body)
 			}
 		}},
-		{name: "enroll-guess", workers: 2, allowed: []int{403, 429}, run: func(ctx context.Context, tg *target, w int, report func(int)) {
+		{name: "enroll-guess", workers: 2, allowed: []int{403, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 10*time.Second)
-			for ctx.Err() == nil {
-				status, _, _ := request(c, "POST", tg.srv.URL+wire.PathEnroll, "", strings.NewReader(`{"code":"AAAA-BBBB-CCCC-DDDD"}`))
-				report(status)
+			for pace(ctx) {
+				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathEnroll, "", strings.NewReader(`{"code":"AAAA-BBBB-CCCC-DDDD"}`))
+				report(status, body)
 			}
 		}},
 	}
@@ -237,7 +241,7 @@ func holdStream(ctx context.Context, c *http.Client, tg *target, token string) i
 
 // churnBlob announces a blob of two chunks, uploads only the first, and announces
 // it again with another list: uploads that are abandoned and lists that change.
-func churnBlob(c *http.Client, tg *target, token string, report func(int)) {
+func churnBlob(c *http.Client, tg *target, token string, report func(int, []byte)) {
 	chunk := make([]byte, wire.ChunkSize)
 	rand.Read(chunk[:64])
 	sum := sha256.Sum256(chunk)
@@ -246,10 +250,10 @@ func churnBlob(c *http.Client, tg *target, token string, report func(int)) {
 	sha := hex.EncodeToString(whole[:])
 	for _, second := range []string{hex.EncodeToString(tail[:]), strings.Repeat("ab", 32)} {
 		b, _ := json.Marshal(wire.MissingChunksRequest{SHA256: sha, Size: wire.ChunkSize + 1, ChunkHashes: []string{hex.EncodeToString(sum[:]), second}})
-		status, _, _ := request(c, "POST", tg.srv.URL+wire.PathChunks+sha+"/missing", token, bytes.NewReader(b))
-		report(status)
-		status, _, _ = request(c, "PUT", tg.srv.URL+wire.PathChunks+sha+"/chunks/0", token, bytes.NewReader(chunk))
-		report(status)
+		status, body, _ := request(c, "POST", tg.srv.URL+wire.PathChunks+sha+"/missing", token, bytes.NewReader(b))
+		report(status, body)
+		status, body, _ = request(c, "PUT", tg.srv.URL+wire.PathChunks+sha+"/chunks/0", token, bytes.NewReader(chunk))
+		report(status, body)
 	}
 }
 
@@ -281,25 +285,40 @@ func slowWorkers() int {
 	return 200
 }
 
-// fillQuota uploads a new file of 512 KiB: announced, then its one chunk sent.
-func fillQuota(c *http.Client, tg *target, report func(int)) {
-	data := make([]byte, 512<<10)
-	rand.Read(data)
+// fillQuota uploads a new file of 128 KiB: announced, then its one chunk sent.
+func fillQuota(c *http.Client, tg *target, report func(int, []byte)) {
+	data := make([]byte, 128<<10)
+	rand.Read(data[:64])
 	sum := sha256.Sum256(data)
 	sha := hex.EncodeToString(sum[:])
 	b, _ := json.Marshal(wire.MissingChunksRequest{SHA256: sha, Size: int64(len(data)), ChunkHashes: []string{sha}})
 	status, body, _ := request(c, "POST", tg.srv.URL+wire.PathChunks+sha+"/missing", tg.full.Token, bytes.NewReader(b))
-	report(status)
+	report(status, body)
 	if status == 413 {
 		if e, err := wire.DecodeError(bytes.NewReader(body), wire.MaxBodySmall); err == nil && e.Code == wire.CodeQuota && e.Reason == "storage" {
-			report(quotaRefused)
+			report(quotaRefused, nil)
 		}
 		return
 	}
-	status, _, _ = request(c, "PUT", tg.srv.URL+wire.PathChunks+sha+"/chunks/0", tg.full.Token, bytes.NewReader(data))
-	report(status)
+	status, body, _ = request(c, "PUT", tg.srv.URL+wire.PathChunks+sha+"/chunks/0", tg.full.Token, bytes.NewReader(data))
+	report(status, body)
 }
 
 // quotaRefused is reported (besides the status) for a 413 that names the storage
 // quota.
 const quotaRefused = 4130
+
+// pace waits between two requests of a flooding worker and reports whether to go
+// on. A worker sends at most a hundred requests a second: the suite is about what
+// the limits protect (memory, connections, one tenant from another); a flood at
+// line rate costs CPU for every request wherever it is refused, and is for the
+// network in front to stop. The attackers run in this process, so their own CPU
+// would otherwise count against the good tenant too.
+func pace(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(10 * time.Millisecond):
+		return true
+	}
+}

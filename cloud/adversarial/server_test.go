@@ -123,7 +123,7 @@ func newTarget(t *testing.T) *target {
 	t.Cleanup(func() { close(done); tg.srv.Close() })
 
 	// The tenant "voll" has room for a few small files only.
-	if _, err := tg.svc.UpdateTenantQuota(ctx, "voll", func(q *cloud.Quota) { q.MaxStorage = 4 << 20 }); err != nil {
+	if _, err := tg.svc.UpdateTenantQuota(ctx, "voll", func(q *cloud.Quota) { q.MaxStorage = 1 << 20 }); err != nil {
 		t.Fatal(err)
 	}
 	tg.full = tg.enroll("voll", attackerAddr)

@@ -27,8 +27,8 @@ import (
 // TestFiguresSlowConnections measures the README's figure for issue 11: the peak
 // memory of a real "ozgcloud-server serve" (its own process, default limits) while
 // 2,000 connections without a token trickle in their requests (half their heads,
-// half enrollment bodies, a byte a second, from 40 addresses, reconnecting when
-// cut off) and 16 authenticated requests at a time send gzip bodies that inflate
+// half enrollment bodies, a byte a second, two from each of 1,000 addresses,
+// reconnecting when cut off) and 16 authenticated requests at a time send gzip bodies that inflate
 // to 64 MiB, and the push latency of a well-behaved tenant meanwhile. Run with
 // LIMITS_FIGURES=1 (LIMITS_FIGURES_SECONDS, default 30); it prints the figures and
 // the load average, and fails when the peak passes 300 MB or the p99 100 ms.
@@ -92,7 +92,10 @@ func TestFiguresSlowConnections(t *testing.T) {
 				return
 			case <-time.After(time.Duration(w) * 2500 * time.Microsecond):
 			}
-			addr := fmt.Sprintf("127.0.2.%d", 1+w%40)
+			// Two connections per address, as from a botnet: each is held, not
+			// refused at once by a per-address limit (which would make it a
+			// reconnection flood instead).
+			addr := fmt.Sprintf("127.0.%d.%d", 2+w/500, 1+w%250)
 			for ctx.Err() == nil {
 				report("slow", trickle(ctx, host, addr, w%2 == 0))
 			}
