@@ -78,6 +78,9 @@ func pushOf(n int64) io.Reader {
 	return io.MultiReader(strings.NewReader(`{"mutations":[`), &spaces{n}, strings.NewReader(`]}`))
 }
 
+// push1MiB is a push body of 1 MiB, sent with its length.
+var push1MiB, _ = io.ReadAll(pushOf(1 << 20))
+
 // bomb is a push body of 64 MiB of white space, gzip-compressed to about 64 KB.
 var bomb = func() []byte {
 	var buf bytes.Buffer
@@ -92,7 +95,7 @@ func attacks() []attack {
 		{name: "flood-no-token", workers: 4, allowed: []int{401}, run: func(ctx context.Context, tg *target, _ int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 10*time.Second)
 			for pace(ctx) {
-				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathPush, "", pushOf(1<<20))
+				status, body, _ := request(c, "POST", tg.srv.URL+wire.PathPush, "", bytes.NewReader(push1MiB))
 				report(status, body)
 			}
 		}},
@@ -110,17 +113,27 @@ func attacks() []attack {
 				report(status, body)
 			}
 		}},
-		// Slow heads and slow enrollment bodies from many addresses, each
-		// connection sending a byte a second until the server closes it. The
-		// connections start spread over two seconds, as a botnet's would.
+		// Slow heads and slow enrollment bodies, each connection sending a byte
+		// a second until the server closes it. The connections start spread over
+		// two seconds, as a botnet's would.
 		{name: "slowloris", workers: slowWorkers(), allowed: []int{0, 400, 408, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
-			addr := fmt.Sprintf("127.0.1.%d", 1+w%40)
+			// Two connections per address (a slow head and a slow body), as from
+			// a botnet: held, not refused at once by a per-address limit, which
+			// would make them a reconnection flood instead.
+			addr := fmt.Sprintf("127.0.%d.%d", 10+w/500, 1+w%500/2)
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Duration(w%40) * 50 * time.Millisecond):
 			}
 			for ctx.Err() == nil {
-				report(slowRequest(ctx, tg, addr, w%2 == 0), nil)
+				status := slowRequest(ctx, tg, addr, w%2 == 0)
+				report(status, nil)
+				if status == 429 {
+					// Told to come back later: a second, so that the run measures
+					// slow connections, not the TLS handshakes of a reconnection
+					// flood on both ends of this process.
+					pace1s(ctx)
+				}
 			}
 		}},
 		{name: "streams", workers: 6, allowed: []int{200, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
@@ -176,10 +189,7 @@ func attacks() []attack {
 func slowRequest(ctx context.Context, tg *target, addr string, slowHead bool) int {
 	c, err := tg.dialTLS(addr)
 	if err != nil {
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second): // refused: come back later, as a bot would
-		}
+		pace1s(ctx) // refused: come back later, as a bot would
 		return 0
 	}
 	defer c.Close()
@@ -320,5 +330,13 @@ func pace(ctx context.Context) bool {
 		return false
 	case <-time.After(10 * time.Millisecond):
 		return true
+	}
+}
+
+// pace1s waits a second or until ctx ends.
+func pace1s(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Second):
 	}
 }
