@@ -200,10 +200,16 @@ func TestHTTPTenantIsolation(t *testing.T) {
 		}
 	})
 
-	// A's data is what it was, plus A's own assignment.
+	// A's data is what it was, plus A's own assignment: the same two cases (a page
+	// carries each case once), case-a-1 now with three mutations of A's device.
 	after, _ := h.changes(h.devA.Token)
-	if len(after) != len(changesA)+1 {
-		t.Fatalf("tenant A has %d changes, want %d", len(after), len(changesA)+1)
+	if len(after) != len(changesA) || len(after[len(after)-1].Mutations) != 3 {
+		t.Fatalf("tenant A has %d changes, want %d, the last with 3 mutations: %+v", len(after), len(changesA), after)
+	}
+	for _, id := range after[len(after)-1].Mutations {
+		if !strings.HasPrefix(id, h.devA.DeviceID+":") {
+			t.Fatalf("mutation %s of another device on A's case", id)
+		}
 	}
 	last := after[len(after)-1].Case
 	if last.ID != "case-a-1" || len(last.Comments) != 1 || last.Comments[0].Text != secretA || last.Status != model.StatusNeu {

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -293,7 +294,7 @@ func TestHTTPServiceEndToEnd(t *testing.T) {
 		t.Fatalf("retried push: %+v", resp)
 	}
 	chs, _ := h.changes(h.devA.Token)
-	if len(chs) != 1 || chs[0].Case.Title != "Gewerbeanmeldung Bäckerei" || chs[0].Case.Tenant != htTenantA || chs[0].Mutation != create.ID {
+	if len(chs) != 1 || chs[0].Case.Title != "Gewerbeanmeldung Bäckerei" || chs[0].Case.Tenant != htTenantA || !slices.Equal(chs[0].Mutations, []string{create.ID}) {
 		t.Fatalf("changes: %+v", chs)
 	}
 

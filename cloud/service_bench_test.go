@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -125,4 +126,40 @@ func BenchmarkUpload50MB(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(len(data)))
+}
+
+// BenchmarkCommentOnCase is one push of one comment onto a case that holds 10 or
+// 10,000 comments (issue 11: a case with 10,000 comments should cost what one with 10
+// does), on the service with boltstore without fsync, so that the cost of the push's
+// own work shows: reading and writing the case's head, its history entry and its log
+// entry. B/push is what the file grows by per push (bbolt's high-water mark).
+func BenchmarkCommentOnCase(b *testing.B) {
+	for _, n := range []int{10, 10_000} {
+		b.Run(fmt.Sprintf("comments=%d", n), func(b *testing.B) {
+			st := openBolt(b)
+			st.SetNoSync(true)
+			e := newEnvOver(b, st, cloud.Options{})
+			c := newCase("case-1", "BAU-2026-0001-"+e.a1.Code)
+			c.Form = formOf(0)
+			e.push(e.a1, e.mut(e.a1, e.anna, c.ID, model.KindCreate, model.CreatePayload{Case: c}, nil))
+			comment := func(i int) model.Mutation {
+				return e.mut(e.a1, e.anna, c.ID, model.KindComment, model.CommentPayload{Comment: model.Comment{
+					ID: fmt.Sprintf("k%06d", i), Text: "Rückfrage an das Bauamt wegen des Lageplans, Antwort steht noch aus."}}, nil)
+			}
+			for i := 0; i < n; i += wire.MaxPushBatch {
+				var batch []model.Mutation
+				for j := i; j < min(n, i+wire.MaxPushBatch); j++ {
+					batch = append(batch, comment(j))
+				}
+				e.push(e.a1, batch...)
+			}
+			before := e.size()
+			i := n
+			for b.Loop() {
+				e.push(e.a1, comment(i))
+				i++
+			}
+			b.ReportMetric(float64(e.size()-before)/float64(b.N), "B/push")
+		})
+	}
 }

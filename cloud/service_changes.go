@@ -1,7 +1,6 @@
 package cloud
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,30 +10,6 @@ import (
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
-// RawChange is one change of the log as the JSON of its wire.Change (Seq included),
-// exactly as stored.
-type RawChange struct {
-	Seq  uint64
-	Tx   uint64 // wire.Change.Tx
-	JSON []byte
-}
-
-// RawChanger is an optional TenantTx method: TenantTx.Changes without decoding, so a
-// page is served as the bytes stored once when the change was appended. The initial
-// sync of 100,000 cases is then a copy, not a decode and re-encode of every case.
-type RawChanger interface {
-	RawChanges(after uint64, limit int) ([]RawChange, error)
-}
-
-// RawChangeViewer is an optional TenantTx method: RawChanger whose JSON may point
-// into the storage's own memory, so it is valid only while the transaction runs and
-// writes nothing. A page is copied into its response buffer inside the View anyway,
-// so this saves the copy of every change RawChanges makes (about 0.6 s of an initial
-// sync of 100,000 cases with boltstore).
-type RawChangeViewer interface {
-	RawChangesInTx(after uint64, limit int) ([]RawChange, error)
-}
-
 func pageLimit(limit int) int {
 	if limit <= 0 {
 		return wire.DefaultLimit
@@ -42,118 +17,40 @@ func pageLimit(limit int) int {
 	return min(limit, wire.MaxLimit)
 }
 
-// Changes returns one page of the device's tenant's log after cursor: at most limit
-// changes (wire.DefaultLimit when limit <= 0, at most wire.MaxLimit), never ending
-// between two changes of one transaction (same wire.Change.Tx): such a transaction
-// is left for the next page, unless it is the page's first, which is then returned
-// whole (a push appends at most wire.MaxPushBatch changes, so the page stays within
-// wire.MaxLimit).
+// Changes is ChangesJSON decoded.
 func (s *Service) Changes(ctx context.Context, d Device, cursor uint64, limit int) (wire.ChangesResponse, error) {
-	resp := wire.ChangesResponse{Cursor: cursor}
-	err := s.store.View(ctx, d.Tenant, func(tx TenantTx) error {
-		chs, err := txPage(pageLimit(limit), cursor, func(after uint64, n int) ([]wire.Change, error) {
-			return tx.Changes(after, n)
-		}, func(c wire.Change) (uint64, uint64) { return c.Seq, c.Tx })
-		if err != nil {
-			return err
-		}
-		last, err := tx.LastChange()
-		if err != nil {
-			return err
-		}
-		resp.Changes = chs
-		if chs == nil {
-			resp.Changes = []wire.Change{} // encodes as [] like ChangesJSON, not null
-		}
-		if len(chs) > 0 {
-			resp.Cursor = chs[len(chs)-1].Seq
-		}
-		resp.More = resp.Cursor < last
-		return nil
-	})
+	b, err := s.ChangesJSON(ctx, d, cursor, limit)
 	if err != nil {
-		return wire.ChangesResponse{}, fmt.Errorf("cloud: changes of %s after %d: %w", d.Tenant, cursor, err)
+		return wire.ChangesResponse{}, err
+	}
+	var resp wire.ChangesResponse
+	if err := json.Unmarshal(b, &resp); err != nil {
+		return wire.ChangesResponse{}, fmt.Errorf("cloud: changes of %s after %d: decode page: %w", d.Tenant, cursor, err)
 	}
 	return resp, nil
 }
 
-// txPage reads up to limit items after cursor with fetch, keeping transactions
-// whole (see Changes). key returns an item's Seq and Tx.
-func txPage[T any](limit int, cursor uint64, fetch func(after uint64, n int) ([]T, error), key func(T) (uint64, uint64)) ([]T, error) {
-	items, err := fetch(cursor, limit+1)
-	if err != nil || len(items) <= limit {
-		return items, err
-	}
-	_, nextTx := key(items[limit])
-	items = items[:limit]
-	_, lastTx := key(items[limit-1])
-	if lastTx == 0 || nextTx != lastTx {
-		return items, nil
-	}
-	cut := limit
-	for cut > 0 {
-		if _, t := key(items[cut-1]); t != lastTx {
-			break
-		}
-		cut--
-	}
-	if cut > 0 {
-		return items[:cut], nil
-	}
-	// The page is one transaction that goes on: read it to its end.
-	for {
-		after, _ := key(items[len(items)-1])
-		more, err := fetch(after, wire.DefaultLimit)
-		if err != nil {
-			return nil, err
-		}
-		for i, it := range more {
-			if _, t := key(it); t != lastTx {
-				return append(items, more[:i]...), nil
-			}
-		}
-		items = append(items, more...)
-		if len(more) < wire.DefaultLimit {
-			return items, nil
-		}
-	}
-}
-
-// ChangesJSON is Changes encoded as the JSON body of wire.ChangesResponse. With a
-// storage that has RawChanger it never decodes a change, which is what makes the
-// initial sync of a large tenant cheap; the HTTP layer should prefer it.
+// ChangesJSON returns one page of the device's tenant's log after cursor, as the JSON
+// body of wire.ChangesResponse: the entries after cursor, at most limit of them
+// (wire.DefaultLimit when limit <= 0, at most wire.MaxLimit) and about
+// wire.MaxPageBytes of them, never ending between two entries of one transaction
+// (same wire.Change.Tx; a page that is one transaction longer than that holds it
+// whole), with the entries of each case merged into one change at the place of its
+// last one (wire.Merge). An entry that is the only one of its case in the page goes
+// out as the bytes stored (most of an initial sync); only cases with several entries
+// are decoded, merged and encoded again.
 func (s *Service) ChangesJSON(ctx context.Context, d Device, cursor uint64, limit int) ([]byte, error) {
 	return s.appendChangesJSON(ctx, nil, d, cursor, limit)
 }
 
-// appendChangesJSON is ChangesJSON appending to dst, so the HTTP layer can reuse the
-// buffer of a page of tens of MB (a fresh one per page cost the initial sync more in
-// zeroing, page faults and garbage than copying the changes into it).
+// appendChangesJSON is ChangesJSON building the page in dst's memory when it is large
+// enough, so the HTTP layer can reuse the buffer of a page of MB (a fresh one per
+// page cost the initial sync more in zeroing, page faults and garbage than copying
+// the changes into it).
 func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, cursor uint64, limit int) ([]byte, error) {
-	buf := bytes.NewBuffer(dst[:0])
+	var out []byte
 	err := s.store.View(ctx, d.Tenant, func(tx TenantTx) error {
-		fetch := func(after uint64, n int) ([]RawChange, error) {
-			if rv, ok := tx.(RawChangeViewer); ok {
-				return rv.RawChangesInTx(after, n)
-			}
-			if rc, ok := tx.(RawChanger); ok {
-				return rc.RawChanges(after, n)
-			}
-			decoded, err := tx.Changes(after, n)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]RawChange, len(decoded))
-			for i, ch := range decoded {
-				b, err := json.Marshal(ch)
-				if err != nil {
-					return nil, fmt.Errorf("encode change %d: %w", ch.Seq, err)
-				}
-				out[i] = RawChange{Seq: ch.Seq, Tx: ch.Tx, JSON: b}
-			}
-			return out, nil
-		}
-		chs, err := txPage(pageLimit(limit), cursor, fetch, func(c RawChange) (uint64, uint64) { return c.Seq, c.Tx })
+		p, err := readPage(tx, dst, cursor, pageLimit(limit), wire.MaxPageBytes)
 		if err != nil {
 			return err
 		}
@@ -161,31 +58,159 @@ func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, c
 		if err != nil {
 			return err
 		}
-		n := 32
-		for _, ch := range chs {
-			n += len(ch.JSON) + 1
-		}
-		buf.Grow(n)
-		buf.WriteString(`{"changes":[`)
-		next := cursor
-		for i, ch := range chs {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(ch.JSON)
-			next = ch.Seq
-		}
-		buf.WriteString(`],"cursor":`)
-		buf.WriteString(strconv.FormatUint(next, 10))
-		buf.WriteString(`,"more":`)
-		buf.WriteString(strconv.FormatBool(next < last))
-		buf.WriteByte('}')
-		return nil
+		out, err = p.finish(cursor, last)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cloud: changes of %s after %d: %w", d.Tenant, cursor, err)
 	}
-	return buf.Bytes(), nil
+	return out, nil
+}
+
+// page is a page of the log being built: the opening of the JSON body and the
+// entries' JSON, comma-separated, in buf, and where each entry lies in it.
+type page struct {
+	buf     []byte
+	entries []pageEntry
+}
+
+type pageEntry struct {
+	seq, tx    uint64
+	caseID     string
+	start, end int // the entry's JSON is buf[start:end]
+}
+
+const pageOpen = `{"changes":[`
+
+// readPage reads the entries of one page after cursor (see ChangesJSON) into dst's
+// memory. Only the page's own bytes are held: the storage hands out one entry at a
+// time, asked for at most wire.DefaultLimit at once, so a page that ends early on its
+// bytes leaves little of a query unread (PostgreSQL sends a whole answer).
+func readPage(tx TenantTx, dst []byte, cursor uint64, limit, maxBytes int) (*page, error) {
+	p := &page{buf: append(dst[:0], pageOpen...)}
+	after := cursor
+	whole := false // the page is one transaction longer than the limits: read it to its end
+	for {
+		n := wire.DefaultLimit
+		if !whole {
+			n = min(n, limit+1-len(p.entries))
+		}
+		got, stop := 0, false
+		err := tx.EachChange(after, n, func(rc RawChange) (bool, error) {
+			got++
+			after = rc.Seq
+			if len(p.entries) > 0 && (len(p.entries) >= limit || len(p.buf) >= maxBytes) {
+				last := p.entries[len(p.entries)-1].tx
+				switch {
+				case rc.Tx == 0 || rc.Tx != last:
+					stop = true
+				case p.entries[0].tx != last:
+					p.cut(last)
+					stop = true
+				default:
+					whole = true
+				}
+				if stop {
+					return false, nil
+				}
+			}
+			p.add(rc)
+			return true, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if stop || got < n {
+			return p, nil
+		}
+	}
+}
+
+func (p *page) add(rc RawChange) {
+	if len(p.entries) > 0 {
+		p.buf = append(p.buf, ',')
+	}
+	start := len(p.buf)
+	p.buf = append(p.buf, rc.JSON...)
+	p.entries = append(p.entries, pageEntry{seq: rc.Seq, tx: rc.Tx, caseID: rc.CaseID, start: start, end: len(p.buf)})
+}
+
+// cut drops the entries of transaction tx from the end of the page.
+func (p *page) cut(tx uint64) {
+	i := len(p.entries)
+	for i > 0 && p.entries[i-1].tx == tx {
+		i--
+	}
+	end := p.entries[i].start
+	if i > 0 {
+		end-- // the comma before it
+	}
+	p.buf, p.entries = p.buf[:end], p.entries[:i]
+}
+
+// finish closes the JSON body: the cursor is the last entry's seq (cursor when there
+// is none), and more says whether the log goes on after it (last is its end). Cases
+// with several entries are merged first.
+func (p *page) finish(cursor, last uint64) ([]byte, error) {
+	b, err := p.merged()
+	if err != nil {
+		return nil, err
+	}
+	next := cursor
+	if len(p.entries) > 0 {
+		next = p.entries[len(p.entries)-1].seq
+	}
+	b = append(b, `],"cursor":`...)
+	b = strconv.AppendUint(b, next, 10)
+	b = append(b, `,"more":`...)
+	b = strconv.AppendBool(b, next < last)
+	return append(b, '}'), nil
+}
+
+// merged returns the page's changes with one change per case: the entries of a case
+// that has several are decoded and merged into one at the place of
+// its last entry (wire.Merge); all others stay the bytes stored. The page keeps its buffer when
+// no case has several entries.
+func (p *page) merged() ([]byte, error) {
+	count := make(map[string]int, len(p.entries))
+	multi := false
+	for _, e := range p.entries {
+		count[e.caseID]++
+		multi = multi || count[e.caseID] > 1
+	}
+	if !multi {
+		return p.buf, nil
+	}
+	byCase := map[string][]wire.Change{}
+	out := make([]byte, 0, len(p.buf))
+	out = append(out, pageOpen...)
+	for _, e := range p.entries {
+		raw := p.buf[e.start:e.end]
+		if count[e.caseID] > 1 {
+			var ch wire.Change
+			if err := json.Unmarshal(raw, &ch); err != nil {
+				return nil, fmt.Errorf("decode change %d: %w", e.seq, err)
+			}
+			chs := append(byCase[e.caseID], ch)
+			if len(chs) < count[e.caseID] {
+				byCase[e.caseID] = chs
+				continue
+			}
+			delete(byCase, e.caseID)
+			m, err := wire.Merge(chs)
+			if err != nil {
+				return nil, err
+			}
+			if raw, err = json.Marshal(m); err != nil {
+				return nil, fmt.Errorf("encode change %d: %w", e.seq, err)
+			}
+		}
+		if len(out) > len(pageOpen) {
+			out = append(out, ',')
+		}
+		out = append(out, raw...)
+	}
+	return out, nil
 }
 
 // Subscribe returns a channel that receives the tenant's latest change seq whenever it

@@ -1,7 +1,9 @@
 package cloud_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,24 +65,36 @@ func TestChangesPagesKeepTransactionsWhole(t *testing.T) {
 			t.Fatalf("change %d has Tx %d, want 4", ch.Seq, ch.Tx)
 		}
 	}
-	// Every limit gives the same log, and every case's history chains.
+	// Every limit gives the same cases, each once per page, and every case's
+	// history chains.
 	for _, limit := range []int{1, 2, 7, 31, 500} {
 		chs, cursor := e.pullAll(e.a2, 0, limit)
-		if len(chs) != 35 || cursor != 35 {
-			t.Fatalf("limit %d: %d changes, cursor %d", limit, len(chs), cursor)
+		if cursor != 35 {
+			t.Fatalf("limit %d: cursor %d", limit, cursor)
+		}
+		if limit == 500 && len(chs) != 3 {
+			t.Fatalf("one page of 3 cases: %d changes", len(chs))
 		}
 		hist := map[string][]model.HistoryEntry{}
-		last := map[string]model.Case{}
+		view := map[string]model.Case{}
+		fold(t, view, chs)
 		for _, ch := range chs {
 			hist[ch.CaseID] = append(hist[ch.CaseID], ch.History...)
-			last[ch.CaseID] = ch.Case
 		}
-		for id, c := range last {
+		for id, c := range view {
 			if err := model.VerifyHistory(hist[id], c.HistoryHead); err != nil {
 				t.Fatalf("limit %d, case %s: %v", limit, id, err)
 			}
+			if a, b := js(c), js(e.serviceCase(tenantA, id)); a != b {
+				t.Fatalf("limit %d, case %s: pulled\n%s\nservice\n%s", limit, id, a, b)
+			}
 		}
 	}
+}
+
+func js(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func TestSubscribeCoalesces(t *testing.T) {
@@ -109,4 +123,46 @@ func TestSubscribeCoalesces(t *testing.T) {
 	}
 	cancel()
 	cancel()
+}
+
+// TestChangesPageBytes: a page holds about wire.MaxPageBytes of the log, whatever the
+// limit, so serving it holds no more than that in memory; a transaction larger than
+// that comes whole as a page of its own.
+func TestChangesPageBytes(t *testing.T) {
+	e := newEnv(t)
+	big := func(id string) model.Mutation {
+		c := newCase(id, "BAU-2026-0001-"+e.a1.Code)
+		c.Form = []model.FormField{{Name: "beschreibung", Label: "Beschreibung", Value: strings.Repeat("Gartenhaus ", 400_000/11)}}
+		return e.mut(e.a1, e.anna, id, model.KindCreate, model.CreatePayload{Case: c}, nil)
+	}
+	// 25 cases of 400 KB in pushes of their own (10 MB), then one push of 22 (9 MB).
+	for i := range 25 {
+		e.push(e.a1, big(fmt.Sprintf("case-%02d", i)))
+	}
+	var batch []model.Mutation
+	for i := range 22 {
+		batch = append(batch, big(fmt.Sprintf("batch-%02d", i)))
+	}
+	e.push(e.a1, batch...)
+
+	var cursor uint64
+	var pages []int
+	for {
+		b := check(e.svc.ChangesJSON(e.ctx, e.a2, cursor, wire.MaxLimit))
+		var p wire.ChangesResponse
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		if cursor < 25 && len(b) > wire.MaxPageBytes+500_000 {
+			t.Fatalf("page after %d: %d bytes, %d changes", cursor, len(b), len(p.Changes))
+		}
+		pages = append(pages, len(p.Changes))
+		cursor = p.Cursor
+		if !p.More {
+			break
+		}
+	}
+	if cursor != 47 || len(pages) != 3 || pages[len(pages)-1] != 22 {
+		t.Fatalf("pages of %v changes up to %d; want pages of about 20 and the batch of 22 whole", pages, cursor)
+	}
 }

@@ -45,7 +45,7 @@ func (p *pusher) resolve(m model.Mutation, actor model.Clerk) (wire.PushResult, 
 		}
 		m.Payload = b
 	}
-	c, err := p.tx.Case(m.CaseID)
+	c, err := p.tx.CaseHead(m.CaseID)
 	if errors.Is(err, ErrNotFound) {
 		return rejected(m, "Den Vorgang gibt es in der OZG-Cloud nicht."), nil
 	}

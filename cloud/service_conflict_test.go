@@ -74,18 +74,26 @@ func TestConcurrentAssignConflictAndResolution(t *testing.T) {
 	if got.Open() || got.ResolvedBy != e.lea.ID || got.Resolution != model.KeepClient {
 		t.Fatalf("resolved conflict %+v", got)
 	}
-	c := more[0].Case
+	if more[0].Patch == nil {
+		t.Fatal("the resolution of a known case travels as a patch")
+	}
+	c := e.serviceCase(tenantA, "case-1")
 	if c.Assignee != e.ben.ID {
 		t.Fatalf("assignee %q, want Ben (the recorded client value, not the forged one)", c.Assignee)
 	}
 	// The whole history still chains for a device that pulls from scratch.
 	all, _ := e.pullAll(e.a2, 0, 7)
 	var hist []model.HistoryEntry
+	view := map[string]model.Case{}
+	fold(t, view, all)
 	for _, ch := range all {
 		hist = append(hist, ch.History...)
 	}
-	if err := model.VerifyHistory(hist, all[len(all)-1].Case.HistoryHead); err != nil {
+	if err := model.VerifyHistory(hist, view["case-1"].HistoryHead); err != nil {
 		t.Fatal(err)
+	}
+	if js(view["case-1"]) != js(c) {
+		t.Fatalf("pulled from scratch:\n%s\nservice:\n%s", js(view["case-1"]), js(c))
 	}
 }
 

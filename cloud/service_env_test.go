@@ -176,3 +176,48 @@ func (e *env) pullAll(d cloud.Device, cursor uint64, limit int) ([]wire.Change, 
 		}
 	}
 }
+
+// fold applies pulled changes to view (a desktop's cases by ID) as a desktop does:
+// a whole case replaces the one held, a patch applies to it.
+func fold(t testing.TB, view map[string]model.Case, chs []wire.Change) {
+	t.Helper()
+	for _, ch := range chs {
+		if ch.Case != nil {
+			view[ch.CaseID] = *ch.Case
+			continue
+		}
+		c, ok := view[ch.CaseID]
+		if !ok {
+			t.Fatalf("change %d patches case %s, which was never sent whole", ch.Seq, ch.CaseID)
+		}
+		if err := model.ApplyPatch(&c, *ch.Patch); err != nil {
+			t.Fatalf("change %d: %v", ch.Seq, err)
+		}
+		view[ch.CaseID] = c
+	}
+}
+
+// serviceCase is the whole case as the service holds it (cloud.ReadCase).
+func (e *env) serviceCase(tenant, id string) model.Case {
+	e.t.Helper()
+	var c model.Case
+	err := e.store.View(e.ctx, tenant, func(tx cloud.TenantTx) error {
+		var err error
+		c, err = cloud.ReadCase(tx, id)
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// size is the bytes the service's bbolt file needs (its high-water mark).
+func (e *env) size() int64 {
+	e.t.Helper()
+	n, err := e.store.(*boltstore.Store).Size()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}

@@ -131,7 +131,7 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 		if err != nil {
 			return err
 		}
-		seq, err = appendCase(tx, mark, next, []model.HistoryEntry{e}, "", nil)
+		seq, err = appendNew(tx, mark, next, []model.HistoryEntry{e}, "")
 		created = true
 		return err
 	})

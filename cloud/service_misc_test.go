@@ -86,7 +86,7 @@ func TestIntake(t *testing.T) {
 		c.Applicant.City != want.City || c.Applicant.Email != want.Email || *c.Applicant.Postfach != *want.Postfach {
 		t.Fatalf("applicant %+v", c.Applicant)
 	}
-	if h := chs[0].History; len(h) != 1 || h[0].Summary != "Online-Antrag eingegangen" || chs[0].Mutation != "" {
+	if h := chs[0].History; len(h) != 1 || h[0].Summary != "Online-Antrag eingegangen" || len(chs[0].Mutations) != 0 {
 		t.Fatalf("history %+v", h)
 	}
 	if c.Representation == nil || len(c.Attachments) != 1 || c.Representation.SHA256 != sub.Representation.SHA256 {

@@ -140,7 +140,7 @@ func (p *pusher) apply(m model.Mutation) (wire.PushResult, error) {
 	case model.KindConflictResolve:
 		return p.resolve(m, actor)
 	}
-	c, err := p.tx.Case(m.CaseID)
+	c, err := p.tx.CaseHead(m.CaseID)
 	if errors.Is(err, ErrNotFound) {
 		return rejected(m, "Den Vorgang gibt es in der OZG-Cloud nicht."), nil
 	}
@@ -164,7 +164,7 @@ func (p *pusher) create(m model.Mutation, actor model.Clerk) (wire.PushResult, e
 	if pl.Case.ID != m.CaseID {
 		return rejected(m, "Die Vorgangskennung passt nicht zur Änderung."), nil
 	}
-	if _, err := p.tx.Case(m.CaseID); err == nil {
+	if _, err := p.tx.CaseHead(m.CaseID); err == nil {
 		return rejected(m, "Einen Vorgang mit dieser Kennung gibt es bereits."), nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return wire.PushResult{}, err
@@ -180,8 +180,10 @@ func (p *pusher) create(m model.Mutation, actor model.Clerk) (wire.PushResult, e
 	return p.commit(model.Case{}, m, actor, nil)
 }
 
-// commit applies m to c by actor, seals its history entry and appends the Change.
-// conflicts (resolved ones) are stored and travel with the Change.
+// commit applies m to c (a head, see TenantTx.CaseHead; empty for a create) by
+// actor, seals its history entry and appends the Change: the whole case for a
+// create, else what changed. conflicts (resolved ones) are stored and travel with
+// the Change.
 func (p *pusher) commit(c model.Case, m model.Mutation, actor model.Clerk, conflicts []wire.Conflict) (wire.PushResult, error) {
 	next := c
 	summary, err := model.Apply(&next, m, actor)
@@ -209,7 +211,12 @@ func (p *pusher) commit(c model.Case, m model.Mutation, actor model.Clerk, confl
 			return wire.PushResult{}, err
 		}
 	}
-	seq, err := appendCase(p.tx, p.mark, next, []model.HistoryEntry{e}, m.ID, conflicts)
+	var seq uint64
+	if m.Kind == model.KindCreate {
+		seq, err = appendNew(p.tx, p.mark, next, []model.HistoryEntry{e}, m.ID)
+	} else {
+		seq, err = appendPatch(p.tx, p.mark, c, next, []model.HistoryEntry{e}, m.ID, conflicts)
+	}
 	if err != nil {
 		return wire.PushResult{}, err
 	}
@@ -221,20 +228,6 @@ func (p *pusher) commit(c model.Case, m model.Mutation, actor model.Clerk, confl
 func txMark(tx TenantTx) (uint64, error) {
 	last, err := tx.LastChange()
 	return last + 1, err
-}
-
-// appendCase stores the case, its new (sealed) history entries and one Change
-// carrying exactly those entries, marked with the transaction's mark.
-func appendCase(tx TenantTx, mark uint64, c model.Case, entries []model.HistoryEntry, mutation string, conflicts []wire.Conflict) (uint64, error) {
-	if err := tx.PutCase(c); err != nil {
-		return 0, err
-	}
-	if len(entries) > 0 {
-		if err := tx.AppendHistory(c.ID, entries); err != nil {
-			return 0, err
-		}
-	}
-	return tx.AppendChange(wire.Change{CaseID: c.ID, Case: c, History: entries, Mutation: mutation, Conflicts: conflicts, Tx: mark})
 }
 
 // verificationCode matches the code decision.Letter.VerificationCode prints.
@@ -398,7 +391,7 @@ func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool
 			// whose push answer was lost learns from the log alone that it was
 			// applied, and counts a mutation the log never names as rejected (found
 			// by sync/sim).
-			seq, err := appendCase(p.tx, p.mark, c, nil, m.ID, nil)
+			seq, err := appendPatch(p.tx, p.mark, c, c, nil, m.ID, nil)
 			if err != nil {
 				return wire.PushResult{}, true, err
 			}
@@ -426,7 +419,7 @@ func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool
 		if old, ok := p.lost[[2]string{c.ID, f}]; !ok || base < old {
 			p.lost[[2]string{c.ID, f}] = base
 		}
-		seq, err := appendCase(p.tx, p.mark, c, nil, m.ID, []wire.Conflict{cf})
+		seq, err := appendPatch(p.tx, p.mark, c, c, nil, m.ID, []wire.Conflict{cf})
 		if err != nil {
 			return wire.PushResult{}, true, err
 		}

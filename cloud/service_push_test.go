@@ -47,18 +47,37 @@ func TestPushExactlyOnce(t *testing.T) {
 		t.Fatalf("empty push: %+v", r)
 	}
 
-	chs, _ := e.pullAll(e.a2, 0, 0)
-	if len(chs) != 6 {
-		t.Fatalf("%d changes, want 6 (one per applied mutation)", len(chs))
+	// The log holds one entry per applied mutation, each naming it; a page merges
+	// them into one change of the case.
+	var log []wire.Change
+	if err := e.store.View(e.ctx, tenantA, func(tx cloud.TenantTx) error {
+		var err error
+		log, err = cloud.ReadChanges(tx, 0, 100)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 6 {
+		t.Fatalf("%d entries in the log, want 6 (one per applied mutation)", len(log))
 	}
 	var hist []model.HistoryEntry
-	for i, ch := range chs {
-		if len(ch.History) != 1 || ch.Mutation != wire.MutationID(e.a1.ID, uint64(i+1)) {
-			t.Fatalf("change %d: mutation %q, %d entries", i, ch.Mutation, len(ch.History))
+	var ids []string
+	for i, ch := range log {
+		id := wire.MutationID(e.a1.ID, uint64(i+1))
+		if len(ch.History) != 1 || !slices.Equal(ch.Mutations, []string{id}) {
+			t.Fatalf("entry %d: mutations %q, %d history entries", i, ch.Mutations, len(ch.History))
+		}
+		if (i == 0) != (ch.Case != nil) {
+			t.Fatalf("entry %d: the whole case only in the create", i)
 		}
 		hist = append(hist, ch.History...)
+		ids = append(ids, id)
 	}
-	last := chs[len(chs)-1].Case
+	chs, _ := e.pullAll(e.a2, 0, 0)
+	if len(chs) != 1 || chs[0].Case == nil || !slices.Equal(chs[0].Mutations, ids) || len(chs[0].History) != 6 {
+		t.Fatalf("pulled %d changes, want the case once with all 6 mutations: %+v", len(chs), chs)
+	}
+	last := *chs[0].Case
 	if err := model.VerifyHistory(hist, last.HistoryHead); err != nil {
 		t.Fatal(err)
 	}
@@ -111,8 +130,8 @@ func TestPushRejectsWithReason(t *testing.T) {
 		t.Errorf("role refusal: %q", r.Results[6].Reason)
 	}
 	chs, _ := e.pullAll(e.a1, 0, 0)
-	if len(chs) != 2 || chs[1].Case.Status != model.StatusVerworfen {
-		t.Fatalf("rejections left changes: %d", len(chs))
+	if len(chs) != 1 || len(chs[0].Mutations) != 2 || chs[0].Case.Status != model.StatusVerworfen {
+		t.Fatalf("rejections left changes: %+v", chs)
 	}
 }
 

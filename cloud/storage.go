@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ozgcloud/desktop/model"
@@ -19,15 +20,20 @@ import (
 // users, devices, credentials) and the verification index are global and reached
 // through a RegistryTx.
 //
+// A case is kept as its head (the case without comments and messages) and its
+// entries in the change log (the whole case when it was made, then what each change
+// changed): comments and messages grow with every note and letter, and a push reads
+// and writes only the head, so a case with 10,000 comments costs a push what one
+// with 10 does. ReadCase puts a whole case together from the log.
+//
 // Optional methods the service uses when an implementation has them (type
 // assertions, so the contract stays small): RegistryViewer on the Storage (read-only
-// registry lookups for tokens), RawChanger on the TenantTx (change pages as stored
-// bytes) and ChunkReplacer on the TenantTx (a blob's announced chunk list). The
-// service also relies on two conventions: a wire.Change's JSON round-trips exactly
-// (its Tx field marks transaction boundaries), and DeviceSeq/SetDeviceSeq accept keys
-// that are not device IDs (the service's file-number counters "fileno:PREFIX:YEAR";
-// device IDs never hold a colon). Chunk slot math.MaxInt32 of a blob holds its
-// announced chunk list.
+// registry lookups for tokens) and ChunkReplacer on the TenantTx (a blob's announced
+// chunk list). The service also relies on two conventions: a wire.Change's JSON
+// round-trips exactly (its Tx field marks transaction boundaries), and
+// DeviceSeq/SetDeviceSeq accept keys that are not device IDs (the service's
+// file-number counters "fileno:PREFIX:YEAR"; device IDs never hold a colon). Chunk
+// slot math.MaxInt32 of a blob holds its announced chunk list.
 type Storage interface {
 	// Update runs fn in one read-write transaction of tenant; either all of fn's
 	// writes commit or none. Updates of one tenant are serialized (so a read in fn is
@@ -46,7 +52,27 @@ type Storage interface {
 var (
 	ErrNotFound = errors.New("cloud: not found")
 	ErrExists   = errors.New("cloud: already exists")
+	// ErrNotHead: PutCaseHead was given a case with comments or messages.
+	ErrNotHead = errors.New("cloud: a case head carries no comments or messages")
 )
+
+// RawChange is one change of the log as the JSON of its wire.Change (Seq included),
+// exactly as stored, with what paging needs to know without decoding it.
+type RawChange struct {
+	Seq    uint64
+	Tx     uint64 // wire.Change.Tx
+	CaseID string
+	JSON   []byte
+}
+
+// CheckHead returns ErrNotHead (wrapped) when c carries comments or messages; both
+// storages call it in PutCaseHead.
+func CheckHead(c model.Case) error {
+	if len(c.Comments) > 0 || len(c.Messages) > 0 {
+		return fmt.Errorf("%w: case %s", ErrNotHead, c.ID)
+	}
+	return nil
+}
 
 // Tenant is one municipality (or one authority) on the service.
 type Tenant struct {
@@ -143,10 +169,11 @@ type RegistryTx interface {
 type TenantTx interface {
 	Tenant() string
 
-	// Case returns the case (ErrNotFound).
-	Case(id string) (model.Case, error)
-	// PutCase inserts or replaces the case.
-	PutCase(c model.Case) error
+	// CaseHead returns the case without its comments and messages (ErrNotFound).
+	CaseHead(id string) (model.Case, error)
+	// PutCaseHead inserts or replaces the case head; a case with comments or
+	// messages is refused (ErrNotHead), since they belong in the change log.
+	PutCaseHead(c model.Case) error
 	// History returns the case's entries in seq order.
 	History(caseID string) ([]model.HistoryEntry, error)
 	// AppendHistory stores entries (already sealed) by their Seq; an entry with a
@@ -156,8 +183,15 @@ type TenantTx interface {
 	// AppendChange gives ch the tenant's next sequence number (1, 2, ...; never
 	// reused), stores it, and returns the number. ch.Seq is ignored on input.
 	AppendChange(ch wire.Change) (uint64, error)
-	// Changes returns up to limit changes with Seq > after, in ascending Seq.
-	Changes(after uint64, limit int) ([]wire.Change, error)
+	// EachChange calls fn with up to limit changes with Seq > after, in ascending
+	// Seq, as stored, until fn returns false or an error (which EachChange returns).
+	// RawChange.JSON is valid only during the call to fn (it may point into the
+	// storage's memory or read buffer): fn copies what it keeps. A page of changes
+	// is built from it without decoding them, and without holding more of the log
+	// in memory than the page. ReadChanges decodes them.
+	EachChange(after uint64, limit int, fn func(RawChange) (bool, error)) error
+	// CaseChanges returns the changes of one case, in ascending Seq.
+	CaseChanges(caseID string) ([]wire.Change, error)
 	// LastChange returns the highest Seq handed out (0 when none).
 	LastChange() (uint64, error)
 

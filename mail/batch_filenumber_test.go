@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/ozgcloud/desktop/model"
@@ -83,5 +85,43 @@ func TestCommitBatchFileNumberOfSameBatch(t *testing.T) {
 	}
 	if got, _ := db.Case(ids[0]); len(got.Messages) != 1 {
 		t.Fatalf("%d messages after committing again", len(got.Messages))
+	}
+}
+
+// A mail on a case longer than a message may be (model.MaxMessageBody) is added with
+// its text cut and a note saying so; the whole mail stays in the original attached to
+// it. Before the limit existed such a mail was stored whole; with the limit and
+// without the cut it could not be imported at all.
+func TestCommitLongMailIsCut(t *testing.T) {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC) }
+	db := openStore(t)
+	s := &StoreCommitter{DB: db, Now: now}
+	first, err := s.CommitBatch(ctx, []*Pending{pendingMail(t, 1, "Antrag", "Bitte prüfen.")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Case(first[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Lärm ", model.MaxMessageBody/4)
+	ids, err := s.CommitBatch(ctx, []*Pending{pendingMail(t, 2, "Nachtrag zu "+c.FileNumber+" "+strings.Repeat("x", 600), long)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Case(ids[0])
+	if err != nil || len(got.Messages) != 1 {
+		t.Fatalf("case %v, %v", got.Messages, err)
+	}
+	m := got.Messages[0]
+	if n := utf8.RuneCountInString(m.Body); n > model.MaxMessageBody || !strings.Contains(m.Body, textCut) || !strings.HasPrefix(m.Body, "Lärm Lärm") {
+		t.Fatalf("body of %d characters, note %v", n, strings.Contains(m.Body, textCut))
+	}
+	if n := utf8.RuneCountInString(m.Subject); n != model.MaxMessageSubject {
+		t.Fatalf("subject of %d characters", n)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Name != OriginalName {
+		t.Fatalf("attachments %+v", m.Attachments)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
@@ -27,6 +28,7 @@ const (
 	fieldNotes       = "hinweise"
 	labelText        = "Nachricht"
 	labelNotes       = "Hinweise beim Einlesen"
+	textCut          = "Der Text der E-Mail ist hier gekürzt; vollständig steht er in der Originalnachricht."
 	mediaTypeMessage = "message/rfc822"
 )
 
@@ -191,9 +193,17 @@ func (s *StoreCommitter) build(raw Fetched, m *Message, files []string, e Entry,
 		if strings.TrimSpace(body) == "" {
 			body = noText
 		}
+		// A message has a size limit (model.MaxMessageBody); the whole mail stays in
+		// the original attached to it.
+		if text, cut := cutRunes(body, model.MaxMessageBody/2); cut {
+			body = text
+			notes = append(notes, textCut)
+		}
 		if len(notes) > 0 {
 			body += "\n\n" + labelNotes + ":\n- " + strings.Join(notes, "\n- ")
 		}
+		body, _ = cutRunes(body, model.MaxMessageBody)
+		subject, _ = cutRunes(subject, model.MaxMessageSubject)
 		in.CaseID = id
 		in.Message = model.Message{
 			Direction: model.MessageIncoming, State: model.MessageReceived,
@@ -242,4 +252,12 @@ func (s *StoreCommitter) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// cutRunes returns s cut to at most n characters, and whether it was cut.
+func cutRunes(s string, n int) (string, bool) {
+	if utf8.RuneCountInString(s) <= n {
+		return s, false
+	}
+	return string([]rune(s)[:n]), true
 }

@@ -194,6 +194,25 @@ func (c *Case) HasSignedDecision() bool {
 	return false
 }
 
+// Files returns every file the case refers to: the representation, the attachments,
+// those of its messages and its decisions' documents.
+func (c *Case) Files() []Attachment {
+	var out []Attachment
+	if c.Representation != nil {
+		out = append(out, *c.Representation)
+	}
+	out = append(out, c.Attachments...)
+	for _, m := range c.Messages {
+		out = append(out, m.Attachments...)
+	}
+	for _, d := range c.Decisions {
+		if d.Document != nil {
+			out = append(out, *d.Document)
+		}
+	}
+	return out
+}
+
 // Deadline returns the earliest of the legal and target deadlines, or nil.
 func (c *Case) Deadline() *time.Time {
 	switch {

@@ -43,6 +43,20 @@ func FileNumber(prefix string, year int, seq uint64, device string) string {
 	return fmt.Sprintf("%s-%04d-%04d-%s", prefix, year, seq, device)
 }
 
+// ValidDeviceCode reports whether s can be the device component of a file number: 1
+// to 8 upper-case letters or digits (no dash, which separates the components).
+func ValidDeviceCode(s string) bool {
+	if len(s) == 0 || len(s) > 8 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // TargetDeadline returns the target deadline for a case of type t received on day.
 func (t CaseType) TargetDeadline(received time.Time) time.Time {
 	return Day(received, time.UTC).AddDate(0, 0, t.DeadlineDays)

@@ -12,6 +12,32 @@ import (
 // mutation, so it travels, is validated and enters the history like any other.
 const KindConflictResolve MutationKind = "conflict.resolve"
 
+// Conflict records a scalar field that two clerks changed from the same base version.
+// The central service kept ServerValue; ClientValue is what the pushed mutation
+// wanted. Values are the field's JSON (a status, a clerk ID, a date or null).
+// MutationID names the losing mutation, so the clerk's resolution can refer to it.
+type Conflict struct {
+	ID           string          `json:"id"`
+	CaseID       string          `json:"caseId"`
+	Field        string          `json:"field"`
+	ServerValue  json.RawMessage `json:"serverValue"`
+	ClientValue  json.RawMessage `json:"clientValue"`
+	ServerAuthor string          `json:"serverAuthor"`
+	ClientAuthor string          `json:"clientAuthor"`
+	ServerAt     time.Time       `json:"serverAt"`
+	ClientAt     time.Time       `json:"clientAt"`
+	MutationID   string          `json:"mutationId"`
+	// Set once a clerk resolved the conflict with a KindConflictResolve mutation:
+	// when, by whom (a clerk ID), and how (KeepServer, KeepClient or KeepMerged). An
+	// open conflict has none of them.
+	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
+	ResolvedBy string     `json:"resolvedBy,omitempty"`
+	Resolution string     `json:"resolution,omitempty"`
+}
+
+// Open reports whether no clerk has resolved the conflict yet.
+func (c Conflict) Open() bool { return c.ResolvedAt == nil }
+
 // How a conflict is resolved.
 const (
 	KeepServer = "server" // the value the service kept stays; nothing changes

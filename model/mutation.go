@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,6 +39,12 @@ type Mutation struct {
 	Base    map[string]uint64 `json:"base,omitempty"`
 	User    string            `json:"user"`
 	At      time.Time         `json:"at"`
+}
+
+// MutationID returns the ID of the mutation seq of device: "deviceID:seq". Device
+// IDs hold no colon.
+func MutationID(device string, seq uint64) string {
+	return device + ":" + strconv.FormatUint(seq, 10)
 }
 
 // Payloads of the mutation kinds.
@@ -192,8 +199,9 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		if err := decode(m, &p); err != nil {
 			return "", err
 		}
-		if strings.TrimSpace(p.Comment.Text) == "" {
-			return "", &ValidationError{Fields: map[string]string{"text": "Bitte einen Text eingeben."}}
+		errs := map[string]string{}
+		if checkComment(errs, p.Comment); len(errs) > 0 {
+			return "", &ValidationError{Fields: errs}
 		}
 		c.Comments = append(c.Comments, p.Comment)
 		return "Kommentar: " + abbreviate(p.Comment.Text, 80), nil
@@ -241,13 +249,7 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 			return "", err
 		}
 		errs := map[string]string{}
-		if strings.TrimSpace(p.Message.Subject) == "" {
-			errs["subject"] = "Bitte einen Betreff angeben."
-		}
-		if strings.TrimSpace(p.Message.Body) == "" {
-			errs["body"] = "Bitte einen Text eingeben."
-		}
-		if len(errs) > 0 {
+		if checkMessage(errs, p.Message); len(errs) > 0 {
 			return "", &ValidationError{Fields: errs}
 		}
 		c.Messages = append(c.Messages, p.Message)
@@ -364,6 +366,7 @@ func ValidateNew(c *Case) error {
 	if c.FileNumber == "" {
 		errs["fileNumber"] = "Das Aktenzeichen fehlt."
 	}
+	checkTexts(errs, c)
 	if len(errs) > 0 {
 		return &ValidationError{Fields: errs}
 	}

@@ -43,12 +43,18 @@ import (
 //	                         server has consumed (from push answers and from the change
 //	                         log); pending mutations at or below it are not rebased again
 //	           "lastSync" -> RFC 3339 time of the last successful push or pull
-//	base       caseID -> JSON of model.Case as the server last had it, kept while the case
-//	           has pending outbox mutations (written by the first local change after
-//	           enrollment, replaced by every pulled change); an empty value means the
-//	           case was made here and the server has not confirmed it yet. A rejected
-//	           or conflicting mutation is undone by rebuilding the case from here.
-//	conflicts  conflict ID -> JSON of Conflict (wire.Conflict plus when it arrived and
+//	base       caseID -> JSON of model.Case as the server had it at the stored cursor,
+//	           kept while the case here may differ from that: written by the first
+//	           local change after enrollment, replaced by every pulled change while
+//	           local work is pending, dropped when a pulled page or an undo leaves
+//	           the case equal to it (not when a push is acknowledged: the change
+//	           arrives with a later page, as a patch of this state). Without an
+//	           entry, the case stored is the server's state (or one made before
+//	           enrollment, which the server sends whole). An empty value means
+//	           the case was made here and the server had not confirmed it. A pulled
+//	           patch applies to this state, and a rejected or conflicting mutation is
+//	           undone by rebuilding the case from here.
+//	conflicts  conflict ID -> JSON of Conflict (model.Conflict plus when it arrived and
 //	           whether the clerk resolved it)
 //	rejected   seq (uint64 BE) of the rejected mutation -> JSON of Rejected (the mutation
 //	           and the server's German reason), until the clerk dismisses it

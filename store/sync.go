@@ -13,7 +13,6 @@ import (
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store/index"
-	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // Errors of the sync additions.
@@ -22,9 +21,18 @@ var (
 	ErrNotEnrolled = errors.New("store: not enrolled with a central service")
 	// ErrEnrolled: the PC is already enrolled as another device.
 	ErrEnrolled = errors.New("store: already enrolled as another device")
+	// ErrBadIdentity: the identity to enroll with is incomplete.
+	ErrBadIdentity = errors.New("store: incomplete sync identity")
 	// ErrChainBroken: a pulled page does not continue the case's history chain; the
 	// page was not applied. It wraps model.ErrHistoryBroken too.
 	ErrChainBroken = errors.New("store: pulled history does not verify")
+	// ErrStale: a pulled change patches a state of a case that this PC does not
+	// hold; the page was not applied. Pulling again from the start (ResetSyncCursor)
+	// brings every case whole and repairs it.
+	ErrStale = errors.New("store: pulled change does not fit the case held here")
+	// ErrBadPage: a pulled page or push answer contradicts itself (seqs out of order,
+	// a change naming another case); nothing was applied.
+	ErrBadPage = errors.New("store: inconsistent page or push answer")
 )
 
 // SyncIdentity is what enrollment at the central service made of this PC. Token is
@@ -68,8 +76,8 @@ func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
 	return id, nil
 }
 
-// Enroll stores the identity the central service gave this PC (wire.EnrollResponse
-// plus the server address and the confirmed certificate), in one transaction with
+// Enroll stores the identity the central service gave this PC (plus the server
+// address and the confirmed certificate), in one transaction with
 // what changes with it:
 //
 //   - The device ID becomes the server's. Mutation IDs are "deviceID:seq", and until
@@ -82,17 +90,18 @@ func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
 //     are printed on letters already and are never renumbered. They stay unique on
 //     this PC; in the tenant they could only collide with another PC that used the
 //     same code before its own enrollment, and a pulled case whose number is taken
-//     here fails ApplyChanges with ErrDuplicateFileNumber rather than hiding either.
+//     here fails ApplyPulled with ErrDuplicateFileNumber rather than hiding either.
 //
 // Enrolling again with the same device ID only updates the identity (a new token or
 // certificate); another device ID gives ErrEnrolled.
 func (db *DB) Enroll(id SyncIdentity) error {
-	resp := wire.EnrollResponse{DeviceID: id.DeviceID, Token: id.Token, Tenant: id.Tenant, DeviceCode: id.DeviceCode}
-	if err := resp.Validate(); err != nil {
-		return fmt.Errorf("store: enroll: %w", err)
-	}
-	if id.Server == "" {
-		return fmt.Errorf("store: enroll: no server address")
+	switch {
+	case id.DeviceID == "" || strings.Contains(id.DeviceID, ":"):
+		return fmt.Errorf("store: enroll: %w: device ID %q", ErrBadIdentity, id.DeviceID)
+	case id.Token == "" || id.Tenant == "" || id.Server == "":
+		return fmt.Errorf("store: enroll: %w: token, tenant and server address are needed", ErrBadIdentity)
+	case !model.ValidDeviceCode(id.DeviceCode):
+		return fmt.Errorf("store: enroll: %w: device code %q", ErrBadIdentity, id.DeviceCode)
 	}
 	if id.EnrolledAt.IsZero() {
 		id.EnrolledAt = db.now().UTC()
@@ -143,7 +152,7 @@ func (w *writer) restamp(from, to string) error {
 			return fmt.Errorf("decode outbox %d: %w", readU64(k), err)
 		}
 		m.Device = to
-		m.ID = wire.MutationID(to, m.Seq)
+		m.ID = model.MutationID(to, m.Seq)
 		b, err := json.Marshal(m)
 		if err != nil {
 			return err
@@ -235,6 +244,22 @@ func (db *DB) SyncCursor() (uint64, error) {
 	return n, nil
 }
 
+// ResetSyncCursor sets the change-log cursor back to the start, so that the next pull
+// brings every case whole and replaces what this PC holds of the server's state
+// (pending local work is rebased on top as always). The sync client does it when a
+// page does not fit the cases here (ErrStale).
+func (db *DB) ResetSyncCursor() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSync).Delete(syncCursor)
+	})
+	if err != nil {
+		return fmt.Errorf("store: reset sync cursor: %w", err)
+	}
+	return nil
+}
+
 // SyncState is what the status bar shows about sync from the store's side.
 type SyncState struct {
 	Enrolled      bool
@@ -289,11 +314,11 @@ func putLastSync(sb *bolt.Bucket, t time.Time) error {
 	return sb.Put(syncLastSync, []byte(t.UTC().Format(time.RFC3339Nano)))
 }
 
-// Conflict is a conflict the server recorded on a scalar field (see wire.Conflict,
+// Conflict is a conflict the server recorded on a scalar field (see model.Conflict,
 // whose ResolvedAt, ResolvedBy and Resolution say whether and how a clerk settled
 // it), with when it reached this PC.
 type Conflict struct {
-	wire.Conflict
+	model.Conflict
 	ReceivedAt time.Time `json:"receivedAt"`
 }
 
@@ -302,7 +327,7 @@ type Conflict struct {
 // resolved one, so a resolution is never undone by an older copy. A resolved copy
 // replaces a resolution made here too: the server's first resolution is the one that
 // holds, and this PC's, if it came second, is refused (found by sync/sim).
-func putConflict(b *bolt.Bucket, c wire.Conflict, now time.Time) error {
+func putConflict(b *bolt.Bucket, c model.Conflict, now time.Time) error {
 	if c.ID == "" {
 		return nil
 	}

@@ -14,16 +14,18 @@ import (
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store/index"
-	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // fakeServer is the central service's sync logic in miniature, enough to produce the
 // pages and push answers the store must handle: it applies mutations with model.Apply,
-// seals its own history entries, keeps lastSeq per device and a change log.
+// seals its own history entries, keeps lastSeq per device and a change log whose
+// entries carry the whole case when they made it and a patch otherwise. Its pages do
+// not merge a case's entries (the service does), so the store's own merging is
+// tested too.
 type fakeServer struct {
 	t       *testing.T
 	cases   map[string]model.Case
-	log     []wire.Change
+	log     []PulledChange
 	lastSeq map[string]uint64
 	at      time.Time
 }
@@ -56,33 +58,50 @@ func roundTrip[T any](t *testing.T, v T) T {
 }
 
 // apply applies m on the server and logs the change; the error is model.Apply's.
-func (s *fakeServer) apply(m model.Mutation) (wire.Change, error) {
+func (s *fakeServer) apply(m model.Mutation) (PulledChange, error) {
 	actor := clerkByID(m.User)
-	var c model.Case
+	var prev model.Case
 	if m.Kind != model.KindCreate {
 		var ok bool
-		if c, ok = s.cases[m.CaseID]; !ok {
-			return wire.Change{}, fmt.Errorf("no case %s", m.CaseID)
+		if prev, ok = s.cases[m.CaseID]; !ok {
+			return PulledChange{}, fmt.Errorf("no case %s", m.CaseID)
 		}
 	}
-	c = roundTrip(s.t, c)
+	c := roundTrip(s.t, prev)
 	summary, err := model.Apply(&c, m, actor)
 	if err != nil {
-		return wire.Change{}, err
+		return PulledChange{}, err
 	}
 	e := model.HistoryEntry{CaseID: c.ID, At: m.At, By: actor.ID, ByName: actor.Name, Kind: string(m.Kind), Summary: summary, Mutation: m.ID}
 	c.HistoryHead = e.Seal(c.HistoryHead)
 	s.cases[c.ID] = c
-	ch := wire.Change{Seq: uint64(len(s.log) + 1), CaseID: c.ID, Case: roundTrip(s.t, c), History: []model.HistoryEntry{e}}
+	ch := PulledChange{Seq: uint64(len(s.log) + 1), CaseID: c.ID, History: []model.HistoryEntry{e}}
+	if m.Kind == model.KindCreate {
+		ch.Case = ptr(roundTrip(s.t, c))
+	} else {
+		ch.Patch = s.diff(prev, c)
+	}
 	if m.Device != "" {
-		ch.Mutation = m.ID
+		ch.Mutations = []string{m.ID}
 	}
 	s.log = append(s.log, ch)
 	return ch, nil
 }
 
+// diff is the patch from prev to next, through JSON as it travels.
+func (s *fakeServer) diff(prev, next model.Case) *model.CasePatch {
+	s.t.Helper()
+	p, err := model.Diff(&prev, &next)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return ptr(roundTrip(s.t, p))
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // do applies a colleague's action on the server.
-func (s *fakeServer) do(actor model.Clerk, caseID string, kind model.MutationKind, p any) wire.Change {
+func (s *fakeServer) do(actor model.Clerk, caseID string, kind model.MutationKind, p any) PulledChange {
 	s.t.Helper()
 	m, err := model.NewMutation(caseID, kind, p)
 	if err != nil {
@@ -98,7 +117,7 @@ func (s *fakeServer) do(actor model.Clerk, caseID string, kind model.MutationKin
 }
 
 // intake makes a case on the server, as an online application would.
-func (s *fakeServer) intake(id, fileNumber, name string) wire.Change {
+func (s *fakeServer) intake(id, fileNumber, name string) PulledChange {
 	s.t.Helper()
 	c := newTestCase("BAU", name, testNow.Add(-24*time.Hour))
 	c.ID, c.FileNumber, c.Tenant, c.OrgUnit, c.Status = id, fileNumber, "t-muster", "ou-1", model.StatusNeu
@@ -107,39 +126,39 @@ func (s *fakeServer) intake(id, fileNumber, name string) wire.Change {
 }
 
 // push plays the server's side of a push of the whole outbox.
-func (s *fakeServer) push(db *DB) wire.PushResponse {
+func (s *fakeServer) push(db *DB) PushAck {
 	s.t.Helper()
 	out, err := db.Outbox(0, 0)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	var resp wire.PushResponse
+	var resp PushAck
 	for _, m := range out {
 		last := s.lastSeq[m.Device]
 		if m.Seq <= last {
-			resp.Results = append(resp.Results, wire.PushResult{Seq: m.Seq, Status: wire.StatusSkipped})
+			resp.Results = append(resp.Results, PushOutcome{Seq: m.Seq, Outcome: OutcomeSkipped})
 			continue
 		}
 		if m.Seq != last+1 {
 			break
 		}
 		s.lastSeq[m.Device] = m.Seq
-		res := wire.PushResult{Seq: m.Seq, Status: wire.StatusApplied}
+		res := PushOutcome{Seq: m.Seq, Outcome: OutcomeApplied}
 		if cur, ok := s.cases[m.CaseID]; ok {
 			for f, v := range m.Base {
 				if cur.Versions[f] != v {
-					cf := &wire.Conflict{ID: "cf-" + m.ID, CaseID: m.CaseID, Field: f, ServerValue: json.RawMessage(`"` + cur.Assignee + `"`),
+					cf := &model.Conflict{ID: "cf-" + m.ID, CaseID: m.CaseID, Field: f, ServerValue: json.RawMessage(`"` + cur.Assignee + `"`),
 						ClientValue: json.RawMessage(`"` + m.User + `"`), ServerAuthor: "c-bernd", ClientAuthor: m.User,
 						ServerAt: cur.UpdatedAt, ClientAt: m.At, MutationID: m.ID}
-					res = wire.PushResult{Seq: m.Seq, Status: wire.StatusConflict, Reason: "Geändert von Bernd Müller", Conflict: cf}
-					s.log = append(s.log, wire.Change{Seq: uint64(len(s.log) + 1), CaseID: m.CaseID, Case: roundTrip(s.t, cur),
-						Mutation: m.ID, Conflicts: []wire.Conflict{*cf}})
+					res = PushOutcome{Seq: m.Seq, Outcome: OutcomeConflict, Reason: "Geändert von Bernd Müller", Conflict: cf}
+					s.log = append(s.log, PulledChange{Seq: uint64(len(s.log) + 1), CaseID: m.CaseID, Patch: s.diff(cur, cur),
+						Mutations: []string{m.ID}, Conflicts: []model.Conflict{*cf}})
 				}
 			}
 		}
-		if res.Status == wire.StatusApplied {
+		if res.Outcome == OutcomeApplied {
 			if _, err := s.apply(m); err != nil {
-				res = wire.PushResult{Seq: m.Seq, Status: wire.StatusRejected, Reason: "Nicht mehr erlaubt: " + err.Error()}
+				res = PushOutcome{Seq: m.Seq, Outcome: OutcomeRejected, Reason: "Nicht mehr erlaubt: " + err.Error()}
 			}
 		}
 		resp.Results = append(resp.Results, res)
@@ -151,21 +170,27 @@ func (s *fakeServer) push(db *DB) wire.PushResponse {
 	return roundTrip(s.t, resp)
 }
 
-// page returns the log after cursor as one page (or limit changes).
-func (s *fakeServer) page(cursor uint64, limit int) wire.ChangesResponse {
-	p := wire.ChangesResponse{Cursor: cursor}
+// page returns the log after cursor as one page (or limit changes), and whether
+// more follow.
+func (s *fakeServer) page(cursor uint64, limit int) (PulledPage, bool) {
+	p := PulledPage{Cursor: cursor}
 	for _, ch := range s.log {
 		if ch.Seq <= cursor {
 			continue
 		}
 		if limit > 0 && len(p.Changes) == limit {
-			p.More = true
-			break
+			return roundTrip(s.t, p), true
 		}
 		p.Changes = append(p.Changes, ch)
 		p.Cursor = ch.Seq
 	}
-	return roundTrip(s.t, p)
+	return roundTrip(s.t, p), false
+}
+
+// pageAfter is page without its more.
+func (s *fakeServer) pageAfter(cursor uint64, limit int) PulledPage {
+	p, _ := s.page(cursor, limit)
+	return p
 }
 
 // pull applies every page after the store's cursor.
@@ -176,11 +201,11 @@ func pull(t *testing.T, s *fakeServer, db *DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := s.page(cur, 3)
-		if _, err := db.ApplyChanges(p); err != nil {
+		p, more := s.page(cur, 3)
+		if _, err := db.ApplyPulled(p); err != nil {
 			t.Fatalf("apply changes: %v", err)
 		}
-		if !p.More {
+		if !more {
 			return
 		}
 	}
@@ -273,7 +298,7 @@ func TestApplyChangesNewCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		before := dump(t, db)
-		n, err := db.ApplyChanges(s.page(tt.cursor, tt.limit))
+		n, err := db.ApplyPulled(s.pageAfter(tt.cursor, tt.limit))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -376,13 +401,15 @@ func TestApplyChangesChainBroken(t *testing.T) {
 	tests := []struct {
 		name   string
 		caseID string
-		damage func(p *wire.ChangesResponse)
+		damage func(p *PulledPage)
 	}{
-		{"altered entry", "case-1", func(p *wire.ChangesResponse) { p.Changes[1].History[0].Summary = "anders" }},
-		{"missing entry", "case-1", func(p *wire.ChangesResponse) { p.Changes[1].History = nil }},
-		{"wrong head", "case-1", func(p *wire.ChangesResponse) { p.Changes[1].Case.HistoryHead.Hash = strings.Repeat("0", 64) }},
-		{"altered entry of a new case", "case-2", func(p *wire.ChangesResponse) { p.Changes[0].History[0].By = "c-bernd" }},
-		{"new case without history", "case-2", func(p *wire.ChangesResponse) { p.Changes[0].History = nil }},
+		{"altered entry", "case-1", func(p *PulledPage) { p.Changes[1].History[0].Summary = "anders" }},
+		{"missing entry", "case-1", func(p *PulledPage) { p.Changes[1].History = nil }},
+		{"wrong head", "case-1", func(p *PulledPage) {
+			p.Changes[1].Patch.Fields["historyHead"] = json.RawMessage(`{"seq":2,"hash":"` + strings.Repeat("0", 64) + `"}`)
+		}},
+		{"altered entry of a new case", "case-2", func(p *PulledPage) { p.Changes[0].History[0].By = "c-bernd" }},
+		{"new case without history", "case-2", func(p *PulledPage) { p.Changes[0].History = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -393,10 +420,10 @@ func TestApplyChangesChainBroken(t *testing.T) {
 			mustDo(t, db, clerkAnna, "case-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k1", Text: "Notiz"}})
 			s.intake("case-2", "BAU-2026-0002-S1", "Käthe Jäger")
 			s.do(clerkBernd, "case-1", model.KindTransition, model.TransitionPayload{Action: model.ActionAnnehmen})
-			p := s.page(1, 0)
+			p := s.pageAfter(1, 0)
 			tt.damage(&p)
 			before := dump(t, db)
-			_, err := db.ApplyChanges(p)
+			_, err := db.ApplyPulled(p)
 			if !errors.Is(err, ErrChainBroken) || !errors.Is(err, model.ErrHistoryBroken) {
 				t.Fatalf("error %v", err)
 			}
@@ -433,10 +460,10 @@ func TestAckPush(t *testing.T) {
 		t.Fatalf("local follow-up %+v", c.FollowUps[0])
 	}
 	resp := s.push(db)
-	wantStatus := []wire.PushStatus{wire.StatusApplied, wire.StatusConflict, wire.StatusRejected}
+	wantStatus := []Outcome{OutcomeApplied, OutcomeConflict, OutcomeRejected}
 	for i, r := range resp.Results {
-		if r.Status != wantStatus[i] {
-			t.Fatalf("result %d: %s (%s), want %s", i, r.Status, r.Reason, wantStatus[i])
+		if r.Outcome != wantStatus[i] {
+			t.Fatalf("result %d: %s (%s), want %s", i, r.Outcome, r.Reason, wantStatus[i])
 		}
 	}
 	if err := db.AckPush(resp); err != nil {
@@ -485,7 +512,7 @@ func TestAckPush(t *testing.T) {
 		t.Errorf("second dismissal: %v", err)
 	}
 	// The conflict arrives again with the change log; it stays resolved.
-	if _, err := db.ApplyChanges(s.page(0, 0)); err != nil {
+	if _, err := db.ApplyPulled(s.pageAfter(0, 0)); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = db.SyncState()
@@ -624,7 +651,7 @@ func TestLostAnswers(t *testing.T) {
 			}
 			mustDo(t, db, clerkAnna, "case-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k2", Text: "zwei"}})
 			resp := s.push(db)
-			if resp.Results[0].Status != wire.StatusSkipped || resp.Results[1].Status != wire.StatusSkipped {
+			if resp.Results[0].Outcome != OutcomeSkipped || resp.Results[1].Outcome != OutcomeSkipped {
 				t.Fatalf("results %+v", resp.Results)
 			}
 			if err := db.AckPush(resp); err != nil {
@@ -669,7 +696,7 @@ func TestApplyPulledKeepsCaseJSON(t *testing.T) {
 	s.intake("case-1", "BAU-2026-0001-S1", "Jürgen Köhler")
 	s.intake("case-2", "BAU-2026-0002-S1", "Käthe Jäger")
 	s.intake("case-3", "BAU-2026-0003-S1", "Sören Groß")
-	page := s.page(0, 0)
+	page := s.pageAfter(0, 0)
 	raw := make([][]byte, 2)
 	for i := range raw {
 		b, err := json.MarshalIndent(page.Changes[i].Case, "", "  ")
@@ -677,8 +704,9 @@ func TestApplyPulledKeepsCaseJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw[i] = b
+		page.Changes[i].CaseJSON = b
 	}
-	if n, err := db.ApplyPulled(page, raw); err != nil || n != 3 {
+	if n, err := db.ApplyPulled(page); err != nil || n != 3 {
 		t.Fatalf("%d new, %v", n, err)
 	}
 	mustCheck(t, db)

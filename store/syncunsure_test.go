@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/ozgcloud/desktop/model"
-	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // TestSkippedKeepsOwnWork: the server applied an assignment whose answer was lost;
@@ -20,7 +19,7 @@ func TestSkippedKeepsOwnWork(t *testing.T) {
 	mustDo(t, db, clerkClaudi, "case-1", model.KindAssign, model.AssignPayload{Assignee: clerkBernd.ID})
 	s.push(db) // applied; the answer is lost
 	resp := s.push(db)
-	if len(resp.Results) != 1 || resp.Results[0].Status != wire.StatusSkipped {
+	if len(resp.Results) != 1 || resp.Results[0].Outcome != OutcomeSkipped {
 		t.Fatalf("results %+v", resp.Results)
 	}
 	if err := db.AckPush(resp); err != nil {
@@ -34,7 +33,7 @@ func TestSkippedKeepsOwnWork(t *testing.T) {
 	// rebase keeps the unsure assignment on top.
 	s.do(clerkAnna, "case-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k1", Text: "eins"}})
 	cur := mustCursor(t, db)
-	if _, err := db.ApplyChanges(s.page(cur, 0)); err != nil {
+	if _, err := db.ApplyPulled(s.pageAfter(cur, 0)); err != nil {
 		t.Fatal(err)
 	}
 	c := mustCase(t, db, "case-1")
@@ -43,7 +42,7 @@ func TestSkippedKeepsOwnWork(t *testing.T) {
 	}
 	mustDo(t, db, clerkClaudi, "case-1", model.KindAssign, model.AssignPayload{Assignee: clerkAnna.ID})
 	resp = s.push(db)
-	if len(resp.Results) != 1 || resp.Results[0].Status != wire.StatusApplied {
+	if len(resp.Results) != 1 || resp.Results[0].Outcome != OutcomeApplied {
 		t.Fatalf("the assignment on top of the unsure one: %+v", resp.Results)
 	}
 	if err := db.AckPush(resp); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
@@ -147,9 +148,18 @@ func checkGoodLog(t *testing.T, tg *target, good *goodTenant) {
 		}
 	}
 	seen := map[string]int{}
+	var last model.Case
 	for _, ch := range changes {
-		if ch.Mutation != "" {
-			seen[ch.Mutation]++
+		for _, m := range ch.Mutations {
+			seen[m]++
+		}
+		if ch.Case != nil {
+			last = *ch.Case
+		}
+		if ch.Patch != nil {
+			if err := model.ApplyPatch(&last, *ch.Patch); err != nil {
+				t.Fatalf("change %d: %v", ch.Seq, err)
+			}
 		}
 	}
 	if len(seen) != good.applied {
@@ -160,7 +170,6 @@ func checkGoodLog(t *testing.T, tg *target, good *goodTenant) {
 			t.Errorf("mutation %s is in the log %d times", m, n)
 		}
 	}
-	last := changes[len(changes)-1].Case
 	ids := map[string]bool{}
 	for _, c := range last.Comments {
 		if ids[c.ID] {

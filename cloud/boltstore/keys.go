@@ -22,18 +22,25 @@ package boltstore
 //	                (kept by every chunk write; counted once at Open for tenants
 //	                from before it existed)
 //	                "quota" -> cloud.Quota (absent: the service's defaults)
-//	  cases         case id -> model.Case
+//	  heads         case id -> model.Case without comments and messages (the case
+//	                head, cloud.TenantTx.CaseHead); those live only in the log
 //	  history       case id 0x00 u64(seq) -> model.HistoryEntry
-//	  changes       u64(seq) -> u64(tx) ++ wire.Change JSON; tx is the change's Tx
-//	                (or the first seq of the same Update when it has none), kept
-//	                beside the JSON so RawChanges needs no decode; the JSON is
-//	                stored once and served as is
+//	  log           u64(seq) -> u64(tx) ++ u16(len(case id)) ++ case id ++
+//	                wire.Change JSON; tx is the change's Tx (or the first seq of the
+//	                same Update when it has none), kept beside the JSON with the case
+//	                so a page is built without decoding it; the JSON is stored once
+//	                and served as is
+//	  caselog       case id 0x00 u64(seq) -> empty, the log entries of one case
 //	  devseq        device id -> u64(last applied mutation seq)
 //	  conflicts     conflict id -> wire.Conflict
 //	  caseconflicts case id 0x00 conflict id -> empty (conflicts of one case)
 //	  intakes       transactionId -> case id
 //	  chunks        raw sha256 (32 bytes) ++ u32(index) -> chunk bytes
 //	  blobs         raw sha256 (32 bytes) -> u64(size) ++ u32(chunks)
+//
+// Format 1 kept whole cases under "cases" and a log entry holding the whole case
+// under "changes" (u64(tx) ++ JSON); Open moves such a tenant to the layout above
+// (migrate.go).
 //
 // Chunks live in bbolt, not as files beside it. A 50 MB attachment is 50 chunk
 // transactions of 1 MB each (one overflow run and one fsync apiece, a few ms), and in
@@ -59,9 +66,10 @@ var (
 	regVerify       = []byte("verify")
 
 	tMeta          = []byte("meta")
-	tCases         = []byte("cases")
+	tHeads         = []byte("heads")
 	tHistory       = []byte("history")
-	tChanges       = []byte("changes")
+	tLog           = []byte("log")
+	tCaseLog       = []byte("caselog")
 	tDevSeq        = []byte("devseq")
 	tConflicts     = []byte("conflicts")
 	tCaseConflicts = []byte("caseconflicts")
@@ -77,5 +85,5 @@ var (
 var registryBuckets = [][]byte{regTenants, regOrgUnits, regUsers, regEnrollments, regDevices,
 	regDevTokens, regDevCodes, regIntakeCreds, regIntakeTokens, regVerify}
 
-var tenantBuckets = [][]byte{tMeta, tCases, tHistory, tChanges, tDevSeq, tConflicts,
+var tenantBuckets = [][]byte{tMeta, tHeads, tHistory, tLog, tCaseLog, tDevSeq, tConflicts,
 	tCaseConflicts, tIntakes, tChunks, tBlobs}

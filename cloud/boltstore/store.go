@@ -67,7 +67,19 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("boltstore: create buckets in %s: %w", path, err)
 	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w (%s)", err, path)
+	}
 	return &Store{db: db, writer: make(chan struct{}, 1)}, nil
+}
+
+// Size returns the bytes the database needs: its high-water mark, pages in use and
+// free ones within it (the file itself grows in larger steps ahead of it).
+func (s *Store) Size() (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	return n, err
 }
 
 // Close closes the database.

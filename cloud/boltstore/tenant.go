@@ -28,11 +28,7 @@ type tenantTx struct {
 	txFirst uint64
 }
 
-var (
-	_ cloud.TenantTx        = (*tenantTx)(nil)
-	_ cloud.RawChanger      = (*tenantTx)(nil)
-	_ cloud.RawChangeViewer = (*tenantTx)(nil)
-)
+var _ cloud.TenantTx = (*tenantTx)(nil)
 
 func newTenantTx(tenant string, b, verify *bolt.Bucket) *tenantTx {
 	return &tenantTx{tenant: tenant, b: b, verify: verify}
@@ -61,22 +57,25 @@ func notFound(what, id string) error {
 	return fmt.Errorf("boltstore: %s %s: %w", what, id, cloud.ErrNotFound)
 }
 
-func (t *tenantTx) Case(id string) (model.Case, error) {
+func (t *tenantTx) CaseHead(id string) (model.Case, error) {
 	var c model.Case
-	b := t.bucket(tCases)
+	b := t.bucket(tHeads)
 	if b == nil {
 		return c, notFound("case", id)
 	}
 	return c, getJSON(b, []byte(id), &c, "case")
 }
 
-func (t *tenantTx) PutCase(c model.Case) error {
-	b, err := t.wbucket(tCases)
+func (t *tenantTx) PutCaseHead(c model.Case) error {
+	b, err := t.wbucket(tHeads)
 	if err != nil {
 		return err
 	}
 	if c.ID == "" {
 		return fmt.Errorf("boltstore: put case: empty id")
+	}
+	if err := cloud.CheckHead(c); err != nil {
+		return fmt.Errorf("boltstore: put case: %w", err)
 	}
 	return putJSON(b, []byte(c.ID), c)
 }
@@ -106,6 +105,8 @@ func (t *tenantTx) AppendHistory(caseID string, entries []model.HistoryEntry) er
 	if err != nil {
 		return err
 	}
+	// Entries are appended: full pages instead of half-full ones after each split.
+	b.FillPercent = appendFill
 	for _, e := range entries {
 		if e.CaseID != caseID || e.Seq == 0 {
 			return fmt.Errorf("boltstore: history entry %d of case %q filed under %s", e.Seq, e.CaseID, caseID)
@@ -118,9 +119,16 @@ func (t *tenantTx) AppendHistory(caseID string, entries []model.HistoryEntry) er
 }
 
 func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
-	b, err := t.wbucket(tChanges)
+	b, err := t.wbucket(tLog)
 	if err != nil {
 		return 0, err
+	}
+	idx, err := t.wbucket(tCaseLog)
+	if err != nil {
+		return 0, err
+	}
+	if ch.CaseID == "" || len(ch.CaseID) > maxCaseID {
+		return 0, fmt.Errorf("boltstore: append change: case id of %d bytes", len(ch.CaseID))
 	}
 	meta := t.bucket(tMeta)
 	seq := readU64(meta.Get(metaLastChange)) + 1
@@ -128,18 +136,20 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 		t.txFirst = seq
 	}
 	ch.Seq = seq
-	tx := ch.Tx
-	if tx == 0 {
-		tx = t.txFirst
+	mark := ch.Tx
+	if mark == 0 {
+		mark = t.txFirst
 	}
 	data, err := json.Marshal(ch)
 	if err != nil {
 		return 0, fmt.Errorf("boltstore: encode change of case %s: %w", ch.CaseID, err)
 	}
-	v := make([]byte, 8, 8+len(data))
-	binary.BigEndian.PutUint64(v, tx)
-	if err := b.Put(u64(seq), append(v, data...)); err != nil {
+	b.FillPercent, idx.FillPercent = appendFill, appendFill
+	if err := b.Put(u64(seq), logValue(mark, ch.CaseID, data)); err != nil {
 		return 0, fmt.Errorf("boltstore: put change %d: %w", seq, err)
+	}
+	if err := idx.Put(historyKey(ch.CaseID, seq), nil); err != nil {
+		return 0, fmt.Errorf("boltstore: index change %d: %w", seq, err)
 	}
 	if err := meta.Put(metaLastChange, u64(seq)); err != nil {
 		return 0, err
@@ -147,21 +157,53 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 	return seq, nil
 }
 
-// page calls fn for up to limit changes after after, in ascending seq, with the Tx
-// recorded in each value's prefix.
-func (t *tenantTx) page(after uint64, limit int, fn func(seq, tx uint64, data []byte) error) error {
-	b := t.bucket(tChanges)
-	// Nothing follows the largest seq (and after+1 would wrap to the log's start).
+// appendFill is the fill percent of buckets whose keys only grow (the log, and the
+// history of the newest cases): bbolt's default of a half-full page after each split
+// doubled the size of the log.
+const appendFill = 1.0
+
+// maxCaseID bounds a case ID so its length fits the log value's prefix.
+const maxCaseID = 1<<16 - 1
+
+// logValue is a log entry as stored: u64(tx) ++ u16(len(case id)) ++ case id ++ the
+// change's JSON, so a page is built without decoding the JSON.
+func logValue(tx uint64, caseID string, data []byte) []byte {
+	v := make([]byte, 0, 10+len(caseID)+len(data))
+	v = binary.BigEndian.AppendUint64(v, tx)
+	v = binary.BigEndian.AppendUint16(v, uint16(len(caseID)))
+	v = append(v, caseID...)
+	return append(v, data...)
+}
+
+// parseLog splits a stored log value (logValue); the JSON points into v.
+func parseLog(seq uint64, v []byte) (cloud.RawChange, error) {
+	if len(v) < 10 {
+		return cloud.RawChange{}, fmt.Errorf("boltstore: change %d is cut short", seq)
+	}
+	n := int(binary.BigEndian.Uint16(v[8:10]))
+	if len(v) < 10+n {
+		return cloud.RawChange{}, fmt.Errorf("boltstore: change %d is cut short", seq)
+	}
+	return cloud.RawChange{Seq: seq, Tx: readU64(v[:8]), CaseID: string(v[10 : 10+n]), JSON: v[10+n:]}, nil
+}
+
+// EachChange hands out the log's entries as stored; JSON points into bbolt's memory
+// map, valid while the transaction runs, which a page built in the View copies
+// anyway.
+func (t *tenantTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) (bool, error)) error {
+	b := t.bucket(tLog)
 	if b == nil || limit <= 0 || after == math.MaxUint64 {
 		return nil
 	}
 	c := b.Cursor()
 	n := 0
 	for k, v := c.Seek(u64(after + 1)); k != nil && n < limit; k, v = c.Next() {
-		if len(v) < 8 {
-			return fmt.Errorf("boltstore: change %x is cut short", k)
+		rc, err := parseLog(readU64(k), v)
+		if err != nil {
+			return err
 		}
-		if err := fn(readU64(k), readU64(v[:8]), v[8:]); err != nil {
+		more, err := fn(rc)
+		if err != nil || !more {
 			return err
 		}
 		n++
@@ -169,39 +211,30 @@ func (t *tenantTx) page(after uint64, limit int, fn func(seq, tx uint64, data []
 	return nil
 }
 
-func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
+func (t *tenantTx) CaseChanges(caseID string) ([]wire.Change, error) {
+	idx, b := t.bucket(tCaseLog), t.bucket(tLog)
+	if idx == nil || b == nil {
+		return nil, nil
+	}
+	prefix := historyKey(caseID, 0)[:len(caseID)+1]
 	var out []wire.Change
-	err := t.page(after, limit, func(seq, _ uint64, data []byte) error {
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue // another case whose ID continues this one's
+		}
+		seq := readU64(k[len(prefix):])
+		rc, err := parseLog(seq, b.Get(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
 		var ch wire.Change
-		if err := json.Unmarshal(data, &ch); err != nil {
-			return fmt.Errorf("boltstore: decode change %d: %w", seq, err)
+		if err := json.Unmarshal(rc.JSON, &ch); err != nil {
+			return nil, fmt.Errorf("boltstore: decode change %d: %w", seq, err)
 		}
 		out = append(out, ch)
-		return nil
-	})
-	return out, err
-}
-
-// RawChanges is Changes with each change as the JSON stored once by AppendChange
-// (copied out of the transaction), so a page is served without decoding it.
-func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error) {
-	var out []cloud.RawChange
-	err := t.page(after, limit, func(seq, tx uint64, data []byte) error {
-		out = append(out, cloud.RawChange{Seq: seq, Tx: tx, JSON: clone(data)})
-		return nil
-	})
-	return out, err
-}
-
-// RawChangesInTx is RawChanges without the copy (cloud.RawChangeViewer): the JSON
-// points into bbolt's memory map, valid until the transaction ends.
-func (t *tenantTx) RawChangesInTx(after uint64, limit int) ([]cloud.RawChange, error) {
-	var out []cloud.RawChange
-	err := t.page(after, limit, func(seq, tx uint64, data []byte) error {
-		out = append(out, cloud.RawChange{Seq: seq, Tx: tx, JSON: data})
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 func (t *tenantTx) LastChange() (uint64, error) {

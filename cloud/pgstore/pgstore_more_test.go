@@ -78,7 +78,7 @@ func TestTwoServersSerialize(t *testing.T) {
 	stores := []*Store{open(t, url), open(t, url)}
 	ctx := context.Background()
 	if err := stores[0].Update(ctx, "a", func(tx cloud.TenantTx) error {
-		return tx.PutCase(model.Case{ID: "counter", Tenant: "a"})
+		return tx.PutCaseHead(model.Case{ID: "counter", Tenant: "a"})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -92,12 +92,12 @@ func TestTwoServersSerialize(t *testing.T) {
 			s := stores[w%2]
 			for i := 0; i < rounds; i++ {
 				err := s.Update(ctx, "a", func(tx cloud.TenantTx) error {
-					c, err := tx.Case("counter")
+					c, err := tx.CaseHead("counter")
 					if err != nil {
 						return err
 					}
 					c.Version++
-					return tx.PutCase(c)
+					return tx.PutCaseHead(c)
 				})
 				if err != nil {
 					errs <- err
@@ -112,7 +112,7 @@ func TestTwoServersSerialize(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := stores[1].View(ctx, "a", func(tx cloud.TenantTx) error {
-		c, err := tx.Case("counter")
+		c, err := tx.CaseHead("counter")
 		if err == nil && c.Version != workers*rounds {
 			t.Errorf("counter = %d after %d increments through two stores", c.Version, workers*rounds)
 		}
@@ -243,26 +243,26 @@ func TestQueuedWriteFailureFailsTransaction(t *testing.T) {
 	s := open(t, pgtest.URL(t))
 	ctx := context.Background()
 	err := s.Update(ctx, "a", func(tx cloud.TenantTx) error {
-		if err := tx.PutCase(model.Case{ID: "fine", Tenant: "a"}); err != nil {
+		if err := tx.PutCaseHead(model.Case{ID: "fine", Tenant: "a"}); err != nil {
 			return err
 		}
-		return tx.PutCase(model.Case{ID: "bad\x00id", Tenant: "a"})
+		return tx.PutCaseHead(model.Case{ID: "bad\x00id", Tenant: "a"})
 	})
 	if err == nil {
 		t.Fatal("Update with a refused queued write succeeded")
 	}
 	err = s.Update(ctx, "a", func(tx cloud.TenantTx) error {
-		if err := tx.PutCase(model.Case{ID: "bad\x00id", Tenant: "a"}); err != nil {
+		if err := tx.PutCaseHead(model.Case{ID: "bad\x00id", Tenant: "a"}); err != nil {
 			return err
 		}
-		_, err := tx.Case("fine") // the refused write surfaces here
+		_, err := tx.CaseHead("fine") // the refused write surfaces here
 		return err
 	})
 	if err == nil {
 		t.Fatal("a read after a refused queued write succeeded")
 	}
 	err = s.View(ctx, "a", func(tx cloud.TenantTx) error {
-		_, err := tx.Case("fine")
+		_, err := tx.CaseHead("fine")
 		if !errors.Is(err, cloud.ErrNotFound) {
 			t.Errorf("case of the failed transaction: %v", err)
 		}
@@ -272,7 +272,7 @@ func TestQueuedWriteFailureFailsTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The connection went back to the pool clean: the store keeps working.
-	if err := s.Update(ctx, "a", func(tx cloud.TenantTx) error { return tx.PutCase(model.Case{ID: "after", Tenant: "a"}) }); err != nil {
+	if err := s.Update(ctx, "a", func(tx cloud.TenantTx) error { return tx.PutCaseHead(model.Case{ID: "after", Tenant: "a"}) }); err != nil {
 		t.Fatal(err)
 	}
 }

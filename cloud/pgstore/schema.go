@@ -152,6 +152,21 @@ CREATE TABLE tenant_usage (
 INSERT INTO tenant_usage (tenant, stored_bytes)
 SELECT tenant, sum(octet_length(data)) FROM chunks GROUP BY tenant;
 `,
+	// Version 3, the change log of sync protocol version 2: an entry carries the
+	// whole case only when it made the case, else what changed (wire.Change.Patch),
+	// and a list of mutations instead of one; comments and messages live only in the
+	// log, and cases holds the rest of each case (cloud.TenantTx.CaseHead). Entries
+	// written before keep their whole case, which is a valid entry: the state at that
+	// point. json keeps the bytes written from now on; the rewritten rows come back
+	// in jsonb's spelling (key order, spaces), which decodes the same.
+	`
+CREATE INDEX changes_case ON changes (tenant, case_id, seq);
+UPDATE changes SET doc = ((doc::jsonb - 'mutation')
+	|| jsonb_build_object('mutations', jsonb_build_array(doc::jsonb -> 'mutation')))::json
+WHERE (doc::jsonb) ? 'mutation';
+UPDATE cases SET doc = (doc::jsonb - 'comments' - 'messages')::json
+WHERE (doc::jsonb) ?| array['comments', 'messages'];
+`,
 }
 
 // ErrSchemaTooNew is returned by Open when the database was migrated by a newer

@@ -32,7 +32,6 @@ type tenantTx struct {
 
 var (
 	_ cloud.TenantTx      = (*tenantTx)(nil)
-	_ cloud.RawChanger    = (*tenantTx)(nil)
 	_ cloud.ChunkReplacer = (*tenantTx)(nil)
 )
 
@@ -47,7 +46,8 @@ func seqArg(seq uint64) (int64, error) {
 	return int64(seq), nil
 }
 
-func (t *tenantTx) Case(id string) (model.Case, error) {
+// CaseHead reads the cases table, which holds heads since schema version 2.
+func (t *tenantTx) CaseHead(id string) (model.Case, error) {
 	var c model.Case
 	var doc []byte
 	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM cases WHERE tenant = $1 AND id = $2`, t.tenant, id).Scan(&doc)
@@ -60,7 +60,10 @@ func (t *tenantTx) Case(id string) (model.Case, error) {
 	return c, nil
 }
 
-func (t *tenantTx) PutCase(c model.Case) error {
+func (t *tenantTx) PutCaseHead(c model.Case) error {
+	if err := cloud.CheckHead(c); err != nil {
+		return fmt.Errorf("pgstore: put case: %w", err)
+	}
 	doc, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("pgstore: put case %s: encode: %w", c.ID, err)
@@ -107,7 +110,7 @@ ON CONFLICT (tenant, case_id, seq) DO NOTHING`, t.tenant, caseID, seqs, docs)
 	return nil
 }
 
-// AppendChange stores the change with its seq in the JSON, so RawChanges can serve
+// AppendChange stores the change with its seq in the JSON, so EachChange can serve
 // the bytes as they are. The tenant's lock is held, so the counter read once per
 // transaction stays true, and each further change costs one statement.
 func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
@@ -148,46 +151,29 @@ INSERT INTO changes (tenant, seq, tx, case_id, doc) VALUES ($1, $2, $3, $4, $5)`
 	return seq, nil
 }
 
-func (t *tenantTx) Changes(after uint64, limit int) ([]wire.Change, error) {
-	raw, err := t.RawChanges(after, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]wire.Change, len(raw))
-	for i, r := range raw {
-		if err := json.Unmarshal(r.JSON, &out[i]); err != nil {
-			return nil, fmt.Errorf("pgstore: change %d: decode: %w", r.Seq, err)
-		}
-	}
-	return out, nil
-}
-
-// RawChanges is Changes as the stored JSON (cloud.RawChanger). The tenant's counter
-// comes along in the same statement (the service asks for LastChange right after a
-// page), so a pull costs one round trip less.
-func (t *tenantTx) RawChanges(after uint64, limit int) ([]cloud.RawChange, error) {
+// EachChange streams the stored JSON row by row (JSON points into pgx's read buffer,
+// valid until the next row). The tenant's counter comes along in the same statement
+// (the service asks for LastChange right after a page), so a pull costs one round
+// trip less. Stopping early reads the rest of the answer off the connection, so
+// callers ask for little more than they take.
+func (t *tenantTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) (bool, error)) error {
 	if limit <= 0 || after > math.MaxInt64 {
-		return nil, nil // no seq is that large in a bigint column
+		return nil // no seq is that large: nothing comes after it
 	}
-	a, err := seqArg(after)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.tx.Query(t.ctx, `SELECT n.last, c.seq, c.tx, c.doc
+	rows, err := t.tx.Query(t.ctx, `SELECT n.last, c.seq, c.tx, c.case_id, c.doc
 FROM (SELECT coalesce((SELECT last FROM change_counters WHERE tenant = $1), 0) AS last) n
-LEFT JOIN LATERAL (SELECT seq, tx, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3) c ON true
-ORDER BY c.seq`, t.tenant, a, limit)
+LEFT JOIN LATERAL (SELECT seq, tx, case_id, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3) c ON true
+ORDER BY c.seq`, t.tenant, int64(after), limit)
 	if err != nil {
-		return nil, mapErr("changes", err)
+		return mapErr("changes", err)
 	}
 	defer rows.Close()
-	var out []cloud.RawChange
 	for rows.Next() {
 		var last int64
 		var seq, mark *int64
-		var doc []byte
-		if err := rows.Scan(&last, &seq, &mark, &doc); err != nil {
-			return nil, mapErr("changes", err)
+		var caseID *string
+		if err := rows.Scan(&last, &seq, &mark, &caseID, nil); err != nil {
+			return mapErr("changes", err)
 		}
 		if !t.haveLast {
 			t.last, t.haveLast = uint64(last), true
@@ -195,12 +181,21 @@ ORDER BY c.seq`, t.tenant, a, limit)
 		if seq == nil {
 			continue // no change after the cursor: the one row only carries the counter
 		}
-		out = append(out, cloud.RawChange{Seq: uint64(*seq), Tx: uint64(*mark), JSON: doc})
+		more, err := fn(cloud.RawChange{Seq: uint64(*seq), Tx: uint64(*mark), CaseID: *caseID, JSON: rows.RawValues()[4]})
+		if err != nil || !more {
+			return err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr("changes", err)
+	return mapErr("changes", rows.Err())
+}
+
+func (t *tenantTx) CaseChanges(caseID string) ([]wire.Change, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT doc FROM changes WHERE tenant = $1 AND case_id = $2 ORDER BY seq`, t.tenant, caseID)
+	if err != nil {
+		return nil, mapErr("changes of "+caseID, err)
 	}
-	return out, nil
+	out, err := collectJSON[wire.Change](rows)
+	return out, mapErr("changes of "+caseID, err)
 }
 
 // LastChange reads the counter once per transaction; AppendChange keeps the copy.

@@ -26,16 +26,16 @@ var concurrencyTests = []test{
 // increment is the read-modify-write the service does on every push: read the case,
 // change it, store it, log the change.
 func increment(tx cloud.TenantTx, caseID string) error {
-	c, err := tx.Case(caseID)
+	c, err := tx.CaseHead(caseID)
 	if err != nil {
 		return err
 	}
 	c.Version++
-	if err := tx.PutCase(c); err != nil {
+	if err := tx.PutCaseHead(c); err != nil {
 		return err
 	}
 	ch := sampleChange(tx.Tenant(), caseID, c.Version)
-	ch.Case = c
+	ch.Case = &c
 	_, err = tx.AppendChange(ch)
 	return err
 }
@@ -70,7 +70,7 @@ func hammer(s cloud.Storage, tenant string, workers, rounds int) error {
 func checkCounter(t *testing.T, s cloud.Storage, tenant string, want uint64) {
 	t.Helper()
 	view(t, s, tenant, func(tx cloud.TenantTx) error {
-		c, err := tx.Case("counter")
+		c, err := tx.CaseHead("counter")
 		noErr(t, "Case counter", err)
 		if c.Version != want {
 			t.Errorf("%s: counter = %d after %d increments: lost updates", tenant, c.Version, want)
@@ -80,7 +80,7 @@ func checkCounter(t *testing.T, s cloud.Storage, tenant string, want uint64) {
 		if last != want {
 			t.Errorf("%s: LastChange = %d, want %d", tenant, last, want)
 		}
-		list, err := tx.Changes(0, int(want)+10)
+		list, err := cloud.ReadChanges(tx, 0, int(want)+10)
 		noErr(t, "Changes", err)
 		if uint64(len(list)) != want {
 			t.Fatalf("%s: %d changes, want %d", tenant, len(list), want)
@@ -98,7 +98,7 @@ func checkCounter(t *testing.T, s cloud.Storage, tenant string, want uint64) {
 func putCounter(t *testing.T, s cloud.Storage, tenant string) {
 	t.Helper()
 	update(t, s, tenant, func(tx cloud.TenantTx) error {
-		return tx.PutCase(sampleCase(tenant, "counter", 0))
+		return tx.PutCaseHead(sampleCase(tenant, "counter", 0))
 	})
 }
 
@@ -248,7 +248,7 @@ func holdUpdate(t *testing.T, s cloud.Storage, tenant string, release <-chan str
 	done := make(chan error, 1)
 	go func() {
 		done <- s.Update(context.Background(), tenant, func(tx cloud.TenantTx) error {
-			if err := tx.PutCase(sampleCase(tenant, "uncommitted", 1)); err != nil {
+			if err := tx.PutCaseHead(sampleCase(tenant, "uncommitted", 1)); err != nil {
 				return err
 			}
 			close(entered)
@@ -279,7 +279,7 @@ func testViewDuringUpdate(t *testing.T, s cloud.Storage) {
 			t.Error("held Update did not finish after release")
 		}
 		view(t, s, tenantA, func(tx cloud.TenantTx) error {
-			_, err := tx.Case("uncommitted")
+			_, err := tx.CaseHead("uncommitted")
 			noErr(t, "case of the held Update after commit", err)
 			return nil
 		})
@@ -288,7 +288,7 @@ func testViewDuringUpdate(t *testing.T, s cloud.Storage) {
 		done := make(chan error, 1)
 		go func() {
 			done <- s.View(context.Background(), tenant, func(tx cloud.TenantTx) error {
-				_, err := tx.Case("uncommitted")
+				_, err := tx.CaseHead("uncommitted")
 				if !errors.Is(err, cloud.ErrNotFound) {
 					return fmt.Errorf("View sees an uncommitted write: %v", err)
 				}
@@ -317,7 +317,7 @@ func testViewSnapshot(t *testing.T, s cloud.Storage) {
 		for i := uint64(1); i <= writes; i++ {
 			err := s.Update(context.Background(), tenantA, func(tx cloud.TenantTx) error {
 				for _, id := range []string{"x", "y"} {
-					if err := tx.PutCase(sampleCase(tenantA, id, i)); err != nil {
+					if err := tx.PutCaseHead(sampleCase(tenantA, id, i)); err != nil {
 						return err
 					}
 				}
@@ -340,14 +340,14 @@ func testViewSnapshot(t *testing.T, s cloud.Storage) {
 		}
 		err := s.View(context.Background(), tenantA, func(tx cloud.TenantTx) error {
 			var vx, vy uint64
-			x, err := tx.Case("x")
+			x, err := tx.CaseHead("x")
 			if err == nil {
 				vx = x.Version
 			} else if !errors.Is(err, cloud.ErrNotFound) {
 				return err
 			}
 			time.Sleep(time.Millisecond) // let the writer commit in between
-			y, err := tx.Case("y")
+			y, err := tx.CaseHead("y")
 			if err == nil {
 				vy = y.Version
 			} else if !errors.Is(err, cloud.ErrNotFound) {
@@ -357,7 +357,7 @@ func testViewSnapshot(t *testing.T, s cloud.Storage) {
 			if err != nil {
 				return err
 			}
-			list, err := tx.Changes(0, writes+10)
+			list, err := cloud.ReadChanges(tx, 0, writes+10)
 			if err != nil {
 				return err
 			}
@@ -391,7 +391,7 @@ func testContextWhileWaiting(t *testing.T, s cloud.Storage) {
 	done := make(chan error, 1)
 	go func() {
 		done <- s.Update(ctx, tenantA, func(tx cloud.TenantTx) error {
-			return tx.PutCase(sampleCase(tenantA, "late", 1))
+			return tx.PutCaseHead(sampleCase(tenantA, "late", 1))
 		})
 	}()
 	select {
@@ -412,7 +412,7 @@ func testContextWhileWaiting(t *testing.T, s cloud.Storage) {
 		t.Fatal("held Update did not finish after release")
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.Case("late")
+		_, err := tx.CaseHead("late")
 		isNotFound(t, "case written by an Update whose context expired while waiting", err)
 		return nil
 	})

@@ -176,7 +176,7 @@ func (x *memTx) ro() error {
 	return nil
 }
 
-func (x *memTx) Case(id string) (model.Case, error) {
+func (x *memTx) CaseHead(id string) (model.Case, error) {
 	var c model.Case
 	b, ok := x.d.cases[id]
 	if !ok {
@@ -185,8 +185,11 @@ func (x *memTx) Case(id string) (model.Case, error) {
 	return c, json.Unmarshal(b, &c)
 }
 
-func (x *memTx) PutCase(c model.Case) error {
+func (x *memTx) PutCaseHead(c model.Case) error {
 	if err := x.ro(); err != nil {
+		return err
+	}
+	if err := cloud.CheckHead(c); err != nil {
 		return err
 	}
 	b, err := json.Marshal(c)
@@ -231,14 +234,31 @@ func (x *memTx) AppendChange(ch wire.Change) (uint64, error) {
 	return ch.Seq, nil
 }
 
-func (x *memTx) Changes(after uint64, limit int) ([]wire.Change, error) {
-	var out []wire.Change
-	for i := after; i < uint64(len(x.d.changes)) && len(out) < limit; i++ {
+func (x *memTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) (bool, error)) error {
+	for i := after; i < uint64(len(x.d.changes)) && limit > 0; i++ {
 		var c wire.Change
 		if err := json.Unmarshal(x.d.changes[i], &c); err != nil {
+			return err
+		}
+		more, err := fn(cloud.RawChange{Seq: c.Seq, Tx: c.Tx, CaseID: c.CaseID, JSON: x.d.changes[i]})
+		if err != nil || !more {
+			return err
+		}
+		limit--
+	}
+	return nil
+}
+
+func (x *memTx) CaseChanges(caseID string) ([]wire.Change, error) {
+	var out []wire.Change
+	for _, b := range x.d.changes {
+		var c wire.Change
+		if err := json.Unmarshal(b, &c); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		if c.CaseID == caseID {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }

@@ -1,25 +1,20 @@
 package storagetest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
-	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // optionalTests cover the methods the service uses when a storage has them
-// (cloud.RawChanger, cloud.RegistryViewer, cloud.ChunkReplacer) and the Tx mark of
-// changes that the service's paging relies on. A storage without an optional method
-// skips its test.
+// (cloud.RegistryViewer, cloud.ChunkReplacer) and the Tx mark of changes that the
+// service's paging relies on. A storage without an optional method skips its test.
 var optionalTests = []test{
 	{"ChangeTxMark", testChangeTxMark},
-	{"RawChanges", testRawChanges},
 	{"RegistryView", testRegistryView},
 	{"ReplaceChunk", testReplaceChunk},
 }
@@ -56,7 +51,7 @@ func testChangeTxMark(t *testing.T, s cloud.Storage) {
 		t.Fatalf("marks %d %d %d, want 1 4 5", m1, m2, m3)
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		list, err := tx.Changes(0, 100)
+		list, err := cloud.ReadChanges(tx, 0, 100)
 		noErr(t, "Changes", err)
 		want := []uint64{1, 1, 1, 4, 5, 5}
 		if len(list) != len(want) {
@@ -66,99 +61,6 @@ func testChangeTxMark(t *testing.T, s cloud.Storage) {
 			if ch.Tx != want[i] {
 				t.Errorf("change %d: Tx = %d, want %d (the mark given to AppendChange)", ch.Seq, ch.Tx, want[i])
 			}
-		}
-		return nil
-	})
-}
-
-func testRawChanges(t *testing.T, s cloud.Storage) {
-	seed(t, s)
-	appendMarked(t, s, tenantA, 5, "case-1")
-	appendMarked(t, s, tenantA, 1, "case-2")
-	appendMarked(t, s, tenantA, 6, "case-3")
-	var skipped bool
-	var kept []cloud.RawChange
-	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		rc, ok := tx.(cloud.RawChanger)
-		if !ok {
-			skipped = true
-			return nil
-		}
-		for _, p := range []struct {
-			after uint64
-			limit int
-		}{{0, 100}, {0, 1}, {3, 4}, {5, 1}, {9, 10}, {12, 5}, {100, 5}} {
-			raw, err := rc.RawChanges(p.after, p.limit)
-			noErr(t, "RawChanges", err)
-			dec, err := tx.Changes(p.after, p.limit)
-			noErr(t, "Changes", err)
-			what := fmt.Sprintf("RawChanges(%d, %d)", p.after, p.limit)
-			if len(raw) != len(dec) {
-				t.Errorf("%s: %d changes, Changes gives %d", what, len(raw), len(dec))
-				continue
-			}
-			if rv, ok := tx.(cloud.RawChangeViewer); ok {
-				inTx, err := rv.RawChangesInTx(p.after, p.limit)
-				noErr(t, "RawChangesInTx", err)
-				same := len(inTx) == len(raw)
-				for i := 0; same && i < len(raw); i++ {
-					same = inTx[i].Seq == raw[i].Seq && inTx[i].Tx == raw[i].Tx && bytes.Equal(inTx[i].JSON, raw[i].JSON)
-				}
-				if !same {
-					t.Errorf("RawChangesInTx(%d, %d) differs from RawChanges", p.after, p.limit)
-				}
-			}
-			for i, r := range raw {
-				if !json.Valid(r.JSON) {
-					t.Errorf("%s: change %d is not valid JSON", what, r.Seq)
-					continue
-				}
-				var ch wire.Change
-				if err := json.Unmarshal(r.JSON, &ch); err != nil {
-					t.Errorf("%s: %v", what, err)
-					continue
-				}
-				if r.Seq != dec[i].Seq || ch.Seq != r.Seq {
-					t.Errorf("%s: raw seq %d, seq inside the JSON %d, Changes seq %d", what, r.Seq, ch.Seq, dec[i].Seq)
-				}
-				if r.Tx != dec[i].Tx {
-					t.Errorf("%s: raw Tx %d, Changes Tx %d", what, r.Tx, dec[i].Tx)
-				}
-				sameJSON(t, what+" decoded", ch, dec[i])
-			}
-		}
-		var err error
-		kept, err = rc.RawChanges(0, 100)
-		return err
-	})
-	if skipped {
-		t.Skip("the storage has no cloud.RawChanger")
-	}
-	want := make([][]byte, len(kept))
-	for i, r := range kept {
-		want[i] = bytes.Clone(r.JSON)
-	}
-	// The bytes must outlive the View, also when the store grows meanwhile.
-	for round := 0; round < 2; round++ {
-		update(t, s, tenantA, func(tx cloud.TenantTx) error {
-			for i := 0; i < 4; i++ {
-				if err := tx.PutChunk(hex64(fmt.Sprintf("grow-%d-%d", round, i)), 0, chunkData(byte(i), wire.ChunkSize)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	for i := range kept {
-		if !bytes.Equal(kept[i].JSON, want[i]) {
-			t.Errorf("raw change %d changed after its View ended", kept[i].Seq)
-		}
-	}
-	view(t, s, tenantB, func(tx cloud.TenantTx) error {
-		raw, err := tx.(cloud.RawChanger).RawChanges(0, 100)
-		noErr(t, "RawChanges in B", err)
-		if len(raw) != 0 {
-			t.Errorf("RawChanges in B returns %d of A's changes", len(raw))
 		}
 		return nil
 	})

@@ -335,10 +335,10 @@ func testUsableAfterErrExists(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.PutVerification(v) })
 	update(t, s, tenantB, func(tx cloud.TenantTx) error {
 		isExists(t, "PutVerification of A's code", tx.PutVerification(cloud.Verification{Code: "V-1", Tenant: tenantB, SignedAt: t0}))
-		return tx.PutCase(sampleCase(tenantB, "case-after", 1))
+		return tx.PutCaseHead(sampleCase(tenantB, "case-after", 1))
 	})
 	view(t, s, tenantB, func(tx cloud.TenantTx) error {
-		_, err := tx.Case("case-after")
+		_, err := tx.CaseHead("case-after")
 		noErr(t, "case put after ErrExists in the same Update", err)
 		return nil
 	})

@@ -23,11 +23,14 @@
 //     history and conflicts round-trip exactly (compared as JSON).
 //   - Changes numbers are dense within committed transactions but may skip numbers of
 //     rolled-back ones.
-//   - wire.Change.Tx given to AppendChange comes back from Changes unchanged.
+//   - wire.Change.Tx given to AppendChange comes back from ReadChanges unchanged, and
+//     EachChange reports it (or the first seq of the Update that appended a change
+//     without one) with every entry, with its case ID; a log entry's JSON comes back
+//     exactly (patches included). Case heads carry no comments or messages.
 //   - StoredBytes counts every chunk slot, the slot of an announced chunk list
 //     included, and moves only with writes that commit.
-//   - The optional methods the service prefers when present (cloud.RawChanger,
-//     cloud.RegistryViewer, cloud.ChunkReplacer) agree with the required ones; a
+//   - The optional methods the service prefers when present (cloud.RegistryViewer,
+//     cloud.ChunkReplacer) agree with the required ones; a
 //     RegistryView never waits for an open Registry transaction.
 //
 // Run calls open once per subtest; open must return a new, empty Storage and register
@@ -58,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) cloud.Storage) {
 	}{
 		{"Registry", registryTests},
 		{"Tenant", tenantTests},
+		{"Log", logTests},
 		{"Tx", txTests},
 		{"Concurrency", concurrencyTests},
 		{"Optional", optionalTests},
@@ -222,8 +226,8 @@ func sameRecord(t *testing.T, what string, got, want any) {
 
 func ptr[T any](v T) *T { return &v }
 
-// sampleCase is a case with every kind of content that must survive storage: nested
-// form fields, umlauts, pointers, maps, nanosecond times in a non-UTC zone.
+// sampleCase is a case head with every kind of content that must survive storage:
+// nested form fields, umlauts, pointers, maps, nanosecond times in a non-UTC zone.
 func sampleCase(tenant, id string, version uint64) model.Case {
 	return model.Case{
 		ID:         id,
@@ -250,7 +254,6 @@ func sampleCase(tenant, id string, version uint64) model.Case {
 			Size: 2048, SHA256: "ab" + fmt.Sprint(version), AddedAt: nano, AddedBy: "system"},
 		Status:        model.StatusNeu,
 		LegalDeadline: ptr(time.Date(2027, 2, 28, 0, 0, 0, 0, time.UTC)),
-		Comments:      []model.Comment{{ID: "c1", At: nano, By: "clerk-1", Text: "Rückfrage beim Bauamt"}},
 		Versions:      map[string]uint64{model.FieldStatus: version, model.FieldAssignee: 1},
 		Version:       version,
 		CreatedAt:     nano,
@@ -279,14 +282,41 @@ func sampleConflict(id, caseID string) wire.Conflict {
 	}
 }
 
+// sampleChange is a log entry that made a case (the whole case, comments and a
+// message included).
 func sampleChange(tenant, caseID string, version uint64) wire.Change {
+	c := sampleCase(tenant, caseID, version)
+	c.Comments = []model.Comment{{ID: "c1", At: nano, By: "clerk-1", Text: "Rückfrage beim Bauamt"}}
+	c.Messages = []model.Message{{ID: "m1", Direction: model.MessageIncoming, State: model.MessageReceived,
+		Subject: "Nachreichung", Body: "Anbei der Lageplan.\nMit freundlichen Grüßen", At: nano}}
 	return wire.Change{
 		Seq:       999, // ignored by AppendChange
 		CaseID:    caseID,
-		Case:      sampleCase(tenant, caseID, version),
+		Case:      &c,
 		History:   []model.HistoryEntry{sampleHistory(caseID, version)},
-		Mutation:  fmt.Sprintf("mut-%s-%d", caseID, version),
+		Mutations: []string{fmt.Sprintf("mut-%s-%d", caseID, version)},
 		Conflicts: []wire.Conflict{sampleConflict(fmt.Sprintf("k-%d", version), caseID)},
+	}
+}
+
+// samplePatch is a log entry that changed a case: a status, a comment appended, a
+// follow-up done, as the service writes it.
+func samplePatch(caseID string, version uint64) wire.Change {
+	return wire.Change{
+		Seq:    999,
+		CaseID: caseID,
+		Patch: &model.CasePatch{
+			Base: model.HistoryHead{Seq: version - 1, Hash: fmt.Sprintf("%064x", version-1)},
+			Fields: map[string]json.RawMessage{
+				"status":      json.RawMessage(`"IN_BEARBEITUNG"`),
+				"version":     json.RawMessage(fmt.Sprint(version)),
+				"historyHead": json.RawMessage(fmt.Sprintf(`{"seq":%d,"hash":"%064x"}`, version, version)),
+			},
+			Comments:  []model.Comment{{ID: fmt.Sprintf("c%d", version), At: nano, By: "clerk-2", Text: "Stellungnahme \"Süd\" angefordert"}},
+			FollowUps: []model.FollowUp{{ID: "f1", Due: nano, Reason: "Prüfen", CreatedAt: nano, By: "clerk-1", DoneAt: ptr(nano), DoneBy: "clerk-2"}},
+		},
+		History:   []model.HistoryEntry{sampleHistory(caseID, version)},
+		Mutations: []string{fmt.Sprintf("mut-%s-%d", caseID, version)},
 	}
 }
 

@@ -49,17 +49,17 @@ func testCases(t *testing.T, s cloud.Storage) {
 	c1 := sampleCase(tenantA, "case-1", 1)
 	c2 := sampleCase(tenantA, "case-2", 1)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.Case(c1.ID)
+		_, err := tx.CaseHead(c1.ID)
 		isNotFound(t, "Case before put", err)
-		noErr(t, "PutCase", tx.PutCase(c1))
-		noErr(t, "PutCase 2", tx.PutCase(c2))
-		got, err := tx.Case(c1.ID)
+		noErr(t, "PutCaseHead", tx.PutCaseHead(c1))
+		noErr(t, "PutCase 2", tx.PutCaseHead(c2))
+		got, err := tx.CaseHead(c1.ID)
 		noErr(t, "Case in the same tx", err)
 		sameJSON(t, "Case in the same tx", got, c1)
 		return nil
 	})
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.Case(c1.ID)
+		got, err := tx.CaseHead(c1.ID)
 		noErr(t, "Case", err)
 		sameJSON(t, "Case", got, c1)
 		return nil
@@ -68,16 +68,16 @@ func testCases(t *testing.T, s cloud.Storage) {
 	c1.Comments = nil
 	c1.LegalDeadline = nil
 	c1.Status = model.StatusInBearbeitung
-	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.PutCase(c1) })
+	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.PutCaseHead(c1) })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.Case(c1.ID)
+		got, err := tx.CaseHead(c1.ID)
 		noErr(t, "Case", err)
 		// A replace, not a merge: the removed comment and deadline must be gone.
 		sameJSON(t, "Case after replace", got, c1)
-		got, err = tx.Case(c2.ID)
+		got, err = tx.CaseHead(c2.ID)
 		noErr(t, "Case 2", err)
 		sameJSON(t, "Case 2 untouched", got, c2)
-		_, err = tx.Case("case-unknown")
+		_, err = tx.CaseHead("case-unknown")
 		isNotFound(t, "Case unknown", err)
 		return nil
 	})
@@ -130,7 +130,7 @@ func testChangesNumbering(t *testing.T, s cloud.Storage) {
 		if last != 0 {
 			t.Errorf("LastChange of an empty tenant = %d, want 0", last)
 		}
-		list, err := tx.Changes(0, 10)
+		list, err := cloud.ReadChanges(tx, 0, 10)
 		noErr(t, "Changes of an empty tenant", err)
 		if len(list) != 0 {
 			t.Errorf("Changes of an empty tenant = %d entries", len(list))
@@ -175,7 +175,7 @@ func testChangesNumbering(t *testing.T, s cloud.Storage) {
 		t.Errorf("second AppendChange in B = %d, want 2", got)
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		list, err := tx.Changes(0, 100)
+		list, err := cloud.ReadChanges(tx, 0, 100)
 		noErr(t, "Changes", err)
 		if len(list) != 6 {
 			t.Fatalf("Changes(0,100) in A: %d entries, want 6", len(list))
@@ -242,7 +242,7 @@ func testChangesPaging(t *testing.T, s cloud.Storage) {
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
 		for _, c := range cases {
-			list, err := tx.Changes(c.after, c.limit)
+			list, err := cloud.ReadChanges(tx, c.after, c.limit)
 			noErr(t, "Changes", err)
 			sameJSON(t, fmt.Sprintf("Changes(%d, %d) seqs", c.after, c.limit), seqs(list), c.want)
 		}
@@ -260,7 +260,7 @@ func testChangesPaging(t *testing.T, s cloud.Storage) {
 		var list []wire.Change
 		view(t, s, tenantA, func(tx cloud.TenantTx) error {
 			var err error
-			list, err = tx.Changes(cursor, 7)
+			list, err = cloud.ReadChanges(tx, cursor, 7)
 			return err
 		})
 		if len(list) == 0 {
@@ -553,7 +553,7 @@ func testVerificationOtherTenant(t *testing.T, s cloud.Storage) {
 func testViewReadOnly(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	writes := map[string]func(tx cloud.TenantTx) error{
-		"PutCase": func(tx cloud.TenantTx) error { return tx.PutCase(sampleCase(tenantA, "case-1", 1)) },
+		"PutCaseHead": func(tx cloud.TenantTx) error { return tx.PutCaseHead(sampleCase(tenantA, "case-1", 1)) },
 		"AppendHistory": func(tx cloud.TenantTx) error {
 			return tx.AppendHistory("case-1", []model.HistoryEntry{sampleHistory("case-1", 1)})
 		},

@@ -35,7 +35,7 @@ var kBlob = hex64("b")
 func writeAll(tx cloud.TenantTx) error {
 	tenant := tx.Tenant()
 	steps := []func() error{
-		func() error { return tx.PutCase(sampleCase(tenant, kCase, 1)) },
+		func() error { return tx.PutCaseHead(sampleCase(tenant, kCase, 1)) },
 		func() error { return tx.AppendHistory(kCase, []model.HistoryEntry{sampleHistory(kCase, 1)}) },
 		func() error { _, err := tx.AppendChange(sampleChange(tenant, kCase, 1)); return err },
 		func() error { return tx.SetDeviceSeq(kDevice, 3) },
@@ -61,7 +61,7 @@ func writeAll(tx cloud.TenantTx) error {
 func assertEmpty(t *testing.T, s cloud.Storage, tenant, when string) {
 	t.Helper()
 	view(t, s, tenant, func(tx cloud.TenantTx) error {
-		_, err := tx.Case(kCase)
+		_, err := tx.CaseHead(kCase)
 		isNotFound(t, "Case "+when, err)
 		h, err := tx.History(kCase)
 		if err != nil && !errors.Is(err, cloud.ErrNotFound) {
@@ -75,7 +75,7 @@ func assertEmpty(t *testing.T, s cloud.Storage, tenant, when string) {
 		if last != 0 {
 			t.Errorf("LastChange %s = %d", when, last)
 		}
-		ch, err := tx.Changes(0, 100)
+		ch, err := cloud.ReadChanges(tx, 0, 100)
 		noErr(t, "Changes", err)
 		if len(ch) != 0 {
 			t.Errorf("Changes %s: %d entries", when, len(ch))
@@ -282,7 +282,7 @@ func testTenantIsolation(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantA, writeAll)
 	// Every kind of record of A, looked up in B with A's keys: nothing.
 	view(t, s, tenantB, func(tx cloud.TenantTx) error {
-		_, err := tx.Case(kCase)
+		_, err := tx.CaseHead(kCase)
 		isNotFound(t, "B reads A's case", err)
 		h, _ := tx.History(kCase)
 		if len(h) != 0 {
@@ -292,13 +292,13 @@ func testTenantIsolation(t *testing.T, s cloud.Storage) {
 	})
 	assertEmpty(t, s, tenantB, "in B after writes in A")
 	update(t, s, tenantB, func(tx cloud.TenantTx) error {
-		_, err := tx.Case(kCase)
+		_, err := tx.CaseHead(kCase)
 		isNotFound(t, "B reads A's case in Update", err)
 		// Writes in B under A's keys must not touch A's records.
 		return writeAll(tx)
 	})
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		c, err := tx.Case(kCase)
+		c, err := tx.CaseHead(kCase)
 		noErr(t, "A's case", err)
 		if c.Tenant != tenantA {
 			t.Errorf("A's case overwritten by B: tenant %q", c.Tenant)
@@ -308,7 +308,7 @@ func testTenantIsolation(t *testing.T, s cloud.Storage) {
 		if last != 1 {
 			t.Errorf("A's LastChange after B's writes = %d, want 1", last)
 		}
-		ch, err := tx.Changes(0, 10)
+		ch, err := cloud.ReadChanges(tx, 0, 10)
 		noErr(t, "Changes", err)
 		if len(ch) != 1 || ch[0].Case.Tenant != tenantA {
 			t.Errorf("A's changes after B's writes: %d, want 1 of A", len(ch))
@@ -364,7 +364,7 @@ func testPrefixKeys(t *testing.T, s cloud.Storage) {
 			for _, id := range ids {
 				c := sampleCase(tn, id, 1)
 				c.Title = tn + " " + id
-				if err := tx.PutCase(c); err != nil {
+				if err := tx.PutCaseHead(c); err != nil {
 					return err
 				}
 				e := sampleHistory(id, 1)
@@ -404,7 +404,7 @@ func testPrefixKeys(t *testing.T, s cloud.Storage) {
 	for _, tn := range tenants {
 		view(t, s, tn, func(tx cloud.TenantTx) error {
 			for _, id := range ids {
-				c, err := tx.Case(id)
+				c, err := tx.CaseHead(id)
 				noErr(t, "Case "+id, err)
 				if c.Title != tn+" "+id {
 					t.Errorf("tenant %q case %q: title %q", tn, id, c.Title)

@@ -60,6 +60,13 @@ func blobsOf(m model.Mutation) []string {
 	return out
 }
 
+// files is the store's attachments as the engine moves them.
+type files interface {
+	BlobPath(sha string) (string, error)
+	WantedBlobs(limit int) ([]store.WantedBlob, error)
+	PlaceBlob(sha string, r io.Reader) error
+}
+
 // upload makes sure the server holds the blob: it asks which chunks are missing and
 // sends only those, so after an interruption only the chunk in flight is sent again.
 func (c *Client) upload(ctx context.Context, sha string) error {

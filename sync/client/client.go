@@ -10,13 +10,42 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
+// Store is the local case store as the engine uses it; *store.DB implements it. The
+// engine never holds a store transaction across a network call.
+type Store interface {
+	outbox
+	changeLog
+	files
+	// SyncState returns the store's sync counters for the status bar.
+	SyncState() (store.SyncState, error)
+	// Dir is the store's folder; downloads in progress go below it.
+	Dir() string
+}
+
+// outbox is the store as push uses it.
+type outbox interface {
+	Outbox(after uint64, limit int) ([]model.Mutation, error)
+	AckPush(store.PushAck) error
+}
+
+// changeLog is the store as pull uses it.
+type changeLog interface {
+	SyncCursor() (uint64, error)
+	ResetSyncCursor() error
+	ApplyPulled(store.PulledPage) (int, error)
+	SettleUnsure() (int, error)
+}
+
+var _ Store = (*store.DB)(nil)
+
 // Options configure New; zero values take the defaults named.
 type Options struct {
-	Store  *store.DB
+	Store  Store
 	Remote Remote
 	Logger *slog.Logger // nil = discard
 	Now    func() time.Time
@@ -51,7 +80,7 @@ type Options struct {
 // transaction across a network call, so a clerk's save never waits for the network.
 type Client struct {
 	o       Options
-	db      *store.DB
+	db      Store
 	remote  Remote
 	log     *slog.Logger
 	partial string
@@ -336,17 +365,34 @@ func (c *Client) push(ctx context.Context) error {
 			// cannot help; the administration has to look.
 			return fmt.Errorf("%w: server is at seq %d, the outbox starts at %d", ErrProtocol, resp.LastSeq, batch[0].Seq)
 		}
-		if err := c.db.AckPush(resp); err != nil {
+		if err := c.db.AckPush(ackOf(resp)); err != nil {
 			return err
 		}
 		c.changed()
 	}
 }
 
-// pull applies pages of the change log until the server has no more. The next page
-// is fetched while the current one is written, so the network and the disk work at
-// the same time (an initial sync is mostly these two).
+// pull applies pages of the change log until the server has no more. A page that
+// does not fit the cases here (store.ErrStale: a patch of a state this PC does not
+// hold, which the store's rules should never let happen) is not applied; the store's
+// cursor goes back to the start and everything is pulled again, which brings every
+// case whole.
 func (c *Client) pull(ctx context.Context) error {
+	err := c.pullPages(ctx)
+	if errors.Is(err, store.ErrStale) {
+		c.log.Warn("sync: a pulled change does not fit a case here; pulling everything again", "err", err)
+		if err := c.db.ResetSyncCursor(); err != nil {
+			return err
+		}
+		err = c.pullPages(ctx)
+	}
+	return err
+}
+
+// pullPages applies pages from the store's cursor on. The next page is fetched while
+// the current one is written, so the network and the disk work at the same time (an
+// initial sync is mostly these two).
+func (c *Client) pullPages(ctx context.Context) error {
 	cur, err := c.db.SyncCursor()
 	if err != nil {
 		return err
@@ -389,7 +435,7 @@ func (c *Client) pull(ctx context.Context) error {
 		if f.page.More {
 			next = fetch(f.page.Cursor)
 		}
-		if _, err := c.db.ApplyPulled(f.page, f.cases); err != nil {
+		if _, err := c.db.ApplyPulled(pageOf(f.page, f.cases)); err != nil {
 			return err
 		}
 		if len(f.page.Changes) > 0 {

@@ -13,7 +13,8 @@ import (
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
-// pageJSON returns a page of n changes with strings that tempt a naive splitter.
+// pageJSON returns a page of n changes with strings that tempt a naive splitter;
+// every tenth carries a patch instead of the case.
 func pageJSON(t testing.TB, n int) []byte {
 	t.Helper()
 	p := wire.ChangesResponse{More: n > 0}
@@ -22,7 +23,11 @@ func pageJSON(t testing.TB, n int) []byte {
 		c.ID, c.FileNumber = fmt.Sprintf("case-%d", i), fmt.Sprintf("BAU-2026-%04d-S1", i)
 		e := model.HistoryEntry{CaseID: c.ID, Summary: `Kommentar: "]}," \"`, By: "system"}
 		c.HistoryHead = e.Seal(model.HistoryHead{})
-		p.Changes = append(p.Changes, wire.Change{Seq: uint64(i), CaseID: c.ID, Case: c, History: []model.HistoryEntry{e}})
+		ch := wire.Change{Seq: uint64(i), CaseID: c.ID, Case: &c, History: []model.HistoryEntry{e}}
+		if i%10 == 3 {
+			ch.Case, ch.Patch = nil, &model.CasePatch{Comments: []model.Comment{{ID: "k", Text: `"case": {"id": "x"}`}}}
+		}
+		p.Changes = append(p.Changes, ch)
 		p.Cursor = uint64(i)
 	}
 	b, err := json.MarshalIndent(p, "", " ")
@@ -103,11 +108,17 @@ func TestDecodePageRawCases(t *testing.T) {
 		t.Fatalf("%d raw cases for %d changes", len(raw), len(page.Changes))
 	}
 	for i, r := range raw {
+		if page.Changes[i].Case == nil {
+			if r != nil {
+				t.Fatalf("change %d carries a patch, yet a raw case: %s", i, r)
+			}
+			continue
+		}
 		var c model.Case
 		if err := json.Unmarshal(r, &c); err != nil {
 			t.Fatalf("change %d: %v", i, err)
 		}
-		if !reflect.DeepEqual(c, page.Changes[i].Case) {
+		if !reflect.DeepEqual(c, *page.Changes[i].Case) {
 			t.Fatalf("change %d: raw case differs from the decoded one", i)
 		}
 	}

@@ -87,10 +87,10 @@ func (f *fakeRemote) offlineErr() error { return &offlineError{errDropped} }
 // apply applies m; the caller holds mu.
 func (f *fakeRemote) apply(m model.Mutation) error {
 	actor := clerkByID(m.User)
-	var c model.Case
+	var prev model.Case
 	if m.Kind != model.KindCreate {
 		var ok bool
-		if c, ok = f.cases[m.CaseID]; !ok {
+		if prev, ok = f.cases[m.CaseID]; !ok {
 			return fmt.Errorf("Vorgang unbekannt")
 		}
 	}
@@ -99,7 +99,7 @@ func (f *fakeRemote) apply(m model.Mutation) error {
 			return fmt.Errorf("Anlage %s fehlt auf dem Server", sha)
 		}
 	}
-	c = reencode(c)
+	c := reencode(prev)
 	summary, err := model.Apply(&c, m, actor)
 	if err != nil {
 		return err
@@ -107,9 +107,19 @@ func (f *fakeRemote) apply(m model.Mutation) error {
 	e := model.HistoryEntry{CaseID: c.ID, At: m.At, By: actor.ID, ByName: actor.Name, Kind: string(m.Kind), Summary: summary, Mutation: m.ID}
 	c.HistoryHead = e.Seal(c.HistoryHead)
 	f.cases[c.ID] = c
-	ch := wire.Change{Seq: uint64(len(f.log) + 1), CaseID: c.ID, Case: reencode(c), History: []model.HistoryEntry{e}}
+	ch := wire.Change{Seq: uint64(len(f.log) + 1), CaseID: c.ID, History: []model.HistoryEntry{e}}
+	if m.Kind == model.KindCreate {
+		ch.Case = &c
+	} else {
+		p, err := model.Diff(&prev, &c)
+		if err != nil {
+			return err
+		}
+		ch.Patch = &p
+	}
+	ch = reencode(ch)
 	if m.Device != "" {
-		ch.Mutation = m.ID
+		ch.Mutations = []string{m.ID}
 		f.applied[m.ID]++
 	}
 	f.log = append(f.log, ch)
@@ -207,16 +217,34 @@ func (f *fakeRemote) Changes(ctx context.Context, cursor uint64, limit int) (wir
 		return wire.ChangesResponse{}, f.offlineErr()
 	}
 	p := wire.ChangesResponse{Cursor: cursor}
+	var entries []wire.Change
 	for _, ch := range f.log {
 		if ch.Seq <= cursor {
 			continue
 		}
-		if len(p.Changes) == limit {
+		if len(entries) == limit {
 			p.More = true
 			break
 		}
-		p.Changes = append(p.Changes, ch)
+		entries = append(entries, ch)
 		p.Cursor = ch.Seq
+	}
+	// Like the service: each case once, merged at the place of its last entry.
+	byCase := map[string][]wire.Change{}
+	last := map[string]uint64{}
+	for _, ch := range entries {
+		byCase[ch.CaseID] = append(byCase[ch.CaseID], ch)
+		last[ch.CaseID] = ch.Seq
+	}
+	for _, ch := range entries {
+		if last[ch.CaseID] != ch.Seq {
+			continue
+		}
+		m, err := wire.Merge(byCase[ch.CaseID])
+		if err != nil {
+			return wire.ChangesResponse{}, err
+		}
+		p.Changes = append(p.Changes, m)
 	}
 	return reencode(p), nil
 }

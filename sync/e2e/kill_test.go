@@ -359,8 +359,8 @@ func changeLogMutations(t *testing.T, d *desktop) map[string]int {
 			t.Fatalf("changes after %d: %v", cursor, err)
 		}
 		for _, ch := range page.Changes {
-			if ch.Mutation != "" {
-				seen[ch.Mutation]++
+			for _, id := range ch.Mutations {
+				seen[id]++
 			}
 		}
 		cursor = page.Cursor

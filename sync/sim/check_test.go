@@ -30,22 +30,32 @@ func (w *world) readServer(t *tenant) (*serverTenant, error) {
 	st := &serverTenant{cases: map[string]model.Case{}, history: map[string][]model.HistoryEntry{}, blobs: map[string][]byte{}}
 	err := w.serverView(t.id, func(tx cloud.TenantTx) error {
 		var err error
-		if st.log, err = tx.Changes(0, 1<<30); err != nil {
+		if st.log, err = cloud.ReadChanges(tx, 0, 1<<30); err != nil {
 			return err
 		}
 		for _, ch := range st.log {
 			if _, ok := st.cases[ch.CaseID]; ok {
 				continue
 			}
-			c, err := tx.Case(ch.CaseID)
+			c, err := cloud.ReadCase(tx, ch.CaseID)
 			if err != nil {
 				return fmt.Errorf("case %s of the log: %w", ch.CaseID, err)
+			}
+			// What the service keeps apart from the log is the same case.
+			h, err := tx.CaseHead(ch.CaseID)
+			if err != nil {
+				return fmt.Errorf("head of case %s: %w", ch.CaseID, err)
+			}
+			whole := c
+			whole.Comments, whole.Messages = nil, nil
+			if js(h) != js(whole) {
+				return fmt.Errorf("case %s: the head\n%s\ndiffers from the log\n%s", c.ID, js(h), js(whole))
 			}
 			st.cases[c.ID] = c
 			if st.history[c.ID], err = tx.History(c.ID); err != nil {
 				return err
 			}
-			for _, a := range allFiles(&c) {
+			for _, a := range c.Files() {
 				if _, ok := st.blobs[a.SHA256]; ok {
 					continue
 				}
@@ -71,23 +81,6 @@ func (w *world) readServer(t *tenant) (*serverTenant, error) {
 		return err
 	})
 	return st, err
-}
-
-func allFiles(c *model.Case) []model.Attachment {
-	var out []model.Attachment
-	if c.Representation != nil {
-		out = append(out, *c.Representation)
-	}
-	out = append(out, c.Attachments...)
-	for _, m := range c.Messages {
-		out = append(out, m.Attachments...)
-	}
-	for _, d := range c.Decisions {
-		if d.Document != nil {
-			out = append(out, *d.Document)
-		}
-	}
-	return out
 }
 
 func js(v any) string {
@@ -137,23 +130,41 @@ func (w *world) checkServer(t *tenant, st *serverTenant) {
 			seen[e.Mutation] = true
 		}
 	}
-	// Replay the log per case: every status change is a row of the status table.
+	// Replay the log per case: a case is logged whole once, when it is made, and
+	// from then on as patches that say what changed (comments, messages, follow-ups
+	// done, decisions as entries, never a collection whole); every status change is a
+	// row of the status table.
 	prev := map[string]model.Case{}
 	for _, ch := range st.log {
 		p, ok := prev[ch.CaseID]
-		prev[ch.CaseID] = ch.Case
-		if !ok {
+		switch {
+		case !ok && ch.Case == nil:
+			w.failf("service %s: change %d patches case %s before the log made it", t.id, ch.Seq, ch.CaseID)
+			continue
+		case !ok:
+			prev[ch.CaseID] = *ch.Case
 			if ch.Case.Status != model.StatusNeu && ch.Case.Status != "" {
 				w.failf("service %s: case %s begins in status %s", t.id, ch.CaseID, ch.Case.Status)
 			}
 			continue
-		}
-		if p.Status == ch.Case.Status {
+		case ch.Case != nil:
+			w.failf("service %s: change %d logs case %s whole again", t.id, ch.Seq, ch.CaseID)
 			continue
 		}
-		if !allowedMove(&p, ch.Case.Status) {
+		for _, coll := range []string{model.CollComments, model.CollMessages, model.CollFollowUps, model.CollDecisions, model.CollAttachments} {
+			if _, whole := ch.Patch.Fields[coll]; whole {
+				w.failf("service %s: change %d of case %s sends its %s whole", t.id, ch.Seq, ch.CaseID, coll)
+			}
+		}
+		next := p
+		if err := model.ApplyPatch(&next, *ch.Patch); err != nil {
+			w.failf("service %s: change %d of case %s does not apply: %v", t.id, ch.Seq, ch.CaseID, err)
+			continue
+		}
+		prev[ch.CaseID] = next
+		if p.Status != next.Status && !allowedMove(&p, next.Status) {
 			w.failf("service %s: change %d moves case %s from %s to %s, which the status table does not allow",
-				t.id, ch.Seq, ch.CaseID, p.Status, ch.Case.Status)
+				t.id, ch.Seq, ch.CaseID, p.Status, next.Status)
 		}
 	}
 	for sha, b := range st.blobs {
@@ -235,7 +246,7 @@ func (w *world) checkDesk(d *desk, st *serverTenant, all map[string]*serverTenan
 		} else if a, b := js(h), js(st.history[id]); a != b {
 			w.failf("%s: history of case %s differs from the service:\n  desk    %s\n  service %s", d.name, id, short2(a, b), short2(b, a))
 		}
-		for _, f := range allFiles(&c) {
+		for _, f := range c.Files() {
 			p, err := d.db.BlobPath(f.SHA256)
 			if err != nil {
 				w.failf("%s: file %s of case %s missing: %v", d.name, f.SHA256, id, err)

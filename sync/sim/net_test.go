@@ -207,7 +207,33 @@ func (l *link) Changes(ctx context.Context, cursor uint64, limit int) (wire.Chan
 	if err != nil {
 		return wire.ChangesResponse{}, err
 	}
-	return wire.DecodeChanges(bytes.NewReader(raw), int64(len(raw))+1)
+	page, err := wire.DecodeChanges(bytes.NewReader(raw), int64(len(raw))+1)
+	if err == nil {
+		l.checkPage(cursor, page)
+	}
+	return page, err
+}
+
+// checkPage: a page carries a case whole exactly when the log made it after the
+// cursor, and otherwise what changed since the cursor, so comments, messages,
+// follow-ups done and decisions reach a desktop that holds the case as patches.
+func (l *link) checkPage(cursor uint64, page wire.ChangesResponse) {
+	err := l.w.serverView(l.d.tenant.id, func(tx cloud.TenantTx) error {
+		for _, ch := range page.Changes {
+			log, err := tx.CaseChanges(ch.CaseID)
+			if err != nil || len(log) == 0 {
+				return fmt.Errorf("case %s of the page: %d entries, %v", ch.CaseID, len(log), err)
+			}
+			if made := log[0].Seq > cursor; made != (ch.Case != nil) {
+				l.w.failf("step %d: %s: the page after %d carries case %s (made at %d) whole: %v",
+					l.w.step, l.d.name, cursor, ch.CaseID, log[0].Seq, ch.Case != nil)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		l.w.failf("step %d: %s: check the page after %d: %v", l.w.step, l.d.name, cursor, err)
+	}
 }
 
 func (l *link) Events(ctx context.Context) (<-chan uint64, error) {

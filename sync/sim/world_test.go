@@ -242,9 +242,22 @@ func (d *desk) openStore() error {
 	d.nStore++
 	d.db = db
 	o := d.opts
-	o.Store, o.Remote = db, d.link
+	o.Store, o.Remote = resyncFails{DB: db, d: d}, d.link
 	d.eng = client.New(o)
 	return nil
+}
+
+// resyncFails is the desktop's store for its engine, failing the run when the engine
+// has to pull everything again: a pulled patch that does not fit the state the store
+// holds (store.ErrStale) means the store lost track of the server's state.
+type resyncFails struct {
+	*store.DB
+	d *desk
+}
+
+func (r resyncFails) ResetSyncCursor() error {
+	r.d.w.failf("step %d: %s: a pulled change did not fit its case; the engine pulls everything again", r.d.w.step, r.d.name)
+	return r.DB.ResetSyncCursor()
 }
 
 // crash closes the store and builds store and engine again, as after the PC lost

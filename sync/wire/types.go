@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/ozgcloud/desktop/model"
@@ -74,71 +73,55 @@ type PushResult struct {
 	Conflict *Conflict  `json:"conflict,omitempty"`
 }
 
-// Conflict records a scalar field that two clerks changed from the same base version.
-// The server kept ServerValue; ClientValue is what the pushed mutation wanted. Values
-// are the field's JSON (a status, a clerk ID, a date or null). MutationID names the
-// losing mutation, so the clerk's resolution can refer to it.
-type Conflict struct {
-	ID           string          `json:"id"`
-	CaseID       string          `json:"caseId"`
-	Field        string          `json:"field"`
-	ServerValue  json.RawMessage `json:"serverValue"`
-	ClientValue  json.RawMessage `json:"clientValue"`
-	ServerAuthor string          `json:"serverAuthor"`
-	ClientAuthor string          `json:"clientAuthor"`
-	ServerAt     time.Time       `json:"serverAt"`
-	ClientAt     time.Time       `json:"clientAt"`
-	MutationID   string          `json:"mutationId"`
-	// Set once a clerk resolved the conflict with a model.KindConflictResolve
-	// mutation: when, by whom (a clerk ID), and how (model.KeepServer, KeepClient or
-	// KeepMerged). An open conflict has none of them.
-	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
-	ResolvedBy string     `json:"resolvedBy,omitempty"`
-	Resolution string     `json:"resolution,omitempty"`
-}
-
-// Open reports whether no clerk has resolved the conflict yet.
-func (c Conflict) Open() bool { return c.ResolvedAt == nil }
+// Conflict is model.Conflict as it travels in push answers and changes.
+type Conflict = model.Conflict
 
 // ChangesResponse is one page of the tenant's change log after the requested cursor
-// (GET PathChanges?cursor=N&limit=M). Changes are in ascending Seq; Cursor is the last
-// change's Seq (or the requested cursor when the page is empty) and is what the
-// client stores, in the same transaction as the page. More says another page follows
-// at once. A page never splits one server transaction, so it ends on a consistent
-// checkpoint.
+// (GET PathChanges?cursor=N&limit=M). Changes are in ascending Seq, at most one per
+// case; Cursor is the last change's Seq (or the requested cursor when the page is
+// empty) and is what the client stores, in the same transaction as the page. More
+// says another page follows at once. A page never splits one server transaction, so
+// it ends on a consistent checkpoint, and holds at most M entries of the log and,
+// unless its first transaction alone is larger, about MaxPageBytes of them.
 type ChangesResponse struct {
 	Changes []Change `json:"changes"`
 	Cursor  uint64   `json:"cursor"`
 	More    bool     `json:"more"`
 }
 
-// Change is one entry of the tenant's log: the state of a case after the server
-// applied something to it.
+// Change is one entry of the tenant's log, or, in a page, every entry of one case
+// that the page covers, merged.
 //
-// A Change carries the resulting case, not the mutation. Applying it on the client is
-// then a plain overwrite of the case plus an insert of the history entries by their
-// seq: idempotent (a repeated page is harmless), independent of the order of cases,
-// and free of re-validation, so a client never disagrees with the server about the
+// A Change carries what the case became, not the mutation, so applying it never
+// re-validates anything: the client cannot disagree with the server about the
 // outcome of a mutation (role checks, status table, conflict rules are the server's
-// alone). It also lets the initial sync of 100,000 cases be a bulk load. The cost is
-// size: a small change resends the whole case; attachments travel by hash, not by
-// content, so the case stays a few KB. History lists the entries added by this change
-// (usually one), already sealed by the server; the client appends them and checks the
-// chain against Case.HistoryHead. Mutation names the applied mutation when a device
-// pushed it (empty for intake and server-side changes), so the client can match it
-// against its outbox while rebasing. Conflicts recorded by this change travel along,
-// so both clerks see them.
+// alone), and a repeated page is harmless. It carries either the whole case (Case:
+// a case created by this entry, or within the page) or what changed (Patch: the
+// fields that changed, the comments and messages appended, the follow-ups, decisions
+// and attachments added or changed; see model.CasePatch), so an entry costs what was
+// written and a comment on a case with 10,000 comments travels as one comment. A
+// Patch applies to the case as it was at the page's cursor, which the client holds,
+// since it applies the pages in order; Patch.Base names that state. Attachments
+// travel by hash, not by content.
+//
+// History lists the entries added (already sealed by the server); the client stores
+// them and checks the chain against the case's HistoryHead. Mutations names the
+// applied mutations that devices pushed (none for intake and server-side changes), so
+// the client can match them against its outbox while rebasing. Conflicts recorded
+// by these entries travel along, so both clerks see them.
 type Change struct {
 	Seq       uint64               `json:"seq"`
 	CaseID    string               `json:"caseId"`
-	Case      model.Case           `json:"case"`
+	Case      *model.Case          `json:"case,omitempty"`
+	Patch     *model.CasePatch     `json:"patch,omitempty"`
 	History   []model.HistoryEntry `json:"history,omitempty"`
-	Mutation  string               `json:"mutation,omitempty"`
+	Mutations []string             `json:"mutations,omitempty"`
 	Conflicts []Conflict           `json:"conflicts,omitempty"`
-	// Tx names the server transaction that appended the change (a push of many
-	// mutations commits all their changes at once): changes with equal Tx were
+	// Tx names the server transaction that appended the entry (a push of many
+	// mutations commits all their entries at once): entries with equal Tx were
 	// committed together, and the server never ends a page between them. It is the
-	// tenant's last Seq before that transaction plus one, so at most Seq.
+	// tenant's last Seq before that transaction plus one, so at most Seq. A merged
+	// change has the Tx of its last entry.
 	Tx uint64 `json:"tx,omitempty"`
 }
 

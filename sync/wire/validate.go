@@ -3,7 +3,6 @@ package wire
 import (
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ozgcloud/desktop/model"
@@ -22,10 +21,9 @@ var knownKinds = map[model.MutationKind]bool{
 // KnownKind reports whether k may travel in this protocol version.
 func KnownKind(k model.MutationKind) bool { return knownKinds[k] }
 
-// MutationID returns the ID a mutation of device with seq must have.
-func MutationID(device string, seq uint64) string {
-	return device + ":" + strconv.FormatUint(seq, 10)
-}
+// MutationID returns the ID a mutation of device with seq must have
+// (model.MutationID).
+func MutationID(device string, seq uint64) string { return model.MutationID(device, seq) }
 
 // Validate checks what the server relies on before it touches lastSeq: one device,
 // IDs that match device and seq, seq ascending by one, known kinds, and the fields
@@ -94,8 +92,9 @@ func (r PushResponse) Validate() error {
 }
 
 // Validate checks a page before the client stores it: strictly ascending Seq, Cursor
-// equal to the last Seq, every change naming its case consistently, and no empty page
-// that claims More (the client would ask for it forever). Whether the page follows the
+// equal to the last Seq, every change naming its case consistently and carrying
+// either the case or a patch, each case once, and no empty page that claims More (the
+// client would ask for it forever). Whether the page follows the
 // client's own cursor is ValidateAfter's job.
 func (r ChangesResponse) Validate() error {
 	if len(r.Changes) > MaxLimit {
@@ -107,13 +106,24 @@ func (r ChangesResponse) Validate() error {
 		}
 		return nil
 	}
+	seen := make(map[string]bool, len(r.Changes))
 	for i, c := range r.Changes {
 		if c.Seq == 0 || (i > 0 && c.Seq <= r.Changes[i-1].Seq) {
 			return fmt.Errorf("%w: change %d has seq %d", ErrSeqOrder, i, c.Seq)
 		}
-		if c.CaseID == "" || c.Case.ID != c.CaseID {
+		switch {
+		case c.CaseID == "":
+			return fmt.Errorf("%w: seq %d names no case", ErrChange, c.Seq)
+		case (c.Case == nil) == (c.Patch == nil):
+			return fmt.Errorf("%w: seq %d must carry either the case or a patch", ErrChange, c.Seq)
+		case c.Case != nil && c.Case.ID != c.CaseID:
 			return fmt.Errorf("%w: seq %d names case %q but carries %q", ErrChange, c.Seq, c.CaseID, c.Case.ID)
+		case c.Tx > c.Seq:
+			return fmt.Errorf("%w: seq %d has tx %d", ErrChange, c.Seq, c.Tx)
+		case seen[c.CaseID]:
+			return fmt.Errorf("%w: case %q twice in the page", ErrChange, c.CaseID)
 		}
+		seen[c.CaseID] = true
 		for _, h := range c.History {
 			if h.CaseID != c.CaseID {
 				return fmt.Errorf("%w: seq %d carries history of case %q", ErrChange, c.Seq, h.CaseID)
@@ -167,22 +177,10 @@ func (r EnrollResponse) Validate() error {
 		return fmt.Errorf("%w: token", ErrMissing)
 	case r.Tenant == "":
 		return fmt.Errorf("%w: tenant", ErrMissing)
-	case !validDeviceCode(r.DeviceCode):
+	case !model.ValidDeviceCode(r.DeviceCode):
 		return fmt.Errorf("%w: deviceCode %q", ErrMissing, r.DeviceCode)
 	}
 	return nil
-}
-
-func validDeviceCode(s string) bool {
-	if len(s) == 0 || len(s) > 8 {
-		return false
-	}
-	for _, r := range s {
-		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // ChunkCount is the number of chunks of a blob of size bytes (0 for an empty blob).

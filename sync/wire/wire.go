@@ -17,7 +17,9 @@ import (
 // Version is the protocol version. It changes whenever a body gains, loses or renames
 // a field: the decoders reject unknown fields, so even an added field would break an
 // older peer, and a clear version error is better than a decode failure. Version 2
-// added Error.Reason and the codes for quotas and rate limits.
+// added Error.Reason and the codes for quotas and rate limits, and changes that
+// carry what changed (Change.Patch, merged per case and page) instead of the whole
+// case every time.
 const Version = 2
 
 // HeaderVersion carries Version on every request and every response. The server
@@ -45,6 +47,10 @@ const (
 const (
 	DefaultLimit = 500  // changes per page when the client names no limit
 	MaxLimit     = 5000 // changes per page at most
+	// MaxPageBytes is about the most of the log the server puts into one page; a
+	// page ends after the transaction that reaches it (a transaction is never
+	// split, so a page is larger when its first transaction is).
+	MaxPageBytes = 8 << 20
 	MaxPushBatch = 1000 // mutations per push at most
 	MaxBodyPush  = 64 << 20
 	MaxBodySmall = 1 << 20 // enrollment, chunk lists, intake answers, errors

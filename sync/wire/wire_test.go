@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,26 +48,38 @@ func samplePush(t testing.TB) PushRequest {
 }
 
 func sampleChanges() ChangesResponse {
-	c := model.Case{
-		ID: "case-1", Tenant: "musterstadt", OrgUnit: "bauamt", FileNumber: "BAU-2026-0042-A7",
-		Type: "BAU", Title: "Bauantrag Gartenhaus", ReceivedAt: t0, Channel: model.ChannelOnline,
-		Applicant: model.Applicant{Name: "Erika Mustermann", PostalCode: "12345"},
-		Status:    "IN_BEARBEITUNG", Assignee: "clerk-1",
-		Versions: map[string]uint64{model.FieldStatus: 3, model.FieldAssignee: 1},
-		Version:  5, CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
-		HistoryHead: model.HistoryHead{Seq: 5, Hash: strings.Repeat("ab", 32)},
-	}
 	h := model.HistoryEntry{CaseID: "case-1", Seq: 5, At: t0.Add(time.Hour), By: "clerk-1", ByName: "Max Beispiel",
 		Kind: string(model.KindTransition), Summary: "Annehmen: Neu → In Bearbeitung", Mutation: "dev-a:8",
 		PrevHash: strings.Repeat("cd", 32), Hash: strings.Repeat("ab", 32)}
+	h2 := model.HistoryEntry{CaseID: "case-1", Seq: 6, At: t0.Add(2 * time.Hour), By: "clerk-1", ByName: "Max Beispiel",
+		Kind: string(model.KindComment), Summary: "Kommentar: Unterlagen vollständig.", Mutation: "dev-a:9",
+		PrevHash: strings.Repeat("ab", 32), Hash: strings.Repeat("ef", 32)}
+	// Two entries of case-1 merged into one patch: a transition, then a comment.
+	patch := model.CasePatch{
+		Base: model.HistoryHead{Seq: 4, Hash: strings.Repeat("cd", 32)},
+		Fields: map[string]json.RawMessage{
+			"status":      json.RawMessage(`"IN_BEARBEITUNG"`),
+			"prevStatus":  json.RawMessage(`"ANGENOMMEN"`),
+			"versions":    json.RawMessage(`{"assignee":1,"status":3}`),
+			"version":     json.RawMessage(`6`),
+			"updatedAt":   json.RawMessage(`"2026-03-02T11:04:05Z"`),
+			"historyHead": json.RawMessage(`{"seq":6,"hash":"` + strings.Repeat("ef", 32) + `"}`),
+		},
+		Comments: []model.Comment{{ID: "c-1", At: t0, By: "clerk-1", Text: "Unterlagen vollständig."}},
+	}
+	created := model.Case{ID: "case-2", Tenant: "musterstadt", OrgUnit: "bauamt", FileNumber: "BAU-2026-0043-A7",
+		Type: "BAU", Title: "Bauantrag Carport", ReceivedAt: t0, Channel: model.ChannelOnline,
+		Applicant: model.Applicant{Name: "Erika Mustermann", PostalCode: "12345"},
+		Status:    "NEU", Version: 1, CreatedAt: t0, UpdatedAt: t0,
+		HistoryHead: model.HistoryHead{Seq: 1, Hash: strings.Repeat("12", 32)}}
 	return ChangesResponse{
 		Changes: []Change{
-			{Seq: 41, CaseID: "case-1", Case: c, History: []model.HistoryEntry{h}, Mutation: "dev-a:8",
+			{Seq: 41, CaseID: "case-1", Patch: &patch, History: []model.HistoryEntry{h, h2}, Mutations: []string{"dev-a:8", "dev-a:9"},
 				Conflicts: []Conflict{{ID: "cf-1", CaseID: "case-1", Field: model.FieldAssignee,
 					ServerValue: json.RawMessage(`"clerk-2"`), ClientValue: json.RawMessage(`"clerk-1"`),
 					ServerAuthor: "clerk-2", ClientAuthor: "clerk-1", ServerAt: t0, ClientAt: t0.Add(time.Minute),
 					MutationID: "dev-a:7"}}, Tx: 40},
-			{Seq: 43, CaseID: "case-2", Case: model.Case{ID: "case-2", Tenant: "musterstadt", Status: "NEU", CreatedAt: t0, UpdatedAt: t0, ReceivedAt: t0},
+			{Seq: 43, CaseID: "case-2", Case: &created,
 				Conflicts: []Conflict{{ID: "cf-2", CaseID: "case-2", Field: model.FieldStatus,
 					ServerValue: json.RawMessage(`"ANGENOMMEN"`), ClientValue: json.RawMessage(`"VERWORFEN"`),
 					ServerAuthor: "clerk-2", ClientAuthor: "clerk-1", ServerAt: t0, ClientAt: t0.Add(time.Minute),
@@ -258,12 +271,16 @@ func TestChangesValidate(t *testing.T) {
 		{"before cursor", func(r *ChangesResponse) {}, 41, ErrSeqOrder},
 		{"case id mismatch", func(r *ChangesResponse) { r.Changes[1].Case.ID = "case-3" }, 40, ErrChange},
 		{"no case id", func(r *ChangesResponse) { r.Changes[1].CaseID, r.Changes[1].Case.ID = "", "" }, 40, ErrChange},
+		{"case and patch", func(r *ChangesResponse) { r.Changes[1].Patch = r.Changes[0].Patch }, 40, ErrChange},
+		{"neither case nor patch", func(r *ChangesResponse) { r.Changes[0].Patch = nil }, 40, ErrChange},
+		{"case twice", func(r *ChangesResponse) { r.Changes[1].CaseID, r.Changes[1].Case.ID = "case-1", "case-1" }, 40, ErrChange},
+		{"tx after seq", func(r *ChangesResponse) { r.Changes[0].Tx = 42 }, 40, ErrChange},
 		{"foreign history", func(r *ChangesResponse) { r.Changes[0].History[0].CaseID = "case-2" }, 40, ErrChange},
 		{"foreign conflict", func(r *ChangesResponse) { r.Changes[0].Conflicts[0].CaseID = "case-2" }, 40, ErrChange},
 		{"too many", func(r *ChangesResponse) {
 			r.Changes = nil
 			for i := 1; i <= MaxLimit+1; i++ {
-				r.Changes = append(r.Changes, Change{Seq: uint64(i), CaseID: "c", Case: model.Case{ID: "c"}})
+				r.Changes = append(r.Changes, Change{Seq: uint64(i), CaseID: fmt.Sprint(i), Patch: &model.CasePatch{}})
 			}
 			r.Cursor = MaxLimit + 1
 		}, 0, ErrTooMany},
