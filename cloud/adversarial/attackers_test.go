@@ -142,7 +142,7 @@ func attacks() []attack {
 				report(holdStream(ctx, c, tg, tg.attacker[w%len(tg.attacker)].Token), nil)
 			}
 		}},
-		{name: "blob-churn", workers: 2, allowed: []int{200, 204, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
+		{name: "blob-churn", workers: 2, allowed: []int{200, 204, 400, 429}, run: func(ctx context.Context, tg *target, w int, report func(int, []byte)) {
 			c := tg.client(attackerAddr, 30*time.Second)
 			for ctx.Err() == nil {
 				churnBlob(c, tg, tg.attacker[w%len(tg.attacker)].Token, report)
@@ -250,7 +250,8 @@ func holdStream(ctx context.Context, c *http.Client, tg *target, token string) i
 }
 
 // churnBlob announces a blob of two chunks, uploads only the first, and announces
-// it again with another list: uploads that are abandoned and lists that change.
+// it again with another list: uploads that are abandoned and lists that change. A
+// chunk it sends after a refused announcement is refused too (400: not announced).
 func churnBlob(c *http.Client, tg *target, token string, report func(int, []byte)) {
 	chunk := make([]byte, wire.ChunkSize)
 	rand.Read(chunk[:64])
