@@ -38,7 +38,11 @@ type Mutation struct {
 	Payload json.RawMessage   `json:"payload"`
 	Base    map[string]uint64 `json:"base,omitempty"`
 	User    string            `json:"user"`
-	At      time.Time         `json:"at"`
+	// OnBehalfOf names the absent clerk whose case User acts on as substitute
+	// (Vertretung); empty when User acts in their own right. The service applies such
+	// a mutation only while an absence of OnBehalfOf names User as substitute.
+	OnBehalfOf string    `json:"onBehalfOf,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // MutationID returns the ID of the mutation seq of device: "deviceID:seq". Device

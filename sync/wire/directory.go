@@ -22,6 +22,11 @@ const MaxDirectory = 4 << 20
 type DirectoryResponse struct {
 	Users    []DirectoryUser    `json:"users"`
 	OrgUnits []DirectoryOrgUnit `json:"orgUnits"`
+	// Absences are the tenant's current and future absences (auth.go).
+	Absences []Absence `json:"absences,omitempty"`
+	// GrantKey is the service's Ed25519 public key (base64, standard encoding) that
+	// signs grants; the desktop checks offline sign-ins against it.
+	GrantKey string `json:"grantKey,omitempty"`
 }
 
 // DirectoryUser is a clerk of the tenant.
@@ -29,6 +34,8 @@ type DirectoryUser struct {
 	ID   string     `json:"id"`
 	Name string     `json:"name"`
 	Role model.Role `json:"role"`
+	// Deactivated users can no longer sign in anywhere; their grants have ended.
+	Deactivated bool `json:"deactivated,omitempty"`
 }
 
 // DirectoryOrgUnit is an org unit of the tenant; ID is its zustaendigeStelle.

@@ -23,6 +23,8 @@ type EnrollResponse struct {
 	Token      string `json:"token"`
 	Tenant     string `json:"tenant"`
 	DeviceCode string `json:"deviceCode"`
+	// GrantKey is the service's Ed25519 public key for grants (see DirectoryResponse).
+	GrantKey string `json:"grantKey,omitempty"`
 }
 
 // PushRequest carries outbox mutations of one device in ascending, contiguous seq
