@@ -114,7 +114,7 @@ func (c ErrorCode) HTTPStatus() int {
 		return http.StatusUnauthorized
 	case CodeNotFound:
 		return http.StatusNotFound
-	case CodeEnrollment:
+	case CodeEnrollment, CodeSignIn:
 		return http.StatusForbidden
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable
