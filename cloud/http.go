@@ -29,6 +29,9 @@ type HandlerOptions struct {
 	// Done, when closed, ends every open event stream, so http.Server.Shutdown does
 	// not wait for them (connect it with Server.RegisterOnShutdown).
 	Done <-chan struct{}
+	// Requests bound what clients can hold of the server at once; zero fields take
+	// DefaultRequestLimits.
+	Requests RequestLimits
 }
 
 // backend is what the handlers need of a Service. *Service implements it; tests use a
@@ -70,6 +73,7 @@ type handler struct {
 	s         backend
 	log       *slog.Logger
 	limits    Limits
+	g         *guard
 	tempDir   string
 	heartbeat time.Duration
 	done      <-chan struct{}
@@ -92,22 +96,28 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 		h.heartbeat = wire.HeartbeatSeconds * time.Second
 	}
 	h.limits = mergeLimits(mergeLimits(o.Limits, s.limits()), DefaultLimits())
+	h.g = newGuard(o.Requests, h)
+	if o.Done != nil {
+		go func() { <-o.Done; h.g.refused.Flush() }()
+	}
 
 	mux := http.NewServeMux()
 	ver := func(f http.HandlerFunc) http.Handler { return h.versioned(f) }
+	// Every request of a device counts against its limit, except its event
+	// streams, which have their own (http_streams.go).
 	dev := func(f func(http.ResponseWriter, *http.Request, Device)) http.Handler {
-		return h.versioned(h.device(f))
+		return h.versioned(h.device(h.perDevice(f)))
 	}
-	mux.Handle("POST "+wire.PathEnroll, ver(h.enroll))
+	mux.Handle("POST "+wire.PathEnroll, ver(h.anonymous(h.enroll)))
 	mux.Handle("POST "+wire.PathPush, dev(h.push))
 	mux.Handle("GET "+wire.PathChanges, dev(h.changes))
-	mux.Handle("GET "+wire.PathEvents, dev(h.events))
+	mux.Handle("GET "+wire.PathEvents, h.versioned(h.device(h.events)))
 	mux.Handle("GET "+wire.PathDirectory, dev(h.directory)) // http_directory.go
 	mux.Handle("POST "+wire.PathChunks+"{sha}/missing", dev(h.missing))
 	mux.Handle("PUT "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.putChunk))
 	mux.Handle("GET "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.getChunk))
 	mux.HandleFunc("POST "+wire.PathIntake, h.intake)
-	mux.HandleFunc("GET "+wire.PathVerify+"{code}", h.verify)
+	mux.HandleFunc("GET "+wire.PathVerify+"{code}", h.anonymous(h.verify))
 	mux.HandleFunc("GET "+wire.PathHealth, h.health)
 	// The same paths without a method catch the wrong ones, so that answer is a
 	// wire.Error too (ServeMux's own is plain text).
@@ -197,6 +207,12 @@ type recorder struct {
 	http.ResponseWriter
 	status         int
 	tenant, device string
+	// quiet leaves the request out of the access log: it was counted in the
+	// summary of refusals instead (http_limits.go).
+	quiet bool
+	// body is the request body as the handler read it, if it did
+	// (http_request_body.go).
+	body *wireBody
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -223,6 +239,9 @@ func (h *handler) logged(next http.Handler) http.Handler {
 		w.Header().Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		if rec.quiet {
+			return
+		}
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError
@@ -274,11 +293,16 @@ func errorFor(err error) (int, wire.Error) {
 		e = wire.Error{Code: wire.CodeNotFound, Message: "Nicht gefunden."}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, errBlobMoved):
 		e = wire.Error{Code: wire.CodeUnavailable, Message: "Der Server ist gerade ausgelastet. Bitte später erneut versuchen."}
+	case errors.Is(err, ErrRateLimited):
+		e = wire.Error{Code: wire.CodeRateLimited, Message: detail("Zu viele Anfragen")}
 	default:
 		e = wire.Error{Code: wire.CodeInternal, Message: "Interner Fehler des Servers. Bitte später erneut versuchen."}
 	}
 	if errors.As(err, &pub) && e.Code != wire.CodeInternal && e.Reason == "" {
 		e.Reason = pub.reason
+	}
+	if e.Code == wire.CodeTooLarge && e.Reason == "" {
+		e.Reason = "body"
 	}
 	return e.Code.HTTPStatus(), e
 }
@@ -306,11 +330,15 @@ func isWireRequestError(err error) bool {
 
 // publicError carries a reason meant for the client (German with the English term,
 // no citizens' data); errorFor shows it instead of the error chain, and reason, when
-// set, as wire.Error.Reason.
+// set, as wire.Error.Reason (which limit or quota refused). A refusal by a limit may
+// ask the client to wait (Retry-After); count, when set, is the key under which the
+// refusal is counted in the summary line instead of logged on its own.
 type publicError struct {
 	kind   error
 	msg    string
 	reason string
+	retry  time.Duration
+	count  string
 }
 
 func (e *publicError) Error() string { return e.kind.Error() + ": " + e.msg }
@@ -325,7 +353,17 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status, e := errorFor(err)
+	var pub *publicError
+	if errors.As(err, &pub) && pub.retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(roundUp(pub.retry)/time.Second)))
+	}
 	switch {
+	case pub != nil && pub.count != "":
+		// A flood of refusals must not flood the log: one line per interval.
+		h.g.refused.Add(pub.count)
+		if rec, ok := w.(*recorder); ok {
+			rec.quiet = true
+		}
 	case status >= 500:
 		h.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("route", r.Pattern), slog.String("error", err.Error()))

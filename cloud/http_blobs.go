@@ -37,7 +37,7 @@ func (h *handler) missing(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, err)
 		return
 	}
-	b, done, err := body(w, r, wire.MaxBodySmall)
+	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (h *handler) putChunk(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, err)
 		return
 	}
-	b, done, err := body(w, r, wire.ChunkSize)
+	b, done, err := h.body(w, r, bodySpec{max: wire.ChunkSize, inMemory: true, tenant: d.Tenant})
 	if err != nil {
 		h.fail(w, r, err)
 		return

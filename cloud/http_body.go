@@ -3,7 +3,6 @@ package cloud
 import (
 	"compress/gzip"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,10 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 )
-
-// minUploadRate (bytes per second, about 2 Mbit/s) is the slowest upload a body's
-// read deadline allows for.
-const minUploadRate = 256 << 10
 
 // gzipMin is the size below which an answer is not worth compressing.
 const gzipMin = 1024
@@ -40,7 +35,19 @@ func (h *handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // writeBody answers with b, a JSON body, gzip-compressed when the client accepts it.
+// The server has no write timeout (event streams would break it), so the answer
+// gets a deadline from its size: a client that stops reading cannot hold a page of
+// changes in memory for ever.
 func (h *handler) writeBody(w http.ResponseWriter, r *http.Request, status int, b []byte) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Now().Add(h.g.lim.BodyGrace + rateTime(int64(len(b)), h.g.lim.MinUploadRate)))
+	defer func() {
+		// Flushed here, within the deadline; a deadline left behind would hit the
+		// next request on this connection.
+		_ = rc.Flush()
+		_ = rc.SetWriteDeadline(time.Time{})
+	}()
+	settleBody(w, r)
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json")
 	hd.Set("Cache-Control", "no-store")
@@ -75,50 +82,6 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// body returns the request body, decompressed when it is gzip. max bounds the
-// decompressed bytes the caller will read (the wire decoders and the intake parser
-// count those themselves); the raw body is bounded too, with room for gzip's
-// overhead on incompressible data, so neither a huge upload nor a gzip bomb gets
-// further than max bytes into the server.
-//
-// The server has no read timeout (event streams and large uploads would break it),
-// so each body gets a deadline of a minute plus the time max bytes take at
-// minUploadRate: a client that trickles cannot hold a connection for ever.
-func body(w http.ResponseWriter, r *http.Request, max int64) (io.Reader, func(), error) {
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Minute + time.Duration(max/minUploadRate)*time.Second))
-	raw := http.MaxBytesReader(w, r.Body, max+max/64+4096)
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-		return raw, func() {}, nil
-	case "gzip":
-		gz, err := gzip.NewReader(raw)
-		if err != nil {
-			var mb *http.MaxBytesError
-			if errors.As(err, &mb) {
-				return nil, nil, err
-			}
-			return nil, nil, badRequest("Der gzip-komprimierte Inhalt ist beschädigt (corrupt gzip body).")
-		}
-		return gzipErrors{gz}, func() { _ = gz.Close() }, nil
-	default:
-		return nil, nil, badRequest(fmt.Sprintf("Content-Encoding %q wird nicht unterstützt (unsupported; use gzip or none).", truncate(enc, 40)))
-	}
-}
-
-// gzipErrors turns a corrupt stream into a bad request instead of a server error.
-type gzipErrors struct{ r *gzip.Reader }
-
-func (g gzipErrors) Read(p []byte) (int, error) {
-	n, err := g.r.Read(p)
-	if err != nil && err != io.EOF {
-		var mb *http.MaxBytesError
-		if !errors.As(err, &mb) {
-			err = badRequest("Der gzip-komprimierte Inhalt ist beschädigt (corrupt gzip body).")
-		}
-	}
-	return n, err
 }
 
 // truncate shortens s to at most n bytes on a rune boundary.

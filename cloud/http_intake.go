@@ -25,13 +25,21 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request) {
 	if rec, ok := w.(*recorder); ok {
 		rec.tenant = cred.Tenant
 	}
+	leave, ok := h.g.requests.Enter("intake:" + cred.ID)
+	if !ok {
+		h.fail(w, r, busy("requests_per_credential", "too many submissions of this form server at once"))
+		return
+	}
+	defer leave()
 	q, err := h.s.intakeQuota(r.Context(), cred.Tenant)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	lim := intakeLimits(h.limits, q)
-	b, done, err := body(w, r, lim.IntakeTotal)
+	// Parts are spooled to temp files as they arrive, so the body is not charged
+	// to the memory budget.
+	b, done, err := h.body(w, r, bodySpec{max: lim.IntakeTotal, tenant: cred.Tenant})
 	if err != nil {
 		h.fail(w, r, quotaRefusal(err, h.limits, q))
 		return
@@ -64,10 +72,20 @@ func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, badRequest("Der Prüfcode ist ungültig (invalid verification code)."))
 		return
 	}
+	// Codes are unguessable, but a guesser should not get to try many: each
+	// address may ask for a number of unknown codes per window.
+	addr, err := attempt(h.g.verify, r, "verify", "verification")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	resp, err := h.s.Verify(r.Context(), code)
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if resp.Found {
+		h.g.verify.Give(addr)
 	}
 	h.writeJSON(w, r, http.StatusOK, resp)
 }
@@ -87,7 +105,7 @@ func quotaRefusal(err error, lim Limits, q Quota) error {
 	var pub *publicError
 	var mb *http.MaxBytesError
 	switch {
-	case errors.As(err, &mb), errors.As(err, &pub) && pub.reason == "intake":
+	case errors.As(err, &mb), errors.As(err, &pub) && (pub.reason == "intake" || pub.reason == "body" || pub.reason == "decompressed"):
 		if q.MaxIntake <= lim.IntakeTotal {
 			return &QuotaError{Reason: "intake", Message: fmt.Sprintf(
 				"Der Online-Antrag ist größer, als die Gemeinde annimmt (höchstens %s mit allen Anlagen).", FormatBytes(q.MaxIntake))}

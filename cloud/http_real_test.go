@@ -48,7 +48,11 @@ const (
 	htStelleB = "bauamt-musterdorf"
 )
 
-func newHTS(t *testing.T) *hts {
+func newHTS(t *testing.T) *hts { return newHTSWith(t, nil) }
+
+// newHTSWith is newHTS with the handler's options changed by opt (limits, a logger
+// to read).
+func newHTSWith(t *testing.T, opt func(*cloud.HandlerOptions)) *hts {
 	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "cloud.db"))
 	if err != nil {
@@ -81,9 +85,11 @@ func newHTS(t *testing.T) *hts {
 	_, h.intakeB, err = h.svc.AddIntakeCredential(ctx, htTenantB)
 	must(err)
 
-	h.srv = httptest.NewServer(cloud.NewHandler(h.svc, cloud.HandlerOptions{
-		Logger: log, TempDir: t.TempDir(), Heartbeat: 100 * time.Millisecond, Done: h.done,
-	}))
+	o := cloud.HandlerOptions{Logger: log, TempDir: t.TempDir(), Heartbeat: 100 * time.Millisecond, Done: h.done}
+	if opt != nil {
+		opt(&o)
+	}
+	h.srv = httptest.NewServer(cloud.NewHandler(h.svc, o))
 	t.Cleanup(h.srv.Close)
 	h.devA, h.devB = h.enroll(htTenantA), h.enroll(htTenantB)
 	return h

@@ -3,7 +3,9 @@ package cloud
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,19 +13,21 @@ import (
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
+// enroll exchanges a one-time code for a device identity. Each address has an
+// allowance of failed attempts (taken before the body is read, given back on
+// success); failures are counted in the summary line, not logged one by one.
 func (h *handler) enroll(w http.ResponseWriter, r *http.Request) {
-	b, done, err := body(w, r, wire.MaxBodySmall)
+	addr, err := attempt(h.g.enroll, r, "enroll", "enrollment")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	defer done()
-	req, err := wire.DecodeEnroll(b, wire.MaxBodySmall)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	resp, err := h.enrollBody(w, r)
+	if errors.Is(err, ErrEnrollment) {
+		err = &publicError{kind: ErrEnrollment, count: "enroll_failed"}
+	} else if err == nil {
+		h.g.enroll.Give(addr)
 	}
-	resp, err := h.s.Enroll(r.Context(), req.Code)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -34,8 +38,21 @@ func (h *handler) enroll(w http.ResponseWriter, r *http.Request) {
 	h.writeJSON(w, r, http.StatusOK, resp)
 }
 
+func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.EnrollResponse, error) {
+	b, done, err := h.body(w, r, bodySpec{max: h.g.lim.EnrollBody, inMemory: true})
+	if err != nil {
+		return wire.EnrollResponse{}, err
+	}
+	defer done()
+	req, err := wire.DecodeEnroll(b, h.g.lim.EnrollBody)
+	if err != nil {
+		return wire.EnrollResponse{}, err
+	}
+	return h.s.Enroll(r.Context(), req.Code)
+}
+
 func (h *handler) push(w http.ResponseWriter, r *http.Request, d Device) {
-	b, done, err := body(w, r, wire.MaxBodyPush)
+	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -56,14 +73,10 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request, d Device) {
 
 func (h *handler) changes(w http.ResponseWriter, r *http.Request, d Device) {
 	q := r.URL.Query()
-	var cursor uint64
-	if v := q.Get(wire.QueryCursor); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			h.fail(w, r, badRequest("cursor muss eine nicht negative ganze Zahl sein (cursor must be a non-negative integer)."))
-			return
-		}
-		cursor = n
+	cursor, err := parseCursor(q.Get(wire.QueryCursor))
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	limit := wire.DefaultLimit
 	if v := q.Get(wire.QueryLimit); v != "" {
@@ -121,8 +134,19 @@ const maxPooledPage = 64 << 20
 
 // events streams the tenant's latest change seq (see wire.EventSeq) until the client
 // goes away, the server shuts down or the device's token stops being valid.
+//
+// A device has at most StreamsPerDevice streams (a new one ends its oldest: a PC
+// that lost its network opens a new stream before the server notices the old one
+// is dead), and the server at most Streams in all.
 func (h *handler) events(w http.ResponseWriter, r *http.Request, d Device) {
 	ctx := r.Context()
+	ended, unregister, ok := h.g.streams.open(d.ID)
+	if !ok {
+		h.fail(w, r, refusal(ErrRateLimited, "streams", 10*time.Second,
+			"Der Server hat zu viele offene Ereignisströme (too many event streams). Bitte später erneut versuchen."))
+		return
+	}
+	defer unregister()
 	// Subscribe before reading the latest seq, so a change committed in between is
 	// not missed: at worst it is sent twice.
 	pokes, cancel := h.s.Subscribe(d.Tenant)
@@ -162,6 +186,8 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request, d Device) {
 			return
 		case <-h.done:
 			return
+		case <-ended:
+			return
 		case seq, ok := <-pokes:
 			if !ok {
 				return
@@ -182,4 +208,26 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request, d Device) {
 			}
 		}
 	}
+}
+
+// MaxCursor is the largest change seq a cursor may name: what PostgreSQL's bigint
+// holds, so both storages answer alike, and far more than a tenant will ever write.
+const MaxCursor = math.MaxInt64
+
+// parseCursor reads the cursor of a changes request: empty is 0, otherwise decimal
+// digits of a number up to MaxCursor. Anything else is the client's error, never a
+// page from another seq (a cursor of 2^64-1 once wrapped to the start of the log).
+func parseCursor(v string) (uint64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	var ne *strconv.NumError
+	switch {
+	case err == nil && n <= MaxCursor:
+		return n, nil
+	case err == nil, errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange):
+		return 0, badRequest(fmt.Sprintf("cursor ist zu groß (cursor over %d).", uint64(MaxCursor)))
+	}
+	return 0, badRequest("cursor muss eine nicht negative ganze Zahl sein (cursor must be a non-negative integer).")
 }

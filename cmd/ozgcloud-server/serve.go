@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,6 +36,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Int64Var(&lim.IntakeAttachment, "intake-max-attachment", 0, "bytes of one intake attachment (0: default)")
 	fs.IntVar(&lim.IntakeAttachments, "intake-max-attachments", 0, "attachments per intake (0: default)")
 	fs.Int64Var(&lim.IntakeTotal, "intake-max-total", 0, "bytes of a whole intake body (0: default)")
+	var so cloud.ServerOptions
+	var rl cloud.RequestLimits
+	requestFlags(fs, &so, &rl)
 	var bg backgroundFlags
 	bg.add(fs)
 	if err := parse(fs, args); err != nil {
@@ -69,7 +73,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		tlsConf = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+		tlsConf = cloud.ServerTLS(cert)
 	}
 
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lvl}))
@@ -88,26 +92,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stopBackground := startBackground(ctx, bg, sf, svc, log)
 	defer stopBackground()
 	done := make(chan struct{})
-	srv := &http.Server{
-		Handler: cloud.NewHandler(svc, cloud.HandlerOptions{Logger: log, Limits: lim, TempDir: tmp, Done: done}),
-		// No write timeout: event streams stay open for hours and set their own
-		// deadline per write; slow bodies are bounded by their size limits.
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		TLSConfig:         tlsConf,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	so.TLS, so.Logger = tlsConf, log
+	srv := cloud.NewServer(cloud.NewHandler(svc, cloud.HandlerOptions{Logger: log, Limits: lim, TempDir: tmp, Done: done, Requests: rl}), so)
 	srv.RegisterOnShutdown(func() { close(done) })
 
-	ln, err := net.Listen("tcp", *addr)
+	tcp, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	ln := cloud.Listen(tcp, so)
 	scheme := "https"
 	if *insecure {
 		// localhost may resolve to more than a loopback address; check what we got.
-		if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+		if ip := tcp.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
 			ln.Close()
 			return fmt.Errorf("%w: %s is not a loopback address", errUsage, ln.Addr())
 		}
@@ -186,4 +183,23 @@ func spoolDir(data string) (string, error) {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	return dir, nil
+}
+
+// requestFlags defines the flags of the connection and request limits (README,
+// "Limits of the central service"); 0 keeps a default, -1 turns a limit off.
+func requestFlags(fs *flag.FlagSet, so *cloud.ServerOptions, rl *cloud.RequestLimits) {
+	fs.IntVar(&so.MaxConns, "max-conns", 0, fmt.Sprintf("open connections in all (0: %d, -1: no limit)", cloud.DefaultMaxConns))
+	fs.IntVar(&so.MaxConnsPerAddr, "max-conns-per-addr", 0, fmt.Sprintf("open connections of one address, IPv6 by /64 (0: %d, -1: no limit; a reverse proxy in front is one address)", cloud.DefaultMaxConnsPerAddr))
+	d := cloud.DefaultRequestLimits()
+	fs.IntVar(&rl.PerDevice, "max-requests-per-device", 0, fmt.Sprintf("requests of one device or intake credential at once, event streams apart (0: %d, -1: no limit)", d.PerDevice))
+	fs.IntVar(&rl.PerAddr, "max-anonymous-per-addr", 0, fmt.Sprintf("requests without a token (enrollment, verification) of one address at once (0: %d, -1: no limit)", d.PerAddr))
+	fs.IntVar(&rl.Bodies, "max-bodies", 0, fmt.Sprintf("request bodies read at once (0: %d, -1: no limit)", d.Bodies))
+	fs.Int64Var(&rl.BodyMemory, "body-memory", 0, fmt.Sprintf("bytes all request bodies may hold in memory together, one tenant half of it (0: %d, -1: no limit)", d.BodyMemory))
+	fs.Int64Var(&rl.TenantUploadRate, "tenant-upload-rate", 0, fmt.Sprintf("bytes per second of request bodies of one tenant, inflated, after a burst of as many (0: %d, -1: no limit)", d.TenantUploadRate))
+	fs.IntVar(&rl.GzipRatio, "gzip-max-ratio", 0, fmt.Sprintf("inflated bytes per compressed byte of a gzip body beyond 1 MiB (0: %d, -1: no limit)", d.GzipRatio))
+	fs.Int64Var(&rl.MinUploadRate, "min-upload-rate", 0, fmt.Sprintf("bytes per second a request body must average after %s (0: %d, -1: no limit)", d.BodyGrace, d.MinUploadRate))
+	fs.IntVar(&rl.Streams, "max-streams", 0, fmt.Sprintf("event streams in all (0: %d, -1: no limit)", d.Streams))
+	fs.IntVar(&rl.StreamsPerDevice, "max-streams-per-device", 0, fmt.Sprintf("event streams of one device; a new one ends its oldest (0: %d, -1: no limit)", d.StreamsPerDevice))
+	fs.IntVar(&rl.EnrollFailures, "enroll-failures", 0, fmt.Sprintf("failed enrollments one address may make per %s (0: %d, -1: no limit)", d.EnrollWindow, d.EnrollFailures))
+	fs.IntVar(&rl.VerifyMisses, "verify-misses", 0, fmt.Sprintf("verifications of unknown codes one address may make per %s (0: %d, -1: no limit)", d.VerifyWindow, d.VerifyMisses))
 }

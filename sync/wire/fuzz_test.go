@@ -3,6 +3,8 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"testing"
 )
@@ -51,6 +53,7 @@ func FuzzDecodePush(f *testing.F) {
 		`{"mutations":[{"id":"d:1","device":"d","seq":1,"caseId":"c","kind":"case.assign","payload":null,"user":"u","at":"2026-01-01T00:00:00+14:00"}]}`,
 		`{"mutations":[{"id":"d:2","device":"d","seq":2,"caseId":"c","kind":"x","payload":1,"user":"u","at":"2026-01-01T00:00:00Z"}]}`,
 		`{"mutations":[{"id":"d:1","device":"d","seq":1,"base":{"status":1}}],"x":1}`,
+		" {\n \"mutations\" :\t[ {\"id\":\"d:1\",\"device\":\"d\",\"seq\":1,\"caseId\":\"c\",\"kind\":\"comment.add\",\"payload\":{\"comment\":{\"id\":\"k\",\"text\":\"a  \\\"  b\\\\\"}},\"user\":\"u\",\"at\":\"2026-01-01T00:00:00Z\"}   ]  }  ",
 		`{"MUTATIONS":[]} `,
 	)
 	dec := func(b []byte) (PushRequest, error) { return DecodePush(bytes.NewReader(b), fuzzMax) }
@@ -63,7 +66,39 @@ func FuzzDecodePush(f *testing.F) {
 			t.Fatalf("decoded push does not validate: %v", err)
 		}
 		checkStable(t, p, dec)
+		checkWhole(t, b, p)
 	})
+}
+
+// checkWhole asserts that the streaming decoder, which read b as v, took nothing
+// that encoding/json's decoding of the whole body refuses, and read it the same way.
+func checkWhole[T any](t *testing.T, b []byte, v T) {
+	var whole T
+	if err := wholeDecode(b, &whole); err != nil {
+		t.Fatalf("streamed decoder took what encoding/json refuses: %v", err)
+	}
+	a, _ := json.Marshal(v)
+	w, _ := json.Marshal(whole)
+	if !bytes.Equal(a, w) {
+		t.Fatalf("streamed and whole decoding differ:\n%s\n%s", a, w)
+	}
+}
+
+// wholeDecode is encoding/json's strict decoding of a whole body, the reference the
+// streaming decoders are held to.
+func wholeDecode(b []byte, v any) error {
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return errors.New("not an object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the object")
+	}
+	return nil
 }
 
 func FuzzDecodeChanges(f *testing.F) {
@@ -85,5 +120,6 @@ func FuzzDecodeChanges(f *testing.F) {
 			t.Fatalf("decoded page does not validate: %v", err)
 		}
 		checkStable(t, c, dec)
+		checkWhole(t, b, c)
 	})
 }
