@@ -26,7 +26,7 @@ func testUserSignInState(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	until := t0.Add(2 * time.Minute)
 	u := cloud.User{ID: "u1", Tenant: tenantA, Name: "Anna Müller", Role: model.RoleSachbearbeitung,
-		Verifier: "$argon2id$v=19$m=32768,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		Verifier:   "$argon2id$v=19$m=32768,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
 		Invitation: &identity.Invitation{UserID: "u1", Hash: hex64("code-1"), Expires: t0.Add(7 * 24 * time.Hour), Used: t0},
 		Lockout:    identity.Lockout{Failures: 2, Locks: 1, Until: until},
 	}

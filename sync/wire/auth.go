@@ -179,7 +179,7 @@ func (r SignInResponse) Validate() error {
 func ParseDate(s string) (time.Time, error) {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil || d.Format(time.DateOnly) != s {
-		return time.Time{}, fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrDecode, truncate(s, 40))
+		return time.Time{}, fmt.Errorf("%w: a date is not YYYY-MM-DD", ErrDecode)
 	}
 	return d, nil
 }
@@ -279,15 +279,4 @@ func decodeValid[T interface{ Validate() error }](r io.Reader, max int64, what s
 		return zero, err
 	}
 	return v, nil
-}
-
-// truncate shortens s to at most n bytes on a rune boundary, for error texts.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
