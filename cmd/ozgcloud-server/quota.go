@@ -68,23 +68,23 @@ func tenantArg(fs *flag.FlagSet, args []string) (string, error) {
 	return oneArg(fs, args, "the tenant ID")
 }
 
-// oneArg parses fs and takes the one argument (what) besides flags, before or
-// after them.
+// oneArg parses fs and takes the one argument (what) besides flags, which may stand
+// before, between or after them.
 func oneArg(fs *flag.FlagSet, args []string, what string) (string, error) {
-	var arg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		arg, args = args[0], args[1:]
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return "", fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
-	}
-	if arg == "" && fs.NArg() == 1 {
-		return fs.Arg(0), nil
-	}
-	if arg == "" || fs.NArg() > 0 {
+	if len(pos) != 1 {
 		return "", fmt.Errorf("%w: %s needs %s and nothing else besides flags", errUsage, fs.Name(), what)
 	}
-	return arg, nil
+	return pos[0], nil
 }
 
 func cmdTenantSet(ctx context.Context, a admin, args []string, out io.Writer) error {
