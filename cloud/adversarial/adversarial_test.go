@@ -49,7 +49,35 @@ func duration() time.Duration {
 // moment before and after the attack, and on a machine so busy (other tests, other
 // work) that its p99 alone is already near the goal, the goal is twice the larger
 // of the two (all are logged).
+//
+// Other packages' tests run beside this one in `go test ./...`, so there the latency
+// is only logged; with ADVERSARIAL_LATENCY=1 (the `adversarial` stage of
+// scripts/test.sh, which runs this package alone) a missed goal fails the test. A
+// genuine regression (long work under a lock others wait for) misses it every time,
+// a busy moment once: a miss is measured once more before it counts.
 func TestAdversarial(t *testing.T) {
+	strict := !raceEnabled && os.Getenv("ADVERSARIAL_LATENCY") != ""
+	for attempt := 1; ; attempt++ {
+		p99, goal := attack1(t)
+		switch {
+		case p99 <= goal:
+			return
+		case !strict:
+			t.Logf("good tenant's push p99 %s over %s (checked with ADVERSARIAL_LATENCY=1 outside the race detector)", p99, goal)
+			return
+		case attempt == 1:
+			t.Logf("good tenant's push p99 %s over %s; measuring once more", p99, goal)
+		default:
+			t.Errorf("good tenant's push p99 %s over %s twice in a row", p99, goal)
+			return
+		}
+	}
+}
+
+// attack1 runs the attack once on a fresh service, checks everything but the
+// latency, and returns the good tenant's p99 and the goal for it.
+func attack1(t *testing.T) (p99, goal time.Duration) {
+	t.Helper()
 	tg := newTarget(t)
 	d := duration()
 	as := attacks()
@@ -89,7 +117,7 @@ func TestAdversarial(t *testing.T) {
 	p50, p99, worst := percentiles(good.latencies)
 	after := alone(good.comment)
 
-	goal := max(maxP99, 2*max(before, after))
+	goal = max(maxP99, 2*max(before, after))
 	t.Logf("%s attack, %d good pushes: p50 %s, p99 %s, max %s (alone: p99 %s before, %s after; goal %s); peak heap objects %d MiB, live %d MiB; %d connections open at the end; process CPU %.1f s on %d cores",
 		d, len(good.latencies), p50, p99, worst, before, after, goal, h.peakObjects.Load()>>20, h.peakLive.Load()>>20, tg.ln.Open(), cpu.Seconds(), runtime.GOMAXPROCS(0))
 	t.Logf("statuses by attacker:\n%s", got)
@@ -113,13 +141,6 @@ func TestAdversarial(t *testing.T) {
 	if len(good.latencies) < 10 {
 		t.Fatalf("only %d good pushes during the attack", len(good.latencies))
 	}
-	if p99 > goal {
-		if raceEnabled {
-			t.Logf("p99 %s over %s (not checked under the race detector)", p99, goal)
-		} else {
-			t.Errorf("good tenant's push p99 %s over %s", p99, goal)
-		}
-	}
 	if peak := h.peakObjects.Load(); peak > maxHeap {
 		t.Errorf("peak heap %d MiB over %d MiB", peak>>20, maxHeap>>20)
 	}
@@ -127,6 +148,7 @@ func TestAdversarial(t *testing.T) {
 		t.Errorf("%d ERROR lines, first: %v", n, tg.logs.errors)
 	}
 	checkGoodLog(t, tg, good)
+	return p99, goal
 }
 
 // checkGoodLog pulls the good tenant's whole change log: each applied push is in
