@@ -18,8 +18,10 @@ import (
 // Tenancy is structural: every case, change, conflict, chunk and device sequence is
 // reached through a TenantTx that is bound to one tenant when it begins, so a bug in
 // a handler cannot read another tenant's rows. The registry (tenants, org units,
-// users, devices, credentials) and the verification index are global and reached
-// through a RegistryTx.
+// users with their sign-in state, devices, credentials, the grants issued, absences,
+// the key that signs grants) and the verification index are global and reached
+// through a RegistryTx; its records of one tenant carry the tenant and are listed
+// by it.
 //
 // A case is kept as its head (the case without comments and messages) and its
 // entries in the change log (the whole case when it was made, then what each change
