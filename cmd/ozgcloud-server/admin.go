@@ -181,6 +181,16 @@ func printInvitation(ctx context.Context, s *cloud.Service, tenant, user, note s
 	return nil
 }
 
+// tenantFlag parses the flags of a command that needs --tenant and nothing else.
+func tenantFlag(name string, args []string) (sf storeFlags, tenant string, err error) {
+	fs := newFlags(name, &sf)
+	fs.StringVar(&tenant, "tenant", "", "tenant ID")
+	if err := parse(fs, args); err != nil {
+		return sf, "", err
+	}
+	return sf, tenant, required(name, "tenant", tenant)
+}
+
 // userArgs parses the flags and the user ID of a command on one user.
 func userArgs(name string, args []string) (sf storeFlags, tenant, user string, err error) {
 	fs := newFlags(name, &sf)
@@ -217,17 +227,12 @@ func cmdUserDeactivate(ctx context.Context, a admin, args []string, out io.Write
 }
 
 func cmdUserList(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("user list", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+	sf, tenant, err := tenantFlag("user list", args)
+	if err != nil {
 		return err
 	}
 	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		users, err := s.Users(ctx, *tenant)
+		users, err := s.Users(ctx, tenant)
 		if err != nil {
 			return err
 		}
@@ -259,22 +264,17 @@ func userState(u cloud.User, now time.Time) string {
 }
 
 func cmdDeviceEnroll(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("device enroll", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+	sf, tenant, err := tenantFlag("device enroll", args)
+	if err != nil {
 		return err
 	}
 	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		code, expires, err := s.NewEnrollment(ctx, *tenant)
+		code, expires, err := s.NewEnrollment(ctx, tenant)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "Einmaliger Anmeldecode für ein Gerät im Mandanten %s, gültig bis %s: %s\n",
-			*tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
+			tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
 		return nil
 	})
 }
@@ -299,17 +299,12 @@ func cmdDeviceRevoke(ctx context.Context, a admin, args []string, out io.Writer)
 }
 
 func cmdIntakeCredentialAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("intake-credential add", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+	sf, tenant, err := tenantFlag("intake-credential add", args)
+	if err != nil {
 		return err
 	}
 	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		c, token, err := s.AddIntakeCredential(ctx, *tenant)
+		c, token, err := s.AddIntakeCredential(ctx, tenant)
 		if err != nil {
 			return err
 		}
