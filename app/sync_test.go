@@ -15,6 +15,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/client"
@@ -40,7 +41,8 @@ func newCloudEnv(t *testing.T) *cloudEnv {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	svc := cloud.New(st, cloud.Options{Logger: quiet})
+	// The service's clock is the desktops': grants must cover the mutations' times.
+	svc := cloud.New(st, cloud.Options{Logger: quiet, Password: cloudtest.CheapParams, Now: func() time.Time { return now }})
 	ctx := context.Background()
 	e := &cloudEnv{t: t, svc: svc, blocked: map[string]bool{}}
 	if _, err := svc.AddTenant(ctx, "t-muster", "Gemeinde Musterhausen"); err != nil {
@@ -137,6 +139,19 @@ func (e *cloudEnv) desktopPolling(clerk string, poll time.Duration) (*App, *fake
 	}
 	if !st.Enrolled || st.Tenant != "t-muster" {
 		t.Fatalf("status %+v", st)
+	}
+	// The service applies only mutations of clerks it signed in on this PC. Until
+	// the app signs clerks in itself (issue 10, the desktop's side), the test does.
+	id, err := a.db.SyncIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := e.svc.Authenticate(context.Background(), id.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudtest.SignInAll(context.Background(), e.svc, dev); err != nil {
+		t.Fatal(err)
 	}
 	// The tenant's users are clerks now, and the administrator became the tenant's.
 	if s, _ := a.Session(); s.Clerk.ID != e.clara.ID {

@@ -113,6 +113,9 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 	mux.Handle("GET "+wire.PathChanges, dev(h.changes))
 	mux.Handle("GET "+wire.PathEvents, h.versioned(h.device(h.events)))
 	mux.Handle("GET "+wire.PathDirectory, dev(h.directory)) // http_directory.go
+	mux.Handle("POST "+wire.PathSignIn, dev(h.signIn))      // http_auth.go
+	mux.Handle("POST "+wire.PathActivate, dev(h.activate))
+	mux.Handle("POST "+wire.PathAbsences, dev(h.absence))
 	mux.Handle("POST "+wire.PathChunks+"{sha}/missing", dev(h.missing))
 	mux.Handle("PUT "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.putChunk))
 	mux.Handle("GET "+wire.PathChunks+"{sha}/chunks/{index}", dev(h.getChunk))
@@ -125,7 +128,7 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 		wire.PathEnroll: "POST", wire.PathPush: "POST", wire.PathChanges: "GET", wire.PathEvents: "GET",
 		wire.PathChunks + "{sha}/missing": "POST", wire.PathChunks + "{sha}/chunks/{index}": "GET, PUT",
 		wire.PathIntake: "POST", wire.PathVerify + "{code}": "GET", wire.PathHealth: "GET",
-		wire.PathDirectory: "GET",
+		wire.PathDirectory: "GET", wire.PathSignIn: "POST", wire.PathActivate: "POST", wire.PathAbsences: "POST",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -283,6 +286,8 @@ func errorFor(err error) (int, wire.Error) {
 		e = wire.Error{Code: wire.CodeUnauthorized, Message: "Die Anmeldung am Server fehlt oder ist ungültig. Bitte verbinden Sie das Gerät neu."}
 	case errors.Is(err, ErrEnrollment):
 		e = wire.Error{Code: wire.CodeEnrollment, Message: "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen."}
+	case errors.Is(err, ErrSignIn):
+		e = wire.Error{Code: wire.CodeSignIn, Message: detail("Die Anmeldung wurde abgelehnt")}
 	case errors.As(err, &quota):
 		e = wire.Error{Code: wire.CodeQuota, Message: quota.Message, Reason: quota.Reason}
 	case errors.Is(err, ErrTooLarge), errors.Is(err, wire.ErrTooLarge), errors.As(err, &maxBytes):

@@ -15,6 +15,8 @@ import (
 type directoryBackend interface {
 	Users(ctx context.Context, tenant string) ([]User, error)
 	OrgUnits(ctx context.Context, tenant string) ([]OrgUnit, error)
+	Absences(ctx context.Context, tenant string) ([]wire.Absence, error)
+	GrantPublicKey(ctx context.Context) (string, error)
 }
 
 // directory answers wire.PathDirectory: the clerks and org units of the token's
@@ -35,9 +37,20 @@ func (h *handler) directory(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, fmt.Errorf("cloud: directory: %w", err))
 		return
 	}
-	out := wire.DirectoryResponse{Users: []wire.DirectoryUser{}, OrgUnits: []wire.DirectoryOrgUnit{}}
+	absences, err := db.Absences(r.Context(), d.Tenant)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("cloud: directory: %w", err))
+		return
+	}
+	key, err := db.GrantPublicKey(r.Context())
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("cloud: directory: %w", err))
+		return
+	}
+	out := wire.DirectoryResponse{Users: []wire.DirectoryUser{}, OrgUnits: []wire.DirectoryOrgUnit{},
+		Absences: absences, GrantKey: key}
 	for _, u := range users {
-		out.Users = append(out.Users, wire.DirectoryUser{ID: u.ID, Name: u.Name, Role: u.Role})
+		out.Users = append(out.Users, directoryUser(u))
 	}
 	for _, o := range units {
 		out.OrgUnits = append(out.OrgUnits, wire.DirectoryOrgUnit{ID: o.ID, Name: o.Name})

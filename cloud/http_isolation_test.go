@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -90,6 +91,42 @@ func TestHTTPTenantIsolation(t *testing.T) {
 		}
 		noneOfA("directory", body)
 	})
+	t.Run("sign-in endpoints", func(t *testing.T) {
+		otto, err := h.svc.AddUser(context.Background(), htTenantA, "Otto Ordnung", model.RoleLeitung)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := h.invite(otto)
+		absA := wire.Absence{ID: "urlaub-a", Absent: h.userA.ID, Substitute: otto.ID, From: "2026-03-02", To: "2099-12-31"}
+		for _, name := range []string{h.userA.ID, h.userA.Name} {
+			status, body := h.post(h.devB, wire.PathSignIn, wire.SignInRequest{User: name, Password: cloudtest.Password})
+			us, unknown := h.post(h.devB, wire.PathSignIn, wire.SignInRequest{User: "niemand-" + name, Password: cloudtest.Password})
+			sameAsUnknown("sign in A's user "+name, status, us, body, unknown, 403)
+			noneOfA("sign in", body)
+		}
+		status, body := h.post(h.devB, wire.PathActivate, wire.ActivateRequest{Code: code, Password: "Bruno-kapert-Ottos-Konto"})
+		us, unknown := h.post(h.devB, wire.PathActivate, wire.ActivateRequest{Code: "ABCD-EFGH-JKLM-NPQR", Password: "Bruno-kapert-Ottos-Konto"})
+		sameAsUnknown("activate with A's code", status, us, body, unknown, 403)
+		for _, req := range []wire.AbsenceRequest{
+			{Absence: absA, By: h.userA.ID},
+			{Absence: absA, By: h.userB.ID},
+			{Absence: absA, By: h.userB.ID, Delete: true},
+		} {
+			status, body := h.post(h.devB, wire.PathAbsences, req)
+			if status == 200 && !req.Delete {
+				t.Errorf("B records A's absence %+v: %s", req, body)
+			}
+			noneOfA("absence", body, h.userA.ID, otto.ID, absA.ID)
+		}
+		// A's code still works for A, and A's directory holds no absence of B's doing.
+		if status, body := h.post(h.devA, wire.PathActivate, wire.ActivateRequest{Code: code, Password: "Gruene-Wiese-am-Bach"}); status != 200 {
+			t.Errorf("A's code after B tried it: %d %s", status, body)
+		}
+		_, dirA := read(t, h.do("GET", wire.PathDirectory, h.devA.Token, nil))
+		if bytes.Contains(dirA, []byte(absA.ID)) {
+			t.Errorf("A's directory after B's absence requests: %s", dirA)
+		}
+	})
 	t.Run("push onto A's case", func(t *testing.T) {
 		status, resp, body := h.push(h.devB.Token,
 			h.mutation(h.devB, h.userB.ID, "case-a-1", model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "c-b", At: time.Now().UTC(), By: h.userB.ID, Text: "von B"}}),
@@ -167,6 +204,9 @@ func TestHTTPTenantIsolation(t *testing.T) {
 			{"POST", wire.PathPush, h.intakeA},
 			{"GET", wire.PathChunks + blobA + "/chunks/0", h.intakeA},
 			{"POST", wire.PathIntake, h.devA.Token},
+			{"POST", wire.PathSignIn, h.intakeA},
+			{"POST", wire.PathActivate, h.intakeA},
+			{"POST", wire.PathAbsences, h.intakeA},
 		} {
 			status, body := read(t, h.do(q.method, q.path, q.token, strings.NewReader("{}")))
 			if status != 401 {
@@ -193,6 +233,7 @@ func TestHTTPTenantIsolation(t *testing.T) {
 			{"GET", wire.PathChanges}, {"GET", wire.PathEvents}, {"POST", wire.PathPush}, {"GET", wire.PathDirectory},
 			{"POST", wire.PathChunks + blobA + "/missing"}, {"PUT", wire.PathChunks + blobA + "/chunks/0"},
 			{"GET", wire.PathChunks + blobA + "/chunks/0"},
+			{"POST", wire.PathSignIn}, {"POST", wire.PathActivate}, {"POST", wire.PathAbsences},
 		} {
 			if status, body := read(t, h.do(q.method, q.path, h.devB.Token, strings.NewReader("{}"))); status != 401 {
 				t.Errorf("%s %s with a revoked token: %d %s", q.method, q.path, status, body)

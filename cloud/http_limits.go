@@ -55,6 +55,13 @@ type RequestLimits struct {
 	// address per VerifyWindow.
 	VerifyMisses int
 	VerifyWindow time.Duration
+	// SignInFailures failed sign-ins and activations may come from one device, and
+	// SignInUserFailures failed sign-ins may name one user, per SignInWindow (at
+	// once, then evenly spread); successful ones do not count. Each costs an
+	// Argon2id verification, and the user's lockout counts wrong passwords besides.
+	SignInFailures     int
+	SignInUserFailures int
+	SignInWindow       time.Duration
 	// MinUploadRate (bytes per second) is the slowest a body may arrive on average
 	// once BodyGrace has passed; a slower one is cut off (slowloris).
 	MinUploadRate int64
@@ -82,9 +89,13 @@ func DefaultRequestLimits() RequestLimits {
 		EnrollWindow:     10 * time.Minute,
 		VerifyMisses:     60,
 		VerifyWindow:     10 * time.Minute,
-		MinUploadRate:    8 << 10,
-		BodyGrace:        10 * time.Second,
-		LogEvery:         time.Minute,
+
+		SignInFailures:     30,
+		SignInUserFailures: 10,
+		SignInWindow:       10 * time.Minute,
+		MinUploadRate:      8 << 10,
+		BodyGrace:          10 * time.Second,
+		LogEvery:           time.Minute,
 	}
 }
 
@@ -96,13 +107,14 @@ func (l RequestLimits) withDefaults() RequestLimits {
 		{&l.GzipRatio, &d.GzipRatio}, {&l.Bodies, &d.Bodies}, {&l.PerDevice, &d.PerDevice},
 		{&l.PerAddr, &d.PerAddr}, {&l.Streams, &d.Streams}, {&l.StreamsPerDevice, &d.StreamsPerDevice},
 		{&l.EnrollFailures, &d.EnrollFailures}, {&l.VerifyMisses, &d.VerifyMisses},
+		{&l.SignInFailures, &d.SignInFailures}, {&l.SignInUserFailures, &d.SignInUserFailures},
 	} {
 		orDefault(f.v, *f.d)
 	}
 	for _, f := range []struct{ v, d *int64 }{{&l.EnrollBody, &d.EnrollBody}, {&l.BodyMemory, &d.BodyMemory}, {&l.MinUploadRate, &d.MinUploadRate}, {&l.TenantUploadRate, &d.TenantUploadRate}} {
 		orDefault(f.v, *f.d)
 	}
-	for _, f := range []struct{ v, d *time.Duration }{{&l.EnrollWindow, &d.EnrollWindow}, {&l.VerifyWindow, &d.VerifyWindow}, {&l.BodyGrace, &d.BodyGrace}, {&l.LogEvery, &d.LogEvery}} {
+	for _, f := range []struct{ v, d *time.Duration }{{&l.EnrollWindow, &d.EnrollWindow}, {&l.VerifyWindow, &d.VerifyWindow}, {&l.SignInWindow, &d.SignInWindow}, {&l.BodyGrace, &d.BodyGrace}, {&l.LogEvery, &d.LogEvery}} {
 		orDefault(f.v, *f.d)
 	}
 	// Where zero would mean "nothing allowed", no limit is the protocol's own.
@@ -140,6 +152,8 @@ type guard struct {
 	anon     *limit.Gate     // requests without a token, per address
 	enroll   *limit.Rate     // failed enrollments per address
 	verify   *limit.Rate     // verifications of unknown codes per address
+	signIn   *limit.Rate     // failed sign-ins and activations per device
+	signInU  *limit.Rate     // failed sign-ins per user
 	streams  *streamSet
 	refused  *limit.Tally // refusals, counted instead of logged one by one
 }
@@ -161,6 +175,8 @@ func newGuard(l RequestLimits, h *handler) *guard {
 		anon:     limit.NewGate(l.PerAddr, 0),
 		enroll:   rate(l.EnrollFailures, l.EnrollWindow),
 		verify:   rate(l.VerifyMisses, l.VerifyWindow),
+		signIn:   rate(l.SignInFailures, l.SignInWindow),
+		signInU:  rate(l.SignInUserFailures, l.SignInWindow),
 		streams:  newStreamSet(l.StreamsPerDevice, l.Streams),
 		refused:  limit.NewTally(h.log, "requests refused", l.LogEvery),
 	}
@@ -211,11 +227,17 @@ func (h *handler) anonymous(next http.HandlerFunc) http.HandlerFunc {
 // refusal with the wait.
 func attempt(rate *limit.Rate, r *http.Request, reason, what string) (string, error) {
 	key := limit.HostKey(r.RemoteAddr)
+	return key, attemptKey(rate, key, reason, what)
+}
+
+// attemptKey takes one attempt of key's allowance at rate, or returns the refusal
+// with the wait.
+func attemptKey(rate *limit.Rate, key, reason, what string) error {
 	wait, ok := rate.Take(key)
 	if ok {
-		return key, nil
+		return nil
 	}
-	return key, refusal(ErrRateLimited, reason, wait,
+	return refusal(ErrRateLimited, reason, wait,
 		fmt.Sprintf("Zu viele erfolglose Versuche (too many failed %s attempts). Bitte in %s erneut versuchen.", what, roundUp(wait)))
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -60,7 +61,7 @@ func newHTSWith(t *testing.T, opt func(*cloud.HandlerOptions)) *hts {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &hts{t: t, svc: cloud.New(st, cloud.Options{Logger: log}), seq: map[string]uint64{}, done: make(chan struct{})}
+	h := &hts{t: t, svc: cloud.New(st, cloud.Options{Logger: log, Password: cloudtest.CheapParams}), seq: map[string]uint64{}, done: make(chan struct{})}
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
@@ -92,6 +93,8 @@ func newHTSWith(t *testing.T, opt func(*cloud.HandlerOptions)) *hts {
 	h.srv = httptest.NewServer(cloud.NewHandler(h.svc, o))
 	t.Cleanup(h.srv.Close)
 	h.devA, h.devB = h.enroll(htTenantA), h.enroll(htTenantB)
+	h.activate(h.devA, h.userA)
+	h.activate(h.devB, h.userB)
 	return h
 }
 

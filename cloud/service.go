@@ -1,17 +1,21 @@
 package cloud
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
+	_ "time/tzdata" // absences are Berlin dates on every server
 
 	"github.com/google/uuid"
 
+	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/model"
 )
 
@@ -28,6 +32,12 @@ type Service struct {
 	limit Limits
 	quota Quota // defaults for tenants' quotas
 	hub   *hub
+
+	password identity.Params // of new verifiers
+	hashers  chan struct{}   // password hashes computed at once
+	loc      *time.Location  // the municipalities' zone: absences are its dates
+	keyMu    sync.Mutex
+	key      ed25519.PrivateKey // signs grants; loaded or made on first use
 }
 
 // Options configure a Service; zero values take defaults (time.Now, crypto/rand,
@@ -40,6 +50,14 @@ type Options struct {
 	// Quota is the quota of tenants that have none of their own (zero fields:
 	// DefaultQuota's).
 	Quota Quota
+	// Password are the Argon2id parameters of new password verifiers (zero:
+	// identity.DefaultParams). Raising them re-hashes each password at its owner's
+	// next sign-in.
+	Password identity.Params
+	// Hashers bounds the password hashes computed at once (zero: two per CPU): each
+	// takes Password.Memory, and a burst of sign-ins must not take the server's
+	// memory.
+	Hashers int
 }
 
 // Limits bound what clients and form servers may send.
@@ -105,8 +123,27 @@ func New(s Storage, o Options) *Service {
 	if svc.limit == (Limits{}) {
 		svc.limit = DefaultLimits()
 	}
+	svc.password = o.Password
+	if svc.password == (identity.Params{}) {
+		svc.password = identity.DefaultParams
+	}
+	n := o.Hashers
+	if n <= 0 {
+		n = 2 * runtime.GOMAXPROCS(0)
+	}
+	svc.hashers = make(chan struct{}, n)
+	svc.loc = berlin
 	return svc
 }
+
+// berlin is the zone of the municipalities: an absence's dates are its dates.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return loc
+}()
 
 type lockedReader struct {
 	mu sync.Mutex

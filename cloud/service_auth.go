@@ -94,6 +94,12 @@ func (s *Service) Enroll(ctx context.Context, code string) (wire.EnrollResponse,
 	if err != nil {
 		return wire.EnrollResponse{}, err
 	}
+	// Before the code is used: a device enrolled without the key could not check
+	// grants offline.
+	grantKey, err := s.GrantPublicKey(ctx)
+	if err != nil {
+		return wire.EnrollResponse{}, err
+	}
 	now := s.now().UTC()
 	var resp wire.EnrollResponse
 	err = s.store.Registry(ctx, func(r RegistryTx) error {
@@ -123,7 +129,7 @@ func (s *Service) Enroll(ctx context.Context, code string) (wire.EnrollResponse,
 		if err := r.PutEnrollment(e); err != nil {
 			return err
 		}
-		resp = wire.EnrollResponse{DeviceID: id, Token: token, Tenant: e.Tenant, DeviceCode: dc}
+		resp = wire.EnrollResponse{DeviceID: id, Token: token, Tenant: e.Tenant, DeviceCode: dc, GrantKey: grantKey}
 		return nil
 	})
 	if err != nil {
@@ -299,8 +305,9 @@ func (s *Service) NewEnrollment(ctx context.Context, tenant string) (code string
 	return code, expires, nil
 }
 
-// RevokeDevice makes the device's token invalid from the next request on
-// (ErrNotFound for an unknown device; revoking twice keeps the first time).
+// RevokeDevice makes the device's token invalid from the next request on and ends
+// every grant the device was issued (ErrNotFound for an unknown device; revoking
+// twice keeps the first time).
 func (s *Service) RevokeDevice(ctx context.Context, id string) error {
 	now := s.now().UTC()
 	err := s.store.Registry(ctx, func(r RegistryTx) error {

@@ -29,8 +29,8 @@ func (p *pusher) resolve(m model.Mutation, actor model.Clerk) (wire.PushResult, 
 	}
 	if !cf.Open() {
 		who := "einer anderen Person"
-		if u, ok := p.user(cf.ResolvedBy); ok {
-			who = u.Name
+		if name, ok := p.auth.name(cf.ResolvedBy); ok {
+			who = name
 		}
 		return rejected(m, "Der Konflikt wurde bereits von "+who+" gelöst."), nil
 	}

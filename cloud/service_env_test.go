@@ -13,6 +13,8 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
+	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -64,6 +66,9 @@ func newEnvOver(t testing.TB, st cloud.Storage, o cloud.Options) *env {
 	o.Now = func() time.Time { return e.now }
 	o.Rand = rand.NewChaCha8([32]byte{1, 2, 3})
 	o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.Password == (identity.Params{}) {
+		o.Password = cloudtest.CheapParams
+	}
 	e.svc = cloud.New(st, o)
 	check(e.svc.AddTenant(e.ctx, tenantA, "Musterstadt"))
 	check(e.svc.AddTenant(e.ctx, tenantB, "Beispielhausen"))
@@ -74,6 +79,12 @@ func newEnvOver(t testing.TB, st cloud.Storage, o cloud.Options) *env {
 	e.lea = check(e.svc.AddUser(e.ctx, tenantA, "Lea Leitung", model.RoleLeitung))
 	e.bruno = check(e.svc.AddUser(e.ctx, tenantB, "Bruno B", model.RoleLeitung))
 	e.a1, e.a2, e.b1 = e.enroll(tenantA), e.enroll(tenantA), e.enroll(tenantB)
+	// Every clerk signed in on every PC of their tenant, so each may push there.
+	for _, d := range []cloud.Device{e.a1, e.a2, e.b1} {
+		if err := cloudtest.SignInAll(e.ctx, e.svc, d); err != nil {
+			t.Fatal(err)
+		}
+	}
 	e.intakeA, _ = check2(e.svc.AddIntakeCredential(e.ctx, tenantA))
 	e.intakeB, _ = check2(e.svc.AddIntakeCredential(e.ctx, tenantB))
 	return e

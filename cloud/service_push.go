@@ -43,13 +43,13 @@ func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wir
 		}
 		return resp, nil
 	}
-	users, err := s.Users(ctx, d.Tenant)
+	auth, err := s.loadPushAuth(ctx, d, req.Mutations)
 	if err != nil {
-		return wire.PushResponse{}, fmt.Errorf("cloud: push: %w", err)
+		return wire.PushResponse{}, err
 	}
 	var p *pusher
 	err = s.store.Update(ctx, d.Tenant, func(tx TenantTx) error {
-		p = &pusher{s: s, tx: tx, users: users}
+		p = &pusher{s: s, tx: tx, auth: auth}
 		mark, err := txMark(tx)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wir
 type pusher struct {
 	s          *Service
 	tx         TenantTx
-	users      []User
+	auth       *pushAuth
 	mark       uint64 // wire.Change.Tx of this push's changes
 	lastChange uint64
 	// lost holds, per case and field, the base version of a mutation of this batch
@@ -113,27 +113,18 @@ type pusher struct {
 	lost map[[2]string]uint64
 }
 
-func (p *pusher) user(id string) (User, bool) {
-	for _, u := range p.users {
-		if u.ID == id {
-			return u, true
-		}
-	}
-	return User{}, false
-}
-
 func rejected(m model.Mutation, reason string) wire.PushResult {
 	return wire.PushResult{Seq: m.Seq, Status: wire.StatusRejected, Reason: reason}
 }
 
 // apply decides one mutation. An error is a storage failure and aborts the push;
-// everything the clerk could have done wrong is a rejection.
+// everything the clerk could have done wrong is a rejection, and so is a mutation
+// of a user the service did not sign in on this device (service_pushauth.go).
 func (p *pusher) apply(m model.Mutation) (wire.PushResult, error) {
-	u, ok := p.user(m.User)
-	if !ok {
-		return rejected(m, "Die bearbeitende Person ist bei der OZG-Cloud nicht eingetragen."), nil
+	actor, why := p.auth.actor(m)
+	if why != "" {
+		return rejected(m, why), nil
 	}
-	actor := model.Clerk{ID: u.ID, Name: u.Name, Role: u.Role}
 	switch m.Kind {
 	case model.KindCreate:
 		return p.create(m, actor)
@@ -187,17 +178,20 @@ func (p *pusher) create(m model.Mutation, actor model.Clerk) (wire.PushResult, e
 func (p *pusher) commit(c model.Case, m model.Mutation, actor model.Clerk, conflicts []wire.Conflict) (wire.PushResult, error) {
 	next := c
 	summary, err := model.Apply(&next, m, actor)
+	if errors.Is(err, model.ErrRoleNotPermitted) {
+		return rejected(m, actor.Name+" darf das nicht (Rolle "+actor.Role.Label()+")."), nil
+	}
 	if err != nil {
 		return rejected(m, reason(err, &c)), nil
 	}
 	if m.Kind == model.KindAssign && next.Assignee != "" {
 		// The model names the clerk by ID; the registry knows the name.
-		if u, ok := p.user(next.Assignee); ok {
-			summary = "Zugewiesen an " + u.Name
+		if name, ok := p.auth.name(next.Assignee); ok {
+			summary = "Zugewiesen an " + name
 		}
 	}
 	e := model.HistoryEntry{
-		CaseID: next.ID, At: m.At, By: actor.ID, ByName: actor.Name,
+		CaseID: next.ID, At: m.At, By: actor.ID, ByName: p.auth.historyName(m, actor),
 		Kind: string(m.Kind), Summary: summary, Mutation: m.ID,
 	}
 	next.HistoryHead = e.Seal(next.HistoryHead)
@@ -269,7 +263,8 @@ func (p *pusher) verification(c model.Case, m model.Mutation) error {
 	return err
 }
 
-// reason turns model.Apply's refusal into a German sentence for the clerk.
+// reason turns model.Apply's refusal into a German sentence for the clerk (commit
+// words a refusal for the role itself: it names the clerk).
 func reason(err error, c *model.Case) string {
 	var ve *model.ValidationError
 	switch {
@@ -284,8 +279,6 @@ func reason(err error, c *model.Case) string {
 			msgs[i] = ve.Fields[k]
 		}
 		return "Die Änderung wurde nicht übernommen: " + strings.Join(msgs, " ")
-	case errors.Is(err, model.ErrRoleNotPermitted):
-		return "Ihre Rolle erlaubt diese Aktion nicht."
 	case errors.Is(err, model.ErrNeedsDecision):
 		return "Dafür ist ein unterschriebener Bescheid nötig."
 	case errors.Is(err, model.ErrNotAllowedNow):

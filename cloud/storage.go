@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -17,8 +18,10 @@ import (
 // Tenancy is structural: every case, change, conflict, chunk and device sequence is
 // reached through a TenantTx that is bound to one tenant when it begins, so a bug in
 // a handler cannot read another tenant's rows. The registry (tenants, org units,
-// users, devices, credentials) and the verification index are global and reached
-// through a RegistryTx.
+// users with their sign-in state, devices, credentials, the grants issued, absences,
+// the key that signs grants) and the verification index are global and reached
+// through a RegistryTx; its records of one tenant carry the tenant and are listed
+// by it.
 //
 // A case is kept as its head (the case without comments and messages) and its
 // entries in the change log (the whole case when it was made, then what each change
@@ -79,6 +82,10 @@ type Tenant struct {
 	ID      string    `json:"id"`
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
+	// OfflineDays is how long a grant lasts, in days: how long a clerk who signed in
+	// online may sign in on that PC offline. Zero takes
+	// identity.DefaultOfflinePeriod.
+	OfflineDays int `json:"offlineDays,omitempty"`
 }
 
 // OrgUnit is a receiving office (zuständige Stelle). Its ID is what form servers send
@@ -91,11 +98,25 @@ type OrgUnit struct {
 }
 
 // User is a clerk known to the service; desktops receive them as their clerk list.
+// The service never keeps a password, only its verifier.
 type User struct {
 	ID     string     `json:"id"`
 	Tenant string     `json:"tenant"`
 	Name   string     `json:"name"`
 	Role   model.Role `json:"role"`
+	// Verifier is the Argon2id verifier of the user's password
+	// (identity.HashPassword); empty until the user sets one with an invitation.
+	Verifier string `json:"verifier,omitempty"`
+	// Invitation is the latest invitation code made for the user (its hash only); a
+	// new one replaces it, so an older code is void.
+	Invitation *identity.Invitation `json:"invitation,omitempty"`
+	// Lockout counts wrong passwords at the service, whichever device sent them.
+	Lockout identity.Lockout `json:"lockout,omitzero"`
+	// Deactivated is when the administration deactivated the user; nil while active.
+	Deactivated *time.Time `json:"deactivated,omitempty"`
+	// GrantsNotBefore voids every grant the user was issued before it (set when the
+	// user is deactivated or the password is reset).
+	GrantsNotBefore *time.Time `json:"grantsNotBefore,omitempty"`
 }
 
 // Enrollment is a one-time code (only its hash is kept) that enrolls one device.
@@ -149,6 +170,8 @@ type RegistryTx interface {
 
 	PutUser(u User) error
 	Users(tenant string) ([]User, error)
+	// UserByInvitation finds the user whose Invitation has this hash, in any tenant.
+	UserByInvitation(hash string) (User, error)
 
 	PutEnrollment(e Enrollment) error
 	Enrollment(codeHash string) (Enrollment, error)
@@ -162,6 +185,21 @@ type RegistryTx interface {
 	IntakeCredentialByToken(tokenHash string) (IntakeCredential, error)
 
 	Verification(code string) (Verification, error)
+
+	// Sign-in (storage_signin.go). PutGrant inserts or replaces a grant window by
+	// tenant, device and ID; Grants lists a device's windows in ID order.
+	PutGrant(g Grant) error
+	Grants(tenant, deviceID string) ([]Grant, error)
+	// PutAbsence inserts or replaces an absence by tenant and ID; DeleteAbsence
+	// removes one (nothing when there is none); Absences lists a tenant's in ID
+	// order.
+	PutAbsence(a Absence) error
+	DeleteAbsence(tenant, id string) error
+	Absences(tenant string) ([]Absence, error)
+	// GrantKey returns the service's Ed25519 private key for grants (ErrNotFound
+	// before PutGrantKey stored one).
+	GrantKey() ([]byte, error)
+	PutGrantKey(key []byte) error
 }
 
 // TenantTx reads and writes one tenant's data; the tenant was fixed when the

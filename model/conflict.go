@@ -111,8 +111,8 @@ func applyResolve(c *Case, m Mutation, actor Actor) (string, error) {
 		if json.Unmarshal(p.Value, &a) != nil {
 			return "", bad
 		}
-		if a != actor.ID && a != "" && !actor.MayAssignOthers() && c.Assignee != actor.ID && c.Assignee != "" {
-			return "", fmt.Errorf("%w: assign a case held by someone else", ErrRoleNotPermitted)
+		if err := checkAssign(c, m, actor, a); err != nil {
+			return "", err
 		}
 		c.Assignee = a
 	case FieldLegalDeadline, FieldTargetDeadline:

@@ -188,8 +188,8 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		if err := decode(m, &p); err != nil {
 			return "", err
 		}
-		if p.Assignee != actor.ID && p.Assignee != "" && !actor.MayAssignOthers() && c.Assignee != actor.ID && c.Assignee != "" {
-			return "", fmt.Errorf("%w: assign a case held by someone else", ErrRoleNotPermitted)
+		if err := checkAssign(c, m, actor, p.Assignee); err != nil {
+			return "", err
 		}
 		c.Assignee = p.Assignee
 		bump(c, FieldAssignee)
@@ -310,6 +310,18 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		return postDecisions(c, p)
 	}
 	return "", fmt.Errorf("%w: mutation kind %q", ErrUnknownAction, m.Kind)
+}
+
+// checkAssign applies the rule of who may set the assignee to to: anyone may take a
+// case or release it, the holder may hand it on, leadership may assign any case.
+// A substitute acting for the absent holder (m.OnBehalfOf, which the caller has
+// checked against the absences) counts as the holder.
+func checkAssign(c *Case, m Mutation, actor Actor, to string) error {
+	holder := c.Assignee == actor.ID || (m.OnBehalfOf != "" && c.Assignee == m.OnBehalfOf)
+	if to != actor.ID && to != "" && !actor.MayAssignOthers() && !holder && c.Assignee != "" {
+		return fmt.Errorf("%w: assign a case held by someone else", ErrRoleNotPermitted)
+	}
+	return nil
 }
 
 // ErrNotFound reports a referenced entry that the case does not hold.

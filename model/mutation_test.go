@@ -146,3 +146,30 @@ func TestOverdueAndFollowUps(t *testing.T) {
 		t.Errorf("next follow-up %v, want %v (done ones do not count)", got, future)
 	}
 }
+
+// A substitute may hand on the absent holder's case as the holder could; naming an
+// absent clerk who does not hold the case gives no such right.
+func TestAssignRulesForSubstitute(t *testing.T) {
+	c := newCase(t)
+	if _, err := Apply(c, mustMutation(t, "c1", KindAssign, AssignPayload{Assignee: "lena"}), lead); err != nil {
+		t.Fatal(err)
+	}
+	forward := func(onBehalfOf string) error {
+		m := mustMutation(t, "c1", KindAssign, AssignPayload{Assignee: "jonas"})
+		m.OnBehalfOf = onBehalfOf
+		_, err := Apply(c, m, clerk)
+		return err
+	}
+	if err := forward(""); !errors.Is(err, ErrRoleNotPermitted) {
+		t.Fatalf("clerk handing on lena's case in own right: %v", err)
+	}
+	if err := forward("someone"); !errors.Is(err, ErrRoleNotPermitted) {
+		t.Fatalf("substitute of a clerk who does not hold the case: %v", err)
+	}
+	if err := forward("lena"); err != nil {
+		t.Fatalf("substitute of lena hands her case on: %v", err)
+	}
+	if c.Assignee != "jonas" {
+		t.Errorf("assignee %q, want jonas", c.Assignee)
+	}
+}

@@ -12,6 +12,9 @@
 # DEMO_DIR (default build/demo-sync) holds everything; DEMO_ADDR (default
 # 127.0.0.1:8443) is where the server listens. Without a display the desktops start
 # only with DEMO_HEADLESS=1, under xvfb-run (nothing to see; for checking the script).
+# The clerks sign in with DEMO_PASSWORD (default Musterhausen-Demo-2026): the first
+# start sets it for each of them with the invitation code "user add" printed, through
+# a setup device that is revoked afterwards, so the service has a verifier for each.
 # The desktop binary is build/bin/ozgcloud-desktop (make build); make demo-sync builds
 # both binaries first.
 set -euo pipefail
@@ -27,6 +30,7 @@ BOUNDARY=----OZGCloudFormBoundary7MA4YWxkTrZu0gW
 TENANT=musterhausen
 ORGUNIT=musterhausen-ordnungsamt
 URL="https://$ADDR"
+PASSWORD=${DEMO_PASSWORD:-Musterhausen-Demo-2026}
 
 srv() { "$SERVER_BIN" "$@" --data "$DIR/cloud"; }
 last_word() { awk '{w=$NF} END {print w}'; }
@@ -45,12 +49,14 @@ setup() {
 	last_word <"$DIR/init.txt" >"$DIR/fingerprint.tmp"
 	srv tenant add --id "$TENANT" --name "Gemeinde Musterhausen"
 	srv orgunit add --tenant "$TENANT" --id "$ORGUNIT" --name "Bürgerbüro und Ordnungsamt"
-	srv user add --tenant "$TENANT" --id mbecker --name "Martina Becker" --role sachbearbeitung
-	srv user add --tenant "$TENANT" --id tschulz --name "Thomas Schulz" --role sachbearbeitung
-	srv user add --tenant "$TENANT" --id akrueger --name "Andrea Krüger" --role leitung
-	srv user add --tenant "$TENANT" --id jwagner --name "Jens Wagner" --role administration
+	mkdir -p "$DIR/invitations"
+	srv user add --tenant "$TENANT" --id mbecker --name "Martina Becker" --role sachbearbeitung | last_word >"$DIR/invitations/mbecker"
+	srv user add --tenant "$TENANT" --id tschulz --name "Thomas Schulz" --role sachbearbeitung | last_word >"$DIR/invitations/tschulz"
+	srv user add --tenant "$TENANT" --id akrueger --name "Andrea Krüger" --role leitung | last_word >"$DIR/invitations/akrueger"
+	srv user add --tenant "$TENANT" --id jwagner --name "Jens Wagner" --role administration | last_word >"$DIR/invitations/jwagner"
 	srv device enroll --tenant "$TENANT" | last_word >"$DIR/code-a"
 	srv device enroll --tenant "$TENANT" | last_word >"$DIR/code-b"
+	srv device enroll --tenant "$TENANT" | last_word >"$DIR/code-setup"
 	srv intake-credential add --tenant "$TENANT" | last_word >"$DIR/intake-token"
 	mv "$DIR/fingerprint.tmp" "$DIR/fingerprint"
 }
@@ -66,6 +72,35 @@ start_server() {
 	done
 	echo "demo-sync: the server did not start; see $DIR/server.log" >&2
 	exit 1
+}
+
+# api PATH TOKEN BODY posts BODY to the server's API as a desktop would and prints the
+# answer; the protocol version is the one this checkout speaks.
+api() {
+	local version cert
+	version=$(sed -n 's/^const Version = \([0-9]*\)$/\1/p' sync/wire/wire.go)
+	cert=$(sed -n 's/^TLS-Zertifikat: //p' "$DIR/init.txt")
+	curl --silent --show-error --fail-with-body --cacert "$cert" \
+		-H "OZG-Sync-Version: $version" -H "Content-Type: application/json" \
+		${2:+-H "Authorization: Bearer $2"} --data "$3" "$URL$1"
+}
+
+# set_passwords gives every demo clerk the demo password, once: a setup device
+# enrolls, sets each password with the clerk's invitation code (which signs the clerk
+# in on that device only), and is revoked again, which ends those sign-ins.
+set_passwords() {
+	[ -f "$DIR/passwords-set" ] && return
+	local answer token device user
+	answer=$(api /v1/devices/enroll "" "{\"code\":\"$(cat "$DIR/code-setup")\"}")
+	token=$(printf '%s' "$answer" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+	device=$(printf '%s' "$answer" | sed -n 's/.*"deviceId":"\([^"]*\)".*/\1/p')
+	for user in mbecker tschulz akrueger jwagner; do
+		api /v1/auth/activate "$token" "{\"code\":\"$(cat "$DIR/invitations/$user")\",\"password\":\"$PASSWORD\"}" >/dev/null
+	done
+	srv device revoke --id "$device" >/dev/null
+	rm -rf "$DIR/invitations" "$DIR/code-setup"
+	touch "$DIR/passwords-set"
+	echo "Passwort der Demo-Sachbearbeitung (alle vier): $PASSWORD"
 }
 
 # desktop NAME DEVICE CODEFILE starts one desktop with its own data folder; the first
@@ -129,6 +164,8 @@ So sehen Sie eine Änderung reisen:
      Server wieder starten (scripts/demo-sync.sh server in einem zweiten Terminal):
      beide Fenster zeigen denselben Konflikt.
 Beide Fenster beginnen als Martina Becker; oben rechts lässt sich die Person wechseln.
+Die OZG-Cloud übernimmt Änderungen nur von Personen, die sich an diesem PC angemeldet
+haben (Passwort aller vier: $PASSWORD).
 Ende mit Ctrl-C.
 EOF
 }
@@ -147,6 +184,7 @@ all)
 	setup
 	trap cleanup EXIT INT TERM
 	start_server
+	set_passwords
 	start_desktops
 	explain
 	wait "${PIDS[@]}"
@@ -158,6 +196,7 @@ server)
 desktops)
 	setup
 	trap cleanup EXIT INT TERM
+	set_passwords
 	start_desktops
 	wait
 	;;
@@ -168,7 +207,7 @@ reset)
 	rm -rf "$DIR"
 	;;
 *)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -50,7 +50,8 @@ for s in "${stages[@]}"; do
 	adversarial)
 		# The central service under attack, alone on the machine, so that the good
 		# tenant's latency goal is checked (in the go stages it is only logged).
-		scripts/stage "adversarial suite, latency checked" env CGO_ENABLED=0 ADVERSARIAL_LATENCY=1 go test -count=1 -run TestAdversarial ./cloud/adversarial/
+		scripts/stage "adversarial suite, race detector" env CGO_ENABLED=1 ADVERSARIAL=1 go test -race -count=1 -run TestAdversarial ./cloud/adversarial/
+		scripts/stage "adversarial suite, latency checked" env CGO_ENABLED=0 ADVERSARIAL=1 ADVERSARIAL_LATENCY=1 go test -count=1 -run TestAdversarial ./cloud/adversarial/
 		;;
 	frontend)
 		scripts/stage "frontend tests (npm test)" bash -c 'cd frontend && CI=true npm test'

@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store/index"
 )
@@ -22,6 +23,19 @@ import (
 // added the file (dialog, drag and drop, a path), a name from a stranger cannot
 // disguise the file; the outbox carries the cleaned name.
 func (db *DB) Do(actor model.Clerk, caseID string, kind model.MutationKind, payload any) (model.Case, error) {
+	return db.do(actor, "", caseID, kind, payload)
+}
+
+// DoFor is Do by a substitute acting for the absent clerk owner (Vertretung): the
+// mutation names owner in OnBehalfOf, the history entry says "X in Vertretung für
+// Y", and the model lets actor act as the holder of owner's cases. Whether an
+// absence backs it is for the caller to check before, and for the central service
+// again when it is pushed.
+func (db *DB) DoFor(actor model.Clerk, owner, caseID string, kind model.MutationKind, payload any) (model.Case, error) {
+	return db.do(actor, owner, caseID, kind, payload)
+}
+
+func (db *DB) do(actor model.Clerk, owner, caseID string, kind model.MutationKind, payload any) (model.Case, error) {
 	if kind == model.KindCreate {
 		return model.Case{}, fmt.Errorf("store: %s on case %s: %w (use Create)", kind, caseID, model.ErrUnknownAction)
 	}
@@ -46,7 +60,7 @@ func (db *DB) Do(actor model.Clerk, caseID string, kind model.MutationKind, payl
 			return err
 		}
 		m.At = db.now().UTC()
-		m.User = actor.ID
+		m.User, m.OnBehalfOf = actor.ID, owner
 		m.Base = baseVersions(old, m)
 		db.stamp(w, &m)
 		next, err := w.step(old, m, actor)
@@ -326,11 +340,15 @@ func applyStep(old *model.Case, m model.Mutation, actor model.Clerk, name func(s
 		// The model names the clerk by ID; the store knows the name.
 		summary = "Zugewiesen an " + name(next.Assignee)
 	}
+	byName := actor.Name
+	if m.OnBehalfOf != "" {
+		byName = identity.InSubstitution(actor.Name, name(m.OnBehalfOf))
+	}
 	e := model.HistoryEntry{
 		CaseID:   next.ID,
 		At:       m.At,
 		By:       actor.ID,
-		ByName:   actor.Name,
+		ByName:   byName,
 		Kind:     string(m.Kind),
 		Summary:  summary,
 		Mutation: m.ID,

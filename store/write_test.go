@@ -682,3 +682,30 @@ func TestDoCleansAttachmentNames(t *testing.T) {
 		}
 	}
 }
+
+// A substitute hands on the absent clerk's case: the outbox names the absent clerk,
+// the history both, and the holder rule lets the substitute do what only the
+// holder may.
+func TestDoForSubstitute(t *testing.T) {
+	db, _ := openTest(t, "")
+	defer db.Close()
+	setupTest(t, db)
+	c := mustCreate(t, db, newTestCase("BAU", "Jürgen Köhler", testNow.Add(-48*time.Hour)))
+	mustDo(t, db, clerkAnna, c.ID, model.KindAssign, model.AssignPayload{Assignee: clerkAnna.ID})
+	if _, err := db.Do(clerkBernd, c.ID, model.KindAssign, model.AssignPayload{Assignee: clerkClaudi.ID}); !errors.Is(err, model.ErrRoleNotPermitted) {
+		t.Fatalf("bernd hands on anna's case in his own right: %v", err)
+	}
+	got, err := db.DoFor(clerkBernd, clerkAnna.ID, c.ID, model.KindAssign, model.AssignPayload{Assignee: clerkClaudi.ID})
+	if err != nil || got.Assignee != clerkClaudi.ID {
+		t.Fatalf("bernd for anna: %+v %v", got.Assignee, err)
+	}
+	ob, _ := db.Outbox(0, 0)
+	if last := ob[len(ob)-1]; last.User != clerkBernd.ID || last.OnBehalfOf != clerkAnna.ID {
+		t.Errorf("outbox %+v", last)
+	}
+	h, _ := db.History(c.ID)
+	if last := h[len(h)-1]; last.By != clerkBernd.ID || last.ByName != "Bernd Müller in Vertretung für Anna Schmidt" {
+		t.Errorf("history %+v", last)
+	}
+	mustCheck(t, db)
+}

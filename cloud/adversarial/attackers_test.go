@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -193,7 +194,7 @@ func slowRequest(ctx context.Context, tg *target, addr string, slowHead bool) in
 		return 0
 	}
 	defer c.Close()
-	head := "POST " + wire.PathEnroll + " HTTP/1.1\r\nHost: x\r\n" + wire.HeaderVersion + ": 2\r\nContent-Length: 4000\r\n\r\n"
+	head := "POST " + wire.PathEnroll + " HTTP/1.1\r\nHost: x\r\n" + wire.HeaderVersion + ": " + strconv.Itoa(wire.Version) + "\r\nContent-Length: 4000\r\n\r\n"
 	trickle := `{"code":"` + strings.Repeat("A", 3980)
 	if !slowHead {
 		if _, err := io.WriteString(c, head); err != nil {
@@ -235,7 +236,7 @@ func slowRequest(ctx context.Context, tg *target, addr string, slowHead bool) in
 // holdStream opens an event stream and reads it until the server ends it.
 func holdStream(ctx context.Context, c *http.Client, tg *target, token string) int {
 	r, _ := http.NewRequestWithContext(ctx, "GET", tg.srv.URL+wire.PathEvents, nil)
-	r.Header.Set(wire.HeaderVersion, "2")
+	r.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
 	r.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.Do(r)
 	if err != nil {

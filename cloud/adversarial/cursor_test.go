@@ -16,6 +16,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/cloud/pgstore"
 	"github.com/ozgcloud/desktop/cloud/pgstore/pgtest"
 	"github.com/ozgcloud/desktop/model"
@@ -45,7 +46,7 @@ func TestCursorEdgesBothBackends(t *testing.T) {
 			}
 			t.Cleanup(func() { st.Close() })
 			ctx := context.Background()
-			svc := cloud.New(st, cloud.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			svc := cloud.New(st, cloud.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Password: cloudtest.CheapParams})
 			if _, err := svc.AddTenant(ctx, "gut", "Gut"); err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +69,13 @@ func TestCursorEdgesBothBackends(t *testing.T) {
 				ReceivedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Channel: model.ChannelCounter, Applicant: model.Applicant{Name: "Erika Mustermann"}, Status: model.StatusNeu}
 			m, _ := model.NewMutation("case-1", model.KindCreate, model.CreatePayload{Case: c})
 			m.Device, m.Seq, m.ID, m.User, m.At = dev.DeviceID, 1, wire.MutationID(dev.DeviceID, 1), u.ID, time.Now().UTC().Truncate(time.Second)
-			d := cloud.Device{ID: dev.DeviceID, Tenant: "gut"}
+			d, err := svc.Authenticate(ctx, dev.Token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cloudtest.SignIn(ctx, svc, d, u.ID); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := svc.Push(ctx, d, wire.PushRequest{Mutations: []model.Mutation{m}}); err != nil {
 				t.Fatal(err)
 			}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -95,7 +96,7 @@ func newTarget(t *testing.T) *target {
 	t.Cleanup(func() { st.Close() })
 	logs := &logCount{lines: map[string]int{}}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	tg := &target{t: t, svc: cloud.New(st, cloud.Options{Logger: log}), logs: logs}
+	tg := &target{t: t, svc: cloud.New(st, cloud.Options{Logger: log, Password: cloudtest.CheapParams}), logs: logs}
 	ctx := context.Background()
 	for _, tenant := range []string{"gut", "angreifer", "voll"} {
 		if _, err := tg.svc.AddTenant(ctx, tenant, tenant); err != nil {
@@ -128,6 +129,13 @@ func newTarget(t *testing.T) *target {
 	}
 	tg.full = tg.enroll("voll", attackerAddr)
 	tg.good = tg.enroll("gut", goodAddr)
+	goodDev, err := tg.svc.Authenticate(ctx, tg.good.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloudtest.SignIn(ctx, tg.svc, goodDev, tg.goodUser.ID); err != nil {
+		t.Fatal(err)
+	}
 	for range 3 {
 		tg.attacker = append(tg.attacker, tg.enroll("angreifer", attackerAddr))
 	}

@@ -6,7 +6,11 @@ package boltstore
 //	registry/                      the global registry (RegistryTx)
 //	  tenants       id -> Tenant
 //	  orgunits      id -> OrgUnit (IDs are unique across tenants: intake routes by them)
-//	  users         tenant 0x00 id -> User
+//	  users         tenant 0x00 id -> User (with its verifier, invitation and lockout)
+//	  invitations   invitation hash -> tenant 0x00 user id (the user's current one)
+//	  grants        tenant 0x00 device id 0x00 grant id -> Grant (windows of grants)
+//	  absences      tenant 0x00 absence id -> Absence
+//	  keys          "grant" -> the Ed25519 private key that signs grants (raw bytes)
 //	  enrollments   codeHash -> Enrollment
 //	  devices       id -> Device
 //	  devtokens     tokenHash -> device id
@@ -64,6 +68,12 @@ var (
 	regIntakeCreds  = []byte("intakecreds")
 	regIntakeTokens = []byte("intaketokens")
 	regVerify       = []byte("verify")
+	regInvitations  = []byte("invitations")
+	regGrants       = []byte("grants")
+	regAbsences     = []byte("absences")
+	regKeys         = []byte("keys")
+
+	keyGrant = []byte("grant")
 
 	tMeta          = []byte("meta")
 	tHeads         = []byte("heads")
@@ -83,7 +93,8 @@ var (
 )
 
 var registryBuckets = [][]byte{regTenants, regOrgUnits, regUsers, regEnrollments, regDevices,
-	regDevTokens, regDevCodes, regIntakeCreds, regIntakeTokens, regVerify}
+	regDevTokens, regDevCodes, regIntakeCreds, regIntakeTokens, regVerify,
+	regInvitations, regGrants, regAbsences, regKeys}
 
 var tenantBuckets = [][]byte{tMeta, tHeads, tHistory, tLog, tCaseLog, tDevSeq, tConflicts,
 	tCaseConflicts, tIntakes, tChunks, tBlobs}

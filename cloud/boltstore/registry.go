@@ -101,8 +101,36 @@ func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
 	return out, err
 }
 
+// PutUser keeps the invitation index in step: a replaced invitation's hash no
+// longer finds the user.
 func (r *registryTx) PutUser(u cloud.User) error {
-	return putJSON(r.bucket(regUsers), tenantKey(u.Tenant, u.ID), u)
+	key := tenantKey(u.Tenant, u.ID)
+	inv := r.bucket(regInvitations)
+	var old cloud.User
+	if err := getJSON(r.bucket(regUsers), key, &old, "user"); err == nil && old.Invitation != nil &&
+		(u.Invitation == nil || u.Invitation.Hash != old.Invitation.Hash) {
+		if err := inv.Delete([]byte(old.Invitation.Hash)); err != nil {
+			return err
+		}
+	}
+	if u.Invitation != nil {
+		if other := inv.Get([]byte(u.Invitation.Hash)); other != nil && !bytes.Equal(other, key) {
+			return fmt.Errorf("boltstore: put user %s: invitation: %w", u.ID, cloud.ErrExists)
+		}
+		if err := inv.Put([]byte(u.Invitation.Hash), key); err != nil {
+			return err
+		}
+	}
+	return putJSON(r.bucket(regUsers), key, u)
+}
+
+func (r *registryTx) UserByInvitation(hash string) (cloud.User, error) {
+	key := r.bucket(regInvitations).Get([]byte(hash))
+	if key == nil {
+		return cloud.User{}, fmt.Errorf("boltstore: user by invitation: %w", cloud.ErrNotFound)
+	}
+	var u cloud.User
+	return u, getJSON(r.bucket(regUsers), key, &u, "user")
 }
 
 func (r *registryTx) Users(tenant string) ([]cloud.User, error) {

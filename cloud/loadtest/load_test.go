@@ -43,6 +43,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/cloud/pgstore"
 	"github.com/ozgcloud/desktop/cloud/pgstore/pgtest"
 	"github.com/ozgcloud/desktop/model"
@@ -223,6 +224,21 @@ func (d *device) request(ctx context.Context, method, path string, body []byte) 
 	return resp.StatusCode, b, err
 }
 
+// signIn signs the device's clerk in with cloudtest.Password: with the invitation
+// code when there is one, else with the password it set.
+func (d *device) signIn(ctx context.Context, code string) error {
+	path, body := wire.PathSignIn, any(wire.SignInRequest{User: d.user, Password: cloudtest.Password})
+	if code != "" {
+		path, body = wire.PathActivate, wire.ActivateRequest{Code: code, Password: cloudtest.Password}
+	}
+	b, _ := json.Marshal(body)
+	status, answer, err := d.request(ctx, "POST", path, b)
+	if err != nil || status != http.StatusOK {
+		return fmt.Errorf("sign in: %v %d %s", err, status, answer)
+	}
+	return nil
+}
+
 // nextMutation is a create every tenth push, else a comment on the device's case.
 func (d *device) nextMutation() (model.Mutation, error) {
 	d.seq++
@@ -347,8 +363,9 @@ func run(t *testing.T, st cloud.Storage, cfg config) *result {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := cloud.New(st, cloud.Options{Logger: log})
+	svc := cloud.New(st, cloud.Options{Logger: log, Password: cloudtest.CheapParams})
 	users := map[string]string{}
+	codes := map[string]string{} // invitation code of each tenant's clerk
 	for i := 0; i < cfg.tenants; i++ {
 		tenant := fmt.Sprintf("gemeinde-%02d", i)
 		if _, err := svc.AddTenant(ctx, tenant, "Gemeinde "+strconv.Itoa(i)); err != nil {
@@ -362,6 +379,9 @@ func run(t *testing.T, st cloud.Storage, cfg config) *result {
 			t.Fatal(err)
 		}
 		users[tenant] = u.ID
+		if codes[tenant], _, err = svc.Invite(ctx, tenant, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	done := make(chan struct{})
 	srv := httptest.NewUnstartedServer(cloud.NewHandler(svc, cloud.HandlerOptions{Logger: log, TempDir: t.TempDir(), Done: done}))
@@ -388,6 +408,12 @@ func run(t *testing.T, st cloud.Storage, cfg config) *result {
 		if d.EnrollResponse, err = wire.DecodeEnrollResponse(bytes.NewReader(b), wire.MaxBodySmall); err != nil {
 			t.Fatal(err)
 		}
+		// The clerk signs in on the PC, as on every desktop, so its pushes count:
+		// the first PC of a tenant with the invitation code.
+		if err := d.signIn(ctx, codes[tenant]); err != nil {
+			t.Fatalf("device %d: %v", i, err)
+		}
+		delete(codes, tenant)
 		devs[i] = d
 		t.Cleanup(tr.CloseIdleConnections)
 	}

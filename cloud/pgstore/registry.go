@@ -2,12 +2,14 @@ package pgstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/model"
 )
 
@@ -23,25 +25,26 @@ type registryTx struct {
 var _ cloud.RegistryTx = (*registryTx)(nil)
 
 func (r *registryTx) PutTenant(t cloud.Tenant) error {
-	_, err := r.tx.Exec(r.ctx, `INSERT INTO tenants (id, name, created) VALUES ($1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, created = EXCLUDED.created`, t.ID, t.Name, t.Created)
+	_, err := r.tx.Exec(r.ctx, `INSERT INTO tenants (id, name, created, offline_days) VALUES ($1, $2, $3, $4)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, created = EXCLUDED.created, offline_days = EXCLUDED.offline_days`,
+		t.ID, t.Name, t.Created, t.OfflineDays)
 	return mapErr("put tenant "+t.ID, err)
 }
 
 func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
 	t := cloud.Tenant{ID: id}
-	err := r.tx.QueryRow(r.ctx, `SELECT name, created FROM tenants WHERE id = $1`, id).Scan(&t.Name, &t.Created)
+	err := r.tx.QueryRow(r.ctx, `SELECT name, created, offline_days FROM tenants WHERE id = $1`, id).Scan(&t.Name, &t.Created, &t.OfflineDays)
 	return t, mapErr("tenant "+id, err)
 }
 
 func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, name, created FROM tenants ORDER BY id`)
+	rows, err := r.tx.Query(r.ctx, `SELECT id, name, created, offline_days FROM tenants ORDER BY id`)
 	if err != nil {
 		return nil, mapErr("tenants", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Tenant, error) {
 		var t cloud.Tenant
-		err := row.Scan(&t.ID, &t.Name, &t.Created)
+		err := row.Scan(&t.ID, &t.Name, &t.Created, &t.OfflineDays)
 		return t, err
 	})
 	return out, mapErr("tenants", err)
@@ -81,29 +84,72 @@ func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
 
 // PutUser, like PutOrgUnit, refuses to move a user ID to another tenant.
 func (r *registryTx) PutUser(u cloud.User) error {
+	auth, err := json.Marshal(authOf(u))
+	if err != nil {
+		return fmt.Errorf("pgstore: put user %s: %w", u.ID, err)
+	}
+	var inv *string
+	if u.Invitation != nil {
+		inv = &u.Invitation.Hash
+	}
 	var id string
-	err := r.tx.QueryRow(r.ctx, `INSERT INTO users (id, tenant, name, role) VALUES ($1, $2, $3, $4)
-ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role WHERE users.tenant = EXCLUDED.tenant
-RETURNING id`, u.ID, u.Tenant, u.Name, string(u.Role)).Scan(&id)
+	err = r.tx.QueryRow(r.ctx, `INSERT INTO users (id, tenant, name, role, auth, invitation_hash) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, auth = EXCLUDED.auth,
+	invitation_hash = EXCLUDED.invitation_hash
+WHERE users.tenant = EXCLUDED.tenant
+RETURNING id`, u.ID, u.Tenant, u.Name, string(u.Role), auth, inv).Scan(&id)
 	if err == pgx.ErrNoRows {
 		return fmt.Errorf("pgstore: put user %s: %w (another tenant's)", u.ID, cloud.ErrExists)
 	}
 	return mapErr("put user "+u.ID, err)
 }
 
+// userAuth is the sign-in state of a user, kept as one json document: nothing
+// queries inside it but the invitation's hash, which has a column of its own.
+type userAuth struct {
+	Verifier        string               `json:"verifier,omitempty"`
+	Invitation      *identity.Invitation `json:"invitation,omitempty"`
+	Lockout         identity.Lockout     `json:"lockout,omitzero"`
+	Deactivated     *time.Time           `json:"deactivated,omitempty"`
+	GrantsNotBefore *time.Time           `json:"grantsNotBefore,omitempty"`
+}
+
+func authOf(u cloud.User) userAuth {
+	return userAuth{u.Verifier, u.Invitation, u.Lockout, u.Deactivated, u.GrantsNotBefore}
+}
+
+const userCols = `id, tenant, name, role, auth`
+
+func scanUser(row pgx.Row) (cloud.User, error) {
+	var u cloud.User
+	var role string
+	var auth []byte
+	if err := row.Scan(&u.ID, &u.Tenant, &u.Name, &role, &auth); err != nil {
+		return u, err
+	}
+	u.Role = model.Role(role)
+	if auth != nil {
+		var a userAuth
+		if err := json.Unmarshal(auth, &a); err != nil {
+			return u, fmt.Errorf("decode sign-in state of user %s: %w", u.ID, err)
+		}
+		u.Verifier, u.Invitation, u.Lockout, u.Deactivated, u.GrantsNotBefore = a.Verifier, a.Invitation, a.Lockout, a.Deactivated, a.GrantsNotBefore
+	}
+	return u, nil
+}
+
 func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, tenant, name, role FROM users WHERE tenant = $1 ORDER BY id`, tenant)
+	rows, err := r.tx.Query(r.ctx, `SELECT `+userCols+` FROM users WHERE tenant = $1 ORDER BY id`, tenant)
 	if err != nil {
 		return nil, mapErr("users", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.User, error) {
-		var u cloud.User
-		var role string
-		err := row.Scan(&u.ID, &u.Tenant, &u.Name, &role)
-		u.Role = model.Role(role)
-		return u, err
-	})
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.User, error) { return scanUser(row) })
 	return out, mapErr("users", err)
+}
+
+func (r *registryTx) UserByInvitation(hash string) (cloud.User, error) {
+	u, err := scanUser(r.tx.QueryRow(r.ctx, `SELECT `+userCols+` FROM users WHERE invitation_hash = $1`, hash))
+	return u, mapErr("user by invitation", err)
 }
 
 func (r *registryTx) PutEnrollment(e cloud.Enrollment) error {

@@ -167,6 +167,36 @@ WHERE (doc::jsonb) ? 'mutation';
 UPDATE cases SET doc = (doc::jsonb - 'comments' - 'messages')::json
 WHERE (doc::jsonb) ?| array['comments', 'messages'];
 `,
+	// Version 4, sign-in (issue 10): a tenant's offline period; a user's sign-in
+	// state (verifier, invitation, lockout, deactivation) as one json document, with
+	// the hash of the current invitation beside it to find the user by the code; the
+	// grant windows the service issued; absences; the key that signs grants (made by
+	// the service at init or its first start).
+	`
+ALTER TABLE tenants ADD COLUMN offline_days integer NOT NULL DEFAULT 0;
+ALTER TABLE users
+	ADD COLUMN auth json,
+	ADD COLUMN invitation_hash text COLLATE "C" UNIQUE;
+CREATE TABLE grants (
+	tenant    text COLLATE "C" NOT NULL,
+	device_id text COLLATE "C" NOT NULL,
+	id        text COLLATE "C" NOT NULL,
+	user_id   text COLLATE "C" NOT NULL,
+	issued_at timestamptz NOT NULL,
+	expires   timestamptz NOT NULL,
+	PRIMARY KEY (tenant, device_id, id)
+);
+CREATE TABLE absences (
+	tenant text COLLATE "C" NOT NULL,
+	id     text COLLATE "C" NOT NULL,
+	doc    json NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE TABLE grant_keys (
+	id  integer PRIMARY KEY CHECK (id = 1),
+	key bytea NOT NULL
+);
+`,
 }
 
 // ErrSchemaTooNew is returned by Open when the database was migrated by a newer

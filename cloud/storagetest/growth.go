@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -32,9 +33,10 @@ func CommentGrowth(t *testing.T, s cloud.Storage, size func() int64) int64 {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	svc := cloud.New(s, cloud.Options{
-		Now:    func() time.Time { return now },
-		Rand:   rand.NewChaCha8([32]byte{7}),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:      func() time.Time { return now },
+		Rand:     rand.NewChaCha8([32]byte{7}),
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Password: cloudtest.CheapParams,
 	})
 	must := func(err error) {
 		t.Helper()
@@ -51,6 +53,8 @@ func CommentGrowth(t *testing.T, s cloud.Storage, size func() int64) int64 {
 	er, err := svc.Enroll(ctx, code)
 	must(err)
 	d, err := svc.Authenticate(ctx, er.Token)
+	must(err)
+	_, err = cloudtest.SignIn(ctx, svc, d, u.ID)
 	must(err)
 	var seq uint64
 	push := func(kind model.MutationKind, payload any) {

@@ -47,12 +47,16 @@ type memReg struct {
 	enroll   map[string]cloud.Enrollment
 	devices  map[string]cloud.Device
 	creds    map[string]cloud.IntakeCredential
+	grants   map[string]cloud.Grant   // tenant/device/id
+	absences map[string]cloud.Absence // tenant/id
+	key      []byte
 }
 
 func newMem() *memStore {
 	return &memStore{tenants: map[string]*memTenant{}, reg: &memReg{
 		tenants: map[string]cloud.Tenant{}, orgUnits: map[string]cloud.OrgUnit{}, users: map[string]cloud.User{},
 		enroll: map[string]cloud.Enrollment{}, devices: map[string]cloud.Device{}, creds: map[string]cloud.IntakeCredential{},
+		grants: map[string]cloud.Grant{}, absences: map[string]cloud.Absence{},
 	}, regLock: make(chan struct{}, 1), locks: map[string]chan struct{}{}}
 }
 
@@ -146,7 +150,8 @@ func (m *memStore) Registry(ctx context.Context, fn func(cloud.RegistryTx) error
 	r := m.reg
 	m.mu.Unlock()
 	tx := &memRegTx{m: m, r: &memReg{tenants: cp(r.tenants), orgUnits: cp(r.orgUnits), users: cp(r.users),
-		enroll: cp(r.enroll), devices: cp(r.devices), creds: cp(r.creds)}}
+		enroll: cp(r.enroll), devices: cp(r.devices), creds: cp(r.creds), grants: cp(r.grants), absences: cp(r.absences),
+		key: r.key}}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -547,6 +552,64 @@ func (x *memRegTx) Verification(code string) (cloud.Verification, error) {
 		}
 	}
 	return cloud.Verification{}, nf("verification")
+}
+
+func (x *memRegTx) UserByInvitation(hash string) (cloud.User, error) {
+	for _, u := range x.r.users {
+		if u.Invitation != nil && u.Invitation.Hash == hash {
+			return u, nil
+		}
+	}
+	return cloud.User{}, nf("user by invitation")
+}
+
+func (x *memRegTx) PutGrant(g cloud.Grant) error {
+	x.r.grants[g.Tenant+"/"+g.DeviceID+"/"+g.ID] = g
+	return nil
+}
+
+func (x *memRegTx) Grants(tenant, device string) ([]cloud.Grant, error) {
+	var out []cloud.Grant
+	for _, g := range x.r.grants {
+		if g.Tenant == tenant && g.DeviceID == device {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (x *memRegTx) PutAbsence(a cloud.Absence) error {
+	x.r.absences[a.Tenant+"/"+a.ID] = a
+	return nil
+}
+
+func (x *memRegTx) DeleteAbsence(tenant, id string) error {
+	delete(x.r.absences, tenant+"/"+id)
+	return nil
+}
+
+func (x *memRegTx) Absences(tenant string) ([]cloud.Absence, error) {
+	var out []cloud.Absence
+	for _, a := range x.r.absences {
+		if a.Tenant == tenant {
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (x *memRegTx) GrantKey() ([]byte, error) {
+	if x.r.key == nil {
+		return nil, nf("grant key")
+	}
+	return bytes.Clone(x.r.key), nil
+}
+
+func (x *memRegTx) PutGrantKey(key []byte) error {
+	x.r.key = bytes.Clone(key)
+	return nil
 }
 
 func TestMemStore(t *testing.T) {

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) cloud.Storage) {
 		{"Concurrency", concurrencyTests},
 		{"Optional", optionalTests},
 		{"Usage", usageTests},
+		{"SignIn", signInTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -215,6 +216,15 @@ func utc(v any) any {
 	case cloud.Verification:
 		r.SignedAt = r.SignedAt.UTC()
 		return r
+	case cloud.Grant:
+		r.IssuedAt, r.Expires = r.IssuedAt.UTC(), r.Expires.UTC()
+		return r
+	case []cloud.Grant:
+		out := make([]any, len(r))
+		for i, g := range r {
+			out[i] = utc(g)
+		}
+		return out
 	}
 	return v
 }

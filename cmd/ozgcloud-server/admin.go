@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/model"
@@ -29,6 +31,9 @@ var adminCommands = map[string]func(context.Context, admin, []string, io.Writer)
 	"tenant show":           cmdTenantShow,
 	"orgunit add":           cmdOrgUnitAdd,
 	"user add":              cmdUserAdd,
+	"user reset-password":   cmdUserResetPassword,
+	"user deactivate":       cmdUserDeactivate,
+	"user list":             cmdUserList,
 	"device enroll":         cmdDeviceEnroll,
 	"device revoke":         cmdDeviceRevoke,
 	"intake-credential add": cmdIntakeCredentialAdd,
@@ -156,27 +161,120 @@ func cmdUserAdd(ctx context.Context, a admin, args []string, out io.Writer) erro
 			return err
 		}
 		fmt.Fprintf(out, "Benutzer angelegt: %s (%s, %s) im Mandanten %s\n", u.ID, u.Name, u.Role.Label(), u.Tenant)
+		if err := printInvitation(ctx, s, u.Tenant, u.ID, "", out); err != nil {
+			return fmt.Errorf("%w (the user exists; run user reset-password --tenant %s %s for a code)", err, u.Tenant, u.ID)
+		}
 		return nil
 	})
 }
 
-func cmdDeviceEnroll(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("device enroll", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	if err := parse(fs, args); err != nil {
+// printInvitation makes a new invitation code for a user and prints note, then the
+// code last.
+func printInvitation(ctx context.Context, s *cloud.Service, tenant, user, note string, out io.Writer) error {
+	code, expires, err := s.Invite(ctx, tenant, user)
+	if err != nil {
 		return err
 	}
-	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+	fmt.Fprint(out, note)
+	fmt.Fprintf(out, "Einmaliger Einladungscode, mit dem %s ein Passwort setzt, gültig bis %s: %s\n",
+		user, expires.UTC().Format("2006-01-02 15:04 MST"), code)
+	return nil
+}
+
+// tenantFlag parses the flags of a command that needs --tenant and nothing else.
+func tenantFlag(name string, args []string) (sf storeFlags, tenant string, err error) {
+	fs := newFlags(name, &sf)
+	fs.StringVar(&tenant, "tenant", "", "tenant ID")
+	if err := parse(fs, args); err != nil {
+		return sf, "", err
+	}
+	return sf, tenant, required(name, "tenant", tenant)
+}
+
+// userArgs parses the flags and the user ID of a command on one user.
+func userArgs(name string, args []string) (sf storeFlags, tenant, user string, err error) {
+	fs := newFlags(name, &sf)
+	fs.StringVar(&tenant, "tenant", "", "tenant ID")
+	if user, err = oneArg(fs, args, "the user ID"); err != nil {
+		return sf, "", "", err
+	}
+	return sf, tenant, user, required(name, "tenant", tenant)
+}
+
+func cmdUserResetPassword(ctx context.Context, a admin, args []string, out io.Writer) error {
+	sf, tenant, user, err := userArgs("user reset-password", args)
+	if err != nil {
 		return err
 	}
 	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		code, expires, err := s.NewEnrollment(ctx, *tenant)
+		return printInvitation(ctx, s, tenant, user,
+			"Das bisherige Passwort von "+user+" gilt nicht mehr; seine Anmeldungen auf allen PCs sind beendet.\n", out)
+	})
+}
+
+func cmdUserDeactivate(ctx context.Context, a admin, args []string, out io.Writer) error {
+	sf, tenant, user, err := userArgs("user deactivate", args)
+	if err != nil {
+		return err
+	}
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+		if err := s.Deactivate(ctx, tenant, user); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Benutzer deaktiviert: %s; die Anmeldungen auf allen PCs sind beendet.\n", user)
+		return nil
+	})
+}
+
+func cmdUserList(ctx context.Context, a admin, args []string, out io.Writer) error {
+	sf, tenant, err := tenantFlag("user list", args)
+	if err != nil {
+		return err
+	}
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+		users, err := s.Users(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		sort.Slice(users, func(i, j int) bool { return users[i].Name < users[j].Name })
+		now := time.Now()
+		for _, u := range users {
+			fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", u.ID, u.Name, u.Role.Label(), userState(u, now))
+		}
+		return nil
+	})
+}
+
+// userState says where a user stands with sign-in, never showing a verifier.
+func userState(u cloud.User, now time.Time) string {
+	day := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") }
+	switch {
+	case u.Deactivated != nil:
+		return "deaktiviert seit " + day(*u.Deactivated)
+	case u.Lockout.Check(now) != nil:
+		return "gesperrt bis " + day(u.Lockout.Until) + " (zu viele falsche Passwörter)"
+	case u.Verifier != "":
+		return "aktiv"
+	case u.Invitation == nil:
+		return "ohne Passwort und ohne Einladungscode (user reset-password)"
+	case !now.Before(u.Invitation.Expires):
+		return "Einladungscode abgelaufen am " + day(u.Invitation.Expires) + " (user reset-password)"
+	}
+	return "wartet auf das erste Passwort (Einladungscode gültig bis " + day(u.Invitation.Expires) + ")"
+}
+
+func cmdDeviceEnroll(ctx context.Context, a admin, args []string, out io.Writer) error {
+	sf, tenant, err := tenantFlag("device enroll", args)
+	if err != nil {
+		return err
+	}
+	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+		code, expires, err := s.NewEnrollment(ctx, tenant)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "Einmaliger Anmeldecode für ein Gerät im Mandanten %s, gültig bis %s: %s\n",
-			*tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
+			tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
 		return nil
 	})
 }
@@ -195,23 +293,18 @@ func cmdDeviceRevoke(ctx context.Context, a admin, args []string, out io.Writer)
 		if err := s.RevokeDevice(ctx, *id); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Gerät gesperrt: %s\n", *id)
+		fmt.Fprintf(out, "Gerät gesperrt: %s; die Anmeldungen auf diesem Gerät sind beendet.\n", *id)
 		return nil
 	})
 }
 
 func cmdIntakeCredentialAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("intake-credential add", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs.Name(), "tenant", *tenant); err != nil {
+	sf, tenant, err := tenantFlag("intake-credential add", args)
+	if err != nil {
 		return err
 	}
 	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		c, token, err := s.AddIntakeCredential(ctx, *tenant)
+		c, token, err := s.AddIntakeCredential(ctx, tenant)
 		if err != nil {
 			return err
 		}

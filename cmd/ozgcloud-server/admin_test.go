@@ -146,6 +146,7 @@ func TestTenantArg(t *testing.T) {
 		{[]string{"musterstadt", "--max-storage", "1GiB"}, "musterstadt"},
 		{[]string{"--max-storage", "1GiB", "musterstadt"}, "musterstadt"},
 		{[]string{"musterstadt"}, "musterstadt"},
+		{[]string{"--max-storage", "1GiB", "musterstadt", "--data", "x"}, "musterstadt"},
 		{[]string{"--max-storage", "1GiB"}, ""},
 		{[]string{"a", "b"}, ""},
 		{[]string{"a", "--max-storage", "1GiB", "b"}, ""},
@@ -154,6 +155,7 @@ func TestTenantArg(t *testing.T) {
 		fs.SetOutput(io.Discard)
 		var f sizeFlag
 		fs.Var(&f, "max-storage", "")
+		fs.String("data", "", "")
 		got, err := tenantArg(fs, tc.args)
 		if got != tc.want || (tc.want == "") != errors.Is(err, errUsage) {
 			t.Errorf("tenantArg(%q) = %q, %v; want %q", tc.args, got, err, tc.want)

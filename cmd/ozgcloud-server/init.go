@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
 	"github.com/ozgcloud/desktop/cloud/pgstore"
 )
@@ -45,26 +47,29 @@ func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	// The storage first: a wrong PostgreSQL URL should fail before files are made.
+	var st cloud.Storage
 	if sf.postgres != "" {
-		st, err := pgstore.Open(ctx, sf.postgres)
-		if err != nil {
-			return err
-		}
-		if err := st.Close(); err != nil {
+		if st, err = pgstore.Open(ctx, sf.postgres); err != nil {
 			return err
 		}
 		fmt.Fprintln(out, "Speicher: PostgreSQL (Schema angelegt)")
 	} else {
 		path := filepath.Join(dir, dbFile)
-		st, err := boltstore.Open(path)
-		if err != nil {
-			return err
-		}
-		if err := st.Close(); err != nil {
+		if st, err = boltstore.Open(path); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "Speicher: %s\n", path)
 	}
+	// The key that signs grants stays in the storage, with everything else the
+	// service keeps.
+	_, err = cloud.New(st, cloud.Options{Logger: slog.New(slog.DiscardHandler)}).GrantPublicKey(ctx)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "Schlüssel für Anmeldeberechtigungen (Ed25519): angelegt")
 
 	var cfg config
 	var der []byte

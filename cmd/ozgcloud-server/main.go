@@ -23,10 +23,13 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
 
   ozgcloud-server init --data DIR [--cert FILE --key FILE] [--postgres URL]
   ozgcloud-server tenant add --id ID --name NAME
-  ozgcloud-server tenant set TENANT [--max-storage SIZE] [--max-attachment SIZE] [--max-intake SIZE]
+  ozgcloud-server tenant set TENANT [--max-storage SIZE] [--max-attachment SIZE] [--max-intake SIZE] [--offline-days N]
   ozgcloud-server tenant show TENANT
   ozgcloud-server orgunit add --tenant ID --id ZUSTAENDIGE_STELLE --name NAME
   ozgcloud-server user add --tenant ID --name NAME --role sachbearbeitung|leitung|administration [--id ID]
+  ozgcloud-server user reset-password --tenant ID USER_ID
+  ozgcloud-server user deactivate --tenant ID USER_ID
+  ozgcloud-server user list --tenant ID
   ozgcloud-server device enroll --tenant ID
   ozgcloud-server device revoke --id DEVICE_ID
   ozgcloud-server intake-credential add --tenant ID
@@ -34,7 +37,10 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
 
 Every subcommand takes --data DIR (default $OZGCLOUD_DATA) and --postgres URL (default
 $OZGCLOUD_POSTGRES), which selects PostgreSQL instead of the bbolt file in DIR. A command that makes a secret
-prints it as the last word of its output. While serve runs on DIR's bbolt file, the
+(an enrollment code, an invitation code, a token) prints it as the last word of its
+output. "user add" and "user reset-password" print a one-time invitation code with which
+the clerk sets a password on a desktop; a reset and "user deactivate" end the user's
+sign-ins on every PC, "device revoke" those on that device. While serve runs on DIR's bbolt file, the
 other commands are carried out by the server (through DIR/admin/admin.sock).
 SIZE is bytes or a number with KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB
 (powers of 1024), for example 20GiB; "default" returns to the service's default.

@@ -429,6 +429,17 @@ func TestServerOnPostgres(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "admin")); !os.IsNotExist(err) {
 		t.Errorf("a server on PostgreSQL made an admin socket folder: %v", err)
 	}
+	// Users too: an invitation made by another process is good at once, and so is
+	// a deactivation.
+	invitation := lastWord(ok(t, "user", "add", "--tenant", "musterstadt", "--name", "Anna Amt", "--role", "sachbearbeitung", "--id", "anna"))
+	const pw = "Rathaus-Kaffee-Treppe-7"
+	if status, _, e := signInPost(t, c, srv.url, enr.Token, wire.PathActivate, wire.ActivateRequest{Code: invitation, Password: pw}); status != 200 {
+		t.Fatalf("activation on PostgreSQL: %d %+v", status, e)
+	}
+	ok(t, "user", "deactivate", "--tenant", "musterstadt", "anna")
+	if status, _, e := signInPost(t, c, srv.url, enr.Token, wire.PathSignIn, wire.SignInRequest{User: "anna", Password: pw}); status != 403 || e.Reason != wire.ReasonDeactivated {
+		t.Fatalf("sign-in after a deactivation on PostgreSQL: %d %+v", status, e)
+	}
 	ok(t, "device", "revoke", "--id", enr.DeviceID)
 	if status, _ := request(t, c, "GET", srv.url+wire.PathChanges, enr.Token, nil); status != 401 {
 		t.Fatalf("revoked while serving: %d", status)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 )
@@ -64,20 +65,26 @@ func parseSize(s string) (int64, error) {
 // tenantArg takes the tenant ID that "tenant set" and "tenant show" expect first,
 // before or after the flags.
 func tenantArg(fs *flag.FlagSet, args []string) (string, error) {
-	var tenant string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		tenant, args = args[0], args[1:]
+	return oneArg(fs, args, "the tenant ID")
+}
+
+// oneArg parses fs and takes the one argument (what) besides flags, which may stand
+// before, between or after them.
+func oneArg(fs *flag.FlagSet, args []string, what string) (string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return "", fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+	if len(pos) != 1 {
+		return "", fmt.Errorf("%w: %s needs %s and nothing else besides flags", errUsage, fs.Name(), what)
 	}
-	if tenant == "" && fs.NArg() == 1 {
-		return fs.Arg(0), nil
-	}
-	if tenant == "" || fs.NArg() > 0 {
-		return "", fmt.Errorf("%w: %s needs the tenant ID and nothing else besides flags", errUsage, fs.Name())
-	}
-	return tenant, nil
+	return pos[0], nil
 }
 
 func cmdTenantSet(ctx context.Context, a admin, args []string, out io.Writer) error {
@@ -87,14 +94,25 @@ func cmdTenantSet(ctx context.Context, a admin, args []string, out io.Writer) er
 	fs.Var(&storage, "max-storage", "bytes of attachments the tenant may store (complete and in upload)")
 	fs.Var(&attachment, "max-attachment", "bytes of one attachment, from a desktop or a form server")
 	fs.Var(&intake, "max-intake", "bytes of one online application from a form server, decompressed")
+	offline := fs.Int("offline-days", -1, fmt.Sprintf("days a clerk who signed in online may sign in on that PC offline (1 to %d; 0: the default of 14)", cloud.MaxOfflineDays))
 	tenant, err := tenantArg(fs, args)
 	if err != nil {
 		return err
 	}
-	if !storage.set && !attachment.set && !intake.set {
-		return fmt.Errorf("%w: tenant set needs --max-storage, --max-attachment or --max-intake", errUsage)
+	quota := storage.set || attachment.set || intake.set
+	if !quota && *offline < 0 {
+		return fmt.Errorf("%w: tenant set needs --max-storage, --max-attachment, --max-intake or --offline-days", errUsage)
 	}
 	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+		if *offline >= 0 {
+			if err := s.SetOfflineDays(ctx, tenant, *offline); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "Offline-Zeitraum gesetzt.")
+		}
+		if !quota {
+			return showUsage(ctx, s, tenant, out)
+		}
 		_, err := s.UpdateTenantQuota(ctx, tenant, func(q *cloud.Quota) {
 			for _, f := range []struct {
 				flag *sizeFlag
@@ -140,6 +158,11 @@ func showUsage(ctx context.Context, s *cloud.Service, tenant string, out io.Writ
 		cloud.FormatBytes(u.Quota.MaxStorage), u.StoredBytes*100/u.Quota.MaxStorage, origin(u.Set.MaxStorage))
 	fmt.Fprintf(out, "  Größte Anlage:         %s%s\n", cloud.FormatBytes(u.Quota.MaxAttachment), origin(u.Set.MaxAttachment))
 	fmt.Fprintf(out, "  Größter Online-Antrag: %s%s\n", cloud.FormatBytes(u.Quota.MaxIntake), origin(u.Set.MaxIntake))
+	period, err := s.OfflinePeriod(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  Offline-Anmeldung:     %d Tage nach der letzten Anmeldung am PC\n", int(period/(24*time.Hour)))
 	fmt.Fprintf(out, "  Unfertige Uploads:     %d", u.Uploads)
 	if !u.OldestUpload.IsZero() {
 		fmt.Fprintf(out, ", der älteste angekündigt %s", u.OldestUpload.UTC().Format("2006-01-02 15:04 MST"))

@@ -89,6 +89,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	svc := cloud.New(st, cloud.Options{Logger: log, Limits: lim})
+	// An installation from before sign-in gets its grant key now, before a device
+	// asks for it.
+	if _, err := svc.GrantPublicKey(ctx); err != nil {
+		return err
+	}
 	stopBackground := startBackground(ctx, bg, sf, svc, log)
 	defer stopBackground()
 	done := make(chan struct{})
@@ -202,4 +207,6 @@ func requestFlags(fs *flag.FlagSet, so *cloud.ServerOptions, rl *cloud.RequestLi
 	fs.IntVar(&rl.StreamsPerDevice, "max-streams-per-device", 0, fmt.Sprintf("event streams of one device; a new one ends its oldest (0: %d, -1: no limit)", d.StreamsPerDevice))
 	fs.IntVar(&rl.EnrollFailures, "enroll-failures", 0, fmt.Sprintf("failed enrollments one address may make per %s (0: %d, -1: no limit)", d.EnrollWindow, d.EnrollFailures))
 	fs.IntVar(&rl.VerifyMisses, "verify-misses", 0, fmt.Sprintf("verifications of unknown codes one address may make per %s (0: %d, -1: no limit)", d.VerifyWindow, d.VerifyMisses))
+	fs.IntVar(&rl.SignInFailures, "signin-failures", 0, fmt.Sprintf("failed sign-ins and activations one device may make per %s (0: %d, -1: no limit)", d.SignInWindow, d.SignInFailures))
+	fs.IntVar(&rl.SignInUserFailures, "signin-user-failures", 0, fmt.Sprintf("failed sign-ins that may name one user per %s, whatever the device (0: %d, -1: no limit)", d.SignInWindow, d.SignInUserFailures))
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/wire"
@@ -38,6 +39,7 @@ type realEnv struct {
 	anna   model.Clerk
 	bernd  model.Clerk
 	intake cloud.IntakeCredential
+	codes  map[string]string // clerk ID -> invitation code not used yet
 }
 
 func newRealEnv(t testing.TB) *realEnv {
@@ -47,9 +49,9 @@ func newRealEnv(t testing.TB) *realEnv {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	svc := cloud.New(st, cloud.Options{Logger: quiet})
+	svc := cloud.New(st, cloud.Options{Logger: quiet, Password: cloudtest.CheapParams})
 	ctx := context.Background()
-	e := &realEnv{t: t, ctx: ctx, svc: svc}
+	e := &realEnv{t: t, ctx: ctx, svc: svc, codes: map[string]string{}}
 	if _, err := svc.AddTenant(ctx, "t-muster", "Gemeinde Musterhausen"); err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +65,9 @@ func newRealEnv(t testing.TB) *realEnv {
 			t.Fatal(err)
 		}
 		*c = model.Clerk{ID: u.ID, Name: u.Name, Role: u.Role, OrgUnit: "ou-1"}
+		if e.codes[u.ID], _, err = svc.Invite(ctx, "t-muster", u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if e.intake, _, err = svc.AddIntakeCredential(ctx, "t-muster"); err != nil {
 		t.Fatal(err)
@@ -119,11 +124,34 @@ func (e *realEnv) device(dir string, o Options) (*store.DB, *Client) {
 	if id.Fingerprint != seen || id.Tenant != "t-muster" || db.DeviceID() != id.DeviceID || db.DeviceCode() != id.DeviceCode {
 		t.Fatalf("identity %+v", id)
 	}
+	e.signIn(id, e.anna, e.bernd)
 	c, err := ForStore(db, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return db, c
+}
+
+// signIn signs the clerks in on the enrolled device id, as the desktop does: the
+// first time with the clerk's invitation code, after that with the password.
+func (e *realEnv) signIn(id store.SyncIdentity, clerks ...model.Clerk) {
+	e.t.Helper()
+	r, err := Dial(e.srv.URL, id.Token, TLS{Fingerprint: id.Fingerprint})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, c := range clerks {
+		var resp wire.SignInResponse
+		if code, ok := e.codes[c.ID]; ok {
+			resp, err = r.Activate(e.ctx, code, cloudtest.Password)
+			delete(e.codes, c.ID)
+		} else {
+			resp, err = r.SignIn(e.ctx, c.Name, cloudtest.Password)
+		}
+		if err != nil || resp.User.ID != c.ID {
+			e.t.Fatalf("sign in %s: %+v %v", c.Name, resp, err)
+		}
+	}
 }
 
 func mustSync(t testing.TB, c *Client) {

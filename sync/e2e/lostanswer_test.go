@@ -11,6 +11,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/client"
@@ -58,7 +59,7 @@ func TestLostPushAnswerKeepsOwnWork(t *testing.T) {
 	}
 	defer st.Close()
 	quiet := slog.New(slog.DiscardHandler)
-	svc := cloud.New(st, cloud.Options{Logger: quiet})
+	svc := cloud.New(st, cloud.Options{Logger: quiet, Password: cloudtest.CheapParams})
 	if _, err := svc.AddTenant(ctx, tenantID, "Stadt Musterstadt"); err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +101,13 @@ func TestLostPushAnswerKeepsOwnWork(t *testing.T) {
 	}
 	id, err := client.Connect(ctx, db, srv.URL, code, client.TLS{Fingerprint: client.CertFingerprint(srv.Certificate())})
 	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := svc.Authenticate(ctx, id.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudtest.SignInAll(ctx, svc, dev); err != nil {
 		t.Fatal(err)
 	}
 	r, err := client.Dial(id.Server, id.Token, client.TLS{Fingerprint: id.Fingerprint})

@@ -20,6 +20,7 @@ import (
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/client"
+	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 // serverBin is the ozgcloud-server binary built once for this package's tests.
@@ -63,6 +64,8 @@ type cloudServer struct {
 	exited chan struct{}
 	stderr bytes.Buffer
 	starts int
+
+	codes map[string]string // user ID -> invitation code "user add" printed, until used
 }
 
 // run runs an admin subcommand to its end and returns its stdout.
@@ -95,17 +98,19 @@ var userLine = regexp.MustCompile(`Benutzer angelegt: (\S+) \(`)
 // start serving.
 func newCloudServer(t testing.TB, clerks []model.Clerk) (*cloudServer, []model.Clerk) {
 	t.Helper()
-	s := &cloudServer{t: t, data: filepath.Join(t.TempDir(), "cloud")}
+	s := &cloudServer{t: t, data: filepath.Join(t.TempDir(), "cloud"), codes: map[string]string{}}
 	s.FP = lastWord(s.run("init"))
 	s.run("tenant", "add", "--id", tenantID, "--name", "Stadt Musterstadt")
 	s.run("orgunit", "add", "--tenant", tenantID, "--id", orgUnitID, "--name", "Ordnungsamt")
 	out := make([]model.Clerk, len(clerks))
 	for i, c := range clerks {
-		m := userLine.FindStringSubmatch(s.run("user", "add", "--tenant", tenantID, "--name", c.Name, "--role", string(c.Role)))
+		added := s.run("user", "add", "--tenant", tenantID, "--name", c.Name, "--role", string(c.Role))
+		m := userLine.FindStringSubmatch(added)
 		if m == nil {
 			t.Fatalf("user add %s: no ID in the output", c.Name)
 		}
 		c.ID, c.OrgUnit = m[1], orgUnitID
+		s.codes[c.ID] = lastWord(added)
 		out[i] = c
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -249,10 +254,48 @@ type desktop struct {
 	id store.SyncIdentity
 }
 
-// newDesktop opens a store in dir (or a temp dir) set up for the tenant with the
-// clerks and enrolls it with code, pinning the fingerprint seen, after comparing it
-// with the one init printed (as the clerk does).
+// password is the password every test clerk sets with their invitation code.
+const password = "Rathaus-Kaffee-Treppe-7"
+
+// newDesktop is enrollDesktop with every clerk signed in there, as when each of them
+// has worked on that PC.
 func newDesktop(t testing.TB, s *cloudServer, dir, device, code string, clerks []model.Clerk) *desktop {
+	t.Helper()
+	d := enrollDesktop(t, s, dir, device, code, clerks)
+	for _, c := range clerks {
+		d.signIn(t, s, c)
+	}
+	return d
+}
+
+// signIn signs c in on the desktop at the service, as the desktop's sign-in screen
+// does while online: with the clerk's invitation code the first time (which sets
+// the password), else with the password. It returns the grant.
+func (d *desktop) signIn(t testing.TB, s *cloudServer, c model.Clerk) wire.SignInResponse {
+	t.Helper()
+	r, err := client.Dial(d.id.Server, d.id.Token, client.TLS{Fingerprint: d.id.Fingerprint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var resp wire.SignInResponse
+	if code, ok := s.codes[c.ID]; ok {
+		resp, err = r.Activate(ctx, code, password)
+		delete(s.codes, c.ID)
+	} else {
+		resp, err = r.SignIn(ctx, c.Name, password)
+	}
+	if err != nil || resp.User.ID != c.ID {
+		t.Fatalf("sign in %s on %s: %+v %v", c.Name, d.id.DeviceCode, resp, err)
+	}
+	return resp
+}
+
+// enrollDesktop opens a store in dir (or a temp dir) set up for the tenant with the
+// clerks and enrolls it with code, pinning the fingerprint seen, after comparing it
+// with the one init printed (as the clerk does). Nobody is signed in there yet.
+func enrollDesktop(t testing.TB, s *cloudServer, dir, device, code string, clerks []model.Clerk) *desktop {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()

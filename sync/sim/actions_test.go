@@ -71,6 +71,9 @@ func (w *world) act(d *desk) { w.actOn(d, "", false) }
 // actOn is act on the case caseID (any when empty), with only the actions that set
 // a scalar field (status, assignee, deadlines) when scalar.
 func (w *world) actOn(d *desk, caseID string, scalar bool) {
+	if !w.mayAct(d) {
+		return
+	}
 	ids := d.caseIDs()
 	if caseID != "" {
 		ids = []string{caseID}
@@ -121,7 +124,13 @@ func (w *world) actOn(d *desk, caseID string, scalar bool) {
 		return
 	}
 	id := c.ID
+	owner := w.owner(d, c)
 	do := func(k model.MutationKind, payload any) {
+		if owner != "" {
+			kind += " for " + owner
+			cs, err = d.db.DoFor(clerk, owner, id, k, payload)
+			return
+		}
 		cs, err = d.db.Do(clerk, id, k, payload)
 	}
 	switch {

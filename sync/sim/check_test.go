@@ -104,6 +104,7 @@ func (w *world) check() {
 		w.checkDesk(d, servers[d.tenant.id], servers)
 	}
 	w.checkMutations(servers)
+	w.checkIdentity(servers)
 	if len(w.twice) > 0 {
 		w.failf("mutations decided twice by the service: %v", w.twice)
 	}
@@ -214,7 +215,7 @@ func (w *world) checkDesk(d *desk, st *serverTenant, all map[string]*serverTenan
 	if n := uint64(len(st.log)); state.Cursor != n {
 		w.failf("%s: cursor %d, the service's log has %d", d.name, state.Cursor, n)
 	}
-	ids := d.caseIDs()
+	ids := w.withoutRejectedCreates(d)
 	if len(ids) != len(st.cases) {
 		w.failf("%s: %d cases, the service has %d", d.name, len(ids), len(st.cases))
 	}

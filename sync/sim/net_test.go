@@ -192,7 +192,8 @@ func (w *world) record(d *desk, req wire.PushRequest, resp wire.PushResponse) {
 		if _, ok := w.outcomes[id]; ok {
 			w.twice = append(w.twice, id)
 		}
-		w.outcomes[id] = r.Status
+		w.tick++
+		w.outcomes[id], w.reasons[id], w.judged[id] = r.Status, r.Reason, w.tick
 	}
 	w.tracef("service %s push lastSeq %d%s", d.name, resp.LastSeq, b.String())
 }

@@ -48,6 +48,11 @@ func runSeed(seed uint64, dir string, p params) result {
 	defer w.close()
 	for w.step = 1; w.step <= p.steps; w.step++ {
 		w.advance(time.Duration(1+w.rng.IntN(600)) * time.Second)
+		if w.chance(0.04) {
+			// A night or a weekend: grants of a day end.
+			w.advance(time.Duration(8+w.rng.IntN(60)) * time.Hour)
+			w.tracef("night")
+		}
 		if w.chance(p.partition) {
 			d := w.clients[w.rng.IntN(len(w.clients))]
 			d.cutUntil = w.step + 1 + w.rng.IntN(10)
@@ -57,12 +62,16 @@ func runSeed(seed uint64, dir string, p params) result {
 		switch r := w.rng.IntN(100); {
 		case r < 8:
 			w.meet(d)
-		case r < 60:
+		case r < 56:
 			w.act(d)
 			if w.chance(p.clientCrash) {
 				// Between the local commit and the push.
 				w.crashDesk(d)
 			}
+		case r < 62:
+			w.switchClerk(d)
+		case r < 65:
+			w.recordAbsence(d)
 		case r < 91:
 			w.sync(d)
 		case r < 93:
@@ -218,8 +227,11 @@ func (w *world) stats() string {
 	if len(w.known) > 0 {
 		total.known++
 	}
-	return fmt.Sprintf("mutations %d (applied %d, rejected %d, conflict %d), desktop crashes %d, service restarts %d",
-		len(w.made), counts["applied"], counts["rejected"], counts["conflict"], crashes, w.srv.count)
+	for k, n := range w.counts {
+		total.identity[k] += n
+	}
+	return fmt.Sprintf("mutations %d (applied %d, rejected %d, conflict %d), desktop crashes %d, service restarts %d; %s",
+		len(w.made), counts["applied"], counts["rejected"], counts["conflict"], crashes, w.srv.count, w.identityStats())
 }
 
 // simDir is a folder for one run, in memory (/dev/shm) where there is one: the
@@ -237,16 +249,18 @@ func simDir(t *testing.T) string {
 }
 
 // total sums what the seeds of one test did, to show that the faults happened.
-var total struct {
+var total = struct {
 	sync.Mutex
 	made, applied, rejected, conflict, crashes, restarts, known int
-}
+	identity                                                    map[string]int
+}{identity: map[string]int{}}
 
 func (w *world) totals() string {
 	total.Lock()
 	defer total.Unlock()
-	return fmt.Sprintf("mutations %d (applied %d, rejected %d, conflict %d), desktop crashes %d, service restarts %d; seeds with a lost rejection (TestSimLostRejection) %d",
-		total.made, total.applied, total.rejected, total.conflict, total.crashes, total.restarts, total.known)
+	return fmt.Sprintf("mutations %d (applied %d, rejected %d, conflict %d), desktop crashes %d, service restarts %d; seeds with a lost rejection (TestSimLostRejection) %d; %s",
+		total.made, total.applied, total.rejected, total.conflict, total.crashes, total.restarts, total.known,
+		(&world{counts: total.identity}).identityStats())
 }
 
 func stepsEnv(p params) string {

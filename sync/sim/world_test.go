@@ -2,13 +2,16 @@
 // stores (store.DB with the real sync/client engine) and the central service
 // (cloud.Service on cloud/boltstore) in one process, connected by a fake network that
 // drops, duplicates, delays and reorders requests and partitions clients, with crash
-// points on both sides and seeded random clerk actions. At quiescence it checks the
-// promises of DESIGN.md (Sync). Everything random comes from one seed, so a failing
+// points on both sides and seeded random clerk actions; clerks sign in and out,
+// online or offline with the grants their desktop holds, grants end during
+// partitions, and clerks stand in for absent ones (identity_test.go). At quiescence
+// it checks the promises of DESIGN.md (Sync, Who acted). Everything random comes from one seed, so a failing
 // seed replays exactly: SIM_SEED=S go test ./sync/sim/ -run TestSim -v
 package sim
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -26,6 +29,8 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
+	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/client"
@@ -68,9 +73,19 @@ type world struct {
 	outcomes map[string]wire.PushStatus // mutation ID -> the one non-skipped outcome
 	twice    []string                   // mutation IDs with two outcomes
 	heard    map[string]bool            // mutation IDs whose outcome reached their desktop
+	reasons  map[string]string          // mutation ID -> the reason of its rejection
 	// known lists findings of the known bug TestSimLostRejection shows: a rejection
 	// whose answer was lost is never shown to the clerk.
-	known    []string
+	known []string
+	// Who acted (identity_test.go): the grant windows the service issued each
+	// desktop per clerk, as the simulation saw the sign-ins reach the service, the
+	// absences it recorded per tenant, and the key that signs grants.
+	windows  map[string][]window
+	absences map[string][]recorded
+	judged   map[string]int // mutation ID -> tick when the service decided it
+	tick     int            // counts service decisions and recorded absences, in order
+	grantKey ed25519.PublicKey
+	counts   map[string]int          // sign-ins, absences, substitutions: proof that they happened
 	made     map[string]madeMutation // mutation ID -> what a clerk did
 	intakes  map[string]bool         // case IDs made by intake
 	netErr   []string                // unexpected service errors
@@ -93,6 +108,7 @@ type tenant struct {
 	users             []model.Clerk
 	intake            cloud.IntakeCredential
 	nIntake           int
+	offline           time.Duration // how long its grants last
 }
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -196,9 +212,10 @@ func (s *server) open() error {
 	st.SetNoSync(true)
 	s.st = &crashStore{Store: st}
 	s.svc = cloud.New(s.st, cloud.Options{
-		Now:    s.w.now,
-		Rand:   newSeeded(s.w.seed, byte(100+s.count)),
-		Logger: quiet,
+		Now:      s.w.now,
+		Rand:     newSeeded(s.w.seed, byte(100+s.count)),
+		Logger:   quiet,
+		Password: cloudtest.CheapParams,
 	})
 	return nil
 }
@@ -218,14 +235,18 @@ type desk struct {
 	w      *world
 	name   string
 	tenant *tenant
-	clerk  model.Clerk
-	dir    string
-	db     *store.DB
-	eng    *client.Client
-	link   *link
-	ident  store.SyncIdentity
-	dev    cloud.Device
-	opts   client.Options
+	// clerk is who is signed in (as this desktop knows the clerk, role included),
+	// when signedIn; tokens are the grants the desktop holds, by user ID.
+	clerk    model.Clerk
+	signedIn bool
+	tokens   map[string]string
+	dir      string
+	db       *store.DB
+	eng      *client.Client
+	link     *link
+	ident    store.SyncIdentity
+	dev      cloud.Device
+	opts     client.Options
 	// partitioned until this step (exclusive).
 	cutUntil int
 	nStore   int
@@ -285,6 +306,11 @@ func newWorld(seed uint64, dir string, p params) (*world, error) {
 		intakes:  map[string]bool{},
 		traceH:   sha256.New(),
 		ids:      map[string]int{},
+		reasons:  map[string]string{},
+		windows:  map[string][]window{},
+		absences: map[string][]recorded{},
+		judged:   map[string]int{},
+		counts:   map[string]int{},
 	}
 	w.clock.Store(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC).UnixNano())
 	w.srv = &server{w: w, path: filepath.Join(dir, "cloud.db")}
@@ -292,9 +318,11 @@ func newWorld(seed uint64, dir string, p params) (*world, error) {
 		return nil, err
 	}
 	svc, ctx := w.srv.svc, w.ctx
+	// Musterstadt's grants last a day, so the nights of a run end them, during
+	// partitions too; Beispielhausen keeps the default.
 	w.tenants = []*tenant{
-		{id: "musterstadt", name: "Musterstadt", orgUnit: "ou-bauamt-muster", marker: "Musterstaedter"},
-		{id: "beispielhausen", name: "Beispielhausen", orgUnit: "ou-ordnung-beispiel", marker: "Beispielhaeuser"},
+		{id: "musterstadt", name: "Musterstadt", orgUnit: "ou-bauamt-muster", marker: "Musterstaedter", offline: 24 * time.Hour},
+		{id: "beispielhausen", name: "Beispielhausen", orgUnit: "ou-ordnung-beispiel", marker: "Beispielhaeuser", offline: identity.DefaultOfflinePeriod},
 	}
 	roles := map[string][]model.Role{
 		"musterstadt":    {model.RoleSachbearbeitung, model.RoleSachbearbeitung, model.RoleLeitung},
@@ -307,6 +335,9 @@ func newWorld(seed uint64, dir string, p params) (*world, error) {
 			return nil, err
 		}
 		if _, err := svc.AddOrgUnit(ctx, t.id, t.orgUnit, "Amt "+t.name); err != nil {
+			return nil, err
+		}
+		if err := svc.SetOfflineDays(ctx, t.id, int(t.offline/(24*time.Hour))); err != nil {
 			return nil, err
 		}
 		for _, r := range roles[t.id] {
@@ -325,7 +356,7 @@ func newWorld(seed uint64, dir string, p params) (*world, error) {
 	}
 	for i, t := range w.tenants {
 		for j, u := range t.users {
-			d := &desk{w: w, name: fmt.Sprintf("%c%d", 'A'+i, j+1), tenant: t, clerk: u}
+			d := &desk{w: w, name: fmt.Sprintf("%c%d", 'A'+i, j+1), tenant: t, clerk: u, tokens: map[string]string{}}
 			if i == 0 && j == 0 {
 				d.clerk.Role = model.RoleLeitung
 			}
@@ -368,6 +399,20 @@ func newWorld(seed uint64, dir string, p params) (*world, error) {
 				return nil, err
 			}
 			if d.dev, err = svc.Authenticate(ctx, resp.Token); err != nil {
+				return nil, err
+			}
+			if w.grantKey, err = wire.GrantKeyBytes(resp.GrantKey); err != nil {
+				return nil, err
+			}
+			// The desktop's own clerk sets a password and signs in there.
+			g, err := cloudtest.SignIn(ctx, svc, d.dev, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			w.granted(d, u.ID, g)
+			d.tokens[u.ID], d.signedIn = g.Grant, true
+			d.clerk, err = d.db.Clerk(u.ID)
+			if err != nil {
 				return nil, err
 			}
 			w.clients = append(w.clients, d)

@@ -3,6 +3,7 @@ package wire
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -36,6 +37,10 @@ type DirectoryUser struct {
 	Role model.Role `json:"role"`
 	// Deactivated users can no longer sign in anywhere; their grants have ended.
 	Deactivated bool `json:"deactivated,omitempty"`
+	// GrantsNotBefore ends the user's grants issued before it, on every PC: set by a
+	// password reset (and a deactivation). A desktop refuses an offline sign-in with
+	// such a grant, and the local password that went with it.
+	GrantsNotBefore *time.Time `json:"grantsNotBefore,omitempty"`
 }
 
 // DirectoryOrgUnit is an org unit of the tenant; ID is its zustaendigeStelle.
@@ -44,16 +49,22 @@ type DirectoryOrgUnit struct {
 	Name string `json:"name"`
 }
 
-// Validate checks that every entry has an ID and a name and every user a known role.
+// Validate checks that every entry has an ID and a name, every user a known role,
+// every absence its clerks and dates, and the grant key, when set, is one.
 func (d DirectoryResponse) Validate() error {
 	for i, u := range d.Users {
-		switch {
-		case u.ID == "":
-			return fmt.Errorf("%w: users[%d].id", ErrMissing, i)
-		case u.Name == "":
-			return fmt.Errorf("%w: users[%d].name", ErrMissing, i)
-		case !u.Role.Valid():
-			return fmt.Errorf("%w: users[%d].role %q", ErrDecode, i, u.Role)
+		if err := u.validate(fmt.Sprintf("users[%d]", i)); err != nil {
+			return err
+		}
+	}
+	for i, a := range d.Absences {
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("absences[%d]: %w", i, err)
+		}
+	}
+	if d.GrantKey != "" {
+		if _, err := GrantKeyBytes(d.GrantKey); err != nil {
+			return err
 		}
 	}
 	for i, o := range d.OrgUnits {
@@ -63,6 +74,18 @@ func (d DirectoryResponse) Validate() error {
 		case o.Name == "":
 			return fmt.Errorf("%w: orgUnits[%d].name", ErrMissing, i)
 		}
+	}
+	return nil
+}
+
+func (u DirectoryUser) validate(name string) error {
+	switch {
+	case u.ID == "":
+		return fmt.Errorf("%w: %s.id", ErrMissing, name)
+	case u.Name == "":
+		return fmt.Errorf("%w: %s.name", ErrMissing, name)
+	case !u.Role.Valid():
+		return fmt.Errorf("%w: %s.role %q", ErrDecode, name, u.Role)
 	}
 	return nil
 }

@@ -14,9 +14,12 @@ func sampleDirectory() DirectoryResponse {
 	return DirectoryResponse{
 		Users: []DirectoryUser{
 			{ID: "u-1", Name: "Anna Becker", Role: model.RoleSachbearbeitung},
-			{ID: "u-2", Name: "Jonas Vogel", Role: model.RoleAdministration},
+			{ID: "u-2", Name: "Jonas Vogel", Role: model.RoleAdministration, Deactivated: true, GrantsNotBefore: &t1},
+			{ID: "u-3", Name: "Erika Muster", Role: model.RoleSachbearbeitung, GrantsNotBefore: &t0},
 		},
 		OrgUnits: []DirectoryOrgUnit{{ID: "0815", Name: "Bürgerbüro"}},
+		Absences: []Absence{{ID: "urlaub-1", Absent: "u-1", Substitute: "u-3", From: "2026-07-06", To: "2026-07-17"}},
+		GrantKey: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
 	}
 }
 
@@ -41,12 +44,15 @@ func TestDirectoryRefuses(t *testing.T) {
 		body string
 		want error
 	}{
-		"no id":        {`{"users":[{"id":"","name":"A","role":"leitung"}],"orgUnits":[]}`, ErrMissing},
-		"no name":      {`{"users":[{"id":"u","name":"","role":"leitung"}],"orgUnits":[]}`, ErrMissing},
-		"bad role":     {`{"users":[{"id":"u","name":"A","role":"chef"}],"orgUnits":[]}`, ErrDecode},
-		"unit no name": {`{"users":[],"orgUnits":[{"id":"1","name":""}]}`, ErrMissing},
-		"unknown":      {`{"users":[],"orgUnits":[],"x":1}`, ErrDecode},
-		"too large":    {`{"users":[],"orgUnits":[]}` + strings.Repeat(" ", 100), ErrTooLarge},
+		"no id":         {`{"users":[{"id":"","name":"A","role":"leitung"}],"orgUnits":[]}`, ErrMissing},
+		"no name":       {`{"users":[{"id":"u","name":"","role":"leitung"}],"orgUnits":[]}`, ErrMissing},
+		"bad role":      {`{"users":[{"id":"u","name":"A","role":"chef"}],"orgUnits":[]}`, ErrDecode},
+		"unit no name":  {`{"users":[],"orgUnits":[{"id":"1","name":""}]}`, ErrMissing},
+		"bad key":       {`{"users":[],"orgUnits":[],"grantKey":"AAAA"}`, ErrDecode},
+		"bad absence":   {`{"users":[],"orgUnits":[],"absences":[{"id":"a","absent":"u","substitute":"v","from":"2026-7-6","to":"2026-07-07"}]}`, ErrDecode},
+		"absence no id": {`{"users":[],"orgUnits":[],"absences":[{"id":"","absent":"u","substitute":"v","from":"2026-07-06","to":"2026-07-07"}]}`, ErrMissing},
+		"unknown":       {`{"users":[],"orgUnits":[],"x":1}`, ErrDecode},
+		"too large":     {`{"users":[],"orgUnits":[]}` + strings.Repeat(" ", 100), ErrTooLarge},
 	} {
 		max := int64(MaxDirectory)
 		if name == "too large" {

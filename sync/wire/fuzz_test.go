@@ -123,3 +123,75 @@ func FuzzDecodeChanges(f *testing.F) {
 		checkWhole(t, b, c)
 	})
 }
+
+// fuzzValid fuzzes dec, the decoder of a body with its own Validate: whatever it
+// accepts validates, survives encoding unchanged and is what encoding/json reads;
+// more checks what else must hold of it.
+func fuzzValid[T interface{ Validate() error }](f *testing.F, dec func([]byte) (T, error), more ...func(*testing.T, T)) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := dec(b)
+		if err != nil {
+			return
+		}
+		if err := v.Validate(); err != nil {
+			t.Fatalf("decoded value does not validate: %v", err)
+		}
+		for _, m := range more {
+			m(t, v)
+		}
+		checkStable(t, v, dec)
+		checkWhole(t, b, v)
+	})
+}
+
+func FuzzDecodeSignIn(f *testing.F) {
+	f.Add([]byte(`{"user":"Anna Becker","password":"Rathaus-Kaffee-Treppe"}`))
+	f.Add([]byte(`{"user":"u-1","password":"äöü ß \" \\ \u00e9"}`))
+	f.Add([]byte(`{"user":"","password":"p"}`))
+	f.Add([]byte(`{"user":"a\tb","password":"p"}`))
+	f.Add([]byte(`{"user":"u","password":"p","x":1}`))
+	fuzzValid(f, func(b []byte) (SignInRequest, error) { return DecodeSignIn(bytes.NewReader(b), MaxBodyAuth) })
+}
+
+func FuzzDecodeActivate(f *testing.F) {
+	f.Add([]byte(`{"code":"ABCD-EFGH-JKLM-NPQR","password":"Rathaus-Kaffee-Treppe"}`))
+	f.Add([]byte(`{"code":"abcd efgh jklm npqr","password":"x"}`))
+	f.Add([]byte(`{"code":"","password":""}`))
+	fuzzValid(f, func(b []byte) (ActivateRequest, error) { return DecodeActivate(bytes.NewReader(b), MaxBodyAuth) })
+}
+
+func FuzzDecodeAbsenceRequest(f *testing.F) {
+	seeds(f, "absence.json",
+		`{"absence":{"id":"a1"},"delete":true,"by":"u"}`,
+		`{"absence":{"id":"","absent":"u","substitute":"v","from":"2026-02-29","to":"2026-03-01"},"by":"u"}`,
+		`{"absence":{"id":"","absent":"u","substitute":"v","from":"2028-02-29","to":"2028-02-29"},"by":"u"}`,
+		`{"absence":{"absent":"u","substitute":"v","from":"2026-07-07","to":"2026-07-06"},"by":"u"}`,
+	)
+	fuzzValid(f, func(b []byte) (AbsenceRequest, error) { return DecodeAbsenceRequest(bytes.NewReader(b), MaxBodyAuth) },
+		func(t *testing.T, v AbsenceRequest) {
+			if v.Delete {
+				return
+			}
+			from, err1 := ParseDate(v.Absence.From)
+			to, err2 := ParseDate(v.Absence.To)
+			if err1 != nil || err2 != nil || to.Before(from) {
+				t.Fatalf("accepted dates %q..%q", v.Absence.From, v.Absence.To)
+			}
+		})
+}
+
+func FuzzDecodeSignInResponse(f *testing.F) {
+	seeds(f, "signin.json",
+		`{"user":{"id":"u","name":"A","role":"leitung","deactivated":true},"grant":"g","expires":"2026-01-01T00:00:00+01:00"}`,
+		`{"user":{"id":"u","name":"A","role":"x"},"grant":"g","expires":"2026-01-01T00:00:00Z"}`,
+	)
+	fuzzValid(f, func(b []byte) (SignInResponse, error) { return DecodeSignInResponse(bytes.NewReader(b), MaxBodyAuth) })
+}
+
+func FuzzDecodeDirectory(f *testing.F) {
+	seeds(f, "directory.json",
+		`{"users":[],"orgUnits":[],"grantKey":"AAAA"}`,
+		`{"users":[{"id":"u","name":"A","role":"leitung","grantsNotBefore":"2026-01-01T00:00:00Z"}],"orgUnits":[],"absences":[]}`,
+	)
+	fuzzValid(f, func(b []byte) (DirectoryResponse, error) { return DecodeDirectory(bytes.NewReader(b), fuzzMax) })
+}

@@ -179,6 +179,9 @@ func (r EnrollResponse) Validate() error {
 		return fmt.Errorf("%w: tenant", ErrMissing)
 	case !model.ValidDeviceCode(r.DeviceCode):
 		return fmt.Errorf("%w: deviceCode %q", ErrMissing, r.DeviceCode)
+	case r.GrantKey != "":
+		_, err := GrantKeyBytes(r.GrantKey)
+		return err
 	}
 	return nil
 }

@@ -19,8 +19,11 @@ import (
 // older peer, and a clear version error is better than a decode failure. Version 2
 // added Error.Reason and the codes for quotas and rate limits, and changes that
 // carry what changed (Change.Patch, merged per case and page) instead of the whole
-// case every time.
-const Version = 2
+// case every time. Version 3 added sign-in (auth.go): the grant key in enrollment
+// and directory, absences and deactivated users in the directory,
+// Mutation.OnBehalfOf; a desktop of version 2 could not push anyway, since the
+// service applies mutations only of clerks it signed in.
+const Version = 3
 
 // HeaderVersion carries Version on every request and every response. The server
 // refuses a request whose version differs (or is missing) with status 400 and an
@@ -114,7 +117,7 @@ func (c ErrorCode) HTTPStatus() int {
 		return http.StatusUnauthorized
 	case CodeNotFound:
 		return http.StatusNotFound
-	case CodeEnrollment:
+	case CodeEnrollment, CodeSignIn:
 		return http.StatusForbidden
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable

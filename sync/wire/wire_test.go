@@ -410,7 +410,7 @@ func TestVersion(t *testing.T) {
 		t.Errorf("error without code: %v", err)
 	}
 	for code, status := range map[ErrorCode]int{CodeBadRequest: 400, CodeTooLarge: 413, CodeUnauthorized: 401,
-		CodeNotFound: 404, CodeEnrollment: 403, CodeUnavailable: 503, CodeInternal: 500} {
+		CodeNotFound: 404, CodeEnrollment: 403, CodeUnavailable: 503, CodeInternal: 500, CodeSignIn: 403} {
 		if code.HTTPStatus() != status {
 			t.Errorf("%s: %d", code, code.HTTPStatus())
 		}

@@ -1,0 +1,127 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/ozgcloud/desktop/sync/wire"
+)
+
+// signInBackend is what the sign-in endpoints need beyond backend; like
+// directoryBackend it is separate so the handler tests' fake need not grow, and a
+// backend without it answers 404.
+type signInBackend interface {
+	SignIn(ctx context.Context, d Device, user, password string) (wire.SignInResponse, error)
+	Activate(ctx context.Context, d Device, code, password string) (wire.SignInResponse, error)
+	RecordAbsence(ctx context.Context, d Device, req wire.AbsenceRequest) (wire.Absence, error)
+}
+
+var _ signInBackend = (*Service)(nil)
+
+// signIn answers wire.PathSignIn. The device's allowance of failed attempts is taken
+// before the body is read, the user's once it names one; both are given back when
+// the sign-in succeeds, so only failures count. Refusals are counted in the summary
+// line of refused requests, never logged one by one, and nothing logs the password.
+func (h *handler) signIn(w http.ResponseWriter, r *http.Request, d Device) {
+	sb, ok := h.s.(signInBackend)
+	if !ok {
+		h.fail(w, r, ErrNotFound)
+		return
+	}
+	devKey := "device:" + d.ID
+	if err := attemptKey(h.g.signIn, devKey, "signin_device", "sign-in"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	req, err := decodeAuth(h, w, r, d, wire.DecodeSignIn)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	userKey := d.Tenant + "/" + strings.ToLower(strings.TrimSpace(req.User))
+	if err := attemptKey(h.g.signInU, userKey, "signin_user", "sign-in"); err != nil {
+		h.g.signIn.Give(devKey)
+		h.fail(w, r, err)
+		return
+	}
+	resp, err := sb.SignIn(r.Context(), d, req.User, req.Password)
+	if err != nil {
+		h.fail(w, r, signInRefusal(err))
+		return
+	}
+	h.g.signIn.Give(devKey)
+	h.g.signInU.Give(userKey)
+	h.writeJSON(w, r, http.StatusOK, resp)
+}
+
+// activate answers wire.PathActivate, with the device's allowance of failures as in
+// signIn.
+func (h *handler) activate(w http.ResponseWriter, r *http.Request, d Device) {
+	sb, ok := h.s.(signInBackend)
+	if !ok {
+		h.fail(w, r, ErrNotFound)
+		return
+	}
+	devKey := "device:" + d.ID
+	if err := attemptKey(h.g.signIn, devKey, "signin_device", "activation"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	req, err := decodeAuth(h, w, r, d, wire.DecodeActivate)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp, err := sb.Activate(r.Context(), d, req.Code, req.Password)
+	if err != nil {
+		h.fail(w, r, signInRefusal(err))
+		return
+	}
+	h.g.signIn.Give(devKey)
+	h.writeJSON(w, r, http.StatusOK, resp)
+}
+
+// absence answers wire.PathAbsences.
+func (h *handler) absence(w http.ResponseWriter, r *http.Request, d Device) {
+	sb, ok := h.s.(signInBackend)
+	if !ok {
+		h.fail(w, r, ErrNotFound)
+		return
+	}
+	req, err := decodeAuth(h, w, r, d, wire.DecodeAbsenceRequest)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp, err := sb.RecordAbsence(r.Context(), d, req)
+	if err != nil {
+		h.fail(w, r, signInRefusal(err))
+		return
+	}
+	h.writeJSON(w, r, http.StatusOK, resp)
+}
+
+// decodeAuth reads a request body of the sign-in endpoints (at most
+// wire.MaxBodyAuth, in memory, counted against the device's tenant) with dec.
+func decodeAuth[T any](h *handler, w http.ResponseWriter, r *http.Request, d Device, dec func(io.Reader, int64) (T, error)) (T, error) {
+	var zero T
+	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodyAuth, inMemory: true, tenant: d.Tenant})
+	if err != nil {
+		return zero, err
+	}
+	defer done()
+	return dec(b, wire.MaxBodyAuth)
+}
+
+// signInRefusal makes a *SignInError public (its German message and reason, the
+// wait of a lock as Retry-After) and counted in the summary line instead of logged.
+func signInRefusal(err error) error {
+	var se *SignInError
+	if !errors.As(err, &se) {
+		return err
+	}
+	return &publicError{kind: se, msg: se.Message, reason: se.Reason, retry: se.Retry, count: "signin_" + se.Reason}
+}

@@ -1,0 +1,214 @@
+package storagetest
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/identity"
+	"github.com/ozgcloud/desktop/model"
+)
+
+// signInTests pin the registry's records of sign-in (issue 10): a user's sign-in
+// state, the index from an invitation's hash to its user, grant windows per device,
+// absences per tenant and the key that signs grants.
+var signInTests = []test{
+	{"UserSignInState", testUserSignInState},
+	{"InvitationIndex", testInvitationIndex},
+	{"TenantOfflineDays", testTenantOfflineDays},
+	{"Grants", testGrants},
+	{"Absences", testAbsences},
+	{"GrantKey", testGrantKey},
+}
+
+func testUserSignInState(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	until := t0.Add(2 * time.Minute)
+	u := cloud.User{ID: "u1", Tenant: tenantA, Name: "Anna Müller", Role: model.RoleSachbearbeitung,
+		Verifier:   "$argon2id$v=19$m=32768,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		Invitation: &identity.Invitation{UserID: "u1", Hash: hex64("code-1"), Expires: t0.Add(7 * 24 * time.Hour), Used: t0},
+		Lockout:    identity.Lockout{Failures: 2, Locks: 1, Until: until},
+	}
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Users(tenantA)
+		noErr(t, "Users", err)
+		sameRecord(t, "user with sign-in state", list, []cloud.User{u})
+		return nil
+	})
+	u.Deactivated, u.GrantsNotBefore = ptr(t0.Add(time.Hour)), ptr(t0.Add(time.Hour))
+	u.Lockout = identity.Lockout{}
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Users(tenantA)
+		noErr(t, "Users", err)
+		sameRecord(t, "deactivated user", list, []cloud.User{u})
+		return nil
+	})
+	if v, ok := s.(cloud.RegistryViewer); ok {
+		err := v.RegistryView(ctxT(t), func(r cloud.RegistryTx) error {
+			list, err := r.Users(tenantA)
+			noErr(t, "Users in a view", err)
+			sameRecord(t, "user in a view", list, []cloud.User{u})
+			return nil
+		})
+		noErr(t, "RegistryView", err)
+	}
+}
+
+// A new invitation replaces the old one: the old code must no longer find the user,
+// or a reset would leave the code it meant to void usable.
+func testInvitationIndex(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	inv := func(code string) *identity.Invitation {
+		return &identity.Invitation{UserID: "u1", Hash: hex64(code), Expires: t0.Add(time.Hour)}
+	}
+	u := cloud.User{ID: "u1", Tenant: tenantA, Name: "Anna Müller", Role: model.RoleSachbearbeitung, Invitation: inv("first")}
+	other := cloud.User{ID: "u2", Tenant: tenantB, Name: "Bernd Schäfer", Role: model.RoleLeitung, Invitation: inv("other")}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.UserByInvitation(hex64("first"))
+		isNotFound(t, "UserByInvitation before put", err)
+		noErr(t, "PutUser u1", r.PutUser(u))
+		noErr(t, "PutUser u2", r.PutUser(other))
+		got, err := r.UserByInvitation(hex64("first"))
+		noErr(t, "UserByInvitation in the same tx", err)
+		sameRecord(t, "UserByInvitation", got, u)
+		return nil
+	})
+	u.Invitation = inv("second")
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.UserByInvitation(hex64("first"))
+		isNotFound(t, "UserByInvitation of the replaced code", err)
+		got, err := r.UserByInvitation(hex64("second"))
+		noErr(t, "UserByInvitation of the new code", err)
+		sameRecord(t, "UserByInvitation of the new code", got, u)
+		got, err = r.UserByInvitation(hex64("other"))
+		noErr(t, "UserByInvitation of another tenant's user", err)
+		sameRecord(t, "UserByInvitation of another tenant's user", got, other)
+		return nil
+	})
+	u.Invitation = nil
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.UserByInvitation(hex64("second"))
+		isNotFound(t, "UserByInvitation after the invitation was removed", err)
+		return nil
+	})
+}
+
+func testTenantOfflineDays(t *testing.T, s cloud.Storage) {
+	a := cloud.Tenant{ID: tenantA, Name: "Stadt Musterstadt", Created: t0, OfflineDays: 5}
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutTenant(a) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.Tenant(tenantA)
+		noErr(t, "Tenant", err)
+		sameRecord(t, "Tenant with offline days", got, a)
+		list, err := r.Tenants()
+		noErr(t, "Tenants", err)
+		sameRecord(t, "Tenants with offline days", list, []cloud.Tenant{a})
+		return nil
+	})
+}
+
+func testGrants(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	day := t0.Truncate(time.Second)
+	g1 := cloud.Grant{ID: "g1", Tenant: tenantA, UserID: "u1", DeviceID: "d1", IssuedAt: day, Expires: day.Add(14 * 24 * time.Hour)}
+	g2 := cloud.Grant{ID: "g2", Tenant: tenantA, UserID: "u2", DeviceID: "d1", IssuedAt: day.Add(time.Hour), Expires: day.Add(15 * 24 * time.Hour)}
+	g3 := cloud.Grant{ID: "g3", Tenant: tenantA, UserID: "u1", DeviceID: "d2", IssuedAt: day, Expires: day.Add(time.Hour)}
+	// Device IDs are the service's UUIDs, but the registry must not mix tenants even
+	// where they would meet.
+	g4 := cloud.Grant{ID: "g4", Tenant: tenantB, UserID: "u9", DeviceID: "d1", IssuedAt: day, Expires: day.Add(time.Hour)}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Grants(tenantA, "d1")
+		noErr(t, "Grants empty", err)
+		if len(list) != 0 {
+			t.Errorf("Grants of an empty store = %v", list)
+		}
+		for _, g := range []cloud.Grant{g2, g1, g3, g4} {
+			noErr(t, "PutGrant "+g.ID, r.PutGrant(g))
+		}
+		return nil
+	})
+	g1.Expires = g1.Expires.Add(24 * time.Hour) // extended by a later sign-in
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutGrant(g1) })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Grants(tenantA, "d1")
+		noErr(t, "Grants", err)
+		sameRecord(t, "Grants(A, d1)", list, []cloud.Grant{g1, g2})
+		list, err = r.Grants(tenantA, "d2")
+		noErr(t, "Grants", err)
+		sameRecord(t, "Grants(A, d2)", list, []cloud.Grant{g3})
+		list, err = r.Grants(tenantB, "d1")
+		noErr(t, "Grants", err)
+		sameRecord(t, "Grants(B, d1)", list, []cloud.Grant{g4})
+		list, err = r.Grants(tenantA, "d")
+		noErr(t, "Grants", err)
+		if len(list) != 0 {
+			t.Errorf("Grants of device d (a prefix of d1) = %v", list)
+		}
+		return nil
+	})
+}
+
+func testAbsences(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	day := func(d int) time.Time { return time.Date(2026, 7, d, 0, 0, 0, 0, time.UTC) }
+	a1 := cloud.Absence{Absence: identity.Absence{ID: "a1", Absent: "u1", Substitute: "u2", From: day(6), To: day(10)},
+		Tenant: tenantA, By: "u1", Recorded: t0}
+	a2 := cloud.Absence{Absence: identity.Absence{ID: "a2", Absent: "u2", Substitute: "u1", From: day(20), To: day(24)},
+		Tenant: tenantA, By: "u3", Recorded: t0}
+	b1 := cloud.Absence{Absence: identity.Absence{ID: "a1", Absent: "u9", Substitute: "u8", From: day(1), To: day(2)},
+		Tenant: tenantB, By: "u9", Recorded: t0}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		for _, a := range []cloud.Absence{a2, a1, b1} {
+			noErr(t, "PutAbsence "+a.ID, r.PutAbsence(a))
+		}
+		return nil
+	})
+	a1.To = day(12)
+	reg(t, s, func(r cloud.RegistryTx) error {
+		noErr(t, "PutAbsence replace", r.PutAbsence(a1))
+		noErr(t, "DeleteAbsence a2", r.DeleteAbsence(tenantA, "a2"))
+		noErr(t, "DeleteAbsence of an unknown ID", r.DeleteAbsence(tenantA, "nirgendwo"))
+		return nil
+	})
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Absences(tenantA)
+		noErr(t, "Absences", err)
+		sameRecord(t, "Absences(A)", list, []cloud.Absence{a1})
+		list, err = r.Absences(tenantB)
+		noErr(t, "Absences", err)
+		sameRecord(t, "Absences(B) after A deleted one with the same ID elsewhere", list, []cloud.Absence{b1})
+		return nil
+	})
+	reg(t, s, func(r cloud.RegistryTx) error { return r.DeleteAbsence(tenantB, "a1") })
+	reg(t, s, func(r cloud.RegistryTx) error {
+		list, err := r.Absences(tenantA)
+		noErr(t, "Absences", err)
+		sameRecord(t, "Absences(A) after B deleted its a1", list, []cloud.Absence{a1})
+		return nil
+	})
+}
+
+func testGrantKey(t *testing.T, s cloud.Storage) {
+	reg(t, s, func(r cloud.RegistryTx) error {
+		_, err := r.GrantKey()
+		isNotFound(t, "GrantKey before put", err)
+		return nil
+	})
+	key := bytes.Repeat([]byte{0xa5, 0x00, 0xff}, 22)[:64]
+	want := bytes.Clone(key)
+	reg(t, s, func(r cloud.RegistryTx) error { return r.PutGrantKey(key) })
+	key[0] = 1 // the caller may reuse its slice
+	reg(t, s, func(r cloud.RegistryTx) error {
+		got, err := r.GrantKey()
+		noErr(t, "GrantKey", err)
+		if !bytes.Equal(got, want) {
+			t.Errorf("GrantKey = %x, want %x", got, want)
+		}
+		return nil
+	})
+}
