@@ -61,17 +61,18 @@ build: $(WAILS) $(FRONTEND_STAMP) frontend-build
 frontend-build: $(FRONTEND_STAMP)
 	cd frontend && npm run build
 
-## run: set up, build and start the app (extra flags: make run ARGS="--demo-cases 2000")
+## run: set up, build and start the app with the demo municipality (extra flags:
+## make run ARGS="--demo-cases 2000"; the demo data is made when the data folder is new)
 run: deps build
 	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
 		echo ""; \
 		echo "No display found (DISPLAY and WAYLAND_DISPLAY are unset)."; \
 		echo "OZG-Cloud Desktop is a desktop application: run 'make run' in a desktop session,"; \
 		echo "or over SSH with X forwarding (ssh -X), or start it invisibly for a test with"; \
-		echo "  xvfb-run -a $(APP) $(ARGS)"; \
+		echo "  xvfb-run -a $(APP) --demo $(ARGS)"; \
 		exit 1; \
 	fi
-	$(APP) $(ARGS)
+	$(APP) --demo $(ARGS)
 
 ## test: every test, in order, stopping at the first failure (stages: scripts/test.sh)
 test: deps

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
@@ -63,38 +64,71 @@ func TestEnrollStore(t *testing.T) {
 	defer close(done)
 	fp := client.CertFingerprint(srv.Certificate())
 
+	quietCfg := func(dir string, demoStore bool) config {
+		return config{dataDir: dir, demo: demoStore, device: "D1", now: time.Now, log: quiet}
+	}
+	enrollNew := func(cfg config) *store.DB {
+		t.Helper()
+		code, _, err := svc.NewEnrollment(ctx, mh.Tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.enroll = srv.URL + "," + code + "," + fp
+		db, err := openStore(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+
+	// A production store: the tenant's clerks as the server names them, nothing of
+	// the demo's even where the IDs are the demo's; the municipality is the tenant.
+	dir := filepath.Join(t.TempDir(), "desktop")
 	code, _, err := svc.NewEnrollment(ctx, mh.Tenant)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := store.Options{Dir: filepath.Join(t.TempDir(), "desktop"), Device: "D1"}
-	if _, err := enrollStore(ctx, o, srv.URL+","+code+","+strings.Repeat("ab", 32)); err == nil {
+	db, err := store.Open(store.Options{Dir: dir, Device: "D1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := enrollStore(ctx, db, srv.URL+","+code+","+strings.Repeat("ab", 32)); err == nil {
 		t.Fatal("a wrong fingerprint enrolled")
 	}
-	msg, err := enrollStore(ctx, o, srv.URL+","+code+","+fp)
+	msg, err := enrollStore(ctx, db, srv.URL+","+code+","+fp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(msg, "verbunden als Gerät") {
+	if !strings.Contains(msg, "verbunden als Gerät") || !strings.Contains(msg, "(4 Benutzer)") {
 		t.Errorf("message %q", msg)
 	}
-	if msg, err := enrollStore(ctx, o, srv.URL+",used-code,"+fp); err != nil || !strings.Contains(msg, "bereits") {
+	if msg, err := enrollStore(ctx, db, srv.URL+",used-code,"+fp); err != nil || !strings.Contains(msg, "bereits") {
 		t.Errorf("second run: %q %v", msg, err)
 	}
-	db, err := store.Open(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	m, err := db.Municipality()
-	if err != nil || m.Tenant != mh.Tenant || m.OrgUnit != mh.OrgUnit || m.Name != mh.Name {
+	if err != nil || m.Tenant != mh.Tenant || m.OrgUnit != mh.OrgUnit || m.Name != mh.Tenant || m.Demo || m.Street != "" {
 		t.Errorf("municipality %+v %v", m, err)
 	}
 	c, err := db.Clerk(demo.ClerkSachbearbeitung1)
-	if err != nil || c.Role != model.RoleSachbearbeitung || c.OrgUnit != mh.OrgUnit || c.Email == "" {
+	if err != nil || c.Role != model.RoleSachbearbeitung || c.OrgUnit != mh.OrgUnit || c.Email != "" || c.Phone != "" {
 		t.Errorf("clerk %+v %v", c, err)
 	}
 	if id, err := db.SyncIdentity(); err != nil || id.Tenant != mh.Tenant {
 		t.Errorf("identity %+v %v", id, err)
+	}
+	db.Close()
+
+	// A demo store (--demo --enroll on a new folder, as make demo-sync starts its
+	// desktops): the demo municipality and clerks stay as seeded.
+	demoDB := enrollNew(quietCfg(filepath.Join(t.TempDir(), "demo"), true))
+	if m, err := demoDB.Municipality(); err != nil || m.Name != mh.Name || !m.Demo || m.Tenant != mh.Tenant {
+		t.Errorf("demo municipality %+v %v", m, err)
+	}
+	if c, err := demoDB.Clerk(demo.ClerkSachbearbeitung1); err != nil || c.Email == "" {
+		t.Errorf("demo clerk %+v %v", c, err)
+	}
+	if n := demoDB.CaseCount(); n != 0 {
+		t.Errorf("%d cases, want the --demo-cases 0 of the config", n)
 	}
 }

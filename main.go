@@ -1,5 +1,7 @@
 // Command ozgcloud-desktop is the OZG-Cloud Desktop client: it opens the local case
-// store and shows the clerk's UI in a Wails window.
+// store and shows the clerk's UI in a Wails window. This file is the only place that
+// wires things together: the store, the app's services bound to the window, and the
+// long-running parts, which run with one context from the window's start to its end.
 package main
 
 import (
@@ -8,9 +10,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -19,6 +25,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/ozgcloud/desktop/app"
+	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/store"
 )
 
@@ -28,45 +35,76 @@ var assets embed.FS
 // errNoHome is returned when neither the environment nor the OS names a home folder.
 var errNoHome = errors.New("no home folder")
 
+// config is what the flags say.
+type config struct {
+	dataDir           string
+	demo              bool  // a demo store: Gemeinde Musterhausen, its clerks and demoCases cases
+	demoCases         int   // cases of a new demo store
+	demoSeed          int64 // 0 = 1
+	device            string
+	maxAttachmentSize int64
+	enroll            string // URL,CODE,FINGERPRINT; see enroll.go
+	now               func() time.Time
+	log               *slog.Logger
+}
+
+// parseFlags reads the command line; the error is for the terminal (exit 2).
+func parseFlags(args []string, defaultDir string, out io.Writer) (config, error) {
+	fs := flag.NewFlagSet("ozgcloud-desktop", flag.ContinueOnError)
+	fs.SetOutput(out)
+	cfg := config{}
+	fs.StringVar(&cfg.dataDir, "data-dir", defaultDir, "folder of the local case store")
+	fs.BoolVar(&cfg.demo, "demo", false, "a demo store: a new data folder gets Gemeinde Musterhausen, its clerks, a demo key and --demo-cases cases")
+	fs.IntVar(&cfg.demoCases, "demo-cases", 500, "demo cases in a new demo store (with --demo)")
+	fs.StringVar(&cfg.device, "device", "A7", "device code of this PC, unique in the municipality")
+	maxMB := fs.Int("max-attachment-mb", 100, "largest attachment accepted, in MB")
+	fs.StringVar(&cfg.enroll, "enroll", "", "connect this PC to the OZG-Cloud before starting: URL,CODE,FINGERPRINT (see enroll.go)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	demoCasesSet := false
+	fs.Visit(func(f *flag.Flag) { demoCasesSet = demoCasesSet || f.Name == "demo-cases" })
+	switch {
+	case fs.NArg() > 0:
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case cfg.dataDir == "":
+		return cfg, errors.New("no data folder: pass --data-dir")
+	case *maxMB < 1:
+		return cfg, errors.New("--max-attachment-mb must be at least 1")
+	case demoCasesSet && !cfg.demo:
+		return cfg, errors.New("--demo-cases makes cases only in a demo store: add --demo")
+	case cfg.demoCases < 0:
+		return cfg, errors.New("--demo-cases must not be negative")
+	}
+	cfg.maxAttachmentSize = int64(*maxMB) << 20
+	return cfg, nil
+}
+
 func main() {
-	def, err := defaultDataDir(runtime.GOOS, os.Getenv, os.UserHomeDir)
+	def, derr := defaultDataDir(runtime.GOOS, os.Getenv, os.UserHomeDir)
+	cfg, err := parseFlags(os.Args[1:], def, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
 	if err != nil {
-		// Without a default the clerk can still pass --data-dir.
-		def = ""
-	}
-	dataDir := flag.String("data-dir", def, "folder of the local case store")
-	demoCases := flag.Int("demo-cases", 500, "demo cases to create when the store is new")
-	device := flag.String("device", "A7", "device code of this PC, unique in the municipality")
-	maxMB := flag.Int("max-attachment-mb", 100, "largest attachment accepted, in MB")
-	enroll := flag.String("enroll", "", "connect this PC to the OZG-Cloud before starting: URL,CODE,FINGERPRINT (see enroll.go)")
-	flag.Parse()
-
-	if *dataDir == "" {
-		fmt.Fprintf(os.Stderr, "ozgcloud-desktop: no data folder (%v); pass --data-dir\n", err)
-		os.Exit(2)
-	}
-	if *maxMB < 1 {
-		fmt.Fprintln(os.Stderr, "ozgcloud-desktop: --max-attachment-mb must be at least 1")
-		os.Exit(2)
-	}
-	if *demoCases < 0 {
-		fmt.Fprintln(os.Stderr, "ozgcloud-desktop: --demo-cases must not be negative")
-		os.Exit(2)
-	}
-
-	if *enroll != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		msg, err := enrollStore(ctx, store.Options{Dir: *dataDir, Device: *device, MaxAttachmentSize: int64(*maxMB) << 20}, *enroll)
-		cancel()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "ozgcloud-desktop: %v\n", err)
-			os.Exit(1)
+		if derr != nil {
+			err = fmt.Errorf("%w (%v)", err, derr)
 		}
-		fmt.Println("OZG-Cloud:", msg)
+		fmt.Fprintf(os.Stderr, "ozgcloud-desktop: %v\n", err)
+		os.Exit(2)
 	}
+	cfg.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg.now = time.Now
 
-	a := app.New(app.Config{DataDir: *dataDir, DemoCases: *demoCases, Device: *device, MaxAttachmentSize: int64(*maxMB) << 20})
-
+	var d *desktop
+	if generatingBindings {
+		// wails generate module runs this binary only to read the bound services.
+		d = &desktop{win: &app.Window{}, bind: services(app.Env{Window: &app.Window{}}).bind}
+	} else {
+		d = open(cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
 	err = wails.Run(&options.App{
 		Title:     "OZG-Cloud Desktop",
 		Width:     1280,
@@ -75,18 +113,150 @@ func main() {
 		MinHeight: 600,
 		AssetServer: &assetserver.Options{
 			Assets:  assets,
-			Handler: app.FileHandler(a),
+			Handler: d.files,
 		},
 		BackgroundColour: &options.RGBA{R: 250, G: 251, B: 252, A: 255},
-		OnStartup:        app.OnStartup(a),
-		OnShutdown:       app.OnShutdown(a),
-		Bind:             []any{a},
-		DragAndDrop:      &options.DragAndDrop{EnableFileDrop: true},
-		Linux:            &linux.Options{ProgramName: "ozgcloud-desktop"},
+		OnStartup: func(wctx context.Context) {
+			app.AttachWails(d.win, wctx)
+			d.start(ctx, &wg)
+		},
+		OnShutdown: func(context.Context) {
+			cancel()
+			wg.Wait()
+			d.close()
+		},
+		Bind:        d.bind,
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
+		Linux:       &linux.Options{ProgramName: "ozgcloud-desktop"},
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ozgcloud-desktop: %v\n", err)
 		os.Exit(1)
+	}
+}
+
+// desktop is everything main wires for one window: the store, the services bound to
+// the window, the handler of the attachments' inline preview, and the long-running
+// parts.
+type desktop struct {
+	db      *store.DB // nil when the store could not be opened
+	win     *app.Window
+	bind    []any
+	files   http.Handler
+	runners []func(context.Context) error
+	log     *slog.Logger
+}
+
+// open opens (and with --demo on a new folder fills, with --enroll connects) the store
+// and wires the desktop. It never fails: when the store cannot be opened, the window
+// shows only why (the Desk's Session says it) and nothing else is bound.
+func open(cfg config) *desktop {
+	win := &app.Window{}
+	db, err := openStore(cfg)
+	if err != nil {
+		cfg.log.Error("store not opened", "err", err)
+		return &desktop{win: win, bind: []any{app.NewFatalDesk(cfg.dataDir, err)}, log: cfg.log}
+	}
+	clerk, err := app.LoadClerk(db)
+	if err != nil {
+		db.Close()
+		cfg.log.Error("store not opened", "err", err)
+		return &desktop{win: win, bind: []any{app.NewFatalDesk(cfg.dataDir, err)}, log: cfg.log}
+	}
+	env := app.Env{DB: db, Clerk: clerk, Window: win, DataDir: cfg.dataDir, Now: cfg.now, Log: cfg.log}
+	s := services(env)
+	// Subscribed now, before the window can write anything.
+	forwarder := app.NewChangeForwarder(db, win)
+	engineFeed := db.Subscribe()
+	notifyEngine := func(ctx context.Context) error {
+		return engineFeed.Run(ctx, func(c store.Change) {
+			// A local write queued mutations: push them now, not at the next poll.
+			if c.Outbox {
+				s.syncRunner.Notify()
+			}
+		})
+	}
+	return &desktop{
+		db: db, win: win, bind: s.bind, files: app.FileHandler(s.attachments), log: cfg.log,
+		runners: []func(context.Context) error{
+			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run,
+		},
+	}
+}
+
+// wired is the services of one store.
+type wired struct {
+	bind        []any // bound to the window, in this order
+	attachments *app.Attachments
+	intake      *app.MailIntake
+	syncRunner  *app.SyncRunner
+}
+
+func services(env app.Env) wired {
+	w := wired{attachments: app.NewAttachments(env), intake: app.NewMailIntake(env), syncRunner: app.NewSyncRunner(env)}
+	w.bind = []any{
+		app.NewDesk(env), app.NewCases(env), w.attachments, app.NewLetters(env), app.NewDecisions(env),
+		app.NewSigning(env), app.NewPrinting(env), app.NewMailbox(env, w.intake), app.NewSync(env, w.syncRunner),
+	}
+	return w
+}
+
+// openStore opens the store in cfg.dataDir; with --demo a new store becomes the demo
+// municipality, and with --enroll the PC is connected before the window opens.
+func openStore(cfg config) (*store.DB, error) {
+	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	_, statErr := os.Stat(filepath.Join(cfg.dataDir, store.FileName))
+	fresh := errors.Is(statErr, os.ErrNotExist)
+	db, err := store.Open(store.Options{
+		Dir: cfg.dataDir, Device: cfg.device, Now: cfg.now, MaxAttachmentSize: cfg.maxAttachmentSize, Logger: cfg.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.demo && fresh {
+		seed := cfg.demoSeed
+		if seed == 0 {
+			seed = 1
+		}
+		start := time.Now()
+		if err := demo.Seed(db, cfg.demoCases, seed, cfg.now()); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		cfg.log.Info("demo data created", "cases", cfg.demoCases, "took", time.Since(start))
+	}
+	if cfg.enroll != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		msg, err := enrollStore(ctx, db, cfg.enroll)
+		cancel()
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		fmt.Println("OZG-Cloud:", msg)
+	}
+	return db, nil
+}
+
+// start runs the long-running parts with ctx; wg waits for them.
+func (d *desktop) start(ctx context.Context, wg *sync.WaitGroup) {
+	for _, run := range d.runners {
+		wg.Go(func() {
+			if err := run(ctx); err != nil {
+				d.log.Error("stopped", "err", err)
+			}
+		})
+	}
+}
+
+// close closes the store once everything that used it has stopped.
+func (d *desktop) close() {
+	if d.db != nil {
+		if err := d.db.Close(); err != nil {
+			d.log.Error("close store", "err", err)
+		}
 	}
 }
 

@@ -2,8 +2,16 @@ package main
 
 import (
 	"errors"
+	"io"
+	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/ozgcloud/desktop/app"
+	"github.com/ozgcloud/desktop/store"
 )
 
 func TestDefaultDataDir(t *testing.T) {
@@ -41,5 +49,134 @@ func TestDefaultDataDir(t *testing.T) {
 				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func quietConfig(t *testing.T, dir string) config {
+	t.Helper()
+	return config{dataDir: dir, device: "A7", now: time.Now, log: slog.New(slog.DiscardHandler)}
+}
+
+// bound returns the service of type T that d binds to the window.
+func bound[T any](t *testing.T, d *desktop) T {
+	t.Helper()
+	for _, s := range d.bind {
+		if v, ok := s.(T); ok {
+			return v
+		}
+	}
+	var zero T
+	t.Fatalf("%T is not bound", zero)
+	return zero
+}
+
+// TestProductionStartHasNoDemo: without --demo a new data folder gets no cases, no
+// clerks, no municipality and no signing key, also after the window asked for the
+// session and the key; the session asks to connect the PC. --demo-cases alone is
+// refused.
+func TestProductionStartHasNoDemo(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"--data-dir", dir}, "", io.Discard)
+	if err != nil || cfg.demo {
+		t.Fatalf("flags %+v %v", cfg, err)
+	}
+	cfg.log, cfg.now = slog.New(slog.DiscardHandler), time.Now
+	d := open(cfg)
+	defer d.close()
+	if d.db == nil {
+		t.Fatal("store not opened")
+	}
+	s, err := bound[*app.Desk](t, d).Session()
+	if err != nil || !s.NeedsSetup || s.Demo || len(s.Clerks) != 0 || s.Fatal != "" {
+		t.Fatalf("session %+v %v", s, err)
+	}
+	if k, err := bound[*app.Signing](t, d).SigningKey(); err != nil || k.Kind != "" || k.Demo {
+		t.Fatalf("signing key %+v %v", k, err)
+	}
+	if _, err := bound[*app.Decisions](t, d).DecisionEditor("none"); err == nil {
+		t.Fatal("decision editor of a missing case")
+	}
+	if n := d.db.CaseCount(); n != 0 {
+		t.Errorf("%d cases in a production store", n)
+	}
+	if clerks, _ := d.db.Clerks(); len(clerks) != 0 {
+		t.Errorf("clerks %+v", clerks)
+	}
+	if _, err := d.db.Municipality(); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("municipality: %v", err)
+	}
+	if k, _ := d.db.SigningKey(); k != (store.SigningKey{}) {
+		t.Errorf("signing key %+v", k)
+	}
+	if files, _ := os.ReadDir(filepath.Join(dir, "schluessel")); len(files) != 0 {
+		t.Errorf("key files %v", files)
+	}
+
+	if _, err := parseFlags([]string{"--data-dir", dir, "--demo-cases", "20"}, "", io.Discard); err == nil || !strings.Contains(err.Error(), "--demo") {
+		t.Errorf("--demo-cases without --demo: %v", err)
+	}
+}
+
+// TestDemoStart: --demo fills a new folder with the demo municipality, its clerks and
+// the cases asked for; a second start on the same folder adds nothing.
+func TestDemoStart(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"--data-dir", dir, "--demo", "--demo-cases", "7"}, "", io.Discard)
+	if err != nil || !cfg.demo || cfg.demoCases != 7 {
+		t.Fatalf("flags %+v %v", cfg, err)
+	}
+	cfg.log, cfg.now = slog.New(slog.DiscardHandler), time.Now
+	d := open(cfg)
+	s, err := bound[*app.Desk](t, d).Session()
+	if err != nil || !s.Demo || s.NeedsSetup || len(s.Clerks) != 4 || s.Municipality != "Gemeinde Musterhausen" {
+		t.Fatalf("session %+v %v", s, err)
+	}
+	if n := d.db.CaseCount(); n != 7 {
+		t.Errorf("%d demo cases, want 7", n)
+	}
+	if k, err := d.db.SigningKey(); err != nil || k.Kind != store.KeyPKCS12 || !k.Demo {
+		t.Errorf("demo key %+v %v", k, err)
+	} else if _, err := os.Stat(filepath.Join(dir, "schluessel", k.File)); err != nil {
+		t.Errorf("demo key file: %v", err)
+	}
+	d.close()
+	d = open(cfg)
+	defer d.close()
+	if n := d.db.CaseCount(); n != 7 {
+		t.Errorf("%d cases after the second start, want 7", n)
+	}
+}
+
+// TestSecondInstanceAndCorruptStoreAreFatal: a second window on the same folder, or a
+// damaged store file, shows only why it cannot start; nothing else is bound and the
+// file is not changed.
+func TestSecondInstanceAndCorruptStoreAreFatal(t *testing.T) {
+	dir := t.TempDir()
+	first := open(quietConfig(t, dir))
+	defer first.close()
+	second := open(quietConfig(t, dir))
+	if second.db != nil || len(second.bind) != 1 || len(second.runners) != 0 {
+		t.Fatalf("second instance binds %d services", len(second.bind))
+	}
+	s, err := bound[*app.Desk](t, second).Session()
+	if err != nil || !strings.Contains(s.Fatal, "läuft bereits") {
+		t.Fatalf("second instance: %q %v", s.Fatal, err)
+	}
+
+	dir = t.TempDir()
+	path := filepath.Join(dir, store.FileName)
+	garbage := []byte(strings.Repeat("kein bbolt ", 1000))
+	if err := os.WriteFile(path, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := quietConfig(t, dir)
+	cfg.demo, cfg.demoCases = true, 10
+	broken := open(cfg)
+	s, _ = bound[*app.Desk](t, broken).Session()
+	if !strings.Contains(s.Fatal, "beschädigt") || !strings.Contains(s.Fatal, path) {
+		t.Errorf("corrupt store message %q does not name the file", s.Fatal)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(garbage) {
+		t.Error("the corrupt store file was changed")
 	}
 }

@@ -1,122 +1,94 @@
-// Package app is the API the desktop UI calls: thin methods that turn UI requests into
-// store reads and clerk actions, and store and model errors into German messages.
+// Package app is the desktop window's side of the Go code: small services bound to
+// the window (Desk, Cases, Attachments, Letters, Decisions, Signing, Printing,
+// Mailbox, Sync), each a thin layer that parses what the UI sends, calls the packages
+// below (store, decision, sign, mail, sync/client ...) and turns their errors into a
+// code and a German message (errors.go). The long-running parts (MailIntake,
+// SyncRunner, FollowUpWatcher, ChangeForwarder) are started by main with one context;
+// main also wires everything together. Only wails.go imports Wails.
 package app
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/ozgcloud/desktop/demo"
+	"github.com/google/uuid"
+
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 )
 
-// Config is what main passes in from flags.
-type Config struct {
-	DataDir           string
-	DemoCases         int    // cases made when the store is new; 0 = none
-	DemoSeed          int64  // seed of the demo data; 0 = 1
-	Device            string // device code for file numbers
-	MaxAttachmentSize int64  // 0 = the store's default (100 MB)
-	Now               func() time.Time
-	Logger            *slog.Logger
+// Env is what the services are made of; main fills it once.
+type Env struct {
+	DB      *store.DB
+	Clerk   *CurrentClerk // the clerk working at this PC now
+	Window  *Window       // the desktop window: events and file dialogs
+	DataDir string
+	Now     func() time.Time // nil = time.Now
+	Log     *slog.Logger     // nil = text to stderr
+	// OpenPath shows a file in the program the OS associates with it; nil = the OS's.
+	OpenPath func(path string) error
+	// Notify shows a desktop notification; nil = the OS's (notify-send, a toast).
+	Notify func(title, body string) error
 }
 
-// Runtime is what the app needs of the desktop window; main's adapter (wails.go)
-// implements it, tests use a fake.
-type Runtime interface {
-	Emit(event string, data ...any)
-	OpenFiles(title string) ([]string, error)
-}
-
-// App is the API bound to the UI. Its methods are in api.go.
-type App struct {
-	cfg   Config
+// base is what every service holds: the store, the clerk working here, the clock in
+// the office's time zone and the logger. Its methods are unexported, so the window
+// binds none of them.
+type base struct {
 	db    *store.DB
-	fatal string
-	log   *slog.Logger
+	clerk *CurrentClerk
 	now   func() time.Time
 	loc   *time.Location
+	log   *slog.Logger
+}
 
+func newBase(e Env) base {
+	b := base{db: e.DB, clerk: e.Clerk, now: e.Now, log: e.Log}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if e.DB != nil {
+		b.loc = e.DB.Location()
+	}
+	if b.clerk == nil {
+		b.clerk = &CurrentClerk{}
+	}
+	return b
+}
+
+func (a base) current() model.Clerk { return a.clerk.Get() }
+
+func (a base) today() time.Time { return model.Day(a.now(), a.loc) }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// CurrentClerk is the clerk working at this PC now, shared by every service.
+type CurrentClerk struct {
 	mu    sync.Mutex
 	clerk model.Clerk
-	rt    Runtime
-
-	notify   func(title, body string) error
-	openPath func(path string) error
-
-	stop     context.CancelFunc
-	watchers sync.WaitGroup
-
-	intake mailIntake // the e-mail intake (mail.go)
-	syncr  syncRunner // the sync with the OZG-Cloud (sync.go)
 }
 
-const settingClerk = "current_clerk"
-
-// New opens (and on first start fills) the store in cfg.DataDir. It never fails: when
-// the store cannot be opened the App answers every call with the reason, and the UI
-// shows it (Session().Fatal).
-func New(cfg Config) *App {
-	a := &App{cfg: cfg, log: cfg.Logger, now: cfg.Now, notify: desktopNotify, openPath: openInOS, rt: nopRuntime{}}
-	if a.log == nil {
-		a.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	if a.now == nil {
-		a.now = time.Now
-	}
-	if err := a.open(); err != nil {
-		a.fatal = fatalMessage(err, cfg.DataDir)
-		a.log.Error("store not opened", "err", err)
-	}
-	return a
-}
-
-func (a *App) open() error {
-	if err := os.MkdirAll(a.cfg.DataDir, 0o700); err != nil {
-		return fmt.Errorf("app: create data folder: %w", err)
-	}
-	_, statErr := os.Stat(filepath.Join(a.cfg.DataDir, store.FileName))
-	fresh := errors.Is(statErr, os.ErrNotExist)
-	db, err := store.Open(store.Options{
-		Dir: a.cfg.DataDir, Device: a.cfg.Device, Now: a.now,
-		MaxAttachmentSize: a.cfg.MaxAttachmentSize, Logger: a.log,
-	})
+// LoadClerk returns the clerk the app starts as: the one chosen last, else the first
+// Sachbearbeitung clerk, else the first one; nobody in a store without clerks (a new
+// PC not yet connected to the OZG-Cloud).
+func LoadClerk(db *store.DB) (*CurrentClerk, error) {
+	clerks, err := db.Clerks()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	a.db, a.loc = db, db.Location()
-	if fresh && a.cfg.DemoCases > 0 {
-		seed := a.cfg.DemoSeed
-		if seed == 0 {
-			seed = 1
-		}
-		start := time.Now()
-		if err := demo.Seed(db, a.cfg.DemoCases, seed, a.now()); err != nil {
-			return fmt.Errorf("app: demo data: %w", err)
-		}
-		a.log.Info("demo data created", "cases", a.cfg.DemoCases, "took", time.Since(start))
-	}
-	return a.loadClerk()
-}
-
-// loadClerk picks the clerk the app starts as: the one chosen last, else the first
-// Sachbearbeitung clerk, else the first one.
-func (a *App) loadClerk() error {
-	clerks, err := a.db.Clerks()
-	if err != nil {
-		return fmt.Errorf("app: clerks: %w", err)
-	}
+	cur := &CurrentClerk{}
 	if len(clerks) == 0 {
-		return nil
+		return cur, nil
 	}
-	id, _ := a.db.Setting(settingClerk)
+	id, err := db.CurrentClerk()
+	if err != nil {
+		return nil, err
+	}
 	pick := clerks[0]
 	for _, c := range clerks {
 		if c.Role == model.RoleSachbearbeitung {
@@ -129,75 +101,83 @@ func (a *App) loadClerk() error {
 			pick = c
 		}
 	}
-	a.mu.Lock()
-	a.clerk = pick
-	a.mu.Unlock()
+	cur.clerk = pick
+	return cur, nil
+}
+
+// Get returns the clerk working now; the zero Clerk when nobody is known yet.
+func (c *CurrentClerk) Get() model.Clerk {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.clerk
+}
+
+// switchTo makes clerk the current one, here and in the store for the next start.
+func (c *CurrentClerk) switchTo(db *store.DB, clerk model.Clerk) error {
+	if err := db.SetCurrentClerk(clerk.ID); err != nil {
+		return err
+	}
+	c.set(clerk)
 	return nil
 }
 
-// Start attaches the window's runtime and starts the follow-up and mail watchers; main calls it
-// from Wails' OnStartup (see wails.go).
-func Start(a *App, rt Runtime) {
-	a.mu.Lock()
-	a.rt = rt
-	a.mu.Unlock()
-	if a.db == nil {
-		return
+func (c *CurrentClerk) set(clerk model.Clerk) {
+	c.mu.Lock()
+	c.clerk = clerk
+	c.mu.Unlock()
+}
+
+// Runtime is what the app needs of the desktop window; wails.go adapts Wails' runtime
+// to it, tests use a fake.
+type Runtime interface {
+	Emit(event string, data ...any)
+	OpenFiles(title string) ([]string, error)
+}
+
+// Window is the desktop window as the services see it. Until main attaches the
+// window's runtime, events go nowhere and file dialogs choose nothing.
+type Window struct {
+	mu sync.Mutex
+	rt Runtime
+}
+
+// Attach makes rt the window's runtime.
+func (w *Window) Attach(rt Runtime) {
+	w.mu.Lock()
+	w.rt = rt
+	w.mu.Unlock()
+}
+
+func (w *Window) runtime() Runtime {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rt
+}
+
+// Emit sends an event to the UI.
+func (w *Window) Emit(event string, data ...any) {
+	if rt := w.runtime(); rt != nil {
+		rt.Emit(event, data...)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a.stop = cancel
-	a.watchers.Add(1)
-	go func() {
-		defer a.watchers.Done()
-		a.watchFollowUps(ctx, time.Minute)
-	}()
-	a.watchers.Add(1)
-	go func() {
-		defer a.watchers.Done()
-		a.runMail(ctx)
-	}()
-	a.watchers.Add(1)
-	go func() {
-		defer a.watchers.Done()
-		a.runSync(ctx)
-	}()
 }
 
-// Stop ends the watchers and closes the store.
-func Stop(a *App) {
-	if a.stop != nil {
-		a.stop()
+// OpenFiles asks the clerk for files with the OS dialog; nil when cancelled.
+func (w *Window) OpenFiles(title string) ([]string, error) {
+	if rt := w.runtime(); rt != nil {
+		return rt.OpenFiles(title)
 	}
-	a.watchers.Wait()
-	if a.db != nil {
-		if err := a.db.Close(); err != nil {
-			a.log.Error("close store", "err", err)
-		}
+	return nil, nil
+}
+
+// chooseOne asks for one file; "" when cancelled. The error is the German *Error of
+// a dialog that could not be opened.
+func (w *Window) chooseOne(title string) (string, error) {
+	paths, err := w.OpenFiles(title)
+	if err != nil {
+		return "", &Error{Code: CodeUnreadable, Message: msgDialogFailed}
 	}
-}
-
-func (a *App) current() model.Clerk {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.clerk
-}
-
-func (a *App) runtime() Runtime {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.rt
-}
-
-func (a *App) today() time.Time { return model.Day(a.now(), a.loc) }
-
-func (a *App) ready() error {
-	if a.db == nil {
-		return &Error{Code: CodeFatal, Message: a.fatal}
+	if len(paths) == 0 {
+		return "", nil
 	}
-	return nil
+	return paths[0], nil
 }
-
-type nopRuntime struct{}
-
-func (nopRuntime) Emit(string, ...any)                {}
-func (nopRuntime) OpenFiles(string) ([]string, error) { return nil, nil }

@@ -3,10 +3,9 @@ package app
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,38 +14,18 @@ import (
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/pdf"
 	"github.com/ozgcloud/desktop/sign"
+	"github.com/ozgcloud/desktop/store"
 )
 
-// A draft is kept per case in the settings bucket under this prefix plus the case ID,
-// as the JSON of DecisionDraft; "" means none. Drafts are local to this PC: they are
-// no mutation and never sync.
-const settingDraftPrefix = "decision.draft."
-
-var draftPlaceholder = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
-
-// caseValues are the placeholders decision.Fill fills from the case, the letterhead,
-// the clerk and the fee; any other placeholder is a value the clerk types.
-var caseValues = map[string]bool{
-	"antragsteller.name": true, "antragsteller.strasse": true, "antragsteller.ort": true,
-	"antragsteller.anschrift": true, "aktenzeichen": true, "vorgang.titel": true,
-	"behoerde.name": true, "behoerde.anschrift": true, "bank": true, "iban": true, "bic": true,
-	"verwendungszweck": true, "sachbearbeitung.name": true, "rechtsbehelf": true,
-	"vorgangsart": true, "eingangsdatum": true, "datum": true, "gebuehr": true, "faelligkeit": true,
+// Decisions is the bound service of "Bescheid erstellen": the editor's state, the
+// draft kept per case, its preview, and signing it.
+type Decisions struct {
+	base
+	keys keyring
 }
 
-var valueLabels = map[string]string{
-	"ablehnungsgrund":     "Grund der Ablehnung",
-	"bewilligt":           "Was bewilligt wird",
-	"teilablehnungsgrund": "Grund der teilweisen Ablehnung",
-}
-
-var blockLabels = map[decision.BlockKind]string{
-	decision.KindSubject: "Betreff", decision.KindSalutation: "Anrede", decision.KindTenor: "Entscheidung (Tenor)",
-	decision.KindReasons: "Begründung", decision.KindFee: "Gebühr", decision.KindRemedy: "Rechtsbehelfsbelehrung",
-	decision.KindText: "Text",
-}
-
-var bankValues = map[string]string{"iban": "IBAN", "bic": "BIC", "bank": "Name der Bank"}
+// NewDecisions returns the Decisions service.
+func NewDecisions(e Env) *Decisions { return &Decisions{base: newBase(e), keys: newKeyring(e)} }
 
 func valueLabel(name string) string {
 	if l, ok := valueLabels[name]; ok {
@@ -68,9 +47,8 @@ func ownValues(blocks []DecisionBlock, old []DecisionValue) []DecisionValue {
 	seen := map[string]bool{}
 	out := []DecisionValue{}
 	for _, b := range blocks {
-		for _, m := range draftPlaceholder.FindAllStringSubmatch(b.Title+"\n"+b.Text, -1) {
-			name := m[1]
-			if caseValues[name] || strings.HasPrefix(name, "form.") || seen[name] {
+		for _, name := range decision.Placeholders(b.Title + "\n" + b.Text) {
+			if decision.FromCase(name) || seen[name] {
 				continue
 			}
 			seen[name] = true
@@ -84,7 +62,7 @@ func usesFee(blocks []decision.Block) (has, required bool) {
 	for _, b := range blocks {
 		if b.Kind == decision.KindFee {
 			has = true
-		} else if strings.Contains(b.Text, "{{gebuehr}}") {
+		} else if slices.Contains(decision.Placeholders(b.Text), decision.PlaceholderFee) {
 			has, required = true, true
 		}
 	}
@@ -97,15 +75,15 @@ func templateView(t decision.Template) DecisionTemplateView {
 }
 
 // mayDecide says why the current clerk cannot make a decision for c now, or "".
-func (a *App) mayDecide(c model.Case) string {
+func (a *Decisions) mayDecide(c model.Case) string {
 	if c.Status != model.StatusInBearbeitung {
 		if c.Status == model.StatusBeschieden {
-			return "Der Vorgang ist beschieden. Für einen neuen Bescheid, der den bisherigen ersetzt, öffnen Sie den Vorgang bitte zuerst wieder (Wiedereröffnen)."
+			return msgDecisionCaseDecided
 		}
-		return "Einen Bescheid kann man erst erstellen, wenn der Vorgang in Bearbeitung ist."
+		return msgDecisionNotInWork
 	}
 	if c.Assignee != a.current().ID {
-		return "Einen Bescheid erstellt die zuständige Person. Bitte weisen Sie sich den Vorgang zuerst zu."
+		return msgDecisionNotAssignee
 	}
 	return ""
 }
@@ -120,46 +98,58 @@ func activeDecision(c model.Case) (model.DecisionInfo, bool) {
 	return model.DecisionInfo{}, false
 }
 
-func (a *App) decisionTitle(d model.DecisionInfo) string {
+func (a *Decisions) decisionTitle(d model.DecisionInfo) string {
 	if d.SignedAt == nil {
-		return "„" + d.Title + "“"
+		return fmt.Sprintf(fmtQuoted, d.Title)
 	}
-	return fmt.Sprintf("„%s“ vom %s", d.Title, d.SignedAt.In(a.loc).Format("02.01.2006"))
+	return fmt.Sprintf(fmtDecisionTitle, d.Title, d.SignedAt.In(a.loc).Format("02.01.2006"))
 }
 
-func (a *App) loadDraft(caseID string) (DecisionDraft, error) {
-	s, err := a.setting(settingDraftPrefix + caseID)
-	if err != nil {
-		return DecisionDraft{}, toError(err)
-	}
+// loadDraft returns the case's draft as the editor shows it; TemplateID is "" when
+// the case has none. Drafts are local to this PC: no mutation, never synced.
+func (a *Decisions) loadDraft(caseID string) (DecisionDraft, error) {
 	d := DecisionDraft{CaseID: caseID, Values: []DecisionValue{}, Blocks: []DecisionBlock{}}
-	if s == "" {
+	s, err := a.db.Draft(caseID)
+	if errors.Is(err, store.ErrNotFound) {
 		return d, nil
 	}
-	if err := json.Unmarshal([]byte(s), &d); err != nil {
+	if err != nil {
 		a.log.Warn("decision draft unreadable, dropped", "case", caseID, "err", err)
-		return DecisionDraft{CaseID: caseID, Values: []DecisionValue{}, Blocks: []DecisionBlock{}}, nil
+		return d, nil
 	}
-	d.CaseID = caseID
+	d.TemplateID, d.TemplateName, d.Fee, d.FeeAmount, d.FeeDue = s.TemplateID, s.TemplateName, s.Fee, s.FeeAmount, s.FeeDue
+	d.Supersedes, d.SupersedesTitle, d.UpdatedAt = s.Supersedes, s.SupersedesTitle, stamp(s.UpdatedAt, a.loc)
+	for _, b := range s.Blocks {
+		d.Blocks = append(d.Blocks, DecisionBlock{Kind: b.Kind, Label: blockLabels[decision.BlockKind(b.Kind)], Title: b.Title, Text: b.Text})
+	}
+	for _, v := range s.Values {
+		d.Values = append(d.Values, DecisionValue{Name: v.Name, Label: valueLabel(v.Name), Value: v.Value, Multiline: true})
+	}
 	return d, nil
 }
 
-func (a *App) saveDraft(d DecisionDraft) error {
-	d.UpdatedAt = stamp(a.now(), a.loc)
-	b, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("app: draft: %w", err)
+func (a *Decisions) saveDraft(d DecisionDraft) error {
+	s := store.DecisionDraft{
+		TemplateID: d.TemplateID, TemplateName: d.TemplateName, Fee: d.Fee, FeeAmount: d.FeeAmount, FeeDue: d.FeeDue,
+		Supersedes: d.Supersedes, SupersedesTitle: d.SupersedesTitle, UpdatedAt: a.now(),
+		Values: make([]store.DraftValue, 0, len(d.Values)), Blocks: make([]store.DraftBlock, 0, len(d.Blocks)),
 	}
-	if err := a.db.SetSetting(settingDraftPrefix+d.CaseID, string(b)); err != nil {
+	for _, v := range d.Values {
+		s.Values = append(s.Values, store.DraftValue{Name: v.Name, Value: v.Value})
+	}
+	for _, b := range d.Blocks {
+		s.Blocks = append(s.Blocks, store.DraftBlock{Kind: b.Kind, Title: b.Title, Text: b.Text})
+	}
+	if err := a.db.PutDraft(d.CaseID, s); err != nil {
 		return toError(err)
 	}
 	return nil
 }
 
-func (a *App) decisionEditor(caseID string) (DecisionEditorState, error) {
-	if err := a.ready(); err != nil {
-		return DecisionEditorState{}, err
-	}
+// DecisionEditor returns what the decision editor needs for a case: templates, the
+// case's draft (TemplateID "" when none), the signing key and whether the clerk may
+// make a decision now.
+func (a *Decisions) DecisionEditor(caseID string) (DecisionEditorState, error) {
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return DecisionEditorState{}, toError(err)
@@ -168,10 +158,11 @@ func (a *App) decisionEditor(caseID string) (DecisionEditorState, error) {
 	if err != nil {
 		return DecisionEditorState{}, toError(err)
 	}
-	key, err := a.signingKey()
+	kc, err := a.keys.config()
 	if err != nil {
 		return DecisionEditorState{}, err
 	}
+	key := keyView(kc, a.current())
 	draft, err := a.loadDraft(caseID)
 	if err != nil {
 		return DecisionEditorState{}, err
@@ -187,11 +178,8 @@ func (a *App) decisionEditor(caseID string) (DecisionEditorState, error) {
 	return st, nil
 }
 
-// startDecision makes a new draft from a template, replacing any draft of the case.
-func (a *App) startDecision(caseID, templateID string) (DecisionDraft, error) {
-	if err := a.ready(); err != nil {
-		return DecisionDraft{}, err
-	}
+// StartDecision makes a new draft from a template for the case, replacing its draft.
+func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, error) {
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return DecisionDraft{}, toError(err)
@@ -205,7 +193,7 @@ func (a *App) startDecision(caseID, templateID string) (DecisionDraft, error) {
 	}
 	t, ok := lc.template(templateID)
 	if !ok {
-		return DecisionDraft{}, &Error{Code: CodeInvalid, Message: "Bitte eine Vorlage wählen.", Fields: map[string]string{"template": "Unbekannte Vorlage."}}
+		return DecisionDraft{}, &Error{Code: CodeInvalid, Message: msgChooseTemplate, Fields: map[string]string{"template": fieldUnknownTemplate}}
 	}
 	d := DecisionDraft{CaseID: caseID, TemplateID: t.ID, TemplateName: t.Name, Blocks: []DecisionBlock{}}
 	for _, b := range t.Blocks {
@@ -226,11 +214,9 @@ func (a *App) startDecision(caseID, templateID string) (DecisionDraft, error) {
 	return d, nil
 }
 
-func (a *App) discardDecisionDraft(caseID string) error {
-	if err := a.ready(); err != nil {
-		return err
-	}
-	if err := a.db.SetSetting(settingDraftPrefix+caseID, ""); err != nil {
+// DiscardDecisionDraft deletes the case's draft.
+func (a *Decisions) DiscardDecisionDraft(caseID string) error {
+	if err := a.db.DeleteDraft(caseID); err != nil {
 		return toError(err)
 	}
 	return nil
@@ -271,13 +257,13 @@ type problem struct {
 func (p *problem) Error() string { return p.msg }
 
 // letter fills and checks the draft; a *problem says what the clerk must still do.
-func (a *App) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
+func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
 	lc, err := a.letterConfig()
 	if err != nil {
 		return decision.Letter{}, toError(err)
 	}
 	if _, ok := lc.template(d.TemplateID); !ok {
-		return decision.Letter{}, &problem{"Bitte eine Vorlage wählen.", "template"}
+		return decision.Letter{}, &problem{msgChooseTemplate, "template"}
 	}
 	t := decision.Template{ID: d.TemplateID, Name: d.TemplateName}
 	blockAt := []int{}
@@ -306,16 +292,16 @@ func (a *App) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
 		cents, ok := parseEuro(d.FeeAmount)
 		if !ok {
 			if strings.TrimSpace(d.FeeAmount) == "" {
-				return decision.Letter{}, &problem{"Bitte geben Sie den Betrag der Gebühr an.", "feeAmount"}
+				return decision.Letter{}, &problem{msgFeeAmountMissing, "feeAmount"}
 			}
-			return decision.Letter{}, &problem{"Der Betrag der Gebühr ist nicht lesbar. Bitte in Euro angeben, zum Beispiel „25,00“.", "feeAmount"}
+			return decision.Letter{}, &problem{msgFeeAmountUnreadable, "feeAmount"}
 		}
 		due, err := time.Parse(dateLayout, d.FeeDue)
 		if err != nil {
-			return decision.Letter{}, &problem{"Bitte geben Sie an, bis wann die Gebühr zu zahlen ist.", "feeDue"}
+			return decision.Letter{}, &problem{msgFeeDueMissing, "feeDue"}
 		}
 		if due.Before(a.today()) {
-			return decision.Letter{}, &problem{"Das Fälligkeitsdatum der Gebühr liegt in der Vergangenheit.", "feeDue"}
+			return decision.Letter{}, &problem{msgFeeDuePast, "feeDue"}
 		}
 		data.Fee = &decision.Fee{Cents: cents, Due: due}
 	}
@@ -331,23 +317,23 @@ func (a *App) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
 }
 
 // missing explains a placeholder without a value and names the input that gives one.
-func (a *App) missing(name string, d DecisionDraft, blocks []decision.Block, blockAt []int) *problem {
+func (a *Decisions) missing(name string, d DecisionDraft, blocks []decision.Block, blockAt []int) *problem {
 	for _, v := range d.Values {
 		if v.Name == name {
-			return &problem{fmt.Sprintf("Bitte geben Sie „%s“ an; der Bescheid braucht diesen Text.", v.Label), "value:" + name}
+			return &problem{fmt.Sprintf(msgValueMissing, v.Label), "value:" + name}
 		}
 	}
 	if what, ok := bankValues[name]; ok {
-		return &problem{fmt.Sprintf("Im Briefkopf fehlt die Bankverbindung (%s) für den Gebührenteil. Die Administration kann sie in den Briefeinstellungen eintragen; bis dahin lassen Sie die Gebühr bitte weg.", what), "fee"}
+		return &problem{fmt.Sprintf(msgBankMissing, what), "fee"}
 	}
 	field := ""
 	for i, b := range blocks {
-		if strings.Contains(b.Title+b.Text, "{{"+name+"}}") {
+		if slices.Contains(decision.Placeholders(b.Title+"\n"+b.Text), name) {
 			field = "block:" + strconv.Itoa(blockAt[i])
 			break
 		}
 	}
-	return &problem{fmt.Sprintf("Für den Platzhalter {{%s}} gibt es in diesem Vorgang keinen Wert. Bitte ändern Sie den Text oder ergänzen Sie die Angabe im Vorgang.", name), field}
+	return &problem{fmt.Sprintf(msgPlaceholderNoValue, name), field}
 }
 
 // pageCount returns the number of pages of a letter we rendered (0 if unreadable,
@@ -358,7 +344,7 @@ func pageCount(b []byte) int {
 }
 
 // render makes the letter's PDF; a *problem when the letter cannot be laid out.
-func (a *App) render(l decision.Letter) ([]byte, error) {
+func (a *Decisions) render(l decision.Letter) ([]byte, error) {
 	pdf, err := decision.Render(l, decision.RenderOptions{Created: a.now()})
 	if err == nil {
 		return pdf, nil
@@ -371,11 +357,9 @@ func (a *App) render(l decision.Letter) ([]byte, error) {
 	return nil, fmt.Errorf("app: render decision: %w", err)
 }
 
-// updateDecisionDraft keeps the draft and renders it for the preview.
-func (a *App) updateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
-	if err := a.ready(); err != nil {
-		return DecisionPreview{}, err
-	}
+// UpdateDecisionDraft keeps the edited draft and renders the letter for the preview;
+// a letter that cannot be made yet comes back with Problem set, not as an error.
+func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
 	c, err := a.db.Case(d.CaseID)
 	if err != nil {
 		return DecisionPreview{}, toError(err)
@@ -401,7 +385,7 @@ func (a *App) updateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
 	}, nil
 }
 
-func (a *App) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter, error) {
+func (a *Decisions) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter, error) {
 	l, err := a.letter(c, d)
 	if err != nil {
 		return nil, decision.Letter{}, err
@@ -410,13 +394,11 @@ func (a *App) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter,
 	return pdf, l, err
 }
 
-// signDecision renders the draft, signs it with the office's key opened by secret,
-// stores the signed PDF and records the decision, in that order: a failure before
-// the record leaves at most an unreferenced blob, never a half decision.
-func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
-	if err := a.ready(); err != nil {
-		return SignResult{}, err
-	}
+// SignDecision renders the draft, signs it with the office's key opened by secret
+// (password or PIN, never stored), stores the signed PDF and records the decision, in
+// that order: a failure before the record leaves at most an unreferenced blob, never
+// a half decision.
+func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, error) {
 	c, err := a.db.Case(d.CaseID)
 	if err != nil {
 		return SignResult{}, toError(err)
@@ -429,7 +411,7 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 		return SignResult{}, err
 	}
 	if secret == "" {
-		return SignResult{}, &Error{Code: CodeInvalid, Message: "Bitte geben Sie das Passwort oder die PIN des Schlüssels ein.", Fields: map[string]string{"secret": "Bitte eingeben."}}
+		return SignResult{}, &Error{Code: CodeInvalid, Message: msgSecretMissing, Fields: map[string]string{"secret": fieldSecret}}
 	}
 	pdf, l, err := a.letterPDF(c, d)
 	var p *problem
@@ -438,17 +420,17 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 		if p.field != "" {
 			fields[p.field] = p.msg
 		}
-		return SignResult{}, &Error{Code: CodeInvalid, Message: p.msg + " Es wurde nichts unterschrieben.", Fields: fields}
+		return SignResult{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgNothingSigned, p.msg), Fields: fields}
 	}
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
-	cfg, err := a.signConfig()
+	cfg, err := a.keys.config()
 	if err != nil {
 		return SignResult{}, err
 	}
 	now := a.now()
-	key, closeKey, err := a.openSigner(cfg, secret, now)
+	key, closeKey, err := a.keys.open(cfg, secret, now)
 	if err != nil {
 		return SignResult{}, err
 	}
@@ -456,22 +438,22 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 	title := d.TemplateName
 	old, hasOld := activeDecision(c)
 	if hasOld {
-		title = "Änderungsbescheid: " + d.TemplateName
+		title = fmt.Sprintf(fmtSupersedingTitle, d.TemplateName)
 	}
 	lc, _ := a.letterConfig()
 	signed, err := sign.Sign(pdf, key, sign.Options{
-		Time: now, Reason: "Bescheid " + c.FileNumber, Location: lc.Letterhead.City, TSA: timestamper(cfg),
+		Time: now, Reason: msgSignReasonPrefix + c.FileNumber, Location: lc.Letterhead.City, TSA: timestamper(cfg),
 	})
 	res := SignResult{Timestamped: cfg.TSA != ""}
 	if errors.Is(err, sign.ErrTimestamp) && signed != nil {
 		res.Timestamped = false
-		res.Notice = "Der Zeitstempeldienst war nicht erreichbar: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig."
+		res.Notice = msgSignedWithoutTimestamp
 		a.log.Warn("decision signed without timestamp", "case", c.ID, "err", err)
 	} else if err != nil {
 		return SignResult{}, signError(err)
 	}
 	if infos, verr := sign.Verify(signed); verr != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].WholeDocument {
-		return SignResult{}, &Error{Code: CodeStore, Message: "Die Unterschrift ließ sich nicht bestätigen. Es wurde nichts gespeichert."}
+		return SignResult{}, &Error{Code: CodeStore, Message: msgSignatureUnconfirmed}
 	}
 	sha, size, err := a.db.PutBlob(bytes.NewReader(signed))
 	if err != nil {
@@ -492,20 +474,19 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
-	if err := a.discardDecisionDraft(c.ID); err != nil {
+	if err := a.DiscardDecisionDraft(c.ID); err != nil {
 		a.log.Warn("decision draft not cleared", "case", c.ID, "err", err)
 	}
 	a.log.Info("decision signed", "case", c.ID, "decision", info.ID, "kind", cfg.Kind, "timestamp", res.Timestamped)
-	a.changed(c.ID)
 	res.Case, err = a.detail(after)
 	if err != nil {
 		return SignResult{}, err
 	}
 	res.DecisionID, res.VerificationCode = info.ID, l.VerificationCode()
 	if res.Notice == "" {
-		res.Notice = "Der Bescheid ist unterschrieben und gespeichert."
+		res.Notice = msgSigned
 		if res.Timestamped {
-			res.Notice = "Der Bescheid ist unterschrieben (mit Zeitstempel) und gespeichert."
+			res.Notice = msgSignedTimestamped
 		}
 	}
 	return res, nil
@@ -513,5 +494,5 @@ func (a *App) signDecision(d DecisionDraft, secret string) (SignResult, error) {
 
 // decisionFileName names the signed PDF: file number, template and verification code.
 func decisionFileName(fileNumber, template, code string) string {
-	return safeName(fmt.Sprintf("Bescheid %s %s %s.pdf", fileNumber, template, code))
+	return safeName(fmt.Sprintf(fmtDecisionFile, fileNumber, template, code))
 }

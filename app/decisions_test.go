@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -34,6 +35,10 @@ func decisionApp(t *testing.T) (*App, *fakeRuntime, CaseDetail) {
 	m := demo.Musterhausen()
 	if err := a.db.SetMunicipality(store.Municipality{Name: m.Name, Tenant: m.Tenant, OrgUnit: m.OrgUnit, OrgUnitName: m.OrgUnitName,
 		Street: m.Street, PostalCode: m.PostalCode, City: m.City, Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The demo key, as demo.Seed makes it.
+	if err := demo.SeedKey(a.db, m.Name, now); err != nil {
 		t.Fatal(err)
 	}
 	d := mustCase(t, a, postInput)
@@ -118,7 +123,7 @@ func useKeyFile(t *testing.T, a *App, rt *fakeRuntime, p12 []byte, tsa string) {
 func blobCount(t *testing.T, a *App) int {
 	t.Helper()
 	n := 0
-	err := filepath.WalkDir(filepath.Join(a.cfg.DataDir, "blobs"), func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(a.dataDir, "blobs"), func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -263,6 +268,9 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 	if st, _ = a.DecisionEditor(c.ID); st.Draft.TemplateID != "" {
 		t.Error("draft kept after signing")
 	}
+	if _, err := a.db.Draft(c.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the signed draft is still stored: %v", err)
+	}
 	cd, err := a.Transition(c.ID, "bescheiden", "")
 	if err != nil || cd.Status != "BESCHIEDEN" {
 		t.Fatalf("bescheiden = %s, %v", cd.Status, err)
@@ -369,7 +377,7 @@ func TestDecisionKeyProblems(t *testing.T) {
 func TestDemoKeyAndKeyAdministration(t *testing.T) {
 	a, rt, c := decisionApp(t)
 	v, err := a.SigningKey()
-	if err != nil || !v.Demo || v.Kind != keyKindPKCS12 || v.DemoPassword != DemoKeyPassword || v.MayEdit {
+	if err != nil || !v.Demo || v.Kind != keyKindPKCS12 || v.DemoPassword != demo.KeyPassword || v.MayEdit {
 		t.Fatalf("demo key %+v, %v", v, err)
 	}
 	d, _ := a.StartDecision(c.ID, "gebuehrenbescheid")
@@ -407,7 +415,7 @@ func TestDemoKeyAndKeyAdministration(t *testing.T) {
 		t.Fatalf("token %+v, %v", v, err)
 	}
 	// Back to the file: it is still the demo key, and still says so.
-	if v, err = a.SaveSigningKey(SigningKeyInput{Kind: keyKindPKCS12}); err != nil || !v.Demo || v.DemoPassword != DemoKeyPassword {
+	if v, err = a.SaveSigningKey(SigningKeyInput{Kind: keyKindPKCS12}); err != nil || !v.Demo || v.DemoPassword != demo.KeyPassword {
 		t.Fatalf("back to the demo file: %+v, %v", v, err)
 	}
 }
@@ -451,11 +459,14 @@ func TestDecisionRules(t *testing.T) {
 	if _, err := a.Assign(c.ID, demo.ClerkSachbearbeitung2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SignDecision(d, DemoKeyPassword); uiError(t, err).Code != CodeNotAllowed {
+	if _, err := a.SignDecision(d, demo.KeyPassword); uiError(t, err).Code != CodeNotAllowed {
 		t.Error("signed a case held by someone else")
 	}
 	if err := a.DiscardDecisionDraft(c.ID); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := a.db.Draft(c.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a discarded draft is still stored: %v", err)
 	}
 	if st, _ := a.DecisionEditor(c.ID); st.Draft.TemplateID != "" || st.MayDecide {
 		t.Errorf("after discard and reassignment: %+v", st)

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 
 	"github.com/ozgcloud/desktop/model"
@@ -37,13 +38,13 @@ func (e *Error) Error() string {
 func fatalMessage(err error, dir string) string {
 	switch {
 	case errors.Is(err, store.ErrLocked):
-		return "OZG-Cloud Desktop läuft bereits. Bitte verwenden Sie das bereits geöffnete Fenster. (Datenordner: " + dir + ")"
+		return fmt.Sprintf(msgFatalLocked, dir)
 	case errors.Is(err, store.ErrCorrupt):
-		return "Die Datenbank in " + filepath.Join(dir, store.FileName) + " ist beschädigt und kann nicht gelesen werden. Sie wurde nicht verändert. Bitte wenden Sie sich an die Administration, um sie aus der Sicherung wiederherzustellen."
+		return fmt.Sprintf(msgFatalCorrupt, filepath.Join(dir, store.FileName))
 	case errors.Is(err, store.ErrSchemaTooNew):
-		return "Die Daten in " + dir + " stammen von einer neueren Version von OZG-Cloud Desktop. Bitte installieren Sie die aktuelle Version."
+		return fmt.Sprintf(msgFatalTooNew, dir)
 	}
-	return "OZG-Cloud Desktop konnte seine Daten in " + dir + " nicht öffnen: " + err.Error()
+	return fmt.Sprintf(msgFatalOther, dir, err)
 }
 
 // toError maps a store or model error to what the clerk reads. Errors that are
@@ -59,17 +60,17 @@ func toError(err error) error {
 	var ve *model.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: ve.Fields}
+		return &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: ve.Fields}
 	case errors.Is(err, model.ErrRoleNotPermitted):
-		return &Error{Code: CodeNotAllowed, Message: "Diese Aktion ist Ihrer Rolle nicht erlaubt."}
+		return &Error{Code: CodeNotAllowed, Message: msgRoleNotPermitted}
 	case errors.Is(err, model.ErrNeedsDecision):
-		return &Error{Code: CodeNotAllowed, Message: "Der Vorgang kann erst beschieden werden, wenn ein unterschriebener Bescheid vorliegt."}
+		return &Error{Code: CodeNotAllowed, Message: msgNeedsDecision}
 	case errors.Is(err, model.ErrNotAllowedNow), errors.Is(err, model.ErrUnknownAction):
-		return &Error{Code: CodeNotAllowed, Message: "Diese Aktion ist im aktuellen Status des Vorgangs nicht möglich. Es wurde nichts geändert."}
+		return &Error{Code: CodeNotAllowed, Message: msgNotAllowedNow}
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, model.ErrNotFound):
-		return &Error{Code: CodeNotFound, Message: "Der Vorgang oder Eintrag wurde nicht gefunden."}
+		return &Error{Code: CodeNotFound, Message: msgNotFound}
 	case errors.Is(err, store.ErrTooLarge):
-		return &Error{Code: CodeTooLarge, Message: "Die Datei ist zu groß. Es wurde nichts gespeichert."}
+		return &Error{Code: CodeTooLarge, Message: msgFileTooLarge}
 	}
-	return &Error{Code: CodeStore, Message: "Die Änderung konnte nicht gespeichert werden; es wurde nichts geändert. (" + err.Error() + ")"}
+	return &Error{Code: CodeStore, Message: fmt.Sprintf(msgStoreFailed, err)}
 }

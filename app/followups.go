@@ -7,24 +7,42 @@ import (
 	"time"
 )
 
-// watchFollowUps tells the clerk when a follow-up falls due while the app runs: once
-// at start for what is already due, then for each follow-up that becomes due (a new
-// day, or one added for today). Each is announced once per run.
-func (a *App) watchFollowUps(ctx context.Context, every time.Duration) {
+// FollowUpWatcher tells the clerk when a follow-up falls due while the app runs
+// ("followup:due" and a desktop notification): once at start for what is already
+// due, then for each follow-up that becomes due (a new day, or one added for today).
+// Each is announced once per run.
+type FollowUpWatcher struct {
+	base
+	win    *Window
+	notify func(title, body string) error
+	every  time.Duration
+}
+
+// NewFollowUpWatcher returns the watcher, which looks once a minute; main runs it.
+func NewFollowUpWatcher(e Env) *FollowUpWatcher {
+	w := &FollowUpWatcher{base: newBase(e), win: e.Window, notify: e.Notify, every: time.Minute}
+	if w.notify == nil {
+		w.notify = desktopNotify
+	}
+	return w
+}
+
+// Run watches until ctx ends and returns nil.
+func (a *FollowUpWatcher) Run(ctx context.Context) error {
 	seen := map[string]bool{}
-	tick := time.NewTicker(every)
+	tick := time.NewTicker(a.every)
 	defer tick.Stop()
 	for {
 		a.announceDue(seen)
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-tick.C:
 		}
 	}
 }
 
-func (a *App) announceDue(seen map[string]bool) {
+func (a *FollowUpWatcher) announceDue(seen map[string]bool) {
 	due, err := a.dueFollowUps()
 	if err != nil {
 		a.log.Warn("follow-ups not checked", "err", err)
@@ -40,10 +58,10 @@ func (a *App) announceDue(seen map[string]bool) {
 	if len(fresh) == 0 {
 		return
 	}
-	a.runtime().Emit(EventFollowUpDue, fresh)
-	title, body := "Wiedervorlage fällig", fmt.Sprintf("%s: %s", fresh[0].FileNumber, fresh[0].Reason)
+	a.win.Emit(EventFollowUpDue, fresh)
+	title, body := notifyFollowUpDue, fmt.Sprintf(fmtFileNumberReason, fresh[0].FileNumber, fresh[0].Reason)
 	if len(fresh) > 1 {
-		title, body = fmt.Sprintf("%d Wiedervorlagen fällig", len(fresh)), "Die Liste finden Sie unter „Wiedervorlagen“."
+		title, body = fmt.Sprintf(notifyFollowUpsDue, len(fresh)), notifyFollowUpsWhere
 	}
 	switch err := a.notify(title, body); {
 	case errors.Is(err, errNoNotifier):

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -43,52 +42,59 @@ func (c letterConfig) remedy(caseType string) *decision.Remedy {
 	return &r
 }
 
-// Settings keys of the letter configuration; each value is JSON. A key that is
-// missing means the default: the municipality's letterhead, the shipped templates,
-// the default remedy.
-const (
-	settingLetterhead = "letters.letterhead" // decision.Letterhead
-	settingTemplates  = "letters.templates"  // map[template ID]decision.Template, only changed ones
-	settingRemedies   = "letters.remedies"   // map[case type prefix]decision.Remedy
-)
-
 // letterConfig returns the current letter configuration. Until the administration
 // saved one, the letterhead comes from the municipality and the templates are the
 // shipped ones.
-func (a *App) letterConfig() (letterConfig, error) {
-	lh, err := a.savedLetterhead()
+func (a base) letterConfig() (letterConfig, error) {
+	saved, err := a.db.Letters()
 	if err != nil {
-		return letterConfig{}, err
+		return letterConfig{}, fmt.Errorf("app: letter config: %w", err)
 	}
-	overrides, err := a.savedTemplates()
+	lh, err := a.savedLetterhead(saved)
 	if err != nil {
 		return letterConfig{}, err
 	}
 	tpls := decision.Templates()
 	for i, t := range tpls {
-		if o, ok := overrides[t.ID]; ok {
-			tpls[i] = o
+		if o, ok := saved.Templates[t.ID]; ok {
+			tpls[i] = templateOfStore(o)
 		}
 	}
-	rem := map[string]decision.Remedy{}
-	if err := a.loadSetting(settingRemedies, &rem); err != nil {
-		return letterConfig{}, err
+	rem := make(map[string]decision.Remedy, len(saved.Remedies))
+	for prefix, r := range saved.Remedies {
+		rem[prefix] = decision.Remedy{Kind: decision.RemedyKind(r.Kind), Body: r.Body, Address: r.Address, Period: r.Period}
 	}
 	return letterConfig{Letterhead: lh, Templates: tpls, Remedies: rem}, nil
 }
 
+// The store keeps the letter settings in its own shapes (store.Letterhead ...); these
+// convert between them and decision's.
+
+func templateOfStore(t store.LetterTemplate) decision.Template {
+	out := decision.Template{ID: t.ID, Name: t.Name, Blocks: make([]decision.Block, 0, len(t.Blocks))}
+	for _, b := range t.Blocks {
+		out.Blocks = append(out.Blocks, decision.Block{Kind: decision.BlockKind(b.Kind), Title: b.Title, Text: b.Text})
+	}
+	return out
+}
+
+func storeTemplate(t decision.Template) store.LetterTemplate {
+	out := store.LetterTemplate{ID: t.ID, Name: t.Name, Blocks: make([]store.LetterBlock, 0, len(t.Blocks))}
+	for _, b := range t.Blocks {
+		out.Blocks = append(out.Blocks, store.LetterBlock{Kind: string(b.Kind), Title: b.Title, Text: b.Text})
+	}
+	return out
+}
+
+func storeRemedy(r decision.Remedy) store.Remedy {
+	return store.Remedy{Kind: string(r.Kind), Body: r.Body, Address: r.Address, Period: r.Period}
+}
+
 // savedLetterhead returns the saved letterhead, or the one made from the municipality.
-func (a *App) savedLetterhead() (decision.Letterhead, error) {
-	var lh decision.Letterhead
-	raw, err := a.db.Setting(settingLetterhead)
-	switch {
-	case err == nil:
-		if err := json.Unmarshal([]byte(raw), &lh); err != nil {
-			return decision.Letterhead{}, fmt.Errorf("app: letter config: %s: %w", settingLetterhead, err)
-		}
-		return lh, nil
-	case !errors.Is(err, store.ErrNotFound):
-		return decision.Letterhead{}, fmt.Errorf("app: letter config: %w", err)
+func (a base) savedLetterhead(saved store.Letters) (decision.Letterhead, error) {
+	if saved.Letterhead != nil {
+		// The same fields: a field added on one side only fails to compile here.
+		return decision.Letterhead(*saved.Letterhead), nil
 	}
 	m, err := a.db.Municipality()
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -99,35 +105,4 @@ func (a *App) savedLetterhead() (decision.Letterhead, error) {
 		Street: m.Street, PostalCode: m.PostalCode, City: m.City,
 		Phone: m.Phone, Email: m.Email, BankName: m.BankName, IBAN: m.IBAN, BIC: m.BIC,
 	}, nil
-}
-
-func (a *App) savedTemplates() (map[string]decision.Template, error) {
-	m := map[string]decision.Template{}
-	if err := a.loadSetting(settingTemplates, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// loadSetting decodes the JSON setting key into v; a missing key leaves v as it is.
-func (a *App) loadSetting(key string, v any) error {
-	raw, err := a.db.Setting(key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("app: letter config: %w", err)
-	}
-	if err := json.Unmarshal([]byte(raw), v); err != nil {
-		return fmt.Errorf("app: letter config: %s: %w", key, err)
-	}
-	return nil
-}
-
-func (a *App) saveSetting(key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("app: save %s: %w", key, err)
-	}
-	return a.db.SetSetting(key, string(b))
 }

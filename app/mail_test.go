@@ -57,18 +57,10 @@ func (l *lockedBuffer) String() string {
 func mailApp(t *testing.T) (*App, *fakeRuntime, *lockedBuffer) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	a := New(Config{
-		DataDir: t.TempDir(), DemoCases: 3, Device: "A7", Now: func() time.Time { return now },
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	if a.fatal != "" {
-		t.Fatalf("fatal: %s", a.fatal)
-	}
-	a.notify = func(string, string) error { return nil }
+	a, rt := newAppLogging(t, 3, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a.intake.mu.Lock()
 	a.intake.poll = 100 * time.Millisecond
-	rt := &fakeRuntime{}
-	Start(a, rt)
-	t.Cleanup(func() { Stop(a) })
+	a.intake.mu.Unlock()
 	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +221,7 @@ func TestMailSettingsRoundTripAndFieldErrors(t *testing.T) {
 	if v, err = a.SaveMailSettings(MailSettingsInput{Host: "imap.musterhausen.de", Port: 993, TLS: "starttls", User: "poststelle", CAFile: caFile, Folder: "Anträge"}); err != nil {
 		t.Fatal(err)
 	}
-	stored, err := a.loadMail()
+	stored, err := a.db.MailSettings()
 	if err != nil || stored.Password != secret || stored.TLS != "starttls" || stored.Folder != "Anträge" || !strings.Contains(stored.CAPEM, "BEGIN CERTIFICATE") {
 		t.Fatalf("stored %+v %v", stored.TLS, err)
 	}
@@ -369,9 +361,7 @@ func TestMailIntakeImportsListsFailuresAndRetries(t *testing.T) {
 	if got := a.db.List(index.Query{}).Total; got != casesBefore+1 {
 		t.Fatalf("%d cases, want %d", got, casesBefore+1)
 	}
-	if rt.count(EventCasesChanged) == 0 || rt.count(EventMailStatus) == 0 {
-		t.Fatalf("events: cases:changed %d, mail:status %d", rt.count(EventCasesChanged), rt.count(EventMailStatus))
-	}
+	eventually(t, "cases:changed and mail:status", func() bool { return rt.count(EventCasesChanged) > 0 && rt.count(EventMailStatus) > 0 })
 	page, err := a.ListCases(ListQuery{Search: "Erika Mustermann", Limit: 10})
 	if err != nil || len(page.Rows) != 1 {
 		t.Fatalf("imported case not found: %+v %v", page, err)
@@ -423,8 +413,8 @@ func TestMailIntakeImportsListsFailuresAndRetries(t *testing.T) {
 	if got := a.db.List(index.Query{}).Total; got != casesBefore+3 {
 		t.Fatalf("%d cases after a restart, want %d", got, casesBefore+3)
 	}
-	if v, _ := a.db.Setting(settingMailImported); v != "2026-11-28 3" {
-		t.Fatalf("imported today stored as %q", v)
+	if day, n, _ := a.db.MailImported(); day != "2026-11-28" || n != 3 {
+		t.Fatalf("imported today stored as %s %d", day, n)
 	}
 }
 

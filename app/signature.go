@@ -34,8 +34,8 @@ type SignatureCheck struct {
 const maxCheckedPDF = 200 << 20
 
 // CheckSignature checks the electronic signatures of a PDF of the case.
-func (a *App) CheckSignature(caseID, attachmentID string) (SignatureCheck, error) {
-	at, path, err := a.attachment(caseID, attachmentID)
+func (a *Attachments) CheckSignature(caseID, attachmentID string) (SignatureCheck, error) {
+	at, path, err := a.files.attachment(caseID, attachmentID)
 	if err != nil {
 		return SignatureCheck{}, err
 	}
@@ -43,27 +43,21 @@ func (a *App) CheckSignature(caseID, attachmentID string) (SignatureCheck, error
 }
 
 // CheckSignatureFromDialog asks for a PDF on disk and checks its signatures.
-func (a *App) CheckSignatureFromDialog() (SignatureCheck, error) {
-	if err := a.ready(); err != nil {
+func (a *Attachments) CheckSignatureFromDialog() (SignatureCheck, error) {
+	path, err := a.win.chooseOne(titleChoosePDF)
+	if err != nil || path == "" {
 		return SignatureCheck{}, err
 	}
-	paths, err := a.runtime().OpenFiles("PDF-Datei zum Prüfen wählen")
-	if err != nil {
-		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
-	}
-	if len(paths) == 0 {
-		return SignatureCheck{}, nil
-	}
-	return a.checkSignature(filepath.Base(paths[0]), paths[0])
+	return a.checkSignature(filepath.Base(path), path)
 }
 
-func (a *App) checkSignature(name, path string) (SignatureCheck, error) {
+func (a *Attachments) checkSignature(name, path string) (SignatureCheck, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return SignatureCheck{}, unreadable(name)
 	}
 	if st.Size() > maxCheckedPDF {
-		return SignatureCheck{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Die Datei „%s“ ist zu groß zum Prüfen (höchstens %d MB).", name, maxCheckedPDF>>20)}
+		return SignatureCheck{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgCheckTooLarge, name, maxCheckedPDF>>20)}
 	}
 	pdf, err := os.ReadFile(path)
 	if err != nil {
@@ -71,7 +65,7 @@ func (a *App) checkSignature(name, path string) (SignatureCheck, error) {
 	}
 	infos, err := sign.Verify(pdf)
 	if err != nil {
-		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: fmt.Sprintf("Die Datei „%s“ ist keine lesbare PDF-Datei.", name)}
+		return SignatureCheck{}, &Error{Code: CodeUnreadable, Message: fmt.Sprintf(msgCheckNotPDF, name)}
 	}
 	out := SignatureCheck{File: name, Signatures: []SignatureView{}}
 	for _, si := range infos {
@@ -90,29 +84,25 @@ func (a *App) checkSignature(name, path string) (SignatureCheck, error) {
 
 // signatureSummary says in plain German what the last signature (the one that covers
 // the most) shows; earlier ones are listed by the UI.
-func (a *App) signatureSummary(name string, infos []sign.SignatureInfo) string {
+func (a *Attachments) signatureSummary(name string, infos []sign.SignatureInfo) string {
 	if len(infos) == 0 {
-		return fmt.Sprintf("Die Datei „%s“ enthält keine elektronische Signatur.", name)
+		return fmt.Sprintf(msgCheckNoSignature, name)
 	}
 	si := infos[len(infos)-1]
 	who := si.SignerName
 	if si.Organization != "" && si.Organization != si.SignerName {
 		who += " (" + si.Organization + ")"
 	}
-	var b strings.Builder
+	var text string
 	switch {
 	case !si.Valid:
-		fmt.Fprintf(&b, "Die Signatur ist NICHT gültig: %s", strings.TrimSuffix(si.Reason, "."))
-		b.WriteString(". Die Datei wurde nach dem Unterschreiben verändert oder ist beschädigt.")
+		text = fmt.Sprintf(msgCheckInvalid, strings.TrimSuffix(si.Reason, "."))
 	case !si.WholeDocument:
-		fmt.Fprintf(&b, "Die Signatur von %s ist gültig, umfasst aber nicht das ganze Dokument: nach dem Unterschreiben wurde die Datei ergänzt.", who)
+		text = fmt.Sprintf(msgCheckPartial, who)
+	case si.SigningTime.IsZero():
+		text = fmt.Sprintf(msgCheckValid, who)
 	default:
-		fmt.Fprintf(&b, "Die Signatur ist gültig: unterschrieben von %s", who)
-		if !si.SigningTime.IsZero() {
-			fmt.Fprintf(&b, " am %s", si.SigningTime.In(a.loc).Format("02.01.2006 um 15:04 Uhr"))
-		}
-		b.WriteString("; sie umfasst das ganze Dokument.")
+		text = fmt.Sprintf(msgCheckValidAt, who, si.SigningTime.In(a.loc).Format(layoutDateTimeGerman))
 	}
-	b.WriteString(" Ob das Zertifikat vertrauenswürdig ist, wird hier nicht geprüft.")
-	return b.String()
+	return fmt.Sprintf(msgCheckTrustNotChecked, text)
 }

@@ -29,27 +29,27 @@ func conflictValue(field string, v json.RawMessage, n names) (raw, shown string)
 	case "date":
 		var t *time.Time
 		if json.Unmarshal(v, &t) != nil || t == nil {
-			return "", "keine Frist"
+			return "", labelNoDeadline
 		}
 		d := t.UTC().Format(dateLayout)
 		return d, t.UTC().Format("02.01.2006")
 	case "status":
 		var s model.Status
 		if json.Unmarshal(v, &s) != nil {
-			return "", "unbekannt"
+			return "", labelUnknown
 		}
 		return string(s), s.Label()
 	case "assignee":
 		var id string
 		if json.Unmarshal(v, &id) != nil || id == "" {
-			return "", "niemand"
+			return "", labelNobody
 		}
 		return id, n.of(id)
 	}
 	return "", string(v)
 }
 
-func (a *App) conflictView(c store.Conflict, n names) ConflictView {
+func (a *Sync) conflictView(c store.Conflict, n names) ConflictView {
 	v := ConflictView{
 		ID: c.ID, CaseID: c.CaseID, Field: c.Field, FieldLabel: model.FieldLabel(c.Field),
 		Kind:         conflictKind(c.Field),
@@ -69,11 +69,8 @@ func (a *App) conflictView(c store.Conflict, n names) ConflictView {
 	return v
 }
 
-// syncConflicts lists the open conflicts, of one case when caseID is set.
-func (a *App) syncConflicts(caseID string) ([]ConflictView, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// SyncConflicts lists the open conflicts, of one case when caseID is not "".
+func (a *Sync) SyncConflicts(caseID string) ([]ConflictView, error) {
 	cs, err := a.db.Conflicts(true)
 	if err != nil {
 		return nil, toError(err)
@@ -88,10 +85,9 @@ func (a *App) syncConflicts(caseID string) ([]ConflictView, error) {
 	return out, nil
 }
 
-func (a *App) resolveConflict(in ResolveConflictInput) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
+// ResolveConflict keeps the OZG-Cloud's value, this side's, or a merged one; the
+// resolution travels to the server and to the other PCs like any change.
+func (a *Sync) ResolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 	var value json.RawMessage
 	switch in.Keep {
 	case model.KeepServer, model.KeepClient:
@@ -102,20 +98,19 @@ func (a *App) resolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 		}
 		value = v
 	default:
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie, welcher Wert gelten soll.",
-			Fields: map[string]string{"keep": "Bitte einen Wert wählen."}}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgChooseValue,
+			Fields: map[string]string{"keep": fieldValue}}
 	}
 	c, err := a.db.ResolveConflict(a.current(), in.ID, in.Keep, value)
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
-	a.changed(c.ID)
-	a.emitSyncStatus()
+	a.runner.emitStatus()
 	return a.detail(c)
 }
 
 // mergedValue encodes the value the clerk wrote for the conflict's field.
-func (a *App) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
+func (a *Sync) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
 	cs, err := a.db.Conflicts(false)
 	if err != nil {
 		return nil, toError(err)
@@ -132,42 +127,27 @@ func (a *App) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
 	}
 	switch conflictKind(field) {
 	case "":
-		return nil, &Error{Code: CodeNotFound, Message: "Der Konflikt wurde nicht gefunden."}
+		return nil, &Error{Code: CodeNotFound, Message: msgConflictNotFound}
 	case "date":
 		if val == "" {
 			return json.RawMessage("null"), nil
 		}
 		d, err := time.Parse(dateLayout, val)
 		if err != nil {
-			return nil, bad("Bitte ein Datum wählen.")
+			return nil, bad(fieldConflictDate)
 		}
 		return json.Marshal(d)
 	case "status":
 		if !model.Status(val).Valid() {
-			return nil, bad("Bitte einen Status wählen.")
+			return nil, bad(fieldConflictStatus)
 		}
 		return json.Marshal(val)
 	default: // assignee
 		if err := a.knownClerk(val); err != nil {
-			return nil, bad("Unbekannte Person.")
+			return nil, bad(fieldUnknownClerk)
 		}
 		return json.Marshal(val)
 	}
-}
-
-var kindLabels = map[model.MutationKind]string{
-	model.KindCreate:          "Vorgang angelegt",
-	model.KindTransition:      "Status geändert",
-	model.KindAssign:          "Zuständigkeit geändert",
-	model.KindComment:         "Notiz hinzugefügt",
-	model.KindFollowUpAdd:     "Wiedervorlage angelegt",
-	model.KindFollowUpDone:    "Wiedervorlage erledigt",
-	model.KindMessage:         "Nachricht an Antragsteller",
-	model.KindAttachment:      "Datei hinzugefügt",
-	model.KindDeadline:        "Frist geändert",
-	model.KindDecision:        "Bescheid erstellt",
-	model.KindPosted:          "Versand per Post vermerkt",
-	model.KindConflictResolve: "Konflikt gelöst",
 }
 
 func kindLabel(k model.MutationKind) string {
@@ -177,10 +157,8 @@ func kindLabel(k model.MutationKind) string {
 	return string(k)
 }
 
-func (a *App) rejectedChanges() ([]RejectedView, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// RejectedChanges lists the changes the OZG-Cloud refused, with its reason.
+func (a *Sync) RejectedChanges() ([]RejectedView, error) {
 	rs, err := a.db.Rejections()
 	if err != nil {
 		return nil, toError(err)
@@ -201,37 +179,11 @@ func (a *App) rejectedChanges() ([]RejectedView, error) {
 	return out, nil
 }
 
-func (a *App) dismissRejected(seq uint64) ([]RejectedView, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// DismissRejected removes a refused change from the list once it was read.
+func (a *Sync) DismissRejected(seq uint64) ([]RejectedView, error) {
 	if err := a.db.DismissRejected(seq); err != nil {
 		return nil, toError(err)
 	}
-	a.emitSyncStatus()
-	return a.rejectedChanges()
-}
-
-// forward is weiterleiten to another org unit of the tenant (one the directory
-// named): the case's org unit changes with the status.
-func (a *App) forward(id, orgUnit, reason string) (CaseDetail, error) {
-	units, err := a.orgUnits()
-	if err != nil {
-		return CaseDetail{}, err
-	}
-	known := false
-	for _, u := range units {
-		known = known || u.Value == orgUnit
-	}
-	fields := map[string]string{}
-	if !known {
-		fields["orgUnit"] = "Bitte eine Stelle wählen."
-	}
-	if strings.TrimSpace(reason) == "" {
-		fields["reason"] = "Bitte einen Grund angeben."
-	}
-	if len(fields) > 0 {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Bitte prüfen Sie die markierten Angaben.", Fields: fields}
-	}
-	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
+	a.runner.emitStatus()
+	return a.RejectedChanges()
 }

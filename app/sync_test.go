@@ -99,11 +99,17 @@ func (e *cloudEnv) setOffline(a *App, off bool) {
 // desktop is a demo app connected to the service through the UI's two steps, working
 // as clerk.
 func (e *cloudEnv) desktop(clerk string) (*App, *fakeRuntime) {
+	e.t.Helper()
+	return e.desktopPolling(clerk, 200*time.Millisecond)
+}
+
+// desktopPolling is desktop with an engine that pulls every poll without a poke.
+func (e *cloudEnv) desktopPolling(clerk string, poll time.Duration) (*App, *fakeRuntime) {
 	t := e.t
 	t.Helper()
 	a, rt := newApp(t, 2)
 	a.syncr.mu.Lock()
-	a.syncr.opts = client.Options{Poll: 200 * time.Millisecond, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}
+	a.syncr.opts = client.Options{Poll: poll, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}
 	a.syncr.dirEvery = 10 * time.Millisecond
 	a.syncr.mu.Unlock()
 

@@ -27,11 +27,14 @@ type Session struct {
 	Clerk        ClerkView   `json:"clerk"`
 	Clerks       []ClerkView `json:"clerks"`
 	// Demo: the clerk may be switched (a demo store).
-	Demo      bool     `json:"demo"`
-	CaseTypes []Option `json:"caseTypes"`
-	Statuses  []Option `json:"statuses"`
-	Channels  []Option `json:"channels"`
-	Today     string   `json:"today"`
+	Demo bool `json:"demo"`
+	// NeedsSetup: no clerk is known on this PC yet; the UI asks to connect it to the
+	// OZG-Cloud, which names the clerks.
+	NeedsSetup bool     `json:"needsSetup"`
+	CaseTypes  []Option `json:"caseTypes"`
+	Statuses   []Option `json:"statuses"`
+	Channels   []Option `json:"channels"`
+	Today      string   `json:"today"`
 	// MaxAttachmentBytes is the configured attachment size limit.
 	MaxAttachmentBytes int64 `json:"maxAttachmentBytes"`
 	// MayAssignOthers: the clerk may hand any case to someone else (leadership);
@@ -185,7 +188,9 @@ type ApplicantView struct {
 
 // CaseDetail is everything the detail view shows of a case.
 type CaseDetail struct {
-	ID             string           `json:"id"`
+	ID string `json:"id"`
+	// Revision tells this state of the case from others ("cases:changed" carries it).
+	Revision       string           `json:"revision"`
 	FileNumber     string           `json:"fileNumber"`
 	Title          string           `json:"title"`
 	Type           string           `json:"type"`

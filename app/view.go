@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -53,9 +52,9 @@ func (n names) of(id string) string {
 	return id
 }
 
-func (a *App) names() names {
+func (a base) names() names {
 	clerks, err := a.db.Clerks()
-	n := names{"system": "System"}
+	n := names{"system": labelSystem}
 	if err != nil {
 		return n
 	}
@@ -110,7 +109,7 @@ func attachmentView(caseID string, at model.Attachment, n names, loc *time.Locat
 
 var needsReason = map[model.Action]bool{model.ActionVerwerfen: true, model.ActionWeiterleiten: true}
 
-func (a *App) detail(c model.Case) (CaseDetail, error) {
+func (a base) detail(c model.Case) (CaseDetail, error) {
 	hist, err := a.db.History(c.ID)
 	if err != nil {
 		return CaseDetail{}, toError(err)
@@ -119,7 +118,7 @@ func (a *App) detail(c model.Case) (CaseDetail, error) {
 	loc, today := a.loc, a.today()
 	clerk := a.current()
 	d := CaseDetail{
-		ID: c.ID, FileNumber: c.FileNumber, Title: c.Title,
+		ID: c.ID, Revision: c.HistoryHead.Hash, FileNumber: c.FileNumber, Title: c.Title,
 		Type: c.Type, TypeLabel: typeLabel(c.Type),
 		Channel: string(c.Channel), ChannelLabel: c.Channel.Label(),
 		Received: stamp(c.ReceivedAt, loc),
@@ -206,142 +205,4 @@ func (a *App) detail(c model.Case) (CaseDetail, error) {
 		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act]})
 	}
 	return d, nil
-}
-
-func messageStateLabel(s model.MessageState) string {
-	switch s {
-	case model.MessagePending:
-		return "wartet auf Versand"
-	case model.MessageSent:
-		return "versandt"
-	case model.MessageReceived:
-		return "eingegangen"
-	}
-	return string(s)
-}
-
-func options[T any](items []T, f func(T) Option) []Option {
-	out := make([]Option, 0, len(items))
-	for _, it := range items {
-		out = append(out, f(it))
-	}
-	return out
-}
-
-func (a *App) session() (Session, error) {
-	if a.db == nil {
-		return Session{Fatal: a.fatal, DataDir: a.cfg.DataDir}, nil
-	}
-	m, err := a.db.Municipality()
-	if err != nil {
-		return Session{}, toError(err)
-	}
-	clerks, err := a.db.Clerks()
-	if err != nil {
-		return Session{}, toError(err)
-	}
-	s := Session{
-		Municipality: m.Name, Device: a.db.DeviceCode(), DataDir: a.cfg.DataDir,
-		Clerk: clerkView(a.current()), Demo: m.Demo,
-		CaseTypes: options(model.CaseTypes, func(t model.CaseType) Option { return Option{t.Code, t.Name} }),
-		Statuses:  options(model.Statuses, func(s model.Status) Option { return Option{string(s), s.Label()} }),
-		Channels: options([]model.Channel{model.ChannelPost, model.ChannelCounter},
-			func(c model.Channel) Option { return Option{string(c), c.Label()} }),
-		Today:              a.today().Format(dateLayout),
-		MaxAttachmentBytes: a.db.MaxAttachmentSize(),
-		MayAssignOthers:    a.current().MayAssignOthers(),
-	}
-	for _, c := range clerks {
-		s.Clerks = append(s.Clerks, clerkView(c))
-	}
-	return s, nil
-}
-
-func (a *App) switchClerk(id string) (Session, error) {
-	if err := a.ready(); err != nil {
-		return Session{}, err
-	}
-	m, err := a.db.Municipality()
-	if err != nil {
-		return Session{}, toError(err)
-	}
-	if st, err := a.db.SyncState(); !m.Demo && (err != nil || !st.Enrolled) {
-		return Session{}, &Error{Code: CodeNotAllowed, Message: "Die Anmeldung kann nur in der Demo gewechselt werden."}
-	}
-	c, err := a.db.Clerk(id)
-	if err != nil {
-		return Session{}, toError(err)
-	}
-	if err := a.db.SetSetting(settingClerk, c.ID); err != nil {
-		return Session{}, toError(err)
-	}
-	a.mu.Lock()
-	a.clerk = c
-	a.mu.Unlock()
-	return a.session()
-}
-
-var sortKeys = []index.SortKey{index.SortFileNumber, index.SortApplicant, index.SortType, index.SortReceived, index.SortStatus, index.SortAssignee, index.SortDeadline}
-
-func (a *App) query(q ListQuery) (index.Query, error) {
-	iq := index.Query{Text: q.Search, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit, Today: index.DayNumber(a.today())}
-	if q.Sort != "" {
-		if !slices.Contains(sortKeys, index.SortKey(q.Sort)) {
-			return iq, &Error{Code: CodeInvalid, Message: "Unbekannte Sortierung."}
-		}
-		iq.Sort = index.SortKey(q.Sort)
-	}
-	for _, s := range q.Statuses {
-		if !model.Status(s).Valid() {
-			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Status."}
-		}
-		iq.Statuses = append(iq.Statuses, model.Status(s))
-	}
-	for _, f := range q.Filters {
-		switch f {
-		case "mine":
-			iq.Assignee = a.current().ID
-		case "unassigned":
-			iq.Unassigned = true
-		case "overdue":
-			iq.Overdue = true
-		case "followup":
-			iq.FollowUpDue = true
-		default:
-			return iq, &Error{Code: CodeInvalid, Message: "Unbekannter Filter."}
-		}
-	}
-	return iq, nil
-}
-
-func (a *App) listCases(q ListQuery) (ListPage, error) {
-	if err := a.ready(); err != nil {
-		return ListPage{}, err
-	}
-	iq, err := a.query(q)
-	if err != nil {
-		return ListPage{}, err
-	}
-	p := a.db.List(iq)
-	out := ListPage{Total: p.Total, Offset: q.Offset, Rows: make([]CaseRow, 0, len(p.Rows))}
-	for _, r := range p.Rows {
-		out.Rows = append(out.Rows, rowView(r, iq.Today))
-	}
-	return out, nil
-}
-
-func (a *App) counts() (Counts, error) {
-	if err := a.ready(); err != nil {
-		return Counts{}, err
-	}
-	c := a.db.Counts(a.current().ID, index.DayNumber(a.today()))
-	pending, err := a.db.PendingCount()
-	if err != nil {
-		return Counts{}, toError(err)
-	}
-	out := Counts{All: c.All, Mine: c.Mine, Unassigned: c.Unassigned, Overdue: c.Overdue, FollowUp: c.FollowUpDue, ByStatus: map[string]int{}, Pending: pending}
-	for s, n := range c.ByStatus {
-		out.ByStatus[string(s)] = n
-	}
-	return out, nil
 }

@@ -17,12 +17,5 @@ func (r wailsRuntime) OpenFiles(title string) ([]string, error) {
 	return wruntime.OpenMultipleFilesDialog(r.ctx, wruntime.OpenDialogOptions{Title: title})
 }
 
-// OnStartup returns the Wails OnStartup hook that attaches the window to a.
-func OnStartup(a *App) func(ctx context.Context) {
-	return func(ctx context.Context) { Start(a, wailsRuntime{ctx: ctx}) }
-}
-
-// OnShutdown returns the Wails OnShutdown hook that stops a and closes its store.
-func OnShutdown(a *App) func(ctx context.Context) {
-	return func(context.Context) { Stop(a) }
-}
+// AttachWails attaches the Wails window of ctx (Wails' OnStartup context) to w.
+func AttachWails(w *Window, ctx context.Context) { w.Attach(wailsRuntime{ctx: ctx}) }

@@ -15,7 +15,7 @@ import (
 const seedBatch = 1000
 
 // Seed makes db the demo store of Gemeinde Musterhausen: it sets the municipality
-// (marked as demo) and the clerks, then imports n generated cases with their
+// (marked as demo), the clerks and a throw-away signing key (SeedKey), then imports n generated cases with their
 // representation PDFs as blobs. It is meant for an empty store; the same seed and now
 // give the same cases. Errors come from the store, wrapped.
 func Seed(db *store.DB, n int, seed int64, now time.Time) error {
@@ -32,6 +32,9 @@ func Seed(db *store.DB, n int, seed int64, now time.Time) error {
 		if err := db.PutClerk(c); err != nil {
 			return fmt.Errorf("demo: seed clerk %s: %w", c.ID, err)
 		}
+	}
+	if err := SeedKey(db, m.Name, now); err != nil {
+		return err
 	}
 
 	// Three stages overlap: generating a batch, writing its PDFs as blobs (in

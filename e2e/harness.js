@@ -56,19 +56,22 @@ export async function openApp(browser) {
   const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded' });
   page.loadStatus = response ? response.status() : 0;
   // The Wails dev runtime injects window.go once the IPC bridge is up.
-  await page.waitForFunction(() => Boolean(window.go?.app?.App), null, { timeout: 30_000 });
+  await page.waitForFunction(() => Boolean(window.go?.app?.Desk), null, { timeout: 30_000 });
   return page;
 }
 
 /**
- * Calls a bound Go method of app.App from the page and returns {ok, value} or
- * {ok: false, error}: a Go error rejects the promise with the JSON of app.Error.
+ * Calls a bound Go method (of whichever app service binds it: app.Desk, app.Cases ...;
+ * the names are unique) from the page and returns {ok, value} or {ok: false, error}:
+ * a Go error rejects the promise with the JSON of app.Error.
  */
 export async function callGo(page, method, ...args) {
   return page.evaluate(
     async ({ method, args }) => {
       try {
-        return { ok: true, value: await window.go.app.App[method](...args) };
+        const service = Object.values(window.go.app).find((s) => typeof s[method] === 'function');
+        if (!service) throw new Error(`no bound service has ${method}`);
+        return { ok: true, value: await service[method](...args) };
       } catch (err) {
         const text = typeof err === 'string' ? err : String(err?.message ?? err);
         let error;

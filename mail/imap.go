@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -60,54 +59,6 @@ const (
 	BatchSize = 100
 )
 
-// Sentinel errors; every error of Dial and of Conn's methods wraps one of them in an
-// *Error that carries the German message for the clerk.
-var (
-	ErrUnreachable = errors.New("mail: server unreachable")
-	ErrCertificate = errors.New("mail: server certificate not trusted")
-	ErrLogin       = errors.New("mail: login failed")
-	ErrFolder      = errors.New("mail: folder unusable")
-	ErrCapability  = errors.New("mail: server lacks a needed capability")
-	ErrTimeout     = errors.New("mail: server did not answer in time")
-	ErrConfig      = errors.New("mail: configuration invalid")
-	ErrProtocol    = errors.New("mail: server command failed")
-	ErrCommit      = errors.New("mail: mail not stored as a case")
-	ErrTooLarge    = errors.New("mail: message larger than the limit")
-	ErrTempFile    = errors.New("mail: temporary file not written")
-)
-
-// Error is a mailbox error with a German explanation for the clerk.
-type Error struct {
-	Kind    error  // one of the sentinels above
-	Message string // German, for the UI; never contains the password
-	Err     error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Kind.Error() + ": " + e.Err.Error()
-	}
-	return e.Kind.Error()
-}
-
-func (e *Error) Unwrap() []error { return []error{e.Kind, e.Err} }
-
-// Explain returns the German message of err for the clerk.
-func Explain(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	if err == nil {
-		return ""
-	}
-	return "Beim Abruf der E-Mails ist ein Fehler aufgetreten."
-}
-
-func fail(kind error, err error, format string, args ...any) *Error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), Err: err}
-}
-
 // Conn is a logged-in connection with the watched folder selected. Its methods must
 // not be called concurrently.
 type Conn struct {
@@ -143,14 +94,14 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	}
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	if cfg.TLS == TLSNone && !loopback(cfg.Host) {
-		return nil, fail(ErrConfig, nil, "Ohne Verschlüsselung darf nur ein Server auf diesem Rechner (localhost) verwendet werden.")
+		return nil, fail(ErrConfig, ReasonPlainRemote, cfg.Host, nil)
 	}
 	d := net.Dialer{Timeout: cfg.Timeout}
 	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	raw, err := d.DialContext(dctx, "tcp", addr)
 	if err != nil {
-		return nil, fail(ErrUnreachable, err, "Der Server %s ist nicht erreichbar. Bitte Servername, Port und Netzwerkverbindung prüfen.", addr)
+		return nil, fail(ErrUnreachable, ReasonDial, addr, err)
 	}
 	conn := raw
 	if cfg.TLS == TLSImplicit {
@@ -187,7 +138,7 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 			if isCertError(err) {
 				return nil, tlsError(err, addr)
 			}
-			return nil, fail(ErrUnreachable, err, "Der Server %s bietet keine verschlüsselte Verbindung (STARTTLS) an oder hat sie abgebrochen.", addr)
+			return nil, fail(ErrUnreachable, ReasonNoStartTLS, addr, err)
 		}
 	} else {
 		c = imapclient.New(conn, opts)
@@ -198,14 +149,14 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		if errors.Is(err, ErrTimeout) {
 			return nil, timeoutError(err)
 		}
-		return nil, fail(ErrUnreachable, err, "Der Server %s antwortet nicht wie ein IMAP-Server.", addr)
+		return nil, fail(ErrUnreachable, ReasonNotIMAP, addr, err)
 	}
 	if err := m.wait(ctx, c.Login(cfg.User, cfg.Password).Wait); err != nil {
 		c.Close()
 		if errors.Is(err, ErrTimeout) {
 			return nil, timeoutError(err)
 		}
-		return nil, fail(ErrLogin, scrub(err, cfg.Password), "Die Anmeldung als „%s“ ist fehlgeschlagen. Bitte Benutzername und Passwort prüfen.", cfg.User)
+		return nil, fail(ErrLogin, ReasonLogin, cfg.User, scrub(err, cfg.Password))
 	}
 	var caps imap.CapSet
 	if err := m.wait(ctx, func() error {
@@ -214,7 +165,7 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		return err
 	}); err != nil {
 		m.Close()
-		return nil, m.cmdError(err, "Fähigkeiten abfragen")
+		return nil, m.cmdError(err, "CAPABILITY")
 	}
 	m.caps = caps
 	m.keyword = !caps.Has(imap.CapMove) && !caps.Has(imap.CapUIDPlus) && !caps.Has(imap.CapIMAP4rev2)
@@ -228,12 +179,12 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		if errors.Is(err, ErrTimeout) {
 			return nil, timeoutError(err)
 		}
-		return nil, fail(ErrFolder, err, "Der Ordner „%s“ ist im Postfach nicht vorhanden oder nicht lesbar.", cfg.Folder)
+		return nil, fail(ErrFolder, ReasonNoFolder, cfg.Folder, err)
 	}
 	m.validity = sel.UIDValidity
 	if m.keyword && !permits(sel.PermanentFlags, ImportedKeyword) {
 		m.Close()
-		return nil, fail(ErrCapability, nil, "Der Server kann importierte E-Mails weder verschieben (MOVE/UIDPLUS) noch markieren (Schlüsselwort %s). So würde jede E-Mail immer wieder importiert.", ImportedKeyword)
+		return nil, fail(ErrCapability, ReasonNoMoveMark, ImportedKeyword, nil)
 	}
 	return m, nil
 }
@@ -323,7 +274,7 @@ func (m *Conn) Search(ctx context.Context) ([]imap.UID, error) {
 		return err
 	})
 	if err != nil {
-		return nil, m.cmdError(err, "E-Mails suchen")
+		return nil, m.cmdError(err, "SEARCH")
 	}
 	set, ok := data.All.(imap.UIDSet)
 	if !ok {
@@ -331,7 +282,7 @@ func (m *Conn) Search(ctx context.Context) ([]imap.UID, error) {
 	}
 	uids, ok := set.Nums()
 	if !ok {
-		return nil, m.cmdError(errors.New("dynamic UID set in SEARCH result"), "E-Mails suchen")
+		return nil, m.cmdError(errors.New("dynamic UID set in SEARCH result"), "SEARCH")
 	}
 	return uids, nil
 }
@@ -381,7 +332,7 @@ func (m *Conn) revive(ctx context.Context) error {
 	}
 	if n.validity != m.validity {
 		n.Close()
-		return fail(ErrFolder, nil, "Der Ordner „%s“ wurde auf dem Server neu angelegt (UIDVALIDITY geändert); der Abruf beginnt von vorn.", m.cfg.Folder)
+		return fail(ErrFolder, ReasonNewValidity, m.cfg.Folder, nil)
 	}
 	created := m.created
 	*m = *n
@@ -421,7 +372,7 @@ func (m *Conn) fetchBatch(ctx context.Context, uids []imap.UID, dir string) ([]F
 						continue
 					}
 					if size := it.Literal.Size(); size > m.cfg.MaxSize {
-						return fail(ErrTooLarge, nil, "Die E-Mail ist mit %s größer als die Grenze von %s; sie bleibt im Postfach.", megabytes(size), megabytes(m.cfg.MaxSize))
+						return &Error{Kind: ErrTooLarge, Reason: ReasonTooLarge, Size: size, Limit: m.cfg.MaxSize}
 					}
 					if err := writeTemp(&f, dir, it.Literal, alive); err != nil {
 						out = append(out, f)
@@ -447,12 +398,8 @@ func (m *Conn) fetchBatch(ctx context.Context, uids []imap.UID, dir string) ([]F
 	case errors.As(err, &own) && !errors.Is(err, ErrTimeout):
 		return out, err
 	default:
-		return out, m.cmdError(err, "E-Mails abrufen")
+		return out, m.cmdError(err, "FETCH")
 	}
-}
-
-func megabytes(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 
 // writeTemp copies a message body to a new file, telling the watchdog it is alive
@@ -495,10 +442,6 @@ func writeTemp(f *Fetched, dir string, r io.Reader, alive func()) error {
 	return nil
 }
 
-func tempError(err error) error {
-	return fail(ErrTempFile, err, "Die E-Mail konnte auf diesem Rechner nicht zwischengespeichert werden (Datenträger voll oder nicht beschreibbar).")
-}
-
 // MarkImported files the messages as imported: UID MOVE to ImportedFolder (created
 // when missing) where the server can move safely, else the keyword ImportedKeyword.
 // It never expunges without UIDPLUS and never touches \Seen.
@@ -513,7 +456,7 @@ func (m *Conn) MarkImported(ctx context.Context, uids []imap.UID) error {
 				return m.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{ImportedKeyword}}, nil).Close()
 			})
 			if err != nil {
-				return m.cmdError(err, "E-Mails als importiert markieren")
+				return m.cmdError(err, "STORE")
 			}
 			continue
 		}
@@ -524,14 +467,14 @@ func (m *Conn) MarkImported(ctx context.Context, uids []imap.UID) error {
 		// unless UIDPLUS limits it to these UIDs.
 		caps := m.c.Caps()
 		if !caps.Has(imap.CapMove) && !caps.Has(imap.CapUIDPlus) && !caps.Has(imap.CapIMAP4rev2) {
-			return fail(ErrCapability, nil, "Der Server unterstützt weder MOVE noch UIDPLUS mehr; es wird nichts verschoben.")
+			return fail(ErrCapability, ReasonMoveGone, "", nil)
 		}
 		err := m.wait(ctx, func() error {
 			_, err := m.c.Move(set, ImportedFolder).Wait()
 			return err
 		})
 		if err != nil {
-			return m.cmdError(err, "E-Mails nach „"+ImportedFolder+"“ verschieben")
+			return m.cmdError(err, "MOVE")
 		}
 	}
 	return nil
@@ -550,7 +493,7 @@ func (m *Conn) ensureFolder(ctx context.Context) error {
 		if errors.Is(err, ErrTimeout) {
 			return timeoutError(err)
 		}
-		return fail(ErrFolder, err, "Der Ordner „%s“ konnte nicht angelegt werden.", ImportedFolder)
+		return fail(ErrFolder, ReasonCreateFolder, ImportedFolder, err)
 	}
 	m.created = true
 	return nil
@@ -600,53 +543,7 @@ func (m *Conn) cmdError(err error, what string) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return fail(ErrProtocol, err, "Der Server hat „%s“ abgelehnt oder die Verbindung verloren.", what)
-}
-
-func timeoutError(err error) error {
-	return fail(ErrTimeout, err, "Der Server hat nicht rechtzeitig geantwortet; die Verbindung wurde getrennt und wird später erneut versucht.")
-}
-
-func tlsConfig(cfg Config) (*tls.Config, error) {
-	t := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-	if cfg.CAFile == "" {
-		return t, nil
-	}
-	pem, err := os.ReadFile(cfg.CAFile)
-	if err != nil {
-		return nil, fail(ErrConfig, err, "Die Zertifikatsdatei „%s“ kann nicht gelesen werden.", cfg.CAFile)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fail(ErrConfig, nil, "Die Zertifikatsdatei „%s“ enthält kein Zertifikat im PEM-Format.", cfg.CAFile)
-	}
-	t.RootCAs = pool
-	return t, nil
-}
-
-func isCertError(err error) bool {
-	var (
-		ua  x509.UnknownAuthorityError
-		ci  x509.CertificateInvalidError
-		he  x509.HostnameError
-		cve *tls.CertificateVerificationError
-	)
-	return errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &he) || errors.As(err, &cve)
-}
-
-func tlsError(err error, addr string) error {
-	if isCertError(err) {
-		return fail(ErrCertificate, err, "Dem Zertifikat des Servers %s wird nicht vertraut (unbekannte Zertifizierungsstelle, falscher Name oder abgelaufen). Bitte die Zertifikatsdatei in den Einstellungen prüfen.", addr)
-	}
-	return fail(ErrUnreachable, err, "Mit dem Server %s kam keine verschlüsselte Verbindung zustande. Bitte Port und Verschlüsselungsart prüfen.", addr)
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return fail(ErrProtocol, ReasonRefused, what, err)
 }
 
 func permits(flags []imap.Flag, kw imap.Flag) bool {
@@ -656,13 +553,4 @@ func permits(flags []imap.Flag, kw imap.Flag) bool {
 		}
 	}
 	return false
-}
-
-// scrub removes the password from a server's error text, in case the server echoes
-// the command.
-func scrub(err error, password string) error {
-	if err == nil || password == "" || !strings.Contains(err.Error(), password) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), password, "***"))
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ func TestDovecotFetchAndMove(t *testing.T) {
 	ctx := context.Background()
 	m, err := Dial(ctx, cfg)
 	if err != nil {
-		t.Fatalf("Dial: %v (%s)", err, Explain(err))
+		t.Fatalf("Dial: %v ", err)
 	}
 	defer m.Close()
 	if m.KeywordMode() || m.UIDValidity() == 0 || !m.CanIdle() {
@@ -156,7 +157,7 @@ func TestDovecotFetchAndMove(t *testing.T) {
 	}
 
 	if err := m.MarkImported(ctx, uids); err != nil {
-		t.Fatalf("MarkImported: %v (%s)", err, Explain(err))
+		t.Fatalf("MarkImported: %v ", err)
 	}
 	left, err := m.Search(ctx)
 	if err != nil {
@@ -193,20 +194,21 @@ func TestDovecotErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name   string
-		cfg    func(Config) Config
-		mode   TLSMode
-		kind   error
-		german string
+		name    string
+		cfg     func(Config) Config
+		mode    TLSMode
+		kind    error
+		reason  Reason
+		subject string // "" for the server's address, "user" for the login
 	}{
-		{"password", func(c Config) Config { c.Password = "falsch"; return c }, TLSNone, ErrLogin, "Anmeldung"},
-		{"folder", func(c Config) Config { c.Folder = "Gibtsnicht"; return c }, TLSNone, ErrFolder, "„Gibtsnicht“"},
-		{"unreachable", func(c Config) Config { c.Port = closed; return c }, TLSNone, ErrUnreachable, "nicht erreichbar"},
-		{"plain-remote", func(c Config) Config { c.Host = "192.0.2.1"; return c }, TLSNone, ErrConfig, "localhost"},
-		{"wrong-ca", func(c Config) Config { c.CAFile = s.otherCA; return c }, TLSImplicit, ErrCertificate, "Zertifikat"},
-		{"wrong-ca-starttls", func(c Config) Config { c.CAFile = s.otherCA; return c }, TLSStartTLS, ErrCertificate, "Zertifikat"},
-		{"system-ca", func(c Config) Config { c.CAFile = ""; return c }, TLSImplicit, ErrCertificate, "Zertifikat"},
-		{"tls-on-plain-port", func(c Config) Config { c.Port = s.plainPort; return c }, TLSImplicit, ErrUnreachable, "verschlüsselte"},
+		{"password", func(c Config) Config { c.Password = "falsch"; return c }, TLSNone, ErrLogin, ReasonLogin, "user"},
+		{"folder", func(c Config) Config { c.Folder = "Gibtsnicht"; return c }, TLSNone, ErrFolder, ReasonNoFolder, "Gibtsnicht"},
+		{"unreachable", func(c Config) Config { c.Port = closed; return c }, TLSNone, ErrUnreachable, ReasonDial, ""},
+		{"plain-remote", func(c Config) Config { c.Host = "192.0.2.1"; return c }, TLSNone, ErrConfig, ReasonPlainRemote, "192.0.2.1"},
+		{"wrong-ca", func(c Config) Config { c.CAFile = s.otherCA; return c }, TLSImplicit, ErrCertificate, ReasonCertificate, ""},
+		{"wrong-ca-starttls", func(c Config) Config { c.CAFile = s.otherCA; return c }, TLSStartTLS, ErrCertificate, ReasonCertificate, ""},
+		{"system-ca", func(c Config) Config { c.CAFile = ""; return c }, TLSImplicit, ErrCertificate, ReasonCertificate, ""},
+		{"tls-on-plain-port", func(c Config) Config { c.Port = s.plainPort; return c }, TLSImplicit, ErrUnreachable, ReasonNoTLS, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,10 +218,18 @@ func TestDovecotErrors(t *testing.T) {
 				m.Close()
 				t.Fatal("no error")
 			}
-			if !errors.Is(err, tt.kind) || !strings.Contains(Explain(err), tt.german) {
-				t.Fatalf("err %v, message %q; want %v with %q", err, Explain(err), tt.kind, tt.german)
+			var e *Error
+			subject := tt.subject
+			switch subject {
+			case "":
+				subject = net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+			case "user":
+				subject = cfg.User
 			}
-			if strings.Contains(err.Error(), dovecotPassword) || strings.Contains(Explain(err), dovecotPassword) {
+			if !errors.Is(err, tt.kind) || !errors.As(err, &e) || e.Reason != tt.reason || e.Subject != subject {
+				t.Fatalf("err %v (%+v); want %v, %s about %q", err, e, tt.kind, tt.reason, subject)
+			}
+			if strings.Contains(fmt.Sprintf("%v %+v", err, e), dovecotPassword) {
 				t.Fatal("password in error")
 			}
 		})
@@ -235,7 +245,7 @@ func TestDovecotTLS(t *testing.T) {
 			appendMails(t, raw, "INBOX", nil, corpus(t, "mutt.eml")...)
 			m, err := Dial(context.Background(), cfg)
 			if err != nil {
-				t.Fatalf("Dial: %v (%s)", err, Explain(err))
+				t.Fatalf("Dial: %v ", err)
 			}
 			defer m.Close()
 			uids, err := m.Search(context.Background())
@@ -267,8 +277,9 @@ func TestDialSilentServer(t *testing.T) {
 	if !errors.Is(err, ErrTimeout) || time.Since(start) > 5*time.Second {
 		t.Fatalf("err %v after %s", err, time.Since(start))
 	}
-	if !strings.Contains(Explain(err), "nicht rechtzeitig") {
-		t.Fatalf("message %q", Explain(err))
+	var e *Error
+	if !errors.As(err, &e) || e.Reason != ReasonTimeout {
+		t.Fatalf("error %+v", e)
 	}
 }
 
@@ -313,7 +324,7 @@ func TestKeywordModeWithoutMoveOrUIDPlus(t *testing.T) {
 	ctx := context.Background()
 	m, err := Dial(ctx, cfg)
 	if err != nil {
-		t.Fatalf("Dial: %v (%s)", err, Explain(err))
+		t.Fatalf("Dial: %v ", err)
 	}
 	defer m.Close()
 	if !m.KeywordMode() {
@@ -365,11 +376,11 @@ func TestKeywordModeWithoutMoveOrUIDPlus(t *testing.T) {
 func TestCheck(t *testing.T) {
 	s := needDovecot(t)
 	r, err := Check(context.Background(), s.config(t, TLSImplicit))
-	if err != nil || len(r.Warnings) != 0 || len(r.OK) != 4 {
+	if err != nil || r != (CheckResult{Folder: "INBOX", Moves: true, Idle: true}) {
 		t.Fatalf("Dovecot: %+v %v", r, err)
 	}
 	r, err = Check(context.Background(), memServer(t))
-	if err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "weder MOVE noch UIDPLUS") {
+	if err != nil || r.Moves || r.Folder != "INBOX" {
 		t.Fatalf("memory server: %+v %v", r, err)
 	}
 	_, err = Check(context.Background(), func() Config { c := s.config(t, TLSNone); c.Password = "x"; return c }())

@@ -51,9 +51,8 @@ type Importer struct {
 // Failure is a mail that could not be imported; it stays in the folder and is tried
 // again on the next run.
 type Failure struct {
-	UID    imap.UID
-	Reason string // German
-	Err    error
+	UID imap.UID
+	Err error // an *Error, whose Reason says why
 	// Unfetched: the mail could not even be fetched (the server refused it, it is
 	// too large, it did not arrive in time, or it could not be written here).
 	Unfetched bool
@@ -117,7 +116,7 @@ func (im *Importer) Run(ctx context.Context, mb Mailbox) (Result, error) {
 					RemoveFetched(fetched)
 					return res, err
 				}
-				res.Failed = append(res.Failed, Failure{UID: f.UID, Reason: Explain(err), Err: err})
+				res.Failed = append(res.Failed, Failure{UID: f.UID, Err: err})
 				continue
 			}
 			if ok {
@@ -200,17 +199,9 @@ func kindOf(err error) string {
 	return "unknown"
 }
 
-// unfetched is the failure of a message whose own FETCH failed, with a reason that
-// speaks of that message rather than of the connection.
+// unfetched is the failure of a message whose own FETCH failed.
 func unfetched(uid imap.UID, err error) Failure {
-	reason := Explain(err)
-	switch {
-	case errors.Is(err, ErrTimeout):
-		reason = "Der Server hat diese E-Mail nicht rechtzeitig geliefert; sie bleibt im Postfach."
-	case errors.Is(err, ErrProtocol):
-		reason = "Der Server hat den Abruf dieser E-Mail abgelehnt oder dabei die Verbindung verloren; sie bleibt im Postfach."
-	}
-	return Failure{UID: uid, Reason: reason, Err: err, Unfetched: true}
+	return Failure{UID: uid, Err: err, Unfetched: true}
 }
 
 // one imports a single fetched mail; known reports that its content was imported
@@ -270,7 +261,7 @@ func (im *Importer) prepare(validity uint32, f Fetched) (p *Pending, known bool,
 func (im *Importer) commitOne(ctx context.Context, p *Pending) error {
 	id, err := im.Commit.Commit(ctx, p.Raw, p.Msg, p.Files, p.Entry)
 	if err != nil {
-		return fail(ErrCommit, err, "Die E-Mail konnte nicht als Vorgang gespeichert werden; sie wird beim nächsten Abruf erneut versucht.")
+		return fail(ErrCommit, ReasonCommit, "", err)
 	}
 	return im.recorded(p, id)
 }
@@ -314,7 +305,7 @@ func (im *Importer) batch(ctx context.Context, validity uint32, fetched []Fetche
 		case errors.Is(err, errLedger):
 			return done, err
 		case err != nil:
-			res.Failed = append(res.Failed, Failure{UID: f.UID, Reason: Explain(err), Err: err})
+			res.Failed = append(res.Failed, Failure{UID: f.UID, Err: err})
 		case known:
 			done = append(done, f.UID)
 			res.Known++
@@ -335,7 +326,7 @@ func (im *Importer) batch(ctx context.Context, validity uint32, fetched []Fetche
 				if errors.Is(err, errLedger) {
 					return done, err
 				}
-				res.Failed = append(res.Failed, Failure{UID: p.Raw.UID, Reason: Explain(err), Err: err})
+				res.Failed = append(res.Failed, Failure{UID: p.Raw.UID, Err: err})
 				continue
 			}
 			done = append(done, p.Raw.UID)

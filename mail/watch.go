@@ -16,8 +16,7 @@ type Status struct {
 	Imported int        // mails imported by this check
 	Failed   []Failure  // mails that could not be imported; retried next time
 	Skipped  []imap.UID // not tried in this check (Importer.Skip), still in the mailbox
-	Err      error      // the mailbox is not usable now; retried with backoff
-	Message  string     // German, for Err
+	Err      error      // the mailbox is not usable now (an *Error); retried with backoff
 }
 
 // Watcher keeps importing from one mailbox while the app runs.
@@ -51,7 +50,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			attempt = 0
 		}
 		attempt++
-		w.report(Status{Err: err, Message: Explain(err)})
+		w.report(Status{Err: err})
 		if w.Log != nil {
 			w.Log.Warn("mail: mailbox unavailable, retrying", "err", err, "attempt", attempt)
 		}

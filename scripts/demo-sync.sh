@@ -112,7 +112,7 @@ desktop() {
 	if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 		run=(xvfb-run -a)
 	fi
-	"${run[@]}" "$DESKTOP_BIN" --data-dir "$DIR/desktop-$name" --demo-cases 0 --device "$device" \
+	"${run[@]}" "$DESKTOP_BIN" --data-dir "$DIR/desktop-$name" --demo --demo-cases 0 --device "$device" \
 		--enroll "$URL,$code,$(cat "$DIR/fingerprint")" >"$DIR/desktop-$name.log" 2>&1 &
 	PIDS+=($!)
 	echo "Desktop $name: Daten in $DIR/desktop-$name, Log $DIR/desktop-$name.log"

@@ -2,7 +2,9 @@
 # Starts `wails dev` (the real Go backend, the Vite dev server for the UI) under its
 # own Xvfb with a temporary data folder and demo cases, waits until the dev server
 # answers, runs the Playwright tests in e2e/ with node, and always stops every process
-# it started (they all share one session, which the cleanup ends by its id).
+# it started (they all share one session, which the cleanup ends by its id). Then it
+# does the same once more on an empty data folder without --demo, as a production PC
+# starts for the first time, for e2e/tests/first_start.test.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,54 +15,68 @@ mkdir -p "$ART"
 rm -f "$ART"/*.png "$ART"/*.json
 
 tmp=$(mktemp -d /tmp/ozg-e2e.XXXXXX)
-# A free port per run: a clerk's or developer's own `wails dev` may hold 34115.
-port=${E2E_PORT:-$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')}
-url=http://localhost:$port
-log=$ART/wails-dev.log
 sid=
 
-cleanup() {
-	local status=$?
+# stop ends the dev server's session: TERM first, so wails dev stops the app and Vite.
+stop() {
 	if [ -n "$sid" ]; then
-		# TERM first: wails dev then stops the app and Vite itself.
 		pkill -TERM -s "$sid" 2>/dev/null || true
 		for _ in $(seq 100); do pgrep -s "$sid" >/dev/null || break; sleep 0.1; done
 		pkill -KILL -s "$sid" 2>/dev/null || true
+		sid=
 	fi
+}
+
+cleanup() {
+	local status=$?
+	stop
 	rm -rf "$tmp"
 	exit "$status"
 }
 trap cleanup EXIT
 
-echo "e2e: starting wails dev on $url (log: $log)"
-# -skipbindings: the bindings stage checks frontend/wailsjs; the dev run must not
-# rewrite it. setsid makes the dev server the leader of a new session; the app (own process
-# group, Setpgid in wails dev) and Vite stay in that session.
-setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-	bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -skipbindings -nogorebuild -noreload -nocolour \
-	-compiler "$PWD/scripts/go-notidy" \
-	-devserver "localhost:$port" \
-	-appargs "--data-dir $tmp/data --demo-cases ${DEMO_CASES:-500}" \
-	</dev/null >"$log" 2>&1 &
-sid=$!
+# phase NAME APPARGS TESTS...: serves the app with APPARGS and runs the tests.
+phase() {
+	local name=$1 appargs=$2
+	shift 2
+	# A free port per run: a clerk's or developer's own `wails dev` may hold 34115.
+	local port=${E2E_PORT:-$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')}
+	local url=http://localhost:$port
+	local log=$ART/wails-dev-$name.log
+	echo "e2e ($name): starting wails dev on $url with $appargs (log: $log)"
+	# -skipbindings: the bindings stage checks frontend/wailsjs; the dev run must not
+	# rewrite it. setsid makes the dev server the leader of a new session; the app (own
+	# process group, Setpgid in wails dev) and Vite stay in that session.
+	setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+		bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -skipbindings -nogorebuild -noreload -nocolour \
+		-compiler "$PWD/scripts/go-notidy" \
+		-devserver "localhost:$port" \
+		-appargs "$appargs" \
+		</dev/null >"$log" 2>&1 &
+	sid=$!
 
-start=$(date +%s)
-until curl -fs -o /dev/null "$url/" 2>/dev/null; do
-	if ! kill -0 "$sid" 2>/dev/null; then
-		tail -40 "$log"
-		echo "e2e: wails dev exited before serving $url" >&2
-		exit 1
-	fi
-	if [ $(($(date +%s) - start)) -ge "$TIMEOUT" ]; then
-		tail -40 "$log"
-		echo "e2e: $url did not answer within ${TIMEOUT}s" >&2
-		exit 1
-	fi
-	sleep 1
-done
-echo "e2e: dev server up after $(($(date +%s) - start))s"
+	local start
+	start=$(date +%s)
+	until curl -fs -o /dev/null "$url/" 2>/dev/null; do
+		if ! kill -0 "$sid" 2>/dev/null; then
+			tail -40 "$log"
+			echo "e2e ($name): wails dev exited before serving $url" >&2
+			exit 1
+		fi
+		if [ $(($(date +%s) - start)) -ge "$TIMEOUT" ]; then
+			tail -40 "$log"
+			echo "e2e ($name): $url did not answer within ${TIMEOUT}s" >&2
+			exit 1
+		fi
+		sleep 1
+	done
+	echo "e2e ($name): dev server up after $(($(date +%s) - start))s"
 
-cd e2e
-E2E_URL=$url E2E_ARTIFACTS=$ART node --test --test-concurrency=1 \
-	--test-reporter=spec --test-reporter-destination=stdout \
-	--test-reporter=junit --test-reporter-destination="$ART/junit.xml" tests/
+	(cd e2e && E2E_URL=$url E2E_ARTIFACTS=$ART E2E_PHASE=$name node --test --test-concurrency=1 \
+		--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=junit --test-reporter-destination="$ART/junit-$name.xml" "$@")
+	stop
+}
+
+phase demo "--data-dir $tmp/demo --demo --demo-cases ${DEMO_CASES:-500}" tests/
+phase first-start "--data-dir $tmp/empty" tests/first_start.test.js

@@ -21,7 +21,7 @@ summary() {
 	[ -f "$ART/timings.txt" ] && awk '{ t=$(NF-1); s=$NF; $(NF-1)=""; $NF=""; printf "  %-48s %6s  %s\n", $0, t, s }' "$ART/timings.txt"
 	echo "artifacts:  $PWD/$ART/"
 	echo "  screenshot:  $PWD/$ART/screenshot-list.png, screenshot-second-instance.png (app log: screenshot-app.log)"
-	echo "  e2e:         $PWD/$ART/e2e/ (screenshots, axe reports, wails-dev.log)"
+	echo "  e2e:         $PWD/$ART/e2e/ (screenshots, axe reports, junit-*.xml, wails-dev-*.log)"
 	local what="make test"
 	[ ${#stages[@]} -eq ${#all[@]} ] || what="test stages ${stages[*]}"
 	if [ "$status" -eq 0 ]; then echo "$what: PASSED"; else echo "$what: FAILED"; fi

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -40,7 +41,7 @@ func Example() {
 	doc.Output(&pdf)
 
 	signer, err := sign.LoadPKCS12(p12, "falsch", now)
-	fmt.Println(sign.Message(err))
+	fmt.Println(errors.Is(err, sign.ErrWrongPassword))
 	signer, _ = sign.LoadPKCS12(p12, "geheim", now)
 	signed, _ := sign.Sign(pdf.Bytes(), signer, sign.Options{Time: now})
 
@@ -49,6 +50,6 @@ func Example() {
 		fmt.Println(in.Field, in.Valid, in.WholeDocument, in.SignerName, in.KeyType, in.SigningTime.Format(time.RFC3339))
 	}
 	// Output:
-	// Das Passwort für die Schlüsseldatei ist falsch.
+	// true
 	// Signatur1 true true Gemeinde Musterstadt ECDSA P-256 2026-06-01T10:00:00Z
 }

@@ -3,7 +3,6 @@ package sign
 import (
 	"crypto/x509"
 	"errors"
-	"strings"
 	"testing"
 )
 
@@ -31,33 +30,29 @@ func TestLoadPKCS12Errors(t *testing.T) {
 		p12      func() []byte
 		password string
 		want     error
-		german   string
 	}{
-		{"wrong password", func() []byte { return testP12(t, rsaKey, leaf, ca, "geheim") }, "falsch", ErrWrongPassword, "Passwort"},
-		{"expired", chainFor(expired), "geheim", ErrExpired, "abgelaufen"},
-		{"not yet valid", chainFor(notYet), "geheim", ErrNotYetValid, "noch nicht gültig"},
-		{"no signing key usage", chainFor(noUsage), "geheim", ErrKeyUsage, "Schlüsselverwendung"},
-		{"key does not match certificate", func() []byte { return testP12(t, ecKey, leaf, ca, "geheim") }, "geheim", ErrKeyMismatch, "passt nicht"},
+		{"wrong password", func() []byte { return testP12(t, rsaKey, leaf, ca, "geheim") }, "falsch", ErrWrongPassword},
+		{"expired", chainFor(expired), "geheim", ErrExpired},
+		{"not yet valid", chainFor(notYet), "geheim", ErrNotYetValid},
+		{"no signing key usage", chainFor(noUsage), "geheim", ErrKeyUsage},
+		{"key does not match certificate", func() []byte { return testP12(t, ecKey, leaf, ca, "geheim") }, "geheim", ErrKeyMismatch},
 		{"RSA 1024", func() []byte {
 			k := testKey(t, "RSA 1024")
 			l, c := testChain(t, k, good)
 			return testP12(t, k, l, c, "geheim")
-		}, "geheim", ErrKeyType, "nicht unterstützt"},
+		}, "geheim", ErrKeyType},
 		{"ECDSA P-521", func() []byte {
 			k := testKey(t, "ECDSA P-521")
 			l, c := testChain(t, k, good)
 			return testP12(t, k, l, c, "geheim")
-		}, "geheim", ErrKeyType, "nicht unterstützt"},
-		{"not a PKCS#12 file", func() []byte { return []byte("%PDF-1.4 kein Schlüssel") }, "geheim", ErrBadFile, "keine lesbare"},
+		}, "geheim", ErrKeyType},
+		{"not a PKCS#12 file", func() []byte { return []byte("%PDF-1.4 kein Schlüssel") }, "geheim", ErrBadFile},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			k, err := LoadPKCS12(tt.p12(), tt.password, testNow)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("LoadPKCS12 = %v, %v; want %v", k, err, tt.want)
-			}
-			if msg := Message(err); !strings.Contains(msg, tt.german) {
-				t.Errorf("Message = %q, want it to contain %q", msg, tt.german)
 			}
 		})
 	}
@@ -93,19 +88,5 @@ func TestKeyMismatchDirect(t *testing.T) {
 	k := &Key{key: testKey(t, "RSA 3072"), chain: []*x509.Certificate{leaf, ca}}
 	if err := Check(k, testNow); !errors.Is(err, ErrKeyMismatch) {
 		t.Fatalf("Check = %v, want ErrKeyMismatch", err)
-	}
-}
-
-func TestMessage(t *testing.T) {
-	if Message(nil) != "" {
-		t.Error("Message(nil) not empty")
-	}
-	if got := Message(errors.New("x")); got == "" {
-		t.Error("Message of a foreign error is empty")
-	}
-	for _, m := range messages {
-		if Message(m.err) != m.msg {
-			t.Errorf("Message(%v) = %q", m.err, Message(m.err))
-		}
 	}
 }

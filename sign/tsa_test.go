@@ -125,9 +125,6 @@ func TestSignTimestampOffline(t *testing.T) {
 	if !errors.Is(err, ErrTimestamp) || signed == nil {
 		t.Fatalf("Sign with failing TSA = %d bytes, %v", len(signed), err)
 	}
-	if !strings.Contains(Message(err), "ohne Zeitstempel") {
-		t.Errorf("Message = %q", Message(err))
-	}
 	infos, verr := Verify(signed)
 	if verr != nil || len(infos) != 1 || !infos[0].Valid || infos[0].Timestamped {
 		t.Fatalf("Verify = %+v, %v", infos, verr)

@@ -115,8 +115,6 @@ func TestBadPDF(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Sign(in, k, Options{Time: testNow}); !errors.Is(err, ErrPDF) {
 				t.Errorf("Sign = %v, want ErrPDF", err)
-			} else if !strings.Contains(Message(err), "PDF-Datei") {
-				t.Errorf("Message = %q", Message(err))
 			}
 			if _, err := Verify(in); !errors.Is(err, ErrPDF) {
 				t.Errorf("Verify = %v, want ErrPDF", err)

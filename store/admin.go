@@ -115,7 +115,8 @@ func (db *DB) Clerk(id string) (model.Clerk, error) {
 }
 
 // PutClerk adds or replaces a clerk. When the name shown for the clerk's cases
-// changes, their list rows change in the same transaction. Errors: a
+// changes, their list rows change in the same transaction, and the cases go on the
+// change feed (with a zero head: the cases themselves did not change). Errors: a
 // *model.ValidationError for a missing ID or name or an unknown role.
 func (db *DB) PutClerk(c model.Clerk) error {
 	errs := map[string]string{}
@@ -148,7 +149,12 @@ func (db *DB) PutClerk(c model.Clerk) error {
 			return nil
 		}
 		renamed = true
-		return renameInRows(tx.Bucket(bucketRows), c.ID, c.Name)
+		ids, err := renameInRows(tx.Bucket(bucketRows), c.ID, c.Name)
+		cs := db.changeSet(tx)
+		for _, id := range ids {
+			cs.add(id, model.HistoryHead{})
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: put clerk %s: %w", c.ID, err)
@@ -159,8 +165,9 @@ func (db *DB) PutClerk(c model.Clerk) error {
 	return nil
 }
 
-// renameInRows sets the assignee name in every row of the clerk's cases.
-func renameInRows(rows *bolt.Bucket, clerkID, name string) error {
+// renameInRows sets the assignee name in every row of the clerk's cases and returns
+// their IDs.
+func renameInRows(rows *bolt.Bucket, clerkID, name string) ([]string, error) {
 	var changed []index.Row
 	if err := rows.ForEach(func(k, v []byte) error {
 		var r index.Row
@@ -173,50 +180,18 @@ func renameInRows(rows *bolt.Bucket, clerkID, name string) error {
 		}
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
+	ids := make([]string, 0, len(changed))
 	for _, r := range changed {
 		b, err := r.MarshalBinary()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := rows.Put([]byte(r.ID), b); err != nil {
-			return err
+			return nil, err
 		}
+		ids = append(ids, r.ID)
 	}
-	return nil
-}
-
-// Setting returns a stored setting, or an error wrapping ErrNotFound when it was
-// never set.
-func (db *DB) Setting(key string) (string, error) {
-	var v []byte
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketSettings).Get([]byte(key)); b != nil {
-			v = append([]byte{}, b...)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("store: setting %s: %w", key, err)
-	}
-	if v == nil {
-		return "", fmt.Errorf("store: setting %s: %w", key, ErrNotFound)
-	}
-	return string(v), nil
-}
-
-// SetSetting stores a setting.
-func (db *DB) SetSetting(key, value string) error {
-	if key == "" {
-		return fmt.Errorf("store: set setting: empty key")
-	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSettings).Put([]byte(key), []byte(value))
-	}); err != nil {
-		return fmt.Errorf("store: set setting %s: %w", key, err)
-	}
-	return nil
+	return ids, nil
 }

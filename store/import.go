@@ -54,7 +54,7 @@ func (db *DB) Import(batch []Import, creator model.Clerk) error {
 	defer db.mu.Unlock()
 	rows := make([]index.Row, len(batch))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		// UUIDv7 IDs grow, so new cases, their history and rows land at the end of
 		// their buckets; full pages instead of bbolt's half-full splits keep the
 		// file about a third smaller.

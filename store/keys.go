@@ -30,7 +30,21 @@ import (
 //	counters   prefix + "|" + year (4 digits) + "|" + device -> uint64 BE, the last
 //	           file-number seq handed out for that prefix, year and device
 //	clerks     clerkID -> JSON of model.Clerk
-//	settings   key (string) -> value (string)
+//	settings   key (string) -> value, what this PC keeps besides the cases (settings.go,
+//	           settings_letters.go); local, never synced. An empty value reads as missing
+//	           (older versions wrote "" for "none"):
+//	           "current_clerk"          -> the clerk ID chosen last
+//	           "sync_orgunits"          -> JSON []OrgUnit from the directory
+//	           "mail.settings"          -> JSON of MailSettings (holds the mailbox password)
+//	           "mail.imported.today"    -> "YYYY-MM-DD N", mails the intake imported that day
+//	           "sign.kind", "sign.p12.file", "sign.p12.name", "sign.pkcs11.module",
+//	           "sign.pkcs11.token", "sign.pkcs11.key", "sign.tsa" -> the fields of
+//	                                       SigningKey, one plain string each
+//	           "sign.demo"              -> "1" when the key file is a demo store's
+//	           "letters.letterhead"     -> JSON of Letterhead
+//	           "letters.templates"      -> JSON map[template ID]LetterTemplate (changed ones)
+//	           "letters.remedies"       -> JSON map[case type prefix]Remedy
+//	           "decision.draft." + case ID -> JSON of DecisionDraft
 //	mailledger the e-mail import ledger, two kinds of keys, each -> JSON of MailEntry:
 //	           "u" + folder + 0x00 + UIDVALIDITY (uint32 BE) + UID (uint32 BE), one per
 //	           mail seen in the mailbox; "h" + hex SHA-256 of the raw message, the first

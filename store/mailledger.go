@@ -121,7 +121,7 @@ func (db *DB) importMailTx(tx *bolt.Tx, actor model.Clerk, in MailImport) (caseI
 		e.CaseID = prev.CaseID
 		return prev.CaseID, nil, ledgerPut(ledger, e)
 	}
-	w := newWriter(tx)
+	w := db.newWriter(tx)
 	at := db.now().UTC()
 	var (
 		old *model.Case

@@ -75,7 +75,7 @@ func rebuildIndexes(tx *bolt.Tx, names map[string]string) error {
 			return err
 		}
 	}
-	w := newWriter(tx)
+	w := newIndexWriter(tx)
 	if names != nil {
 		w.names = names
 	}

@@ -1,5 +1,7 @@
 // Package store is the desktop's local case store: one bbolt file with the cases, their
-// history chains, list indexes and the outbox of mutations, plus content-addressed blobs.
+// history chains, list indexes, the outbox of mutations, the sync state and this PC's
+// typed settings, plus content-addressed blobs. Every committed transaction that
+// changed cases publishes their IDs on the change feed (feed.go).
 package store
 
 import (
@@ -79,10 +81,14 @@ type DB struct {
 	loc      *time.Location
 
 	// mu serializes writers and covers the in-memory index update after each commit,
-	// so the index sees writes in commit order. It also guards rand.
+	// so the index sees writes in commit order. It also guards rand and txChanges.
 	mu   sync.Mutex
 	rand io.Reader
 	idx  *index.Index
+
+	// txChanges collects what the write transaction running now changes (feed.go).
+	txChanges *changeSet
+	feed      feed
 
 	// pending holds committed rows not yet in idx, in commit order: Import queues its
 	// rows so that a bulk load of many batches sorts the index once, at the next read,

@@ -120,7 +120,7 @@ func (db *DB) Enroll(id SyncIdentity) error {
 			}
 			return sb.Put(syncIdentity, b)
 		}
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		if err := w.restamp(db.deviceID, id.DeviceID); err != nil {
 			return err
 		}
@@ -400,7 +400,7 @@ func (db *DB) ResolveConflict(actor model.Clerk, id, keep string, value json.Raw
 		if err := json.Unmarshal(v, &c); err != nil {
 			return fmt.Errorf("decode conflict %s: %w", id, err)
 		}
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		old, err := w.getCase(c.CaseID)
 		if err != nil {
 			return err

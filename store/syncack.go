@@ -27,7 +27,7 @@ func (db *DB) AckPush(resp PushAck) error {
 	defer db.mu.Unlock()
 	var rows []index.Row
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		sb := tx.Bucket(bucketSync)
 		now := db.now().UTC()
 		results := make(map[uint64]PushOutcome, len(resp.Results))
@@ -176,7 +176,7 @@ func (db *DB) SettleUnsure() (int, error) {
 			n++
 		}
 		var err error
-		rows, err = newWriter(tx).undoSettled(undo)
+		rows, err = db.newWriter(tx).undoSettled(undo)
 		return err
 	})
 	if err != nil {

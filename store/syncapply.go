@@ -39,7 +39,7 @@ func (db *DB) ApplyPulled(page PulledPage) (int, error) {
 		n    int
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		sb := tx.Bucket(bucketSync)
 		cursor := readU64(sb.Get(syncCursor))
 		seen := readU64(sb.Get(syncSeen))

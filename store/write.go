@@ -54,7 +54,7 @@ func (db *DB) do(actor model.Clerk, owner, caseID string, kind model.MutationKin
 		row index.Row
 	)
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		old, err := w.getCase(caseID)
 		if err != nil {
 			return err
@@ -94,7 +94,7 @@ func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
 		row index.Row
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := db.newWriter(tx)
 		if err := db.prepareNew(w, &c); err != nil {
 			return err
 		}
@@ -219,16 +219,29 @@ func baseVersions(c *model.Case, m model.Mutation) map[string]uint64 {
 	return map[string]uint64{field: c.Versions[field]}
 }
 
-// writer holds one write transaction's buckets and a cache of clerk names.
+// writer holds one write transaction's buckets and a cache of clerk names. What it
+// writes to cases goes on the change feed when the transaction commits.
 type writer struct {
 	tx                                                    *bolt.Tx
 	meta, cases, history, outbox, rows, fileno, followups *bolt.Bucket
 	counters, clerks                                      *bolt.Bucket
 	names                                                 map[string]string
 	muni                                                  *Municipality
+	changes                                               *changeSet // nil: published nowhere
 }
 
-func newWriter(tx *bolt.Tx) *writer {
+// newWriter returns a writer of tx, a write transaction of db's (the caller holds
+// db.mu), whose case writes are published on the change feed when tx commits. Every
+// write path that changes cases uses it.
+func (db *DB) newWriter(tx *bolt.Tx) *writer {
+	w := newIndexWriter(tx)
+	w.changes = db.changeSet(tx)
+	return w
+}
+
+// newIndexWriter returns a writer that publishes nothing: for rebuilding indexes
+// while the store opens, when nothing can have subscribed yet.
+func newIndexWriter(tx *bolt.Tx) *writer {
 	return &writer{
 		tx:        tx,
 		meta:      tx.Bucket(bucketMeta),
@@ -397,6 +410,7 @@ func (w *writer) putIndexes(old, c *model.Case) (index.Row, error) {
 }
 
 func (w *writer) putDerived(old, c *model.Case, d derived) error {
+	w.changes.add(c.ID, c.HistoryHead)
 	// Most actions (comments, messages) leave the row as it was; not rewriting it
 	// spares the commit a page.
 	if old == nil || !bytes.Equal(w.rows.Get([]byte(c.ID)), d.rowVal) {
@@ -461,6 +475,9 @@ func (w *writer) appendOutbox(m model.Mutation) error {
 	}
 	if err := w.outbox.Put(u64(m.Seq), b); err != nil {
 		return fmt.Errorf("put outbox %d: %w", m.Seq, err)
+	}
+	if w.changes != nil {
+		w.changes.outbox = true
 	}
 	return w.meta.Put(metaOutboxSeq, u64(m.Seq))
 }

@@ -578,17 +578,11 @@ func TestCaseNotFound(t *testing.T) {
 		func() error { _, err := db.History("x"); return err }(),
 		func() error { _, err := db.VerifyHistory("x"); return err }(),
 		func() error { _, err := db.Municipality(); return err }(),
-		func() error { _, err := db.Setting("x"); return err }(),
+		func() error { _, err := db.Draft("x"); return err }(),
 	} {
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("got %v, want ErrNotFound", err)
 		}
-	}
-	if err := db.SetSetting("clerk", "c-anna"); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := db.Setting("clerk"); err != nil || v != "c-anna" {
-		t.Errorf("setting %q %v", v, err)
 	}
 }
 

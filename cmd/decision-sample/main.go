@@ -49,7 +49,7 @@ func main() {
 	o.now = time.Now()
 	msg, err := run(o)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "decision-sample:", sign.Message(err))
+		fmt.Fprintln(os.Stderr, "decision-sample:", err)
 		os.Exit(1)
 	}
 	fmt.Println(msg)

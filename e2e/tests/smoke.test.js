@@ -29,10 +29,11 @@ test(
 test(
   'the bound API is there',
   withShot(() => page, async () => {
-    const methods = await page.evaluate(() => Object.keys(window.go.app.App).sort());
-    for (const m of ['Session', 'ListCases', 'GetCase', 'Transition', 'Assign', 'AddComment', 'AddFollowUp']) {
-      assert.ok(methods.includes(m), `window.go.app.App.${m} missing (have: ${methods.join(', ')})`);
+    const methods = await page.evaluate(() => Object.values(window.go.app).flatMap((s) => Object.keys(s)).sort());
+    for (const m of ['Session', 'ListCases', 'GetCase', 'Transition', 'Assign', 'AddComment', 'AddFollowUp', 'SignDecision', 'SyncStatus']) {
+      assert.ok(methods.includes(m), `bound method ${m} missing (have: ${methods.join(', ')})`);
     }
+    assert.equal(new Set(methods).size, methods.length, 'a method name is bound twice');
   }),
 );
 

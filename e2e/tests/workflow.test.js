@@ -84,16 +84,25 @@ test('clerk workflow', async (t) => {
   }));
 
   await t.test('search folds German letters (Müller = mueller = muller)', shot(async () => {
+    // The demo data depend on the minute they were made: take a surname with an
+    // umlaut that is there (Müller when it is), not one that may be missing.
+    const all = await callGo(page, 'ListCases', { search: '', statuses: [], filters: [], sort: 'applicant', desc: false, offset: 0, limit: 500 });
+    assert.ok(all.ok, JSON.stringify(all.error));
+    const surnames = all.value.rows.map((r) => r.applicant.split(/\s+/).pop()).filter((n) => /^[A-ZÄÖÜ][a-zäöüß]+$/.test(n) && /[äöü]/.test(n));
+    const name = surnames.find((n) => n === 'Müller') ?? surnames[0];
+    assert.ok(name, 'no surname with an umlaut among 500 demo cases');
+    const fold = (n, to) => n.replace(/[äöü]/g, (c) => to[c]);
+    const queries = [name, fold(name, { ä: 'ae', ö: 'oe', ü: 'ue' }).toLowerCase(), fold(name, { ä: 'a', ö: 'o', ü: 'u' }).toLowerCase()];
     const totals = [];
-    for (const q of ['Müller', 'mueller', 'muller']) {
+    for (const q of queries) {
       const res = await callGo(page, 'ListCases', { search: q, statuses: [], filters: [], sort: 'fileNumber', desc: false, offset: 0, limit: 1 });
       assert.ok(res.ok, JSON.stringify(res.error));
       totals.push(res.value.total);
     }
-    assert.ok(totals[0] > 0, 'no Müller among the demo cases');
-    assert.deepEqual(totals, [totals[0], totals[0], totals[0]], `totals for Müller, mueller, muller differ: ${totals}`);
-    await page.getByLabel('Suche').fill('mueller');
-    await page.getByRole('gridcell', { name: /Müller/ }).first().waitFor();
+    assert.ok(totals[0] > 0, `no ${name} among the demo cases`);
+    assert.deepEqual(totals, [totals[0], totals[0], totals[0]], `totals for ${queries} differ: ${totals}`);
+    await page.getByLabel('Suche').fill(queries[1]);
+    await page.getByRole('gridcell', { name: new RegExp(name) }).first().waitFor();
     await page.getByLabel('Suche').fill(target.fileNumber);
     await page.getByTestId('total').filter({ hasText: /^1 Vorgang$/ }).waitFor();
   }));

@@ -69,10 +69,6 @@ type Options struct {
 	// OnStatus, when set, is called (from the engine's goroutine) whenever the state
 	// the status bar shows may have changed.
 	OnStatus func(Status)
-	// OnPulled, when set, is called (from the engine's goroutine) with the IDs of the
-	// cases a pulled page wrote, after the page is committed; the app refreshes its
-	// views with it.
-	OnPulled func(caseIDs []string)
 }
 
 // Client is the sync engine of one store. Run drives it; Notify and SyncNow wake it.
@@ -171,7 +167,7 @@ type Status struct {
 	OpenConflicts int
 	WantedBlobs   int       // attachments still to download
 	LastSync      time.Time // zero: never
-	LastError     string    // German, empty when the last round succeeded
+	LastErr       error     // why the last round failed; nil when it succeeded (the app words it)
 	NextTry       time.Time // when a failed round is retried; zero when not waiting
 }
 
@@ -191,9 +187,9 @@ func (c *Client) Status() Status {
 		s.LastSync = c.lastOK
 	}
 	if c.lastErr != nil {
-		s.LastError = Message(c.lastErr)
+		s.LastErr = c.lastErr
 	} else if err != nil {
-		s.LastError = "Der Stand der Synchronisierung konnte nicht gelesen werden."
+		s.LastErr = fmt.Errorf("%w: %w", ErrState, err)
 	}
 	return s
 }
@@ -440,13 +436,6 @@ func (c *Client) pullPages(ctx context.Context) error {
 		}
 		if len(f.page.Changes) > 0 {
 			c.changed()
-			if c.o.OnPulled != nil {
-				ids := make([]string, 0, len(f.page.Changes))
-				for _, ch := range f.page.Changes {
-					ids = append(ids, ch.CaseID)
-				}
-				c.o.OnPulled(ids)
-			}
 		}
 		if !f.page.More {
 			return nil

@@ -5,12 +5,8 @@ package client
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
-	"net"
-	"net/url"
 
-	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
@@ -38,6 +34,8 @@ var (
 	// page not after the cursor, a push answer that does not advance, a chunk of the
 	// wrong size or content).
 	ErrProtocol = errors.New("client: server broke the protocol")
+	// ErrState: the store's sync state could not be read (Status.LastErr).
+	ErrState = errors.New("client: sync state unreadable")
 )
 
 // offlineError marks a transport failure; errors.Is(err, ErrOffline) holds.
@@ -61,53 +59,4 @@ func Retryable(err error) bool {
 		return we.Code.Retryable()
 	}
 	return false
-}
-
-// Message returns the German sentence the status bar shows for a sync error. It never
-// contains citizens' data: server messages are German and data-free by contract, and
-// local errors are described, not quoted.
-func Message(err error) string {
-	if err == nil {
-		return ""
-	}
-	var (
-		we  *wire.Error
-		ua  x509.UnknownAuthorityError
-		hn  x509.HostnameError
-		ci  x509.CertificateInvalidError
-		ue  *url.Error
-		dns *net.DNSError
-	)
-	switch {
-	case errors.Is(err, ErrFingerprint):
-		return "Das Zertifikat des Servers stimmt nicht mit dem bestätigten Fingerabdruck überein. Die Verbindung wurde aus Sicherheitsgründen nicht aufgebaut. Bitte verständigen Sie die Administration."
-	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
-		return "Dem Zertifikat des Servers wird nicht vertraut. Die Verbindung wurde aus Sicherheitsgründen nicht aufgebaut."
-	case errors.As(err, &we):
-		switch we.Code {
-		case wire.CodeUnauthorized:
-			return "Dieser PC ist bei der OZG-Cloud nicht (mehr) angemeldet. Bitte wenden Sie sich an die Administration."
-		case wire.CodeEnrollment:
-			return "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen. Bitte lassen Sie sich einen neuen geben."
-		case wire.CodeUnavailable, wire.CodeInternal:
-			return "Die OZG-Cloud ist gerade gestört. Ihre Änderungen sind gespeichert; es wird später erneut versucht."
-		}
-		if we.Message != "" {
-			return we.Message
-		}
-		return "Die OZG-Cloud hat die Anfrage abgelehnt."
-	case errors.As(err, &dns):
-		return "Der Server der OZG-Cloud wurde nicht gefunden. Bitte prüfen Sie die Adresse und die Internetverbindung."
-	case errors.Is(err, ErrOffline), errors.As(err, &ue):
-		return "Keine Verbindung zur OZG-Cloud. Ihre Änderungen sind gespeichert und werden übertragen, sobald die Verbindung wieder besteht."
-	case errors.Is(err, store.ErrChainBroken):
-		return "Die empfangene Historie eines Vorgangs ist nicht schlüssig; die Änderungen wurden nicht übernommen. Bitte verständigen Sie die Administration."
-	case errors.Is(err, store.ErrDuplicateFileNumber):
-		return "Ein empfangener Vorgang hat ein Aktenzeichen, das auf diesem PC schon vergeben ist. Bitte verständigen Sie die Administration."
-	case errors.Is(err, store.ErrNotEnrolled):
-		return "Dieser PC ist noch nicht mit der OZG-Cloud verbunden."
-	case errors.Is(err, ErrProtocol), errors.Is(err, wire.ErrDecode), errors.Is(err, wire.ErrTooLarge):
-		return "Die Antwort der OZG-Cloud war nicht verständlich. Es wird später erneut versucht; bleibt der Fehler, verständigen Sie bitte die Administration."
-	}
-	return "Die Synchronisierung ist fehlgeschlagen. Es wird später erneut versucht."
 }

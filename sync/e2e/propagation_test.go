@@ -13,8 +13,8 @@ import (
 )
 
 // propagation commits n comments one after the other on desktop A and measures for
-// each how long until desktop B's engine has committed it to B's store (B's OnPulled
-// after the page is written). Both engines are online; B learns of each change from
+// each how long until desktop B's engine has committed it to B's store (B's change
+// feed publishes the page's commit). Both engines are online; B learns of each change from
 // the server's event stream (the poll timer is set to an hour, so only pokes count).
 // It returns the latencies sorted.
 func propagation(t testing.TB, n int) []time.Duration {
@@ -24,10 +24,10 @@ func propagation(t testing.TB, n int) []time.Duration {
 	defer srv.stop()
 	a := newDesktop(t, srv, "", "A1", codeA, clerks)
 	b := newDesktop(t, srv, "", "B1", codeB, clerks)
-	pulled := make(chan []string, 64)
+	feed := b.db.Subscribe()
+	defer feed.Close()
 	o := client.Options{Poll: time.Hour, MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second}
 	ea := startEngineWith(t, a, o)
-	o.OnPulled = func(ids []string) { pulled <- ids }
 	eb := startEngineWith(t, b, o)
 	defer ea.stop()
 	defer eb.stop()
@@ -40,9 +40,7 @@ func propagation(t testing.TB, n int) []time.Duration {
 	waitFor(t, "B has the case", 30*time.Second, func() bool { _, err := b.db.Case(c.ID); return err == nil })
 	// Let the event streams settle, then forget the pulls so far.
 	time.Sleep(200 * time.Millisecond)
-	for len(pulled) > 0 {
-		<-pulled
-	}
+	feed.Take()
 
 	lat := make([]time.Duration, 0, n)
 	for i := 1; i <= n; i++ {
@@ -54,7 +52,8 @@ func propagation(t testing.TB, n int) []time.Duration {
 		ea.c.Notify() // as the app does after every write
 		for arrived := false; !arrived; {
 			select {
-			case <-pulled:
+			case <-feed.Ready():
+				feed.Take()
 				cb, err := b.db.Case(c.ID)
 				arrived = err == nil && len(cb.Comments) == i
 			case <-time.After(30 * time.Second):

@@ -324,7 +324,7 @@ func enrollDesktop(t testing.TB, s *cloudServer, dir, device, code string, clerk
 	}
 	id, err := client.Connect(ctx, db, s.URL, code, client.TLS{Fingerprint: seen})
 	if err != nil {
-		t.Fatalf("connect: %v (%s)", err, client.Message(err))
+		t.Fatalf("connect: %v", err)
 	}
 	return &desktop{db: db, id: id}
 }

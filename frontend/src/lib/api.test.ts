@@ -6,8 +6,12 @@ import { bindings, listResults } from './bindings';
 type Bridge = Record<string, Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>>;
 const win = window as unknown as { go?: Bridge };
 
+// Every bound service (main.go) gets the same methods: each generated function looks
+// only under its own service.
+const services = ['Desk', 'Cases', 'Attachments', 'Letters', 'Decisions', 'Signing', 'Printing', 'Mailbox', 'Sync'];
+
 function bridge(methods: Record<string, (...args: unknown[]) => Promise<unknown>>) {
-  win.go = { app: { App: methods } };
+  win.go = { app: Object.fromEntries(services.map((s) => [s, methods])) };
 }
 
 afterEach(() => {

@@ -10,12 +10,20 @@
 // services (`noClash` below names a clash), and a method whose Go result is a slice
 // must be listed in `listResults` (`allListed` below names one that is missing).
 
-import * as App from '../../wailsjs/go/app/App';
+import * as Desk from '../../wailsjs/go/app/Desk';
+import * as Cases from '../../wailsjs/go/app/Cases';
+import * as Attachments from '../../wailsjs/go/app/Attachments';
+import * as Letters from '../../wailsjs/go/app/Letters';
+import * as Decisions from '../../wailsjs/go/app/Decisions';
+import * as Signing from '../../wailsjs/go/app/Signing';
+import * as Printing from '../../wailsjs/go/app/Printing';
+import * as Mailbox from '../../wailsjs/go/app/Mailbox';
+import * as Sync from '../../wailsjs/go/app/Sync';
 import type { EventName, EventPayloads } from './events';
 import type { Plain } from './plain';
 
-/** The generated binding modules, one per bound Go service. */
-const modules = { App };
+/** The generated binding modules, one per bound Go service (main.go binds them). */
+const modules = { Desk, Cases, Attachments, Letters, Decisions, Signing, Printing, Mailbox, Sync };
 
 type Modules = typeof modules;
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -5,7 +5,7 @@
 
 import type { DueFollowUp, MailStatusView, SyncStatusView } from './types';
 
-/** Case IDs written by a clerk, a mail import or a pull (a refresh hint). */
+/** The cases the store's change feed named: written by a clerk, a mail import, a pull. */
 export const EventCasesChanged = 'cases:changed';
 /** Follow-ups that fell due while the app runs. */
 export const EventFollowUpDue = 'followup:due';
@@ -16,10 +16,21 @@ export const EventSyncStatus = 'sync:status';
 
 /** The payload of each event as Go sends it (a nil slice arrives as null). */
 export interface EventPayloads {
-  [EventCasesChanged]: string[] | null;
+  [EventCasesChanged]: CaseChange[] | null;
   [EventFollowUpDue]: DueFollowUp[] | null;
   [EventMailStatus]: MailStatusView;
   [EventSyncStatus]: SyncStatusView;
 }
 
 export type EventName = keyof EventPayloads;
+
+/**
+ * One case of "cases:changed" (app.CaseChange, not a bound method's type, so Wails
+ * generates no model of it): its ID and its revision after the change, "" when only
+ * its list row changed. The UI reloads an open case only for a revision it does not
+ * show.
+ */
+export interface CaseChange {
+  id: string;
+  revision: string;
+}

@@ -2,7 +2,7 @@
 // status table, recorded calls, and injectable failures.
 
 import type { Api, Bindings } from './bindings';
-import type { EventName, EventPayloads } from './events';
+import { EventCasesChanged, type EventName, type EventPayloads } from './events';
 import type {
   BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
   DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
@@ -23,6 +23,7 @@ export const fakeSession: Session = {
     { id: 'c2', name: 'Bernd Weber', role: 'leitung', roleLabel: 'Sachgebietsleitung' },
   ],
   demo: true,
+  needsSetup: false,
   caseTypes: [
     { value: 'GEWERBE', label: 'Gewerbeanmeldung' },
     { value: 'BAU', label: 'Bauantrag' },
@@ -83,6 +84,7 @@ export class FakeApi implements Api {
   // Callbacks by event; on() and emit() keep each event's payload type.
   private listeners = new Map<EventName, Set<(p: never) => void>>();
   due: DueFollowUp[] = [];
+  revisions = 0;
 
   constructor(total = 30) {
     this.total = total;
@@ -104,7 +106,7 @@ export class FakeApi implements Api {
       const i = Number(id.replace('case-', '')) || 0;
       const r = makeRow(i);
       d = {
-        id, fileNumber: r.fileNumber, title: `Antrag ${i}`, type: r.type, typeLabel: r.typeLabel,
+        id, revision: 'r0', fileNumber: r.fileNumber, title: `Antrag ${i}`, type: r.type, typeLabel: r.typeLabel,
         channel: 'POST', channelLabel: 'Post', received: r.received, status: r.status,
         statusLabel: r.statusLabel, assignee: r.assignee, assigneeName: r.assigneeName, orgUnit: 'Ordnungsamt',
         legalDeadline: '2026-04-01', targetDeadline: r.deadline, overdue: r.overdue,
@@ -129,6 +131,9 @@ export class FakeApi implements Api {
     const d = this.detail(id);
     f(d);
     this.details.set(id, d);
+    // Like the Go side: the store's change feed emits "cases:changed" after the commit.
+    d.revision = `r${++this.revisions}`;
+    setTimeout(() => this.emit(EventCasesChanged, [{ id, revision: d.revision }]), 0);
     return structuredClone(d);
   }
 
@@ -189,7 +194,7 @@ export class FakeApi implements Api {
   CheckSignatureFromDialog = (): Promise<SignatureCheck> =>
     this.rec('CheckSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
   VerifyHistory = (id: string) => this.rec('VerifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
-  CreateCase = (input: NewCaseInput) => this.rec('CreateCase', [input], () => this.detail('case-9999'));
+  CreateCase = (input: NewCaseInput) => this.rec('CreateCase', [input], () => this.update('case-9999', () => {}));
   BulkAssign = (ids: string[], clerkID: string) => this.rec('BulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
   BulkTransition = (ids: string[], action: string) => this.rec('BulkTransition', [ids, action], (): BulkResult => ({
     done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],

@@ -1,7 +1,7 @@
 // App-wide state shared by the screens through context: who works here, the list
 // query, which screen is shown, and the refresh counter that invalidates cached pages.
 
-import type { Api, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey, SyncStatusView } from './types';
+import type { Api, CaseDetail, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey, SyncStatusView } from './types';
 import { parseError } from './errors';
 import type { EventCasesChanged, EventPayloads } from './events';
 
@@ -34,7 +34,7 @@ export class AppState {
   view = $state<View>({ kind: 'list' });
   /** Bumped when cases changed in the store: cached list pages are stale. */
   version = $state(0);
-  /** Bumped when the open case changed in the store. */
+  /** Bumped when the open case changed in the store after the detail view loaded it. */
   caseVersion = $state(0);
   dueBanner = $state<DueFollowUp[]>([]);
   dueCount = $state(0);
@@ -42,6 +42,19 @@ export class AppState {
   sync = $state<SyncStatusView | null>(null);
   /** The conflict dialog: open for one case (caseId "" = all open conflicts), or null. */
   conflictDialog = $state<{ caseId: string } | null>(null);
+
+  // The open case as the detail view shows it (its revision), the newest revision a
+  // "cases:changed" event announced for it (null: none since), and the actions on it
+  // still waiting for their answer. An event that arrives while an action runs waits
+  // for the action's answer: usually it announces just what the answer brings.
+  private shownRevision = '';
+  private announced: string | null = null;
+  private acting = 0;
+  // A case an action has just returned, for the detail view to show without loading.
+  private prefetched: CaseDetail | null = null;
+  // refreshCounts in flight, and whether another change came meanwhile.
+  private counting: Promise<void> | null = null;
+  private countAgain = false;
 
   constructor(readonly api: Api) {}
 
@@ -68,7 +81,23 @@ export class AppState {
     if (!this.session.fatal) await this.refreshCounts();
   }
 
-  async refreshCounts(): Promise<void> {
+  /** refreshCounts reloads the counts; calls while one runs make one more after it. */
+  refreshCounts(): Promise<void> {
+    if (this.counting) {
+      this.countAgain = true;
+      return this.counting;
+    }
+    this.counting = this.loadCounts().finally(() => {
+      this.counting = null;
+      if (this.countAgain) {
+        this.countAgain = false;
+        void this.refreshCounts();
+      }
+    });
+    return this.counting;
+  }
+
+  private async loadCounts(): Promise<void> {
     try {
       this.counts = await this.api.Counts();
     } catch {
@@ -81,16 +110,67 @@ export class AppState {
     }
   }
 
-  /** changed reacts to "cases:changed": new pages, new counts, a fresh open case. */
-  changed(ids: EventPayloads[typeof EventCasesChanged]): void {
+  /**
+   * changed reacts to "cases:changed" (the cases with their revisions) or to a change
+   * the UI made itself (null: everything may have changed): new pages, new counts, and
+   * the open case reloaded unless it shows that revision already.
+   */
+  changed(cases: EventPayloads[typeof EventCasesChanged]): void {
     this.version++;
-    const v = this.view;
-    if (v.kind === 'case' && (!Array.isArray(ids) || ids.includes(v.id))) this.caseVersion++;
     void this.refreshCounts();
+    const v = this.view;
+    if (v.kind !== 'case') return;
+    if (!cases) {
+      this.announced = '';
+    } else {
+      for (const c of cases) if (c.id === v.id) this.announced = c.revision;
+    }
+    this.settle();
   }
 
-  open(id: string): void {
+  /** shown records the revision of the open case the detail view shows now. */
+  shown(d: CaseDetail): void {
+    this.shownRevision = d.revision;
+    this.settle();
+  }
+
+  /**
+   * act runs an action on the open case and returns the case as the action left it;
+   * the events it causes do not load the case again.
+   */
+  async act(f: () => Promise<CaseDetail>): Promise<CaseDetail> {
+    this.acting++;
+    try {
+      const d = await f();
+      this.shownRevision = d.revision;
+      return d;
+    } finally {
+      this.acting--;
+      this.settle();
+    }
+  }
+
+  // settle reloads the open case when an event announced a revision it does not show
+  // ("" = unknown), once no action is waiting for its answer.
+  private settle(): void {
+    if (this.acting > 0 || this.announced === null) return;
+    if (this.announced === '' || this.announced !== this.shownRevision) this.caseVersion++;
+    this.announced = null;
+  }
+
+  /** open shows a case; detail, when an action has just returned it, is shown as it is. */
+  open(id: string, detail?: CaseDetail): void {
+    this.prefetched = detail ?? null;
+    this.shownRevision = detail?.revision ?? '';
+    this.announced = null;
     this.view = { kind: 'case', id };
+  }
+
+  /** takePrefetched returns the case open() was given for id, once. */
+  takePrefetched(id: string): CaseDetail | null {
+    const d = this.prefetched;
+    this.prefetched = null;
+    return d?.id === id ? d : null;
   }
 
   toList(): void {

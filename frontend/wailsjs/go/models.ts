@@ -298,6 +298,7 @@ export namespace app {
 	}
 	export class CaseDetail {
 	    id: string;
+	    revision: string;
 	    fileNumber: string;
 	    title: string;
 	    type: string;
@@ -332,6 +333,7 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
+	        this.revision = source["revision"];
 	        this.fileNumber = source["fileNumber"];
 	        this.title = source["title"];
 	        this.type = source["type"];
@@ -1319,6 +1321,7 @@ export namespace app {
 	    clerk: ClerkView;
 	    clerks: ClerkView[];
 	    demo: boolean;
+	    needsSetup: boolean;
 	    caseTypes: Option[];
 	    statuses: Option[];
 	    channels: Option[];
@@ -1339,6 +1342,7 @@ export namespace app {
 	        this.clerk = this.convertValues(source["clerk"], ClerkView);
 	        this.clerks = this.convertValues(source["clerks"], ClerkView);
 	        this.demo = source["demo"];
+	        this.needsSetup = source["needsSetup"];
 	        this.caseTypes = this.convertValues(source["caseTypes"], Option);
 	        this.statuses = this.convertValues(source["statuses"], Option);
 	        this.channels = this.convertValues(source["channels"], Option);

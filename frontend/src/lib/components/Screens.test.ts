@@ -37,7 +37,7 @@ describe('Screens', () => {
     await renderApp(fake);
     const before = fake.queries.length;
     fake.total = 31;
-    fake.emit(EventCasesChanged, ['case-30']);
+    fake.emit(EventCasesChanged, [{ id: 'case-30', revision: 'r1' }]);
     await waitFor(() => expect(screen.getByTestId('total')).toHaveTextContent('31 Vorgänge'));
     expect(fake.queries.length).toBeGreaterThan(before);
   });

@@ -84,7 +84,7 @@ describe('Aktionen', () => {
     d.mayAssignOthers = true;
     d.assignee = 'c1';
     fake.details.set('case-0', d);
-    fake.emit(EventCasesChanged, ['case-0']);
+    fake.emit(EventCasesChanged, [{ id: 'case-0', revision: 'changed-elsewhere' }]);
     await waitFor(() => {
       options = within(screen.getByRole('combobox', { name: 'Zuweisen' })).getAllByRole('option').map((o) => o.textContent);
       expect(options).toEqual(['Bitte wählen', 'Bernd Weber (Sachgebietsleitung)', 'Zuständigkeit aufheben']);

@@ -14,18 +14,25 @@ import (
 	"github.com/ozgcloud/desktop/store/index"
 )
 
+// Printing is the bound service of printing signed decisions, one or as a batch, and
+// recording that they went out by post.
+type Printing struct {
+	base
+	files files
+}
+
+// NewPrinting returns the Printing service.
+func NewPrinting(e Env) *Printing { return &Printing{base: newBase(e), files: newFiles(e)} }
+
 // maxBatchLetters bounds one batch printout: every letter is held in memory while
 // they are merged, and a printer's tray holds about this many sheets anyway.
 const maxBatchLetters = 500
 
-// printDecision opens the signed letter in the system's PDF viewer, which prints it.
+// PrintDecision opens a signed decision in the system's PDF viewer, which prints it.
 // Wails has no print dialog of its own, and on Windows the "print" verb of
 // ShellExecute would need a dependency on the Windows API; the viewer's print
 // button is one click more.
-func (a *App) printDecision(caseID, decisionID string) error {
-	if err := a.ready(); err != nil {
-		return err
-	}
+func (a *Printing) PrintDecision(caseID, decisionID string) error {
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return toError(err)
@@ -34,7 +41,7 @@ func (a *App) printDecision(caseID, decisionID string) error {
 	if err != nil {
 		return err
 	}
-	return a.openAttachment(caseID, d.Document.ID)
+	return a.files.open(caseID, d.Document.ID)
 }
 
 func signedDecision(c model.Case, decisionID string) (model.DecisionInfo, error) {
@@ -43,11 +50,11 @@ func signedDecision(c model.Case, decisionID string) (model.DecisionInfo, error)
 			continue
 		}
 		if d.SignedAt == nil || d.Document == nil {
-			return d, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf("Der Bescheid „%s“ zu %s ist nicht unterschrieben und kann nicht gedruckt werden.", d.Title, c.FileNumber)}
+			return d, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgPrintUnsigned, d.Title, c.FileNumber)}
 		}
 		return d, nil
 	}
-	return model.DecisionInfo{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der Bescheid gehört nicht zum Vorgang %s.", c.FileNumber)}
+	return model.DecisionInfo{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgPrintNotOfCase, c.FileNumber)}
 }
 
 // printable returns the decisions of c a printout may contain: signed, with their
@@ -62,7 +69,7 @@ func printable(c model.Case) []model.DecisionInfo {
 	return out
 }
 
-func (a *App) printLetter(c model.Case, d model.DecisionInfo) PrintLetter {
+func (a *Printing) printLetter(c model.Case, d model.DecisionInfo) PrintLetter {
 	p := PrintLetter{
 		CaseID: c.ID, FileNumber: c.FileNumber, Applicant: c.Applicant.Name,
 		DecisionID: d.ID, Title: d.Title, SignedAt: stamp(*d.SignedAt, a.loc),
@@ -76,10 +83,8 @@ func (a *App) printLetter(c model.Case, d model.DecisionInfo) PrintLetter {
 // decisionStatuses are the statuses a case with a signed decision can be in.
 var decisionStatuses = []model.Status{model.StatusInBearbeitung, model.StatusBeschieden, model.StatusAbgeschlossen}
 
-func (a *App) printCandidates(q PrintQuery) ([]PrintLetter, error) {
-	if err := a.ready(); err != nil {
-		return nil, err
-	}
+// PrintCandidates lists the signed decisions a batch printout may contain.
+func (a *Printing) PrintCandidates(q PrintQuery) ([]PrintLetter, error) {
 	var ids []string
 	switch q.Scope {
 	case "cases":
@@ -96,7 +101,7 @@ func (a *App) printCandidates(q PrintQuery) ([]PrintLetter, error) {
 			}
 		}
 	default:
-		return nil, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie, welche Bescheide gedruckt werden sollen."}
+		return nil, &Error{Code: CodeInvalid, Message: msgPrintScope}
 	}
 	today := a.today()
 	out := []PrintLetter{}
@@ -122,17 +127,14 @@ func (a *App) printCandidates(q PrintQuery) ([]PrintLetter, error) {
 	return out, nil
 }
 
-// printBatch merges the signed letters into one PDF, each starting on a front side,
+// PrintBatch merges the signed letters into one PDF, each starting on a front side,
 // writes it to the data folder's "druck" folder and opens it for printing.
-func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
-	if err := a.ready(); err != nil {
-		return PrintBatchResult{}, err
-	}
+func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	if len(letters) == 0 {
-		return PrintBatchResult{}, &Error{Code: CodeInvalid, Message: "Bitte wählen Sie mindestens einen Bescheid."}
+		return PrintBatchResult{}, &Error{Code: CodeInvalid, Message: msgPrintNone}
 	}
 	if len(letters) > maxBatchLetters {
-		return PrintBatchResult{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Ein Sammeldruck umfasst höchstens %d Bescheide. Bitte drucken Sie in mehreren Teilen.", maxBatchLetters)}
+		return PrintBatchResult{}, &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgPrintTooMany, maxBatchLetters)}
 	}
 	res := PrintBatchResult{Letters: []PrintLetter{}}
 	docs := make([][]byte, 0, len(letters))
@@ -147,7 +149,7 @@ func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
 		}
 		p, err := a.db.BlobPath(d.Document.SHA256)
 		if err != nil {
-			return PrintBatchResult{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der unterschriebene Bescheid zu %s fehlt auf diesem Rechner.", c.FileNumber)}
+			return PrintBatchResult{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgPrintDocumentMissing, c.FileNumber)}
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -159,24 +161,24 @@ func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	out, blanks, err := pdfmerge.Duplex(docs)
 	if err != nil {
 		a.log.Error("batch printout", "err", err)
-		return PrintBatchResult{}, &Error{Code: CodeUnreadable, Message: "Die Bescheide konnten nicht zu einer Druckdatei zusammengefügt werden. Bitte drucken Sie sie einzeln."}
+		return PrintBatchResult{}, &Error{Code: CodeUnreadable, Message: msgPrintMergeFailed}
 	}
 	merged, err := pdfmerge.Parse(out)
 	if err != nil {
 		return PrintBatchResult{}, fmt.Errorf("app: batch printout: %w", err)
 	}
 	res.Pages, res.Blank = merged.Pages(), blanks
-	dir := filepath.Join(a.cfg.DataDir, "druck")
-	res.File = filepath.Join(dir, "Sammeldruck-"+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
+	dir := filepath.Join(a.files.dataDir, "druck")
+	res.File = filepath.Join(dir, printFilePrefix+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return PrintBatchResult{}, &Error{Code: CodeStore, Message: "Die Druckdatei konnte nicht geschrieben werden: " + err.Error()}
+		return PrintBatchResult{}, &Error{Code: CodeStore, Message: fmt.Sprintf(msgPrintWriteFailed, err)}
 	}
 	if err := os.WriteFile(res.File, out, 0o600); err != nil {
-		return PrintBatchResult{}, &Error{Code: CodeStore, Message: "Die Druckdatei konnte nicht geschrieben werden: " + err.Error()}
+		return PrintBatchResult{}, &Error{Code: CodeStore, Message: fmt.Sprintf(msgPrintWriteFailed, err)}
 	}
 	// Without a viewer the file is still there to print by hand, and the clerk may
 	// still confirm the post; so this is not an error.
-	if err := a.openPath(res.File); err != nil {
+	if err := a.files.openPath(res.File); err != nil {
 		a.log.Warn("batch printout not opened", "err", err)
 	} else {
 		res.Opened = true
@@ -184,13 +186,11 @@ func (a *App) printBatch(letters []PrintLetter) (PrintBatchResult, error) {
 	return res, nil
 }
 
-// confirmPosted records "per Post versandt" once per case for the letters that were
-// not yet recorded; letters recorded before are left alone, so confirming twice
-// writes nothing the second time.
-func (a *App) confirmPosted(letters []PrintLetter) (BulkResult, error) {
-	if err := a.ready(); err != nil {
-		return BulkResult{}, err
-	}
+// ConfirmPosted records "per Post versandt am" once per case for the letters that
+// were not yet recorded, once the clerk confirms that the printed letters went out;
+// letters recorded before are left alone, so confirming twice writes nothing the
+// second time.
+func (a *Printing) ConfirmPosted(letters []PrintLetter) (BulkResult, error) {
 	byCase := map[string][]string{}
 	var order []string
 	for _, l := range letters {
@@ -202,7 +202,6 @@ func (a *App) confirmPosted(letters []PrintLetter) (BulkResult, error) {
 		}
 	}
 	res := BulkResult{Failed: []BulkFailed{}}
-	var done []string
 	today := a.today()
 	for _, id := range order {
 		c, err := a.db.Case(id)
@@ -224,16 +223,12 @@ func (a *App) confirmPosted(letters []PrintLetter) (BulkResult, error) {
 		if _, err := a.db.Do(a.current(), id, model.KindPosted, model.PostedPayload{DecisionIDs: open, Date: today}); err != nil {
 			reason := toError(err).(*Error).Message
 			if errors.Is(err, model.ErrNotAllowedNow) {
-				reason = "Der Bescheid ist nicht unterschrieben oder wurde schon als versandt vermerkt."
+				reason = msgPostedRefused
 			}
 			res.Failed = append(res.Failed, BulkFailed{ID: id, FileNumber: c.FileNumber, Reason: reason})
 			continue
 		}
 		res.Done++
-		done = append(done, id)
-	}
-	if len(done) > 0 {
-		a.changed(done...)
 	}
 	return res, nil
 }

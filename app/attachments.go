@@ -16,12 +16,41 @@ import (
 	"github.com/ozgcloud/desktop/store"
 )
 
-func (a *App) tooLarge(name string) *Error {
-	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("Die Datei „%s“ ist zu groß (höchstens %d MB). Es wurde nichts gespeichert.", name, a.db.MaxAttachmentSize()>>20)}
+// Attachments is the bound service of a case's files: adding them, opening them in
+// the OS viewer, checking the signatures of PDFs. FileHandler serves them to the UI's
+// inline preview.
+type Attachments struct {
+	base
+	win   *Window
+	files files
+}
+
+// NewAttachments returns the Attachments service.
+func NewAttachments(e Env) *Attachments {
+	return &Attachments{base: newBase(e), win: e.Window, files: newFiles(e)}
+}
+
+// files finds a case's files and shows them in the OS viewer.
+type files struct {
+	db       *store.DB
+	dataDir  string
+	openPath func(path string) error
+}
+
+func newFiles(e Env) files {
+	f := files{db: e.DB, dataDir: e.DataDir, openPath: e.OpenPath}
+	if f.openPath == nil {
+		f.openPath = openInOS
+	}
+	return f
+}
+
+func (a *Attachments) tooLarge(name string) *Error {
+	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgAttachmentTooLarge, name, a.db.MaxAttachmentSize()>>20)}
 }
 
 func unreadable(name string) *Error {
-	return &Error{Code: CodeUnreadable, Message: fmt.Sprintf("Die Datei „%s“ kann nicht gelesen werden. Es wurde nichts gespeichert.", name)}
+	return &Error{Code: CodeUnreadable, Message: fmt.Sprintf(msgFileUnreadable, name)}
 }
 
 // mediaType names the content by its first bytes, falling back to the extension for
@@ -40,7 +69,7 @@ func mediaType(name string, head []byte) string {
 // addFile stores r's content as a blob and then records it on the case in one
 // transaction. A blob whose transaction fails stays unreferenced, which is harmless:
 // blobs are content-addressed.
-func (a *App) addFile(id, name string, r io.Reader) (CaseDetail, error) {
+func (a *Attachments) addFile(id, name string, r io.Reader) (CaseDetail, error) {
 	var head [512]byte
 	n, err := io.ReadFull(r, head[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -59,10 +88,8 @@ func (a *App) addFile(id, name string, r io.Reader) (CaseDetail, error) {
 	}})
 }
 
-func (a *App) addAttachmentFromPath(id, path string) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
+// AddAttachmentFromPath adds a file from disk (drag and drop in the desktop window).
+func (a *Attachments) AddAttachmentFromPath(id, path string) (CaseDetail, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
@@ -79,33 +106,34 @@ func (a *App) addAttachmentFromPath(id, path string) (CaseDetail, error) {
 	return a.addFile(id, name, f)
 }
 
-func (a *App) addAttachmentsFromDialog(id string) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
-	paths, err := a.runtime().OpenFiles("Dateien zum Vorgang hinzufügen")
+// AddAttachmentsFromDialog opens the OS file dialog and adds the chosen files.
+func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
+	paths, err := a.win.OpenFiles(titleAddFiles)
 	if err != nil {
-		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: "Der Dateidialog konnte nicht geöffnet werden."}
+		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: msgDialogFailed}
 	}
 	if len(paths) == 0 {
-		return a.getCase(id)
+		c, err := a.db.Case(id)
+		if err != nil {
+			return CaseDetail{}, toError(err)
+		}
+		return a.detail(c)
 	}
 	var d CaseDetail
 	for _, p := range paths {
-		if d, err = a.addAttachmentFromPath(id, p); err != nil {
+		if d, err = a.AddAttachmentFromPath(id, p); err != nil {
 			return CaseDetail{}, err
 		}
 	}
 	return d, nil
 }
 
-func (a *App) addAttachmentData(id, name, _ string, data string) (CaseDetail, error) {
-	if err := a.ready(); err != nil {
-		return CaseDetail{}, err
-	}
+// AddAttachmentData adds a file whose content the UI read (drag and drop in a
+// browser); data is base64. The media type is taken from the content, not from the UI.
+func (a *Attachments) AddAttachmentData(id, name, _ string, data string) (CaseDetail, error) {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	if name == "" || name == "." || name == "/" {
-		return CaseDetail{}, &Error{Code: CodeInvalid, Message: "Die Datei hat keinen Namen."}
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgFileWithoutName}
 	}
 	if int64(base64.StdEncoding.DecodedLen(len(data))) > a.db.MaxAttachmentSize()+3 {
 		return CaseDetail{}, a.tooLarge(name)
@@ -143,41 +171,44 @@ func findAttachment(c model.Case, attID string) (model.Attachment, bool) {
 	return model.Attachment{}, false
 }
 
-func (a *App) attachment(caseID, attID string) (model.Attachment, string, error) {
-	if err := a.ready(); err != nil {
-		return model.Attachment{}, "", err
-	}
-	c, err := a.db.Case(caseID)
+// attachment returns the file of the case and where its content is on disk.
+func (f files) attachment(caseID, attID string) (model.Attachment, string, error) {
+	c, err := f.db.Case(caseID)
 	if err != nil {
 		return model.Attachment{}, "", toError(err)
 	}
 	at, ok := findAttachment(c, attID)
 	if !ok {
-		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: "Die Datei gehört nicht zu diesem Vorgang."}
+		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: msgFileNotOfCase}
 	}
-	p, err := a.db.BlobPath(at.SHA256)
+	p, err := f.db.BlobPath(at.SHA256)
 	if err != nil {
-		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf("Der Inhalt der Datei „%s“ fehlt auf diesem Rechner.", at.Name)}
+		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgFileContentMissing, at.Name)}
 	}
 	return at, p, nil
 }
 
-// openAttachment copies the file under its own name into the data folder's view
-// folder (the blob has no extension the OS could go by) and opens it in the OS viewer.
-func (a *App) openAttachment(caseID, attID string) error {
-	at, blob, err := a.attachment(caseID, attID)
+// OpenAttachment opens an attachment in the OS viewer.
+func (a *Attachments) OpenAttachment(id, attachmentID string) error {
+	return a.files.open(id, attachmentID)
+}
+
+// open copies the file under its own name into the data folder's view folder (the
+// blob has no extension the OS could go by) and opens it in the OS viewer.
+func (f files) open(caseID, attID string) error {
+	at, blob, err := f.attachment(caseID, attID)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(a.cfg.DataDir, "ansicht", at.SHA256[:16])
+	dir := filepath.Join(f.dataDir, "ansicht", at.SHA256[:16])
 	view := filepath.Join(dir, safeName(at.Name))
 	if _, err := os.Stat(view); err != nil {
 		if err := copyFile(blob, view); err != nil {
-			return &Error{Code: CodeStore, Message: "Die Datei konnte nicht zum Ansehen bereitgestellt werden: " + err.Error()}
+			return &Error{Code: CodeStore, Message: fmt.Sprintf(msgFileNotViewable, err)}
 		}
 	}
-	if err := a.openPath(view); err != nil {
-		return &Error{Code: CodeUnreadable, Message: "Für diese Datei ist kein Programm zum Anzeigen eingerichtet."}
+	if err := f.openPath(view); err != nil {
+		return &Error{Code: CodeUnreadable, Message: msgNoViewer}
 	}
 	return nil
 }
@@ -224,10 +255,10 @@ func copyFile(src, dst string) error {
 
 // FileHandler serves attachments to the UI's inline preview at /files/{case}/{file}.
 // main passes it to the Wails asset server; it serves nothing else.
-func FileHandler(a *App) http.Handler {
+func FileHandler(a *Attachments) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /files/{case}/{file}", func(w http.ResponseWriter, r *http.Request) {
-		at, p, err := a.attachment(r.PathValue("case"), r.PathValue("file"))
+		at, p, err := a.files.attachment(r.PathValue("case"), r.PathValue("file"))
 		if err != nil {
 			http.Error(w, "Datei nicht gefunden", http.StatusNotFound)
 			return

@@ -157,23 +157,27 @@ func TestSaveLetterheadFieldErrors(t *testing.T) {
 	}
 }
 
-func TestIBAN(t *testing.T) {
-	for _, tc := range []struct {
-		in string
-		ok bool
-	}{
-		{"DE02120300000000202051", true},
-		{"DE89370400440532013000", true},
-		{"AT611904300234573201", true},
-		{"GB82WEST12345698765432", true},
-		{"DE89370400440532013001", false},
-		{"DE8937040044053201300", false}, // too short for DE
-		{"D189370400440532013000", false},
-		{"DE89-370400440532013000", false},
-		{"", false},
-	} {
-		if got := checkIBAN(tc.in) == ""; got != tc.ok {
-			t.Errorf("checkIBAN(%q) ok = %v, want %v (%s)", tc.in, got, tc.ok, checkIBAN(tc.in))
+// TestCasePlaceholdersAreDecisions: the placeholders the administration is shown as
+// filled from the case are exactly those decision.Fill fills (form fields aside).
+func TestCasePlaceholdersAreDecisions(t *testing.T) {
+	for _, p := range casePlaceholders {
+		if !decision.FromCase(p.Name) && p.Name != "form.FELD" {
+			t.Errorf("listed %q is not filled by decision.Fill", p.Name)
+		}
+	}
+	for _, p := range clerkPlaceholders {
+		if decision.FromCase(p.Name) {
+			t.Errorf("%q is listed as typed by the clerk but filled from the case", p.Name)
+		}
+	}
+	listed := map[string]bool{}
+	for _, p := range casePlaceholders {
+		listed[p.Name] = true
+	}
+	// A placeholder Fill fills but the list lacks would be shown as unknown.
+	for _, name := range decision.FromCaseNames() {
+		if !listed[name] {
+			t.Errorf("%q is filled by decision.Fill but not listed", name)
 		}
 	}
 }

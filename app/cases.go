@@ -1,0 +1,322 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
+	"github.com/ozgcloud/desktop/store/index"
+)
+
+// Cases is the bound service of the case list and the clerk's actions on a case.
+// Every action is one store transaction and returns the case as now stored; the UI
+// says "saved" only after it returned.
+type Cases struct{ base }
+
+// NewCases returns the Cases service.
+func NewCases(e Env) *Cases { return &Cases{base: newBase(e)} }
+
+var sortKeys = []index.SortKey{index.SortFileNumber, index.SortApplicant, index.SortType, index.SortReceived, index.SortStatus, index.SortAssignee, index.SortDeadline}
+
+func (a *Cases) query(q ListQuery) (index.Query, error) {
+	iq := index.Query{Text: q.Search, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit, Today: index.DayNumber(a.today())}
+	if q.Sort != "" {
+		if !slices.Contains(sortKeys, index.SortKey(q.Sort)) {
+			return iq, &Error{Code: CodeInvalid, Message: msgUnknownSort}
+		}
+		iq.Sort = index.SortKey(q.Sort)
+	}
+	for _, s := range q.Statuses {
+		if !model.Status(s).Valid() {
+			return iq, &Error{Code: CodeInvalid, Message: msgUnknownStatus}
+		}
+		iq.Statuses = append(iq.Statuses, model.Status(s))
+	}
+	for _, f := range q.Filters {
+		switch f {
+		case "mine":
+			iq.Assignee = a.current().ID
+		case "unassigned":
+			iq.Unassigned = true
+		case "overdue":
+			iq.Overdue = true
+		case "followup":
+			iq.FollowUpDue = true
+		default:
+			return iq, &Error{Code: CodeInvalid, Message: msgUnknownFilter}
+		}
+	}
+	return iq, nil
+}
+
+// ListCases returns one page of the case list.
+func (a *Cases) ListCases(q ListQuery) (ListPage, error) {
+	iq, err := a.query(q)
+	if err != nil {
+		return ListPage{}, err
+	}
+	p := a.db.List(iq)
+	out := ListPage{Total: p.Total, Offset: q.Offset, Rows: make([]CaseRow, 0, len(p.Rows))}
+	for _, r := range p.Rows {
+		out.Rows = append(out.Rows, rowView(r, iq.Today))
+	}
+	return out, nil
+}
+
+// Counts returns the numbers beside the quick filters.
+func (a *Cases) Counts() (Counts, error) {
+	c := a.db.Counts(a.current().ID, index.DayNumber(a.today()))
+	pending, err := a.db.PendingCount()
+	if err != nil {
+		return Counts{}, toError(err)
+	}
+	out := Counts{All: c.All, Mine: c.Mine, Unassigned: c.Unassigned, Overdue: c.Overdue, FollowUp: c.FollowUpDue, ByStatus: map[string]int{}, Pending: pending}
+	for s, n := range c.ByStatus {
+		out.ByStatus[string(s)] = n
+	}
+	return out, nil
+}
+
+// GetCase returns a case with everything the detail view shows.
+func (a *Cases) GetCase(id string) (CaseDetail, error) {
+	c, err := a.db.Case(id)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	return a.detail(c)
+}
+
+// do performs one clerk action (one store transaction) and returns the case as now
+// stored.
+func (a base) do(id string, kind model.MutationKind, payload any) (CaseDetail, error) {
+	c, err := a.db.Do(a.current(), id, kind, payload)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	return a.detail(c)
+}
+
+// Transition performs a status action (see model.Transitions); reason is for
+// verwerfen and weiterleiten.
+func (a *Cases) Transition(id, action, reason string) (CaseDetail, error) {
+	act := model.Action(action)
+	if needsReason[act] && strings.TrimSpace(reason) == "" {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgReasonMissing, Fields: map[string]string{"reason": fieldReason}}
+	}
+	return a.do(id, model.KindTransition, model.TransitionPayload{Action: act, Reason: strings.TrimSpace(reason)})
+}
+
+// Assign gives the case to a clerk; an empty clerkID releases it.
+func (a *Cases) Assign(id, clerkID string) (CaseDetail, error) {
+	if err := a.knownClerk(clerkID); err != nil {
+		return CaseDetail{}, err
+	}
+	return a.do(id, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+}
+
+// knownClerk refuses a clerk ID this store does not know ("" is nobody).
+func (a base) knownClerk(id string) error {
+	if id == "" {
+		return nil
+	}
+	if _, err := a.db.Clerk(id); err != nil {
+		return &Error{Code: CodeInvalid, Message: msgUnknownClerk, Fields: map[string]string{"assignee": fieldUnknownClerk}}
+	}
+	return nil
+}
+
+// AddComment adds an internal note.
+func (a *Cases) AddComment(id, text string) (CaseDetail, error) {
+	return a.do(id, model.KindComment, model.CommentPayload{Comment: model.Comment{
+		ID: newID(), At: a.now(), By: a.current().ID, Text: strings.TrimSpace(text),
+	}})
+}
+
+// AddFollowUp adds a Wiedervorlage on due (YYYY-MM-DD) with a reason.
+func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
+	day, err := time.Parse(dateLayout, due)
+	if err != nil {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: map[string]string{"due": fieldDate}}
+	}
+	return a.do(id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
+		ID: newID(), Due: day, Reason: strings.TrimSpace(reason), CreatedAt: a.now(), By: a.current().ID,
+	}})
+}
+
+// CompleteFollowUp marks a Wiedervorlage done.
+func (a *Cases) CompleteFollowUp(id, followUpID string) (CaseDetail, error) {
+	return a.do(id, model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: followUpID})
+}
+
+// SendMessage queues a message to the applicant; sync delivers it.
+func (a *Cases) SendMessage(id, subject, body string) (CaseDetail, error) {
+	return a.do(id, model.KindMessage, model.MessagePayload{Message: model.Message{
+		ID: newID(), Direction: model.MessageOutgoing, State: model.MessagePending,
+		Subject: strings.TrimSpace(subject), Body: strings.TrimSpace(body), At: a.now(), By: a.current().ID,
+	}})
+}
+
+// VerifyHistory checks the case's history chain.
+func (a *Cases) VerifyHistory(id string) (VerifyResult, error) {
+	n, err := a.db.VerifyHistory(id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return VerifyResult{}, toError(err)
+		}
+		return VerifyResult{OK: false, Entries: n, Message: fmt.Sprintf(msgHistoryBroken, err)}, nil
+	}
+	return VerifyResult{OK: true, Entries: n, Message: fmt.Sprintf(msgHistoryIntact, n)}, nil
+}
+
+// CreateCase enters an application that came by post or at the counter.
+func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
+	fields := map[string]string{}
+	received, err := time.ParseInLocation(dateLayout, in.Received, a.loc)
+	if err != nil {
+		fields["received"] = fieldReceived
+	} else if received.After(a.now()) {
+		fields["received"] = fieldReceivedFuture
+	}
+	ch := model.Channel(in.Channel)
+	if ch != model.ChannelPost && ch != model.ChannelCounter {
+		fields["channel"] = fieldChannel
+	}
+	t, ok := model.CaseTypeByCode(in.Type)
+	if !ok {
+		fields["type"] = fieldCaseType
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		fields["name"] = fieldName
+	}
+	if pc := strings.TrimSpace(in.PostalCode); pc != "" && !model.ValidPostalCode(pc) {
+		fields["postalCode"] = fieldPostalCode
+	}
+	if e := strings.TrimSpace(in.Email); e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " ,;")) {
+		fields["email"] = fieldEmail
+	}
+	if len(fields) > 0 {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
+	}
+	title := strings.TrimSpace(in.Title)
+	if title == "" {
+		title = t.Name
+	}
+	c := model.Case{
+		Type: t.Code, LeikaIDs: t.LeikaIDs, Title: title, ReceivedAt: received, Channel: ch,
+		Applicant: model.Applicant{
+			Name: strings.TrimSpace(in.Name), Street: strings.TrimSpace(in.Street),
+			PostalCode: strings.TrimSpace(in.PostalCode), City: strings.TrimSpace(in.City),
+			Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone),
+		},
+	}
+	if note := strings.TrimSpace(in.Note); note != "" {
+		c.Form = []model.FormField{{Name: "anliegen", Label: "Anliegen", Value: note}}
+	}
+	created, err := a.db.Create(a.current(), c)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	return a.detail(created)
+}
+
+// bulk performs one action per case, each its own transaction, so one refused case
+// does not undo the others; the result names every refusal.
+func (a *Cases) bulk(ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
+	res := BulkResult{Failed: []BulkFailed{}}
+	for _, id := range ids {
+		if _, err := a.db.Do(a.current(), id, kind, payload); err != nil {
+			f := BulkFailed{ID: id, Reason: toError(err).(*Error).Message}
+			if old, err := a.db.Case(id); err == nil {
+				f.FileNumber = old.FileNumber
+			}
+			res.Failed = append(res.Failed, f)
+			continue
+		}
+		res.Done++
+	}
+	return res, nil
+}
+
+// BulkAssign assigns every case in ids to clerkID.
+func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
+	if err := a.knownClerk(clerkID); err != nil {
+		return BulkResult{}, err
+	}
+	return a.bulk(ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+}
+
+// BulkTransition performs action on every case in ids where it is allowed.
+func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) {
+	act := model.Action(action)
+	if needsReason[act] {
+		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgBulkNeedsReason}
+	}
+	return a.bulk(ids, model.KindTransition, model.TransitionPayload{Action: act})
+}
+
+// DueFollowUps lists the open follow-ups due today or earlier, the current clerk's
+// cases first.
+func (a *Cases) DueFollowUps() ([]DueFollowUp, error) { return a.dueFollowUps() }
+
+// maxDueListed bounds the due list: more than a clerk can read, few enough that the
+// window stays quick even on a store of 100,000 benchmark cases.
+const maxDueListed = 1000
+
+func (a base) dueFollowUps() ([]DueFollowUp, error) {
+	today := a.today()
+	due, err := a.db.DueFollowUps(today)
+	if err != nil {
+		return nil, toError(err)
+	}
+	me := a.current().ID
+	out := make([]DueFollowUp, 0, len(due))
+	for _, d := range due {
+		out = append(out, DueFollowUp{
+			CaseID: d.CaseID, FileNumber: d.FileNumber, Applicant: d.Applicant,
+			FollowUpID: d.FollowUp.ID, Due: d.FollowUp.Due.Format(dateLayout), Reason: d.FollowUp.Reason,
+			Overdue: d.FollowUp.Due.Before(today),
+		})
+	}
+	// The clerk's own cases first, each group oldest first (the store's order).
+	mine := func(i int) bool { return due[i].Assignee == me }
+	sorted := make([]DueFollowUp, 0, len(out))
+	for i := range out {
+		if mine(i) {
+			sorted = append(sorted, out[i])
+		}
+	}
+	for i := range out {
+		if !mine(i) {
+			sorted = append(sorted, out[i])
+		}
+	}
+	if len(sorted) > maxDueListed {
+		sorted = sorted[:maxDueListed]
+	}
+	return sorted, nil
+}
+
+// Forward performs weiterleiten to another org unit of the tenant (one of
+// SyncOrgUnits, from the directory) with a reason: the case's org unit changes with
+// the status.
+func (a *Cases) Forward(id, orgUnit, reason string) (CaseDetail, error) {
+	units, err := a.db.OrgUnits()
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	fields := map[string]string{}
+	if !slices.ContainsFunc(units, func(u store.OrgUnit) bool { return u.ID == orgUnit }) {
+		fields["orgUnit"] = fieldOrgUnit
+	}
+	if strings.TrimSpace(reason) == "" {
+		fields["reason"] = fieldReason
+	}
+	if len(fields) > 0 {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
+	}
+	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
+}

@@ -1,0 +1,286 @@
+package app
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ozgcloud/desktop/mail"
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
+)
+
+// Mailbox is the bound service of the e-mail intake: the administration's mailbox
+// settings (a store setting, local to this PC and never part of the outbox),
+// "Verbindung testen", and the intake's state for the status bar with the mails that
+// could not be imported.
+type Mailbox struct {
+	base
+	win    *Window
+	intake *MailIntake
+}
+
+// NewMailbox returns the Mailbox service of the intake.
+func NewMailbox(e Env, intake *MailIntake) *Mailbox {
+	return &Mailbox{base: newBase(e), win: e.Window, intake: intake}
+}
+
+const (
+	maxCAFileSize  = 1 << 20
+	mailCheckLimit = 30 * time.Second // for "Verbindung testen" as a whole
+)
+
+// mailView is the stored mailbox as the form shows it, without the password.
+func mailView(s store.MailSettings) MailSettingsView {
+	folder := s.Folder
+	if folder == "" {
+		folder = "INBOX"
+	}
+	v := MailSettingsView{
+		Configured: s.Configured(), Host: s.Host, Port: s.Port, TLS: s.TLS, User: s.User,
+		PasswordSet: s.Password != "", Folder: folder, CAFile: s.CAFile, TLSModes: mailTLSModes,
+	}
+	if v.TLS == "" {
+		v.TLS = string(mail.TLSImplicit)
+	}
+	if v.Port == 0 {
+		v.Port = 993
+	}
+	return v
+}
+
+// MailStatus returns the intake for the status bar.
+func (a *Mailbox) MailStatus() (MailStatusView, error) { return a.intake.statusView(), nil }
+
+// MailFailures lists the mails that could not be imported, with the reason.
+func (a *Mailbox) MailFailures() ([]MailFailureView, error) { return a.intake.failureViews(), nil }
+
+// RetryMail tries the failed mail with that UID again now.
+func (a *Mailbox) RetryMail(uid uint32) ([]MailFailureView, error) {
+	if uid == 0 {
+		return nil, &Error{Code: CodeInvalid, Message: msgNoMailGiven}
+	}
+	if err := a.intake.retry(uid); err != nil {
+		return nil, err
+	}
+	return a.intake.failureViews(), nil
+}
+
+// RetryAllMail tries every failed mail again now (and reconnects to the mailbox).
+func (a *Mailbox) RetryAllMail() ([]MailFailureView, error) {
+	if err := a.intake.retry(0); err != nil {
+		return nil, err
+	}
+	return a.intake.failureViews(), nil
+}
+
+func (a *Mailbox) requireMailAdmin() error {
+	if a.current().Role != model.RoleAdministration {
+		return &Error{Code: CodeNotAllowed, Message: msgMailAdminOnly}
+	}
+	return nil
+}
+
+// MailSettings returns the mailbox the intake watches; the password only as
+// PasswordSet (administration only).
+func (a *Mailbox) MailSettings() (MailSettingsView, error) {
+	if err := a.requireMailAdmin(); err != nil {
+		return MailSettingsView{}, err
+	}
+	s, err := a.db.MailSettings()
+	if err != nil {
+		return MailSettingsView{}, toError(err)
+	}
+	return mailView(s), nil
+}
+
+// SaveMailSettings checks and stores the mailbox (German field errors) and restarts
+// the intake with it; an empty password keeps the stored one (administration only).
+func (a *Mailbox) SaveMailSettings(in MailSettingsInput) (MailSettingsView, error) {
+	if err := a.requireMailAdmin(); err != nil {
+		return MailSettingsView{}, err
+	}
+	old, err := a.db.MailSettings()
+	if err != nil {
+		return MailSettingsView{}, toError(err)
+	}
+	s, fields := checkMail(in, old)
+	if len(fields) > 0 {
+		return MailSettingsView{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingSaved, Fields: fields}
+	}
+	if err := a.db.SetMailSettings(s); err != nil {
+		return MailSettingsView{}, toError(err)
+	}
+	a.log.Info("mail settings saved", "by", a.current().ID)
+	a.intake.reset()
+	return mailView(s), nil
+}
+
+// ClearMailSettings removes the mailbox and stops the intake (administration only).
+// The import ledger stays, so a mailbox set up again imports nothing twice.
+func (a *Mailbox) ClearMailSettings() (MailSettingsView, error) {
+	if err := a.requireMailAdmin(); err != nil {
+		return MailSettingsView{}, err
+	}
+	if err := a.db.DeleteMailSettings(); err != nil {
+		return MailSettingsView{}, toError(err)
+	}
+	a.log.Info("mail settings removed", "by", a.current().ID)
+	a.intake.reset()
+	return mailView(store.MailSettings{}), nil
+}
+
+// ChooseMailCAFile asks for the CA certificate file (PEM) of the mail server and
+// returns its path, "" when cancelled (administration only).
+func (a *Mailbox) ChooseMailCAFile() (string, error) {
+	if err := a.requireMailAdmin(); err != nil {
+		return "", err
+	}
+	return a.win.chooseOne(titleChooseCA)
+}
+
+// TestMailConnection tries the entered settings without saving them (an empty
+// password means the stored one) and says in German what works and what does not
+// (administration only).
+func (a *Mailbox) TestMailConnection(in MailSettingsInput) (MailCheckView, error) {
+	if err := a.requireMailAdmin(); err != nil {
+		return MailCheckView{}, err
+	}
+	old, err := a.db.MailSettings()
+	if err != nil {
+		return MailCheckView{}, toError(err)
+	}
+	s, fields := checkMail(in, old)
+	if len(fields) > 0 {
+		return MailCheckView{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
+	}
+	cfg, err := a.intake.config(s)
+	if err != nil {
+		return MailCheckView{Summary: msgMailNotTested, Problem: mailMessage(err)}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), mailCheckLimit)
+	defer cancel()
+	r, err := mail.Check(ctx, cfg)
+	if err != nil {
+		problem := mailMessage(err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			problem = msgMailTimeout
+		}
+		return MailCheckView{Summary: msgMailFails, Problem: problem}, nil
+	}
+	passed, warnings := mailCheckWords(r)
+	v := MailCheckView{OK: true, Passed: passed, Warnings: warnings, Summary: msgMailWorks}
+	if len(warnings) > 0 {
+		v.Summary = msgMailWorksLimited
+	}
+	return v, nil
+}
+
+// checkMail validates the form against the stored settings and returns what to
+// store, or German messages by field.
+func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings, map[string]string) {
+	f := map[string]string{}
+	s := store.MailSettings{
+		Host: strings.TrimSpace(in.Host), Port: in.Port, TLS: in.TLS, User: strings.TrimSpace(in.User),
+		Password: in.Password, Folder: strings.TrimSpace(in.Folder), CAFile: strings.TrimSpace(in.CAFile),
+	}
+	switch {
+	case s.Host == "":
+		f["host"] = fieldMailHost
+	case strings.ContainsAny(s.Host, " /:@\t") && net.ParseIP(s.Host) == nil:
+		f["host"] = fieldMailHostOnly
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		f["port"] = fieldMailPort
+	}
+	switch mail.TLSMode(s.TLS) {
+	case mail.TLSImplicit, mail.TLSStartTLS:
+	case mail.TLSNone:
+		if f["host"] == "" && !loopbackHost(s.Host) {
+			f["tls"] = fieldMailPlainRemote
+		}
+	default:
+		f["tls"] = fieldMailTLS
+	}
+	if s.User == "" {
+		f["user"] = fieldMailUser
+	}
+	if s.Password == "" {
+		s.Password = old.Password
+	}
+	if s.Password == "" {
+		f["password"] = fieldMailPassword
+	}
+	if s.Folder == "" {
+		s.Folder = "INBOX"
+	}
+	switch {
+	case strings.ContainsFunc(s.Folder, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		f["folder"] = fieldMailFolderChars
+	case strings.EqualFold(s.Folder, mail.ImportedFolder):
+		f["folder"] = fmt.Sprintf(fieldMailFolderImported, mail.ImportedFolder)
+	}
+	switch {
+	case s.CAFile == "":
+	case s.CAFile == old.CAFile && old.CAPEM != "":
+		s.CAPEM = old.CAPEM
+	default:
+		pemText, msg := readCAFile(s.CAFile)
+		if msg != "" {
+			f["caFile"] = msg
+		}
+		s.CAPEM = pemText
+	}
+	return s, f
+}
+
+// readCAFile returns the PEM certificates in path, or a German message.
+func readCAFile(path string) (string, string) {
+	file, err := os.Open(path)
+	if err != nil {
+		return "", fieldCAUnreadable
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, maxCAFileSize+1))
+	if err != nil {
+		return "", fieldCAUnreadable
+	}
+	if len(b) > maxCAFileSize {
+		return "", fieldCATooLarge
+	}
+	var certs []byte
+	rest := b
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return "", fieldCABadCertificate
+		}
+		certs = append(certs, pem.EncodeToMemory(block)...)
+	}
+	if len(certs) == 0 {
+		return "", fieldCANoPEM
+	}
+	return string(certs), ""
+}
+
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,260 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ozgcloud/desktop/demo"
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sign"
+	"github.com/ozgcloud/desktop/store"
+)
+
+// The office's signing key is a store setting (store.SigningKey); a PKCS#12 file is
+// copied into the data folder's sign.KeyFolder. Passwords and PINs are never stored.
+const (
+	keyKindPKCS12 = store.KeyPKCS12
+	keyKindPKCS11 = store.KeyPKCS11
+)
+
+// signKeyMu serialises changes of the key configuration.
+var signKeyMu sync.Mutex
+
+// Signing is the bound service of the office's signing key: which key it is, choosing
+// and testing it (administration).
+type Signing struct {
+	base
+	win  *Window
+	keys keyring
+}
+
+// NewSigning returns the Signing service.
+func NewSigning(e Env) *Signing {
+	return &Signing{base: newBase(e), win: e.Window, keys: newKeyring(e)}
+}
+
+// keyring reads the key configuration and opens the key; Signing and Decisions share
+// it.
+type keyring struct {
+	db     *store.DB
+	folder string // the key files' folder
+}
+
+func newKeyring(e Env) keyring {
+	return keyring{db: e.DB, folder: filepath.Join(e.DataDir, sign.KeyFolder)}
+}
+
+// config returns the stored configuration, with Demo only for a demo key file that
+// is in use: the flag belongs to the file, so switching to a token and back keeps it.
+func (a keyring) config() (store.SigningKey, error) {
+	c, err := a.db.SigningKey()
+	if err != nil {
+		return store.SigningKey{}, toError(err)
+	}
+	c.Demo = c.Demo && c.Kind == keyKindPKCS12
+	return c, nil
+}
+
+func keyView(c store.SigningKey, clerk model.Clerk) SigningKeyView {
+	v := SigningKeyView{
+		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, Demo: c.Demo,
+		MayEdit: clerk.Role == model.RoleAdministration,
+	}
+	switch c.Kind {
+	case keyKindPKCS12:
+		v.FileName, v.SecretLabel = c.FileName, labelPassword
+	case keyKindPKCS11:
+		v.Module, v.TokenLabel, v.KeyLabel, v.SecretLabel = c.Module, c.Token, c.KeyLabel, labelPIN
+	}
+	if c.Demo {
+		v.DemoPassword = demo.KeyPassword
+	}
+	return v
+}
+
+// SigningKey says which key the office signs with.
+func (a *Signing) SigningKey() (SigningKeyView, error) {
+	c, err := a.keys.config()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	return keyView(c, a.current()), nil
+}
+
+func (a *Signing) mayEditKey() error {
+	if a.current().Role != model.RoleAdministration {
+		return &Error{Code: CodeNotAllowed, Message: msgKeyAdminOnly}
+	}
+	return nil
+}
+
+// ChooseSigningKeyFile asks for a PKCS#12 file, checks that it is one, copies it into
+// the data folder and makes it the office's key (administration only).
+func (a *Signing) ChooseSigningKeyFile() (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	path, err := a.win.chooseOne(titleChooseKeyFile)
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	if path == "" {
+		return a.SigningKey()
+	}
+	return a.setKeyFile(path)
+}
+
+func (a *Signing) setKeyFile(path string) (SigningKeyView, error) {
+	name := filepath.Base(path)
+	data, err := sign.ReadPKCS12File(path)
+	switch {
+	case errors.Is(err, sign.ErrTooLarge):
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgKeyFileTooLarge, name)}
+	case errors.Is(err, sign.ErrBadFile), errors.Is(err, sign.ErrNoKey):
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgKeyFileBad, name)}
+	case err != nil:
+		return SigningKeyView{}, unreadable(name)
+	}
+	file, err := sign.StoreKeyFile(a.keys.folder, data)
+	if err != nil {
+		return SigningKeyView{}, &Error{Code: CodeStore, Message: msgKeyFileNotStored}
+	}
+	signKeyMu.Lock()
+	err = a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.Kind, k.File, k.FileName, k.Demo = keyKindPKCS12, file, name, false
+		return nil
+	})
+	signKeyMu.Unlock()
+	if err != nil {
+		return SigningKeyView{}, toError(err)
+	}
+	a.log.Info("signing key file set", "by", a.current().ID)
+	return a.SigningKey()
+}
+
+// SaveSigningKey stores the kind of key, the token's coordinates and the timestamp
+// service (administration only). Choosing "pkcs12" keeps the file chosen before.
+func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	cur, err := a.keys.config()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	fields := map[string]string{}
+	in.TSAURL = strings.TrimSpace(in.TSAURL)
+	if in.TSAURL != "" {
+		u, err := url.Parse(in.TSAURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fields["tsaUrl"] = fieldTSAURL
+		}
+	}
+	switch in.Kind {
+	case keyKindPKCS12:
+		if cur.File == "" {
+			fields["file"] = fieldKeyFileFirst
+		}
+	case keyKindPKCS11:
+		in.Module, in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.Module), strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
+		if in.Module == "" {
+			fields["module"] = fieldModule
+		} else if !filepath.IsAbs(in.Module) {
+			fields["module"] = fieldModuleAbsolute
+		}
+		if in.TokenLabel == "" {
+			fields["tokenLabel"] = fieldTokenLabel
+		}
+	default:
+		fields["kind"] = fieldKeyKind
+	}
+	if len(fields) > 0 {
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingChanged, Fields: fields}
+	}
+	signKeyMu.Lock()
+	err = a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.Kind, k.TSA = in.Kind, in.TSAURL
+		if in.Kind == keyKindPKCS11 {
+			k.Module, k.Token, k.KeyLabel = in.Module, in.TokenLabel, in.KeyLabel
+		}
+		return nil
+	})
+	signKeyMu.Unlock()
+	if err != nil {
+		return SigningKeyView{}, toError(err)
+	}
+	a.log.Info("signing key configured", "kind", in.Kind, "by", a.current().ID)
+	return a.SigningKey()
+}
+
+// TestSigningKey opens the key with the password or PIN and describes its
+// certificate; nothing is stored.
+func (a *Signing) TestSigningKey(secret string) (SigningKeyView, error) {
+	c, err := a.keys.config()
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	s, closeKey, err := a.keys.open(c, secret, a.now())
+	if err != nil {
+		return SigningKeyView{}, err
+	}
+	defer closeKey()
+	v := keyView(c, a.current())
+	h := sign.Describe(s)
+	v.Subject, v.KeyType, v.ValidUntil = h.Subject, h.KeyType, h.NotAfter.In(a.loc).Format(dateLayout)
+	return v, nil
+}
+
+// open opens the configured key with secret. The error is a German *Error that names
+// the cause; the secret appears in no error and no log.
+func (a keyring) open(c store.SigningKey, secret string, now time.Time) (sign.Signer, func(), error) {
+	var s sign.Signer
+	closeKey := func() {}
+	var err error
+	switch c.Kind {
+	case keyKindPKCS12:
+		data, rerr := sign.ReadKeyFile(a.folder, c.File)
+		if rerr != nil {
+			return nil, nil, &Error{Code: CodeNotFound, Message: msgKeyFileMissing}
+		}
+		s, err = sign.LoadPKCS12(data, secret, now)
+	case keyKindPKCS11:
+		var tok *sign.Token
+		tok, err = sign.OpenPKCS11(sign.TokenConfig{Module: c.Module, TokenLabel: c.Token, KeyLabel: c.KeyLabel, PIN: secret}, now)
+		if err == nil {
+			s, closeKey = tok, func() { tok.Close() }
+		}
+	default:
+		return nil, nil, &Error{Code: CodeNotFound, Message: msgNoKey}
+	}
+	if err != nil {
+		return nil, nil, signError(err)
+	}
+	return s, closeKey, nil
+}
+
+// signError turns an error of package sign into what the clerk reads.
+func signError(err error) *Error {
+	msg := fmt.Sprintf(msgNothingSignedNorSaved, signMessage(err))
+	switch {
+	case errors.Is(err, sign.ErrWrongPassword), errors.Is(err, sign.ErrWrongPIN):
+		return &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"secret": signMessage(err)}}
+	case errors.Is(err, sign.ErrTokenMissing), errors.Is(err, sign.ErrNoKey):
+		return &Error{Code: CodeNotFound, Message: msg}
+	}
+	return &Error{Code: CodeNotAllowed, Message: msg}
+}
+
+// timestamper returns the configured timestamp service, or nil.
+func timestamper(c store.SigningKey) sign.Timestamper {
+	if c.TSA == "" {
+		return nil
+	}
+	return &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Letters is what the administration set up for decision letters. Nothing stored
+// means the defaults: the letterhead made from the municipality, the shipped
+// templates, the default remedy (Widerspruch at the authority). The types are the
+// stored shapes of package decision's Letterhead, Template and Remedy: the store
+// fixes what is on disk, decision may change its own.
+type Letters struct {
+	Letterhead *Letterhead // nil: made from the municipality
+	// Templates are the changed ones by ID; a shipped template not in it is used as
+	// shipped.
+	Templates map[string]LetterTemplate
+	// Remedies by case type prefix (model.CaseType.Prefix); a type without one gets
+	// the default.
+	Remedies map[string]Remedy
+}
+
+// Letterhead is the authority's data printed on every letter.
+type Letterhead struct {
+	Authority  string `json:"authority"`
+	Unit       string `json:"unit,omitempty"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postalCode"`
+	City       string `json:"city"`
+	Phone      string `json:"phone,omitempty"`
+	Email      string `json:"email,omitempty"`
+	Website    string `json:"website,omitempty"`
+	BankName   string `json:"bankName,omitempty"`
+	IBAN       string `json:"iban,omitempty"`
+	BIC        string `json:"bic,omitempty"`
+	VerifyURL  string `json:"verifyUrl,omitempty"`
+	Logo       []byte `json:"logo,omitempty"` // PNG
+}
+
+// LetterTemplate is a template of the office's, with its text blocks.
+type LetterTemplate struct {
+	ID     string        `json:"id"`
+	Name   string        `json:"name"`
+	Blocks []LetterBlock `json:"blocks"`
+}
+
+// LetterBlock is one text block of a template, placeholders kept.
+type LetterBlock struct {
+	Kind  string `json:"kind"`
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text"`
+}
+
+// Remedy is the legal remedy of a case type: its kind, where to lodge it and the
+// time limit.
+type Remedy struct {
+	Kind    string `json:"kind"`
+	Body    string `json:"body"`
+	Address string `json:"address"`
+	Period  string `json:"period,omitempty"`
+}
+
+func readLetters(b *bolt.Bucket) (Letters, error) {
+	l := Letters{Templates: map[string]LetterTemplate{}, Remedies: map[string]Remedy{}}
+	var lh Letterhead
+	ok, err := getJSON(b, keyLetterhead, &lh)
+	if err != nil {
+		return Letters{}, err
+	}
+	if ok {
+		l.Letterhead = &lh
+	}
+	if _, err := getJSON(b, keyTemplates, &l.Templates); err != nil {
+		return Letters{}, err
+	}
+	if _, err := getJSON(b, keyRemedies, &l.Remedies); err != nil {
+		return Letters{}, err
+	}
+	return l, nil
+}
+
+// Letters returns the letter configuration; its maps are never nil.
+func (db *DB) Letters() (Letters, error) {
+	var l Letters
+	err := db.viewSettings("letters", func(b *bolt.Bucket) error {
+		var err error
+		l, err = readLetters(b)
+		return err
+	})
+	return l, err
+}
+
+// UpdateLetters changes the letter configuration in one transaction: fn gets the
+// stored one and changes it; an error from fn writes nothing and is returned.
+// Empty parts are deleted, so they read as the defaults again.
+func (db *DB) UpdateLetters(fn func(l *Letters) error) error {
+	return db.updateSettings("update letters", func(b *bolt.Bucket) error {
+		l, err := readLetters(b)
+		if err != nil {
+			return err
+		}
+		if err := fn(&l); err != nil {
+			return err
+		}
+		for _, p := range []struct {
+			key   string
+			empty bool
+			val   any
+		}{
+			{keyLetterhead, l.Letterhead == nil, l.Letterhead},
+			{keyTemplates, len(l.Templates) == 0, l.Templates},
+			{keyRemedies, len(l.Remedies) == 0, l.Remedies},
+		} {
+			if p.empty {
+				err = b.Delete([]byte(p.key))
+			} else {
+				err = putJSON(b, p.key, p.val)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// DecisionDraft is a decision a clerk is writing for a case on this PC, kept until it
+// is signed or discarded. It is no mutation and never syncs.
+type DecisionDraft struct {
+	TemplateID   string `json:"templateId"`
+	TemplateName string `json:"templateName"`
+	// Fee: the fee part is in the letter; FeeAmount is euros as typed ("25,00"),
+	// FeeDue a date YYYY-MM-DD.
+	Fee       bool         `json:"fee"`
+	FeeAmount string       `json:"feeAmount"`
+	FeeDue    string       `json:"feeDue"`
+	Values    []DraftValue `json:"values"`
+	Blocks    []DraftBlock `json:"blocks"`
+	// Supersedes is the signed decision this one will replace ("" for none).
+	Supersedes      string    `json:"supersedes"`
+	SupersedesTitle string    `json:"supersedesTitle"`
+	UpdatedAt       time.Time `json:"updatedAt"`
+}
+
+// DraftValue is the text the clerk typed for a placeholder the case cannot fill.
+type DraftValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// DraftBlock is one text block of the draft, placeholders kept.
+type DraftBlock struct {
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+// Draft returns the draft of the case, or an error wrapping ErrNotFound when it has
+// none.
+func (db *DB) Draft(caseID string) (DecisionDraft, error) {
+	var d DecisionDraft
+	err := db.viewSettings("draft of case "+caseID, func(b *bolt.Bucket) error {
+		ok, err := getJSON(b, keyDraftPrefix+caseID, &d)
+		if err == nil && !ok {
+			err = ErrNotFound
+		}
+		return err
+	})
+	return d, err
+}
+
+// PutDraft keeps the draft of the case, replacing the one before.
+func (db *DB) PutDraft(caseID string, d DecisionDraft) error {
+	if caseID == "" {
+		return fmt.Errorf("store: put draft: no case ID")
+	}
+	return db.updateSettings("put draft of case "+caseID, func(b *bolt.Bucket) error {
+		return putJSON(b, keyDraftPrefix+caseID, d)
+	})
+}
+
+// DeleteDraft removes the draft of the case; without one it does nothing.
+func (db *DB) DeleteDraft(caseID string) error {
+	return db.updateSettings("delete draft of case "+caseID, func(b *bolt.Bucket) error {
+		return b.Delete([]byte(keyDraftPrefix + caseID))
+	})
+}
