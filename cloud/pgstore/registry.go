@@ -179,22 +179,24 @@ func (r *registryTx) PutDevice(d cloud.Device) error {
 		return fmt.Errorf("pgstore: put device %s: code %s: %w", d.ID, d.Code, cloud.ErrExists)
 	}
 	var id string
-	err = r.tx.QueryRow(r.ctx, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
+	err = r.tx.QueryRow(r.ctx, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at, copy_of, copy_incarnation)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, token_hash = EXCLUDED.token_hash,
-	enrolled = EXCLUDED.enrolled, revoked_at = EXCLUDED.revoked_at
+	enrolled = EXCLUDED.enrolled, revoked_at = EXCLUDED.revoked_at,
+	copy_of = EXCLUDED.copy_of, copy_incarnation = EXCLUDED.copy_incarnation
 WHERE devices.tenant = EXCLUDED.tenant
-RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt).Scan(&id)
+RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt, d.CopyOf, d.CopyIncarnation).Scan(&id)
 	if err == pgx.ErrNoRows {
 		return fmt.Errorf("pgstore: put device %s: %w (another tenant's)", d.ID, cloud.ErrExists)
 	}
 	return mapErr("put device "+d.ID, err)
 }
 
-const deviceCols = `id, tenant, code, token_hash, enrolled, revoked_at`
+const deviceCols = `id, tenant, code, token_hash, enrolled, revoked_at, copy_of, copy_incarnation`
 
 func scanDevice(row pgx.Row) (cloud.Device, error) {
 	var d cloud.Device
-	err := row.Scan(&d.ID, &d.Tenant, &d.Code, &d.TokenHash, &d.Enrolled, &d.RevokedAt)
+	err := row.Scan(&d.ID, &d.Tenant, &d.Code, &d.TokenHash, &d.Enrolled, &d.RevokedAt, &d.CopyOf, &d.CopyIncarnation)
 	return d, err
 }
 
