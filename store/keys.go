@@ -83,6 +83,11 @@ import (
 //	           pending one, and the base is kept); a complete pull after that push
 //	           either shows the change or proves there is none, and SettleUnsure lists
 //	           the rest as rejected and rebuilds their cases from the base
+//	sent       seq (uint64 BE) -> JSON of model.Mutation, the last maxSent mutations the
+//	           service acknowledged (applied, in conflict or skipped), so that they are
+//	           sent again if the service is restored from a backup that lost them
+//	           (syncfence.go); the sync bucket also holds "incarnation", "replaces",
+//	           "acked", "epoch" and "notice" (syncfence.go)
 //	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
 //	           not on this PC yet; the sync client downloads them and PlaceBlob clears
 //	           the entry
@@ -114,13 +119,14 @@ var (
 	bucketWanted     = []byte("wanted")
 	bucketConsumed   = []byte("consumed")
 	bucketUnsure     = []byte("unsure")
+	bucketSent       = []byte("sent")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
 		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
 		bucketMailLedger,
 		bucketSync, bucketBase, bucketConflicts, bucketRejected, bucketUnapplied, bucketWanted,
-		bucketConsumed, bucketUnsure,
+		bucketConsumed, bucketUnsure, bucketSent,
 	}
 )
 

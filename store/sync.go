@@ -95,13 +95,8 @@ func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
 // Enrolling again with the same device ID only updates the identity (a new token or
 // certificate); another device ID gives ErrEnrolled.
 func (db *DB) Enroll(id SyncIdentity) error {
-	switch {
-	case id.DeviceID == "" || strings.Contains(id.DeviceID, ":"):
-		return fmt.Errorf("store: enroll: %w: device ID %q", ErrBadIdentity, id.DeviceID)
-	case id.Token == "" || id.Tenant == "" || id.Server == "":
-		return fmt.Errorf("store: enroll: %w: token, tenant and server address are needed", ErrBadIdentity)
-	case !model.ValidDeviceCode(id.DeviceCode):
-		return fmt.Errorf("store: enroll: %w: device code %q", ErrBadIdentity, id.DeviceCode)
+	if err := id.check(); err != nil {
+		return fmt.Errorf("store: enroll: %w", err)
 	}
 	if id.EnrolledAt.IsZero() {
 		id.EnrolledAt = db.now().UTC()
@@ -139,71 +134,28 @@ func (db *DB) Enroll(id SyncIdentity) error {
 	return nil
 }
 
+// check refuses an incomplete identity with ErrBadIdentity.
+func (id SyncIdentity) check() error {
+	switch {
+	case id.DeviceID == "" || strings.Contains(id.DeviceID, ":"):
+		return fmt.Errorf("%w: device ID %q", ErrBadIdentity, id.DeviceID)
+	case id.Token == "" || id.Tenant == "" || id.Server == "":
+		return fmt.Errorf("%w: token, tenant and server address are needed", ErrBadIdentity)
+	case !model.ValidDeviceCode(id.DeviceCode):
+		return fmt.Errorf("%w: device code %q", ErrBadIdentity, id.DeviceCode)
+	}
+	return nil
+}
+
 // restamp renames the outbox's mutations from device from to device to, and the
 // history entries that name them, sealing each touched chain again from the first
 // renamed entry.
 func (w *writer) restamp(from, to string) error {
-	prefix := from + ":"
-	touched := map[string]bool{}
-	c := w.outbox.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		var m model.Mutation
-		if err := json.Unmarshal(v, &m); err != nil {
-			return fmt.Errorf("decode outbox %d: %w", readU64(k), err)
-		}
+	_, err := w.renameOutbox(func(m *model.Mutation) {
 		m.Device = to
 		m.ID = model.MutationID(to, m.Seq)
-		b, err := json.Marshal(m)
-		if err != nil {
-			return err
-		}
-		if err := w.outbox.Put(k, b); err != nil {
-			return err
-		}
-		touched[m.CaseID] = true
-	}
-	for caseID := range touched {
-		cs, err := w.getCase(caseID)
-		if err != nil {
-			return err
-		}
-		entries, err := readHistory(w.history, caseID)
-		if err != nil {
-			return fmt.Errorf("case %s: %w", caseID, err)
-		}
-		head := model.HistoryHead{}
-		resealing := false
-		for _, e := range entries {
-			if strings.HasPrefix(e.Mutation, prefix) {
-				e.Mutation = to + ":" + strings.TrimPrefix(e.Mutation, prefix)
-				resealing = true
-			}
-			if resealing {
-				head = e.Seal(head)
-				b, err := json.Marshal(e)
-				if err != nil {
-					return err
-				}
-				if err := w.history.Put(historyKey(caseID, e.Seq), b); err != nil {
-					return err
-				}
-			} else {
-				head = model.HistoryHead{Seq: e.Seq, Hash: e.Hash}
-			}
-		}
-		if cs.HistoryHead == head {
-			continue
-		}
-		cs.HistoryHead = head
-		b, err := json.Marshal(cs)
-		if err != nil {
-			return err
-		}
-		if err := w.cases.Put([]byte(caseID), b); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
+	return err
 }
 
 // enrolled reports whether the PC has a sync identity; used inside write
@@ -272,6 +224,9 @@ type SyncState struct {
 	OpenConflicts int       // conflicts the clerk has not resolved
 	WantedBlobs   int       // attachments of pulled cases still to download
 	LastSync      time.Time // zero before the first successful push or pull
+	// Notice is the clerk's note about a restored or copied data folder or a
+	// restored service (SyncNotice.Text), "" when there is none (DismissNotice).
+	Notice string
 }
 
 // SyncState returns the store's sync counters.
@@ -289,6 +244,13 @@ func (db *DB) SyncState() (SyncState, error) {
 				return fmt.Errorf("decode last sync: %w", err)
 			}
 			s.LastSync = t
+		}
+		if v := sb.Get(syncNotice); v != nil {
+			var n SyncNotice
+			if err := json.Unmarshal(v, &n); err != nil {
+				return fmt.Errorf("decode notice: %w", err)
+			}
+			s.Notice = n.Text
 		}
 		s.Pending = tx.Bucket(bucketOutbox).Stats().KeyN
 		s.Rejected = tx.Bucket(bucketRejected).Stats().KeyN

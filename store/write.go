@@ -228,6 +228,11 @@ type writer struct {
 	names                                                 map[string]string
 	muni                                                  *Municipality
 	changes                                               *changeSet // nil: published nowhere
+	// keepDuplicates is set while the service's cases are applied (and the indexes
+	// rebuilt from stored ones): a file number another case here holds is kept,
+	// listed in duplicates, instead of refusing the page.
+	keepDuplicates bool
+	duplicates     []string
 }
 
 // newWriter returns a writer of tx, a write transaction of db's (the caller holds
@@ -419,18 +424,30 @@ func (w *writer) putDerived(old, c *model.Case, d derived) error {
 		}
 	}
 	if old == nil || old.FileNumber != c.FileNumber {
-		if old != nil && old.FileNumber != "" {
+		if old != nil && old.FileNumber != "" && string(w.fileno.Get([]byte(old.FileNumber))) == c.ID {
 			if err := w.fileno.Delete([]byte(old.FileNumber)); err != nil {
 				return err
 			}
 		}
 		if id := w.fileno.Get([]byte(c.FileNumber)); id != nil && string(id) != c.ID {
-			return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+			if !w.keepDuplicates {
+				return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+			}
+			// The service holds two cases with one number (stored before it
+			// checked, or copied data folders): both are kept here, the first
+			// stays the one found by the number, and the clerk is told.
+			w.duplicates = append(w.duplicates, c.FileNumber)
+			return w.putFollowUps(old, d)
 		}
 		if err := w.fileno.Put([]byte(c.FileNumber), []byte(c.ID)); err != nil {
 			return fmt.Errorf("put file number %s: %w", c.FileNumber, err)
 		}
 	}
+	return w.putFollowUps(old, d)
+}
+
+// putFollowUps brings the followups index from old's open follow-ups to d's.
+func (w *writer) putFollowUps(old *model.Case, d derived) error {
 	for k := range openFollowUps(old) {
 		if _, ok := d.followUps[k]; !ok {
 			if err := w.followups.Delete([]byte(k)); err != nil {
