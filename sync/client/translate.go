@@ -27,11 +27,11 @@ func ackOf(r wire.PushResponse) store.PushAck {
 // pageOf is a page of changes as the store applies it; raw[i], when there, is the
 // JSON of page.Changes[i].Case as received.
 func pageOf(p wire.ChangesResponse, raw [][]byte) store.PulledPage {
-	out := store.PulledPage{Cursor: p.Cursor, Changes: make([]store.PulledChange, len(p.Changes))}
+	out := store.PulledPage{Cursor: p.Cursor, Epoch: p.Epoch, Changes: make([]store.PulledChange, len(p.Changes))}
 	for i, ch := range p.Changes {
 		pc := store.PulledChange{
 			Seq: ch.Seq, CaseID: ch.CaseID, Case: ch.Case, Patch: ch.Patch,
-			History: ch.History, Mutations: ch.Mutations, Conflicts: ch.Conflicts,
+			History: ch.History, Mutations: ch.Mutations, Sums: ch.Sums, Conflicts: ch.Conflicts,
 		}
 		if ch.Case != nil && i < len(raw) {
 			pc.CaseJSON = raw[i]
