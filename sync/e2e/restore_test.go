@@ -1,0 +1,186 @@
+package e2e
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
+)
+
+// Issue 18 with the real server binary: data folders restored from a backup or
+// copied, and the central service restored from a backup.
+
+// copyTree copies the folder src to dst (whatever uses it closed), as a backup or
+// a PC image does.
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reopenDesktop opens the store in dir as the desktop d was enrolled.
+func reopenDesktop(t testing.TB, dir string) *desktop {
+	t.Helper()
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	id, err := db.SyncIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &desktop{db: db, id: id}
+}
+
+func commentTexts(t testing.TB, d *desktop, caseID string) []string {
+	t.Helper()
+	c, err := d.db.Case(caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, k := range c.Comments {
+		out = append(out, k.Text)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newCounterCase(t testing.TB, d *desktop, by model.Clerk) model.Case {
+	t.Helper()
+	c, err := d.db.Create(by, model.Case{Type: "BAU", Title: "Carport", ReceivedAt: time.Now().UTC(),
+		Channel: model.ChannelCounter, Applicant: model.Applicant{Name: "Erika Mustermann"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A PC restored from a backup, whose clerk works before the first sync: nothing
+// is lost, the PC ends equal to the service, and the clerk reads one note. Before,
+// the three comments made after the restore vanished without a word.
+func TestRestoredDesktopFolder(t *testing.T) {
+	srv, clerks := newCloudServer(t, testClerks)
+	codeA, codeB := srv.enrollCode(), srv.enrollCode()
+	srv.start()
+	becker := clerks[1]
+	dir := t.TempDir()
+	a := newDesktop(t, srv, dir, "A1", codeA, clerks)
+	b := newDesktop(t, srv, "", "B1", codeB, clerks)
+	cs := newCounterCase(t, a, becker)
+	mustSyncOnce(t, a)
+	a.db.Close()
+	backup := t.TempDir()
+	copyTree(t, dir, backup)
+	a = reopenDesktop(t, dir)
+	want := []string{"nach der Sicherung 1", "nach der Sicherung 2"}
+	for _, text := range want {
+		comment(t, a, becker, cs.ID, text)
+	}
+	mustSyncOnce(t, a)
+	a.db.Close()
+
+	r := reopenDesktop(t, backup)
+	for _, text := range []string{"wiederhergestellt 1", "wiederhergestellt 2", "wiederhergestellt 3"} {
+		comment(t, r, becker, cs.ID, text)
+		want = append(want, text)
+	}
+	mustSyncOnce(t, r)
+	mustSyncOnce(t, r)
+	mustSyncOnce(t, b)
+	slices.Sort(want)
+	for name, d := range map[string]*desktop{"restored PC": r, "other PC": b} {
+		if got := commentTexts(t, d, cs.ID); !slices.Equal(got, want) {
+			t.Errorf("%s: comments %q, want %q", name, got, want)
+		}
+	}
+	if caseJSON(t, r.db, cs.ID) != caseJSON(t, b.db, cs.ID) {
+		t.Error("the restored PC and the other PC differ")
+	}
+	st, err := r.db.SyncState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pending != 0 || st.Rejected != 0 || st.Notice == "" {
+		t.Errorf("restored PC: pending %d, rejected %d, notice %q", st.Pending, st.Rejected, st.Notice)
+	}
+}
+
+// The central service restored from an older backup: desktops whose cursors and
+// seqs are ahead of it pull everything again, push what they still hold and what
+// the service had acknowledged and lost, get no "chain broken" and no unreadable
+// answer, end equal, and tell the clerk. Before, pulls failed with "chain broken"
+// and A kept a comment the service no longer had.
+func TestServiceRestoredFromBackup(t *testing.T) {
+	srv, clerks := newCloudServer(t, testClerks)
+	codeA, codeB := srv.enrollCode(), srv.enrollCode()
+	srv.start()
+	becker, schulz := clerks[1], clerks[2]
+	a := newDesktop(t, srv, "", "A1", codeA, clerks)
+	b := newDesktop(t, srv, "", "B1", codeB, clerks)
+	cs := newCounterCase(t, a, becker)
+	mustSyncOnce(t, a)
+	mustSyncOnce(t, b)
+	srv.stop()
+	backup := filepath.Join(t.TempDir(), "backup")
+	copyTree(t, srv.data, backup)
+	srv.start()
+	comment(t, a, becker, cs.ID, "nach der Sicherung")
+	mustSyncOnce(t, a)
+	mustSyncOnce(t, b)
+	srv.stop()
+	if err := os.RemoveAll(srv.data); err != nil {
+		t.Fatal(err)
+	}
+	copyTree(t, backup, srv.data)
+	srv.start()
+
+	// Both PCs are ahead of the service. B works; A has a change pending.
+	comment(t, b, schulz, cs.ID, "B nach der Wiederherstellung")
+	comment(t, a, becker, cs.ID, "A nach der Wiederherstellung")
+	mustSyncOnce(t, b)
+	mustSyncOnce(t, a)
+	mustSyncOnce(t, b)
+	mustSyncOnce(t, a)
+	// What the service had acknowledged to A and lost comes back too.
+	want := []string{"A nach der Wiederherstellung", "B nach der Wiederherstellung", "nach der Sicherung"}
+	for name, d := range map[string]*desktop{"PC A": a, "PC B": b} {
+		got := commentTexts(t, d, cs.ID)
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: comments %q, missing %q", name, got, w)
+			}
+		}
+		st, err := d.db.SyncState()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Pending != 0 || st.Notice == "" {
+			t.Errorf("%s: pending %d, notice %q", name, st.Pending, st.Notice)
+		}
+	}
+	if caseJSON(t, a.db, cs.ID) != caseJSON(t, b.db, cs.ID) {
+		t.Errorf("the PCs differ:\n%s\n%s", caseJSON(t, a.db, cs.ID), caseJSON(t, b.db, cs.ID))
+	}
+}
