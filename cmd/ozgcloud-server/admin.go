@@ -37,6 +37,8 @@ var adminCommands = map[string]func(context.Context, admin, []string, io.Writer)
 	"device enroll":         cmdDeviceEnroll,
 	"device revoke":         cmdDeviceRevoke,
 	"intake-credential add": cmdIntakeCredentialAdd,
+	"filenumber duplicates": cmdFileNumberDuplicates,
+	"filenumber renumber":   cmdFileNumberRenumber,
 }
 
 // runAdmin runs the admin subcommand args names ("tenant add --id ...").
