@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,5 +183,112 @@ func TestServiceRestoredFromBackup(t *testing.T) {
 	}
 	if caseJSON(t, a.db, cs.ID) != caseJSON(t, b.db, cs.ID) {
 		t.Errorf("the PCs differ:\n%s\n%s", caseJSON(t, a.db, cs.ID), caseJSON(t, b.db, cs.ID))
+	}
+}
+
+// A PC restored from a backup creates a case: its file-number counter came back
+// with the backup, so the case gets the number of one made after the backup. The
+// service refuses it with a reason the clerk sees (the case's data stay in the
+// list), the case made after the backup arrives, and the PC keeps syncing. Before,
+// its pulls failed for good and nothing was shown.
+func TestRestoredThenCreate(t *testing.T) {
+	srv, clerks := newCloudServer(t, testClerks)
+	codeA, codeB := srv.enrollCode(), srv.enrollCode()
+	srv.start()
+	becker := clerks[1]
+	dir := t.TempDir()
+	a := newDesktop(t, srv, dir, "A1", codeA, clerks)
+	b := newDesktop(t, srv, "", "B1", codeB, clerks)
+	newCounterCase(t, a, becker)
+	mustSyncOnce(t, a)
+	a.db.Close()
+	backup := t.TempDir()
+	copyTree(t, dir, backup)
+	a = reopenDesktop(t, dir)
+	after := newCounterCase(t, a, becker)
+	mustSyncOnce(t, a)
+	a.db.Close()
+
+	r := reopenDesktop(t, backup)
+	again := newCounterCase(t, r, becker)
+	if again.FileNumber != after.FileNumber {
+		t.Fatalf("the restored PC numbered %s, the case after the backup has %s: the scenario needs one number", again.FileNumber, after.FileNumber)
+	}
+	mustSyncOnce(t, r)
+	mustSyncOnce(t, r)
+	mustSyncOnce(t, b)
+	if reason := rejection(t, r, again.ID, model.KindCreate); !strings.Contains(reason, again.FileNumber) {
+		t.Errorf("the refused case's reason %q does not name %s", reason, again.FileNumber)
+	}
+	for name, d := range map[string]*desktop{"restored PC": r, "other PC": b} {
+		if caseJSON(t, d.db, after.ID) == "" {
+			t.Errorf("%s lacks the case made after the backup", name)
+		}
+	}
+	if caseJSON(t, r.db, after.ID) != caseJSON(t, b.db, after.ID) {
+		t.Error("the PCs differ")
+	}
+	st, err := r.db.SyncState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pending != 0 || st.Notice == "" {
+		t.Errorf("restored PC: pending %d, notice %q", st.Pending, st.Notice)
+	}
+	// The clerk enters the case again: it gets a free number and arrives.
+	fresh := newCounterCase(t, r, becker)
+	mustSyncOnce(t, r)
+	mustSyncOnce(t, b)
+	if _, err := b.db.Case(fresh.ID); err != nil || fresh.FileNumber == after.FileNumber {
+		t.Errorf("the case entered again (%s): %v", fresh.FileNumber, err)
+	}
+}
+
+// A data folder copied to a second PC (an image, a roaming profile): both comment
+// on one case and create a case offline with one file number. Every comment
+// reaches the service once, the second PC to push keeps the identity, the other
+// enrolls itself as a device of its own, the refused create is listed with its
+// reason, and all PCs end equal.
+func TestCopiedDesktopFolder(t *testing.T) {
+	srv, clerks := newCloudServer(t, testClerks)
+	codeA, codeB := srv.enrollCode(), srv.enrollCode()
+	srv.start()
+	becker, schulz := clerks[1], clerks[2]
+	dir := t.TempDir()
+	a := newDesktop(t, srv, dir, "A1", codeA, clerks)
+	obs := newDesktop(t, srv, "", "B1", codeB, clerks)
+	cs := newCounterCase(t, a, becker)
+	mustSyncOnce(t, a)
+	a.db.Close()
+	kopie := filepath.Join(t.TempDir(), "kopie")
+	copyTree(t, dir, kopie)
+	a, c := reopenDesktop(t, dir), reopenDesktop(t, kopie)
+	comment(t, a, becker, cs.ID, "PC A")
+	comment(t, c, schulz, cs.ID, "PC C")
+	ac, cc := newCounterCase(t, a, becker), newCounterCase(t, c, schulz)
+	mustSyncOnce(t, a)
+	mustSyncOnce(t, c)
+	comment(t, a, becker, cs.ID, "PC A danach")
+	mustSyncOnce(t, a)
+	mustSyncOnce(t, c)
+	mustSyncOnce(t, a)
+	mustSyncOnce(t, obs)
+	want := []string{"PC A", "PC A danach", "PC C"}
+	for name, d := range map[string]*desktop{"PC A": a, "PC C": c, "other PC": obs} {
+		if got := commentTexts(t, d, cs.ID); !slices.Equal(got, want) {
+			t.Errorf("%s: comments %q, want %q", name, got, want)
+		}
+		if caseJSON(t, d.db, cs.ID) != caseJSON(t, obs.db, cs.ID) {
+			t.Errorf("%s differs from the other PC", name)
+		}
+	}
+	if a.db.DeviceID() == c.db.DeviceID() || a.db.DeviceCode() == c.db.DeviceCode() {
+		t.Errorf("the copies still share device %s with code %s", a.db.DeviceID(), a.db.DeviceCode())
+	}
+	if _, err := obs.db.Case(ac.ID); err != nil {
+		t.Errorf("PC A's new case: %v", err)
+	}
+	if reason := rejection(t, c, cc.ID, model.KindCreate); !strings.Contains(reason, cc.FileNumber) {
+		t.Errorf("PC C's refused case: reason %q", reason)
 	}
 }
