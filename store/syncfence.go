@@ -27,6 +27,9 @@ type Fence struct {
 	Incarnation string // this store's, made at first use and at every renumbering
 	Replaces    string // the incarnation the service accepted before the renumbering
 	Acked       uint64 // LastSeq of the last push answer saved
+	// Probe says that the service's change log was restored (Resync) and it has
+	// not yet been asked whether it lost acknowledged mutations too (ProbeDone).
+	Probe bool
 }
 
 // Kinds of SyncNotice.
@@ -64,6 +67,7 @@ var (
 	syncAcked       = []byte("acked")
 	syncEpoch       = []byte("epoch")
 	syncNotice      = []byte("notice")
+	syncProbe       = []byte("probe")
 )
 
 // SyncFence returns what the next push carries. The first call makes the store's
@@ -111,7 +115,18 @@ func readFence(sb *bolt.Bucket) Fence {
 		Incarnation: string(sb.Get(syncIncarnation)),
 		Replaces:    string(sb.Get(syncReplaces)),
 		Acked:       readU64(sb.Get(syncAcked)),
+		Probe:       sb.Get(syncProbe) != nil,
 	}
+}
+
+// ProbeDone records that the service answered the probe after a Resync.
+func (db *DB) ProbeDone() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSync).Delete(syncProbe) }); err != nil {
+		return fmt.Errorf("store: probe done: %w", err)
+	}
+	return nil
 }
 
 // newIncarnation returns 16 random hex digits.
@@ -408,7 +423,8 @@ func (db *DB) SyncEpoch() (string, error) {
 // backup (its log no longer holds the change at the cursor): the cursor and its
 // epoch go back to the start, so the next pull brings every case whole and
 // replaces what this PC holds of the service's state (pending work is rebased on
-// top as always), and the clerk's note is set.
+// top as always), the service is to be probed for lost acknowledged mutations
+// (Fence.Probe), and the clerk's note is set.
 func (db *DB) Resync() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -418,6 +434,9 @@ func (db *DB) Resync() error {
 			return err
 		}
 		if err := sb.Delete(syncEpoch); err != nil {
+			return err
+		}
+		if err := sb.Put(syncProbe, []byte{1}); err != nil {
 			return err
 		}
 		return db.putNotice(sb, NoticeServiceRestored, "")

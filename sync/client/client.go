@@ -314,6 +314,10 @@ func (c *Client) Sync(ctx context.Context) error {
 		// rejected in an answer that got lost.
 		_, err = c.db.SettleUnsure()
 	}
+	if err == nil {
+		// The pull may have seen a new run of the service, which may be a restore.
+		err = c.probe(ctx)
+	}
 	if err == nil && c.requeued {
 		// A restored service lost acknowledged work, which went back into the
 		// outbox while this round pulled everything again.
@@ -351,6 +355,9 @@ func isServerAnswer(err error) bool {
 // service fences (a restored or copied data folder, a restored service: see
 // fence.go) is sent again once the store has done what the fence asks.
 func (c *Client) push(ctx context.Context) error {
+	if err := c.probe(ctx); err != nil {
+		return err
+	}
 	fences := 0
 	for {
 		batch, err := c.db.Outbox(0, c.o.PushBatch)

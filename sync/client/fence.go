@@ -14,6 +14,7 @@ import (
 // central service.
 type fence interface {
 	SyncFence() (store.Fence, error)
+	ProbeDone() error
 	RenumberOutbox(above uint64, kind string) (int, error)
 	SyncIdentity() (store.SyncIdentity, error)
 	Reenroll(store.SyncIdentity) error
@@ -104,20 +105,24 @@ func (c *Client) reenroll(ctx context.Context) error {
 // probe asks a service whose change log was restored (errResync) whether it also
 // lost mutations it had acknowledged to this PC: an empty push with the store's
 // fence, answered FenceBehind when it did; the store then puts what it kept of
-// them back into the outbox, renumbered, and the round pushes them again.
+// them back into the outbox, renumbered, and the round pushes them again. The
+// store remembers the question until it is answered (a lost answer asks again in
+// the next round).
 func (c *Client) probe(ctx context.Context) error {
 	f, err := c.db.SyncFence()
-	if err != nil || f.Acked == 0 {
+	if err != nil || !f.Probe {
 		return err
 	}
 	resp, err := c.remote.Push(ctx, wire.PushRequest{Incarnation: f.Incarnation, Replaces: f.Replaces, Acked: f.Acked})
 	if err != nil {
 		return fmt.Errorf("client: probe after a restore of the service: %w", err)
 	}
-	if resp.Fence != wire.FenceBehind {
-		return nil
+	if resp.Fence == wire.FenceBehind {
+		n, err := c.db.RenumberOutbox(resp.LastSeq, store.NoticeServiceRestored)
+		if err != nil {
+			return err
+		}
+		c.requeued = c.requeued || n > 0
 	}
-	n, err := c.db.RenumberOutbox(resp.LastSeq, store.NoticeServiceRestored)
-	c.requeued = n > 0
-	return err
+	return c.db.ProbeDone()
 }
