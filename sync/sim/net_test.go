@@ -181,6 +181,7 @@ func (w *world) record(d *desk, req wire.PushRequest, resp wire.PushResponse) {
 	bySeq := map[uint64]string{}
 	for _, m := range req.Mutations {
 		bySeq[m.Seq] = m.ID
+		w.renamed(m)
 	}
 	var b strings.Builder
 	for _, r := range resp.Results {
@@ -199,17 +200,30 @@ func (w *world) record(d *desk, req wire.PushRequest, resp wire.PushResponse) {
 }
 
 func (l *link) Changes(ctx context.Context, cursor uint64, limit int) (wire.ChangesResponse, error) {
+	return l.changes(ctx, cursor, nil, limit)
+}
+
+// ChangesAt names the epoch of the change at the cursor, as the HTTP remote does.
+func (l *link) ChangesAt(ctx context.Context, cursor uint64, epoch string, limit int) (wire.ChangesResponse, error) {
+	return l.changes(ctx, cursor, &epoch, limit)
+}
+
+func (l *link) changes(ctx context.Context, cursor uint64, epoch *string, limit int) (wire.ChangesResponse, error) {
 	var raw []byte
 	err := l.call(ctx, fmt.Sprintf("changes after %d", cursor), false, func() error {
 		var err error
-		raw, err = l.w.srv.svc.ChangesJSON(ctx, l.d.dev, cursor, limit)
+		if epoch != nil {
+			raw, err = l.w.srv.svc.ChangesAtJSON(ctx, l.d.dev, cursor, *epoch, limit)
+		} else {
+			raw, err = l.w.srv.svc.ChangesJSON(ctx, l.d.dev, cursor, limit)
+		}
 		return err
 	})
 	if err != nil {
 		return wire.ChangesResponse{}, err
 	}
 	page, err := wire.DecodeChanges(bytes.NewReader(raw), int64(len(raw))+1)
-	if err == nil {
+	if err == nil && !page.Resync {
 		l.checkPage(cursor, page)
 	}
 	return page, err
