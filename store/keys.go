@@ -141,6 +141,13 @@ var (
 	syncCursor   = []byte("cursor")
 	syncSeen     = []byte("seen")
 	syncLastSync = []byte("lastSync")
+	// syncfence.go
+	syncIncarnation = []byte("incarnation")
+	syncReplaces    = []byte("replaces")
+	syncAcked       = []byte("acked")
+	syncEpoch       = []byte("epoch")
+	syncNotice      = []byte("notice")
+	syncProbe       = []byte("probe")
 )
 
 func u64(v uint64) []byte {

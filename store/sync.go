@@ -95,13 +95,7 @@ func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
 // Enrolling again with the same device ID only updates the identity (a new token or
 // certificate); another device ID gives ErrEnrolled.
 func (db *DB) Enroll(id SyncIdentity) error {
-	if err := id.check(); err != nil {
-		return fmt.Errorf("store: enroll: %w", err)
-	}
-	if id.EnrolledAt.IsZero() {
-		id.EnrolledAt = db.now().UTC()
-	}
-	b, err := json.Marshal(id)
+	b, err := db.encodeIdentity(&id)
 	if err != nil {
 		return fmt.Errorf("store: enroll: %w", err)
 	}
@@ -132,6 +126,18 @@ func (db *DB) Enroll(id SyncIdentity) error {
 	}
 	db.deviceID, db.device = id.DeviceID, id.DeviceCode
 	return nil
+}
+
+// encodeIdentity checks id, stamps its enrollment time when it has none, and
+// returns its JSON.
+func (db *DB) encodeIdentity(id *SyncIdentity) ([]byte, error) {
+	if err := id.check(); err != nil {
+		return nil, err
+	}
+	if id.EnrolledAt.IsZero() {
+		id.EnrolledAt = db.now().UTC()
+	}
+	return json.Marshal(id)
 }
 
 // check refuses an incomplete identity with ErrBadIdentity.

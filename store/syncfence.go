@@ -61,15 +61,6 @@ var noticeTexts = map[string]string{
 		"bitte wenden Sie sich an die Administration, damit sie die Aktenzeichen bereinigt.",
 }
 
-var (
-	syncIncarnation = []byte("incarnation")
-	syncReplaces    = []byte("replaces")
-	syncAcked       = []byte("acked")
-	syncEpoch       = []byte("epoch")
-	syncNotice      = []byte("notice")
-	syncProbe       = []byte("probe")
-)
-
 // SyncFence returns what the next push carries. The first call makes the store's
 // incarnation.
 func (db *DB) SyncFence() (Fence, error) {
@@ -120,11 +111,14 @@ func readFence(sb *bolt.Bucket) Fence {
 }
 
 // ProbeDone records that the service answered the probe after a Resync.
-func (db *DB) ProbeDone() error {
+func (db *DB) ProbeDone() error { return db.deleteSyncKey(syncProbe, "probe done") }
+
+// deleteSyncKey removes a key of the sync bucket; what names the operation.
+func (db *DB) deleteSyncKey(key []byte, what string) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSync).Delete(syncProbe) }); err != nil {
-		return fmt.Errorf("store: probe done: %w", err)
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSync).Delete(key) }); err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
 }
@@ -396,14 +390,7 @@ func (db *DB) Notice() (n SyncNotice, ok bool, err error) {
 }
 
 // DismissNotice removes the clerk's note once they have read it.
-func (db *DB) DismissNotice() error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSync).Delete(syncNotice) }); err != nil {
-		return fmt.Errorf("store: dismiss sync notice: %w", err)
-	}
-	return nil
-}
+func (db *DB) DismissNotice() error { return db.deleteSyncKey(syncNotice, "dismiss sync notice") }
 
 // SyncEpoch returns the epoch of the change at the cursor ("" when the page that
 // ended there named none).
@@ -476,13 +463,7 @@ func (w *writer) ownSum(seq uint64, sum string) (own, held bool, err error) {
 // incomplete identity or the device ID this PC already has; ErrNotEnrolled before
 // a first enrollment.
 func (db *DB) Reenroll(id SyncIdentity) error {
-	if err := id.check(); err != nil {
-		return fmt.Errorf("store: re-enroll: %w", err)
-	}
-	if id.EnrolledAt.IsZero() {
-		id.EnrolledAt = db.now().UTC()
-	}
-	b, err := json.Marshal(id)
+	b, err := db.encodeIdentity(&id)
 	if err != nil {
 		return fmt.Errorf("store: re-enroll: %w", err)
 	}

@@ -41,19 +41,21 @@ const PathReenroll = "/v1/devices/reenroll"
 // said (ChangesResponse.Epoch); empty for a change from before version 4.
 const QueryEpoch = "epoch"
 
-// Fence says why a push applied nothing beyond its Results.
+// Fence says why a push applied nothing beyond its Results:
+//
+//   - FenceDiverged: the store's outbox reuses seqs the service consumed for other
+//     mutations, or does not continue from what it acknowledged. The store renumbers
+//     its outbox above LastSeq under a new incarnation (PushRequest.Replaces).
+//   - FenceBehind: the service holds a lastSeq below the store's Acked; it lost
+//     acknowledged mutations (restored from a backup). The store sends them again.
+//   - FenceReplaced: another store of this device identity replaced this one's
+//     incarnation (a copy of the data folder). The store re-enrolls (PathReenroll).
 type Fence string
 
+// The fences.
 const (
-	// FenceDiverged: the store's outbox reuses seqs the service consumed for other
-	// mutations, or does not continue from what it acknowledged. The store renumbers
-	// its outbox above LastSeq under a new incarnation (PushRequest.Replaces).
 	FenceDiverged Fence = "diverged"
-	// FenceBehind: the service holds a lastSeq below the store's Acked; it lost
-	// acknowledged mutations (restored from a backup). The store sends them again.
-	FenceBehind Fence = "behind"
-	// FenceReplaced: another store of this device identity replaced this one's
-	// incarnation (a copy of the data folder). The store re-enrolls (PathReenroll).
+	FenceBehind   Fence = "behind"
 	FenceReplaced Fence = "replaced"
 )
 
