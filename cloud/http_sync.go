@@ -60,8 +60,8 @@ func (h *handler) reenroll(w http.ResponseWriter, r *http.Request, d Device) {
 		return
 	}
 	defer done()
-	var req wire.ReenrollRequest
-	if err := wire.Decode(b, wire.MaxBodySmall, &req); err != nil {
+	req, err := wire.DecodeReenroll(b, wire.MaxBodySmall)
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

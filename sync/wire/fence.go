@@ -2,6 +2,7 @@ package wire
 
 import (
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -88,4 +89,9 @@ func (r ReenrollRequest) Validate() error {
 		return fmt.Errorf("%w: incarnation %.70q", ErrFence, r.Incarnation)
 	}
 	return nil
+}
+
+// DecodeReenroll reads and validates a re-enrollment request of at most max bytes.
+func DecodeReenroll(r io.Reader, max int64) (ReenrollRequest, error) {
+	return decodeValid[ReenrollRequest](r, max, "re-enrollment request")
 }

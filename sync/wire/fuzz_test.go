@@ -202,3 +202,12 @@ func FuzzDecodeDirectory(f *testing.F) {
 	)
 	fuzzValid(f, func(b []byte) (DirectoryResponse, error) { return DecodeDirectory(bytes.NewReader(b), fuzzMax) })
 }
+
+func FuzzDecodeReenroll(f *testing.F) {
+	f.Add([]byte(`{"incarnation":"0b6e9f2c41d87a35"}`))
+	f.Add([]byte(`{"incarnation":"short"}`))
+	f.Add([]byte(`{"incarnation":"0b6e9f2c:41d87a35"}`))
+	f.Add([]byte(`{"incarnation":"0b6e9f2c41d87a35","incarnation":"0b6e9f2c41d87a36"}`))
+	f.Add([]byte(`{"incarnation":"0b6e9f2c41d87a35","device":"x"}`))
+	fuzzValid(f, func(b []byte) (ReenrollRequest, error) { return DecodeReenroll(bytes.NewReader(b), MaxBodySmall) })
+}
