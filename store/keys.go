@@ -87,7 +87,8 @@ import (
 //	           service acknowledged (applied, in conflict or skipped), so that they are
 //	           sent again if the service is restored from a backup that lost them
 //	           (syncfence.go); the sync bucket also holds "incarnation", "replaces",
-//	           "acked", "epoch" and "notice" (syncfence.go)
+//	           "acked", "epoch", "epochs" (the last 16 seen), "probe" and "notice"
+//	           (syncfence.go)
 //	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
 //	           not on this PC yet; the sync client downloads them and PlaceBlob clears
 //	           the entry
@@ -146,6 +147,7 @@ var (
 	syncReplaces    = []byte("replaces")
 	syncAcked       = []byte("acked")
 	syncEpoch       = []byte("epoch")
+	syncEpochs      = []byte("epochs")
 	syncNotice      = []byte("notice")
 	syncProbe       = []byte("probe")
 )

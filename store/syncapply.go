@@ -172,15 +172,7 @@ func (db *DB) ApplyPulled(page PulledPage) (int, error) {
 			if err := sb.Put(syncCursor, u64(page.Cursor)); err != nil {
 				return err
 			}
-			if page.Epoch != "" && page.Epoch != string(sb.Get(syncEpoch)) {
-				// A new run of the service appended this: it restarted, or was
-				// restored from a backup behind this PC's cursor, which the next
-				// push asks (Fence.Probe).
-				if err := sb.Put(syncProbe, []byte{1}); err != nil {
-					return err
-				}
-			}
-			if err := sb.Put(syncEpoch, []byte(page.Epoch)); err != nil {
+			if err := noteEpoch(sb, page.Epoch); err != nil {
 				return err
 			}
 		}

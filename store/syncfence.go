@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -391,6 +392,32 @@ func (db *DB) Notice() (n SyncNotice, ok bool, err error) {
 
 // DismissNotice removes the clerk's note once they have read it.
 func (db *DB) DismissNotice() error { return db.deleteSyncKey(syncNotice, "dismiss sync notice") }
+
+// maxEpochs is how many epochs of the service a store remembers: several instances
+// of the service (PostgreSQL) each append under their own.
+const maxEpochs = 16
+
+// noteEpoch stores the epoch of the change at the new cursor. An epoch this store
+// has not seen means a new run of the service appended it: it restarted, or was
+// restored from a backup behind this PC's cursor, which the next push asks
+// (Fence.Probe).
+func noteEpoch(sb *bolt.Bucket, epoch string) error {
+	if err := sb.Put(syncEpoch, []byte(epoch)); err != nil || epoch == "" {
+		return err
+	}
+	seen := strings.Fields(string(sb.Get(syncEpochs)))
+	if slices.Contains(seen, epoch) {
+		return nil
+	}
+	seen = append(seen, epoch)
+	if len(seen) > maxEpochs {
+		seen = seen[len(seen)-maxEpochs:]
+	}
+	if err := sb.Put(syncEpochs, []byte(strings.Join(seen, " "))); err != nil {
+		return err
+	}
+	return sb.Put(syncProbe, []byte{1})
+}
 
 // SyncEpoch returns the epoch of the change at the cursor ("" when the page that
 // ended there named none).

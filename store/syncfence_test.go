@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -121,5 +122,42 @@ func TestAckRaisesSeqCounter(t *testing.T) {
 	}
 	if out, _ := db.Outbox(0, 0); len(out) != 1 || out[0].Seq != 8 {
 		t.Errorf("after an acknowledgement of 7 the next seq is %+v", out)
+	}
+}
+
+// A page appended by a run of the service this store has not seen asks for a
+// probe (a restart, or a restore behind the cursor); runs it has seen do not, so
+// several instances of the service, each with its own epoch, cost one probe each.
+func TestNewEpochAsksForProbe(t *testing.T) {
+	s := newFakeServer(t)
+	db := enrolledStore(t)
+	probe := func() bool {
+		t.Helper()
+		f, err := db.SyncFence()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Probe
+	}
+	for i, tt := range []struct {
+		epoch string
+		want  bool
+	}{{"run-a", true}, {"run-b", true}, {"run-a", false}, {"", false}, {"run-c", true}} {
+		s.intake(fmt.Sprintf("case-%d", i), fmt.Sprintf("BAU-2026-%04d-SV", i+1), "Erika Mustermann")
+		cur, _ := db.SyncCursor()
+		p := s.pageAfter(cur, 0)
+		p.Epoch = tt.epoch
+		if _, err := db.ApplyPulled(p); err != nil {
+			t.Fatal(err)
+		}
+		if got := probe(); got != tt.want {
+			t.Errorf("page %d with epoch %q: probe %v, want %v", i, tt.epoch, got, tt.want)
+		}
+		if err := db.ProbeDone(); err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := db.SyncEpoch(); e != tt.epoch {
+			t.Errorf("page %d: epoch stored %q, want %q", i, e, tt.epoch)
+		}
 	}
 }
