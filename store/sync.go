@@ -465,6 +465,48 @@ func (db *DB) DismissRejected(seq uint64) error {
 	return nil
 }
 
+// RecreateRejected enters the case of a rejected case.create again, as a new case
+// with a new file number, and removes the rejection, in one transaction: the way
+// out for a case the central service refused because another case holds its file
+// number (a copied or restored data folder numbered it; the reason says so). The
+// clerk acting is actor. ErrNotFound when there is no such rejection or it is no
+// case.create.
+func (db *DB) RecreateRejected(actor model.Clerk, seq uint64) (model.Case, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var (
+		out model.Case
+		row index.Row
+	)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRejected)
+		v := b.Get(u64(seq))
+		if v == nil {
+			return fmt.Errorf("%w: rejection %d", ErrNotFound, seq)
+		}
+		var r Rejected
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decode rejection %d: %w", seq, err)
+		}
+		var p model.CreatePayload
+		if r.Mutation.Kind != model.KindCreate || json.Unmarshal(r.Mutation.Payload, &p) != nil {
+			return fmt.Errorf("%w: rejection %d is no case.create", ErrNotFound, seq)
+		}
+		c := p.Case
+		c.ID, c.FileNumber = "", ""
+		var err error
+		if out, row, err = db.create(db.newWriter(tx), actor, c); err != nil {
+			return err
+		}
+		return b.Delete(u64(seq))
+	})
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: enter rejected case %d again: %w", seq, err)
+	}
+	db.indexRows([]index.Row{row}, false)
+	return out, nil
+}
+
 // ownSeq returns the seq of a mutation ID of device, or false for another device's.
 func ownSeq(mutationID, device string) (uint64, bool) {
 	rest, ok := strings.CutPrefix(mutationID, device+":")

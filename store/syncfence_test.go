@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -159,5 +160,48 @@ func TestNewEpochAsksForProbe(t *testing.T) {
 		if e, _ := db.SyncEpoch(); e != tt.epoch {
 			t.Errorf("page %d: epoch stored %q, want %q", i, e, tt.epoch)
 		}
+	}
+}
+
+// A case the service refused (its file number was taken) is entered again with a
+// new number, as a new case, and leaves the rejected list; anything else listed
+// there is not a case to enter again.
+func TestRecreateRejected(t *testing.T) {
+	db := enrolledStore(t)
+	c, err := db.Create(clerkAnna, newTestCase("BAU", "Erika Mustermann", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Do(clerkAnna, c.ID, model.KindComment, model.CommentPayload{Comment: model.Comment{ID: "k1", Text: "x", By: clerkAnna.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.AckPush(PushAck{LastSeq: 2, Results: []PushOutcome{
+		{Seq: 1, Outcome: OutcomeRejected, Reason: "Das Aktenzeichen " + c.FileNumber + " hat schon ein anderer Vorgang."},
+		{Seq: 2, Outcome: OutcomeRejected, Reason: "Vorgang unbekannt."},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecreateRejected(clerkAnna, 2); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a rejected comment entered again: %v", err)
+	}
+	if _, err := db.RecreateRejected(clerkAnna, 9); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown rejection: %v", err)
+	}
+	again, err := db.RecreateRejected(clerkAnna, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID == c.ID || again.FileNumber == c.FileNumber || again.Title != c.Title || again.Applicant.Name != c.Applicant.Name {
+		t.Errorf("entered again as %s %s %q, was %s %s %q", again.ID, again.FileNumber, again.Title, c.ID, c.FileNumber, c.Title)
+	}
+	if rs, _ := db.Rejections(); len(rs) != 1 || rs[0].Mutation.Seq != 2 {
+		t.Errorf("rejections left: %+v", rs)
+	}
+	if out, _ := db.Outbox(0, 0); len(out) != 1 || out[0].Kind != model.KindCreate || out[0].CaseID != again.ID {
+		t.Errorf("outbox %+v", out)
+	}
+	if err := db.Check(); err != nil {
+		t.Error(err)
 	}
 }

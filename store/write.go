@@ -94,32 +94,38 @@ func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
 		row index.Row
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := db.newWriter(tx)
-		if err := db.prepareNew(w, &c); err != nil {
-			return err
-		}
-		m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
-		if err != nil {
-			return err
-		}
-		m.At = db.now().UTC()
-		m.User = actor.ID
-		db.stamp(w, &m)
-		next, err := w.step(nil, m, actor)
-		if err != nil {
-			return err
-		}
-		if row, err = w.finish(nil, &next); err != nil {
-			return err
-		}
-		out = next
-		return w.appendOutbox(m)
+		var err error
+		out, row, err = db.create(db.newWriter(tx), actor, c)
+		return err
 	})
 	if err != nil {
 		return model.Case{}, fmt.Errorf("store: create case: %w", err)
 	}
 	db.indexRows([]index.Row{row}, false)
 	return out, nil
+}
+
+// create is Create inside a write transaction.
+func (db *DB) create(w *writer, actor model.Clerk, c model.Case) (model.Case, index.Row, error) {
+	if err := db.prepareNew(w, &c); err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
+	if err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	m.At = db.now().UTC()
+	m.User = actor.ID
+	db.stamp(w, &m)
+	next, err := w.step(nil, m, actor)
+	if err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	row, err := w.finish(nil, &next)
+	if err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	return next, row, w.appendOutbox(m)
 }
 
 // prepareNew fills in what Create assigns and validates the case before a file

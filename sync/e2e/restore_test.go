@@ -235,12 +235,24 @@ func TestRestoredThenCreate(t *testing.T) {
 	if st.Pending != 0 || st.Notice == "" {
 		t.Errorf("restored PC: pending %d, notice %q", st.Pending, st.Notice)
 	}
-	// The clerk enters the case again: it gets a free number and arrives.
-	fresh := newCounterCase(t, r, becker)
+	// The clerk enters the refused case again: it gets a free number and arrives
+	// with what the clerk had entered.
+	rs, err := r.db.Rejections()
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("rejections %+v, %v", rs, err)
+	}
+	fresh, err := r.db.RecreateRejected(becker, rs[0].Mutation.Seq)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mustSyncOnce(t, r)
 	mustSyncOnce(t, b)
-	if _, err := b.db.Case(fresh.ID); err != nil || fresh.FileNumber == after.FileNumber {
-		t.Errorf("the case entered again (%s): %v", fresh.FileNumber, err)
+	got, err := b.db.Case(fresh.ID)
+	if err != nil || fresh.FileNumber == after.FileNumber || got.FileNumber != fresh.FileNumber || got.Title != again.Title {
+		t.Errorf("the case entered again (%s, %q): %v", fresh.FileNumber, got.Title, err)
+	}
+	if rs, _ := r.db.Rejections(); len(rs) != 0 {
+		t.Errorf("the rejection stays listed: %+v", rs)
 	}
 }
 
