@@ -447,3 +447,29 @@ func (w *world) settle(ds ...*desk) {
 	}
 	w.p = p
 }
+
+// A desktop cloned while a comment is pending: both copies hold it and push it;
+// the service takes it once (the second push of it is the same mutation, answered
+// skipped), and each copy's own comment arrives too.
+func TestSimClonedWithPending(t *testing.T) {
+	w, err := newWorld(4, simDir(t), params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.close()
+	ben := w.clients[1]
+	c := w.create(t, ben)
+	w.sync(ben)
+	w.comment(t, ben, c.ID, "vor dem Kopieren")
+	kopie := w.cloneDesk(t, ben)
+	w.comment(t, kopie, c.ID, "Kopie")
+	w.comment(t, ben, c.ID, "Original")
+	w.sync(kopie)
+	w.sync(ben)
+	w.comment(t, kopie, c.ID, "Kopie danach")
+	w.mustHold(t)
+	got, err := w.clients[0].db.Case(c.ID)
+	if err != nil || len(got.Comments) != 4 {
+		t.Errorf("the service's case has %d comments, want 4 (%v)", len(got.Comments), err)
+	}
+}
