@@ -86,11 +86,7 @@ func checkCounter(t *testing.T, s cloud.Storage, tenant string, want uint64) {
 		if c.Version != want {
 			t.Errorf("%s: counter = %d after %d increments: lost updates", tenant, c.Version, want)
 		}
-		last, err := tx.LastChange()
-		noErr(t, "LastChange", err)
-		if last != want {
-			t.Errorf("%s: LastChange = %d, want %d", tenant, last, want)
-		}
+		wantRead(t, "LastChange of "+tenant, want)(tx.LastChange())
 		list, err := cloud.ReadChanges(tx, 0, int(want)+10)
 		noErr(t, "Changes", err)
 		if uint64(len(list)) != want {

@@ -151,11 +151,7 @@ func testReplaceChunk(t *testing.T, s cloud.Storage) {
 		if string(got) != "third, longer than before" {
 			t.Errorf("Chunk after ReplaceChunk = %q", got)
 		}
-		ok, err := tx.HasChunk(sha, 7)
-		noErr(t, "HasChunk", err)
-		if !ok {
-			t.Error("HasChunk after ReplaceChunk = false")
-		}
+		wantRead(t, "HasChunk after ReplaceChunk", true)(tx.HasChunk(sha, 7))
 		return nil
 	})
 }
