@@ -58,13 +58,7 @@ var _ backend = (*Service)(nil)
 
 // lastChange is the tenant's latest change seq, which an event stream sends first.
 func (s *Service) lastChange(ctx context.Context, tenant string) (uint64, error) {
-	var seq uint64
-	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
-		var err error
-		seq, err = tx.LastChange()
-		return err
-	})
-	return seq, err
+	return viewOf(ctx, s.store, tenant, TenantTx.LastChange)
 }
 
 func (s *Service) limits() Limits { return s.limit }
@@ -144,21 +138,11 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 
 // mergeLimits fills the zero fields of l from d.
 func mergeLimits(l, d Limits) Limits {
-	if l.IntakeFormData <= 0 {
-		l.IntakeFormData = d.IntakeFormData
-	}
-	if l.IntakeRepresentation <= 0 {
-		l.IntakeRepresentation = d.IntakeRepresentation
-	}
-	if l.IntakeAttachment <= 0 {
-		l.IntakeAttachment = d.IntakeAttachment
-	}
-	if l.IntakeAttachments <= 0 {
-		l.IntakeAttachments = d.IntakeAttachments
-	}
-	if l.IntakeTotal <= 0 {
-		l.IntakeTotal = d.IntakeTotal
-	}
+	setDefault(&l.IntakeFormData, d.IntakeFormData)
+	setDefault(&l.IntakeRepresentation, d.IntakeRepresentation)
+	setDefault(&l.IntakeAttachment, d.IntakeAttachment)
+	setDefault(&l.IntakeAttachments, d.IntakeAttachments)
+	setDefault(&l.IntakeTotal, d.IntakeTotal)
 	return l
 }
 
