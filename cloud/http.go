@@ -161,12 +161,7 @@ func (h *handler) versioned(next http.Handler) http.Handler {
 // follows is the device's, never one named in the request.
 func (h *handler) device(next func(http.ResponseWriter, *http.Request, Device)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearer(r)
-		if !ok {
-			h.fail(w, r, ErrUnauthorized)
-			return
-		}
-		d, err := h.s.Authenticate(r.Context(), token)
+		d, err := byBearer(r, h.s.Authenticate)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -176,6 +171,17 @@ func (h *handler) device(next func(http.ResponseWriter, *http.Request, Device)) 
 		}
 		next(w, r, d)
 	}
+}
+
+// byBearer returns what auth finds for the request's bearer token (ErrUnauthorized
+// without one).
+func byBearer[T any](r *http.Request, auth func(context.Context, string) (T, error)) (T, error) {
+	token, ok := bearer(r)
+	if !ok {
+		var zero T
+		return zero, ErrUnauthorized
+	}
+	return auth(r.Context(), token)
 }
 
 // bearer returns the token of an "Authorization: Bearer" header.

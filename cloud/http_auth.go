@@ -97,13 +97,12 @@ func authRequest[T any](h *handler, w http.ResponseWriter, r *http.Request, d De
 		}
 		giveBack = func() { h.g.signIn.Give(devKey) }
 	}
-	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodyAuth, inMemory: true, tenant: d.Tenant})
+	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodyAuth, inMemory: true, tenant: d.Tenant}, dec)
 	if err != nil {
 		return nil, req, giveBack, err
 	}
-	defer done()
-	req, err = dec(b, wire.MaxBodyAuth)
-	return sb, req, giveBack, err
+	done()
+	return sb, req, giveBack, nil
 }
 
 // signInRefusal makes a *SignInError public (its German message and reason, the
