@@ -43,19 +43,21 @@ func tenantKey(tenant, id string) []byte {
 	return append(k, id...)
 }
 
-// each decodes every value whose key starts with prefix.
-func each[T any](b *bolt.Bucket, prefix []byte, fn func(T) bool) error {
+// all decodes every value whose key starts with prefix and returns those keep
+// accepts (every one when keep is nil).
+func all[T any](b *bolt.Bucket, prefix []byte, keep func(T) bool) ([]T, error) {
+	var out []T
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var x T
 		if err := json.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("boltstore: decode %s: %w", k, err)
+			return nil, fmt.Errorf("boltstore: decode %s: %w", k, err)
 		}
-		if !fn(x) {
-			break
+		if keep == nil || keep(x) {
+			out = append(out, x)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 func (r *registryTx) PutTenant(t cloud.Tenant) error {
@@ -71,9 +73,7 @@ func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
 }
 
 func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
-	var out []cloud.Tenant
-	err := each(r.bucket(regTenants), nil, func(t cloud.Tenant) bool { out = append(out, t); return true })
-	return out, err
+	return all[cloud.Tenant](r.bucket(regTenants), nil, nil)
 }
 
 func (r *registryTx) PutOrgUnit(o cloud.OrgUnit) error {
@@ -91,14 +91,7 @@ func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
 }
 
 func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
-	var out []cloud.OrgUnit
-	err := each(r.bucket(regOrgUnits), nil, func(o cloud.OrgUnit) bool {
-		if o.Tenant == tenant {
-			out = append(out, o)
-		}
-		return true
-	})
-	return out, err
+	return all(r.bucket(regOrgUnits), nil, func(o cloud.OrgUnit) bool { return o.Tenant == tenant })
 }
 
 // PutUser keeps the invitation index in step: a replaced invitation's hash no
@@ -134,9 +127,7 @@ func (r *registryTx) UserByInvitation(hash string) (cloud.User, error) {
 }
 
 func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
-	var out []cloud.User
-	err := each(r.bucket(regUsers), tenantKey(tenant, ""), func(u cloud.User) bool { out = append(out, u); return true })
-	return out, err
+	return all[cloud.User](r.bucket(regUsers), tenantKey(tenant, ""), nil)
 }
 
 func (r *registryTx) PutEnrollment(e cloud.Enrollment) error {
@@ -191,14 +182,7 @@ func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
 }
 
 func (r *registryTx) Devices(tenant string) ([]cloud.Device, error) {
-	var out []cloud.Device
-	err := each(r.bucket(regDevices), nil, func(d cloud.Device) bool {
-		if d.Tenant == tenant {
-			out = append(out, d)
-		}
-		return true
-	})
-	return out, err
+	return all(r.bucket(regDevices), nil, func(d cloud.Device) bool { return d.Tenant == tenant })
 }
 
 func (r *registryTx) PutIntakeCredential(c cloud.IntakeCredential) error {

@@ -38,16 +38,12 @@ func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
 }
 
 func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, name, created, offline_days FROM tenants ORDER BY id`)
-	if err != nil {
-		return nil, mapErr("tenants", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Tenant, error) {
+	scan := func(row pgx.CollectableRow) (cloud.Tenant, error) {
 		var t cloud.Tenant
 		err := row.Scan(&t.ID, &t.Name, &t.Created, &t.OfflineDays)
 		return t, err
-	})
-	return out, mapErr("tenants", err)
+	}
+	return queryAll(r.ctx, r.tx, "tenants", scan, `SELECT id, name, created, offline_days FROM tenants ORDER BY id`)
 }
 
 // PutOrgUnit updates only a row of the same tenant; no row back means the ID is
@@ -70,16 +66,12 @@ func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
 }
 
 func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, tenant, name FROM org_units WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("org units", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.OrgUnit, error) {
+	scan := func(row pgx.CollectableRow) (cloud.OrgUnit, error) {
 		var o cloud.OrgUnit
 		err := row.Scan(&o.ID, &o.Tenant, &o.Name)
 		return o, err
-	})
-	return out, mapErr("org units", err)
+	}
+	return queryAll(r.ctx, r.tx, "org units", scan, `SELECT id, tenant, name FROM org_units WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 // PutUser, like PutOrgUnit, refuses to move a user ID to another tenant.
@@ -139,12 +131,7 @@ func scanUser(row pgx.Row) (cloud.User, error) {
 }
 
 func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT `+userCols+` FROM users WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("users", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.User, error) { return scanUser(row) })
-	return out, mapErr("users", err)
+	return queryAll(r.ctx, r.tx, "users", rowTo(scanUser), `SELECT `+userCols+` FROM users WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 func (r *registryTx) UserByInvitation(hash string) (cloud.User, error) {
@@ -209,12 +196,7 @@ func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
 }
 
 func (r *registryTx) Devices(tenant string) ([]cloud.Device, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT `+deviceCols+` FROM devices WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("devices", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Device, error) { return scanDevice(row) })
-	return out, mapErr("devices", err)
+	return queryAll(r.ctx, r.tx, "devices", rowTo(scanDevice), `SELECT `+deviceCols+` FROM devices WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 func (r *registryTx) PutIntakeCredential(c cloud.IntakeCredential) error {
