@@ -57,12 +57,7 @@ func notFound(what, id string) error {
 }
 
 func (t *tenantTx) CaseHead(id string) (model.Case, error) {
-	var c model.Case
-	b := t.bucket(tHeads)
-	if b == nil {
-		return c, notFound("case", id)
-	}
-	return c, getJSON(b, []byte(id), &c, "case")
+	return get[model.Case](t.bucket(tHeads), []byte(id), "case")
 }
 
 func (t *tenantTx) PutCaseHead(c model.Case) error {
@@ -268,12 +263,7 @@ func (t *tenantTx) PutConflict(c wire.Conflict) error {
 }
 
 func (t *tenantTx) Conflict(id string) (wire.Conflict, error) {
-	var c wire.Conflict
-	b := t.bucket(tConflicts)
-	if b == nil {
-		return c, notFound("conflict", id)
-	}
-	return c, getJSON(b, []byte(id), &c, "conflict")
+	return get[wire.Conflict](t.bucket(tConflicts), []byte(id), "conflict")
 }
 
 func (t *tenantTx) Conflicts(caseID string) ([]wire.Conflict, error) {
