@@ -303,16 +303,11 @@ func (t *tenantTx) Blob(sha string) (int64, int, error) {
 // back when the code is someone else's. ON CONFLICT also waits for a concurrent
 // insert of the same code by another tenant instead of failing the transaction.
 func (t *tenantTx) PutVerification(v cloud.Verification) error {
-	var code string
-	err := t.tx.QueryRow(t.ctx, `INSERT INTO verifications (code, tenant, file_number, signed_at, hash)
+	return upsertOwn(t.ctx, t.tx, "put verification "+v.Code, `INSERT INTO verifications (code, tenant, file_number, signed_at, hash)
 VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (code) DO UPDATE SET file_number = EXCLUDED.file_number, signed_at = EXCLUDED.signed_at, hash = EXCLUDED.hash
 WHERE verifications.tenant = EXCLUDED.tenant
-RETURNING code`, v.Code, t.tenant, v.FileNumber, v.SignedAt, v.Hash).Scan(&code)
-	if err == pgx.ErrNoRows {
-		return fmt.Errorf("pgstore: put verification %s: %w (held by another tenant)", v.Code, cloud.ErrExists)
-	}
-	return mapErr("put verification "+v.Code, err)
+RETURNING code`, v.Code, t.tenant, v.FileNumber, v.SignedAt, v.Hash)
 }
 
 // queryAll runs sql and turns every row into a T with scan; errors name what.
