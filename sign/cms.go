@@ -367,11 +367,9 @@ func parseCMS(der []byte) (*signedCMS, error) {
 			}
 			switch {
 			case oid.Equal(oidMessageDigest):
-				var d cryptobyte.String
-				if !vals.ReadASN1(&d, cbasn1.OCTET_STRING) {
+				if !vals.ReadASN1Bytes(&out.digest, cbasn1.OCTET_STRING) {
 					return nil, errCMS
 				}
-				out.digest = d
 			case oid.Equal(oidSigningTime):
 				out.signingTime = vals
 			case oid.Equal(oidSigningCertV2):
@@ -386,11 +384,9 @@ func parseCMS(der []byte) (*signedCMS, error) {
 						return nil, err
 					}
 				}
-				var hash cryptobyte.String
-				if !id.ReadASN1(&hash, cbasn1.OCTET_STRING) {
+				if !id.ReadASN1Bytes(&out.certHash, cbasn1.OCTET_STRING) {
 					return nil, errCMS
 				}
-				out.certHash = hash
 			}
 		}
 	}
@@ -398,11 +394,9 @@ func parseCMS(der []byte) (*signedCMS, error) {
 	if !si.ReadASN1(&sigAlg, cbasn1.SEQUENCE) || !sigAlg.ReadASN1ObjectIdentifier(&out.sigAlg) {
 		return nil, errCMS
 	}
-	var sig cryptobyte.String
-	if !si.ReadASN1(&sig, cbasn1.OCTET_STRING) {
+	if !si.ReadASN1Bytes(&out.signature, cbasn1.OCTET_STRING) {
 		return nil, errCMS
 	}
-	out.signature = sig
 	var unsigned cryptobyte.String
 	var hasUnsigned bool
 	if !si.ReadOptionalASN1(&unsigned, &hasUnsigned, cbasn1.Tag(1).ContextSpecific().Constructed()) {
