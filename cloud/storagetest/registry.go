@@ -25,8 +25,7 @@ func testTenants(t *testing.T, s cloud.Storage) {
 	a := cloud.Tenant{ID: tenantA, Name: "Stadt Musterstadt", Created: t0}
 	b := cloud.Tenant{ID: tenantB, Name: "Gemeinde Beispielhausen", Created: t0.Add(time.Hour)}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Tenant(tenantA)
-		isNotFound(t, "Tenant before put", err)
+		wantNotFound(t, "Tenant before put")(r.Tenant(tenantA))
 		wantAnyOrder(t, "Tenants of an empty store", []cloud.Tenant{})(r.Tenants())
 		noErr(t, "PutTenant a", r.PutTenant(a))
 		noErr(t, "PutTenant b", r.PutTenant(b))
@@ -45,8 +44,7 @@ func testTenants(t *testing.T, s cloud.Storage) {
 		if len(list) != 2 {
 			t.Errorf("Tenants: %d, want 2", len(list))
 		}
-		_, err = r.Tenant("nirgendwo")
-		isNotFound(t, "Tenant unknown", err)
+		wantNotFound(t, "Tenant unknown")(r.Tenant("nirgendwo"))
 		return nil
 	})
 }
@@ -65,8 +63,7 @@ func testOrgUnits(t *testing.T, s cloud.Storage) {
 	ou2 := cloud.OrgUnit{ID: "010000000002", Tenant: tenantA, Name: "Ordnungsamt"}
 	ou3 := cloud.OrgUnit{ID: "020000000001", Tenant: tenantB, Name: "Bürgerbüro"}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.OrgUnit(ou1.ID)
-		isNotFound(t, "OrgUnit before put", err)
+		wantNotFound(t, "OrgUnit before put")(r.OrgUnit(ou1.ID))
 		for _, o := range []cloud.OrgUnit{ou1, ou2, ou3} {
 			noErr(t, "PutOrgUnit "+o.ID, r.PutOrgUnit(o))
 		}
@@ -118,8 +115,7 @@ func testEnrollments(t *testing.T, s cloud.Storage) {
 	e := cloud.Enrollment{CodeHash: hex64("enroll-1"), Tenant: tenantA, Expires: t0.Add(24 * time.Hour)}
 	other := cloud.Enrollment{CodeHash: hex64("enroll-2"), Tenant: tenantB, Expires: t0.Add(time.Hour)}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Enrollment(e.CodeHash)
-		isNotFound(t, "Enrollment before put", err)
+		wantNotFound(t, "Enrollment before put")(r.Enrollment(e.CodeHash))
 		noErr(t, "PutEnrollment", r.PutEnrollment(e))
 		noErr(t, "PutEnrollment other", r.PutEnrollment(other))
 		return nil
@@ -144,10 +140,8 @@ func testDevices(t *testing.T, s cloud.Storage) {
 	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "A2", TokenHash: hex64("tok-2"), Enrolled: t0}
 	d3 := cloud.Device{ID: "dev-3", Tenant: tenantB, Code: "A1", TokenHash: hex64("tok-3"), Enrolled: t0}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Device(d1.ID)
-		isNotFound(t, "Device before put", err)
-		_, err = r.DeviceByToken(d1.TokenHash)
-		isNotFound(t, "DeviceByToken before put", err)
+		wantNotFound(t, "Device before put")(r.Device(d1.ID))
+		wantNotFound(t, "DeviceByToken before put")(r.DeviceByToken(d1.TokenHash))
 		for _, d := range []cloud.Device{d1, d2, d3} {
 			noErr(t, "PutDevice "+d.ID, r.PutDevice(d))
 		}
@@ -161,8 +155,7 @@ func testDevices(t *testing.T, s cloud.Storage) {
 	d2.RevokedAt = ptr(t0.Add(2 * time.Hour))
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d2) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.DeviceByToken(old)
-		isNotFound(t, "DeviceByToken with the replaced token", err)
+		wantNotFound(t, "DeviceByToken with the replaced token")(r.DeviceByToken(old))
 		wantRead(t, "DeviceByToken new token", d1)(r.DeviceByToken(d1.TokenHash))
 		wantRead(t, "Device revoked", d2)(r.Device(d2.ID))
 		wantRead(t, "DeviceByToken of a revoked device (the service checks RevokedAt)", d2)(r.DeviceByToken(d2.TokenHash))
@@ -184,10 +177,8 @@ func testDeviceCodeUnique(t *testing.T, s cloud.Storage) {
 	err := s.Registry(ctxT(t), func(r cloud.RegistryTx) error { return r.PutDevice(d2) })
 	isExists(t, "PutDevice with a code taken in the tenant", err)
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Device(d2.ID)
-		isNotFound(t, "refused device by ID", err)
-		_, err = r.DeviceByToken(d2.TokenHash)
-		isNotFound(t, "refused device by token", err)
+		wantNotFound(t, "refused device by ID")(r.Device(d2.ID))
+		wantNotFound(t, "refused device by token")(r.DeviceByToken(d2.TokenHash))
 		wantRead(t, "holder of the code untouched", d1)(r.Device(d1.ID))
 		return nil
 	})
@@ -215,8 +206,7 @@ func testIntakeCredentials(t *testing.T, s cloud.Storage) {
 	c := cloud.IntakeCredential{ID: "ic-1", Tenant: tenantA, TokenHash: hex64("ic-tok-1"), Created: t0}
 	c2 := cloud.IntakeCredential{ID: "ic-2", Tenant: tenantB, TokenHash: hex64("ic-tok-2"), Created: t0}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.IntakeCredentialByToken(c.TokenHash)
-		isNotFound(t, "IntakeCredentialByToken before put", err)
+		wantNotFound(t, "IntakeCredentialByToken before put")(r.IntakeCredentialByToken(c.TokenHash))
 		noErr(t, "PutIntakeCredential", r.PutIntakeCredential(c))
 		noErr(t, "PutIntakeCredential 2", r.PutIntakeCredential(c2))
 		return nil
@@ -230,8 +220,7 @@ func testIntakeCredentials(t *testing.T, s cloud.Storage) {
 	c.RevokedAt = ptr(t0.Add(time.Hour))
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutIntakeCredential(c) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.IntakeCredentialByToken(old)
-		isNotFound(t, "IntakeCredentialByToken with the replaced token", err)
+		wantNotFound(t, "IntakeCredentialByToken with the replaced token")(r.IntakeCredentialByToken(old))
 		wantRead(t, "IntakeCredential after replace", c)(r.IntakeCredentialByToken(c.TokenHash))
 		wantRead(t, "IntakeCredential 2", c2)(r.IntakeCredentialByToken(c2.TokenHash))
 		return nil
@@ -240,8 +229,7 @@ func testIntakeCredentials(t *testing.T, s cloud.Storage) {
 
 func testVerificationNotFound(t *testing.T, s cloud.Storage) {
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Verification("ABCD-EFGH")
-		isNotFound(t, "Verification of an empty store", err)
+		wantNotFound(t, "Verification of an empty store")(r.Verification("ABCD-EFGH"))
 		return nil
 	})
 }

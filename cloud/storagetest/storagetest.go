@@ -158,6 +158,15 @@ func isNotFound(t *testing.T, what string, err error) {
 	}
 }
 
+// wantNotFound checks that a read found nothing (an error wrapping cloud.ErrNotFound).
+// It is called with the read: wantNotFound(t, what)(r.Tenant(id)).
+func wantNotFound(t *testing.T, what string) func(_ any, err error) {
+	return func(_ any, err error) {
+		t.Helper()
+		isNotFound(t, what, err)
+	}
+}
+
 func isExists(t *testing.T, what string, err error) {
 	t.Helper()
 	if !errors.Is(err, cloud.ErrExists) {

@@ -49,8 +49,7 @@ func testCases(t *testing.T, s cloud.Storage) {
 	c1 := sampleCase(tenantA, "case-1", 1)
 	c2 := sampleCase(tenantA, "case-2", 1)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.CaseHead(c1.ID)
-		isNotFound(t, "Case before put", err)
+		wantNotFound(t, "Case before put")(tx.CaseHead(c1.ID))
 		noErr(t, "PutCaseHead", tx.PutCaseHead(c1))
 		noErr(t, "PutCase 2", tx.PutCaseHead(c2))
 		wantRead(t, "Case in the same tx", c1)(tx.CaseHead(c1.ID))
@@ -71,8 +70,7 @@ func testCases(t *testing.T, s cloud.Storage) {
 		// A replace, not a merge: the removed comment and deadline must be gone.
 		sameJSON(t, "Case after replace", got, c1)
 		wantRead(t, "Case 2 untouched", c2)(tx.CaseHead(c2.ID))
-		_, err = tx.CaseHead("case-unknown")
-		isNotFound(t, "Case unknown", err)
+		wantNotFound(t, "Case unknown")(tx.CaseHead("case-unknown"))
 		return nil
 	})
 }
@@ -262,8 +260,7 @@ func testConflicts(t *testing.T, s cloud.Storage) {
 	k3 := sampleConflict("k-3", "case-2")
 	k10 := sampleConflict("k-10", "case-1")
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.Conflict("k-1")
-		isNotFound(t, "Conflict before put", err)
+		wantNotFound(t, "Conflict before put")(tx.Conflict("k-1"))
 		wantAnyOrder(t, "Conflicts before put", []wire.Conflict{})(tx.Conflicts(""))
 		for _, k := range []wire.Conflict{k2, k3, k1, k10} {
 			noErr(t, "PutConflict "+k.ID, tx.PutConflict(k))
@@ -288,8 +285,7 @@ func testConflicts(t *testing.T, s cloud.Storage) {
 func testIntake(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.IntakeCase("tx-1")
-		isNotFound(t, "IntakeCase before put", err)
+		wantNotFound(t, "IntakeCase before put")(tx.IntakeCase("tx-1"))
 		noErr(t, "PutIntake", tx.PutIntake("tx-1", "case-1"))
 		noErr(t, "PutIntake 2", tx.PutIntake("tx-2", "case-2"))
 		wantRead(t, "IntakeCase in the same tx", "case-1")(tx.IntakeCase("tx-1"))
@@ -306,8 +302,7 @@ func testIntake(t *testing.T, s cloud.Storage) {
 		for txID, want := range map[string]string{"tx-1": "case-1", "tx-2": "case-2"} {
 			wantRead(t, "IntakeCase("+txID+")", want)(tx.IntakeCase(txID))
 		}
-		_, err := tx.IntakeCase("tx-3")
-		isNotFound(t, "IntakeCase unknown", err)
+		wantNotFound(t, "IntakeCase unknown")(tx.IntakeCase("tx-3"))
 		return nil
 	})
 }
@@ -327,8 +322,7 @@ func testChunks(t *testing.T, s cloud.Storage) {
 	tail := chunkData(2, 1234)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
 		wantRead(t, "HasChunk before put", false)(tx.HasChunk(sha, 0))
-		_, err := tx.Chunk(sha, 0)
-		isNotFound(t, "Chunk before put", err)
+		wantNotFound(t, "Chunk before put")(tx.Chunk(sha, 0))
 		noErr(t, "PutChunk 0", tx.PutChunk(sha, 0, big))
 		noErr(t, "PutChunk 2", tx.PutChunk(sha, 2, tail))
 		return nil
@@ -349,10 +343,8 @@ func testChunks(t *testing.T, s cloud.Storage) {
 		if !bytes.Equal(got, tail) {
 			t.Error("Chunk 2 differs")
 		}
-		_, err = tx.Chunk(sha, 1)
-		isNotFound(t, "Chunk 1 never put", err)
-		_, err = tx.Chunk(hex64("other"), 0)
-		isNotFound(t, "Chunk of another blob", err)
+		wantNotFound(t, "Chunk 1 never put")(tx.Chunk(sha, 1))
+		wantNotFound(t, "Chunk of another blob")(tx.Chunk(hex64("other"), 0))
 		return nil
 	})
 }
@@ -442,8 +434,7 @@ func testVerification(t *testing.T, s cloud.Storage) {
 	reg(t, s, func(r cloud.RegistryTx) error {
 		wantRead(t, "Verification", v)(r.Verification(v.Code))
 		wantRead(t, "Verification put by B naming A", w)(r.Verification(w.Code))
-		_, err := r.Verification("NOPE-NOPE")
-		isNotFound(t, "Verification unknown", err)
+		wantNotFound(t, "Verification unknown")(r.Verification("NOPE-NOPE"))
 		return nil
 	})
 	// Re-put by the same tenant (a retried push) is fine.
