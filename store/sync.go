@@ -472,38 +472,29 @@ func (db *DB) DismissRejected(seq uint64) error {
 // clerk acting is actor. ErrNotFound when there is no such rejection or it is no
 // case.create.
 func (db *DB) RecreateRejected(actor model.Clerk, seq uint64) (model.Case, error) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	var (
-		out model.Case
-		row index.Row
-	)
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRejected)
-		v := b.Get(u64(seq))
-		if v == nil {
-			return fmt.Errorf("%w: rejection %d", ErrNotFound, seq)
-		}
+	out, err := db.writeCase(func(w *writer) (model.Case, index.Row, error) {
+		b := w.tx.Bucket(bucketRejected)
 		var r Rejected
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("decode rejection %d: %w", seq, err)
+		if v := b.Get(u64(seq)); v == nil {
+			return model.Case{}, index.Row{}, fmt.Errorf("%w: rejection %d", ErrNotFound, seq)
+		} else if err := json.Unmarshal(v, &r); err != nil {
+			return model.Case{}, index.Row{}, fmt.Errorf("decode rejection %d: %w", seq, err)
 		}
 		var p model.CreatePayload
 		if r.Mutation.Kind != model.KindCreate || json.Unmarshal(r.Mutation.Payload, &p) != nil {
-			return fmt.Errorf("%w: rejection %d is no case.create", ErrNotFound, seq)
+			return model.Case{}, index.Row{}, fmt.Errorf("%w: rejection %d is no case.create", ErrNotFound, seq)
 		}
 		c := p.Case
 		c.ID, c.FileNumber = "", ""
-		var err error
-		if out, row, err = db.create(db.newWriter(tx), actor, c); err != nil {
-			return err
+		out, row, err := db.create(w, actor, c)
+		if err != nil {
+			return model.Case{}, index.Row{}, err
 		}
-		return b.Delete(u64(seq))
+		return out, row, b.Delete(u64(seq))
 	})
 	if err != nil {
 		return model.Case{}, fmt.Errorf("store: enter rejected case %d again: %w", seq, err)
 	}
-	db.indexRows([]index.Row{row}, false)
 	return out, nil
 }
 

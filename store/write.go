@@ -87,6 +87,16 @@ func (db *DB) do(actor model.Clerk, owner, caseID string, kind model.MutationKin
 // deadline from the case type when nil. Errors: *model.ValidationError for bad input,
 // ErrExists, ErrDuplicateFileNumber.
 func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
+	out, err := db.writeCase(func(w *writer) (model.Case, index.Row, error) { return db.create(w, actor, c) })
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: create case: %w", err)
+	}
+	return out, nil
+}
+
+// writeCase runs fn, which writes one case, in a write transaction, and indexes
+// the case's row after the commit.
+func (db *DB) writeCase(fn func(w *writer) (model.Case, index.Row, error)) (model.Case, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var (
@@ -95,11 +105,11 @@ func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		var err error
-		out, row, err = db.create(db.newWriter(tx), actor, c)
+		out, row, err = fn(db.newWriter(tx))
 		return err
 	})
 	if err != nil {
-		return model.Case{}, fmt.Errorf("store: create case: %w", err)
+		return model.Case{}, err
 	}
 	db.indexRows([]index.Row{row}, false)
 	return out, nil

@@ -61,18 +61,19 @@ const (
 )
 
 // RejectFileNumber is PushResult.Code of a case.create whose file number another
-// case of the tenant holds (a copied or restored data folder numbered it); the
-// desktop lists it for the clerk, who enters the case again under a new number.
-const RejectFileNumber = "fileNumber"
+// case of the tenant holds (a copied or restored data folder numbered it; the clerk
+// enters the case again under a new number), and MaxIncarnation bounds an
+// incarnation ID.
+const (
+	RejectFileNumber = "fileNumber"
+	MaxIncarnation   = 64
+)
 
 // ReenrollRequest asks for a device identity of its own for the store of
 // Incarnation, which FenceReplaced refused under the token's device.
 type ReenrollRequest struct {
 	Incarnation string `json:"incarnation"`
 }
-
-// MaxIncarnation bounds an incarnation ID.
-const MaxIncarnation = 64
 
 // ValidIncarnation reports whether s may name an incarnation: 8 to MaxIncarnation
 // letters, digits, '-' or '_'.
