@@ -425,7 +425,8 @@ func (db *DB) ResolveConflict(actor model.Clerk, id, keep string, value json.Raw
 type Rejected struct {
 	Mutation model.Mutation `json:"mutation"`
 	Reason   string         `json:"reason"`
-	At       time.Time      `json:"at"` // when the answer arrived
+	Code     string         `json:"code,omitempty"` // PushOutcome.Code
+	At       time.Time      `json:"at"`             // when the answer arrived
 }
 
 // Rejections returns the rejected mutations not dismissed yet, oldest first.

@@ -50,7 +50,7 @@ func (db *DB) AckPush(resp PushAck) error {
 			}
 			switch r := results[m.Seq]; r.Outcome {
 			case OutcomeRejected:
-				b, err := json.Marshal(Rejected{Mutation: m, Reason: r.Reason, At: now})
+				b, err := json.Marshal(Rejected{Mutation: m, Reason: r.Reason, Code: r.Code, At: now})
 				if err != nil {
 					return err
 				}

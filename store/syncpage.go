@@ -75,13 +75,20 @@ type PushAck struct {
 }
 
 // PushOutcome is what became of one pushed mutation. Reason (German, for the clerk)
-// is set for rejected and conflicting ones; Conflict for conflicting ones.
+// is set for rejected and conflicting ones; Conflict for conflicting ones; Code
+// says machine-readably why a mutation was rejected when the clerk can act on it
+// (CodeFileNumber).
 type PushOutcome struct {
 	Seq      uint64
 	Outcome  Outcome
 	Reason   string
+	Code     string
 	Conflict *model.Conflict
 }
+
+// CodeFileNumber is the Code of a case.create the service refused because another
+// case holds its file number: RecreateRejected enters it again.
+const CodeFileNumber = "fileNumber"
 
 // Outcome is the server's decision on a pushed mutation.
 type Outcome int

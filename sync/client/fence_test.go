@@ -238,7 +238,7 @@ func TestCopiedFolderReenrolls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rs) != 1 || rs[0].Mutation.CaseID != bc.ID || !strings.Contains(rs[0].Reason, bc.FileNumber) {
+			if len(rs) != 1 || rs[0].Mutation.CaseID != bc.ID || !strings.Contains(rs[0].Reason, bc.FileNumber) || rs[0].Code != store.CodeFileNumber {
 				t.Errorf("PC B's rejections %+v, want its create with the file number in the reason", rs)
 			}
 			for name, x := range map[string]*store.DB{"PC A": adb, "PC B": bdb} {

@@ -15,11 +15,14 @@ var outcomes = map[wire.PushStatus]store.Outcome{
 	wire.StatusConflict: store.OutcomeConflict,
 }
 
+// codes are the rejection codes the store acts on; others are dropped.
+var codes = map[string]string{wire.RejectFileNumber: store.CodeFileNumber}
+
 // ackOf is a push answer as the store acknowledges it.
 func ackOf(r wire.PushResponse) store.PushAck {
 	a := store.PushAck{LastSeq: r.LastSeq, Results: make([]store.PushOutcome, len(r.Results))}
 	for i, res := range r.Results {
-		a.Results[i] = store.PushOutcome{Seq: res.Seq, Outcome: outcomes[res.Status], Reason: res.Reason, Conflict: res.Conflict}
+		a.Results[i] = store.PushOutcome{Seq: res.Seq, Outcome: outcomes[res.Status], Reason: res.Reason, Code: codes[res.Code], Conflict: res.Conflict}
 	}
 	return a
 }
