@@ -396,7 +396,14 @@ func (c *Client) push(ctx context.Context) error {
 		if resp.LastSeq < batch[0].Seq {
 			return fmt.Errorf("%w: server is at seq %d, the outbox starts at %d", ErrProtocol, resp.LastSeq, batch[0].Seq)
 		}
-		if err := c.db.AckPush(ackOf(resp)); err != nil {
+		ack := ackOf(resp)
+		if end := batch[len(batch)-1].Seq; ack.LastSeq > end {
+			// The service consumed seqs after this batch; whether they are the
+			// outbox's (a lost answer) or another store's (a copy of this data
+			// folder) only their sums tell, so they are sent, not taken as done.
+			ack.LastSeq = end
+		}
+		if err := c.db.AckPush(ack); err != nil {
 			return err
 		}
 		c.changed()
