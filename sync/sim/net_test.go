@@ -153,8 +153,9 @@ func (l *link) Push(ctx context.Context, req wire.PushRequest) (wire.PushRespons
 		first, last = req.Mutations[0].Seq, req.Mutations[n-1].Seq
 	}
 	what := fmt.Sprintf("push %d..%d", first, last)
+	dev := l.d.dev // a late copy of the request still carries the token it was sent with
 	err = l.call(ctx, what, true, func() error {
-		r, err := l.w.srv.svc.Push(ctx, l.d.dev, sent)
+		r, err := l.w.srv.svc.Push(ctx, dev, sent)
 		if err != nil {
 			return err
 		}
@@ -168,7 +169,7 @@ func (l *link) Push(ctx context.Context, req wire.PushRequest) (wire.PushRespons
 	l.w.mu.Lock()
 	for _, r := range resp.Results {
 		if r.Status != wire.StatusSkipped {
-			l.w.heard[wire.MutationID(l.d.dev.ID, r.Seq)] = true
+			l.w.heard[wire.MutationID(dev.ID, r.Seq)] = true
 		}
 	}
 	l.w.mu.Unlock()

@@ -406,6 +406,21 @@ func TestSimRestoreCrashPoints(t *testing.T) {
 				w.comment(t, ben, c.ID, "erster PC danach")
 				w.sync(ben)
 			},
+			"cloned with pending": func(t *testing.T, w *world) {
+				ben := w.clients[1]
+				c := w.create(t, ben)
+				w.settle(ben)
+				w.comment(t, ben, c.ID, "vor dem Kopieren")
+				kopie := w.cloneDesk(t, ben)
+				w.comment(t, kopie, c.ID, "zweiter PC")
+				w.comment(t, ben, c.ID, "erster PC")
+				w.create(t, kopie)
+				w.sync(ben)
+				w.sync(kopie)
+				w.sync(ben)
+				w.comment(t, kopie, c.ID, "zweiter PC danach")
+				w.sync(kopie)
+			},
 			"restored service": func(t *testing.T, w *world) {
 				ben, lea := w.clients[1], w.clients[2]
 				c := w.create(t, ben)
