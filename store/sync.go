@@ -110,7 +110,7 @@ func (db *DB) Enroll(id SyncIdentity) error {
 			return sb.Put(syncIdentity, b)
 		}
 		w := db.newWriter(tx)
-		if err := w.restamp(db.deviceID, id.DeviceID); err != nil {
+		if err := w.restamp(id.DeviceID); err != nil {
 			return err
 		}
 		if err := w.meta.Put(metaDeviceID, []byte(id.DeviceID)); err != nil {
@@ -153,10 +153,10 @@ func (id SyncIdentity) check() error {
 	return nil
 }
 
-// restamp renames the outbox's mutations from device from to device to, and the
+// restamp renames the outbox's mutations to device to, and the
 // history entries that name them, sealing each touched chain again from the first
 // renamed entry.
-func (w *writer) restamp(from, to string) error {
+func (w *writer) restamp(to string) error {
 	_, err := w.renameOutbox(func(m *model.Mutation) {
 		m.Device = to
 		m.ID = model.MutationID(to, m.Seq)

@@ -506,7 +506,7 @@ func (db *DB) Reenroll(id SyncIdentity) error {
 			return fmt.Errorf("%w: device ID %s is this PC's already", ErrBadIdentity, id.DeviceID)
 		}
 		w := db.newWriter(tx)
-		if err := w.restamp(old.DeviceID, id.DeviceID); err != nil {
+		if err := w.restamp(id.DeviceID); err != nil {
 			return err
 		}
 		if err := sb.Delete(syncReplaces); err != nil {
