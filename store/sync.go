@@ -119,6 +119,11 @@ func (db *DB) Enroll(id SyncIdentity) error {
 		if err := w.meta.Put(metaDevice, []byte(id.DeviceCode)); err != nil {
 			return err
 		}
+		// The incarnation from the start, so that every backup of this data
+		// folder holds the one the service will know (syncfence.go).
+		if err := db.ensureIncarnation(sb); err != nil {
+			return err
+		}
 		return sb.Put(syncIdentity, b)
 	})
 	if err != nil {

@@ -62,8 +62,8 @@ var noticeTexts = map[string]string{
 		"bitte wenden Sie sich an die Administration, damit sie die Aktenzeichen bereinigt.",
 }
 
-// SyncFence returns what the next push carries. The first call makes the store's
-// incarnation.
+// SyncFence returns what the next push carries. Enroll makes the store's
+// incarnation; for a store enrolled before, the first call does.
 func (db *DB) SyncFence() (Fence, error) {
 	var f Fence
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -82,14 +82,8 @@ func (db *DB) SyncFence() (Fence, error) {
 		db.mu.Lock()
 		err = db.bolt.Update(func(tx *bolt.Tx) error {
 			sb := tx.Bucket(bucketSync)
-			if sb.Get(syncIncarnation) == nil {
-				inc, err := newIncarnation(db.rand)
-				if err != nil {
-					return err
-				}
-				if err := sb.Put(syncIncarnation, []byte(inc)); err != nil {
-					return err
-				}
+			if err := db.ensureIncarnation(sb); err != nil {
+				return err
 			}
 			f.Incarnation = string(sb.Get(syncIncarnation))
 			return nil
@@ -100,6 +94,19 @@ func (db *DB) SyncFence() (Fence, error) {
 		return Fence{}, fmt.Errorf("store: sync fence: %w", err)
 	}
 	return f, nil
+}
+
+// ensureIncarnation makes the store's incarnation unless it has one (a store
+// enrolled before fences makes it at its first push). The caller holds db.mu.
+func (db *DB) ensureIncarnation(sb *bolt.Bucket) error {
+	if sb.Get(syncIncarnation) != nil {
+		return nil
+	}
+	inc, err := newIncarnation(db.rand)
+	if err != nil {
+		return err
+	}
+	return sb.Put(syncIncarnation, []byte(inc))
 }
 
 func readFence(sb *bolt.Bucket) Fence {
@@ -224,6 +231,9 @@ func (db *DB) renumber(w *writer, above uint64, admitted bool) (int, error) {
 	if err := sb.Put(syncIncarnation, []byte(inc)); err != nil {
 		return 0, err
 	}
+	if err := w.retireConsumed(); err != nil {
+		return 0, err
+	}
 	next := above
 	n, err := w.renameOutbox(func(m *model.Mutation) {
 		next++
@@ -251,6 +261,26 @@ func (db *DB) renumber(w *writer, above uint64, admitted bool) (int, error) {
 		return 0, err
 	}
 	return n, sb.Put(syncSeen, u64(above))
+}
+
+// retireConsumed moves the outbox's mutations that the change log showed the
+// service applied (consumed, with their sums) to the sent ones, as an answer
+// would: renumbered, they would be applied a second time.
+func (w *writer) retireConsumed() error {
+	c := w.tx.Bucket(bucketConsumed).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		v := w.outbox.Get(k)
+		if v == nil {
+			continue
+		}
+		if err := w.tx.Bucket(bucketSent).Put(bytes.Clone(k), bytes.Clone(v)); err != nil {
+			return err
+		}
+		if err := w.outbox.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // renameOutbox rewrites every outbox mutation with rename (in seq order; it may
