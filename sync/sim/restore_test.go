@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,17 +54,18 @@ func sameMutation(a, b model.Mutation) bool {
 	return a.CaseID == b.CaseID && a.Kind == b.Kind && a.User == b.User && a.At.Equal(b.At) && bytes.Equal(a.Payload, b.Payload)
 }
 
-// aside keeps the expectation of mm under a key of its own: another desktop made
-// a different mutation with its ID (a copy of the data folder).
+// aside keeps the expectation of mm under a key of its own: another mutation was
+// made with its ID (by a copy of the data folder, or before a restore).
 func (w *world) aside(mm madeMutation) {
-	w.made[mm.m.ID+"@"+mm.client.name] = mm
+	w.asides++
+	w.made[fmt.Sprintf("%s@%s#%d", mm.m.ID, mm.client.name, w.asides)] = mm
 }
 
-// note records a mutation a clerk made on d, aside when a copy of d's data folder
-// made another with its ID.
+// note records a mutation a clerk made on d, aside when another was made with its
+// ID (a copy of d's data folder, or d before it was restored from a backup).
 func (w *world) note(d *desk, m model.Mutation, item string) {
 	mm := madeMutation{m: m, client: d, item: item}
-	if other, ok := w.made[m.ID]; ok && other.client != d {
+	if _, ok := w.made[m.ID]; ok {
 		w.aside(mm)
 		return
 	}
@@ -113,39 +115,54 @@ func copyTree(src, dst string) error {
 // backup does.
 func (w *world) snapshotDesk(t *testing.T, d *desk, name string) string {
 	t.Helper()
-	snap := filepath.Join(w.dir, d.name+"-"+name)
-	if err := d.db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := copyTree(d.dir, snap); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.openStore(); err != nil {
+	snap, err := w.backupDesk(d, name)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return snap
+}
+
+func (w *world) backupDesk(d *desk, name string) (string, error) {
+	snap := filepath.Join(w.dir, d.name+"-"+name)
+	if err := os.RemoveAll(snap); err != nil {
+		return "", err
+	}
+	if err := d.db.Close(); err != nil {
+		return "", err
+	}
+	if err := copyTree(d.dir, snap); err != nil {
+		return "", err
+	}
+	w.tracef("snapshot %s", d.name)
+	return snap, d.openStore()
 }
 
 // restoreDesk puts d's data folder back to snap, as after a disk failure. What the
 // clerk made since and the service never decided went with the disk.
 func (w *world) restoreDesk(t *testing.T, d *desk, snap string) {
 	t.Helper()
+	if err := w.recoverDesk(d, snap); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) recoverDesk(d *desk, snap string) error {
 	w.tracef("restore %s from %s", d.name, filepath.Base(snap))
 	if err := d.db.Close(); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if err := os.RemoveAll(d.dir); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if err := copyTree(snap, d.dir); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if err := d.openStore(); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	out, err := d.db.Outbox(0, 0)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	held := map[string]bool{}
 	for _, m := range out {
@@ -155,6 +172,30 @@ func (w *world) restoreDesk(t *testing.T, d *desk, snap string) {
 		if _, decided := w.outcomes[id]; mm.client == d && !decided && !held[id] {
 			delete(w.made, id)
 		}
+	}
+	return nil
+}
+
+// restorePoint is the crash point of a random run: now and then a desktop's data
+// folder is backed up, and later the desktop comes back from its backup.
+func (w *world) restorePoint(d *desk) {
+	// Its own stream: a run without a backup is the run it was before.
+	if w.restoreRng == nil {
+		w.restoreRng = rand.New(rand.NewPCG(w.seed, 0x8e57))
+	}
+	if w.restoreRng.Float64() >= w.p.restore {
+		return
+	}
+	var err error
+	if snap, ok := w.snaps[d]; ok && w.restoreRng.IntN(2) == 0 {
+		delete(w.snaps, d)
+		err = w.recoverDesk(d, snap)
+		w.counts["desktops restored from a backup"]++
+	} else {
+		w.snaps[d], err = w.backupDesk(d, "backup")
+	}
+	if err != nil {
+		w.failf("step %d: backup or restore of %s: %v", w.step, d.name, err)
 	}
 }
 
