@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -397,4 +398,61 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("%d entries listed", len(got.Entries))
 		}
 	})
+}
+
+// tailReader is a file of any size that starts like a ZIP and ends in tail.
+type tailReader struct {
+	size int64
+	tail []byte
+}
+
+func (t tailReader) ReadAt(p []byte, off int64) (int, error) {
+	start := t.size - int64(len(t.tail))
+	for i := range p {
+		switch at := off + int64(i); {
+		case at < 4:
+			p[i] = "PK\x03\x04"[at]
+		case at >= start:
+			p[i] = t.tail[at-start]
+		default:
+			p[i] = 'x'
+		}
+	}
+	return len(p), nil
+}
+
+// A ZIP64 end record may declare millions of entries; archive/zip would size
+// its list by that count before reading one. The classifier looks first.
+func TestClassifyZIPDeclaredEntries(t *testing.T) {
+	const size, records = 4 << 30, 20_000_000
+	dirSize := uint64(records * 46)
+	le := binary.LittleEndian
+	z64 := le.AppendUint32([]byte("PK\x06\x06"), 0)
+	z64 = z64[:4]
+	z64 = le.AppendUint64(z64, 44)                          // size of the rest
+	z64 = append(z64, 45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0) // versions, disk numbers
+	z64 = le.AppendUint64(z64, records)
+	z64 = le.AppendUint64(z64, records)
+	z64 = le.AppendUint64(z64, dirSize)
+	z64 = le.AppendUint64(z64, size-56-20-22-dirSize)
+	loc := le.AppendUint32([]byte("PK\x06\x07"), 0)
+	loc = le.AppendUint64(loc, size-56-20-22)
+	loc = le.AppendUint32(loc, 1)
+	end := append([]byte("PK\x05\x06"), 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0)
+	tail := append(append(z64, loc...), end...)
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got, err := Classify(tailReader{size: size, tail: tail}, size, "Viele.zip")
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+		t.Fatalf("allocated %d MiB", alloc>>20)
+	}
+	if got.Reason != ReasonArchiveTooLarge {
+		t.Fatalf("verdict %v/%s", got.Verdict, got.Reason)
+	}
 }

@@ -2,6 +2,8 @@ package filekind
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -60,6 +62,13 @@ func (b *budgetReader) ReadAt(p []byte, off int64) (int, error) {
 // what kind of ZIP it is. Errors: errZIPTooLarge, or the archive is unreadable.
 func readZIP(r io.ReaderAt, size int64) (*zipInfo, error) {
 	br := &budgetReader{r: r, n: MaxDirectoryBytes}
+	// archive/zip sizes its list by the count the end record declares (up to a
+	// thirtieth of the file): look first, so memory stays bounded too.
+	if n, err := declaredEntries(br, size); err != nil {
+		return nil, err
+	} else if n > MaxDirectoryBytes/46 { // 46 bytes: the smallest directory record
+		return nil, fmt.Errorf("%w: %d entries declared", errZIPTooLarge, n)
+	}
 	zr, err := zip.NewReader(br, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		if errors.Is(err, errZIPTooLarge) {
@@ -139,4 +148,41 @@ func cleanPath(name string) string {
 		return model.DefaultFileName
 	}
 	return strings.Join(out, "/")
+}
+
+// declaredEntries returns the number of entries the end of central directory
+// record (or its ZIP64 form) declares; 0 when none is found (archive/zip then
+// reports the archive unreadable).
+func declaredEntries(r io.ReaderAt, size int64) (uint64, error) {
+	tail := make([]byte, min(size, 22+65535+20))
+	if _, err := r.ReadAt(tail, size-int64(len(tail))); err != nil && !errors.Is(err, io.EOF) {
+		if errors.Is(err, errZIPTooLarge) {
+			return 0, err
+		}
+		return 0, fmt.Errorf("filekind: read zip end: %w", err)
+	}
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < 22 {
+		return 0, nil
+	}
+	n := uint64(binary.LittleEndian.Uint16(tail[i+10:]))
+	if n != 0xffff || i < 20 || string(tail[i-20:i-16]) != "PK\x06\x07" {
+		return n, nil
+	}
+	// ZIP64: the locator before the end record points at the ZIP64 end record.
+	off := int64(binary.LittleEndian.Uint64(tail[i-20+8:]))
+	rec := make([]byte, 56)
+	if off < 0 || off > size-56 {
+		return 0, nil
+	}
+	if _, err := r.ReadAt(rec, off); err != nil {
+		if errors.Is(err, errZIPTooLarge) {
+			return 0, err
+		}
+		return 0, fmt.Errorf("filekind: read zip64 end: %w", err)
+	}
+	if string(rec[:4]) != "PK\x06\x06" {
+		return 0, nil
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), nil
 }
