@@ -212,22 +212,33 @@ func Enroll(ctx context.Context, server, code string, t TLS) (wire.EnrollRespons
 		return wire.EnrollResponse{}, "", err
 	}
 	h := &HTTP{base: base, client: &http.Client{Transport: transport(cfg, base), Timeout: time.Minute, CheckRedirect: checkRedirect}}
-	body, err := json.Marshal(wire.EnrollRequest{Code: strings.TrimSpace(code)})
-	if err != nil {
-		return wire.EnrollResponse{}, "", err
-	}
-	var resp wire.EnrollResponse
-	err = h.do(ctx, http.MethodPost, wire.PathEnroll, nil, body, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodeEnrollResponse(r, wire.MaxBodySmall)
-		return err
-	})
+	resp, err := call(ctx, h, http.MethodPost, wire.PathEnroll, wire.EnrollRequest{Code: strings.TrimSpace(code)},
+		wire.DecodeEnrollResponse, wire.MaxBodySmall)
 	mu.Lock()
 	defer mu.Unlock()
 	if err != nil {
 		return wire.EnrollResponse{}, fp, fmt.Errorf("client: enroll: %w", err)
 	}
 	return resp, fp, nil
+}
+
+// call sends req as JSON (no body when req is nil) and decodes a 2xx answer of at
+// most max bytes with dec; other answers and failures are as with do.
+func call[T any](ctx context.Context, h *HTTP, method, path string, req any, dec func(io.Reader, int64) (T, error), max int64) (T, error) {
+	var resp T
+	var body []byte
+	if req != nil {
+		var err error
+		if body, err = json.Marshal(req); err != nil {
+			return resp, fmt.Errorf("client: encode %s: %w", path, err)
+		}
+	}
+	err := h.do(ctx, method, path, nil, body, func(r io.Reader) error {
+		var err error
+		resp, err = dec(r, max)
+		return err
+	})
+	return resp, err
 }
 
 // gzipMin is the body size from which a request is compressed.
@@ -332,17 +343,7 @@ func answerError(resp *http.Response) error {
 
 // Push sends a batch of outbox mutations.
 func (h *HTTP) Push(ctx context.Context, req wire.PushRequest) (wire.PushResponse, error) {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return wire.PushResponse{}, fmt.Errorf("client: encode push: %w", err)
-	}
-	var resp wire.PushResponse
-	err = h.do(ctx, http.MethodPost, wire.PathPush, nil, body, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodePushResponse(r, wire.MaxBodyPush)
-		return err
-	})
-	return resp, err
+	return call(ctx, h, http.MethodPost, wire.PathPush, req, wire.DecodePushResponse, wire.MaxBodyPush)
 }
 
 // Changes fetches one page of the change log after cursor.
