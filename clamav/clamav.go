@@ -41,9 +41,11 @@ type Result struct {
 }
 
 // Scanner talks to clamd at a unix socket (clamd.conf LocalSocket; Debian's
-// clamav-daemon: /var/run/clamav/clamd.ctl).
+// clamav-daemon: /var/run/clamav/clamd.ctl) or, where clamd has none (ClamAV for
+// Windows), at a TCP port on this PC.
 type Scanner struct {
 	Socket  string
+	TCP     string        // "127.0.0.1:3310" instead of Socket: a loopback IP address only, files stay on the PC
 	Timeout time.Duration // for the whole scan; 0: DefaultTimeout
 	MaxSize int64         // bytes sent at most; 0: DefaultMaxSize. clamd's StreamMaxLength must be as large.
 }
@@ -122,8 +124,16 @@ func (s *Scanner) dial(ctx context.Context) (net.Conn, error) {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	network, addr := "unix", s.Socket
+	if s.TCP != "" {
+		host, _, err := net.SplitHostPort(s.TCP)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("%w: %q is not a loopback address and port", ErrUnavailable, s.TCP)
+		}
+		network, addr = "tcp", s.TCP
+	}
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, "unix", s.Socket)
+	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}

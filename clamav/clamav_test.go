@@ -60,9 +60,12 @@ func startClamd(t *testing.T, extraConf string) *clamd {
 		t.Fatal(err)
 	}
 	c := &clamd{socket: filepath.Join(dir, "clamd.sock"), done: make(chan error, 1)}
+	if strings.Contains(extraConf, "TCPSocket") {
+		c.socket = ""
+	}
 	conf := filepath.Join(dir, "clamd.conf")
 	if err := os.WriteFile(conf, []byte(strings.Join([]string{
-		"Foreground yes", "LocalSocket " + c.socket, "DatabaseDirectory " + filepath.Join(dir, "db"),
+		"Foreground yes", localSocket(c.socket), "DatabaseDirectory " + filepath.Join(dir, "db"),
 		"TemporaryDirectory " + filepath.Join(dir, "tmp"), "PidFile " + filepath.Join(dir, "clamd.pid"),
 		"LogFile " + filepath.Join(dir, "clamd.log"), "Bytecode no", "OfficialDatabaseOnly no",
 		"SelfCheck 0", "MaxThreads 2", extraConf, "",
@@ -77,7 +80,7 @@ func startClamd(t *testing.T, extraConf string) *clamd {
 	}
 	go func() { c.done <- c.cmd.Wait() }()
 	t.Cleanup(c.stop)
-	s := &Scanner{Socket: c.socket, Timeout: time.Second}
+	s := &Scanner{Socket: c.socket, TCP: tcpAddr(extraConf), Timeout: time.Second}
 	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
 		if s.Ping(context.Background()) == nil {
 			return c
@@ -93,6 +96,30 @@ func startClamd(t *testing.T, extraConf string) *clamd {
 			t.Fatalf("clamd not ready after 60 s:\n%s", out.String())
 		}
 	}
+}
+
+func localSocket(path string) string {
+	if path == "" {
+		return ""
+	}
+	return "LocalSocket " + path
+}
+
+// tcpAddr returns the address a config's TCPSocket and TCPAddr lines make.
+func tcpAddr(conf string) string {
+	var port, addr string
+	for _, l := range strings.Split(conf, "\n") {
+		if v, ok := strings.CutPrefix(l, "TCPSocket "); ok {
+			port = v
+		}
+		if v, ok := strings.CutPrefix(l, "TCPAddr "); ok {
+			addr = v
+		}
+	}
+	if port == "" {
+		return ""
+	}
+	return net.JoinHostPort(addr, port)
 }
 
 // stop kills the daemon (as a crash would) and waits for it.
@@ -135,6 +162,28 @@ func TestScanWithClamd(t *testing.T) {
 	}
 	if err := s.Ping(ctx); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("Ping with clamd stopped = %v", err)
+	}
+}
+
+// ClamAV for Windows listens on TCP: the same scan over a loopback port.
+func TestScanWithClamdOverTCP(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	startClamd(t, "TCPSocket "+port+"\nTCPAddr 127.0.0.1")
+	s := &Scanner{TCP: "127.0.0.1:" + port}
+	got, err := s.Scan(context.Background(), bytes.NewReader(testFile))
+	if err != nil || !got.Infected {
+		t.Fatalf("Scan over TCP = %+v, %v", got, err)
+	}
+	// Files never leave the PC: only loopback IP addresses.
+	for _, addr := range []string{"localhost:" + port, "10.0.0.5:3310", "127.0.0.1"} {
+		if _, err := (&Scanner{TCP: addr}).Scan(context.Background(), bytes.NewReader(testFile)); !errors.Is(err, ErrUnavailable) {
+			t.Errorf("Scan via %s = %v", addr, err)
+		}
 	}
 }
 
