@@ -1,7 +1,6 @@
 package sign
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -119,19 +118,22 @@ func LoadModuleList(path string) (ModuleList, error) {
 		return ModuleList{}, fmt.Errorf("sign: read PKCS#11 module list %s: %w", path, err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, maxModuleConfig))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+	data, err := io.ReadAll(io.LimitReader(f, maxModuleConfig+1))
+	if err != nil {
+		return ModuleList{}, fmt.Errorf("sign: read PKCS#11 module list %s: %w", path, err)
+	}
+	if len(data) > maxModuleConfig {
+		return ModuleList{}, fmt.Errorf("%w: %s is larger than %d bytes", ErrModuleConfig, path, maxModuleConfig)
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		if err := localAbsolute(line); err != nil {
-			return ModuleList{}, fmt.Errorf("%w: %s line %d: %v", ErrModuleConfig, path, n, err)
+			return ModuleList{}, fmt.Errorf("%w: %s line %d: %v", ErrModuleConfig, path, n+1, err)
 		}
 		l.paths = append(l.paths, filepath.Clean(line))
-	}
-	if err := sc.Err(); err != nil {
-		return ModuleList{}, fmt.Errorf("%w: %s: %v", ErrModuleConfig, path, err)
 	}
 	return l, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +57,12 @@ func TestLoadModuleList(t *testing.T) {
 		if _, err := LoadModuleList(conf); !errors.Is(err, ErrModuleConfig) {
 			t.Errorf("line %q: %v", bad, err)
 		}
+	}
+
+	// A list cut at the size bound could allow half a path: too large is refused.
+	write(strings.Repeat("# Kommentar\n", 6000) + rootFile + "\n")
+	if _, err := LoadModuleList(conf); !errors.Is(err, ErrModuleConfig) {
+		t.Errorf("list of 66 KB: %v", err)
 	}
 
 	// No file: only the known drivers.
@@ -127,4 +134,28 @@ func TestOpenPKCS11RefusesUnlistedModule(t *testing.T) {
 			t.Errorf("OpenPKCS11(%q) = %v, want ErrModuleNotAllowed", module, err)
 		}
 	}
+}
+
+func FuzzLoadModuleList(f *testing.F) {
+	for _, s := range []string{"# Kommentar\n/usr/lib/p11.so\n", `\\host\share\p11.dll`, "relativ.so", "\ufeff/a\r\n\n", "/a\x00b", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		conf := filepath.Join(t.TempDir(), "pkcs11-modules")
+		if err := os.WriteFile(conf, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		l, err := LoadModuleList(conf)
+		if err != nil {
+			if !errors.Is(err, ErrModuleConfig) {
+				t.Fatalf("LoadModuleList = %v", err)
+			}
+			return
+		}
+		for _, p := range l.paths {
+			if localAbsolute(p) != nil {
+				t.Fatalf("accepted %q", p)
+			}
+		}
+	})
 }
