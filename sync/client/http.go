@@ -52,8 +52,9 @@ type HTTP struct {
 
 var _ Remote = (*HTTP)(nil)
 
-// Dial returns the central service at server (https://host:port; http:// only for a
-// loopback test server) for the device token. It does not connect yet.
+// Dial returns the central service at server (https://host:port; http:// only to a
+// loopback IP address, ErrPlainHTTP otherwise) for the device token. It does not
+// connect yet.
 func Dial(server, token string, t TLS) (*HTTP, error) {
 	base, err := parseServer(server)
 	if err != nil {
@@ -63,7 +64,7 @@ func Dial(server, token string, t TLS) (*HTTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := transport(cfg)
+	tr := transport(cfg, base)
 	// On loopback the bytes cost nothing to carry, while compressing a page of 5,000
 	// cases and inflating it again cost more CPU than the rest of its transfer; the
 	// server then answers uncompressed, with a Content-Length.
@@ -71,8 +72,8 @@ func Dial(server, token string, t TLS) (*HTTP, error) {
 	return &HTTP{
 		base:   base,
 		token:  token,
-		client: &http.Client{Transport: tr, Timeout: 5 * time.Minute},
-		stream: &http.Client{Transport: tr},
+		client: &http.Client{Transport: tr, Timeout: 5 * time.Minute, CheckRedirect: checkRedirect},
+		stream: &http.Client{Transport: tr, CheckRedirect: checkRedirect},
 	}, nil
 }
 
@@ -90,11 +91,15 @@ func parseServer(server string) (*url.URL, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("client: server address %q: use https://host:port", server)
 	}
+	if u.Scheme == "http" && !plainAllowed(u.Hostname()) {
+		return nil, fmt.Errorf("client: server address %q: %w", server, ErrPlainHTTP)
+	}
 	return u, nil
 }
 
-func transport(cfg *tls.Config) *http.Transport {
-	return &http.Transport{
+// transport for base; plain HTTP goes through dialLoopback and never a proxy.
+func transport(cfg *tls.Config, base *url.URL) *http.Transport {
+	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		TLSClientConfig:       cfg,
 		TLSHandshakeTimeout:   15 * time.Second,
@@ -103,6 +108,10 @@ func transport(cfg *tls.Config) *http.Transport {
 		MaxIdleConnsPerHost:   4,
 		ForceAttemptHTTP2:     true,
 	}
+	if base.Scheme == "http" {
+		tr.Proxy, tr.DialContext = nil, dialLoopback
+	}
+	return tr
 }
 
 // tlsConfig builds the trust of t; seen, when not nil, receives the fingerprint of
@@ -204,7 +213,7 @@ func Enroll(ctx context.Context, server, code string, t TLS) (wire.EnrollRespons
 	if err != nil {
 		return wire.EnrollResponse{}, "", err
 	}
-	h := &HTTP{base: base, client: &http.Client{Transport: transport(cfg), Timeout: time.Minute}}
+	h := &HTTP{base: base, client: &http.Client{Transport: transport(cfg, base), Timeout: time.Minute, CheckRedirect: checkRedirect}}
 	resp, err := call(ctx, h, http.MethodPost, wire.PathEnroll, wire.EnrollRequest{Code: strings.TrimSpace(code)},
 		wire.DecodeEnrollResponse, wire.MaxBodySmall)
 	mu.Lock()
@@ -300,7 +309,7 @@ func transportError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if errors.Is(err, ErrFingerprint) {
+	if errors.Is(err, ErrFingerprint) || errors.Is(err, ErrPlainHTTP) {
 		return err
 	}
 	var ua x509.UnknownAuthorityError
