@@ -50,17 +50,12 @@ func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.Enrol
 // reenroll gives a PC of a copied data folder a device identity of its own
 // (Service.Reenroll), authenticated by the token of the device it was copied from.
 func (h *handler) reenroll(w http.ResponseWriter, r *http.Request, d Device) {
-	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant})
+	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeReenroll)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	defer done()
-	req, err := wire.DecodeReenroll(b, wire.MaxBodySmall)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	resp, err := h.s.Reenroll(r.Context(), d, req)
 	if err != nil {
 		h.fail(w, r, err)
