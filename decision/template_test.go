@@ -120,20 +120,38 @@ func TestRemedy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Widerspruch erhoben werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei Gemeinde Musterhausen, Rathausplatz 1, 12345 Musterhausen, einzulegen."
-	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasSuffix(got, want) {
-		t.Fatalf("default remedy %q", got)
+	got := l.Blocks[len(l.Blocks)-1].Text
+	for _, want := range []string{
+		"Widerspruch erhoben werden. Der Widerspruch ist schriftlich, in elektronischer Form oder zur Niederschrift bei der Gemeinde Musterhausen, Rathausplatz 1, 12345 Musterhausen, einzulegen.",
+		"eine einfache E-Mail genügt nicht",
+	} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("default remedy %q lacks %q", got, want)
+		}
 	}
-	d.Remedy = &Remedy{Kind: RemedyKlage, Body: "Verwaltungsgericht Schleswig", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", Period: "von zwei Wochen"}
+	d.Remedy = &Remedy{Kind: RemedyKlage, Body: "Schleswig-Holsteinisches Verwaltungsgericht", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig"}
 	if l, err = Fill(tpl, &c, d); err != nil {
 		t.Fatal(err)
 	}
-	want = "Gegen diesen Bescheid kann innerhalb von zwei Wochen nach Bekanntgabe Klage bei dem Verwaltungsgericht Schleswig, Brockdorff-Rantzau-Straße 13, 24837 Schleswig, erhoben werden."
-	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasPrefix(got, want) {
+	want := "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage bei dem Schleswig-Holsteinischen Verwaltungsgericht, Brockdorff-Rantzau-Straße 13, 24837 Schleswig, erhoben werden."
+	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasPrefix(got, want) || !strings.Contains(got, "§§ 55a und 55d VwGO") {
 		t.Fatalf("Klage remedy %q", got)
 	}
-	d.Remedy = &Remedy{Kind: RemedyKlage}
-	if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrMissingValue) || !strings.Contains(err.Error(), "{{rechtsbehelf}}") {
-		t.Fatalf("incomplete remedy: %v", err)
+	for _, bad := range []Remedy{
+		{Kind: RemedyKlage, Body: "Schleswig-Holsteinisches Verwaltungsgericht", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", Period: "von zwei Wochen"},
+		{Kind: RemedyKlage},
+		{Kind: RemedyKlage, Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+		{Kind: RemedyWiderspruch, Body: "Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+		{Kind: RemedyWahl, Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+		{Kind: "EINSPRUCH", Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+	} {
+		d.Remedy = &bad
+		if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrRemedy) {
+			t.Errorf("%+v: %v, want ErrRemedy", bad, err)
+		}
+	}
+	d.Remedy = &Remedy{Kind: RemedyUnset}
+	if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrRemedyUnset) {
+		t.Errorf("open remedy: %v, want ErrRemedyUnset", err)
 	}
 }
