@@ -57,7 +57,7 @@ func TestSignedSampleDecision(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "bescheid.pdf")
-	msg, err := run(options{out: out, template: "teilbewilligung", caseType: "SONDERNUTZUNG", seed: 1, now: time.Now()})
+	msg, err := run(options{out: out, template: "teilbewilligung", caseType: "SONDERNUTZUNG", land: "SH", seed: 1, now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestSignedSampleDecision(t *testing.T) {
 
 func TestRefusesUnknownTemplateAndWrongPassword(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := run(options{out: filepath.Join(dir, "x.pdf"), template: "gibtsnicht", caseType: "BAU", seed: 1, now: time.Now()}); err == nil {
+	if _, err := run(options{out: filepath.Join(dir, "x.pdf"), template: "gibtsnicht", caseType: "BAU", land: "SH", seed: 1, now: time.Now()}); err == nil {
 		t.Error("unknown template accepted")
 	}
 	p12, err := sample.ThrowAwayP12(time.Now(), "Test")
@@ -114,12 +114,48 @@ func TestRefusesUnknownTemplateAndWrongPassword(t *testing.T) {
 	}
 	path := filepath.Join(dir, "k.p12")
 	os.WriteFile(path, p12, 0o600)
-	_, err = run(options{out: filepath.Join(dir, "y.pdf"), p12: path, password: "falsch", template: "bewilligung", caseType: "BAU", seed: 1, now: time.Now()})
+	_, err = run(options{out: filepath.Join(dir, "y.pdf"), p12: path, password: "falsch", template: "bewilligung", caseType: "BAU", land: "SH", seed: 1, now: time.Now()})
 	if !errors.Is(err, sign.ErrWrongPassword) {
 		t.Errorf("wrong password: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "y.pdf")); err == nil {
 		t.Error("a file was written although nothing was signed")
+	}
+}
+
+// TestLandChoosesTheRemedy prints the same refusal in both Länder: Schleswig-Holstein
+// keeps the Widerspruch, Bayern's building case goes to the court of the district.
+func TestLandChoosesTheRemedy(t *testing.T) {
+	tool(t, "pdftotext", "poppler-utils")
+	dir := t.TempDir()
+	p12, err := sample.ThrowAwayP12(time.Now(), "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "k.p12")
+	os.WriteFile(key, p12, 0o600)
+	o := options{p12: key, password: sample.P12Password, template: "ablehnung", caseType: "BAU", seed: 1, now: time.Now()}
+	for land, want := range map[string]string{
+		"SH": "Widerspruch erhoben werden",
+		"by": "Klage bei dem Bayerischen Verwaltungsgericht Augsburg, Kornhausgasse 4, 86152 Augsburg",
+	} {
+		o.land, o.district, o.out = land, "Schwaben", filepath.Join(dir, land+".pdf")
+		msg, err := run(o)
+		if err != nil {
+			t.Fatalf("%s: %v", land, err)
+		}
+		text := strings.Join(strings.Fields(strings.ReplaceAll(output(t, "pdftotext", o.out, "-"), "\u00a0", " ")), " ")
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: the letter lacks %q (%s)", land, want, msg)
+		}
+	}
+	o.land = "NRW"
+	if _, err := run(o); err == nil || !strings.Contains(err.Error(), "unbekanntes Land") {
+		t.Errorf("unknown Land: %v", err)
+	}
+	o.land, o.caseType = "BY", "WOHNGELD"
+	if _, err := run(o); !errors.Is(err, decision.ErrRemedyUnset) {
+		t.Errorf("Bayern's Wohngeld has no default remedy, got %v", err)
 	}
 }
 
