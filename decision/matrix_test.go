@@ -129,7 +129,16 @@ func TestEveryLandCaseTypeTemplatePrintsItsRemedy(t *testing.T) {
 				d := testData()
 				d.Matrix = &m
 				want := expectation(land, ct.Code)
+				if FeeFree(ct.Code) {
+					d.Fee = nil
+				}
 				l, err := Fill(tpl, &c, d)
+				if FeeFree(ct.Code) && tpl.ID == "gebuehrenbescheid" {
+					if !errors.Is(err, ErrFee) {
+						t.Errorf("%s %s: a fee notice: %v, want ErrFee", land, ct.Code, err)
+					}
+					continue
+				}
 				if want == nil {
 					if !errors.Is(err, ErrRemedyUnset) {
 						t.Errorf("%s %s %s: %v, want ErrRemedyUnset for an open cell", land, ct.Code, tpl.ID, err)

@@ -18,12 +18,6 @@ type Template struct {
 	Blocks []Block `json:"blocks"`
 }
 
-// Fee is the fee a decision sets.
-type Fee struct {
-	Cents int64     `json:"cents"`
-	Due   time.Time `json:"due"` // calendar date
-}
-
 // Data is what a letter needs beyond the case.
 type Data struct {
 	Letterhead Letterhead
@@ -68,6 +62,10 @@ func Fill(t Template, c *model.Case, d Data) (Letter, error) {
 	if loc == nil {
 		loc = berlin
 	}
+	blocks, err := feeBlocks(t, c, d)
+	if err != nil {
+		return Letter{}, fmt.Errorf("decision: fill %s for %s: %w", t.ID, c.FileNumber, err)
+	}
 	v, remedyErr := values(t, c, d, loc)
 	// A remedy that cannot be printed is reported where the letter needs it, in
 	// the order of the placeholders.
@@ -87,7 +85,7 @@ func Fill(t Template, c *model.Case, d Data) (Letter, error) {
 		Signer:     d.Clerk.Name,
 		Recipient:  recipient(c.Applicant),
 	}
-	for _, b := range t.Blocks {
+	for _, b := range blocks {
 		title, err := expand(b.Title, v, c)
 		if err != nil {
 			return Letter{}, check(err)
@@ -169,12 +167,7 @@ func values(t Template, c *model.Case, d Data, loc *time.Location) (map[string]s
 	if !d.Date.IsZero() {
 		v["datum"] = FormatDate(d.Date)
 	}
-	if d.Fee != nil {
-		v["gebuehr"] = FormatEuro(d.Fee.Cents)
-		if !d.Fee.Due.IsZero() {
-			v["faelligkeit"] = FormatDate(d.Fee.Due)
-		}
-	}
+	feeValues(v, c, d)
 	for k, x := range d.Values {
 		v[k] = x
 	}
@@ -239,15 +232,6 @@ func formSearch(fields []model.FormField, name string) string {
 
 const remedyPlaceholder = "{{rechtsbehelf}}"
 
-const feeText = `Für diesen Bescheid wird eine Verwaltungsgebühr von {{gebuehr}} festgesetzt. Bitte überweisen Sie den Betrag bis zum {{faelligkeit}} unter Angabe des Verwendungszwecks.
-
-Betrag: {{gebuehr}}
-Fällig am: {{faelligkeit}}
-Empfänger: {{behoerde.name}}
-IBAN: {{iban}}
-BIC: {{bic}} ({{bank}})
-Verwendungszweck: {{verwendungszweck}}`
-
 // Templates returns the built-in templates: Bewilligung, Ablehnung, Teilbewilligung
 // and Gebührenbescheid. The slice is new on every call, so callers may change it.
 func Templates() []Template {
@@ -262,7 +246,7 @@ func Templates() []Template {
 		{ID: "bewilligung", Name: "Bewilligung", Blocks: []Block{
 			subject,
 			salutation,
-			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird stattgegeben.\n2. Die Kosten des Verfahrens tragen Sie."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird stattgegeben.\n2. {{kostenentscheidung}}"},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. Die Prüfung hat ergeben, dass die Voraussetzungen erfüllt sind. Dem Antrag war daher stattzugeben."},
 			fee, remedy,
 		}},
@@ -276,7 +260,7 @@ func Templates() []Template {
 		{ID: "teilbewilligung", Name: "Teilbewilligung", Blocks: []Block{
 			subject,
 			salutation,
-			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird teilweise stattgegeben: {{bewilligt}}\n2. Im Übrigen wird der Antrag abgelehnt."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird teilweise stattgegeben: {{bewilligt}}\n2. Im Übrigen wird der Antrag abgelehnt.\n3. {{kostenentscheidung}}"},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. {{teilablehnungsgrund}}"},
 			fee, remedy,
 		}},
@@ -284,7 +268,7 @@ func Templates() []Template {
 			{Kind: KindSubject, Text: "Gebührenbescheid zu Ihrem Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"},
 			salutation,
 			{Kind: KindTenor, Text: "für die Bearbeitung Ihres Antrags „{{vorgang.titel}}“ wird eine Verwaltungsgebühr in Höhe von {{gebuehr}} festgesetzt."},
-			{Kind: KindReasons, Title: "Begründung", Text: "Die Gebühr beruht auf der Verwaltungsgebührensatzung von {{behoerde.name}} in der geltenden Fassung. Die Amtshandlung ist gebührenpflichtig; Gründe für eine Ermäßigung oder Befreiung liegen nicht vor."},
+			{Kind: KindReasons, Title: "Begründung", Text: "Die Gebühr beruht auf {{gebuehr.grundlage}}. Die Amtshandlung ist gebührenpflichtig; Gründe für eine Ermäßigung oder Befreiung liegen nicht vor."},
 			fee, remedy,
 		}},
 	}

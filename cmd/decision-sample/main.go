@@ -81,6 +81,11 @@ func run(o options) (string, error) {
 		return "", err
 	}
 	day := model.Day(o.now, time.UTC)
+	var fee *decision.Fee // Wohngeld is free of charge (§ 64 (1) SGB X)
+	if !decision.FeeFree(c.Type) {
+		fee = &decision.Fee{Cents: 4550, Due: day.AddDate(0, 1, 0), Kassenzeichen: "5.0100.000042",
+			Basis: "§ 1 und Tarifstelle 1.1 der Verwaltungsgebührensatzung der Gemeinde Musterhausen vom 01.01.2026"}
+	}
 	letter, err := decision.Fill(tpl, &c, decision.Data{
 		Letterhead: decision.Letterhead{
 			Authority: m.Name, Unit: m.OrgUnitName, Street: m.Street, PostalCode: m.PostalCode, City: m.City,
@@ -89,7 +94,7 @@ func run(o options) (string, error) {
 		},
 		Clerk:  demo.Clerks()[0],
 		Date:   day,
-		Fee:    &decision.Fee{Cents: 4550, Due: day.AddDate(0, 1, 0)},
+		Fee:    fee,
 		Matrix: &matrix,
 		Values: map[string]string{
 			"bewilligt":           "die beantragte Sondernutzung wie beantragt",
