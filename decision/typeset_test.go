@@ -101,3 +101,26 @@ func TestTwoBlankLinesAfterSubject(t *testing.T) {
 		t.Errorf("salutation %.1f mm below the subject's last line, want %.1f (two blank lines)", d, 3*lineH)
 	}
 }
+
+// FuzzTypeset: typesetting only turns spaces into no-break spaces and drops soft
+// hyphens; it never changes, adds or loses anything else.
+func FuzzTypeset(f *testing.F) {
+	for _, s := range []string{"45,50 €", "§ 80 Abs. 2 Satz 1 Nr. 1 VwGO", "am 1. Dezember 2026", "1. Mai", "3 Euro", "a\u00adb", "§", " ", "9 E", "1. Dez. 20"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := typeset(s)
+		norm := func(x string) string {
+			for strings.Contains(x, "\u00ad") {
+				x = strings.ReplaceAll(x, "\u00ad", "")
+			}
+			return strings.ReplaceAll(x, "\u00a0", " ")
+		}
+		if norm(got) != norm(s) {
+			t.Fatalf("typeset(%q) = %q changes more than spaces", s, got)
+		}
+		if strings.Contains(got, "\u00ad") {
+			t.Fatalf("typeset(%q) keeps a soft hyphen", s)
+		}
+	})
+}
