@@ -165,3 +165,29 @@ func TestEveryLandCaseTypeTemplatePrintsItsRemedy(t *testing.T) {
 		}
 	}
 }
+
+// TestRemedyWordingAndChannel: the administration's wording and electronic channel
+// are printed; a sentence left empty falls back to the default; a wording with an
+// unknown placeholder is refused.
+func TestRemedyWordingAndChannel(t *testing.T) {
+	r := Remedy{Kind: RemedyWiderspruch, Body: "Amt Musterland", Address: "Markt 1, 24999 Musterhausen",
+		Electronic: "über das besondere elektronische Behördenpostfach des Amtes"}
+	w := RemedyWording{Widerspruch: "Widerspruch binnen {{frist}} bei {{stelle}}, {{stelle.anschrift}}."}
+	got, err := r.TextWith(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Widerspruch binnen eines Monats bei dem Amt Musterland, Markt 1, 24999 Musterhausen. " +
+		"Elektronisch kann der Widerspruch über das besondere elektronische Behördenpostfach des Amtes eingelegt werden; eine einfache E-Mail genügt nicht."
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	w.Widerspruch = "Widerspruch bei {{gemeinde}}"
+	if _, err := r.TextWith(w); !errors.Is(err, ErrRemedy) {
+		t.Errorf("unknown placeholder in the wording: %v", err)
+	}
+	m := Matrix{Land: LandSH, Rules: []RemedyRule{{CaseType: "BAU", Remedy: r}}} // no wording stored
+	if s, err := m.Text("BAU", "bewilligung"); err != nil || !strings.HasPrefix(s, "Gegen diesen Bescheid kann innerhalb eines Monats") {
+		t.Errorf("empty wording: %q, %v", s, err)
+	}
+}

@@ -151,11 +151,13 @@ func (r Remedy) Text() string {
 	return s
 }
 
-// TextWith returns the instructions in wording w, or the error of Validate.
+// TextWith returns the instructions in wording w (its empty sentences in the
+// default wording), or the error of Validate.
 func (r Remedy) TextWith(w RemedyWording) (string, error) {
 	if err := r.Validate(); err != nil {
 		return "", err
 	}
+	w = w.withDefaults()
 	body, _ := r.office().dative() // Validate checked
 	v := map[string]string{"frist": PeriodOneMonth, "stelle": body, "stelle.anschrift": r.Address}
 	if r.Electronic != "" {
@@ -208,6 +210,21 @@ type RemedyWording struct {
 	Wahl              string `json:"wahl"`
 	Widerspruch2      string `json:"widerspruch2"` // the objection within the choice
 	Klage2            string `json:"klage2"`       // the action within the choice
+}
+
+// withDefaults fills w's empty sentences from the default wording, so a matrix
+// stored before a sentence existed still prints every part.
+func (w RemedyWording) withDefaults() RemedyWording {
+	d := DefaultRemedyWording()
+	for _, f := range []struct{ got, def *string }{
+		{&w.Widerspruch, &d.Widerspruch}, {&w.Electronic, &d.Electronic}, {&w.ElectronicGeneral, &d.ElectronicGeneral},
+		{&w.Klage, &d.Klage}, {&w.KlageForm, &d.KlageForm}, {&w.Wahl, &d.Wahl}, {&w.Widerspruch2, &d.Widerspruch2}, {&w.Klage2, &d.Klage2},
+	} {
+		if strings.TrimSpace(*f.got) == "" {
+			*f.got = *f.def
+		}
+	}
+	return w
 }
 
 // DefaultRemedyWording returns the shipped sentences.
