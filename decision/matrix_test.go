@@ -92,7 +92,7 @@ func expectation(land Land, caseType string) []string {
 	}
 	court := "Klage bei dem Bayerischen Verwaltungsgericht Regensburg, Haidplatz 1, 93047 Regensburg"
 	switch caseType {
-	case "WOHNGELD", "SONSTIGES":
+	case "WOHNGELD", "SONSTIGES", "GEWERBE", "MELDE":
 		return nil
 	case "HUND":
 		return []string{"nach Ihrer Wahl entweder Widerspruch eingelegt oder unmittelbar Klage erhoben werden",

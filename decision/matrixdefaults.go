@@ -56,10 +56,11 @@ const (
 //     under the AO by way of the KAG whose disputes still go to the administrative
 //     courts.
 //   - Bayern: the Hundesteuer is a Kommunalabgabe, where Art. 15 (1) AGVwGO gives the
-//     choice of Widerspruch or Klage; building, roads (Sondernutzung), trade and
-//     registration matters are outside that list, so only the Klage (Art. 15 (2)
-//     AGVwGO). Wohngeld and "Sonstiges" are left open (RemedyUnset): the
-//     administration must decide them. Fee decisions follow the main matter.
+//     choice of Widerspruch or Klage; building and roads (Sondernutzung) are outside
+//     that list, so only the Klage (Art. 15 (2) AGVwGO). Wohngeld, trade and
+//     registration matters and "Sonstiges" are left open (RemedyUnset): we could not
+//     confirm them against the Act's current list, so the administration must decide
+//     them. Fee decisions follow the main matter.
 //
 // Without a known district the Bavarian court is unknown, so its cells are open too.
 func DefaultMatrix(land Land, authority Office, district string) (Matrix, error) {
@@ -87,7 +88,7 @@ func DefaultMatrix(land Land, authority Office, district string) (Matrix, error)
 func bavarianRule(caseType string, widerspruch Remedy, district string) Remedy {
 	court, ok := BavarianCourt(district)
 	switch {
-	case caseType == "WOHNGELD" || caseType == "SONSTIGES" || !ok:
+	case !ok || !slices.Contains([]string{"BAU", "SONDERNUTZUNG", "HUND"}, caseType):
 		return Remedy{Kind: RemedyUnset}
 	case caseType == "HUND":
 		r := widerspruch
