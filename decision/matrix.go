@@ -104,3 +104,29 @@ func (m Matrix) Text(caseType, templateID string) (string, error) {
 	}
 	return s, nil
 }
+
+// Open returns the rules the administration still has to decide (RemedyUnset), for
+// the settings screen to list; a letter of such a cell cannot be filled.
+func (m Matrix) Open() []RemedyRule {
+	var out []RemedyRule
+	for _, r := range m.Rules {
+		if r.Remedy.Kind == RemedyUnset {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Validate checks the matrix as the app loads or saves it: a known Land and every
+// rule valid or open.
+func (m Matrix) Validate() error {
+	if _, err := ParseLand(string(m.Land)); err != nil {
+		return err
+	}
+	for _, r := range m.Rules {
+		if err := r.Remedy.Validate(); err != nil && r.Remedy.Kind != RemedyUnset {
+			return fmt.Errorf("decision: matrix %s %s/%s: %w", m.Land, r.CaseType, r.Template, err)
+		}
+	}
+	return nil
+}

@@ -191,3 +191,27 @@ func TestRemedyWordingAndChannel(t *testing.T) {
 		t.Errorf("empty wording: %q, %v", s, err)
 	}
 }
+
+func TestMatrixOpenAndValidate(t *testing.T) {
+	m, err := DefaultMatrix(LandBY, Office{Name: "Markt Musterhausen", Address: "Marktplatz 1, 86000 Musterhausen"}, "Schwaben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open []string
+	for _, r := range m.Open() {
+		open = append(open, r.CaseType)
+	}
+	if got := strings.Join(open, " "); got != "GEWERBE WOHNGELD MELDE SONSTIGES" {
+		t.Errorf("open cells %q", got)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	m.Rules[0].Remedy = Remedy{Kind: RemedyWiderspruch, Body: "Markt Musterhausen", Address: "Marktplatz 1", Period: "von drei Tagen"}
+	if err := m.Validate(); !errors.Is(err, ErrRemedy) {
+		t.Errorf("invalid rule: %v", err)
+	}
+	if err := (Matrix{Land: "XX"}).Validate(); !errors.Is(err, ErrLand) {
+		t.Errorf("unknown Land: %v", err)
+	}
+}
