@@ -43,7 +43,13 @@ func (a *FollowUpWatcher) Run(ctx context.Context) error {
 }
 
 func (a *FollowUpWatcher) announceDue(seen map[string]bool) {
-	due, err := a.dueFollowUps()
+	// Nothing of the cases before a clerk signed in or while the window is locked:
+	// what falls due meanwhile is announced after.
+	me, err := a.desk.Clerk()
+	if err != nil {
+		return
+	}
+	due, err := a.dueFollowUps(me)
 	if err != nil {
 		a.log.Warn("follow-ups not checked", "err", err)
 		return
