@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from '../../../App.svelte';
 import { FakeApi, fakePassword, makeRow } from '../../fakeapi';
-import { EventSessionChanged } from '../../events';
+import { EventFollowUpDue, EventSessionChanged } from '../../events';
 import { renderApp } from '../../../test/harness';
 
 function signedOut(fake = new FakeApi()) {
@@ -108,6 +108,21 @@ describe('sign-in and lock', () => {
     await renderApp(fake);
     for (let i = 0; i < 5; i++) await fireEvent.keyDown(window, { key: 'ArrowDown' });
     expect(fake.called('Touch')).toHaveLength(1);
+  });
+});
+
+describe('due follow-ups at sign-in', () => {
+  it('shows the first three and the count of the rest, with the way to the due list', async () => {
+    const fake = new FakeApi();
+    await renderApp(fake);
+    fake.emit(EventFollowUpDue, [1, 2, 3, 4, 5].map((i) => ({
+      caseId: `case-${i}`, fileNumber: makeRow(i).fileNumber, applicant: `Person ${i}`, followUpId: `f${i}`, due: '2026-03-10', reason: 'Prüfen', overdue: false,
+    })));
+    expect(await screen.findByTestId('due-banner-more')).toHaveTextContent('… und 2 weitere fällige Wiedervorlagen');
+    expect(screen.getAllByRole('button', { name: /^Vorgang .* öffnen$/ })).toHaveLength(3);
+    await fireEvent.click(screen.getByRole('button', { name: 'Alle fälligen Wiedervorlagen anzeigen' }));
+    await waitFor(() => expect(screen.queryByTestId('due-banner-more')).toBeNull());
+    expect(fake.called('DueFollowUps').length).toBeGreaterThan(0);
   });
 });
 
