@@ -33,14 +33,16 @@ test(
     assert.ok(await page.getByLabel('Adresse des Servers').isVisible(), 'no way to connect the PC');
     await screenshot(page, 'first-start');
 
+    // Nobody is signed in: the case services refuse (nothing of the cases before sign-in).
     const list = await callGo(page, 'ListCases', { search: '', statuses: [], filters: [], sort: 'fileNumber', desc: false, offset: 0, limit: 50 });
-    assert.ok(list.ok, JSON.stringify(list.error));
-    assert.equal(list.value.total, 0, 'cases in a production store');
+    assert.ok(!list.ok && list.error.code === 'NOT_SIGNED_IN', JSON.stringify(list));
     const session = await callGo(page, 'Session');
-    assert.ok(session.ok && session.value.needsSetup && !session.value.demo, JSON.stringify(session));
+    assert.ok(session.ok && session.value.needsSetup && !session.value.demo && !session.value.signedIn, JSON.stringify(session));
     assert.deepEqual(session.value.clerks, []);
+    assert.deepEqual(session.value.signInClerks, []);
+    assert.equal(session.value.demoPassword, '', 'a demo password offered by a production store');
     const key = await callGo(page, 'SigningKey');
-    assert.ok(key.ok && key.value.kind === '' && !key.value.demo, `a signing key in a production store: ${JSON.stringify(key)}`);
+    assert.ok(!key.ok && key.error.code === 'NOT_SIGNED_IN', `the signing key before sign-in: ${JSON.stringify(key)}`);
 
     const violations = await axe(page, 'first-start');
     assert.deepEqual(violations, [], describeViolations(violations));
