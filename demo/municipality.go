@@ -42,7 +42,7 @@ const (
 )
 
 // Clerks returns the four demo clerks: two Sachbearbeitung, one Sachgebietsleitung,
-// one Administration; the first is the one the sign-in screen offers first.
+// one Administration.
 func Clerks() []model.Clerk {
 	ou := Musterhausen().OrgUnit
 	return []model.Clerk{
