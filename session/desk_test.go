@@ -440,6 +440,44 @@ func TestDeactivatedAndReset(t *testing.T) {
 	}
 }
 
+// TestUserGoneFromTheDirectory: a user the directory no longer names (deleted at the
+// service while this PC was offline) is signed out and cannot sign in here again,
+// offline either; an empty directory (an older service) ends nothing.
+func TestUserGoneFromTheDirectory(t *testing.T) {
+	e := newEnv(t)
+	e.activate(e.lea)
+	e.desk.SignOut()
+	e.activate(e.anna)
+	dir := e.directory()
+	if err := ApplyDirectory(e.db, wire.DirectoryResponse{GrantKey: dir.GrantKey}, e.pc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := e.db.LocalUser(e.anna.ID); !u.Active() || u.Grant == "" {
+		t.Fatalf("an empty directory ended Anna's sign-in: %+v", u)
+	}
+	var others []wire.DirectoryUser
+	for _, u := range dir.Users {
+		if u.ID != e.anna.ID {
+			others = append(others, u)
+		}
+	}
+	dir.Users = others
+	if err := ApplyDirectory(e.db, dir, e.pc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.desk.Revalidate()
+	if st := e.desk.State(); st.SignedIn() || st.Notice != NoticeDeactivated {
+		t.Fatalf("Anna still signed in: %+v", st)
+	}
+	e.unreached = true
+	if _, err := e.signIn(e.anna.ID, password); !errors.Is(err, ErrDeactivated) {
+		t.Fatalf("offline sign-in of a user gone from the directory: %v", err)
+	}
+	if _, err := e.signIn(e.lea.ID, password); err != nil {
+		t.Fatalf("Lea, still in the directory, offline: %v", err)
+	}
+}
+
 // TestRateLimited: the service limits failed sign-ins per name; the desktop passes
 // the refusal on as such (the app words it).
 func TestRateLimited(t *testing.T) {

@@ -300,6 +300,9 @@ func ApplyDirectory(db *store.DB, dir wire.DirectoryResponse, now time.Time) err
 			return fmt.Errorf("session: directory user %s: %w", u.ID, err)
 		}
 	}
+	if err := endMissing(db, dir.Users, local, now); err != nil {
+		return err
+	}
 	absences := make([]identity.Absence, 0, len(dir.Absences))
 	for _, a := range dir.Absences {
 		from, ferr := wire.ParseDate(a.From)
@@ -310,6 +313,32 @@ func ApplyDirectory(db *store.DB, dir wire.DirectoryResponse, now time.Time) err
 		absences = append(absences, identity.Absence{ID: a.ID, Absent: a.Absent, Substitute: a.Substitute, From: from, To: to})
 	}
 	return db.SetDirectoryAbsences(absences)
+}
+
+// endMissing ends what this PC keeps for users the directory no longer names (deleted
+// at the service, say, while the PC was offline): like a deactivation, so they can no
+// longer sign in here, offline either. An empty directory (an older service without
+// users in it) ends nothing.
+func endMissing(db *store.DB, named []wire.DirectoryUser, local map[string]store.LocalUser, now time.Time) error {
+	if len(named) == 0 {
+		return nil
+	}
+	known := make(map[string]bool, len(named))
+	for _, u := range named {
+		known[u.ID] = true
+	}
+	for id, have := range local {
+		if known[id] || !have.Active() || (have.Grant == "" && have.Verifier == "") {
+			continue
+		}
+		if err := db.UpdateLocalUser(id, func(x *store.LocalUser) error {
+			*x = store.LocalUser{Deactivated: now}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("session: user %s no longer in the directory: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // Revalidate applies what the PC learnt of the clerk signed in (after a directory):
