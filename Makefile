@@ -20,7 +20,7 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	xvfb xauth xdotool imagemagick chromium poppler-utils qpdf \
 	tesseract-ocr tesseract-ocr-deu libnotify-bin ca-certificates openssl git curl \
 	softhsm2 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java \
-	dovecot-imapd postgresql
+	dovecot-imapd postgresql clamav-daemon
 
 # npm ci runs only when the lock file is newer than the last install; the stamp lives
 # inside node_modules so that deleting node_modules forces a reinstall.

@@ -7,8 +7,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store/index"
@@ -202,40 +200,14 @@ func sqlOf(q index.Query, walk bool) (count, page string, args []any) {
 	return count, page, args
 }
 
-// ftsQuery turns free text into an FTS5 query in which every word, folded as our
-// index folds it, must be the prefix of a token: "Müll Haupt" -> "muell"* "haupt"*.
+// ftsQuery turns free text into an FTS5 query in which every word, split and folded
+// as our index does it, must be the prefix of a token: "Müll Haupt" -> "muell"* "haupt"*.
 func ftsQuery(text string) string {
 	var terms []string
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !wordRune(r) }) {
-		w = strings.TrimLeft(w, "-")
-		if w == "" {
-			continue
-		}
-		f := clip(index.Fold(w))
+	for _, f := range index.QueryWords(text) {
 		terms = append(terms, `"`+strings.ReplaceAll(f, `"`, `""`)+`"*`)
 	}
 	return strings.Join(terms, " ")
-}
-
-// wordRune and clip follow store/index: letters, digits, combining marks and the
-// hyphen make words, and words are cut at 64 bytes.
-func wordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') || r == '-'
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-func clip(s string) string {
-	const maxTokenBytes = 64
-	if len(s) <= maxTokenBytes {
-		return s
-	}
-	n := maxTokenBytes
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // List answers q the way store.DB.List does: the exact total and one page of rows.

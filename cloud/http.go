@@ -58,13 +58,7 @@ var _ backend = (*Service)(nil)
 
 // lastChange is the tenant's latest change seq, which an event stream sends first.
 func (s *Service) lastChange(ctx context.Context, tenant string) (uint64, error) {
-	var seq uint64
-	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
-		var err error
-		seq, err = tx.LastChange()
-		return err
-	})
-	return seq, err
+	return viewOf(ctx, s.store, tenant, TenantTx.LastChange)
 }
 
 func (s *Service) limits() Limits { return s.limit }
@@ -144,21 +138,11 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 
 // mergeLimits fills the zero fields of l from d.
 func mergeLimits(l, d Limits) Limits {
-	if l.IntakeFormData <= 0 {
-		l.IntakeFormData = d.IntakeFormData
-	}
-	if l.IntakeRepresentation <= 0 {
-		l.IntakeRepresentation = d.IntakeRepresentation
-	}
-	if l.IntakeAttachment <= 0 {
-		l.IntakeAttachment = d.IntakeAttachment
-	}
-	if l.IntakeAttachments <= 0 {
-		l.IntakeAttachments = d.IntakeAttachments
-	}
-	if l.IntakeTotal <= 0 {
-		l.IntakeTotal = d.IntakeTotal
-	}
+	setDefault(&l.IntakeFormData, d.IntakeFormData)
+	setDefault(&l.IntakeRepresentation, d.IntakeRepresentation)
+	setDefault(&l.IntakeAttachment, d.IntakeAttachment)
+	setDefault(&l.IntakeAttachments, d.IntakeAttachments)
+	setDefault(&l.IntakeTotal, d.IntakeTotal)
 	return l
 }
 
@@ -177,12 +161,7 @@ func (h *handler) versioned(next http.Handler) http.Handler {
 // follows is the device's, never one named in the request.
 func (h *handler) device(next func(http.ResponseWriter, *http.Request, Device)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearer(r)
-		if !ok {
-			h.fail(w, r, ErrUnauthorized)
-			return
-		}
-		d, err := h.s.Authenticate(r.Context(), token)
+		d, err := byBearer(r, h.s.Authenticate)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -192,6 +171,17 @@ func (h *handler) device(next func(http.ResponseWriter, *http.Request, Device)) 
 		}
 		next(w, r, d)
 	}
+}
+
+// byBearer returns what auth finds for the request's bearer token (ErrUnauthorized
+// without one).
+func byBearer[T any](r *http.Request, auth func(context.Context, string) (T, error)) (T, error) {
+	token, ok := bearer(r)
+	if !ok {
+		var zero T
+		return zero, ErrUnauthorized
+	}
+	return auth(r.Context(), token)
 }
 
 // bearer returns the token of an "Authorization: Bearer" header.

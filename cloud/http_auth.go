@@ -26,24 +26,14 @@ var _ signInBackend = (*Service)(nil)
 // the sign-in succeeds, so only failures count. Refusals are counted in the summary
 // line of refused requests, never logged one by one, and nothing logs the password.
 func (h *handler) signIn(w http.ResponseWriter, r *http.Request, d Device) {
-	sb, ok := h.s.(signInBackend)
-	if !ok {
-		h.fail(w, r, ErrNotFound)
-		return
-	}
-	devKey := "device:" + d.ID
-	if err := attemptKey(h.g.signIn, devKey, "signin_device", "sign-in"); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	req, err := decodeAuth(h, w, r, d, wire.DecodeSignIn)
+	sb, req, giveBack, err := authRequest(h, w, r, d, "sign-in", wire.DecodeSignIn)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	userKey := d.Tenant + "/" + strings.ToLower(strings.TrimSpace(req.User))
 	if err := attemptKey(h.g.signInU, userKey, "signin_user", "sign-in"); err != nil {
-		h.g.signIn.Give(devKey)
+		giveBack()
 		h.fail(w, r, err)
 		return
 	}
@@ -52,7 +42,7 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, signInRefusal(err))
 		return
 	}
-	h.g.signIn.Give(devKey)
+	giveBack()
 	h.g.signInU.Give(userKey)
 	h.writeJSON(w, r, http.StatusOK, resp)
 }
@@ -60,17 +50,7 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request, d Device) {
 // activate answers wire.PathActivate, with the device's allowance of failures as in
 // signIn.
 func (h *handler) activate(w http.ResponseWriter, r *http.Request, d Device) {
-	sb, ok := h.s.(signInBackend)
-	if !ok {
-		h.fail(w, r, ErrNotFound)
-		return
-	}
-	devKey := "device:" + d.ID
-	if err := attemptKey(h.g.signIn, devKey, "signin_device", "activation"); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	req, err := decodeAuth(h, w, r, d, wire.DecodeActivate)
+	sb, req, giveBack, err := authRequest(h, w, r, d, "activation", wire.DecodeActivate)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -80,18 +60,13 @@ func (h *handler) activate(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, signInRefusal(err))
 		return
 	}
-	h.g.signIn.Give(devKey)
+	giveBack()
 	h.writeJSON(w, r, http.StatusOK, resp)
 }
 
 // absence answers wire.PathAbsences.
 func (h *handler) absence(w http.ResponseWriter, r *http.Request, d Device) {
-	sb, ok := h.s.(signInBackend)
-	if !ok {
-		h.fail(w, r, ErrNotFound)
-		return
-	}
-	req, err := decodeAuth(h, w, r, d, wire.DecodeAbsenceRequest)
+	sb, req, _, err := authRequest(h, w, r, d, "", wire.DecodeAbsenceRequest)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -104,16 +79,30 @@ func (h *handler) absence(w http.ResponseWriter, r *http.Request, d Device) {
 	h.writeJSON(w, r, http.StatusOK, resp)
 }
 
-// decodeAuth reads a request body of the sign-in endpoints (at most
-// wire.MaxBodyAuth, in memory, counted against the device's tenant) with dec.
-func decodeAuth[T any](h *handler, w http.ResponseWriter, r *http.Request, d Device, dec func(io.Reader, int64) (T, error)) (T, error) {
-	var zero T
-	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodyAuth, inMemory: true, tenant: d.Tenant})
-	if err != nil {
-		return zero, err
+// authRequest reads the request of a sign-in endpoint with dec: ErrNotFound for a
+// backend without sign-in; with attempt (what is attempted, for the refusal) it
+// first takes one of the device's allowance of failed attempts, which giveBack
+// returns. The body is at most wire.MaxBodyAuth, read in memory and counted against
+// the device's tenant.
+func authRequest[T any](h *handler, w http.ResponseWriter, r *http.Request, d Device, attempt string, dec func(io.Reader, int64) (T, error)) (sb signInBackend, req T, giveBack func(), err error) {
+	giveBack = func() {}
+	sb, ok := h.s.(signInBackend)
+	if !ok {
+		return nil, req, giveBack, ErrNotFound
 	}
-	defer done()
-	return dec(b, wire.MaxBodyAuth)
+	if attempt != "" {
+		devKey := "device:" + d.ID
+		if err := attemptKey(h.g.signIn, devKey, "signin_device", attempt); err != nil {
+			return nil, req, giveBack, err
+		}
+		giveBack = func() { h.g.signIn.Give(devKey) }
+	}
+	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodyAuth, inMemory: true, tenant: d.Tenant}, dec)
+	if err != nil {
+		return nil, req, giveBack, err
+	}
+	done()
+	return sb, req, giveBack, nil
 }
 
 // signInRefusal makes a *SignInError public (its German message and reason, the

@@ -37,17 +37,12 @@ func (h *handler) missing(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, err)
 		return
 	}
-	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant})
+	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeMissingChunks)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	defer done()
-	req, err := wire.DecodeMissingChunks(b, wire.MaxBodySmall)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	if req.SHA256 != sha {
 		h.fail(w, r, badRequest("Der Hashwert im Pfad und im Inhalt unterscheiden sich (sha256 in path and body differ)."))
 		return

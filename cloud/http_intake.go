@@ -12,12 +12,7 @@ import (
 // removed whatever happens: the Service has copied them into the tenant's blobs when
 // it returns without error, and must store nothing when it returns one.
 func (h *handler) intake(w http.ResponseWriter, r *http.Request) {
-	token, ok := bearer(r)
-	if !ok {
-		h.fail(w, r, ErrUnauthorized)
-		return
-	}
-	cred, err := h.s.AuthenticateIntake(r.Context(), token)
+	cred, err := byBearer(r, h.s.AuthenticateIntake)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -32,6 +32,21 @@ type bodySpec struct {
 	tenant string
 }
 
+// decodeBody reads the request body within spec (see body) and decodes it with
+// dec, which gets spec.max as its limit. Call done when the request is no longer
+// needed; on an error it has been called already.
+func decodeBody[T any](h *handler, w http.ResponseWriter, r *http.Request, spec bodySpec, dec func(io.Reader, int64) (T, error)) (req T, done func(), err error) {
+	b, done, err := h.body(w, r, spec)
+	if err != nil {
+		return req, nil, err
+	}
+	if req, err = dec(b, spec.max); err != nil {
+		done()
+		return req, nil, err
+	}
+	return req, done, nil
+}
+
 // body returns the request body for a decoder: at most spec.max bytes, inflated when
 // it is gzip. Every refusal is the client's fault and says why: a raw body over the
 // limit (with room for gzip's overhead), inflated bytes over max or at a ratio no

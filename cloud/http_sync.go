@@ -39,30 +39,21 @@ func (h *handler) enroll(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.EnrollResponse, error) {
-	b, done, err := h.body(w, r, bodySpec{max: h.g.lim.EnrollBody, inMemory: true})
+	req, done, err := decodeBody(h, w, r, bodySpec{max: h.g.lim.EnrollBody, inMemory: true}, wire.DecodeEnroll)
 	if err != nil {
 		return wire.EnrollResponse{}, err
 	}
 	defer done()
-	req, err := wire.DecodeEnroll(b, h.g.lim.EnrollBody)
-	if err != nil {
-		return wire.EnrollResponse{}, err
-	}
 	return h.s.Enroll(r.Context(), req.Code)
 }
 
 func (h *handler) push(w http.ResponseWriter, r *http.Request, d Device) {
-	b, done, err := h.body(w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant})
+	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant}, wire.DecodePush)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	defer done()
-	req, err := wire.DecodePush(b, wire.MaxBodyPush)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	resp, err := h.s.Push(r.Context(), d, req)
 	if err != nil {
 		h.fail(w, r, err)

@@ -35,16 +35,18 @@ func DefaultQuota() Quota {
 
 // Or fills the zero fields of q from d.
 func (q Quota) Or(d Quota) Quota {
-	if q.MaxStorage <= 0 {
-		q.MaxStorage = d.MaxStorage
-	}
-	if q.MaxAttachment <= 0 {
-		q.MaxAttachment = d.MaxAttachment
-	}
-	if q.MaxIntake <= 0 {
-		q.MaxIntake = d.MaxIntake
-	}
+	setDefault(&q.MaxStorage, d.MaxStorage)
+	setDefault(&q.MaxAttachment, d.MaxAttachment)
+	setDefault(&q.MaxIntake, d.MaxIntake)
 	return q
+}
+
+// setDefault sets *v to d when *v is not positive (not set). Unlike orDefault of
+// the request limits, a negative value is no "no limit" here.
+func setDefault[N int | int64](v *N, d N) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // ErrQuota is wrapped by every refusal for a tenant's quota; errors.As with a
@@ -106,11 +108,5 @@ func FormatBytes(n int64) string {
 // intakeQuota is the tenant's quota with the defaults filled in, read before an
 // intake body is: it bounds the body.
 func (s *Service) intakeQuota(ctx context.Context, tenant string) (Quota, error) {
-	var q Quota
-	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
-		var err error
-		q, err = s.quotaOf(tx)
-		return err
-	})
-	return q, err
+	return viewOf(ctx, s.store, tenant, s.quotaOf)
 }

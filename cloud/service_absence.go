@@ -164,12 +164,7 @@ func wireAbsence(a identity.Absence) wire.Absence {
 // Absences returns the absences of tenant that have not ended by today (in the
 // municipalities' zone), for the directory.
 func (s *Service) Absences(ctx context.Context, tenant string) ([]wire.Absence, error) {
-	var all []Absence
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		all, err = r.Absences(tenant)
-		return err
-	})
+	all, err := lookup(ctx, s, func(r RegistryTx) ([]Absence, error) { return r.Absences(tenant) })
 	if err != nil {
 		return nil, fmt.Errorf("cloud: absences of %s: %w", tenant, err)
 	}

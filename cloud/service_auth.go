@@ -33,6 +33,28 @@ func (s *Service) registryRead(ctx context.Context, fn func(RegistryTx) error) e
 	return s.store.Registry(ctx, fn)
 }
 
+// lookup returns what read finds in a registry read (see registryRead).
+func lookup[T any](ctx context.Context, s *Service, read func(RegistryTx) (T, error)) (T, error) {
+	var v T
+	err := s.registryRead(ctx, func(r RegistryTx) error {
+		var err error
+		v, err = read(r)
+		return err
+	})
+	return v, err
+}
+
+// viewOf returns what read finds in a View of tenant.
+func viewOf[T any](ctx context.Context, st Storage, tenant string, read func(TenantTx) (T, error)) (T, error) {
+	var v T
+	err := st.View(ctx, tenant, func(tx TenantTx) error {
+		var err error
+		v, err = read(tx)
+		return err
+	})
+	return v, err
+}
+
 // RegistryViewer is an optional Storage method: a read-only registry transaction.
 // The service uses it for lookups when the storage has it.
 type RegistryViewer interface {
@@ -172,42 +194,31 @@ func deviceCode(devs []Device, pick []byte) (string, error) {
 // Authenticate returns the device of a bearer token (ErrUnauthorized when unknown or
 // revoked).
 func (s *Service) Authenticate(ctx context.Context, token string) (Device, error) {
-	if token == "" {
-		return Device{}, ErrUnauthorized
-	}
-	var d Device
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		d, err = r.DeviceByToken(hashSecret(token))
-		return err
-	})
-	if errors.Is(err, ErrNotFound) || (err == nil && d.RevokedAt != nil) {
-		return Device{}, ErrUnauthorized
-	}
-	if err != nil {
-		return Device{}, fmt.Errorf("cloud: authenticate: %w", err)
-	}
-	return d, nil
+	return byToken(ctx, s, "authenticate", token, RegistryTx.DeviceByToken,
+		func(d Device) bool { return d.RevokedAt != nil })
 }
 
 // AuthenticateIntake returns the intake credential of a bearer token (ErrUnauthorized).
 func (s *Service) AuthenticateIntake(ctx context.Context, token string) (IntakeCredential, error) {
+	return byToken(ctx, s, "authenticate intake", token, RegistryTx.IntakeCredentialByToken,
+		func(c IntakeCredential) bool { return c.RevokedAt != nil })
+}
+
+// byToken returns the record that find looks up by a bearer token's hash:
+// ErrUnauthorized when the token is empty, unknown or revoked.
+func byToken[T any](ctx context.Context, s *Service, what, token string, find func(RegistryTx, string) (T, error), revoked func(T) bool) (T, error) {
+	var zero T
 	if token == "" {
-		return IntakeCredential{}, ErrUnauthorized
+		return zero, ErrUnauthorized
 	}
-	var c IntakeCredential
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		c, err = r.IntakeCredentialByToken(hashSecret(token))
-		return err
-	})
-	if errors.Is(err, ErrNotFound) || (err == nil && c.RevokedAt != nil) {
-		return IntakeCredential{}, ErrUnauthorized
+	v, err := lookup(ctx, s, func(r RegistryTx) (T, error) { return find(r, hashSecret(token)) })
+	if errors.Is(err, ErrNotFound) || (err == nil && revoked(v)) {
+		return zero, ErrUnauthorized
 	}
 	if err != nil {
-		return IntakeCredential{}, fmt.Errorf("cloud: authenticate intake: %w", err)
+		return zero, fmt.Errorf("cloud: %s: %w", what, err)
 	}
-	return c, nil
+	return v, nil
 }
 
 // Administration, called by cmd/ozgcloud-server's subcommands. Each returns what it
@@ -273,12 +284,7 @@ func (s *Service) AddUser(ctx context.Context, tenant, name string, role model.R
 
 // Users lists the clerks of tenant.
 func (s *Service) Users(ctx context.Context, tenant string) ([]User, error) {
-	var out []User
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		out, err = r.Users(tenant)
-		return err
-	})
+	out, err := lookup(ctx, s, func(r RegistryTx) ([]User, error) { return r.Users(tenant) })
 	if err != nil {
 		return nil, fmt.Errorf("cloud: users of %s: %w", tenant, err)
 	}
@@ -355,12 +361,7 @@ func (s *Service) AddIntakeCredential(ctx context.Context, tenant string) (Intak
 
 // Tenants lists the registered tenants.
 func (s *Service) Tenants(ctx context.Context) ([]Tenant, error) {
-	var out []Tenant
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		out, err = r.Tenants()
-		return err
-	})
+	out, err := lookup(ctx, s, RegistryTx.Tenants)
 	if err != nil {
 		return nil, fmt.Errorf("cloud: tenants: %w", err)
 	}
@@ -369,12 +370,7 @@ func (s *Service) Tenants(ctx context.Context) ([]Tenant, error) {
 
 // OrgUnits lists the org units of tenant.
 func (s *Service) OrgUnits(ctx context.Context, tenant string) ([]OrgUnit, error) {
-	var out []OrgUnit
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		out, err = r.OrgUnits(tenant)
-		return err
-	})
+	out, err := lookup(ctx, s, func(r RegistryTx) ([]OrgUnit, error) { return r.OrgUnits(tenant) })
 	if err != nil {
 		return nil, fmt.Errorf("cloud: org units of %s: %w", tenant, err)
 	}
@@ -383,12 +379,7 @@ func (s *Service) OrgUnits(ctx context.Context, tenant string) ([]OrgUnit, error
 
 // Devices lists the enrolled devices of tenant, revoked ones included.
 func (s *Service) Devices(ctx context.Context, tenant string) ([]Device, error) {
-	var out []Device
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		out, err = r.Devices(tenant)
-		return err
-	})
+	out, err := lookup(ctx, s, func(r RegistryTx) ([]Device, error) { return r.Devices(tenant) })
 	if err != nil {
 		return nil, fmt.Errorf("cloud: devices of %s: %w", tenant, err)
 	}

@@ -28,12 +28,7 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 	if strings.TrimSpace(sub.TransactionID) == "" {
 		return wire.IntakeResponse{}, false, fmt.Errorf("%w: transactionId fehlt (missing)", ErrBadRequest)
 	}
-	var ou OrgUnit
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		ou, err = r.OrgUnit(sub.ZustaendigeStelle)
-		return err
-	})
+	ou, err := lookup(ctx, s, func(r RegistryTx) (OrgUnit, error) { return r.OrgUnit(sub.ZustaendigeStelle) })
 	if errors.Is(err, ErrNotFound) || (err == nil && ou.Tenant != c.Tenant) {
 		return wire.IntakeResponse{}, false, fmt.Errorf("%w: unbekannte zuständige Stelle %q (unknown zustaendigeStelle)", ErrBadRequest, sub.ZustaendigeStelle)
 	}
@@ -146,13 +141,7 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 }
 
 func (s *Service) intakeCase(ctx context.Context, tenant, transactionID string) (string, error) {
-	var id string
-	err := s.store.View(ctx, tenant, func(tx TenantTx) error {
-		var err error
-		id, err = tx.IntakeCase(transactionID)
-		return err
-	})
-	return id, err
+	return viewOf(ctx, s.store, tenant, func(tx TenantTx) (string, error) { return tx.IntakeCase(transactionID) })
 }
 
 // nextFileNumber counts the service's file numbers per prefix and year. The counter
@@ -264,12 +253,7 @@ func (s *Service) Verify(ctx context.Context, code string) (wire.VerifyResponse,
 	if len(code) != 19 || !verificationCode.MatchString(code) {
 		return wire.VerifyResponse{}, nil
 	}
-	var v Verification
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		v, err = r.Verification(code)
-		return err
-	})
+	v, err := lookup(ctx, s, func(r RegistryTx) (Verification, error) { return r.Verification(code) })
 	if errors.Is(err, ErrNotFound) {
 		return wire.VerifyResponse{}, nil
 	}

@@ -87,12 +87,7 @@ func (s *Service) TenantUsage(ctx context.Context, tenant string) (Usage, error)
 
 // tenant returns the registered tenant (ErrNotFound).
 func (s *Service) tenant(ctx context.Context, id string) (Tenant, error) {
-	var t Tenant
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		t, err = r.Tenant(id)
-		return err
-	})
+	t, err := lookup(ctx, s, func(r RegistryTx) (Tenant, error) { return r.Tenant(id) })
 	if err != nil {
 		return Tenant{}, fmt.Errorf("cloud: tenant %s: %w", id, err)
 	}

@@ -62,12 +62,7 @@ func (s *Service) grantKey(ctx context.Context) (ed25519.PrivateKey, error) {
 	if s.key != nil {
 		return s.key, nil
 	}
-	var key []byte
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		key, err = r.GrantKey()
-		return err
-	})
+	key, err := lookup(ctx, s, RegistryTx.GrantKey)
 	if errors.Is(err, ErrNotFound) {
 		err = s.store.Registry(ctx, func(r RegistryTx) error {
 			key, err = r.GrantKey()
@@ -109,6 +104,20 @@ func (s *Service) hash(ctx context.Context, fn func()) error {
 	return nil
 }
 
+// hashPassword makes a verifier of password when a hasher is free (see hash); an
+// error of the hashing itself is wrapped with what.
+func (s *Service) hashPassword(ctx context.Context, what, password string) (string, error) {
+	var verifier string
+	var herr error
+	if err := s.hash(ctx, func() { verifier, herr = identity.HashPassword(password, s.password, s.rand) }); err != nil {
+		return "", err
+	}
+	if herr != nil {
+		return "", fmt.Errorf("cloud: %s: %w", what, herr)
+	}
+	return verifier, nil
+}
+
 // findUser returns the user named by ID, or else the one user whose name matches
 // name case-insensitively (two of the same name must sign in by ID).
 func findUser(users []User, name string) (User, bool) {
@@ -146,12 +155,7 @@ func userByID(users []User, id string) (User, bool) {
 // ReasonDeactivated, ReasonNoPassword); a device revoked meanwhile gets
 // ErrUnauthorized.
 func (s *Service) SignIn(ctx context.Context, d Device, name, password string) (wire.SignInResponse, error) {
-	var users []User
-	err := s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		users, err = r.Users(d.Tenant)
-		return err
-	})
+	users, err := lookup(ctx, s, func(r RegistryTx) ([]User, error) { return r.Users(d.Tenant) })
 	if err != nil {
 		return wire.SignInResponse{}, fmt.Errorf("cloud: sign in: %w", err)
 	}
@@ -180,12 +184,8 @@ func (s *Service) SignIn(ctx context.Context, d Device, name, password string) (
 	}
 	var newVerifier string
 	if verr == nil && upgrade {
-		var herr error
-		if err := s.hash(ctx, func() { newVerifier, herr = identity.HashPassword(password, s.password, s.rand) }); err != nil {
+		if newVerifier, err = s.hashPassword(ctx, "sign in: upgrade verifier", password); err != nil {
 			return wire.SignInResponse{}, err
-		}
-		if herr != nil {
-			return wire.SignInResponse{}, fmt.Errorf("cloud: sign in: upgrade verifier: %w", herr)
 		}
 	}
 	var g identity.Grant
@@ -281,12 +281,7 @@ func (s *Service) Activate(ctx context.Context, d Device, code, password string)
 		return wire.SignInResponse{}, refuseWith(wire.ReasonInvitation, err)
 	}
 	now := s.now().UTC()
-	var u User
-	err = s.registryRead(ctx, func(r RegistryTx) error {
-		var err error
-		u, err = r.UserByInvitation(h)
-		return err
-	})
+	u, err := lookup(ctx, s, func(r RegistryTx) (User, error) { return r.UserByInvitation(h) })
 	if errors.Is(err, ErrNotFound) || (err == nil && u.Tenant != d.Tenant) {
 		// Another tenant's code is as unknown here as one never made.
 		return wire.SignInResponse{}, refuseWith(wire.ReasonInvitation, identity.ErrInvitationWrong)
@@ -300,13 +295,9 @@ func (s *Service) Activate(ctx context.Context, d Device, code, password string)
 	if err := identity.CheckPassword(password, u.Name, u.ID); err != nil {
 		return wire.SignInResponse{}, refuseWith(wire.ReasonWeakPassword, err)
 	}
-	var verifier string
-	var herr error
-	if err := s.hash(ctx, func() { verifier, herr = identity.HashPassword(password, s.password, s.rand) }); err != nil {
+	verifier, err := s.hashPassword(ctx, "activate", password)
+	if err != nil {
 		return wire.SignInResponse{}, err
-	}
-	if herr != nil {
-		return wire.SignInResponse{}, fmt.Errorf("cloud: activate: %w", herr)
 	}
 	var g identity.Grant
 	var refusal error

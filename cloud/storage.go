@@ -77,6 +77,24 @@ func CheckHead(c model.Case) error {
 	return nil
 }
 
+// ChangeMarks numbers the changes one Update appends, for AppendChange: a change the
+// service gave no Tx (wire.Change.Tx) is marked with the seq of the first change the
+// Update appended, which EachChange reports. The zero value is ready for an Update.
+type ChangeMarks struct{ first uint64 }
+
+// Next gives ch the seq after last and returns that seq and ch's Tx mark.
+func (m *ChangeMarks) Next(ch *wire.Change, last uint64) (seq, mark uint64) {
+	seq = last + 1
+	if m.first == 0 {
+		m.first = seq
+	}
+	ch.Seq = seq
+	if ch.Tx != 0 {
+		return seq, ch.Tx
+	}
+	return seq, m.first
+}
+
 // Tenant is one municipality (or one authority) on the service.
 type Tenant struct {
 	ID      string    `json:"id"`

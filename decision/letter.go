@@ -98,6 +98,22 @@ type Letter struct {
 	Signer string `json:"signer"`
 }
 
+// InfoRows returns the information block beside the address, as label and value:
+// the file number, the contact's name, phone and e-mail where given, and the date.
+func (l Letter) InfoRows() [][2]string {
+	rows := [][2]string{{"Aktenzeichen", l.FileNumber}}
+	if l.Contact.Name != "" {
+		rows = append(rows, [2]string{"Ansprechpartner/in", l.Contact.Name})
+	}
+	if l.Contact.Phone != "" {
+		rows = append(rows, [2]string{"Telefon", l.Contact.Phone})
+	}
+	if l.Contact.Email != "" {
+		rows = append(rows, [2]string{"E-Mail", l.Contact.Email})
+	}
+	return append(rows, [2]string{"Datum", FormatDate(l.Date)})
+}
+
 // VerificationCode returns the code printed on the letter: the first 64 bits of the
 // SHA-256 of the letter's content, as four groups of four hex digits. The cloud keeps
 // the same hash of every decision it stores, so the code identifies the content.

@@ -245,20 +245,9 @@ func fitText(pdf *layout.Doc, s string, w float64) string {
 }
 
 func (r *renderer) infoBlock() {
-	pdf, l := r.pdf, r.l
-	rows := [][2]string{{"Aktenzeichen", l.FileNumber}}
-	if l.Contact.Name != "" {
-		rows = append(rows, [2]string{"Ansprechpartner/in", l.Contact.Name})
-	}
-	if l.Contact.Phone != "" {
-		rows = append(rows, [2]string{"Telefon", l.Contact.Phone})
-	}
-	if l.Contact.Email != "" {
-		rows = append(rows, [2]string{"E-Mail", l.Contact.Email})
-	}
-	rows = append(rows, [2]string{"Datum", FormatDate(l.Date)})
+	pdf := r.pdf
 	y := infoY
-	for _, row := range rows {
+	for _, row := range r.l.InfoRows() {
 		pdf.SetFont("", smallSize)
 		pdf.SetTextGray(80)
 		pdf.SetXY(infoX, y)

@@ -55,6 +55,17 @@ func yesNo(b bool) string {
 	return "nein"
 }
 
+// forms makes the application of a case type by its code; any other type gets
+// sonstiges.
+var forms = map[string]func(rng, time.Time, person) spec{
+	"GEWERBE":       rng.gewerbe,
+	"BAU":           rng.bau,
+	"HUND":          rng.hund,
+	"SONDERNUTZUNG": rng.sondernutzung,
+	"WOHNGELD":      rng.wohngeld,
+	"MELDE":         rng.melde,
+}
+
 func (r rng) gewerbe(received time.Time, p person) spec {
 	t := trades[r.IntN(len(trades))]
 	name := r.company(t, p.Last)

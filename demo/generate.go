@@ -132,23 +132,11 @@ func (g *generator) next(i, n int) Case {
 		}
 	}
 	p := r.person(received, 19, 86, 0.75)
-	var s spec
-	switch ct.Code {
-	case "GEWERBE":
-		s = r.gewerbe(received, p)
-	case "BAU":
-		s = r.bau(received, p)
-	case "HUND":
-		s = r.hund(received, p)
-	case "SONDERNUTZUNG":
-		s = r.sondernutzung(received, p)
-	case "WOHNGELD":
-		s = r.wohngeld(received, p)
-	case "MELDE":
-		s = r.melde(received, p)
-	default:
-		s = r.sonstiges(received, p)
+	form, ok := forms[ct.Code]
+	if !ok {
+		form = rng.sonstiges
 	}
+	s := form(r, received, p)
 	a := s.Applicant
 	switch ch {
 	case model.ChannelOnline:

@@ -3,18 +3,14 @@ package mail
 import (
 	"fmt"
 	"sync"
-	"time"
+
+	"github.com/ozgcloud/desktop/store"
 )
 
-// Entry records that one mail became (part of) a case.
-type Entry struct {
-	Folder   string    `json:"folder"`
-	Validity uint32    `json:"validity"` // the folder's UIDVALIDITY
-	UID      uint32    `json:"uid"`
-	SHA256   string    `json:"sha256"` // hex, of the raw message
-	CaseID   string    `json:"caseId"`
-	At       time.Time `json:"at"`
-}
+// Entry records that one mail became (part of) a case: folder, UIDVALIDITY, UID,
+// hash of the raw message, case and time. It is the store's ledger record, so the
+// store keeps what the importer decided without a copy of the type.
+type Entry = store.MailEntry
 
 // Ledger makes import idempotent: a mail is found by folder, UIDVALIDITY and UID
 // first, and by the hash of its raw bytes second (after UIDVALIDITY changed, or

@@ -40,18 +40,16 @@ var _ Ledger = StoreLedger{}
 
 // ByUID returns the entry of the mail with that UID.
 func (l StoreLedger) ByUID(folder string, validity, uid uint32) (Entry, bool, error) {
-	e, ok, err := l.DB.MailLedgerByUID(folder, validity, uid)
-	return Entry(e), ok, err
+	return l.DB.MailLedgerByUID(folder, validity, uid)
 }
 
 // ByHash returns the first entry of a mail with that content.
 func (l StoreLedger) ByHash(sha256 string) (Entry, bool, error) {
-	e, ok, err := l.DB.MailLedgerByHash(sha256)
-	return Entry(e), ok, err
+	return l.DB.MailLedgerByHash(sha256)
 }
 
 // Record adds e; recording it again changes nothing.
-func (l StoreLedger) Record(e Entry) error { return l.DB.RecordMail(store.MailEntry(e)) }
+func (l StoreLedger) Record(e Entry) error { return l.DB.RecordMail(e) }
 
 // StoreCommitter files mails into the case store: a mail naming the file number of
 // a case becomes an incoming message on it, any other mail a new case of type
@@ -187,7 +185,7 @@ func (s *StoreCommitter) build(raw Fetched, m *Message, files []string, e Entry,
 	if subject == "" {
 		subject = noSubject
 	}
-	in := store.MailImport{Entry: store.MailEntry(e)}
+	in := store.MailImport{Entry: e}
 	if id := s.caseNamed(m); id != "" {
 		body := m.Text
 		if strings.TrimSpace(body) == "" {

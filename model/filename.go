@@ -25,7 +25,8 @@ const maxExtBytes = 16
 // CleanFileName returns name fit to be shown to a clerk and saved on any system, for
 // files from strangers (online forms, e-mail, files added by hand):
 //   - only the last element of a path is kept (after / or \);
-//   - control characters and other whitespace become one space; invisible formatting
+//   - control characters, other whitespace and characters that look like it (the
+//     blank braille pattern U+2800) become one space; invisible formatting
 //     characters are removed: bidirectional controls (U+202A-U+202E, U+2066-U+2069,
 //     U+200E, U+200F, U+061C), zero-width characters, soft hyphens, byte order marks
 //     and the like, so that "gnp.\u202eexe.pdf" cannot pose as a picture;
@@ -82,7 +83,8 @@ func fileNameRune(r rune) rune {
 		return '_'
 	case strings.ContainsRune(`<>:"|?*`, r):
 		return '_'
-	case unicode.IsControl(r), unicode.IsSpace(r), unicode.In(r, unicode.Zl, unicode.Zp, unicode.Zs):
+	case unicode.IsControl(r), unicode.IsSpace(r), unicode.In(r, unicode.Zl, unicode.Zp, unicode.Zs),
+		r == '\u2800': // the blank braille pattern: a letter that shows as a space
 		return ' ' // Fields folds runs into one
 	case unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point,
 		unicode.Variation_Selector, unicode.Noncharacter_Code_Point):

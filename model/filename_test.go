@@ -22,6 +22,11 @@ func TestCleanFileName(t *testing.T) {
 		{"Rechnung.pdf\u3000\u00a0\u2003.exe", "Rechnung.pdf .exe"},
 		{"a\tb\nc\r\x00d\x7f\u0085e.pdf", "a b c d e.pdf"},
 		{"zeile\u2028zwei\u2029drei.txt", "zeile zwei drei.txt"},
+		// Issue 17: blank-looking letters cannot push ".exe" out of sight either.
+		{"Rechnung.pdf\u2800\u2800\u2800\u2800\u2800.exe", "Rechnung.pdf .exe"},
+		{"\u2800\u2800Antrag.pdf\u2800", "Antrag.pdf"},
+		// Fillers and joiners that render as nothing.
+		{"A\u3164B\u115fC\uffa0D\u034fE\u180eF\U000E0041G.pdf", "ABCDEFG.pdf"},
 		{`C:\Users\erika\Desktop\Antrag.pdf`, "Antrag.pdf"},
 		{"../../etc/passwd", "passwd"},
 		{"a/b\\c.txt", "c.txt"},
@@ -34,6 +39,14 @@ func TestCleanFileName(t *testing.T) {
 		{"COM¹.pdf", "_COM¹.pdf"},
 		{"AUX .pdf", "_AUX .pdf"},
 		{"CONSOLE.pdf", "CONSOLE.pdf"},
+		{"NUL.pdf", "_NUL.pdf"},
+		{"nul", "_nul"},
+		{"COM9.txt.", "_COM9.txt"},
+		{"C\u200bON.pdf", "_CON.pdf"},
+		{"CON\u00a0.txt", "_CON .txt"},
+		{"CONIN$.txt", "_CONIN$.txt"},
+		{"NUL:stream", "NUL_stream"},
+		{"Antrag.pdf. . .", "Antrag.pdf"},
 		{"Bild\xff\xfe.jpg", "Bild_.jpg"},
 		{"Bild\ufffd.jpg", "Bild_.jpg"},
 		{long + ".pdf", long[:146] + ".pdf"},       // 150 runes
@@ -71,7 +84,7 @@ func TestCleanFileNameFallback(t *testing.T) {
 
 // forbidden reports a rune CleanFileName must never return.
 func forbidden(r rune) bool {
-	return r == utf8.RuneError || strings.ContainsRune("/\\<>:\"|?*", r) ||
+	return r == utf8.RuneError || r == '\u2800' || strings.ContainsRune("/\\<>:\"|?*", r) ||
 		(unicode.IsSpace(r) && r != ' ') || unicode.IsControl(r) ||
 		unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Other_Default_Ignorable_Code_Point,
 			unicode.Variation_Selector, unicode.Noncharacter_Code_Point)
@@ -104,6 +117,7 @@ func FuzzCleanFileName(f *testing.F) {
 		strings.Repeat("ä", 300) + ".pdf", strings.Repeat("u\u0308", 120) + ".jpeg",
 		strings.Repeat("\u0308", 250) + ".pdf", "x." + strings.Repeat("y", 300), "_CON",
 		strings.Repeat("a ", 110) + ".pdf", "COM1" + strings.Repeat(".", 300),
+		"x.pdf\u2800\u2800.exe", "\u2800CON\u2800.txt", "C\u200bON.pdf",
 	} {
 		f.Add(s)
 	}

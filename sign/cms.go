@@ -234,6 +234,23 @@ func hashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, error) {
 	return 0, fmt.Errorf("digest %s: %w", oid, errUnsupportedAlgos)
 }
 
+// readHashAlg reads an AlgorithmIdentifier naming a digest and returns the hash.
+func readHashAlg(s *cryptobyte.String) (crypto.Hash, error) {
+	var alg cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+		return 0, errCMS
+	}
+	return hashFromOID(oid)
+}
+
+// readAttribute reads one Attribute { type OID, values SET } of a SignerInfo.
+func readAttribute(attrs *cryptobyte.String) (oid asn1.ObjectIdentifier, vals cryptobyte.String, ok bool) {
+	var a cryptobyte.String
+	ok = attrs.ReadASN1(&a, cbasn1.SEQUENCE) && a.ReadASN1ObjectIdentifier(&oid) && a.ReadASN1(&vals, cbasn1.SET)
+	return oid, vals, ok
+}
+
 // parseCMS reads a DER ContentInfo holding SignedData with one SignerInfo.
 // Trailing bytes (the zero padding of /Contents) are ignored.
 func parseCMS(der []byte) (*signedCMS, error) {
@@ -328,12 +345,7 @@ func parseCMS(der []byte) (*signedCMS, error) {
 			}
 		}
 	}
-	var digAlg cryptobyte.String
-	var digOID asn1.ObjectIdentifier
-	if !si.ReadASN1(&digAlg, cbasn1.SEQUENCE) || !digAlg.ReadASN1ObjectIdentifier(&digOID) {
-		return nil, errCMS
-	}
-	h, err := hashFromOID(digOID)
+	h, err := readHashAlg(&si)
 	if err != nil {
 		return nil, err
 	}
@@ -349,18 +361,15 @@ func parseCMS(der []byte) (*signedCMS, error) {
 			return nil, errCMS
 		}
 		for !attrs.Empty() {
-			var a, vals cryptobyte.String
-			var oid asn1.ObjectIdentifier
-			if !attrs.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadASN1ObjectIdentifier(&oid) || !a.ReadASN1(&vals, cbasn1.SET) {
+			oid, vals, ok := readAttribute(&attrs)
+			if !ok {
 				return nil, errCMS
 			}
 			switch {
 			case oid.Equal(oidMessageDigest):
-				var d cryptobyte.String
-				if !vals.ReadASN1(&d, cbasn1.OCTET_STRING) {
+				if !vals.ReadASN1Bytes(&out.digest, cbasn1.OCTET_STRING) {
 					return nil, errCMS
 				}
-				out.digest = d
 			case oid.Equal(oidSigningTime):
 				out.signingTime = vals
 			case oid.Equal(oidSigningCertV2):
@@ -371,22 +380,13 @@ func parseCMS(der []byte) (*signedCMS, error) {
 				}
 				out.certHashAlg = crypto.SHA256
 				if id.PeekASN1Tag(cbasn1.SEQUENCE) {
-					var alg cryptobyte.String
-					var oid asn1.ObjectIdentifier
-					if !id.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
-						return nil, errCMS
-					}
-					h, err := hashFromOID(oid)
-					if err != nil {
+					if out.certHashAlg, err = readHashAlg(&id); err != nil {
 						return nil, err
 					}
-					out.certHashAlg = h
 				}
-				var hash cryptobyte.String
-				if !id.ReadASN1(&hash, cbasn1.OCTET_STRING) {
+				if !id.ReadASN1Bytes(&out.certHash, cbasn1.OCTET_STRING) {
 					return nil, errCMS
 				}
-				out.certHash = hash
 			}
 		}
 	}
@@ -394,20 +394,17 @@ func parseCMS(der []byte) (*signedCMS, error) {
 	if !si.ReadASN1(&sigAlg, cbasn1.SEQUENCE) || !sigAlg.ReadASN1ObjectIdentifier(&out.sigAlg) {
 		return nil, errCMS
 	}
-	var sig cryptobyte.String
-	if !si.ReadASN1(&sig, cbasn1.OCTET_STRING) {
+	if !si.ReadASN1Bytes(&out.signature, cbasn1.OCTET_STRING) {
 		return nil, errCMS
 	}
-	out.signature = sig
 	var unsigned cryptobyte.String
 	var hasUnsigned bool
 	if !si.ReadOptionalASN1(&unsigned, &hasUnsigned, cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		return nil, errCMS
 	}
 	for !unsigned.Empty() {
-		var a, vals cryptobyte.String
-		var oid asn1.ObjectIdentifier
-		if !unsigned.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadASN1ObjectIdentifier(&oid) || !a.ReadASN1(&vals, cbasn1.SET) {
+		oid, vals, ok := readAttribute(&unsigned)
+		if !ok {
 			return nil, errCMS
 		}
 		if oid.Equal(oidTimeStampToken) {

@@ -24,9 +24,14 @@ type Token struct {
 var _ Signer = (*Token)(nil)
 
 // OpenPKCS11 logs in to the token and finds the key pair and its certificate,
-// then checks them at time now like LoadPKCS12. Errors: ErrTokenMissing,
-// ErrWrongPIN, ErrNoKey and those of Check.
+// then checks them at time now like LoadPKCS12. The module must be on cfg.Modules
+// (by default the list fixed at installation): it is native code the process runs.
+// Errors: ErrModuleNotAllowed, ErrModuleConfig, ErrTokenMissing, ErrWrongPIN,
+// ErrNoKey and those of Check.
 func OpenPKCS11(cfg TokenConfig, now time.Time) (*Token, error) {
+	if err := checkModule(cfg); err != nil {
+		return nil, err
+	}
 	ctx, err := crypto11.Configure(&crypto11.Config{Path: cfg.Module, TokenLabel: cfg.TokenLabel, Pin: cfg.PIN})
 	if err != nil {
 		var perr pkcs11.Error

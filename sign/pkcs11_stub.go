@@ -15,8 +15,12 @@ type Token struct{}
 
 var _ Signer = (*Token)(nil)
 
-// OpenPKCS11 returns ErrNoPKCS11Support: PKCS#11 needs cgo.
+// OpenPKCS11 returns ErrNoPKCS11Support (PKCS#11 needs cgo) for a module on the
+// list, ErrModuleNotAllowed or ErrModuleConfig otherwise, like the cgo build.
 func OpenPKCS11(cfg TokenConfig, now time.Time) (*Token, error) {
+	if err := checkModule(cfg); err != nil {
+		return nil, err
+	}
 	return nil, fmt.Errorf("sign: open token %q: %w", cfg.TokenLabel, ErrNoPKCS11Support)
 }
 

@@ -107,7 +107,12 @@ func TestPKCS11SoftHSM(t *testing.T) {
 	}{
 		{"wrong PIN", func(c *TokenConfig) { c.PIN = "0000" }, ErrWrongPIN},
 		{"no such token", func(c *TokenConfig) { c.TokenLabel = "Landratsamt" }, ErrTokenMissing},
-		{"no module", func(c *TokenConfig) { c.Module = filepath.Join(t.TempDir(), "fehlt.so") }, ErrTokenMissing},
+		{"module not on the list", func(c *TokenConfig) { c.Module = filepath.Join(t.TempDir(), "fehlt.so") }, ErrModuleNotAllowed},
+		{"listed module not installed", func(c *TokenConfig) {
+			c.Module = "/usr/lib/ozgcloud-test-fehlt/p11.so"
+			c.Modules, _ = NewModuleList(softHSMModule, c.Module)
+		}, ErrTokenMissing},
+		{"softhsm not on a given list", func(c *TokenConfig) { c.Modules, _ = NewModuleList(rootFile) }, ErrModuleNotAllowed},
 		{"no such key", func(c *TokenConfig) { c.KeyLabel = "RSA 9999" }, ErrNoKey},
 	}
 	for _, tt := range bad {
@@ -123,5 +128,42 @@ func TestPKCS11SoftHSM(t *testing.T) {
 				t.Fatalf("OpenPKCS11 = %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+// A library's start-up code runs when it is loaded: a module off the list, or on
+// the list but where a user can write, must never be loaded. The library here
+// writes a marker file from its constructor.
+func TestPKCS11NeverLoadsUnlistedModule(t *testing.T) {
+	gcc := needTool(t, "gcc", "build-essential")
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "geladen")
+	src := filepath.Join(dir, "evil.c")
+	code := "#include <stdio.h>\n__attribute__((constructor)) static void start(void) { FILE *f = fopen(\"" + marker + "\", \"w\"); if (f) fclose(f); }\n"
+	if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib := filepath.Join(dir, "libevil-pkcs11.so")
+	if out, err := exec.Command(gcc, "-shared", "-fPIC", "-o", lib, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	listed, err := NewModuleList(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []TokenConfig{
+		{Module: lib, TokenLabel: "Rathaus", PIN: "1234"},                  // the installation's list
+		{Module: lib, TokenLabel: "Rathaus", PIN: "1234", Modules: listed}, // listed, but in a user's folder
+	} {
+		tok, err := OpenPKCS11(c, testNow)
+		if tok != nil {
+			tok.Close()
+		}
+		if !errors.Is(err, ErrModuleNotAllowed) {
+			t.Errorf("OpenPKCS11 = %v, want ErrModuleNotAllowed", err)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatal("the module's start-up code ran")
+		}
 	}
 }

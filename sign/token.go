@@ -6,4 +6,7 @@ type TokenConfig struct {
 	TokenLabel string
 	KeyLabel   string // CKA_LABEL of the key pair and its certificate; empty: the only key pair
 	PIN        string
+	// Modules the module must be on; the zero value reads the list fixed at
+	// installation (ModuleConfigPath) and KnownModules. Tests set their own.
+	Modules ModuleList
 }

@@ -22,12 +22,30 @@ type Timestamper interface {
 	Timestamp(digest []byte, h crypto.Hash) ([]byte, error)
 }
 
-// TSA is an RFC 3161 timestamp service reached over HTTP.
+// TSA is an RFC 3161 timestamp service reached over HTTP. Its answers come over
+// plain HTTP as a rule, so the token is checked, not the connection: signed by a
+// certificate for time stamping (critical extended key usage timeStamping), valid
+// at the token's time, that time within MaxSkew of the clock, and, when Roots is
+// set, the certificate chaining to Roots.
 type TSA struct {
 	URL    string
 	Client *http.Client // nil: a client with a 10 s timeout
 	Rand   io.Reader    // for the nonce; nil: crypto/rand
+	// Roots holds the TSA's own certificate or the CA that issues it, as the
+	// administrator configured it. With Roots nil anyone on the way can answer
+	// with a self-signed token that passes; set it (issue 17).
+	Roots   *x509.CertPool
+	Now     func() time.Time // the clock; nil: time.Now
+	MaxSkew time.Duration    // 0: DefaultTSASkew
 }
+
+// DefaultTSASkew is how far a token's time may lie from the PC's clock.
+const DefaultTSASkew = 5 * time.Minute
+
+// ErrTSAUntrusted: the token verifies, but not against the configured TSA
+// certificate or CA, or its certificate is not for time stamping or not valid
+// then, or its time is far from the clock. It wraps ErrTimestamp too.
+var ErrTSAUntrusted = fmt.Errorf("%w: TSA not trusted", ErrTimestamp)
 
 var _ Timestamper = (*TSA)(nil)
 
@@ -36,7 +54,7 @@ var oidTSTInfo = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
 const maxTSAResponse = 1 << 20
 
 // Timestamp sends a TimeStampReq with a nonce and returns the checked token.
-// Errors wrap ErrTimestamp.
+// Errors wrap ErrTimestamp; ErrTSAUntrusted when the token is not the TSA's.
 func (t *TSA) Timestamp(digest []byte, h crypto.Hash) ([]byte, error) {
 	rnd := t.Rand
 	if rnd == nil {
@@ -85,7 +103,55 @@ func (t *TSA) Timestamp(digest []byte, h crypto.Hash) ([]byte, error) {
 	if info.hash != h || !bytes.Equal(info.imprint, digest) || info.nonce == nil || info.nonce.Cmp(nonce) != 0 {
 		return nil, fmt.Errorf("sign: timestamp %s: %w: answer does not match the request", t.URL, ErrTimestamp)
 	}
+	if err := t.trust(info); err != nil {
+		return nil, fmt.Errorf("sign: timestamp %s: %w: %v", t.URL, ErrTSAUntrusted, err)
+	}
 	return token, nil
+}
+
+var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// trust checks who signed the token and when (RFC 3161, section 2.3).
+func (t *TSA) trust(info *tstInfo) error {
+	now := time.Now
+	if t.Now != nil {
+		now = t.Now
+	}
+	skew := t.MaxSkew
+	if skew <= 0 {
+		skew = DefaultTSASkew
+	}
+	c := info.tsa
+	if d := info.genTime.Sub(now()); d > skew || d < -skew {
+		return fmt.Errorf("token time %s is %s off the clock", info.genTime.UTC().Format(time.RFC3339), d.Round(time.Second))
+	}
+	if info.genTime.Before(c.NotBefore) || info.genTime.After(c.NotAfter) {
+		return fmt.Errorf("TSA certificate %q not valid at %s", c.Subject.CommonName, info.genTime.UTC().Format(time.RFC3339))
+	}
+	critical := false
+	for _, e := range c.Extensions {
+		critical = critical || (e.Id.Equal(oidExtKeyUsage) && e.Critical)
+	}
+	if !critical || len(c.ExtKeyUsage) != 1 || c.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(c.UnknownExtKeyUsage) != 0 {
+		return fmt.Errorf("TSA certificate %q is not only for time stamping (critical extended key usage)", c.Subject.CommonName)
+	}
+	if t.Roots == nil {
+		return nil
+	}
+	inter := x509.NewCertPool()
+	for _, ic := range info.contents.certs {
+		if ic != c {
+			inter.AddCert(ic)
+		}
+	}
+	_, err := c.Verify(x509.VerifyOptions{
+		Roots: t.Roots, Intermediates: inter, CurrentTime: info.genTime,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
+	})
+	if err != nil {
+		return fmt.Errorf("TSA certificate %q: %w", c.Subject.CommonName, err)
+	}
+	return nil
 }
 
 // parseTimeStampResp returns the token of a granted TimeStampResp.

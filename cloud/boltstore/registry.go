@@ -25,6 +25,16 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	return b.Put(key, data)
 }
 
+// get decodes the value of key in b (cloud.ErrNotFound when b or the key does not
+// exist: a tenant's bucket is made by its first write).
+func get[T any](b *bolt.Bucket, key []byte, what string) (T, error) {
+	var v T
+	if b == nil {
+		return v, fmt.Errorf("boltstore: %s %s: %w", what, key, cloud.ErrNotFound)
+	}
+	return v, getJSON(b, key, &v, what)
+}
+
 func getJSON(b *bolt.Bucket, key []byte, v any, what string) error {
 	data := b.Get(key)
 	if data == nil {
@@ -43,19 +53,21 @@ func tenantKey(tenant, id string) []byte {
 	return append(k, id...)
 }
 
-// each decodes every value whose key starts with prefix.
-func each[T any](b *bolt.Bucket, prefix []byte, fn func(T) bool) error {
+// all decodes every value whose key starts with prefix and returns those keep
+// accepts (every one when keep is nil).
+func all[T any](b *bolt.Bucket, prefix []byte, keep func(T) bool) ([]T, error) {
+	var out []T
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var x T
 		if err := json.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("boltstore: decode %s: %w", k, err)
+			return nil, fmt.Errorf("boltstore: decode %s: %w", k, err)
 		}
-		if !fn(x) {
-			break
+		if keep == nil || keep(x) {
+			out = append(out, x)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 func (r *registryTx) PutTenant(t cloud.Tenant) error {
@@ -66,14 +78,11 @@ func (r *registryTx) PutTenant(t cloud.Tenant) error {
 }
 
 func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
-	var t cloud.Tenant
-	return t, getJSON(r.bucket(regTenants), []byte(id), &t, "tenant")
+	return get[cloud.Tenant](r.bucket(regTenants), []byte(id), "tenant")
 }
 
 func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
-	var out []cloud.Tenant
-	err := each(r.bucket(regTenants), nil, func(t cloud.Tenant) bool { out = append(out, t); return true })
-	return out, err
+	return all[cloud.Tenant](r.bucket(regTenants), nil, nil)
 }
 
 func (r *registryTx) PutOrgUnit(o cloud.OrgUnit) error {
@@ -86,19 +95,11 @@ func (r *registryTx) PutOrgUnit(o cloud.OrgUnit) error {
 }
 
 func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
-	var o cloud.OrgUnit
-	return o, getJSON(r.bucket(regOrgUnits), []byte(id), &o, "org unit")
+	return get[cloud.OrgUnit](r.bucket(regOrgUnits), []byte(id), "org unit")
 }
 
 func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
-	var out []cloud.OrgUnit
-	err := each(r.bucket(regOrgUnits), nil, func(o cloud.OrgUnit) bool {
-		if o.Tenant == tenant {
-			out = append(out, o)
-		}
-		return true
-	})
-	return out, err
+	return all(r.bucket(regOrgUnits), nil, func(o cloud.OrgUnit) bool { return o.Tenant == tenant })
 }
 
 // PutUser keeps the invitation index in step: a replaced invitation's hash no
@@ -129,14 +130,11 @@ func (r *registryTx) UserByInvitation(hash string) (cloud.User, error) {
 	if key == nil {
 		return cloud.User{}, fmt.Errorf("boltstore: user by invitation: %w", cloud.ErrNotFound)
 	}
-	var u cloud.User
-	return u, getJSON(r.bucket(regUsers), key, &u, "user")
+	return get[cloud.User](r.bucket(regUsers), key, "user")
 }
 
 func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
-	var out []cloud.User
-	err := each(r.bucket(regUsers), tenantKey(tenant, ""), func(u cloud.User) bool { out = append(out, u); return true })
-	return out, err
+	return all[cloud.User](r.bucket(regUsers), tenantKey(tenant, ""), nil)
 }
 
 func (r *registryTx) PutEnrollment(e cloud.Enrollment) error {
@@ -144,8 +142,7 @@ func (r *registryTx) PutEnrollment(e cloud.Enrollment) error {
 }
 
 func (r *registryTx) Enrollment(codeHash string) (cloud.Enrollment, error) {
-	var e cloud.Enrollment
-	return e, getJSON(r.bucket(regEnrollments), []byte(codeHash), &e, "enrollment")
+	return get[cloud.Enrollment](r.bucket(regEnrollments), []byte(codeHash), "enrollment")
 }
 
 func (r *registryTx) PutDevice(d cloud.Device) error {
@@ -178,8 +175,7 @@ func (r *registryTx) PutDevice(d cloud.Device) error {
 }
 
 func (r *registryTx) Device(id string) (cloud.Device, error) {
-	var d cloud.Device
-	return d, getJSON(r.bucket(regDevices), []byte(id), &d, "device")
+	return get[cloud.Device](r.bucket(regDevices), []byte(id), "device")
 }
 
 func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
@@ -191,14 +187,7 @@ func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
 }
 
 func (r *registryTx) Devices(tenant string) ([]cloud.Device, error) {
-	var out []cloud.Device
-	err := each(r.bucket(regDevices), nil, func(d cloud.Device) bool {
-		if d.Tenant == tenant {
-			out = append(out, d)
-		}
-		return true
-	})
-	return out, err
+	return all(r.bucket(regDevices), nil, func(d cloud.Device) bool { return d.Tenant == tenant })
 }
 
 func (r *registryTx) PutIntakeCredential(c cloud.IntakeCredential) error {
@@ -220,11 +209,9 @@ func (r *registryTx) IntakeCredentialByToken(tokenHash string) (cloud.IntakeCred
 	if id == nil {
 		return cloud.IntakeCredential{}, fmt.Errorf("boltstore: intake credential by token: %w", cloud.ErrNotFound)
 	}
-	var c cloud.IntakeCredential
-	return c, getJSON(r.bucket(regIntakeCreds), id, &c, "intake credential")
+	return get[cloud.IntakeCredential](r.bucket(regIntakeCreds), id, "intake credential")
 }
 
 func (r *registryTx) Verification(code string) (cloud.Verification, error) {
-	var v cloud.Verification
-	return v, getJSON(r.bucket(regVerify), []byte(code), &v, "verification")
+	return get[cloud.Verification](r.bucket(regVerify), []byte(code), "verification")
 }

@@ -18,10 +18,7 @@ func (r *registryTx) PutGrant(g cloud.Grant) error {
 }
 
 func (r *registryTx) Grants(tenant, deviceID string) ([]cloud.Grant, error) {
-	var out []cloud.Grant
-	prefix := append(tenantKey(tenant, deviceID), 0)
-	err := each(r.bucket(regGrants), prefix, func(g cloud.Grant) bool { out = append(out, g); return true })
-	return out, err
+	return all[cloud.Grant](r.bucket(regGrants), append(tenantKey(tenant, deviceID), 0), nil)
 }
 
 func (r *registryTx) PutAbsence(a cloud.Absence) error {
@@ -36,9 +33,7 @@ func (r *registryTx) DeleteAbsence(tenant, id string) error {
 }
 
 func (r *registryTx) Absences(tenant string) ([]cloud.Absence, error) {
-	var out []cloud.Absence
-	err := each(r.bucket(regAbsences), tenantKey(tenant, ""), func(a cloud.Absence) bool { out = append(out, a); return true })
-	return out, err
+	return all[cloud.Absence](r.bucket(regAbsences), tenantKey(tenant, ""), nil)
 }
 
 func (r *registryTx) GrantKey() ([]byte, error) {

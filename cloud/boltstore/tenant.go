@@ -24,8 +24,7 @@ type tenantTx struct {
 	tenant string
 	b      *bolt.Bucket
 	verify *bolt.Bucket
-	// txFirst is the first change seq appended in this transaction (0: none yet).
-	txFirst uint64
+	marks  cloud.ChangeMarks // of the changes this transaction appends
 }
 
 var _ cloud.TenantTx = (*tenantTx)(nil)
@@ -58,12 +57,7 @@ func notFound(what, id string) error {
 }
 
 func (t *tenantTx) CaseHead(id string) (model.Case, error) {
-	var c model.Case
-	b := t.bucket(tHeads)
-	if b == nil {
-		return c, notFound("case", id)
-	}
-	return c, getJSON(b, []byte(id), &c, "case")
+	return get[model.Case](t.bucket(tHeads), []byte(id), "case")
 }
 
 func (t *tenantTx) PutCaseHead(c model.Case) error {
@@ -92,12 +86,7 @@ func (t *tenantTx) History(caseID string) ([]model.HistoryEntry, error) {
 	if b == nil {
 		return nil, nil
 	}
-	var out []model.HistoryEntry
-	err := each(b, historyKey(caseID, 0)[:len(caseID)+1], func(e model.HistoryEntry) bool {
-		out = append(out, e)
-		return true
-	})
-	return out, err
+	return all[model.HistoryEntry](b, historyKey(caseID, 0)[:len(caseID)+1], nil)
 }
 
 func (t *tenantTx) AppendHistory(caseID string, entries []model.HistoryEntry) error {
@@ -131,15 +120,7 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 		return 0, fmt.Errorf("boltstore: append change: case id of %d bytes", len(ch.CaseID))
 	}
 	meta := t.bucket(tMeta)
-	seq := readU64(meta.Get(metaLastChange)) + 1
-	if t.txFirst == 0 {
-		t.txFirst = seq
-	}
-	ch.Seq = seq
-	mark := ch.Tx
-	if mark == 0 {
-		mark = t.txFirst
-	}
+	seq, mark := t.marks.Next(&ch, readU64(meta.Get(metaLastChange)))
 	data, err := json.Marshal(ch)
 	if err != nil {
 		return 0, fmt.Errorf("boltstore: encode change of case %s: %w", ch.CaseID, err)
@@ -282,12 +263,7 @@ func (t *tenantTx) PutConflict(c wire.Conflict) error {
 }
 
 func (t *tenantTx) Conflict(id string) (wire.Conflict, error) {
-	var c wire.Conflict
-	b := t.bucket(tConflicts)
-	if b == nil {
-		return c, notFound("conflict", id)
-	}
-	return c, getJSON(b, []byte(id), &c, "conflict")
+	return get[wire.Conflict](t.bucket(tConflicts), []byte(id), "conflict")
 }
 
 func (t *tenantTx) Conflicts(caseID string) ([]wire.Conflict, error) {
@@ -295,11 +271,10 @@ func (t *tenantTx) Conflicts(caseID string) ([]wire.Conflict, error) {
 	if b == nil {
 		return nil, nil
 	}
-	var out []wire.Conflict
 	if caseID == "" {
-		err := each(b, nil, func(c wire.Conflict) bool { out = append(out, c); return true })
-		return out, err
+		return all[wire.Conflict](b, nil, nil)
 	}
+	var out []wire.Conflict
 	prefix := tenantKey(caseID, "")
 	c := t.bucket(tCaseConflicts).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -351,12 +326,18 @@ func chunkKey(sha string, index int) ([]byte, error) {
 	return binary.BigEndian.AppendUint32(k, uint32(index)), nil
 }
 
-func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
+// chunkSlot returns the bucket of chunks, for writing, and the key of a slot.
+func (t *tenantTx) chunkSlot(sha string, index int) (*bolt.Bucket, []byte, error) {
 	b, err := t.wbucket(tChunks)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	k, err := chunkKey(sha, index)
+	return b, k, err
+}
+
+func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
+	b, k, err := t.chunkSlot(sha, index)
 	if err != nil {
 		return err
 	}
@@ -373,11 +354,7 @@ func (t *tenantTx) PutChunk(sha string, index int, data []byte) error {
 // ReplaceChunk overwrites a chunk slot; the service keeps a blob's announced chunk
 // list in a slot of its own and replaces it when a device announces another.
 func (t *tenantTx) ReplaceChunk(sha string, index int, data []byte) error {
-	b, err := t.wbucket(tChunks)
-	if err != nil {
-		return err
-	}
-	k, err := chunkKey(sha, index)
+	b, k, err := t.chunkSlot(sha, index)
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,7 @@ func (t *tenantTx) StoredBytes() (int64, error) {
 }
 
 func (t *tenantTx) DeleteChunk(sha string, index int) error {
-	b, err := t.wbucket(tChunks)
-	if err != nil {
-		return err
-	}
-	k, err := chunkKey(sha, index)
+	b, k, err := t.chunkSlot(sha, index)
 	if err != nil {
 		return err
 	}

@@ -127,8 +127,8 @@ func TestGate(t *testing.T) {
 		t.Fatal("a freed place was not given again")
 	}
 	b1()
-	if len(g.keys) != 2 {
-		t.Fatalf("keys remembered: %v", g.keys)
+	if len(g.b.byKey) != 2 {
+		t.Fatalf("keys remembered: %v", g.b.byKey)
 	}
 	if _, ok := NewGate(0, 0).Enter("x"); !ok {
 		t.Fatal("a gate without limits refused")

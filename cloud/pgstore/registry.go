@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -38,29 +39,32 @@ func (r *registryTx) Tenant(id string) (cloud.Tenant, error) {
 }
 
 func (r *registryTx) Tenants() ([]cloud.Tenant, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, name, created, offline_days FROM tenants ORDER BY id`)
-	if err != nil {
-		return nil, mapErr("tenants", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Tenant, error) {
+	scan := func(row pgx.CollectableRow) (cloud.Tenant, error) {
 		var t cloud.Tenant
 		err := row.Scan(&t.ID, &t.Name, &t.Created, &t.OfflineDays)
 		return t, err
-	})
-	return out, mapErr("tenants", err)
+	}
+	return queryAll(r.ctx, r.tx, "tenants", scan, `SELECT id, name, created, offline_days FROM tenants ORDER BY id`)
+}
+
+// upsertOwn runs an INSERT ... ON CONFLICT DO UPDATE ... WHERE <the row is of the same
+// tenant> RETURNING statement: no row back means the key is another tenant's, which
+// is cloud.ErrExists.
+func upsertOwn(ctx context.Context, q querier, what, sql string, args ...any) error {
+	var key string
+	err := q.QueryRow(ctx, sql, args...).Scan(&key)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("pgstore: %s: %w (another tenant's)", what, cloud.ErrExists)
+	}
+	return mapErr(what, err)
 }
 
 // PutOrgUnit updates only a row of the same tenant; no row back means the ID is
 // another tenant's.
 func (r *registryTx) PutOrgUnit(o cloud.OrgUnit) error {
-	var id string
-	err := r.tx.QueryRow(r.ctx, `INSERT INTO org_units (id, tenant, name) VALUES ($1, $2, $3)
+	return upsertOwn(r.ctx, r.tx, "put org unit "+o.ID, `INSERT INTO org_units (id, tenant, name) VALUES ($1, $2, $3)
 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name WHERE org_units.tenant = EXCLUDED.tenant
-RETURNING id`, o.ID, o.Tenant, o.Name).Scan(&id)
-	if err == pgx.ErrNoRows {
-		return fmt.Errorf("pgstore: put org unit %s: %w (another tenant's)", o.ID, cloud.ErrExists)
-	}
-	return mapErr("put org unit "+o.ID, err)
+RETURNING id`, o.ID, o.Tenant, o.Name)
 }
 
 func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
@@ -70,16 +74,12 @@ func (r *registryTx) OrgUnit(id string) (cloud.OrgUnit, error) {
 }
 
 func (r *registryTx) OrgUnits(tenant string) ([]cloud.OrgUnit, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, tenant, name FROM org_units WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("org units", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.OrgUnit, error) {
+	scan := func(row pgx.CollectableRow) (cloud.OrgUnit, error) {
 		var o cloud.OrgUnit
 		err := row.Scan(&o.ID, &o.Tenant, &o.Name)
 		return o, err
-	})
-	return out, mapErr("org units", err)
+	}
+	return queryAll(r.ctx, r.tx, "org units", scan, `SELECT id, tenant, name FROM org_units WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 // PutUser, like PutOrgUnit, refuses to move a user ID to another tenant.
@@ -92,16 +92,11 @@ func (r *registryTx) PutUser(u cloud.User) error {
 	if u.Invitation != nil {
 		inv = &u.Invitation.Hash
 	}
-	var id string
-	err = r.tx.QueryRow(r.ctx, `INSERT INTO users (id, tenant, name, role, auth, invitation_hash) VALUES ($1, $2, $3, $4, $5, $6)
+	return upsertOwn(r.ctx, r.tx, "put user "+u.ID, `INSERT INTO users (id, tenant, name, role, auth, invitation_hash) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, auth = EXCLUDED.auth,
 	invitation_hash = EXCLUDED.invitation_hash
 WHERE users.tenant = EXCLUDED.tenant
-RETURNING id`, u.ID, u.Tenant, u.Name, string(u.Role), auth, inv).Scan(&id)
-	if err == pgx.ErrNoRows {
-		return fmt.Errorf("pgstore: put user %s: %w (another tenant's)", u.ID, cloud.ErrExists)
-	}
-	return mapErr("put user "+u.ID, err)
+RETURNING id`, u.ID, u.Tenant, u.Name, string(u.Role), auth, inv)
 }
 
 // userAuth is the sign-in state of a user, kept as one json document: nothing
@@ -139,12 +134,7 @@ func scanUser(row pgx.Row) (cloud.User, error) {
 }
 
 func (r *registryTx) Users(tenant string) ([]cloud.User, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT `+userCols+` FROM users WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("users", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.User, error) { return scanUser(row) })
-	return out, mapErr("users", err)
+	return queryAll(r.ctx, r.tx, "users", rowTo(scanUser), `SELECT `+userCols+` FROM users WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 func (r *registryTx) UserByInvitation(hash string) (cloud.User, error) {
@@ -178,16 +168,11 @@ func (r *registryTx) PutDevice(d cloud.Device) error {
 	if taken {
 		return fmt.Errorf("pgstore: put device %s: code %s: %w", d.ID, d.Code, cloud.ErrExists)
 	}
-	var id string
-	err = r.tx.QueryRow(r.ctx, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
+	return upsertOwn(r.ctx, r.tx, "put device "+d.ID, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, token_hash = EXCLUDED.token_hash,
 	enrolled = EXCLUDED.enrolled, revoked_at = EXCLUDED.revoked_at
 WHERE devices.tenant = EXCLUDED.tenant
-RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt).Scan(&id)
-	if err == pgx.ErrNoRows {
-		return fmt.Errorf("pgstore: put device %s: %w (another tenant's)", d.ID, cloud.ErrExists)
-	}
-	return mapErr("put device "+d.ID, err)
+RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt)
 }
 
 const deviceCols = `id, tenant, code, token_hash, enrolled, revoked_at`
@@ -209,24 +194,14 @@ func (r *registryTx) DeviceByToken(tokenHash string) (cloud.Device, error) {
 }
 
 func (r *registryTx) Devices(tenant string) ([]cloud.Device, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT `+deviceCols+` FROM devices WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("devices", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Device, error) { return scanDevice(row) })
-	return out, mapErr("devices", err)
+	return queryAll(r.ctx, r.tx, "devices", rowTo(scanDevice), `SELECT `+deviceCols+` FROM devices WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 func (r *registryTx) PutIntakeCredential(c cloud.IntakeCredential) error {
-	var id string
-	err := r.tx.QueryRow(r.ctx, `INSERT INTO intake_credentials (id, tenant, token_hash, created, revoked_at) VALUES ($1, $2, $3, $4, $5)
+	return upsertOwn(r.ctx, r.tx, "put intake credential "+c.ID, `INSERT INTO intake_credentials (id, tenant, token_hash, created, revoked_at) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created = EXCLUDED.created, revoked_at = EXCLUDED.revoked_at
 WHERE intake_credentials.tenant = EXCLUDED.tenant
-RETURNING id`, c.ID, c.Tenant, c.TokenHash, c.Created, c.RevokedAt).Scan(&id)
-	if err == pgx.ErrNoRows {
-		return fmt.Errorf("pgstore: put intake credential %s: %w (another tenant's)", c.ID, cloud.ErrExists)
-	}
-	return mapErr("put intake credential "+c.ID, err)
+RETURNING id`, c.ID, c.Tenant, c.TokenHash, c.Created, c.RevokedAt)
 }
 
 func (r *registryTx) IntakeCredentialByToken(tokenHash string) (cloud.IntakeCredential, error) {

@@ -17,18 +17,13 @@ ON CONFLICT (tenant, device_id, id) DO UPDATE SET user_id = EXCLUDED.user_id, is
 }
 
 func (r *registryTx) Grants(tenant, deviceID string) ([]cloud.Grant, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT id, user_id, issued_at, expires FROM grants WHERE tenant = $1 AND device_id = $2 ORDER BY id`,
-		tenant, deviceID)
-	if err != nil {
-		return nil, mapErr("grants", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cloud.Grant, error) {
+	scan := func(row pgx.CollectableRow) (cloud.Grant, error) {
 		g := cloud.Grant{Tenant: tenant, DeviceID: deviceID}
 		err := row.Scan(&g.ID, &g.UserID, &g.IssuedAt, &g.Expires)
 		g.IssuedAt, g.Expires = g.IssuedAt.UTC(), g.Expires.UTC()
 		return g, err
-	})
-	return out, mapErr("grants", err)
+	}
+	return queryAll(r.ctx, r.tx, "grants", scan, `SELECT id, user_id, issued_at, expires FROM grants WHERE tenant = $1 AND device_id = $2 ORDER BY id`, tenant, deviceID)
 }
 
 func (r *registryTx) PutAbsence(a cloud.Absence) error {
@@ -47,12 +42,7 @@ func (r *registryTx) DeleteAbsence(tenant, id string) error {
 }
 
 func (r *registryTx) Absences(tenant string) ([]cloud.Absence, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT doc FROM absences WHERE tenant = $1 ORDER BY id`, tenant)
-	if err != nil {
-		return nil, mapErr("absences", err)
-	}
-	out, err := collectJSON[cloud.Absence](rows)
-	return out, mapErr("absences", err)
+	return queryAll(r.ctx, r.tx, "absences", rowTo(scanJSON[cloud.Absence]), `SELECT doc FROM absences WHERE tenant = $1 ORDER BY id`, tenant)
 }
 
 func (r *registryTx) GrantKey() ([]byte, error) {

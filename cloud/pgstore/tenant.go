@@ -23,11 +23,11 @@ type tenantTx struct {
 	tenant string
 
 	// The tenant's change counter as of this transaction (Updates hold the tenant's
-	// lock, Views see one snapshot, so it cannot move under us), and the first seq
-	// this transaction appended: the default wire.Change.Tx mark.
+	// lock, Views see one snapshot, so it cannot move under us), and the marks of
+	// the changes this transaction appends.
 	last     uint64
 	haveLast bool
-	txFirst  uint64
+	marks    cloud.ChangeMarks
 }
 
 var (
@@ -48,16 +48,7 @@ func seqArg(seq uint64) (int64, error) {
 
 // CaseHead reads the cases table, which holds heads since schema version 2.
 func (t *tenantTx) CaseHead(id string) (model.Case, error) {
-	var c model.Case
-	var doc []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM cases WHERE tenant = $1 AND id = $2`, t.tenant, id).Scan(&doc)
-	if err != nil {
-		return c, mapErr("case "+id, err)
-	}
-	if err := json.Unmarshal(doc, &c); err != nil {
-		return c, fmt.Errorf("pgstore: case %s: decode: %w", id, err)
-	}
-	return c, nil
+	return queryJSON[model.Case](t.ctx, t.tx, "case "+id, `SELECT doc FROM cases WHERE tenant = $1 AND id = $2`, t.tenant, id)
 }
 
 func (t *tenantTx) PutCaseHead(c model.Case) error {
@@ -74,15 +65,8 @@ ON CONFLICT (tenant, id) DO UPDATE SET doc = EXCLUDED.doc`, t.tenant, c.ID, stri
 }
 
 func (t *tenantTx) History(caseID string) ([]model.HistoryEntry, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT doc FROM history WHERE tenant = $1 AND case_id = $2 ORDER BY seq`, t.tenant, caseID)
-	if err != nil {
-		return nil, mapErr("history of "+caseID, err)
-	}
-	out, err := collectJSON[model.HistoryEntry](rows)
-	if err != nil {
-		return nil, mapErr("history of "+caseID, err)
-	}
-	return out, nil
+	return queryAll(t.ctx, t.tx, "history of "+caseID, rowTo(scanJSON[model.HistoryEntry]),
+		`SELECT doc FROM history WHERE tenant = $1 AND case_id = $2 ORDER BY seq`, t.tenant, caseID)
 }
 
 // AppendHistory inserts all entries in one statement; an existing seq is left as it
@@ -118,15 +102,7 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	seq := last + 1
-	if t.txFirst == 0 {
-		t.txFirst = seq
-	}
-	ch.Seq = seq
-	mark := ch.Tx
-	if mark == 0 {
-		mark = t.txFirst
-	}
+	seq, mark := t.marks.Next(&ch, last)
 	s, err := seqArg(seq)
 	if err != nil {
 		return 0, err
@@ -190,12 +166,7 @@ ORDER BY c.seq`, t.tenant, int64(after), limit)
 }
 
 func (t *tenantTx) CaseChanges(caseID string) ([]wire.Change, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT doc FROM changes WHERE tenant = $1 AND case_id = $2 ORDER BY seq`, t.tenant, caseID)
-	if err != nil {
-		return nil, mapErr("changes of "+caseID, err)
-	}
-	out, err := collectJSON[wire.Change](rows)
-	return out, mapErr("changes of "+caseID, err)
+	return queryAll(t.ctx, t.tx, "changes of "+caseID, rowTo(scanJSON[wire.Change]), `SELECT doc FROM changes WHERE tenant = $1 AND case_id = $2 ORDER BY seq`, t.tenant, caseID)
 }
 
 // LastChange reads the counter once per transaction; AppendChange keeps the copy.
@@ -243,31 +214,15 @@ ON CONFLICT (tenant, id) DO UPDATE SET case_id = EXCLUDED.case_id, doc = EXCLUDE
 }
 
 func (t *tenantTx) Conflict(id string) (wire.Conflict, error) {
-	var c wire.Conflict
-	var doc []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM conflicts WHERE tenant = $1 AND id = $2`, t.tenant, id).Scan(&doc)
-	if err != nil {
-		return c, mapErr("conflict "+id, err)
-	}
-	if err := json.Unmarshal(doc, &c); err != nil {
-		return c, fmt.Errorf("pgstore: conflict %s: decode: %w", id, err)
-	}
-	return c, nil
+	return queryJSON[wire.Conflict](t.ctx, t.tx, "conflict "+id, `SELECT doc FROM conflicts WHERE tenant = $1 AND id = $2`, t.tenant, id)
 }
 
 func (t *tenantTx) Conflicts(caseID string) ([]wire.Conflict, error) {
-	var rows pgx.Rows
-	var err error
+	scan := rowTo(scanJSON[wire.Conflict])
 	if caseID == "" {
-		rows, err = t.tx.Query(t.ctx, `SELECT doc FROM conflicts WHERE tenant = $1 ORDER BY id`, t.tenant)
-	} else {
-		rows, err = t.tx.Query(t.ctx, `SELECT doc FROM conflicts WHERE tenant = $1 AND case_id = $2 ORDER BY id`, t.tenant, caseID)
+		return queryAll(t.ctx, t.tx, "conflicts", scan, `SELECT doc FROM conflicts WHERE tenant = $1 ORDER BY id`, t.tenant)
 	}
-	if err != nil {
-		return nil, mapErr("conflicts", err)
-	}
-	out, err := collectJSON[wire.Conflict](rows)
-	return out, mapErr("conflicts", err)
+	return queryAll(t.ctx, t.tx, "conflicts", scan, `SELECT doc FROM conflicts WHERE tenant = $1 AND case_id = $2 ORDER BY id`, t.tenant, caseID)
 }
 
 func (t *tenantTx) IntakeCase(transactionID string) (string, error) {
@@ -348,32 +303,44 @@ func (t *tenantTx) Blob(sha string) (int64, int, error) {
 // back when the code is someone else's. ON CONFLICT also waits for a concurrent
 // insert of the same code by another tenant instead of failing the transaction.
 func (t *tenantTx) PutVerification(v cloud.Verification) error {
-	var code string
-	err := t.tx.QueryRow(t.ctx, `INSERT INTO verifications (code, tenant, file_number, signed_at, hash)
+	return upsertOwn(t.ctx, t.tx, "put verification "+v.Code, `INSERT INTO verifications (code, tenant, file_number, signed_at, hash)
 VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (code) DO UPDATE SET file_number = EXCLUDED.file_number, signed_at = EXCLUDED.signed_at, hash = EXCLUDED.hash
 WHERE verifications.tenant = EXCLUDED.tenant
-RETURNING code`, v.Code, t.tenant, v.FileNumber, v.SignedAt, v.Hash).Scan(&code)
-	if err == pgx.ErrNoRows {
-		return fmt.Errorf("pgstore: put verification %s: %w (held by another tenant)", v.Code, cloud.ErrExists)
-	}
-	return mapErr("put verification "+v.Code, err)
+RETURNING code`, v.Code, t.tenant, v.FileNumber, v.SignedAt, v.Hash)
 }
 
-// collectJSON decodes a single json column of every row.
-func collectJSON[T any](rows pgx.Rows) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		var v T
-		if err := json.Unmarshal(doc, &v); err != nil {
-			return nil, fmt.Errorf("decode: %w", err)
-		}
-		out = append(out, v)
+// queryAll runs sql and turns every row into a T with scan; errors name what.
+func queryAll[T any](ctx context.Context, q querier, what string, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, mapErr(what, err)
 	}
-	return out, rows.Err()
+	out, err := pgx.CollectRows(rows, scan)
+	return out, mapErr(what, err)
+}
+
+// queryJSON decodes the json column of the one row sql selects (cloud.ErrNotFound
+// when there is none).
+func queryJSON[T any](ctx context.Context, q querier, what, sql string, args ...any) (T, error) {
+	v, err := scanJSON[T](q.QueryRow(ctx, sql, args...))
+	return v, mapErr(what, err)
+}
+
+// scanJSON decodes a row of one json column.
+func scanJSON[T any](row pgx.Row) (T, error) {
+	var v T
+	var doc []byte
+	if err := row.Scan(&doc); err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return v, fmt.Errorf("decode: %w", err)
+	}
+	return v, nil
+}
+
+// rowTo adapts the scan of one row for pgx.CollectRows.
+func rowTo[T any](scan func(pgx.Row) (T, error)) pgx.RowToFunc[T] {
+	return func(row pgx.CollectableRow) (T, error) { return scan(row) }
 }

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -22,21 +23,11 @@ WHERE tenant = $1 AND EXISTS (SELECT 1 FROM d)`, t.tenant, sha, index)
 }
 
 func (t *tenantTx) StoredChunks(sha string) ([]int, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT idx FROM chunks WHERE tenant = $1 AND sha = $2 ORDER BY idx`, t.tenant, sha)
-	if err != nil {
-		return nil, mapErr("stored chunks of "+sha, err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	return out, mapErr("stored chunks of "+sha, err)
+	return queryAll(t.ctx, t.tx, "stored chunks of "+sha, pgx.RowTo[int], `SELECT idx FROM chunks WHERE tenant = $1 AND sha = $2 ORDER BY idx`, t.tenant, sha)
 }
 
 func (t *tenantTx) BlobsWithChunk(index int) ([]string, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT sha FROM chunks WHERE tenant = $1 AND idx = $2 ORDER BY sha`, t.tenant, index)
-	if err != nil {
-		return nil, mapErr(fmt.Sprintf("blobs with chunk %d", index), err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return out, mapErr(fmt.Sprintf("blobs with chunk %d", index), err)
+	return queryAll(t.ctx, t.tx, fmt.Sprintf("blobs with chunk %d", index), pgx.RowTo[string], `SELECT sha FROM chunks WHERE tenant = $1 AND idx = $2 ORDER BY sha`, t.tenant, index)
 }
 
 func (t *tenantTx) StoredBytes() (int64, error) {
@@ -46,19 +37,11 @@ func (t *tenantTx) StoredBytes() (int64, error) {
 }
 
 func (t *tenantTx) Quota() (cloud.Quota, error) {
-	var q cloud.Quota
-	var doc []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM tenant_quotas WHERE tenant = $1`, t.tenant).Scan(&doc)
-	if err == pgx.ErrNoRows {
-		return q, nil
+	q, err := queryJSON[cloud.Quota](t.ctx, t.tx, "quota of "+t.tenant, `SELECT doc FROM tenant_quotas WHERE tenant = $1`, t.tenant)
+	if errors.Is(err, cloud.ErrNotFound) {
+		return cloud.Quota{}, nil // none set: the service's defaults
 	}
-	if err != nil {
-		return q, mapErr("quota", err)
-	}
-	if err := json.Unmarshal(doc, &q); err != nil {
-		return q, fmt.Errorf("pgstore: quota of %s: decode: %w", t.tenant, err)
-	}
-	return q, nil
+	return q, err
 }
 
 func (t *tenantTx) SetQuota(q cloud.Quota) error {

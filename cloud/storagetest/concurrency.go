@@ -43,6 +43,20 @@ func increment(tx cloud.TenantTx, caseID string) error {
 // hammer runs workers goroutines doing rounds increments each on tenant's counter
 // case and returns the first error.
 func hammer(s cloud.Storage, tenant string, workers, rounds int) error {
+	return inParallel(workers, rounds, func() error {
+		err := s.Update(context.Background(), tenant, func(tx cloud.TenantTx) error {
+			return increment(tx, "counter")
+		})
+		if err != nil {
+			return fmt.Errorf("%s: Update: %w", tenant, err)
+		}
+		return nil
+	})
+}
+
+// inParallel runs fn rounds times in each of workers goroutines; a worker stops at
+// its first error, and the first error of all is returned once every worker ended.
+func inParallel(workers, rounds int, fn func() error) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := 0; w < workers; w++ {
@@ -50,11 +64,8 @@ func hammer(s cloud.Storage, tenant string, workers, rounds int) error {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
-				err := s.Update(context.Background(), tenant, func(tx cloud.TenantTx) error {
-					return increment(tx, "counter")
-				})
-				if err != nil {
-					errs <- fmt.Errorf("%s: Update: %w", tenant, err)
+				if err := fn(); err != nil {
+					errs <- err
 					return
 				}
 			}
@@ -75,11 +86,7 @@ func checkCounter(t *testing.T, s cloud.Storage, tenant string, want uint64) {
 		if c.Version != want {
 			t.Errorf("%s: counter = %d after %d increments: lost updates", tenant, c.Version, want)
 		}
-		last, err := tx.LastChange()
-		noErr(t, "LastChange", err)
-		if last != want {
-			t.Errorf("%s: LastChange = %d, want %d", tenant, last, want)
-		}
+		wantRead(t, "LastChange of "+tenant, want)(tx.LastChange())
 		list, err := cloud.ReadChanges(tx, 0, int(want)+10)
 		noErr(t, "Changes", err)
 		if uint64(len(list)) != want {
@@ -115,32 +122,18 @@ func testSerializedUpdates(t *testing.T, s cloud.Storage) {
 func testSerializedRegistry(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	const workers, rounds = 6, 8
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < rounds; i++ {
-				err := s.Registry(context.Background(), func(r cloud.RegistryTx) error {
-					tn, err := r.Tenant(tenantA)
-					if err != nil {
-						return err
-					}
-					n, _ := strconv.Atoi(tn.Name)
-					tn.Name = strconv.Itoa(n + 1)
-					return r.PutTenant(tn)
-				})
-				if err != nil {
-					errs <- err
-					return
-				}
+	err := inParallel(workers, rounds, func() error {
+		return s.Registry(context.Background(), func(r cloud.RegistryTx) error {
+			tn, err := r.Tenant(tenantA)
+			if err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+			n, _ := strconv.Atoi(tn.Name)
+			tn.Name = strconv.Itoa(n + 1)
+			return r.PutTenant(tn)
+		})
+	})
+	if err != nil {
 		t.Fatalf("Registry: %v", err)
 	}
 	reg(t, s, func(r cloud.RegistryTx) error {
@@ -244,13 +237,38 @@ func testTenantsInParallel(t *testing.T, s cloud.Storage) {
 // on the returned channel.
 func holdUpdate(t *testing.T, s cloud.Storage, tenant string, release <-chan struct{}) <-chan error {
 	t.Helper()
-	entered := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- s.Update(context.Background(), tenant, func(tx cloud.TenantTx) error {
+	return hold(t, "Update", release, func(wait func() error) error {
+		return s.Update(context.Background(), tenant, func(tx cloud.TenantTx) error {
 			if err := tx.PutCaseHead(sampleCase(tenant, "uncommitted", 1)); err != nil {
 				return err
 			}
+			return wait()
+		})
+	})
+}
+
+// holdRegistry is holdUpdate for a Registry transaction; it writes the tenant id.
+func holdRegistry(t *testing.T, s cloud.Storage, id string, release <-chan struct{}) <-chan error {
+	t.Helper()
+	return hold(t, "Registry", release, func(wait func() error) error {
+		return s.Registry(context.Background(), func(r cloud.RegistryTx) error {
+			if err := r.PutTenant(cloud.Tenant{ID: id, Name: id, Created: t0}); err != nil {
+				return err
+			}
+			return wait()
+		})
+	})
+}
+
+// hold runs a transaction in a goroutine that calls wait after its write; wait
+// blocks until release is closed. hold returns once wait was reached, with the
+// channel that receives the transaction's result.
+func hold(t *testing.T, what string, release <-chan struct{}, run func(wait func() error) error) <-chan error {
+	t.Helper()
+	entered := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- run(func() error {
 			close(entered)
 			<-release
 			return nil
@@ -259,11 +277,25 @@ func holdUpdate(t *testing.T, s cloud.Storage, tenant string, release <-chan str
 	select {
 	case <-entered:
 	case err := <-done:
-		t.Fatalf("held Update ended early: %v", err)
+		t.Fatalf("held %s ended early: %v", what, err)
 	case <-time.After(waitLimit):
-		t.Fatal("held Update did not start")
+		t.Fatalf("held %s did not start", what)
 	}
 	return done
+}
+
+// within runs fn in a goroutine and returns its error; finished is false when fn
+// has not returned after waitLimit (a storage that blocks fails the test instead of
+// hanging it).
+func within(fn func() error) (finished bool, err error) {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return true, err
+	case <-time.After(waitLimit):
+		return false, nil
+	}
 }
 
 func testViewDuringUpdate(t *testing.T, s cloud.Storage) {
@@ -272,12 +304,7 @@ func testViewDuringUpdate(t *testing.T, s cloud.Storage) {
 	held := holdUpdate(t, s, tenantA, release)
 	defer func() {
 		close(release)
-		select {
-		case err := <-held:
-			noErr(t, "held Update", err)
-		case <-time.After(waitLimit):
-			t.Error("held Update did not finish after release")
-		}
+		awaitHeld(t, "Update", held)
 		view(t, s, tenantA, func(tx cloud.TenantTx) error {
 			_, err := tx.CaseHead("uncommitted")
 			noErr(t, "case of the held Update after commit", err)
@@ -285,24 +312,21 @@ func testViewDuringUpdate(t *testing.T, s cloud.Storage) {
 		})
 	}()
 	for _, tenant := range []string{tenantA, tenantB} {
-		done := make(chan error, 1)
-		go func() {
-			done <- s.View(context.Background(), tenant, func(tx cloud.TenantTx) error {
+		finished, err := within(func() error {
+			return s.View(context.Background(), tenant, func(tx cloud.TenantTx) error {
 				_, err := tx.CaseHead("uncommitted")
 				if !errors.Is(err, cloud.ErrNotFound) {
 					return fmt.Errorf("View sees an uncommitted write: %v", err)
 				}
 				return nil
 			})
-		}()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("View(%s) during an Update of %s: %v", tenant, tenantA, err)
-			}
-		case <-time.After(waitLimit):
+		})
+		if !finished {
 			t.Errorf("View(%s) waited for an open Update of %s: readers must not block on writers", tenant, tenantA)
 			return
+		}
+		if err != nil {
+			t.Errorf("View(%s) during an Update of %s: %v", tenant, tenantA, err)
 		}
 	}
 }
@@ -380,37 +404,13 @@ func testViewSnapshot(t *testing.T, s cloud.Storage) {
 
 func testContextWhileWaiting(t *testing.T, s cloud.Storage) {
 	seed(t, s)
-	release := make(chan struct{})
-	var once sync.Once
-	releaseAll := func() { once.Do(func() { close(release) }) }
-	defer releaseAll()
-	held := holdUpdate(t, s, tenantA, release)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- s.Update(ctx, tenantA, func(tx cloud.TenantTx) error {
+	lateWhileHeld(t, "Update", func(release <-chan struct{}) <-chan error {
+		return holdUpdate(t, s, tenantA, release)
+	}, func(ctx context.Context) error {
+		return s.Update(ctx, tenantA, func(tx cloud.TenantTx) error {
 			return tx.PutCaseHead(sampleCase(tenantA, "late", 1))
 		})
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("Update waiting for the tenant's lock past its deadline = %v, want one wrapping context.DeadlineExceeded", err)
-		}
-	case <-time.After(waitLimit):
-		t.Error("Update waiting for the tenant's lock ignored its context's deadline")
-		releaseAll()
-		<-done
-	}
-	releaseAll()
-	select {
-	case err := <-held:
-		noErr(t, "held Update", err)
-	case <-time.After(waitLimit):
-		t.Fatal("held Update did not finish after release")
-	}
+	})
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
 		_, err := tx.CaseHead("late")
 		isNotFound(t, "case written by an Update whose context expired while waiting", err)
@@ -419,54 +419,13 @@ func testContextWhileWaiting(t *testing.T, s cloud.Storage) {
 }
 
 func testRegistryContextWhileWaiting(t *testing.T, s cloud.Storage) {
-	release := make(chan struct{})
-	var once sync.Once
-	releaseAll := func() { once.Do(func() { close(release) }) }
-	defer releaseAll()
-	entered := make(chan struct{})
-	held := make(chan error, 1)
-	go func() {
-		held <- s.Registry(context.Background(), func(r cloud.RegistryTx) error {
-			if err := r.PutTenant(cloud.Tenant{ID: "first", Name: "first", Created: t0}); err != nil {
-				return err
-			}
-			close(entered)
-			<-release
-			return nil
-		})
-	}()
-	select {
-	case <-entered:
-	case err := <-held:
-		t.Fatalf("held Registry ended early: %v", err)
-	case <-time.After(waitLimit):
-		t.Fatal("held Registry did not start")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- s.Registry(ctx, func(r cloud.RegistryTx) error {
+	lateWhileHeld(t, "Registry", func(release <-chan struct{}) <-chan error {
+		return holdRegistry(t, s, "first", release)
+	}, func(ctx context.Context) error {
+		return s.Registry(ctx, func(r cloud.RegistryTx) error {
 			return r.PutTenant(cloud.Tenant{ID: "late", Name: "late", Created: t0})
 		})
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("Registry waiting for the lock past its deadline = %v, want one wrapping context.DeadlineExceeded", err)
-		}
-	case <-time.After(waitLimit):
-		t.Error("Registry waiting for the lock ignored its context's deadline")
-		releaseAll()
-		<-done
-	}
-	releaseAll()
-	select {
-	case err := <-held:
-		noErr(t, "held Registry", err)
-	case <-time.After(waitLimit):
-		t.Fatal("held Registry did not finish after release")
-	}
+	})
 	reg(t, s, func(r cloud.RegistryTx) error {
 		_, err := r.Tenant("late")
 		isNotFound(t, "tenant written by a Registry whose context expired while waiting", err)
@@ -474,4 +433,44 @@ func testRegistryContextWhileWaiting(t *testing.T, s cloud.Storage) {
 		noErr(t, "tenant of the held Registry", err)
 		return nil
 	})
+}
+
+// lateWhileHeld holds one transaction open and starts late with a context whose
+// deadline passes while late waits for the held one's lock: late must give up with
+// that deadline, and the held transaction must still commit after its release.
+func lateWhileHeld(t *testing.T, what string, holdTx func(release <-chan struct{}) <-chan error, late func(ctx context.Context) error) {
+	t.Helper()
+	release := make(chan struct{})
+	var once sync.Once
+	releaseAll := func() { once.Do(func() { close(release) }) }
+	defer releaseAll()
+	held := holdTx(release)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- late(ctx) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s waiting for the lock past its deadline = %v, want one wrapping context.DeadlineExceeded", what, err)
+		}
+	case <-time.After(waitLimit):
+		t.Errorf("%s waiting for the lock ignored its context's deadline", what)
+		releaseAll()
+		<-done
+	}
+	releaseAll()
+	awaitHeld(t, what, held)
+}
+
+// awaitHeld checks that a held transaction commits once released.
+func awaitHeld(t *testing.T, what string, held <-chan error) {
+	t.Helper()
+	select {
+	case err := <-held:
+		noErr(t, "held "+what, err)
+	case <-time.After(waitLimit):
+		t.Fatalf("held %s did not finish after release", what)
+	}
 }

@@ -66,9 +66,7 @@ func CheckFormatOne(t *testing.T, s cloud.Storage, f FormatOne) {
 	t.Helper()
 	view(t, s, f.Tenant, func(tx cloud.TenantTx) error {
 		for _, c := range f.Cases {
-			got, err := cloud.ReadCase(tx, c.ID)
-			noErr(t, "ReadCase "+c.ID, err)
-			sameJSON(t, "case "+c.ID+" from the log", got, c)
+			wantRead(t, "case "+c.ID+" from the log", c)(cloud.ReadCase(tx, c.ID))
 			h, err := tx.CaseHead(c.ID)
 			noErr(t, "CaseHead "+c.ID, err)
 			c.Comments, c.Messages = nil, nil

@@ -173,15 +173,9 @@ func testCaseChanges(t *testing.T, s cloud.Storage) {
 		return err
 	})
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.CaseChanges("case-1")
-		noErr(t, "CaseChanges", err)
-		sameJSON(t, "CaseChanges(case-1)", got, want)
-		got, err = tx.CaseChanges("case-")
-		noErr(t, "CaseChanges of a prefix", err)
-		if len(got) != 0 {
-			t.Errorf("CaseChanges(case-) = %d changes of other cases", len(got))
-		}
-		got, err = tx.CaseChanges("case-10")
+		wantRead(t, "CaseChanges(case-1)", want)(tx.CaseChanges("case-1"))
+		wantAnyOrder(t, "CaseChanges(case-), a prefix of other cases", []wire.Change{})(tx.CaseChanges("case-"))
+		got, err := tx.CaseChanges("case-10")
 		noErr(t, "CaseChanges(case-10)", err)
 		if len(got) != 4 {
 			t.Errorf("CaseChanges(case-10) = %d changes, want 4", len(got))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 )
@@ -78,26 +77,9 @@ func testRegistryView(t *testing.T, s cloud.Storage) {
 	// A Registry transaction is open and has written; RegistryView neither waits for
 	// it nor sees its write.
 	release := make(chan struct{})
-	entered := make(chan struct{})
-	held := make(chan error, 1)
-	go func() {
-		held <- s.Registry(context.Background(), func(r cloud.RegistryTx) error {
-			if err := r.PutTenant(cloud.Tenant{ID: "uncommitted", Name: "x", Created: t0}); err != nil {
-				return err
-			}
-			close(entered)
-			<-release
-			return nil
-		})
-	}()
-	select {
-	case <-entered:
-	case err := <-held:
-		t.Fatalf("held Registry ended early: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		done <- rv.RegistryView(context.Background(), func(r cloud.RegistryTx) error {
+	held := holdRegistry(t, s, "uncommitted", release)
+	finished, err := within(func() error {
+		return rv.RegistryView(context.Background(), func(r cloud.RegistryTx) error {
 			got, err := r.DeviceByToken(d.TokenHash)
 			if err != nil {
 				return err
@@ -108,20 +90,17 @@ func testRegistryView(t *testing.T, s cloud.Storage) {
 			}
 			return nil
 		})
-	}()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Error(err)
-		}
-	case <-time.After(waitLimit):
+	})
+	if !finished {
 		t.Error("RegistryView waited for an open Registry transaction")
+	} else if err != nil {
+		t.Error(err)
 	}
 	close(release)
-	noErr(t, "held Registry", <-held)
+	awaitHeld(t, "Registry", held)
 
 	var inner error
-	err := rv.RegistryView(ctxT(t), func(r cloud.RegistryTx) error {
+	err = rv.RegistryView(ctxT(t), func(r cloud.RegistryTx) error {
 		inner = r.PutTenant(cloud.Tenant{ID: "written-in-view", Name: "x", Created: t0})
 		return nil
 	})
@@ -172,11 +151,7 @@ func testReplaceChunk(t *testing.T, s cloud.Storage) {
 		if string(got) != "third, longer than before" {
 			t.Errorf("Chunk after ReplaceChunk = %q", got)
 		}
-		ok, err := tx.HasChunk(sha, 7)
-		noErr(t, "HasChunk", err)
-		if !ok {
-			t.Error("HasChunk after ReplaceChunk = false")
-		}
+		wantRead(t, "HasChunk after ReplaceChunk", true)(tx.HasChunk(sha, 7))
 		return nil
 	})
 }

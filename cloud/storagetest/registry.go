@@ -25,26 +25,17 @@ func testTenants(t *testing.T, s cloud.Storage) {
 	a := cloud.Tenant{ID: tenantA, Name: "Stadt Musterstadt", Created: t0}
 	b := cloud.Tenant{ID: tenantB, Name: "Gemeinde Beispielhausen", Created: t0.Add(time.Hour)}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Tenant(tenantA)
-		isNotFound(t, "Tenant before put", err)
-		list, err := r.Tenants()
-		noErr(t, "Tenants empty", err)
-		if len(list) != 0 {
-			t.Errorf("Tenants of an empty store = %v", list)
-		}
+		wantNotFound(t, "Tenant before put")(r.Tenant(tenantA))
+		wantAnyOrder(t, "Tenants of an empty store", []cloud.Tenant{})(r.Tenants())
 		noErr(t, "PutTenant a", r.PutTenant(a))
 		noErr(t, "PutTenant b", r.PutTenant(b))
-		got, err := r.Tenant(tenantA)
-		noErr(t, "Tenant in same tx", err)
-		sameRecord(t, "Tenant in same tx", got, a)
+		wantRead(t, "Tenant in same tx", a)(r.Tenant(tenantA))
 		return nil
 	})
 	a.Name = "Stadt Musterstadt (neu)"
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutTenant(a) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Tenant(tenantA)
-		noErr(t, "Tenant", err)
-		sameRecord(t, "Tenant after replace", got, a)
+		wantRead(t, "Tenant after replace", a)(r.Tenant(tenantA))
 		list, err := r.Tenants()
 		noErr(t, "Tenants", err)
 		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
@@ -53,8 +44,7 @@ func testTenants(t *testing.T, s cloud.Storage) {
 		if len(list) != 2 {
 			t.Errorf("Tenants: %d, want 2", len(list))
 		}
-		_, err = r.Tenant("nirgendwo")
-		isNotFound(t, "Tenant unknown", err)
+		wantNotFound(t, "Tenant unknown")(r.Tenant("nirgendwo"))
 		return nil
 	})
 }
@@ -73,8 +63,7 @@ func testOrgUnits(t *testing.T, s cloud.Storage) {
 	ou2 := cloud.OrgUnit{ID: "010000000002", Tenant: tenantA, Name: "Ordnungsamt"}
 	ou3 := cloud.OrgUnit{ID: "020000000001", Tenant: tenantB, Name: "Bürgerbüro"}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.OrgUnit(ou1.ID)
-		isNotFound(t, "OrgUnit before put", err)
+		wantNotFound(t, "OrgUnit before put")(r.OrgUnit(ou1.ID))
 		for _, o := range []cloud.OrgUnit{ou1, ou2, ou3} {
 			noErr(t, "PutOrgUnit "+o.ID, r.PutOrgUnit(o))
 		}
@@ -91,21 +80,10 @@ func testOrgUnits(t *testing.T, s cloud.Storage) {
 	})
 	isExists(t, "PutOrgUnit with another tenant's ID", err)
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.OrgUnit(ou1.ID)
-		noErr(t, "OrgUnit", err)
-		sameRecord(t, "OrgUnit after replace and takeover attempt", got, ou1)
-		list, err := r.OrgUnits(tenantA)
-		noErr(t, "OrgUnits", err)
-		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-		sameRecord(t, "OrgUnits(A)", list, []cloud.OrgUnit{ou1, ou2})
-		list, err = r.OrgUnits(tenantB)
-		noErr(t, "OrgUnits", err)
-		sameRecord(t, "OrgUnits(B)", list, []cloud.OrgUnit{ou3})
-		list, err = r.OrgUnits("nirgendwo")
-		noErr(t, "OrgUnits of unknown tenant", err)
-		if len(list) != 0 {
-			t.Errorf("OrgUnits(unknown) = %v", list)
-		}
+		wantRead(t, "OrgUnit after replace and takeover attempt", ou1)(r.OrgUnit(ou1.ID))
+		wantAnyOrder(t, "OrgUnits(A)", []cloud.OrgUnit{ou1, ou2})(r.OrgUnits(tenantA))
+		wantRead(t, "OrgUnits(B)", []cloud.OrgUnit{ou3})(r.OrgUnits(tenantB))
+		wantAnyOrder(t, "OrgUnits(unknown)", []cloud.OrgUnit{})(r.OrgUnits("nirgendwo"))
 		return nil
 	})
 }
@@ -116,11 +94,7 @@ func testUsers(t *testing.T, s cloud.Storage) {
 	u2 := cloud.User{ID: "u2", Tenant: tenantA, Name: "Bernd Schäfer", Role: model.RoleLeitung}
 	u3 := cloud.User{ID: "u3", Tenant: tenantB, Name: "Clara Groß", Role: model.RoleAdministration}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Users(tenantA)
-		noErr(t, "Users empty", err)
-		if len(list) != 0 {
-			t.Errorf("Users before put = %v", list)
-		}
+		wantAnyOrder(t, "Users before put", []cloud.User{})(r.Users(tenantA))
 		for _, u := range []cloud.User{u1, u2, u3} {
 			noErr(t, "PutUser "+u.ID, r.PutUser(u))
 		}
@@ -130,13 +104,8 @@ func testUsers(t *testing.T, s cloud.Storage) {
 	u1.Name = "Anna Müller-Lüdenscheidt"
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u1) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Users(tenantA)
-		noErr(t, "Users", err)
-		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-		sameRecord(t, "Users(A) after replace", list, []cloud.User{u1, u2})
-		list, err = r.Users(tenantB)
-		noErr(t, "Users", err)
-		sameRecord(t, "Users(B)", list, []cloud.User{u3})
+		wantAnyOrder(t, "Users(A) after replace", []cloud.User{u1, u2})(r.Users(tenantA))
+		wantRead(t, "Users(B)", []cloud.User{u3})(r.Users(tenantB))
 		return nil
 	})
 }
@@ -146,28 +115,21 @@ func testEnrollments(t *testing.T, s cloud.Storage) {
 	e := cloud.Enrollment{CodeHash: hex64("enroll-1"), Tenant: tenantA, Expires: t0.Add(24 * time.Hour)}
 	other := cloud.Enrollment{CodeHash: hex64("enroll-2"), Tenant: tenantB, Expires: t0.Add(time.Hour)}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Enrollment(e.CodeHash)
-		isNotFound(t, "Enrollment before put", err)
+		wantNotFound(t, "Enrollment before put")(r.Enrollment(e.CodeHash))
 		noErr(t, "PutEnrollment", r.PutEnrollment(e))
 		noErr(t, "PutEnrollment other", r.PutEnrollment(other))
 		return nil
 	})
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Enrollment(e.CodeHash)
-		noErr(t, "Enrollment", err)
-		sameRecord(t, "Enrollment", got, e)
+		wantRead(t, "Enrollment", e)(r.Enrollment(e.CodeHash))
 		return nil
 	})
 	e.UsedAt = ptr(t0.Add(time.Minute))
 	e.UsedBy = "dev-1"
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutEnrollment(e) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Enrollment(e.CodeHash)
-		noErr(t, "Enrollment", err)
-		sameRecord(t, "Enrollment after use", got, e)
-		got, err = r.Enrollment(other.CodeHash)
-		noErr(t, "Enrollment other", err)
-		sameRecord(t, "Enrollment other untouched", got, other)
+		wantRead(t, "Enrollment after use", e)(r.Enrollment(e.CodeHash))
+		wantRead(t, "Enrollment other untouched", other)(r.Enrollment(other.CodeHash))
 		return nil
 	})
 }
@@ -178,16 +140,12 @@ func testDevices(t *testing.T, s cloud.Storage) {
 	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "A2", TokenHash: hex64("tok-2"), Enrolled: t0}
 	d3 := cloud.Device{ID: "dev-3", Tenant: tenantB, Code: "A1", TokenHash: hex64("tok-3"), Enrolled: t0}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Device(d1.ID)
-		isNotFound(t, "Device before put", err)
-		_, err = r.DeviceByToken(d1.TokenHash)
-		isNotFound(t, "DeviceByToken before put", err)
+		wantNotFound(t, "Device before put")(r.Device(d1.ID))
+		wantNotFound(t, "DeviceByToken before put")(r.DeviceByToken(d1.TokenHash))
 		for _, d := range []cloud.Device{d1, d2, d3} {
 			noErr(t, "PutDevice "+d.ID, r.PutDevice(d))
 		}
-		got, err := r.DeviceByToken(d1.TokenHash)
-		noErr(t, "DeviceByToken in the same tx", err)
-		sameRecord(t, "DeviceByToken in the same tx", got, d1)
+		wantRead(t, "DeviceByToken in the same tx", d1)(r.DeviceByToken(d1.TokenHash))
 		return nil
 	})
 	// A new token (re-enrollment) must retire the old one at once.
@@ -197,27 +155,13 @@ func testDevices(t *testing.T, s cloud.Storage) {
 	d2.RevokedAt = ptr(t0.Add(2 * time.Hour))
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutDevice(d2) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.DeviceByToken(old)
-		isNotFound(t, "DeviceByToken with the replaced token", err)
-		got, err := r.DeviceByToken(d1.TokenHash)
-		noErr(t, "DeviceByToken new token", err)
-		sameRecord(t, "DeviceByToken new token", got, d1)
-		got, err = r.Device(d2.ID)
-		noErr(t, "Device", err)
-		sameRecord(t, "Device revoked", got, d2)
-		got, err = r.DeviceByToken(d2.TokenHash)
-		noErr(t, "DeviceByToken of a revoked device (the service checks RevokedAt)", err)
-		sameRecord(t, "DeviceByToken revoked", got, d2)
-		got, err = r.DeviceByToken(d3.TokenHash)
-		noErr(t, "DeviceByToken B", err)
-		sameRecord(t, "DeviceByToken B", got, d3)
-		list, err := r.Devices(tenantA)
-		noErr(t, "Devices", err)
-		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-		sameRecord(t, "Devices(A)", list, []cloud.Device{d1, d2})
-		list, err = r.Devices(tenantB)
-		noErr(t, "Devices", err)
-		sameRecord(t, "Devices(B)", list, []cloud.Device{d3})
+		wantNotFound(t, "DeviceByToken with the replaced token")(r.DeviceByToken(old))
+		wantRead(t, "DeviceByToken new token", d1)(r.DeviceByToken(d1.TokenHash))
+		wantRead(t, "Device revoked", d2)(r.Device(d2.ID))
+		wantRead(t, "DeviceByToken of a revoked device (the service checks RevokedAt)", d2)(r.DeviceByToken(d2.TokenHash))
+		wantRead(t, "DeviceByToken B", d3)(r.DeviceByToken(d3.TokenHash))
+		wantAnyOrder(t, "Devices(A)", []cloud.Device{d1, d2})(r.Devices(tenantA))
+		wantRead(t, "Devices(B)", []cloud.Device{d3})(r.Devices(tenantB))
 		return nil
 	})
 }
@@ -233,13 +177,9 @@ func testDeviceCodeUnique(t *testing.T, s cloud.Storage) {
 	err := s.Registry(ctxT(t), func(r cloud.RegistryTx) error { return r.PutDevice(d2) })
 	isExists(t, "PutDevice with a code taken in the tenant", err)
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Device(d2.ID)
-		isNotFound(t, "refused device by ID", err)
-		_, err = r.DeviceByToken(d2.TokenHash)
-		isNotFound(t, "refused device by token", err)
-		got, err := r.Device(d1.ID)
-		noErr(t, "Device", err)
-		sameRecord(t, "holder of the code untouched", got, d1)
+		wantNotFound(t, "refused device by ID")(r.Device(d2.ID))
+		wantNotFound(t, "refused device by token")(r.DeviceByToken(d2.TokenHash))
+		wantRead(t, "holder of the code untouched", d1)(r.Device(d1.ID))
 		return nil
 	})
 
@@ -266,16 +206,13 @@ func testIntakeCredentials(t *testing.T, s cloud.Storage) {
 	c := cloud.IntakeCredential{ID: "ic-1", Tenant: tenantA, TokenHash: hex64("ic-tok-1"), Created: t0}
 	c2 := cloud.IntakeCredential{ID: "ic-2", Tenant: tenantB, TokenHash: hex64("ic-tok-2"), Created: t0}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.IntakeCredentialByToken(c.TokenHash)
-		isNotFound(t, "IntakeCredentialByToken before put", err)
+		wantNotFound(t, "IntakeCredentialByToken before put")(r.IntakeCredentialByToken(c.TokenHash))
 		noErr(t, "PutIntakeCredential", r.PutIntakeCredential(c))
 		noErr(t, "PutIntakeCredential 2", r.PutIntakeCredential(c2))
 		return nil
 	})
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.IntakeCredentialByToken(c.TokenHash)
-		noErr(t, "IntakeCredentialByToken", err)
-		sameRecord(t, "IntakeCredentialByToken", got, c)
+		wantRead(t, "IntakeCredentialByToken", c)(r.IntakeCredentialByToken(c.TokenHash))
 		return nil
 	})
 	old := c.TokenHash
@@ -283,22 +220,16 @@ func testIntakeCredentials(t *testing.T, s cloud.Storage) {
 	c.RevokedAt = ptr(t0.Add(time.Hour))
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutIntakeCredential(c) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.IntakeCredentialByToken(old)
-		isNotFound(t, "IntakeCredentialByToken with the replaced token", err)
-		got, err := r.IntakeCredentialByToken(c.TokenHash)
-		noErr(t, "IntakeCredentialByToken", err)
-		sameRecord(t, "IntakeCredential after replace", got, c)
-		got, err = r.IntakeCredentialByToken(c2.TokenHash)
-		noErr(t, "IntakeCredentialByToken 2", err)
-		sameRecord(t, "IntakeCredential 2", got, c2)
+		wantNotFound(t, "IntakeCredentialByToken with the replaced token")(r.IntakeCredentialByToken(old))
+		wantRead(t, "IntakeCredential after replace", c)(r.IntakeCredentialByToken(c.TokenHash))
+		wantRead(t, "IntakeCredential 2", c2)(r.IntakeCredentialByToken(c2.TokenHash))
 		return nil
 	})
 }
 
 func testVerificationNotFound(t *testing.T, s cloud.Storage) {
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.Verification("ABCD-EFGH")
-		isNotFound(t, "Verification of an empty store", err)
+		wantNotFound(t, "Verification of an empty store")(r.Verification("ABCD-EFGH"))
 		return nil
 	})
 }
@@ -323,12 +254,8 @@ func testUsableAfterErrExists(t *testing.T, s cloud.Storage) {
 		return nil
 	})
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Device(d2.ID)
-		noErr(t, "Device", err)
-		sameRecord(t, "device put after ErrExists", got, d2)
-		gotOU, err := r.OrgUnit(ou.ID)
-		noErr(t, "OrgUnit", err)
-		sameRecord(t, "org unit put after ErrExists", gotOU, ou)
+		wantRead(t, "device put after ErrExists", d2)(r.Device(d2.ID))
+		wantRead(t, "org unit put after ErrExists", ou)(r.OrgUnit(ou.ID))
 		return nil
 	})
 	v := cloud.Verification{Code: "V-1", Tenant: tenantA, FileNumber: "F", SignedAt: t0, Hash: hex64("v")}

@@ -32,25 +32,19 @@ func testUserSignInState(t *testing.T, s cloud.Storage) {
 	}
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Users(tenantA)
-		noErr(t, "Users", err)
-		sameRecord(t, "user with sign-in state", list, []cloud.User{u})
+		wantRead(t, "user with sign-in state", []cloud.User{u})(r.Users(tenantA))
 		return nil
 	})
 	u.Deactivated, u.GrantsNotBefore = ptr(t0.Add(time.Hour)), ptr(t0.Add(time.Hour))
 	u.Lockout = identity.Lockout{}
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Users(tenantA)
-		noErr(t, "Users", err)
-		sameRecord(t, "deactivated user", list, []cloud.User{u})
+		wantRead(t, "deactivated user", []cloud.User{u})(r.Users(tenantA))
 		return nil
 	})
 	if v, ok := s.(cloud.RegistryViewer); ok {
 		err := v.RegistryView(ctxT(t), func(r cloud.RegistryTx) error {
-			list, err := r.Users(tenantA)
-			noErr(t, "Users in a view", err)
-			sameRecord(t, "user in a view", list, []cloud.User{u})
+			wantRead(t, "user in a view", []cloud.User{u})(r.Users(tenantA))
 			return nil
 		})
 		noErr(t, "RegistryView", err)
@@ -67,33 +61,24 @@ func testInvitationIndex(t *testing.T, s cloud.Storage) {
 	u := cloud.User{ID: "u1", Tenant: tenantA, Name: "Anna Müller", Role: model.RoleSachbearbeitung, Invitation: inv("first")}
 	other := cloud.User{ID: "u2", Tenant: tenantB, Name: "Bernd Schäfer", Role: model.RoleLeitung, Invitation: inv("other")}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.UserByInvitation(hex64("first"))
-		isNotFound(t, "UserByInvitation before put", err)
+		wantNotFound(t, "UserByInvitation before put")(r.UserByInvitation(hex64("first")))
 		noErr(t, "PutUser u1", r.PutUser(u))
 		noErr(t, "PutUser u2", r.PutUser(other))
-		got, err := r.UserByInvitation(hex64("first"))
-		noErr(t, "UserByInvitation in the same tx", err)
-		sameRecord(t, "UserByInvitation", got, u)
+		wantRead(t, "UserByInvitation", u)(r.UserByInvitation(hex64("first")))
 		return nil
 	})
 	u.Invitation = inv("second")
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.UserByInvitation(hex64("first"))
-		isNotFound(t, "UserByInvitation of the replaced code", err)
-		got, err := r.UserByInvitation(hex64("second"))
-		noErr(t, "UserByInvitation of the new code", err)
-		sameRecord(t, "UserByInvitation of the new code", got, u)
-		got, err = r.UserByInvitation(hex64("other"))
-		noErr(t, "UserByInvitation of another tenant's user", err)
-		sameRecord(t, "UserByInvitation of another tenant's user", got, other)
+		wantNotFound(t, "UserByInvitation of the replaced code")(r.UserByInvitation(hex64("first")))
+		wantRead(t, "UserByInvitation of the new code", u)(r.UserByInvitation(hex64("second")))
+		wantRead(t, "UserByInvitation of another tenant's user", other)(r.UserByInvitation(hex64("other")))
 		return nil
 	})
 	u.Invitation = nil
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutUser(u) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.UserByInvitation(hex64("second"))
-		isNotFound(t, "UserByInvitation after the invitation was removed", err)
+		wantNotFound(t, "UserByInvitation after the invitation was removed")(r.UserByInvitation(hex64("second")))
 		return nil
 	})
 }
@@ -102,12 +87,8 @@ func testTenantOfflineDays(t *testing.T, s cloud.Storage) {
 	a := cloud.Tenant{ID: tenantA, Name: "Stadt Musterstadt", Created: t0, OfflineDays: 5}
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutTenant(a) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Tenant(tenantA)
-		noErr(t, "Tenant", err)
-		sameRecord(t, "Tenant with offline days", got, a)
-		list, err := r.Tenants()
-		noErr(t, "Tenants", err)
-		sameRecord(t, "Tenants with offline days", list, []cloud.Tenant{a})
+		wantRead(t, "Tenant with offline days", a)(r.Tenant(tenantA))
+		wantRead(t, "Tenants with offline days", []cloud.Tenant{a})(r.Tenants())
 		return nil
 	})
 }
@@ -122,11 +103,7 @@ func testGrants(t *testing.T, s cloud.Storage) {
 	// where they would meet.
 	g4 := cloud.Grant{ID: "g4", Tenant: tenantB, UserID: "u9", DeviceID: "d1", IssuedAt: day, Expires: day.Add(time.Hour)}
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Grants(tenantA, "d1")
-		noErr(t, "Grants empty", err)
-		if len(list) != 0 {
-			t.Errorf("Grants of an empty store = %v", list)
-		}
+		wantAnyOrder(t, "Grants of an empty store", []cloud.Grant{})(r.Grants(tenantA, "d1"))
 		for _, g := range []cloud.Grant{g2, g1, g3, g4} {
 			noErr(t, "PutGrant "+g.ID, r.PutGrant(g))
 		}
@@ -135,20 +112,10 @@ func testGrants(t *testing.T, s cloud.Storage) {
 	g1.Expires = g1.Expires.Add(24 * time.Hour) // extended by a later sign-in
 	reg(t, s, func(r cloud.RegistryTx) error { return r.PutGrant(g1) })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Grants(tenantA, "d1")
-		noErr(t, "Grants", err)
-		sameRecord(t, "Grants(A, d1)", list, []cloud.Grant{g1, g2})
-		list, err = r.Grants(tenantA, "d2")
-		noErr(t, "Grants", err)
-		sameRecord(t, "Grants(A, d2)", list, []cloud.Grant{g3})
-		list, err = r.Grants(tenantB, "d1")
-		noErr(t, "Grants", err)
-		sameRecord(t, "Grants(B, d1)", list, []cloud.Grant{g4})
-		list, err = r.Grants(tenantA, "d")
-		noErr(t, "Grants", err)
-		if len(list) != 0 {
-			t.Errorf("Grants of device d (a prefix of d1) = %v", list)
-		}
+		wantRead(t, "Grants(A, d1)", []cloud.Grant{g1, g2})(r.Grants(tenantA, "d1"))
+		wantRead(t, "Grants(A, d2)", []cloud.Grant{g3})(r.Grants(tenantA, "d2"))
+		wantRead(t, "Grants(B, d1)", []cloud.Grant{g4})(r.Grants(tenantB, "d1"))
+		wantAnyOrder(t, "Grants of device d (a prefix of d1)", []cloud.Grant{})(r.Grants(tenantA, "d"))
 		return nil
 	})
 }
@@ -176,27 +143,20 @@ func testAbsences(t *testing.T, s cloud.Storage) {
 		return nil
 	})
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Absences(tenantA)
-		noErr(t, "Absences", err)
-		sameRecord(t, "Absences(A)", list, []cloud.Absence{a1})
-		list, err = r.Absences(tenantB)
-		noErr(t, "Absences", err)
-		sameRecord(t, "Absences(B) after A deleted one with the same ID elsewhere", list, []cloud.Absence{b1})
+		wantRead(t, "Absences(A)", []cloud.Absence{a1})(r.Absences(tenantA))
+		wantRead(t, "Absences(B) after A deleted one with the same ID elsewhere", []cloud.Absence{b1})(r.Absences(tenantB))
 		return nil
 	})
 	reg(t, s, func(r cloud.RegistryTx) error { return r.DeleteAbsence(tenantB, "a1") })
 	reg(t, s, func(r cloud.RegistryTx) error {
-		list, err := r.Absences(tenantA)
-		noErr(t, "Absences", err)
-		sameRecord(t, "Absences(A) after B deleted its a1", list, []cloud.Absence{a1})
+		wantRead(t, "Absences(A) after B deleted its a1", []cloud.Absence{a1})(r.Absences(tenantA))
 		return nil
 	})
 }
 
 func testGrantKey(t *testing.T, s cloud.Storage) {
 	reg(t, s, func(r cloud.RegistryTx) error {
-		_, err := r.GrantKey()
-		isNotFound(t, "GrantKey before put", err)
+		wantNotFound(t, "GrantKey before put")(r.GrantKey())
 		return nil
 	})
 	key := bytes.Repeat([]byte{0xa5, 0x00, 0xff}, 22)[:64]

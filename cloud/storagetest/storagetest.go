@@ -44,6 +44,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -156,6 +158,15 @@ func isNotFound(t *testing.T, what string, err error) {
 	}
 }
 
+// wantNotFound checks that a read found nothing (an error wrapping cloud.ErrNotFound).
+// It is called with the read: wantNotFound(t, what)(r.Tenant(id)).
+func wantNotFound(t *testing.T, what string) func(_ any, err error) {
+	return func(_ any, err error) {
+		t.Helper()
+		isNotFound(t, what, err)
+	}
+}
+
 func isExists(t *testing.T, what string, err error) {
 	t.Helper()
 	if !errors.Is(err, cloud.ErrExists) {
@@ -232,6 +243,42 @@ func utc(v any) any {
 func sameRecord(t *testing.T, what string, got, want any) {
 	t.Helper()
 	sameJSON(t, what, utc(got), utc(want))
+}
+
+// wantRead checks a read's two results: no error, and a record equal to want as
+// sameRecord compares. It is called with the read: wantRead(t, what, want)(r.Tenant(id)).
+func wantRead[T any](t *testing.T, what string, want T) func(got T, err error) {
+	return func(got T, err error) {
+		t.Helper()
+		noErr(t, what, err)
+		sameRecord(t, what, got, want)
+	}
+}
+
+// wantAnyOrder is wantRead for lists whose order the contract leaves open: the
+// read must return the records of want in any order (nil and empty are the same).
+func wantAnyOrder[T any](t *testing.T, what string, want []T) func(got []T, err error) {
+	return func(got []T, err error) {
+		t.Helper()
+		noErr(t, what, err)
+		g, w := sortedJSON(t, got), sortedJSON(t, want)
+		if !slices.Equal(g, w) {
+			t.Errorf("%s:\n got  %s\n want %s", what, g, w)
+		}
+	}
+}
+
+// sortedJSON encodes each record as sameRecord does and sorts the encodings.
+func sortedJSON[T any](t *testing.T, list []T) []string {
+	t.Helper()
+	out := make([]string, len(list))
+	for i, v := range list {
+		b, err := json.Marshal(utc(v))
+		noErr(t, "marshal", err)
+		out[i] = string(b)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -49,19 +49,14 @@ func testCases(t *testing.T, s cloud.Storage) {
 	c1 := sampleCase(tenantA, "case-1", 1)
 	c2 := sampleCase(tenantA, "case-2", 1)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.CaseHead(c1.ID)
-		isNotFound(t, "Case before put", err)
+		wantNotFound(t, "Case before put")(tx.CaseHead(c1.ID))
 		noErr(t, "PutCaseHead", tx.PutCaseHead(c1))
 		noErr(t, "PutCase 2", tx.PutCaseHead(c2))
-		got, err := tx.CaseHead(c1.ID)
-		noErr(t, "Case in the same tx", err)
-		sameJSON(t, "Case in the same tx", got, c1)
+		wantRead(t, "Case in the same tx", c1)(tx.CaseHead(c1.ID))
 		return nil
 	})
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.CaseHead(c1.ID)
-		noErr(t, "Case", err)
-		sameJSON(t, "Case", got, c1)
+		wantRead(t, "Case", c1)(tx.CaseHead(c1.ID))
 		return nil
 	})
 	c1 = sampleCase(tenantA, "case-1", 2)
@@ -74,11 +69,8 @@ func testCases(t *testing.T, s cloud.Storage) {
 		noErr(t, "Case", err)
 		// A replace, not a merge: the removed comment and deadline must be gone.
 		sameJSON(t, "Case after replace", got, c1)
-		got, err = tx.CaseHead(c2.ID)
-		noErr(t, "Case 2", err)
-		sameJSON(t, "Case 2 untouched", got, c2)
-		_, err = tx.CaseHead("case-unknown")
-		isNotFound(t, "Case unknown", err)
+		wantRead(t, "Case 2 untouched", c2)(tx.CaseHead(c2.ID))
+		wantNotFound(t, "Case unknown")(tx.CaseHead("case-unknown"))
 		return nil
 	})
 }
@@ -93,11 +85,7 @@ func testHistory(t *testing.T, s cloud.Storage) {
 		return out
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		list, err := tx.History("case-1")
-		noErr(t, "History of a case without entries", err)
-		if len(list) != 0 {
-			t.Errorf("History before append = %v", list)
-		}
+		wantAnyOrder(t, "History before append", []model.HistoryEntry{})(tx.History("case-1"))
 		return nil
 	})
 	// Out of order across and within calls, with seq 10 after 9 so that a storage
@@ -112,12 +100,8 @@ func testHistory(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.AppendHistory("case-1", h(1, 2, 3)) })
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.AppendHistory("case-1", nil) })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		list, err := tx.History("case-1")
-		noErr(t, "History", err)
-		sameJSON(t, "History in seq order, no duplicates", list, h(1, 2, 3, 9, 10))
-		list, err = tx.History("case-2")
-		noErr(t, "History case-2", err)
-		sameJSON(t, "History of another case", list, []model.HistoryEntry{sampleHistory("case-2", 1)})
+		wantRead(t, "History in seq order, no duplicates", h(1, 2, 3, 9, 10))(tx.History("case-1"))
+		wantRead(t, "History of another case", []model.HistoryEntry{sampleHistory("case-2", 1)})(tx.History("case-2"))
 		return nil
 	})
 }
@@ -125,16 +109,8 @@ func testHistory(t *testing.T, s cloud.Storage) {
 func testChangesNumbering(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		last, err := tx.LastChange()
-		noErr(t, "LastChange of an empty tenant", err)
-		if last != 0 {
-			t.Errorf("LastChange of an empty tenant = %d, want 0", last)
-		}
-		list, err := cloud.ReadChanges(tx, 0, 10)
-		noErr(t, "Changes of an empty tenant", err)
-		if len(list) != 0 {
-			t.Errorf("Changes of an empty tenant = %d entries", len(list))
-		}
+		wantRead(t, "LastChange of an empty tenant", uint64(0))(tx.LastChange())
+		wantAnyOrder(t, "Changes of an empty tenant", []wire.Change{})(cloud.ReadChanges(tx, 0, 10))
 		return nil
 	})
 	appendOne := func(tenant string, v uint64) uint64 {
@@ -158,17 +134,9 @@ func testChangesNumbering(t *testing.T, s cloud.Storage) {
 	// Several in one transaction, and LastChange sees them before commit.
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
 		for want := uint64(4); want <= 6; want++ {
-			got, err := tx.AppendChange(sampleChange(tenantA, "case-2", want))
-			noErr(t, "AppendChange", err)
-			if got != want {
-				t.Errorf("AppendChange in one tx = %d, want %d", got, want)
-			}
+			wantRead(t, "AppendChange in one tx", want)(tx.AppendChange(sampleChange(tenantA, "case-2", want)))
 		}
-		last, err := tx.LastChange()
-		noErr(t, "LastChange", err)
-		if last != 6 {
-			t.Errorf("LastChange inside the tx = %d, want 6", last)
-		}
+		wantRead(t, "LastChange inside the tx", uint64(6))(tx.LastChange())
 		return nil
 	})
 	if got := appendOne(tenantB, 2); got != 2 {
@@ -191,11 +159,7 @@ func testChangesNumbering(t *testing.T, s cloud.Storage) {
 		return nil
 	})
 	view(t, s, tenantB, func(tx cloud.TenantTx) error {
-		last, err := tx.LastChange()
-		noErr(t, "LastChange B", err)
-		if last != 2 {
-			t.Errorf("LastChange B = %d, want 2", last)
-		}
+		wantRead(t, "LastChange B", uint64(2))(tx.LastChange())
 		return nil
 	})
 }
@@ -246,11 +210,7 @@ func testChangesPaging(t *testing.T, s cloud.Storage) {
 			noErr(t, "Changes", err)
 			sameJSON(t, fmt.Sprintf("Changes(%d, %d) seqs", c.after, c.limit), seqs(list), c.want)
 		}
-		last, err := tx.LastChange()
-		noErr(t, "LastChange", err)
-		if last != n {
-			t.Errorf("LastChange = %d, want %d", last, n)
-		}
+		wantRead(t, "LastChange", uint64(n))(tx.LastChange())
 		return nil
 	})
 	// Paging through the whole log in pages of 7 meets every change once.
@@ -275,31 +235,19 @@ func testChangesPaging(t *testing.T, s cloud.Storage) {
 func testDeviceSeq(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		seq, err := tx.DeviceSeq("dev-1")
-		noErr(t, "DeviceSeq of an unknown device", err)
-		if seq != 0 {
-			t.Errorf("DeviceSeq before set = %d, want 0", seq)
-		}
+		wantRead(t, "DeviceSeq before set", uint64(0))(tx.DeviceSeq("dev-1"))
 		return nil
 	})
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
 		noErr(t, "SetDeviceSeq", tx.SetDeviceSeq("dev-1", 7))
 		noErr(t, "SetDeviceSeq 2", tx.SetDeviceSeq("dev-2", 1<<40))
-		seq, err := tx.DeviceSeq("dev-1")
-		noErr(t, "DeviceSeq in the same tx", err)
-		if seq != 7 {
-			t.Errorf("DeviceSeq in the same tx = %d, want 7", seq)
-		}
+		wantRead(t, "DeviceSeq in the same tx", uint64(7))(tx.DeviceSeq("dev-1"))
 		return nil
 	})
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.SetDeviceSeq("dev-1", 8) })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
 		for dev, want := range map[string]uint64{"dev-1": 8, "dev-2": 1 << 40, "dev-3": 0} {
-			seq, err := tx.DeviceSeq(dev)
-			noErr(t, "DeviceSeq", err)
-			if seq != want {
-				t.Errorf("DeviceSeq(%s) = %d, want %d", dev, seq, want)
-			}
+			wantRead(t, "DeviceSeq("+dev+")", want)(tx.DeviceSeq(dev))
 		}
 		return nil
 	})
@@ -312,13 +260,8 @@ func testConflicts(t *testing.T, s cloud.Storage) {
 	k3 := sampleConflict("k-3", "case-2")
 	k10 := sampleConflict("k-10", "case-1")
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.Conflict("k-1")
-		isNotFound(t, "Conflict before put", err)
-		list, err := tx.Conflicts("")
-		noErr(t, "Conflicts empty", err)
-		if len(list) != 0 {
-			t.Errorf("Conflicts before put = %v", list)
-		}
+		wantNotFound(t, "Conflict before put")(tx.Conflict("k-1"))
+		wantAnyOrder(t, "Conflicts before put", []wire.Conflict{})(tx.Conflicts(""))
 		for _, k := range []wire.Conflict{k2, k3, k1, k10} {
 			noErr(t, "PutConflict "+k.ID, tx.PutConflict(k))
 		}
@@ -328,21 +271,13 @@ func testConflicts(t *testing.T, s cloud.Storage) {
 	k1.ClientAt = nano.Add(2 * time.Hour)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.PutConflict(k1) })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.Conflict("k-1")
-		noErr(t, "Conflict", err)
-		sameJSON(t, "Conflict after replace", got, k1)
+		wantRead(t, "Conflict after replace", k1)(tx.Conflict("k-1"))
 		list, err := tx.Conflicts("case-1")
 		noErr(t, "Conflicts(case-1)", err)
 		// ID order is byte order: "k-1" < "k-10" < "k-2".
 		sameJSON(t, "Conflicts(case-1) in ID order", list, []wire.Conflict{k1, k10, k2})
-		list, err = tx.Conflicts("")
-		noErr(t, "Conflicts()", err)
-		sameJSON(t, "Conflicts() of the tenant in ID order", list, []wire.Conflict{k1, k10, k2, k3})
-		list, err = tx.Conflicts("case-none")
-		noErr(t, "Conflicts(case-none)", err)
-		if len(list) != 0 {
-			t.Errorf("Conflicts of a case without any = %v", list)
-		}
+		wantRead(t, "Conflicts() of the tenant in ID order", []wire.Conflict{k1, k10, k2, k3})(tx.Conflicts(""))
+		wantAnyOrder(t, "Conflicts of a case without any", []wire.Conflict{})(tx.Conflicts("case-none"))
 		return nil
 	})
 }
@@ -350,15 +285,10 @@ func testConflicts(t *testing.T, s cloud.Storage) {
 func testIntake(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		_, err := tx.IntakeCase("tx-1")
-		isNotFound(t, "IntakeCase before put", err)
+		wantNotFound(t, "IntakeCase before put")(tx.IntakeCase("tx-1"))
 		noErr(t, "PutIntake", tx.PutIntake("tx-1", "case-1"))
 		noErr(t, "PutIntake 2", tx.PutIntake("tx-2", "case-2"))
-		id, err := tx.IntakeCase("tx-1")
-		noErr(t, "IntakeCase in the same tx", err)
-		if id != "case-1" {
-			t.Errorf("IntakeCase in the same tx = %q", id)
-		}
+		wantRead(t, "IntakeCase in the same tx", "case-1")(tx.IntakeCase("tx-1"))
 		return nil
 	})
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
@@ -370,14 +300,9 @@ func testIntake(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantB, func(tx cloud.TenantTx) error { return tx.PutIntake("tx-1", "case-b") })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
 		for txID, want := range map[string]string{"tx-1": "case-1", "tx-2": "case-2"} {
-			id, err := tx.IntakeCase(txID)
-			noErr(t, "IntakeCase", err)
-			if id != want {
-				t.Errorf("IntakeCase(%s) = %q, want %q", txID, id, want)
-			}
+			wantRead(t, "IntakeCase("+txID+")", want)(tx.IntakeCase(txID))
 		}
-		_, err := tx.IntakeCase("tx-3")
-		isNotFound(t, "IntakeCase unknown", err)
+		wantNotFound(t, "IntakeCase unknown")(tx.IntakeCase("tx-3"))
 		return nil
 	})
 }
@@ -396,13 +321,8 @@ func testChunks(t *testing.T, s cloud.Storage) {
 	big := chunkData(1, wire.ChunkSize)
 	tail := chunkData(2, 1234)
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
-		ok, err := tx.HasChunk(sha, 0)
-		noErr(t, "HasChunk before put", err)
-		if ok {
-			t.Error("HasChunk before put = true")
-		}
-		_, err = tx.Chunk(sha, 0)
-		isNotFound(t, "Chunk before put", err)
+		wantRead(t, "HasChunk before put", false)(tx.HasChunk(sha, 0))
+		wantNotFound(t, "Chunk before put")(tx.Chunk(sha, 0))
 		noErr(t, "PutChunk 0", tx.PutChunk(sha, 0, big))
 		noErr(t, "PutChunk 2", tx.PutChunk(sha, 2, tail))
 		return nil
@@ -411,11 +331,7 @@ func testChunks(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.PutChunk(sha, 0, big) })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
 		for idx, want := range map[int]bool{0: true, 1: false, 2: true, 3: false} {
-			ok, err := tx.HasChunk(sha, idx)
-			noErr(t, "HasChunk", err)
-			if ok != want {
-				t.Errorf("HasChunk(%d) = %v, want %v", idx, ok, want)
-			}
+			wantRead(t, fmt.Sprintf("HasChunk(%d)", idx), want)(tx.HasChunk(sha, idx))
 		}
 		got, err := tx.Chunk(sha, 0)
 		noErr(t, "Chunk 0", err)
@@ -427,10 +343,8 @@ func testChunks(t *testing.T, s cloud.Storage) {
 		if !bytes.Equal(got, tail) {
 			t.Error("Chunk 2 differs")
 		}
-		_, err = tx.Chunk(sha, 1)
-		isNotFound(t, "Chunk 1 never put", err)
-		_, err = tx.Chunk(hex64("other"), 0)
-		isNotFound(t, "Chunk of another blob", err)
+		wantNotFound(t, "Chunk 1 never put")(tx.Chunk(sha, 1))
+		wantNotFound(t, "Chunk of another blob")(tx.Chunk(hex64("other"), 0))
 		return nil
 	})
 }
@@ -518,14 +432,9 @@ func testVerification(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantB, func(tx cloud.TenantTx) error { return tx.PutVerification(w) })
 	w.Tenant = tenantB
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Verification(v.Code)
-		noErr(t, "Verification", err)
-		sameRecord(t, "Verification", got, v)
-		got, err = r.Verification(w.Code)
-		noErr(t, "Verification", err)
-		sameRecord(t, "Verification put by B naming A", got, w)
-		_, err = r.Verification("NOPE-NOPE")
-		isNotFound(t, "Verification unknown", err)
+		wantRead(t, "Verification", v)(r.Verification(v.Code))
+		wantRead(t, "Verification put by B naming A", w)(r.Verification(w.Code))
+		wantNotFound(t, "Verification unknown")(r.Verification("NOPE-NOPE"))
 		return nil
 	})
 	// Re-put by the same tenant (a retried push) is fine.
@@ -543,9 +452,7 @@ func testVerificationOtherTenant(t *testing.T, s cloud.Storage) {
 	})
 	isExists(t, "PutVerification of a code held by another tenant", err)
 	reg(t, s, func(r cloud.RegistryTx) error {
-		got, err := r.Verification(v.Code)
-		noErr(t, "Verification", err)
-		sameRecord(t, "Verification of A after B's attempt", got, v)
+		wantRead(t, "Verification of A after B's attempt", v)(r.Verification(v.Code))
 		return nil
 	})
 }

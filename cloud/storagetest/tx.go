@@ -8,6 +8,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/sync/wire"
 )
 
 var txTests = []test{
@@ -70,40 +71,16 @@ func assertEmpty(t *testing.T, s cloud.Storage, tenant, when string) {
 		if len(h) != 0 {
 			t.Errorf("History %s: %d entries", when, len(h))
 		}
-		last, err := tx.LastChange()
-		noErr(t, "LastChange", err)
-		if last != 0 {
-			t.Errorf("LastChange %s = %d", when, last)
-		}
-		ch, err := cloud.ReadChanges(tx, 0, 100)
-		noErr(t, "Changes", err)
-		if len(ch) != 0 {
-			t.Errorf("Changes %s: %d entries", when, len(ch))
-		}
-		seq, err := tx.DeviceSeq(kDevice)
-		noErr(t, "DeviceSeq", err)
-		if seq != 0 {
-			t.Errorf("DeviceSeq %s = %d", when, seq)
-		}
+		wantRead(t, "LastChange "+when, uint64(0))(tx.LastChange())
+		wantAnyOrder(t, "Changes "+when, []wire.Change{})(cloud.ReadChanges(tx, 0, 100))
+		wantRead(t, "DeviceSeq "+when, uint64(0))(tx.DeviceSeq(kDevice))
 		_, err = tx.Conflict(kConfl)
 		isNotFound(t, "Conflict "+when, err)
-		ks, err := tx.Conflicts("")
-		noErr(t, "Conflicts", err)
-		if len(ks) != 0 {
-			t.Errorf("Conflicts %s: %d entries", when, len(ks))
-		}
-		ks, err = tx.Conflicts(kCase)
-		noErr(t, "Conflicts(case)", err)
-		if len(ks) != 0 {
-			t.Errorf("Conflicts(case) %s: %d entries", when, len(ks))
-		}
+		wantAnyOrder(t, "Conflicts "+when, []wire.Conflict{})(tx.Conflicts(""))
+		wantAnyOrder(t, "Conflicts(case) "+when, []wire.Conflict{})(tx.Conflicts(kCase))
 		_, err = tx.IntakeCase(kIntake)
 		isNotFound(t, "IntakeCase "+when, err)
-		ok, err := tx.HasChunk(kBlob, 0)
-		noErr(t, "HasChunk", err)
-		if ok {
-			t.Errorf("HasChunk %s = true", when)
-		}
+		wantRead(t, "HasChunk "+when, false)(tx.HasChunk(kBlob, 0))
 		_, err = tx.Chunk(kBlob, 0)
 		isNotFound(t, "Chunk "+when, err)
 		_, _, err = tx.Blob(kBlob)
@@ -303,11 +280,7 @@ func testTenantIsolation(t *testing.T, s cloud.Storage) {
 		if c.Tenant != tenantA {
 			t.Errorf("A's case overwritten by B: tenant %q", c.Tenant)
 		}
-		last, err := tx.LastChange()
-		noErr(t, "LastChange", err)
-		if last != 1 {
-			t.Errorf("A's LastChange after B's writes = %d, want 1", last)
-		}
+		wantRead(t, "A's LastChange after B's writes", uint64(1))(tx.LastChange())
 		ch, err := cloud.ReadChanges(tx, 0, 10)
 		noErr(t, "Changes", err)
 		if len(ch) != 1 || ch[0].Case.Tenant != tenantA {
@@ -419,16 +392,8 @@ func testPrefixKeys(t *testing.T, s cloud.Storage) {
 				if len(ks) != 1 || ks[0].CaseID != id || ks[0].ClientAuthor != tn {
 					t.Errorf("tenant %q: Conflicts(%q) has %d entries (another case's or tenant's?)", tn, id, len(ks))
 				}
-				got, err := tx.IntakeCase("tx-" + id)
-				noErr(t, "IntakeCase", err)
-				if got != id {
-					t.Errorf("tenant %q: IntakeCase(tx-%s) = %q", tn, id, got)
-				}
-				seq, err := tx.DeviceSeq("dev-" + id)
-				noErr(t, "DeviceSeq", err)
-				if seq != uint64(len(id)) {
-					t.Errorf("tenant %q: DeviceSeq(dev-%s) = %d", tn, id, seq)
-				}
+				wantRead(t, "tenant "+tn+": IntakeCase(tx-"+id+")", id)(tx.IntakeCase("tx-" + id))
+				wantRead(t, "tenant "+tn+": DeviceSeq(dev-"+id+")", uint64(len(id)))(tx.DeviceSeq("dev-" + id))
 			}
 			all, err := tx.Conflicts("")
 			noErr(t, "Conflicts()", err)

@@ -63,11 +63,7 @@ func testStoredBytes(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantA, func(tx cloud.TenantTx) error {
 		noErr(t, "PutChunk", tx.PutChunk(s1, 0, chunkData(1, 1000)))
 		noErr(t, "PutChunk", tx.PutChunk(s1, 1, chunkData(2, 10)))
-		n, err := tx.StoredBytes()
-		noErr(t, "StoredBytes in the Update", err)
-		if n != 1010 {
-			t.Errorf("StoredBytes inside the Update that wrote = %d, want 1010", n)
-		}
+		wantRead(t, "StoredBytes inside the Update that wrote", int64(1010))(tx.StoredBytes())
 		return nil
 	})
 	// A resumed upload sends chunk 0 again: counted once. The same bytes in another
@@ -104,12 +100,8 @@ func testStoredBytes(t *testing.T, s cloud.Storage) {
 		t.Errorf("the slots hold %d bytes, want %d", n, want)
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		ok, err := tx.HasChunk(s1, 0)
-		noErr(t, "HasChunk", err)
-		if ok {
-			t.Error("HasChunk after DeleteChunk = true")
-		}
-		_, err = tx.Chunk(s1, 0)
+		wantRead(t, "HasChunk after DeleteChunk", false)(tx.HasChunk(s1, 0))
+		_, err := tx.Chunk(s1, 0)
 		isNotFound(t, "Chunk after DeleteChunk", err)
 		return nil
 	})
@@ -204,48 +196,24 @@ func testChunkSlots(t *testing.T, s cloud.Storage) {
 	update(t, s, tenantB, func(tx cloud.TenantTx) error { return tx.PutChunk(s4, math.MaxInt32, []byte("{}")) })
 	sorted := func(v ...string) []string { slices.Sort(v); return v }
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		idx, err := tx.StoredChunks(s1)
-		noErr(t, "StoredChunks", err)
-		if !slices.Equal(idx, []int{0, 2, 5, math.MaxInt32}) {
-			t.Errorf("StoredChunks = %v, want [0 2 5 %d]", idx, math.MaxInt32)
-		}
-		idx, err = tx.StoredChunks(s4)
-		noErr(t, "StoredChunks of B's blob", err)
-		if len(idx) != 0 {
-			t.Errorf("StoredChunks of another tenant's blob = %v", idx)
-		}
+		wantRead(t, "StoredChunks", []int{0, 2, 5, math.MaxInt32})(tx.StoredChunks(s1))
+		wantAnyOrder(t, "StoredChunks of another tenant's blob", []int{})(tx.StoredChunks(s4))
 		got, err := tx.BlobsWithChunk(math.MaxInt32)
 		noErr(t, "BlobsWithChunk", err)
 		if want := sorted(s1, s3); !slices.Equal(got, want) {
 			t.Errorf("BlobsWithChunk(MaxInt32) = %v, want %v", got, want)
 		}
-		got, err = tx.BlobsWithChunk(1)
-		noErr(t, "BlobsWithChunk", err)
-		if !slices.Equal(got, []string{s2}) {
-			t.Errorf("BlobsWithChunk(1) = %v, want [%s]", got, s2)
-		}
-		got, err = tx.BlobsWithChunk(3)
-		noErr(t, "BlobsWithChunk", err)
-		if len(got) != 0 {
-			t.Errorf("BlobsWithChunk(3) = %v", got)
-		}
+		wantRead(t, "BlobsWithChunk(1)", []string{s2})(tx.BlobsWithChunk(1))
+		wantAnyOrder(t, "BlobsWithChunk(3)", []string{})(tx.BlobsWithChunk(3))
 		return nil
 	})
 	update(t, s, tenantA, func(tx cloud.TenantTx) error { return tx.DeleteChunk(s1, math.MaxInt32) })
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.BlobsWithChunk(math.MaxInt32)
-		noErr(t, "BlobsWithChunk", err)
-		if !slices.Equal(got, []string{s3}) {
-			t.Errorf("BlobsWithChunk(MaxInt32) after delete = %v, want [%s]", got, s3)
-		}
+		wantRead(t, "BlobsWithChunk(MaxInt32) after delete", []string{s3})(tx.BlobsWithChunk(math.MaxInt32))
 		return nil
 	})
 	view(t, s, tenantB, func(tx cloud.TenantTx) error {
-		got, err := tx.BlobsWithChunk(math.MaxInt32)
-		noErr(t, "BlobsWithChunk of B", err)
-		if !slices.Equal(got, []string{s4}) {
-			t.Errorf("B's BlobsWithChunk = %v, want [%s]", got, s4)
-		}
+		wantRead(t, "B's BlobsWithChunk", []string{s4})(tx.BlobsWithChunk(math.MaxInt32))
 		return nil
 	})
 }
@@ -253,11 +221,7 @@ func testChunkSlots(t *testing.T, s cloud.Storage) {
 func testQuota(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		q, err := tx.Quota()
-		noErr(t, "Quota", err)
-		if q != (cloud.Quota{}) {
-			t.Errorf("Quota of a new tenant = %+v, want zero", q)
-		}
+		wantRead(t, "Quota of a new tenant", cloud.Quota{})(tx.Quota())
 		return nil
 	})
 	q := cloud.Quota{MaxStorage: 5 << 30, MaxAttachment: 20 << 20}
@@ -270,19 +234,11 @@ func testQuota(t *testing.T, s cloud.Storage) {
 		t.Fatalf("Update = %v", err)
 	}
 	view(t, s, tenantA, func(tx cloud.TenantTx) error {
-		got, err := tx.Quota()
-		noErr(t, "Quota", err)
-		if got != q {
-			t.Errorf("Quota = %+v, want %+v", got, q)
-		}
+		wantRead(t, "Quota", q)(tx.Quota())
 		return nil
 	})
 	view(t, s, tenantB, func(tx cloud.TenantTx) error {
-		got, err := tx.Quota()
-		noErr(t, "Quota of B", err)
-		if got != (cloud.Quota{}) {
-			t.Errorf("B's Quota = %+v after A's was set", got)
-		}
+		wantRead(t, "B's Quota after A's was set", cloud.Quota{})(tx.Quota())
 		return nil
 	})
 	if err := s.View(ctxT(t), tenantA, func(tx cloud.TenantTx) error { return tx.SetQuota(cloud.Quota{}) }); err == nil {

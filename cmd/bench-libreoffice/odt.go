@@ -200,18 +200,7 @@ func contentXML(l decision.Letter) string {
 	b.WriteString(`</draw:text-box></draw:frame>`)
 
 	frame(&b, "Info", odtInfoX, odtInfoY, odtInfoW, 0)
-	rows := [][2]string{{"Aktenzeichen", l.FileNumber}}
-	if l.Contact.Name != "" {
-		rows = append(rows, [2]string{"Ansprechpartner/in", l.Contact.Name})
-	}
-	if l.Contact.Phone != "" {
-		rows = append(rows, [2]string{"Telefon", l.Contact.Phone})
-	}
-	if l.Contact.Email != "" {
-		rows = append(rows, [2]string{"E-Mail", l.Contact.Email})
-	}
-	rows = append(rows, [2]string{"Datum", decision.FormatDate(l.Date)})
-	for _, r := range rows {
+	for _, r := range l.InfoRows() {
 		para(&b, "InfoLabel", r[0])
 		para(&b, "InfoWert", r[1])
 	}

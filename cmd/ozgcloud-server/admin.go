@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,12 +32,12 @@ var adminCommands = map[string]func(context.Context, admin, []string, io.Writer)
 	"tenant show":           cmdTenantShow,
 	"orgunit add":           cmdOrgUnitAdd,
 	"user add":              cmdUserAdd,
-	"user reset-password":   cmdUserResetPassword,
-	"user deactivate":       cmdUserDeactivate,
-	"user list":             cmdUserList,
-	"device enroll":         cmdDeviceEnroll,
+	"user reset-password":   onUser("user reset-password", resetPassword),
+	"user deactivate":       onUser("user deactivate", deactivateUser),
+	"user list":             onTenant("user list", listUsers),
+	"device enroll":         onTenant("device enroll", enrollDevice),
 	"device revoke":         cmdDeviceRevoke,
-	"intake-credential add": cmdIntakeCredentialAdd,
+	"intake-credential add": onTenant("intake-credential add", addIntakeCredential),
 }
 
 // runAdmin runs the admin subcommand args names ("tenant add --id ...").
@@ -79,28 +80,74 @@ func withService(ctx context.Context, sf storeFlags, fn func(*cloud.Service) err
 	return err
 }
 
-// required names the first empty flag among pairs of name and value.
-func required(cmd string, pairs ...string) error {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if strings.TrimSpace(pairs[i+1]) == "" {
-			return fmt.Errorf("%w: %s needs --%s", errUsage, cmd, pairs[i])
+// adminFlags are the flags of an admin subcommand: the storage flags and the
+// string flags it declares with need (required) or may (optional).
+type adminFlags struct {
+	*flag.FlagSet
+	store  storeFlags
+	needed []string // names of the required flags, in order
+}
+
+func newAdminFlags(cmd string) *adminFlags {
+	f := &adminFlags{}
+	f.FlagSet = newFlags(cmd, &f.store)
+	return f
+}
+
+// need declares a string flag the command cannot do without.
+func (f *adminFlags) need(name, usage string) *string {
+	f.needed = append(f.needed, name)
+	return f.String(name, "", usage)
+}
+
+// may declares an optional string flag.
+func (f *adminFlags) may(name, usage string) *string { return f.String(name, "", usage) }
+
+// parse parses args, refuses positional arguments and names the first required
+// flag left empty.
+func (f *adminFlags) parse(args []string) error {
+	if err := parse(f.FlagSet, args); err != nil {
+		return err
+	}
+	return f.complete()
+}
+
+// parseArg is parse for a command that takes one argument (what) besides the
+// flags, which may stand before, between or after them; it returns the argument.
+func (f *adminFlags) parseArg(args []string, what string) (string, error) {
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			return "", fmt.Errorf("%w: %s: %v", errUsage, f.Name(), err)
+		}
+		if f.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, f.Arg(0)), f.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", fmt.Errorf("%w: %s needs %s and nothing else besides flags", errUsage, f.Name(), what)
+	}
+	return pos[0], f.complete()
+}
+
+func (f *adminFlags) complete() error {
+	for _, name := range f.needed {
+		if strings.TrimSpace(f.Lookup(name).Value.String()) == "" {
+			return fmt.Errorf("%w: %s needs --%s", errUsage, f.Name(), name)
 		}
 	}
 	return nil
 }
 
 func cmdTenantAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("tenant add", &sf)
-	id := fs.String("id", "", "tenant ID (short, stable, e.g. musterstadt)")
-	name := fs.String("name", "", "name of the municipality or authority")
-	if err := parse(fs, args); err != nil {
+	f := newAdminFlags("tenant add")
+	id := f.need("id", "tenant ID (short, stable, e.g. musterstadt)")
+	name := f.need("name", "name of the municipality or authority")
+	if err := f.parse(args); err != nil {
 		return err
 	}
-	if err := required(fs.Name(), "id", *id, "name", *name); err != nil {
-		return err
-	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+	return a.with(ctx, f.store, out, func(s *cloud.Service) error {
 		t, err := s.AddTenant(ctx, *id, *name)
 		if err != nil {
 			return err
@@ -111,18 +158,14 @@ func cmdTenantAdd(ctx context.Context, a admin, args []string, out io.Writer) er
 }
 
 func cmdOrgUnitAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("orgunit add", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	id := fs.String("id", "", "ID of the zuständige Stelle, as form servers send it")
-	name := fs.String("name", "", "name of the org unit")
-	if err := parse(fs, args); err != nil {
+	f := newAdminFlags("orgunit add")
+	tenant := f.need("tenant", "tenant ID")
+	id := f.need("id", "ID of the zuständige Stelle, as form servers send it")
+	name := f.need("name", "name of the org unit")
+	if err := f.parse(args); err != nil {
 		return err
 	}
-	if err := required(fs.Name(), "tenant", *tenant, "id", *id, "name", *name); err != nil {
-		return err
-	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+	return a.with(ctx, f.store, out, func(s *cloud.Service) error {
 		o, err := s.AddOrgUnit(ctx, *tenant, *id, *name)
 		if err != nil {
 			return err
@@ -133,23 +176,19 @@ func cmdOrgUnitAdd(ctx context.Context, a admin, args []string, out io.Writer) e
 }
 
 func cmdUserAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("user add", &sf)
-	tenant := fs.String("tenant", "", "tenant ID")
-	name := fs.String("name", "", "the clerk's name")
-	role := fs.String("role", "", "sachbearbeitung, leitung or administration")
-	id := fs.String("id", "", "optional: the user's ID (default a new one), e.g. to keep the IDs a desktop already has")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs.Name(), "tenant", *tenant, "name", *name, "role", *role); err != nil {
+	f := newAdminFlags("user add")
+	tenant := f.need("tenant", "tenant ID")
+	name := f.need("name", "the clerk's name")
+	role := f.need("role", "sachbearbeitung, leitung or administration")
+	id := f.may("id", "optional: the user's ID (default a new one), e.g. to keep the IDs a desktop already has")
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	r := model.Role(*role)
 	if !r.Valid() {
 		return fmt.Errorf("%w: --role %q is not sachbearbeitung, leitung or administration", errUsage, *role)
 	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+	return a.with(ctx, f.store, out, func(s *cloud.Service) error {
 		add := s.AddUser
 		if *id != "" {
 			add = func(ctx context.Context, tenant, name string, role model.Role) (cloud.User, error) {
@@ -181,68 +220,57 @@ func printInvitation(ctx context.Context, s *cloud.Service, tenant, user, note s
 	return nil
 }
 
-// tenantFlag parses the flags of a command that needs --tenant and nothing else.
-func tenantFlag(name string, args []string) (sf storeFlags, tenant string, err error) {
-	fs := newFlags(name, &sf)
-	fs.StringVar(&tenant, "tenant", "", "tenant ID")
-	if err := parse(fs, args); err != nil {
-		return sf, "", err
-	}
-	return sf, tenant, required(name, "tenant", tenant)
-}
-
-// userArgs parses the flags and the user ID of a command on one user.
-func userArgs(name string, args []string) (sf storeFlags, tenant, user string, err error) {
-	fs := newFlags(name, &sf)
-	fs.StringVar(&tenant, "tenant", "", "tenant ID")
-	if user, err = oneArg(fs, args, "the user ID"); err != nil {
-		return sf, "", "", err
-	}
-	return sf, tenant, user, required(name, "tenant", tenant)
-}
-
-func cmdUserResetPassword(ctx context.Context, a admin, args []string, out io.Writer) error {
-	sf, tenant, user, err := userArgs("user reset-password", args)
-	if err != nil {
-		return err
-	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		return printInvitation(ctx, s, tenant, user,
-			"Das bisherige Passwort von "+user+" gilt nicht mehr; seine Anmeldungen auf allen PCs sind beendet.\n", out)
-	})
-}
-
-func cmdUserDeactivate(ctx context.Context, a admin, args []string, out io.Writer) error {
-	sf, tenant, user, err := userArgs("user deactivate", args)
-	if err != nil {
-		return err
-	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		if err := s.Deactivate(ctx, tenant, user); err != nil {
+// onTenant makes the admin subcommand name that takes --tenant and nothing else
+// and runs do with it.
+func onTenant(name string, do func(ctx context.Context, s *cloud.Service, tenant string, out io.Writer) error) func(context.Context, admin, []string, io.Writer) error {
+	return func(ctx context.Context, a admin, args []string, out io.Writer) error {
+		f := newAdminFlags(name)
+		tenant := f.need("tenant", "tenant ID")
+		if err := f.parse(args); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Benutzer deaktiviert: %s; die Anmeldungen auf allen PCs sind beendet.\n", user)
-		return nil
-	})
+		return a.with(ctx, f.store, out, func(s *cloud.Service) error { return do(ctx, s, *tenant, out) })
+	}
 }
 
-func cmdUserList(ctx context.Context, a admin, args []string, out io.Writer) error {
-	sf, tenant, err := tenantFlag("user list", args)
-	if err != nil {
-		return err
-	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		users, err := s.Users(ctx, tenant)
+// onUser makes the admin subcommand name on one user (--tenant and the user ID)
+// that runs do with them.
+func onUser(name string, do func(ctx context.Context, s *cloud.Service, tenant, user string, out io.Writer) error) func(context.Context, admin, []string, io.Writer) error {
+	return func(ctx context.Context, a admin, args []string, out io.Writer) error {
+		f := newAdminFlags(name)
+		tenant := f.need("tenant", "tenant ID")
+		user, err := f.parseArg(args, "the user ID")
 		if err != nil {
 			return err
 		}
-		sort.Slice(users, func(i, j int) bool { return users[i].Name < users[j].Name })
-		now := time.Now()
-		for _, u := range users {
-			fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", u.ID, u.Name, u.Role.Label(), userState(u, now))
-		}
-		return nil
-	})
+		return a.with(ctx, f.store, out, func(s *cloud.Service) error { return do(ctx, s, *tenant, user, out) })
+	}
+}
+
+func resetPassword(ctx context.Context, s *cloud.Service, tenant, user string, out io.Writer) error {
+	return printInvitation(ctx, s, tenant, user,
+		"Das bisherige Passwort von "+user+" gilt nicht mehr; seine Anmeldungen auf allen PCs sind beendet.\n", out)
+}
+
+func deactivateUser(ctx context.Context, s *cloud.Service, tenant, user string, out io.Writer) error {
+	if err := s.Deactivate(ctx, tenant, user); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Benutzer deaktiviert: %s; die Anmeldungen auf allen PCs sind beendet.\n", user)
+	return nil
+}
+
+func listUsers(ctx context.Context, s *cloud.Service, tenant string, out io.Writer) error {
+	users, err := s.Users(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].Name < users[j].Name })
+	now := time.Now()
+	for _, u := range users {
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", u.ID, u.Name, u.Role.Label(), userState(u, now))
+	}
+	return nil
 }
 
 // userState says where a user stands with sign-in, never showing a verifier.
@@ -263,33 +291,23 @@ func userState(u cloud.User, now time.Time) string {
 	return "wartet auf das erste Passwort (Einladungscode gültig bis " + day(u.Invitation.Expires) + ")"
 }
 
-func cmdDeviceEnroll(ctx context.Context, a admin, args []string, out io.Writer) error {
-	sf, tenant, err := tenantFlag("device enroll", args)
+func enrollDevice(ctx context.Context, s *cloud.Service, tenant string, out io.Writer) error {
+	code, expires, err := s.NewEnrollment(ctx, tenant)
 	if err != nil {
 		return err
 	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		code, expires, err := s.NewEnrollment(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "Einmaliger Anmeldecode für ein Gerät im Mandanten %s, gültig bis %s: %s\n",
-			tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
-		return nil
-	})
+	fmt.Fprintf(out, "Einmaliger Anmeldecode für ein Gerät im Mandanten %s, gültig bis %s: %s\n",
+		tenant, expires.UTC().Format("2006-01-02 15:04 MST"), code)
+	return nil
 }
 
 func cmdDeviceRevoke(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("device revoke", &sf)
-	id := fs.String("id", "", "device ID")
-	if err := parse(fs, args); err != nil {
+	f := newAdminFlags("device revoke")
+	id := f.need("id", "device ID")
+	if err := f.parse(args); err != nil {
 		return err
 	}
-	if err := required(fs.Name(), "id", *id); err != nil {
-		return err
-	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+	return a.with(ctx, f.store, out, func(s *cloud.Service) error {
 		if err := s.RevokeDevice(ctx, *id); err != nil {
 			return err
 		}
@@ -298,17 +316,11 @@ func cmdDeviceRevoke(ctx context.Context, a admin, args []string, out io.Writer)
 	})
 }
 
-func cmdIntakeCredentialAdd(ctx context.Context, a admin, args []string, out io.Writer) error {
-	sf, tenant, err := tenantFlag("intake-credential add", args)
+func addIntakeCredential(ctx context.Context, s *cloud.Service, tenant string, out io.Writer) error {
+	c, token, err := s.AddIntakeCredential(ctx, tenant)
 	if err != nil {
 		return err
 	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
-		c, token, err := s.AddIntakeCredential(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "Zugang für einen Formularserver angelegt: %s im Mandanten %s. Bearer-Token: %s\n", c.ID, c.Tenant, token)
-		return nil
-	})
+	fmt.Fprintf(out, "Zugang für einen Formularserver angelegt: %s im Mandanten %s. Bearer-Token: %s\n", c.ID, c.Tenant, token)
+	return nil
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -151,14 +149,12 @@ func TestTenantArg(t *testing.T) {
 		{[]string{"a", "b"}, ""},
 		{[]string{"a", "--max-storage", "1GiB", "b"}, ""},
 	} {
-		fs := flag.NewFlagSet("tenant set", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		var f sizeFlag
-		fs.Var(&f, "max-storage", "")
-		fs.String("data", "", "")
-		got, err := tenantArg(fs, tc.args)
+		f := newAdminFlags("tenant set")
+		var size sizeFlag
+		f.Var(&size, "max-storage", "")
+		got, err := f.parseArg(tc.args, "the tenant ID")
 		if got != tc.want || (tc.want == "") != errors.Is(err, errUsage) {
-			t.Errorf("tenantArg(%q) = %q, %v; want %q", tc.args, got, err, tc.want)
+			t.Errorf("parseArg(%q) = %q, %v; want %q", tc.args, got, err, tc.want)
 		}
 	}
 }

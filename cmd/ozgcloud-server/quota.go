@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -62,40 +61,14 @@ func parseSize(s string) (int64, error) {
 	return n, nil
 }
 
-// tenantArg takes the tenant ID that "tenant set" and "tenant show" expect first,
-// before or after the flags.
-func tenantArg(fs *flag.FlagSet, args []string) (string, error) {
-	return oneArg(fs, args, "the tenant ID")
-}
-
-// oneArg parses fs and takes the one argument (what) besides flags, which may stand
-// before, between or after them.
-func oneArg(fs *flag.FlagSet, args []string, what string) (string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
-	}
-	if len(pos) != 1 {
-		return "", fmt.Errorf("%w: %s needs %s and nothing else besides flags", errUsage, fs.Name(), what)
-	}
-	return pos[0], nil
-}
-
 func cmdTenantSet(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("tenant set", &sf)
+	f := newAdminFlags("tenant set")
 	var storage, attachment, intake sizeFlag
-	fs.Var(&storage, "max-storage", "bytes of attachments the tenant may store (complete and in upload)")
-	fs.Var(&attachment, "max-attachment", "bytes of one attachment, from a desktop or a form server")
-	fs.Var(&intake, "max-intake", "bytes of one online application from a form server, decompressed")
-	offline := fs.Int("offline-days", -1, fmt.Sprintf("days a clerk who signed in online may sign in on that PC offline (1 to %d; 0: the default of 14)", cloud.MaxOfflineDays))
-	tenant, err := tenantArg(fs, args)
+	f.Var(&storage, "max-storage", "bytes of attachments the tenant may store (complete and in upload)")
+	f.Var(&attachment, "max-attachment", "bytes of one attachment, from a desktop or a form server")
+	f.Var(&intake, "max-intake", "bytes of one online application from a form server, decompressed")
+	offline := f.Int("offline-days", -1, fmt.Sprintf("days a clerk who signed in online may sign in on that PC offline (1 to %d; 0: the default of 14)", cloud.MaxOfflineDays))
+	tenant, err := f.parseArg(args, "the tenant ID")
 	if err != nil {
 		return err
 	}
@@ -103,7 +76,7 @@ func cmdTenantSet(ctx context.Context, a admin, args []string, out io.Writer) er
 	if !quota && *offline < 0 {
 		return fmt.Errorf("%w: tenant set needs --max-storage, --max-attachment, --max-intake or --offline-days", errUsage)
 	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error {
+	return a.with(ctx, f.store, out, func(s *cloud.Service) error {
 		if *offline >= 0 {
 			if err := s.SetOfflineDays(ctx, tenant, *offline); err != nil {
 				return err
@@ -132,13 +105,12 @@ func cmdTenantSet(ctx context.Context, a admin, args []string, out io.Writer) er
 }
 
 func cmdTenantShow(ctx context.Context, a admin, args []string, out io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("tenant show", &sf)
-	tenant, err := tenantArg(fs, args)
+	f := newAdminFlags("tenant show")
+	tenant, err := f.parseArg(args, "the tenant ID")
 	if err != nil {
 		return err
 	}
-	return a.with(ctx, sf, out, func(s *cloud.Service) error { return showUsage(ctx, s, tenant, out) })
+	return a.with(ctx, f.store, out, func(s *cloud.Service) error { return showUsage(ctx, s, tenant, out) })
 }
 
 // showUsage prints a tenant's usage against its quota.

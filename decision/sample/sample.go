@@ -102,32 +102,38 @@ func ThrowAwayP12(now time.Time, cn string) ([]byte, error) {
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTpl, caTpl, &caKey.PublicKey, caKey)
+	ca, err := certify(caTpl, caTpl, &caKey.PublicKey, caKey, "CA certificate")
 	if err != nil {
-		return nil, fmt.Errorf("sample: CA certificate: %w", err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, fmt.Errorf("sample: CA certificate: %w", err)
+		return nil, err
 	}
 	leafTpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: cn, Organization: []string{"Gemeinde Musterhausen"}},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTpl, ca, &key.PublicKey, caKey)
+	leaf, err := certify(leafTpl, ca, &key.PublicKey, caKey, "signing certificate")
 	if err != nil {
-		return nil, fmt.Errorf("sample: signing certificate: %w", err)
-	}
-	leaf, err := x509.ParseCertificate(leafDER)
-	if err != nil {
-		return nil, fmt.Errorf("sample: signing certificate: %w", err)
+		return nil, err
 	}
 	p12, err := pkcs12.Modern.Encode(key, leaf, []*x509.Certificate{ca}, P12Password)
 	if err != nil {
 		return nil, fmt.Errorf("sample: encode pkcs12: %w", err)
 	}
 	return p12, nil
+}
+
+// certify issues tpl for pub, signed by parent's key signer; what names the
+// certificate in errors.
+func certify(tpl, parent *x509.Certificate, pub *rsa.PublicKey, signer *rsa.PrivateKey, what string) (*x509.Certificate, error) {
+	der, err := x509.CreateCertificate(rand.Reader, tpl, parent, pub, signer)
+	if err != nil {
+		return nil, fmt.Errorf("sample: %s: %w", what, err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("sample: %s: %w", what, err)
+	}
+	return c, nil
 }
 
 // ThrowAwayKey is ThrowAwayP12 loaded with sign.LoadPKCS12.

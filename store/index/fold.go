@@ -202,22 +202,7 @@ func (t *tokenizer) release() {
 
 // add splits part into words and records their tokens.
 func (t *tokenizer) add(part string) {
-	start := -1
-	for i, r := range part {
-		if wordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			t.word(part[start:i])
-			start = -1
-		}
-	}
-	if start >= 0 {
-		t.word(part[start:])
-	}
+	words(part, t.word)
 }
 
 // word records the folded forms of w.
@@ -309,10 +294,11 @@ func (t *tokenizer) tokens() []string {
 	return out
 }
 
-// queryWords splits a search text into folded words. A hyphenated word stays whole
-// so that "BAU-2026-00" narrows to file numbers instead of matching "bau" and "2026"
-// anywhere; only leading hyphens go, since "bau-" is a useful prefix.
-func queryWords(text string) []string {
+// QueryWords splits a search text into folded, distinct words, each of which must be
+// the prefix of a token. A hyphenated word stays whole so that "BAU-2026-00" narrows
+// to file numbers instead of matching "bau" and "2026" anywhere; only leading hyphens
+// go, since "bau-" is a useful prefix.
+func QueryWords(text string) []string {
 	var out []string
 	words(text, func(w string) {
 		if f := clip(strings.TrimLeft(Fold(w), "-")); f != "" && !slices.Contains(out, f) {

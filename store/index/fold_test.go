@@ -102,8 +102,8 @@ func TestQueryWords(t *testing.T) {
 		{"?!", nil},
 	}
 	for _, tt := range tests {
-		if got := queryWords(tt.in); !slices.Equal(got, tt.want) {
-			t.Errorf("queryWords(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := QueryWords(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("QueryWords(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -123,7 +123,7 @@ func FuzzTokens(f *testing.F) {
 			if i > 0 && ts[i-1] >= tok {
 				t.Fatalf("tokens not sorted and distinct: %q", ts)
 			}
-			if got := queryWords(tok); !slices.Equal(got, []string{tok}) {
+			if got := QueryWords(tok); !slices.Equal(got, []string{tok}) {
 				t.Fatalf("token %q searched as %q", tok, got)
 			}
 		}

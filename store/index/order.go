@@ -264,11 +264,7 @@ func (x *Index) sortAll() {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	ord := slices.Grow(x.orders[byFile][:0], headroom(len(fs)))
-	for _, e := range fs {
-		ord = append(ord, e.slot)
-	}
-	x.orders[byFile] = ord
+	x.setOrder(byFile, len(fs), func(i int) uint32 { return fs[i].slot })
 	var wg sync.WaitGroup
 	for k := byFile + 1; k < numSorts; k++ {
 		wg.Go(func() { x.sortByRank(k) })
@@ -329,17 +325,17 @@ func (x *Index) sortByRank(kind sortKind) {
 			es[i] = e
 		}
 	}
-	slices.SortFunc(es, func(a, b numEntry) int {
-		if c := cmp.Compare(a.v, b.v); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.rank, b.rank)
-	})
-	out := slices.Grow(x.orders[kind][:0], headroom(len(es)))
-	for _, e := range es {
-		out = append(out, e.slot)
+	slices.SortFunc(es, func(a, b numEntry) int { return cmp.Or(cmp.Compare(a.v, b.v), cmp.Compare(a.rank, b.rank)) })
+	x.setOrder(kind, len(es), func(i int) uint32 { return es[i].slot })
+}
+
+// setOrder makes kind's order the slots of n sorted entries, reusing its array.
+func (x *Index) setOrder(kind sortKind, n int, slot func(i int) uint32) {
+	ord := slices.Grow(x.orders[kind][:0], headroom(n))
+	for i := range n {
+		ord = append(ord, slot(i))
 	}
-	x.orders[kind] = out
+	x.orders[kind] = ord
 }
 
 // str returns the string key of kind: applicant, type or assignee.

@@ -158,7 +158,7 @@ func (x *Index) filter(q *Query) (cand bitset, filtered bool) {
 		}
 		cand.and(o)
 	}
-	if ws := queryWords(q.Text); len(ws) > 0 {
+	if ws := QueryWords(q.Text); len(ws) > 0 {
 		cand, filtered = x.match(ws, nw), true
 	}
 	if len(q.Statuses) > 0 {

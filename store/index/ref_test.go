@@ -41,7 +41,7 @@ func refQuery(rows []Row, q Query) Page {
 }
 
 func refMatch(r Row, q Query) bool {
-	for _, w := range queryWords(q.Text) {
+	for _, w := range QueryWords(q.Text) {
 		if !slices.ContainsFunc(r.Tokens, func(t string) bool { return strings.HasPrefix(t, w) }) {
 			return false
 		}

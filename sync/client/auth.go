@@ -2,9 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/ozgcloud/desktop/sync/wire"
@@ -25,31 +22,11 @@ func (h *HTTP) Activate(ctx context.Context, code, password string) (wire.SignIn
 }
 
 func (h *HTTP) signIn(ctx context.Context, path string, req any) (wire.SignInResponse, error) {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return wire.SignInResponse{}, fmt.Errorf("client: encode %s: %w", path, err)
-	}
-	var resp wire.SignInResponse
-	err = h.do(ctx, http.MethodPost, path, nil, body, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodeSignInResponse(r, wire.MaxBodyAuth)
-		return err
-	})
-	return resp, err
+	return call(ctx, h, http.MethodPost, path, req, wire.DecodeSignInResponse, wire.MaxBodyAuth)
 }
 
 // RecordAbsence records, changes or removes an absence (wire.PathAbsences) and
 // returns it as the service stored it. Refusals are as with SignIn.
 func (h *HTTP) RecordAbsence(ctx context.Context, req wire.AbsenceRequest) (wire.Absence, error) {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return wire.Absence{}, fmt.Errorf("client: encode absence: %w", err)
-	}
-	var resp wire.Absence
-	err = h.do(ctx, http.MethodPost, wire.PathAbsences, nil, body, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodeAbsence(r, wire.MaxBodyAuth)
-		return err
-	})
-	return resp, err
+	return call(ctx, h, http.MethodPost, wire.PathAbsences, req, wire.DecodeAbsence, wire.MaxBodyAuth)
 }

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/ozgcloud/desktop/sync/wire"
@@ -20,11 +19,5 @@ var _ Directory = (*HTTP)(nil)
 // Directory fetches the tenant's clerks and org units. An older server without the
 // path answers a *wire.Error with wire.CodeNotFound.
 func (h *HTTP) Directory(ctx context.Context) (wire.DirectoryResponse, error) {
-	var resp wire.DirectoryResponse
-	err := h.do(ctx, http.MethodGet, wire.PathDirectory, nil, nil, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodeDirectory(r, wire.MaxDirectory)
-		return err
-	})
-	return resp, err
+	return call(ctx, h, http.MethodGet, wire.PathDirectory, nil, wire.DecodeDirectory, wire.MaxDirectory)
 }

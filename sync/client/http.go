@@ -50,8 +50,9 @@ type HTTP struct {
 
 var _ Remote = (*HTTP)(nil)
 
-// Dial returns the central service at server (https://host:port; http:// only for a
-// loopback test server) for the device token. It does not connect yet.
+// Dial returns the central service at server (https://host:port; http:// only to a
+// loopback IP address, ErrPlainHTTP otherwise) for the device token. It does not
+// connect yet.
 func Dial(server, token string, t TLS) (*HTTP, error) {
 	base, err := parseServer(server)
 	if err != nil {
@@ -61,7 +62,7 @@ func Dial(server, token string, t TLS) (*HTTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := transport(cfg)
+	tr := transport(cfg, base)
 	// On loopback the bytes cost nothing to carry, while compressing a page of 5,000
 	// cases and inflating it again cost more CPU than the rest of its transfer; the
 	// server then answers uncompressed, with a Content-Length.
@@ -69,8 +70,8 @@ func Dial(server, token string, t TLS) (*HTTP, error) {
 	return &HTTP{
 		base:   base,
 		token:  token,
-		client: &http.Client{Transport: tr, Timeout: 5 * time.Minute},
-		stream: &http.Client{Transport: tr},
+		client: &http.Client{Transport: tr, Timeout: 5 * time.Minute, CheckRedirect: checkRedirect},
+		stream: &http.Client{Transport: tr, CheckRedirect: checkRedirect},
 	}, nil
 }
 
@@ -88,11 +89,15 @@ func parseServer(server string) (*url.URL, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("client: server address %q: use https://host:port", server)
 	}
+	if u.Scheme == "http" && !plainAllowed(u.Hostname()) {
+		return nil, fmt.Errorf("client: server address %q: %w", server, ErrPlainHTTP)
+	}
 	return u, nil
 }
 
-func transport(cfg *tls.Config) *http.Transport {
-	return &http.Transport{
+// transport for base; plain HTTP goes through dialLoopback and never a proxy.
+func transport(cfg *tls.Config, base *url.URL) *http.Transport {
+	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		TLSClientConfig:       cfg,
 		TLSHandshakeTimeout:   15 * time.Second,
@@ -101,6 +106,10 @@ func transport(cfg *tls.Config) *http.Transport {
 		MaxIdleConnsPerHost:   4,
 		ForceAttemptHTTP2:     true,
 	}
+	if base.Scheme == "http" {
+		tr.Proxy, tr.DialContext = nil, dialLoopback
+	}
+	return tr
 }
 
 // tlsConfig builds the trust of t; seen, when not nil, receives the fingerprint of
@@ -202,23 +211,34 @@ func Enroll(ctx context.Context, server, code string, t TLS) (wire.EnrollRespons
 	if err != nil {
 		return wire.EnrollResponse{}, "", err
 	}
-	h := &HTTP{base: base, client: &http.Client{Transport: transport(cfg), Timeout: time.Minute}}
-	body, err := json.Marshal(wire.EnrollRequest{Code: strings.TrimSpace(code)})
-	if err != nil {
-		return wire.EnrollResponse{}, "", err
-	}
-	var resp wire.EnrollResponse
-	err = h.do(ctx, http.MethodPost, wire.PathEnroll, nil, body, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodeEnrollResponse(r, wire.MaxBodySmall)
-		return err
-	})
+	h := &HTTP{base: base, client: &http.Client{Transport: transport(cfg, base), Timeout: time.Minute, CheckRedirect: checkRedirect}}
+	resp, err := call(ctx, h, http.MethodPost, wire.PathEnroll, wire.EnrollRequest{Code: strings.TrimSpace(code)},
+		wire.DecodeEnrollResponse, wire.MaxBodySmall)
 	mu.Lock()
 	defer mu.Unlock()
 	if err != nil {
 		return wire.EnrollResponse{}, fp, fmt.Errorf("client: enroll: %w", err)
 	}
 	return resp, fp, nil
+}
+
+// call sends req as JSON (no body when req is nil) and decodes a 2xx answer of at
+// most max bytes with dec; other answers and failures are as with do.
+func call[T any](ctx context.Context, h *HTTP, method, path string, req any, dec func(io.Reader, int64) (T, error), max int64) (T, error) {
+	var resp T
+	var body []byte
+	if req != nil {
+		var err error
+		if body, err = json.Marshal(req); err != nil {
+			return resp, fmt.Errorf("client: encode %s: %w", path, err)
+		}
+	}
+	err := h.do(ctx, method, path, nil, body, func(r io.Reader) error {
+		var err error
+		resp, err = dec(r, max)
+		return err
+	})
+	return resp, err
 }
 
 // gzipMin is the body size from which a request is compressed.
@@ -287,7 +307,7 @@ func transportError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if errors.Is(err, ErrFingerprint) {
+	if errors.Is(err, ErrFingerprint) || errors.Is(err, ErrPlainHTTP) {
 		return err
 	}
 	var ua x509.UnknownAuthorityError
@@ -323,17 +343,7 @@ func answerError(resp *http.Response) error {
 
 // Push sends a batch of outbox mutations.
 func (h *HTTP) Push(ctx context.Context, req wire.PushRequest) (wire.PushResponse, error) {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return wire.PushResponse{}, fmt.Errorf("client: encode push: %w", err)
-	}
-	var resp wire.PushResponse
-	err = h.do(ctx, http.MethodPost, wire.PathPush, nil, body, func(r io.Reader) error {
-		var err error
-		resp, err = wire.DecodePushResponse(r, wire.MaxBodyPush)
-		return err
-	})
-	return resp, err
+	return call(ctx, h, http.MethodPost, wire.PathPush, req, wire.DecodePushResponse, wire.MaxBodyPush)
 }
 
 // Changes fetches one page of the change log after cursor.

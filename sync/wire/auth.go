@@ -268,15 +268,3 @@ func DecodeSignInResponse(r io.Reader, max int64) (SignInResponse, error) {
 func DecodeAbsence(r io.Reader, max int64) (Absence, error) {
 	return decodeValid[Absence](r, max, "absence")
 }
-
-// decodeValid reads one T with decode and returns it when its Validate passes.
-func decodeValid[T interface{ Validate() error }](r io.Reader, max int64, what string) (T, error) {
-	var v, zero T
-	if err := decode(r, max, what, &v); err != nil {
-		return zero, err
-	}
-	if err := v.Validate(); err != nil {
-		return zero, err
-	}
-	return v, nil
-}

@@ -16,6 +16,18 @@ func decode(r io.Reader, max int64, what string, v any) error {
 	return decodeWith(r, max, what, func(dec *json.Decoder) error { return dec.Decode(v) })
 }
 
+// decodeValid reads one T with decode and returns it when its Validate passes.
+func decodeValid[T interface{ Validate() error }](r io.Reader, max int64, what string) (T, error) {
+	var v, zero T
+	if err := decode(r, max, what, &v); err != nil {
+		return zero, err
+	}
+	if err := v.Validate(); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
 // decodeWith runs fn over a strict decoder of at most max bytes of r, then checks
 // that nothing but white space follows. Errors of the reader (a body cut off) come
 // back wrapped as they are, so a caller can tell them from a bad body: the client
@@ -150,64 +162,29 @@ func DecodePush(r io.Reader, max int64) (PushRequest, error) {
 
 // DecodePushResponse reads and validates a push answer of at most max bytes.
 func DecodePushResponse(r io.Reader, max int64) (PushResponse, error) {
-	var v PushResponse
-	if err := decode(r, max, "push response", &v); err != nil {
-		return PushResponse{}, err
-	}
-	if err := v.Validate(); err != nil {
-		return PushResponse{}, err
-	}
-	return v, nil
+	return decodeValid[PushResponse](r, max, "push response")
 }
 
 // DecodeChanges reads and validates a page of changes of at most max bytes; the
 // caller checks it follows its cursor with ValidateAfter.
 func DecodeChanges(r io.Reader, max int64) (ChangesResponse, error) {
-	var v ChangesResponse
-	if err := decode(r, max, "changes", &v); err != nil {
-		return ChangesResponse{}, err
-	}
-	if err := v.Validate(); err != nil {
-		return ChangesResponse{}, err
-	}
-	return v, nil
+	return decodeValid[ChangesResponse](r, max, "changes")
 }
 
 // DecodeEnroll reads and validates an enrollment request of at most max bytes.
 func DecodeEnroll(r io.Reader, max int64) (EnrollRequest, error) {
-	var v EnrollRequest
-	if err := decode(r, max, "enroll request", &v); err != nil {
-		return EnrollRequest{}, err
-	}
-	if err := v.Validate(); err != nil {
-		return EnrollRequest{}, err
-	}
-	return v, nil
+	return decodeValid[EnrollRequest](r, max, "enroll request")
 }
 
 // DecodeEnrollResponse reads and validates an enrollment answer of at most max bytes.
 func DecodeEnrollResponse(r io.Reader, max int64) (EnrollResponse, error) {
-	var v EnrollResponse
-	if err := decode(r, max, "enroll response", &v); err != nil {
-		return EnrollResponse{}, err
-	}
-	if err := v.Validate(); err != nil {
-		return EnrollResponse{}, err
-	}
-	return v, nil
+	return decodeValid[EnrollResponse](r, max, "enroll response")
 }
 
 // DecodeMissingChunks reads and validates a missing-chunks request of at most max
 // bytes.
 func DecodeMissingChunks(r io.Reader, max int64) (MissingChunksRequest, error) {
-	var v MissingChunksRequest
-	if err := decode(r, max, "missing chunks request", &v); err != nil {
-		return MissingChunksRequest{}, err
-	}
-	if err := v.Validate(); err != nil {
-		return MissingChunksRequest{}, err
-	}
-	return v, nil
+	return decodeValid[MissingChunksRequest](r, max, "missing chunks request")
 }
 
 // DecodeError reads an error body of at most max bytes. A body that is not an Error

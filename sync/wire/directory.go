@@ -92,12 +92,5 @@ func (u DirectoryUser) validate(name string) error {
 
 // DecodeDirectory reads and validates a directory answer of at most max bytes.
 func DecodeDirectory(r io.Reader, max int64) (DirectoryResponse, error) {
-	var v DirectoryResponse
-	if err := decode(r, max, "directory", &v); err != nil {
-		return DirectoryResponse{}, err
-	}
-	if err := v.Validate(); err != nil {
-		return DirectoryResponse{}, err
-	}
-	return v, nil
+	return decodeValid[DirectoryResponse](r, max, "directory")
 }
