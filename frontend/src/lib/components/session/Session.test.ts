@@ -168,3 +168,24 @@ describe('substitution and cases not accepted', () => {
     expect(fake.called('ResubmitCase')).toHaveLength(1);
   });
 });
+
+describe('Benutzer (administration)', () => {
+  it('adds a user and shows the one-time code once, resets and deactivates, sets the idle time', async () => {
+    const fake = new FakeApi();
+    fake.session.clerk = { id: 'admin', name: 'Jens Wagner', role: 'administration', roleLabel: 'Administration' };
+    await renderApp(fake);
+    await fireEvent.click(screen.getByRole('button', { name: 'Benutzer' }));
+    await fireEvent.input(await screen.findByLabelText('Name (Pflichtfeld)'), { target: { value: 'Petra Neu' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Hinzufügen und Einladungscode erstellen' }));
+    expect(await screen.findByTestId('invitation')).toHaveTextContent('ABCD-EFGH-JKLM');
+    expect(fake.called('AddUser')[0].args).toEqual(['Petra Neu', 'sachbearbeitung']);
+    await fireEvent.click(screen.getByRole('button', { name: 'Passwort zurücksetzen für Anna Schmidt' }));
+    await waitFor(() => expect(screen.getByTestId('invitation')).toHaveTextContent('NPQR-STUV-WXYZ'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Anna Schmidt deaktivieren' }));
+    expect(await screen.findByText('Anna Schmidt wurde deaktiviert.')).toBeInTheDocument();
+    const minutes = screen.getByLabelText('Sperren nach so vielen Minuten ohne Eingabe (Pflichtfeld)');
+    await fireEvent.input(minutes, { target: { value: '3' } });
+    await fireEvent.submit(minutes.closest('form')!);
+    await waitFor(() => expect(fake.called('SetIdleLock')[0]?.args).toEqual([3]));
+  });
+});
