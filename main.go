@@ -26,6 +26,8 @@ import (
 
 	"github.com/ozgcloud/desktop/app"
 	"github.com/ozgcloud/desktop/demo"
+	"github.com/ozgcloud/desktop/identity"
+	"github.com/ozgcloud/desktop/session"
 	"github.com/ozgcloud/desktop/store"
 )
 
@@ -43,7 +45,8 @@ type config struct {
 	demoSeed          int64 // 0 = 1
 	device            string
 	maxAttachmentSize int64
-	enroll            string // URL,CODE,FINGERPRINT; see enroll.go
+	enroll            string        // URL,CODE,FINGERPRINT; see enroll.go
+	idleLock          time.Duration // 0 = the administration's setting; for tests
 	now               func() time.Time
 	log               *slog.Logger
 }
@@ -59,6 +62,7 @@ func parseFlags(args []string, defaultDir string, out io.Writer) (config, error)
 	fs.StringVar(&cfg.device, "device", "A7", "device code of this PC, unique in the municipality")
 	maxMB := fs.Int("max-attachment-mb", 100, "largest attachment accepted, in MB")
 	fs.StringVar(&cfg.enroll, "enroll", "", "connect this PC to the OZG-Cloud before starting: URL,CODE,FINGERPRINT (see enroll.go)")
+	idle := fs.Int("idle-lock-seconds", 0, "for tests: lock the window after this many seconds without input instead of the administration's time")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -75,7 +79,10 @@ func parseFlags(args []string, defaultDir string, out io.Writer) (config, error)
 		return cfg, errors.New("--demo-cases makes cases only in a demo store: add --demo")
 	case cfg.demoCases < 0:
 		return cfg, errors.New("--demo-cases must not be negative")
+	case *idle < 0:
+		return cfg, errors.New("--idle-lock-seconds must not be negative")
 	}
+	cfg.idleLock = time.Duration(*idle) * time.Second
 	cfg.maxAttachmentSize = int64(*maxMB) << 20
 	return cfg, nil
 }
@@ -160,14 +167,15 @@ func open(cfg config) *desktop {
 		cfg.log.Error("store not opened", "err", err)
 		return &desktop{win: win, bind: []any{app.NewFatalDesk(cfg.dataDir, err)}, log: cfg.log}
 	}
-	clerk, err := app.LoadClerk(db)
-	if err != nil {
-		db.Close()
-		cfg.log.Error("store not opened", "err", err)
-		return &desktop{win: win, bind: []any{app.NewFatalDesk(cfg.dataDir, err)}, log: cfg.log}
-	}
-	env := app.Env{DB: db, Clerk: clerk, Window: win, DataDir: cfg.dataDir, Now: cfg.now, Log: cfg.log}
-	s := services(env)
+	// The Desk asks the sync runner whether the OZG-Cloud is reachable; the runner is
+	// made after it, before anything runs.
+	var s wired
+	desk := session.New(session.Options{
+		DB: db, Remote: app.SignInRemote(db), Online: func() bool { return s.syncRunner.Online() },
+		IdleLock: cfg.idleLock, Now: cfg.now, Log: cfg.log, OnChange: app.SessionEvents(win),
+	})
+	env := app.Env{DB: db, Desk: desk, Window: win, DataDir: cfg.dataDir, Now: cfg.now, Log: cfg.log}
+	s = services(env)
 	// Subscribed now, before the window can write anything.
 	forwarder := app.NewChangeForwarder(db, win)
 	engineFeed := db.Subscribe()
@@ -182,7 +190,7 @@ func open(cfg config) *desktop {
 	return &desktop{
 		db: db, win: win, bind: s.bind, files: app.FileHandler(s.attachments), log: cfg.log,
 		runners: []func(context.Context) error{
-			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run,
+			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run, desk.Run,
 		},
 	}
 }
@@ -198,7 +206,8 @@ type wired struct {
 func services(env app.Env) wired {
 	w := wired{attachments: app.NewAttachments(env), intake: app.NewMailIntake(env), syncRunner: app.NewSyncRunner(env)}
 	w.bind = []any{
-		app.NewDesk(env), app.NewCases(env), w.attachments, app.NewLetters(env), app.NewDecisions(env),
+		app.NewDesk(env), app.NewUsers(env), app.NewSubstitution(env, w.syncRunner.SendAbsences),
+		app.NewCases(env), w.attachments, app.NewLetters(env), app.NewDecisions(env),
 		app.NewSigning(env), app.NewPrinting(env), app.NewMailbox(env, w.intake), app.NewSync(env, w.syncRunner),
 	}
 	return w
@@ -225,6 +234,10 @@ func openStore(cfg config) (*store.DB, error) {
 		}
 		start := time.Now()
 		if err := demo.Seed(db, cfg.demoCases, seed, cfg.now()); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		if err := demo.SeedPasswords(db, identity.DefaultParams); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("demo data: %w", err)
 		}

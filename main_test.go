@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ozgcloud/desktop/app"
+	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/store"
 )
 
@@ -91,8 +92,11 @@ func TestProductionStartHasNoDemo(t *testing.T) {
 	if err != nil || !s.NeedsSetup || s.Demo || len(s.Clerks) != 0 || s.Fatal != "" {
 		t.Fatalf("session %+v %v", s, err)
 	}
-	if k, err := bound[*app.Signing](t, d).SigningKey(); err != nil || k.Kind != "" || k.Demo {
-		t.Fatalf("signing key %+v %v", k, err)
+	// Nobody is signed in: the window's methods refuse; the first start offers to
+	// connect the PC or to make its first administrator.
+	var uiErr *app.Error
+	if _, err := bound[*app.Signing](t, d).SigningKey(); !errors.As(err, &uiErr) || uiErr.Code != app.CodeNotSignedIn {
+		t.Fatalf("signing key before sign-in: %v", err)
 	}
 	if _, err := bound[*app.Decisions](t, d).DecisionEditor("none"); err == nil {
 		t.Fatal("decision editor of a missing case")
@@ -116,21 +120,30 @@ func TestProductionStartHasNoDemo(t *testing.T) {
 	if _, err := parseFlags([]string{"--data-dir", dir, "--demo-cases", "20"}, "", io.Discard); err == nil || !strings.Contains(err.Error(), "--demo") {
 		t.Errorf("--demo-cases without --demo: %v", err)
 	}
+	if _, err := parseFlags([]string{"--data-dir", dir, "--idle-lock-seconds", "-1"}, "", io.Discard); err == nil {
+		t.Error("a negative idle time was taken")
+	}
 }
 
 // TestDemoStart: --demo fills a new folder with the demo municipality, its clerks and
 // the cases asked for; a second start on the same folder adds nothing.
 func TestDemoStart(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"--data-dir", dir, "--demo", "--demo-cases", "7"}, "", io.Discard)
-	if err != nil || !cfg.demo || cfg.demoCases != 7 {
+	cfg, err := parseFlags([]string{"--data-dir", dir, "--demo", "--demo-cases", "7", "--idle-lock-seconds", "3"}, "", io.Discard)
+	if err != nil || !cfg.demo || cfg.demoCases != 7 || cfg.idleLock != 3*time.Second {
 		t.Fatalf("flags %+v %v", cfg, err)
 	}
 	cfg.log, cfg.now = slog.New(slog.DiscardHandler), time.Now
 	d := open(cfg)
-	s, err := bound[*app.Desk](t, d).Session()
-	if err != nil || !s.Demo || s.NeedsSetup || len(s.Clerks) != 4 || s.Municipality != "Gemeinde Musterhausen" {
+	desk := bound[*app.Desk](t, d)
+	s, err := desk.Session()
+	if err != nil || !s.Demo || s.NeedsSetup || s.SignedIn || len(s.SignInClerks) != 4 || s.DemoPassword != demo.Password ||
+		s.IdleLockSeconds != 3 || s.Municipality != "Gemeinde Musterhausen" {
 		t.Fatalf("session %+v %v", s, err)
+	}
+	// The demo clerks sign in with the documented password.
+	if s, err = desk.SignIn(demo.ClerkSachbearbeitung1, demo.Password); err != nil || len(s.Clerks) != 4 {
+		t.Fatalf("sign-in %+v %v", s, err)
 	}
 	if n := d.db.CaseCount(); n != 7 {
 		t.Errorf("%d demo cases, want 7", n)

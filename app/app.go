@@ -1,13 +1,16 @@
 // Package app is the desktop window's side of the Go code: small services bound to
-// the window (Desk, Cases, Attachments, Letters, Decisions, Signing, Printing,
-// Mailbox, Sync), each a thin layer that parses what the UI sends, calls the packages
-// below (store, decision, sign, mail, sync/client ...) and turns their errors into a
-// code and a German message (errors.go). The long-running parts (MailIntake,
-// SyncRunner, FollowUpWatcher, ChangeForwarder) are started by main with one context;
-// main also wires everything together. Only wails.go imports Wails.
+// the window (Desk, Users, Substitution, Cases, Attachments, Letters, Decisions,
+// Signing, Printing, Mailbox, Sync), each a thin layer that parses what the UI
+// sends, calls the packages below (session, store, decision, sign, mail,
+// sync/client ...) and turns their errors into a code and a German message
+// (errors.go). Who works at the PC is package session's Desk, which every service
+// asks first (base.me). The long-running parts (MailIntake, SyncRunner,
+// FollowUpWatcher, ChangeForwarder, the Desk's idle lock) are started by main with
+// one context; main also wires everything together. Only wails.go imports Wails.
 package app
 
 import (
+	"errors"
 	"log/slog"
 	"os"
 	"sync"
@@ -16,13 +19,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/session"
 	"github.com/ozgcloud/desktop/store"
 )
 
 // Env is what the services are made of; main fills it once.
 type Env struct {
 	DB      *store.DB
-	Clerk   *CurrentClerk // the clerk working at this PC now
+	Desk    *session.Desk // who works at this PC now: signed in, locked, or nobody
 	Window  *Window       // the desktop window: events and file dialogs
 	DataDir string
 	Now     func() time.Time // nil = time.Now
@@ -33,19 +37,19 @@ type Env struct {
 	Notify func(title, body string) error
 }
 
-// base is what every service holds: the store, the clerk working here, the clock in
-// the office's time zone and the logger. Its methods are unexported, so the window
-// binds none of them.
+// base is what every service holds: the store, who works here, the clock in the
+// office's time zone and the logger. Its methods are unexported, so the window binds
+// none of them.
 type base struct {
-	db    *store.DB
-	clerk *CurrentClerk
-	now   func() time.Time
-	loc   *time.Location
-	log   *slog.Logger
+	db   *store.DB
+	desk *session.Desk
+	now  func() time.Time
+	loc  *time.Location
+	log  *slog.Logger
 }
 
 func newBase(e Env) base {
-	b := base{db: e.DB, clerk: e.Clerk, now: e.Now, log: e.Log}
+	b := base{db: e.DB, desk: e.Desk, now: e.Now, log: e.Log}
 	if b.now == nil {
 		b.now = time.Now
 	}
@@ -55,77 +59,59 @@ func newBase(e Env) base {
 	if e.DB != nil {
 		b.loc = e.DB.Location()
 	}
-	if b.clerk == nil {
-		b.clerk = &CurrentClerk{}
-	}
 	return b
 }
 
-func (a base) current() model.Clerk { return a.clerk.Get() }
+// me returns the clerk signed in, for anything a bound method does: every bound
+// method but those of the sign-in and lock screens asks it first, so that nothing of
+// the cases is shown or changed before a clerk signed in, nor while the window is
+// locked. The error is the *Error that sends the window to those screens.
+func (a base) me() (model.Clerk, error) {
+	c, err := a.desk.Clerk()
+	switch {
+	case errors.Is(err, session.ErrNotSignedIn):
+		return model.Clerk{}, &Error{Code: CodeNotSignedIn, Message: msgNotSignedIn}
+	case errors.Is(err, session.ErrScreenLocked):
+		return model.Clerk{}, &Error{Code: CodeLocked, Message: msgScreenLocked}
+	case err != nil:
+		return model.Clerk{}, toError(err)
+	}
+	return c, nil
+}
+
+// admin returns the clerk signed in when they are the administration; else the
+// *Error of me or one saying msg.
+func (a base) admin(msg string) (model.Clerk, error) {
+	me, err := a.me()
+	if err != nil {
+		return model.Clerk{}, err
+	}
+	if me.Role != model.RoleAdministration {
+		return model.Clerk{}, &Error{Code: CodeNotAllowed, Message: msg}
+	}
+	return me, nil
+}
+
+// meOrSetup is me, or nobody on a PC that knows no clerk yet: a new installation,
+// whose first start connects it to the OZG-Cloud or makes its first administrator.
+func (a base) meOrSetup() (model.Clerk, error) {
+	me, err := a.me()
+	if err == nil {
+		return me, nil
+	}
+	if clerks, cerr := a.db.Clerks(); cerr == nil && len(clerks) == 0 {
+		return model.Clerk{}, nil
+	}
+	return model.Clerk{}, err
+}
+
+// current returns the clerk signed in (locked or not), or nobody: for what a view
+// shows, never as the author of a change (me is).
+func (a base) current() model.Clerk { return a.desk.Who() }
 
 func (a base) today() time.Time { return model.Day(a.now(), a.loc) }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-// CurrentClerk is the clerk working at this PC now, shared by every service.
-type CurrentClerk struct {
-	mu    sync.Mutex
-	clerk model.Clerk
-}
-
-// LoadClerk returns the clerk the app starts as: the one chosen last, else the first
-// Sachbearbeitung clerk, else the first one; nobody in a store without clerks (a new
-// PC not yet connected to the OZG-Cloud).
-func LoadClerk(db *store.DB) (*CurrentClerk, error) {
-	clerks, err := db.Clerks()
-	if err != nil {
-		return nil, err
-	}
-	cur := &CurrentClerk{}
-	if len(clerks) == 0 {
-		return cur, nil
-	}
-	id, err := db.CurrentClerk()
-	if err != nil {
-		return nil, err
-	}
-	pick := clerks[0]
-	for _, c := range clerks {
-		if c.Role == model.RoleSachbearbeitung {
-			pick = c
-			break
-		}
-	}
-	for _, c := range clerks {
-		if c.ID == id {
-			pick = c
-		}
-	}
-	cur.clerk = pick
-	return cur, nil
-}
-
-// Get returns the clerk working now; the zero Clerk when nobody is known yet.
-func (c *CurrentClerk) Get() model.Clerk {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.clerk
-}
-
-// switchTo makes clerk the current one, here and in the store for the next start.
-func (c *CurrentClerk) switchTo(db *store.DB, clerk model.Clerk) error {
-	if err := db.SetCurrentClerk(clerk.ID); err != nil {
-		return err
-	}
-	c.set(clerk)
-	return nil
-}
-
-func (c *CurrentClerk) set(clerk model.Clerk) {
-	c.mu.Lock()
-	c.clerk = clerk
-	c.mu.Unlock()
-}
 
 // Runtime is what the app needs of the desktop window; wails.go adapts Wails' runtime
 // to it, tests use a fake.

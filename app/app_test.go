@@ -31,6 +31,9 @@ func (f *fakeRuntime) Emit(event string, data ...any) {
 	if f.events == nil {
 		f.events = map[string][]any{}
 	}
+	if len(data) == 0 {
+		data = []any{nil} // an event without payload counts too
+	}
 	f.events[event] = append(f.events[event], data...)
 }
 

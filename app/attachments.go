@@ -69,7 +69,7 @@ func mediaType(name string, head []byte) string {
 // addFile stores r's content as a blob and then records it on the case in one
 // transaction. A blob whose transaction fails stays unreferenced, which is harmless:
 // blobs are content-addressed.
-func (a *Attachments) addFile(id, name string, r io.Reader) (CaseDetail, error) {
+func (a *Attachments) addFile(me model.Clerk, id, name string, r io.Reader) (CaseDetail, error) {
 	var head [512]byte
 	n, err := io.ReadFull(r, head[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -82,14 +82,18 @@ func (a *Attachments) addFile(id, name string, r io.Reader) (CaseDetail, error) 
 	case err != nil:
 		return CaseDetail{}, toError(err)
 	}
-	return a.do(id, model.KindAttachment, model.AttachmentPayload{Attachment: model.Attachment{
+	return a.do(me, id, model.KindAttachment, model.AttachmentPayload{Attachment: model.Attachment{
 		ID: newID(), Name: name, MediaType: mediaType(name, head[:n]), Size: size, SHA256: sha,
-		AddedAt: a.now(), AddedBy: a.current().ID,
+		AddedAt: a.now(), AddedBy: me.ID,
 	}})
 }
 
 // AddAttachmentFromPath adds a file from disk (drag and drop in the desktop window).
 func (a *Attachments) AddAttachmentFromPath(id, path string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
@@ -103,11 +107,14 @@ func (a *Attachments) AddAttachmentFromPath(id, path string) (CaseDetail, error)
 	if st.Size() > a.db.MaxAttachmentSize() {
 		return CaseDetail{}, a.tooLarge(name)
 	}
-	return a.addFile(id, name, f)
+	return a.addFile(me, id, name, f)
 }
 
 // AddAttachmentsFromDialog opens the OS file dialog and adds the chosen files.
 func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
+	if _, err := a.me(); err != nil {
+		return CaseDetail{}, err
+	}
 	paths, err := a.win.OpenFiles(titleAddFiles)
 	if err != nil {
 		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: msgDialogFailed}
@@ -131,6 +138,10 @@ func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
 // AddAttachmentData adds a file whose content the UI read (drag and drop in a
 // browser); data is base64. The media type is taken from the content, not from the UI.
 func (a *Attachments) AddAttachmentData(id, name, _ string, data string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	if name == "" || name == "." || name == "/" {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgFileWithoutName}
@@ -142,7 +153,7 @@ func (a *Attachments) AddAttachmentData(id, name, _ string, data string) (CaseDe
 	if err != nil {
 		return CaseDetail{}, unreadable(name)
 	}
-	return a.addFile(id, name, bytes.NewReader(b))
+	return a.addFile(me, id, name, bytes.NewReader(b))
 }
 
 // findAttachment looks for a file of the case: representation, attachments, message
@@ -190,6 +201,9 @@ func (f files) attachment(caseID, attID string) (model.Attachment, string, error
 
 // OpenAttachment opens an attachment in the OS viewer.
 func (a *Attachments) OpenAttachment(id, attachmentID string) error {
+	if _, err := a.me(); err != nil {
+		return err
+	}
 	return a.files.open(id, attachmentID)
 }
 
@@ -258,6 +272,11 @@ func copyFile(src, dst string) error {
 func FileHandler(a *Attachments) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /files/{case}/{file}", func(w http.ResponseWriter, r *http.Request) {
+		// Nothing of a case before a clerk signed in, nor while the window is locked.
+		if _, err := a.me(); err != nil {
+			http.Error(w, "Bitte melden Sie sich an.", http.StatusForbidden)
+			return
+		}
 		at, p, err := a.files.attachment(r.PathValue("case"), r.PathValue("file"))
 		if err != nil {
 			http.Error(w, "Datei nicht gefunden", http.StatusNotFound)

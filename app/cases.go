@@ -22,7 +22,7 @@ func NewCases(e Env) *Cases { return &Cases{base: newBase(e)} }
 
 var sortKeys = []index.SortKey{index.SortFileNumber, index.SortApplicant, index.SortType, index.SortReceived, index.SortStatus, index.SortAssignee, index.SortDeadline}
 
-func (a *Cases) query(q ListQuery) (index.Query, error) {
+func (a *Cases) query(me model.Clerk, q ListQuery) (index.Query, error) {
 	iq := index.Query{Text: q.Search, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit, Today: index.DayNumber(a.today())}
 	if q.Sort != "" {
 		if !slices.Contains(sortKeys, index.SortKey(q.Sort)) {
@@ -39,7 +39,7 @@ func (a *Cases) query(q ListQuery) (index.Query, error) {
 	for _, f := range q.Filters {
 		switch f {
 		case "mine":
-			iq.Assignee = a.current().ID
+			iq.Assignee, iq.AlsoAssignees = me.ID, a.standsInFor(me.ID)
 		case "unassigned":
 			iq.Unassigned = true
 		case "overdue":
@@ -55,21 +55,57 @@ func (a *Cases) query(q ListQuery) (index.Query, error) {
 
 // ListCases returns one page of the case list.
 func (a *Cases) ListCases(q ListQuery) (ListPage, error) {
-	iq, err := a.query(q)
+	me, err := a.me()
+	if err != nil {
+		return ListPage{}, err
+	}
+	iq, err := a.query(me, q)
 	if err != nil {
 		return ListPage{}, err
 	}
 	p := a.db.List(iq)
 	out := ListPage{Total: p.Total, Offset: q.Offset, Rows: make([]CaseRow, 0, len(p.Rows))}
+	absent := a.standsInFor(me.ID)
+	notAccepted, err := a.notAccepted()
+	if err != nil {
+		return ListPage{}, err
+	}
 	for _, r := range p.Rows {
-		out.Rows = append(out.Rows, rowView(r, iq.Today))
+		v := rowView(r, iq.Today)
+		if slices.Contains(absent, r.Assignee) {
+			v.Substitute = fmt.Sprintf(fmtSubstitute, r.AssigneeName)
+		}
+		v.NotAccepted = notAccepted[r.ID]
+		out.Rows = append(out.Rows, v)
 	}
 	return out, nil
 }
 
-// Counts returns the numbers beside the quick filters.
+// notAccepted returns the cases made here that the OZG-Cloud did not accept.
+func (a base) notAccepted() (map[string]bool, error) {
+	list, err := a.db.NotAcceptedCases()
+	if err != nil {
+		return nil, toError(err)
+	}
+	out := make(map[string]bool, len(list))
+	for _, n := range list {
+		out[n.CaseID] = true
+	}
+	return out, nil
+}
+
+// Counts returns the numbers beside the quick filters; "mine" counts the cases of
+// the absent clerks whom the clerk stands in for too.
 func (a *Cases) Counts() (Counts, error) {
-	c := a.db.Counts(a.current().ID, index.DayNumber(a.today()))
+	me, err := a.me()
+	if err != nil {
+		return Counts{}, err
+	}
+	today := index.DayNumber(a.today())
+	c := a.db.Counts(me.ID, today)
+	if absent := a.standsInFor(me.ID); len(absent) > 0 {
+		c.Mine = a.db.List(index.Query{Assignee: me.ID, AlsoAssignees: absent, Today: today, Limit: 1}).Total
+	}
 	pending, err := a.db.PendingCount()
 	if err != nil {
 		return Counts{}, toError(err)
@@ -83,6 +119,9 @@ func (a *Cases) Counts() (Counts, error) {
 
 // GetCase returns a case with everything the detail view shows.
 func (a *Cases) GetCase(id string) (CaseDetail, error) {
+	if _, err := a.me(); err != nil {
+		return CaseDetail{}, err
+	}
 	c, err := a.db.Case(id)
 	if err != nil {
 		return CaseDetail{}, toError(err)
@@ -90,10 +129,10 @@ func (a *Cases) GetCase(id string) (CaseDetail, error) {
 	return a.detail(c)
 }
 
-// do performs one clerk action (one store transaction) and returns the case as now
-// stored.
-func (a base) do(id string, kind model.MutationKind, payload any) (CaseDetail, error) {
-	c, err := a.db.Do(a.current(), id, kind, payload)
+// do performs one action of me (one store transaction; as substitute on a case of
+// an absent clerk me stands in for) and returns the case as now stored.
+func (a base) do(me model.Clerk, id string, kind model.MutationKind, payload any) (CaseDetail, error) {
+	c, err := a.act(me, id, kind, payload)
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
@@ -103,19 +142,27 @@ func (a base) do(id string, kind model.MutationKind, payload any) (CaseDetail, e
 // Transition performs a status action (see model.Transitions); reason is for
 // verwerfen and weiterleiten.
 func (a *Cases) Transition(id, action, reason string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	act := model.Action(action)
 	if needsReason[act] && strings.TrimSpace(reason) == "" {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgReasonMissing, Fields: map[string]string{"reason": fieldReason}}
 	}
-	return a.do(id, model.KindTransition, model.TransitionPayload{Action: act, Reason: strings.TrimSpace(reason)})
+	return a.do(me, id, model.KindTransition, model.TransitionPayload{Action: act, Reason: strings.TrimSpace(reason)})
 }
 
 // Assign gives the case to a clerk; an empty clerkID releases it.
 func (a *Cases) Assign(id, clerkID string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	if err := a.knownClerk(clerkID); err != nil {
 		return CaseDetail{}, err
 	}
-	return a.do(id, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+	return a.do(me, id, model.KindAssign, model.AssignPayload{Assignee: clerkID})
 }
 
 // knownClerk refuses a clerk ID this store does not know ("" is nobody).
@@ -131,37 +178,56 @@ func (a base) knownClerk(id string) error {
 
 // AddComment adds an internal note.
 func (a *Cases) AddComment(id, text string) (CaseDetail, error) {
-	return a.do(id, model.KindComment, model.CommentPayload{Comment: model.Comment{
-		ID: newID(), At: a.now(), By: a.current().ID, Text: strings.TrimSpace(text),
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	return a.do(me, id, model.KindComment, model.CommentPayload{Comment: model.Comment{
+		ID: newID(), At: a.now(), By: me.ID, Text: strings.TrimSpace(text),
 	}})
 }
 
 // AddFollowUp adds a Wiedervorlage on due (YYYY-MM-DD) with a reason.
 func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	day, err := time.Parse(dateLayout, due)
 	if err != nil {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: map[string]string{"due": fieldDate}}
 	}
-	return a.do(id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
-		ID: newID(), Due: day, Reason: strings.TrimSpace(reason), CreatedAt: a.now(), By: a.current().ID,
+	return a.do(me, id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
+		ID: newID(), Due: day, Reason: strings.TrimSpace(reason), CreatedAt: a.now(), By: me.ID,
 	}})
 }
 
 // CompleteFollowUp marks a Wiedervorlage done.
 func (a *Cases) CompleteFollowUp(id, followUpID string) (CaseDetail, error) {
-	return a.do(id, model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: followUpID})
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	return a.do(me, id, model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: followUpID})
 }
 
 // SendMessage queues a message to the applicant; sync delivers it.
 func (a *Cases) SendMessage(id, subject, body string) (CaseDetail, error) {
-	return a.do(id, model.KindMessage, model.MessagePayload{Message: model.Message{
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	return a.do(me, id, model.KindMessage, model.MessagePayload{Message: model.Message{
 		ID: newID(), Direction: model.MessageOutgoing, State: model.MessagePending,
-		Subject: strings.TrimSpace(subject), Body: strings.TrimSpace(body), At: a.now(), By: a.current().ID,
+		Subject: strings.TrimSpace(subject), Body: strings.TrimSpace(body), At: a.now(), By: me.ID,
 	}})
 }
 
 // VerifyHistory checks the case's history chain.
 func (a *Cases) VerifyHistory(id string) (VerifyResult, error) {
+	if _, err := a.me(); err != nil {
+		return VerifyResult{}, err
+	}
 	n, err := a.db.VerifyHistory(id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -174,6 +240,10 @@ func (a *Cases) VerifyHistory(id string) (VerifyResult, error) {
 
 // CreateCase enters an application that came by post or at the counter.
 func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	fields := map[string]string{}
 	received, err := time.ParseInLocation(dateLayout, in.Received, a.loc)
 	if err != nil {
@@ -216,7 +286,7 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 	if note := strings.TrimSpace(in.Note); note != "" {
 		c.Form = []model.FormField{{Name: "anliegen", Label: "Anliegen", Value: note}}
 	}
-	created, err := a.db.Create(a.current(), c)
+	created, err := a.db.Create(me, c)
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
@@ -225,10 +295,10 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 
 // bulk performs one action per case, each its own transaction, so one refused case
 // does not undo the others; the result names every refusal.
-func (a *Cases) bulk(ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
+func (a *Cases) bulk(me model.Clerk, ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
 	res := BulkResult{Failed: []BulkFailed{}}
 	for _, id := range ids {
-		if _, err := a.db.Do(a.current(), id, kind, payload); err != nil {
+		if _, err := a.act(me, id, kind, payload); err != nil {
 			f := BulkFailed{ID: id, Reason: toError(err).(*Error).Message}
 			if old, err := a.db.Case(id); err == nil {
 				f.FileNumber = old.FileNumber
@@ -243,36 +313,50 @@ func (a *Cases) bulk(ids []string, kind model.MutationKind, payload any) (BulkRe
 
 // BulkAssign assigns every case in ids to clerkID.
 func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
+	me, err := a.me()
+	if err != nil {
+		return BulkResult{}, err
+	}
 	if err := a.knownClerk(clerkID); err != nil {
 		return BulkResult{}, err
 	}
-	return a.bulk(ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+	return a.bulk(me, ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})
 }
 
 // BulkTransition performs action on every case in ids where it is allowed.
 func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) {
+	me, err := a.me()
+	if err != nil {
+		return BulkResult{}, err
+	}
 	act := model.Action(action)
 	if needsReason[act] {
 		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgBulkNeedsReason}
 	}
-	return a.bulk(ids, model.KindTransition, model.TransitionPayload{Action: act})
+	return a.bulk(me, ids, model.KindTransition, model.TransitionPayload{Action: act})
 }
 
-// DueFollowUps lists the open follow-ups due today or earlier, the current clerk's
-// cases first.
-func (a *Cases) DueFollowUps() ([]DueFollowUp, error) { return a.dueFollowUps() }
+// DueFollowUps lists the open follow-ups due today or earlier, the clerk's own cases
+// first (with those of the absent clerks the clerk stands in for).
+func (a *Cases) DueFollowUps() ([]DueFollowUp, error) {
+	me, err := a.me()
+	if err != nil {
+		return nil, err
+	}
+	return a.dueFollowUps(me)
+}
 
 // maxDueListed bounds the due list: more than a clerk can read, few enough that the
 // window stays quick even on a store of 100,000 benchmark cases.
 const maxDueListed = 1000
 
-func (a base) dueFollowUps() ([]DueFollowUp, error) {
+func (a base) dueFollowUps(me model.Clerk) ([]DueFollowUp, error) {
 	today := a.today()
 	due, err := a.db.DueFollowUps(today)
 	if err != nil {
 		return nil, toError(err)
 	}
-	me := a.current().ID
+	mineToo := a.standsInFor(me.ID)
 	out := make([]DueFollowUp, 0, len(due))
 	for _, d := range due {
 		out = append(out, DueFollowUp{
@@ -282,7 +366,7 @@ func (a base) dueFollowUps() ([]DueFollowUp, error) {
 		})
 	}
 	// The clerk's own cases first, each group oldest first (the store's order).
-	mine := func(i int) bool { return due[i].Assignee == me }
+	mine := func(i int) bool { return due[i].Assignee == me.ID || slices.Contains(mineToo, due[i].Assignee) }
 	sorted := make([]DueFollowUp, 0, len(out))
 	for i := range out {
 		if mine(i) {
@@ -304,6 +388,10 @@ func (a base) dueFollowUps() ([]DueFollowUp, error) {
 // SyncOrgUnits, from the directory) with a reason: the case's org unit changes with
 // the status.
 func (a *Cases) Forward(id, orgUnit, reason string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	units, err := a.db.OrgUnits()
 	if err != nil {
 		return CaseDetail{}, toError(err)
@@ -318,5 +406,34 @@ func (a *Cases) Forward(id, orgUnit, reason string) (CaseDetail, error) {
 	if len(fields) > 0 {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
 	}
-	return a.do(id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
+	return a.do(me, id, model.KindTransition, model.TransitionPayload{Action: model.ActionWeiterleiten, Reason: strings.TrimSpace(reason), OrgUnit: orgUnit})
+}
+
+// ResubmitCase submits a case that the OZG-Cloud did not accept again, in the name
+// of the clerk signed in (the creation is theirs now; what was done to it before was
+// refused with it and is listed under "abgelehnte Änderungen").
+func (a *Cases) ResubmitCase(id string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	c, err := a.db.ResubmitCase(me, id)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	a.log.Info("case submitted again", "by", me.ID, "case", id)
+	return a.detail(c)
+}
+
+// DiscardCase removes a case that the OZG-Cloud did not accept from this PC.
+func (a *Cases) DiscardCase(id string) error {
+	me, err := a.me()
+	if err != nil {
+		return err
+	}
+	if err := a.db.DiscardCase(id); err != nil {
+		return toError(err)
+	}
+	a.log.Info("case not accepted by the OZG-Cloud discarded", "by", me.ID, "case", id)
+	return nil
 }

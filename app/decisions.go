@@ -74,15 +74,16 @@ func templateView(t decision.Template) DecisionTemplateView {
 	return DecisionTemplateView{ID: t.ID, Name: t.Name, HasFee: has, FeeRequired: req}
 }
 
-// mayDecide says why the current clerk cannot make a decision for c now, or "".
-func (a *Decisions) mayDecide(c model.Case) string {
+// mayDecide says why me cannot make a decision for c now, or "". The clerk who holds
+// the case makes it, or their substitute while they are away.
+func (a *Decisions) mayDecide(me model.Clerk, c model.Case) string {
 	if c.Status != model.StatusInBearbeitung {
 		if c.Status == model.StatusBeschieden {
 			return msgDecisionCaseDecided
 		}
 		return msgDecisionNotInWork
 	}
-	if c.Assignee != a.current().ID {
+	if c.Assignee != me.ID && a.holderFor(me, c.Assignee) == "" {
 		return msgDecisionNotAssignee
 	}
 	return ""
@@ -105,11 +106,12 @@ func (a *Decisions) decisionTitle(d model.DecisionInfo) string {
 	return fmt.Sprintf(fmtDecisionTitle, d.Title, d.SignedAt.In(a.loc).Format("02.01.2006"))
 }
 
-// loadDraft returns the case's draft as the editor shows it; TemplateID is "" when
-// the case has none. Drafts are local to this PC: no mutation, never synced.
-func (a *Decisions) loadDraft(caseID string) (DecisionDraft, error) {
+// loadDraft returns me's draft of the case as the editor shows it; TemplateID is ""
+// when there is none. Drafts are local to this PC and to the clerk: no mutation,
+// never synced, never shown to another clerk.
+func (a *Decisions) loadDraft(me model.Clerk, caseID string) (DecisionDraft, error) {
 	d := DecisionDraft{CaseID: caseID, Values: []DecisionValue{}, Blocks: []DecisionBlock{}}
-	s, err := a.db.Draft(caseID)
+	s, err := a.db.Draft(me.ID, caseID)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, nil
 	}
@@ -128,7 +130,7 @@ func (a *Decisions) loadDraft(caseID string) (DecisionDraft, error) {
 	return d, nil
 }
 
-func (a *Decisions) saveDraft(d DecisionDraft) error {
+func (a *Decisions) saveDraft(me model.Clerk, d DecisionDraft) error {
 	s := store.DecisionDraft{
 		TemplateID: d.TemplateID, TemplateName: d.TemplateName, Fee: d.Fee, FeeAmount: d.FeeAmount, FeeDue: d.FeeDue,
 		Supersedes: d.Supersedes, SupersedesTitle: d.SupersedesTitle, UpdatedAt: a.now(),
@@ -140,7 +142,7 @@ func (a *Decisions) saveDraft(d DecisionDraft) error {
 	for _, b := range d.Blocks {
 		s.Blocks = append(s.Blocks, store.DraftBlock{Kind: b.Kind, Title: b.Title, Text: b.Text})
 	}
-	if err := a.db.PutDraft(d.CaseID, s); err != nil {
+	if err := a.db.PutDraft(me.ID, d.CaseID, s); err != nil {
 		return toError(err)
 	}
 	return nil
@@ -150,6 +152,10 @@ func (a *Decisions) saveDraft(d DecisionDraft) error {
 // case's draft (TemplateID "" when none), the signing key and whether the clerk may
 // make a decision now.
 func (a *Decisions) DecisionEditor(caseID string) (DecisionEditorState, error) {
+	me, err := a.me()
+	if err != nil {
+		return DecisionEditorState{}, err
+	}
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return DecisionEditorState{}, toError(err)
@@ -162,12 +168,12 @@ func (a *Decisions) DecisionEditor(caseID string) (DecisionEditorState, error) {
 	if err != nil {
 		return DecisionEditorState{}, err
 	}
-	key := keyView(kc, a.current())
-	draft, err := a.loadDraft(caseID)
+	key := keyView(kc, me)
+	draft, err := a.loadDraft(me, caseID)
 	if err != nil {
 		return DecisionEditorState{}, err
 	}
-	st := DecisionEditorState{Templates: []DecisionTemplateView{}, Draft: draft, Key: key, Reason: a.mayDecide(c)}
+	st := DecisionEditorState{Templates: []DecisionTemplateView{}, Draft: draft, Key: key, Reason: a.mayDecide(me, c)}
 	st.MayDecide = st.Reason == ""
 	for _, t := range lc.Templates {
 		st.Templates = append(st.Templates, templateView(t))
@@ -180,11 +186,15 @@ func (a *Decisions) DecisionEditor(caseID string) (DecisionEditorState, error) {
 
 // StartDecision makes a new draft from a template for the case, replacing its draft.
 func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, error) {
+	me, err := a.me()
+	if err != nil {
+		return DecisionDraft{}, err
+	}
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return DecisionDraft{}, toError(err)
 	}
-	if why := a.mayDecide(c); why != "" {
+	if why := a.mayDecide(me, c); why != "" {
 		return DecisionDraft{}, &Error{Code: CodeNotAllowed, Message: why}
 	}
 	lc, err := a.letterConfig()
@@ -207,16 +217,20 @@ func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, err
 	if old, ok := activeDecision(c); ok {
 		d.Supersedes, d.SupersedesTitle = old.ID, a.decisionTitle(old)
 	}
-	if err := a.saveDraft(d); err != nil {
+	if err := a.saveDraft(me, d); err != nil {
 		return DecisionDraft{}, err
 	}
 	d.UpdatedAt = stamp(a.now(), a.loc)
 	return d, nil
 }
 
-// DiscardDecisionDraft deletes the case's draft.
+// DiscardDecisionDraft deletes the clerk's draft of the case.
 func (a *Decisions) DiscardDecisionDraft(caseID string) error {
-	if err := a.db.DeleteDraft(caseID); err != nil {
+	me, err := a.me()
+	if err != nil {
+		return err
+	}
+	if err := a.db.DeleteDraft(me.ID, caseID); err != nil {
 		return toError(err)
 	}
 	return nil
@@ -257,7 +271,7 @@ type problem struct {
 func (p *problem) Error() string { return p.msg }
 
 // letter fills and checks the draft; a *problem says what the clerk must still do.
-func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, error) {
+func (a *Decisions) letter(me model.Clerk, c model.Case, d DecisionDraft) (decision.Letter, error) {
 	lc, err := a.letterConfig()
 	if err != nil {
 		return decision.Letter{}, toError(err)
@@ -275,7 +289,7 @@ func (a *Decisions) letter(c model.Case, d DecisionDraft) (decision.Letter, erro
 		blockAt = append(blockAt, i)
 	}
 	data := decision.Data{
-		Letterhead: lc.Letterhead, Clerk: a.current(), Date: a.today(), Location: a.loc,
+		Letterhead: lc.Letterhead, Clerk: me, Date: a.today(), Location: a.loc,
 		Values: map[string]string{},
 	}
 	if ct, ok := model.CaseTypeByCode(c.Type); ok {
@@ -360,18 +374,22 @@ func (a *Decisions) render(l decision.Letter) ([]byte, error) {
 // UpdateDecisionDraft keeps the edited draft and renders the letter for the preview;
 // a letter that cannot be made yet comes back with Problem set, not as an error.
 func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
+	me, err := a.me()
+	if err != nil {
+		return DecisionPreview{}, err
+	}
 	c, err := a.db.Case(d.CaseID)
 	if err != nil {
 		return DecisionPreview{}, toError(err)
 	}
-	if why := a.mayDecide(c); why != "" {
+	if why := a.mayDecide(me, c); why != "" {
 		return DecisionPreview{}, &Error{Code: CodeNotAllowed, Message: why}
 	}
 	d.Values = ownValues(d.Blocks, d.Values)
-	if err := a.saveDraft(d); err != nil {
+	if err := a.saveDraft(me, d); err != nil {
 		return DecisionPreview{}, err
 	}
-	pdf, l, err := a.letterPDF(c, d)
+	pdf, l, err := a.letterPDF(me, c, d)
 	var p *problem
 	if errors.As(err, &p) {
 		return DecisionPreview{Problem: p.msg, Field: p.field}, nil
@@ -385,8 +403,8 @@ func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error
 	}, nil
 }
 
-func (a *Decisions) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.Letter, error) {
-	l, err := a.letter(c, d)
+func (a *Decisions) letterPDF(me model.Clerk, c model.Case, d DecisionDraft) ([]byte, decision.Letter, error) {
+	l, err := a.letter(me, c, d)
 	if err != nil {
 		return nil, decision.Letter{}, err
 	}
@@ -399,21 +417,25 @@ func (a *Decisions) letterPDF(c model.Case, d DecisionDraft) ([]byte, decision.L
 // that order: a failure before the record leaves at most an unreferenced blob, never
 // a half decision.
 func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, error) {
+	me, err := a.me()
+	if err != nil {
+		return SignResult{}, err
+	}
 	c, err := a.db.Case(d.CaseID)
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
-	if why := a.mayDecide(c); why != "" {
+	if why := a.mayDecide(me, c); why != "" {
 		return SignResult{}, &Error{Code: CodeNotAllowed, Message: why}
 	}
 	d.Values = ownValues(d.Blocks, d.Values)
-	if err := a.saveDraft(d); err != nil {
+	if err := a.saveDraft(me, d); err != nil {
 		return SignResult{}, err
 	}
 	if secret == "" {
 		return SignResult{}, &Error{Code: CodeInvalid, Message: msgSecretMissing, Fields: map[string]string{"secret": fieldSecret}}
 	}
-	pdf, l, err := a.letterPDF(c, d)
+	pdf, l, err := a.letterPDF(me, c, d)
 	var p *problem
 	if errors.As(err, &p) {
 		fields := map[string]string{}
@@ -460,21 +482,21 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 		return SignResult{}, toError(err)
 	}
 	info := model.DecisionInfo{
-		ID: newID(), Template: d.TemplateID, Title: title, CreatedAt: now, CreatedBy: a.current().ID,
+		ID: newID(), Template: d.TemplateID, Title: title, CreatedAt: now, CreatedBy: me.ID,
 		SignedAt: &now, VerificationCode: l.VerificationCode(),
 		Document: &model.Attachment{
 			ID: newID(), Name: decisionFileName(c.FileNumber, d.TemplateName, l.VerificationCode()),
-			MediaType: "application/pdf", Size: size, SHA256: sha, AddedAt: now, AddedBy: a.current().ID,
+			MediaType: "application/pdf", Size: size, SHA256: sha, AddedAt: now, AddedBy: me.ID,
 		},
 	}
 	if hasOld {
 		info.Supersedes = old.ID
 	}
-	after, err := a.db.Do(a.current(), c.ID, model.KindDecision, model.DecisionPayload{Decision: info})
+	after, err := a.act(me, c.ID, model.KindDecision, model.DecisionPayload{Decision: info})
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
-	if err := a.DiscardDecisionDraft(c.ID); err != nil {
+	if err := a.db.DeleteDraft(me.ID, c.ID); err != nil {
 		a.log.Warn("decision draft not cleared", "case", c.ID, "err", err)
 	}
 	a.log.Info("decision signed", "case", c.ID, "decision", info.ID, "kind", cfg.Kind, "timestamp", res.Timestamped)

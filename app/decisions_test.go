@@ -268,7 +268,7 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 	if st, _ = a.DecisionEditor(c.ID); st.Draft.TemplateID != "" {
 		t.Error("draft kept after signing")
 	}
-	if _, err := a.db.Draft(c.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := a.db.Draft(a.current().ID, c.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the signed draft is still stored: %v", err)
 	}
 	cd, err := a.Transition(c.ID, "bescheiden", "")
@@ -465,7 +465,7 @@ func TestDecisionRules(t *testing.T) {
 	if err := a.DiscardDecisionDraft(c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.db.Draft(c.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := a.db.Draft(a.current().ID, c.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a discarded draft is still stored: %v", err)
 	}
 	if st, _ := a.DecisionEditor(c.ID); st.Draft.TemplateID != "" || st.MayDecide {

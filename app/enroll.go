@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/session"
 	"github.com/ozgcloud/desktop/store"
 	"github.com/ozgcloud/desktop/sync/client"
 	"github.com/ozgcloud/desktop/sync/wire"
@@ -49,7 +51,7 @@ func enroll(ctx context.Context, db *store.DB, server, code string, t client.TLS
 	if err := db.SetMunicipality(m); err != nil {
 		return id, dir, fmt.Errorf("app: enroll: %w", err)
 	}
-	return id, dir, applyDirectory(db, dir)
+	return id, dir, applyDirectory(db, dir, time.Now())
 }
 
 // directory fetches the tenant's directory. An older server without one answers 404:
@@ -64,8 +66,9 @@ func directory(ctx context.Context, dir client.Directory) (wire.DirectoryRespons
 }
 
 // applyDirectory puts the tenant's users into the store as clerks (keeping what this
-// PC knows of them besides name and role) and keeps its org units.
-func applyDirectory(db *store.DB, d wire.DirectoryResponse) error {
+// PC knows of them besides name and role), keeps its org units and takes over what
+// it says about signing in (session.ApplyDirectory); now is when it arrived.
+func applyDirectory(db *store.DB, d wire.DirectoryResponse, now time.Time) error {
 	m, err := db.Municipality()
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -89,6 +92,9 @@ func applyDirectory(db *store.DB, d wire.DirectoryResponse) error {
 	}
 	if err := db.SetOrgUnits(units); err != nil {
 		return fmt.Errorf("app: directory org units: %w", err)
+	}
+	if err := session.ApplyDirectory(db, d, now); err != nil {
+		return fmt.Errorf("app: directory: %w", err)
 	}
 	return nil
 }

@@ -19,6 +19,11 @@ const (
 	CodeUnreadable = "UNREADABLE"
 	CodeStore      = "STORE" // the store could not be written; nothing was saved
 	CodeFatal      = "FATAL"
+	// CodeNotSignedIn and CodeLocked refuse everything but the sign-in and lock
+	// screens' methods: the UI shows those screens then.
+	CodeNotSignedIn = "NOT_SIGNED_IN"
+	CodeLocked      = "LOCKED"
+	CodeSignIn      = "SIGN_IN" // a sign-in, activation or unlock failed; Message says why
 )
 
 // Error is what a bound method returns for the UI. Wails rejects the promise with
@@ -71,6 +76,10 @@ func toError(err error) error {
 		return &Error{Code: CodeNotFound, Message: msgNotFound}
 	case errors.Is(err, store.ErrTooLarge):
 		return &Error{Code: CodeTooLarge, Message: msgFileTooLarge}
+	case errors.Is(err, store.ErrNotAccepted):
+		return &Error{Code: CodeNotAllowed, Message: msgNotAccepted}
+	case errors.Is(err, store.ErrPending):
+		return &Error{Code: CodeNotAllowed, Message: msgNotAcceptedPending}
 	}
 	return &Error{Code: CodeStore, Message: fmt.Sprintf(msgStoreFailed, err)}
 }

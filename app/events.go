@@ -15,4 +15,7 @@ const (
 	// EventSyncStatus carries the SyncStatusView whenever what the status bar shows
 	// about the sync may have changed (SyncRunner).
 	EventSyncStatus = "sync:status"
+	// EventSessionChanged carries nothing: who works here changed (signed in, locked,
+	// unlocked, signed out); the UI asks Session and shows the screen it needs.
+	EventSessionChanged = "session:changed"
 )

@@ -106,10 +106,11 @@ func TestEventNamesMatchTheUI(t *testing.T) {
 	}
 	// The reader must see what the compiler sees.
 	for name, v := range map[string]string{
-		"EventCasesChanged": EventCasesChanged,
-		"EventFollowUpDue":  EventFollowUpDue,
-		"EventMailStatus":   EventMailStatus,
-		"EventSyncStatus":   EventSyncStatus,
+		"EventCasesChanged":   EventCasesChanged,
+		"EventFollowUpDue":    EventFollowUpDue,
+		"EventMailStatus":     EventMailStatus,
+		"EventSyncStatus":     EventSyncStatus,
+		"EventSessionChanged": EventSessionChanged,
 	} {
 		if goSide[name] != v {
 			t.Errorf("read %s = %q from the Go files, the constant is %q", name, goSide[name], v)

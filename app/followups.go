@@ -8,9 +8,9 @@ import (
 )
 
 // FollowUpWatcher tells the clerk when a follow-up falls due while the app runs
-// ("followup:due" and a desktop notification): once at start for what is already
+// ("followup:due" and a desktop notification): once at sign-in for what is already
 // due, then for each follow-up that becomes due (a new day, or one added for today).
-// Each is announced once per run.
+// Each is announced once per clerk signed in.
 type FollowUpWatcher struct {
 	base
 	win    *Window
@@ -29,10 +29,14 @@ func NewFollowUpWatcher(e Env) *FollowUpWatcher {
 
 // Run watches until ctx ends and returns nil.
 func (a *FollowUpWatcher) Run(ctx context.Context) error {
-	seen := map[string]bool{}
+	seen, clerk := map[string]bool{}, ""
 	tick := time.NewTicker(a.every)
 	defer tick.Stop()
 	for {
+		// Another clerk signed in: their due follow-ups are news to them.
+		if id := a.desk.Who().ID; id != clerk {
+			seen, clerk = map[string]bool{}, id
+		}
 		a.announceDue(seen)
 		select {
 		case <-ctx.Done():
@@ -43,7 +47,13 @@ func (a *FollowUpWatcher) Run(ctx context.Context) error {
 }
 
 func (a *FollowUpWatcher) announceDue(seen map[string]bool) {
-	due, err := a.dueFollowUps()
+	// Nothing of the cases before a clerk signed in or while the window is locked:
+	// what falls due meanwhile is announced after.
+	me, err := a.desk.Clerk()
+	if err != nil {
+		return
+	}
+	due, err := a.dueFollowUps(me)
 	if err != nil {
 		a.log.Warn("follow-ups not checked", "err", err)
 		return

@@ -25,10 +25,8 @@ type Letters struct {
 func NewLetters(e Env) *Letters { return &Letters{base: newBase(e), win: e.Window} }
 
 func (a *Letters) requireAdmin() error {
-	if a.current().Role != model.RoleAdministration {
-		return &Error{Code: CodeNotAllowed, Message: msgLettersAdminOnly}
-	}
-	return nil
+	_, err := a.admin(msgLettersAdminOnly)
+	return err
 }
 
 func invalid(fields map[string]string) error {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ozgcloud/desktop/mail"
-	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 )
 
@@ -57,13 +56,26 @@ func mailView(s store.MailSettings) MailSettingsView {
 }
 
 // MailStatus returns the intake for the status bar.
-func (a *Mailbox) MailStatus() (MailStatusView, error) { return a.intake.statusView(), nil }
+func (a *Mailbox) MailStatus() (MailStatusView, error) {
+	if _, err := a.me(); err != nil {
+		return MailStatusView{}, err
+	}
+	return a.intake.statusView(), nil
+}
 
 // MailFailures lists the mails that could not be imported, with the reason.
-func (a *Mailbox) MailFailures() ([]MailFailureView, error) { return a.intake.failureViews(), nil }
+func (a *Mailbox) MailFailures() ([]MailFailureView, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
+	return a.intake.failureViews(), nil
+}
 
 // RetryMail tries the failed mail with that UID again now.
 func (a *Mailbox) RetryMail(uid uint32) ([]MailFailureView, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	if uid == 0 {
 		return nil, &Error{Code: CodeInvalid, Message: msgNoMailGiven}
 	}
@@ -75,6 +87,9 @@ func (a *Mailbox) RetryMail(uid uint32) ([]MailFailureView, error) {
 
 // RetryAllMail tries every failed mail again now (and reconnects to the mailbox).
 func (a *Mailbox) RetryAllMail() ([]MailFailureView, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	if err := a.intake.retry(0); err != nil {
 		return nil, err
 	}
@@ -82,10 +97,8 @@ func (a *Mailbox) RetryAllMail() ([]MailFailureView, error) {
 }
 
 func (a *Mailbox) requireMailAdmin() error {
-	if a.current().Role != model.RoleAdministration {
-		return &Error{Code: CodeNotAllowed, Message: msgMailAdminOnly}
-	}
-	return nil
+	_, err := a.admin(msgMailAdminOnly)
+	return err
 }
 
 // MailSettings returns the mailbox the intake watches; the password only as

@@ -33,6 +33,9 @@ const maxBatchLetters = 500
 // ShellExecute would need a dependency on the Windows API; the viewer's print
 // button is one click more.
 func (a *Printing) PrintDecision(caseID, decisionID string) error {
+	if _, err := a.me(); err != nil {
+		return err
+	}
 	c, err := a.db.Case(caseID)
 	if err != nil {
 		return toError(err)
@@ -85,6 +88,9 @@ var decisionStatuses = []model.Status{model.StatusInBearbeitung, model.StatusBes
 
 // PrintCandidates lists the signed decisions a batch printout may contain.
 func (a *Printing) PrintCandidates(q PrintQuery) ([]PrintLetter, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	var ids []string
 	switch q.Scope {
 	case "cases":
@@ -130,6 +136,9 @@ func (a *Printing) PrintCandidates(q PrintQuery) ([]PrintLetter, error) {
 // PrintBatch merges the signed letters into one PDF, each starting on a front side,
 // writes it to the data folder's "druck" folder and opens it for printing.
 func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
+	if _, err := a.me(); err != nil {
+		return PrintBatchResult{}, err
+	}
 	if len(letters) == 0 {
 		return PrintBatchResult{}, &Error{Code: CodeInvalid, Message: msgPrintNone}
 	}
@@ -191,6 +200,10 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 // letters recorded before are left alone, so confirming twice writes nothing the
 // second time.
 func (a *Printing) ConfirmPosted(letters []PrintLetter) (BulkResult, error) {
+	me, err := a.me()
+	if err != nil {
+		return BulkResult{}, err
+	}
 	byCase := map[string][]string{}
 	var order []string
 	for _, l := range letters {
@@ -220,7 +233,7 @@ func (a *Printing) ConfirmPosted(letters []PrintLetter) (BulkResult, error) {
 		if len(open) == 0 {
 			continue
 		}
-		if _, err := a.db.Do(a.current(), id, model.KindPosted, model.PostedPayload{DecisionIDs: open, Date: today}); err != nil {
+		if _, err := a.act(me, id, model.KindPosted, model.PostedPayload{DecisionIDs: open, Date: today}); err != nil {
 			reason := toError(err).(*Error).Message
 			if errors.Is(err, model.ErrNotAllowedNow) {
 				reason = msgPostedRefused

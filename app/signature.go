@@ -35,6 +35,9 @@ const maxCheckedPDF = 200 << 20
 
 // CheckSignature checks the electronic signatures of a PDF of the case.
 func (a *Attachments) CheckSignature(caseID, attachmentID string) (SignatureCheck, error) {
+	if _, err := a.me(); err != nil {
+		return SignatureCheck{}, err
+	}
 	at, path, err := a.files.attachment(caseID, attachmentID)
 	if err != nil {
 		return SignatureCheck{}, err
@@ -44,6 +47,9 @@ func (a *Attachments) CheckSignature(caseID, attachmentID string) (SignatureChec
 
 // CheckSignatureFromDialog asks for a PDF on disk and checks its signatures.
 func (a *Attachments) CheckSignatureFromDialog() (SignatureCheck, error) {
+	if _, err := a.me(); err != nil {
+		return SignatureCheck{}, err
+	}
 	path, err := a.win.chooseOne(titleChoosePDF)
 	if err != nil || path == "" {
 		return SignatureCheck{}, err

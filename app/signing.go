@@ -80,6 +80,9 @@ func keyView(c store.SigningKey, clerk model.Clerk) SigningKeyView {
 
 // SigningKey says which key the office signs with.
 func (a *Signing) SigningKey() (SigningKeyView, error) {
+	if _, err := a.me(); err != nil {
+		return SigningKeyView{}, err
+	}
 	c, err := a.keys.config()
 	if err != nil {
 		return SigningKeyView{}, err
@@ -88,10 +91,8 @@ func (a *Signing) SigningKey() (SigningKeyView, error) {
 }
 
 func (a *Signing) mayEditKey() error {
-	if a.current().Role != model.RoleAdministration {
-		return &Error{Code: CodeNotAllowed, Message: msgKeyAdminOnly}
-	}
-	return nil
+	_, err := a.admin(msgKeyAdminOnly)
+	return err
 }
 
 // ChooseSigningKeyFile asks for a PKCS#12 file, checks that it is one, copies it into
@@ -196,6 +197,9 @@ func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 // TestSigningKey opens the key with the password or PIN and describes its
 // certificate; nothing is stored.
 func (a *Signing) TestSigningKey(secret string) (SigningKeyView, error) {
+	if _, err := a.me(); err != nil {
+		return SigningKeyView{}, err
+	}
 	c, err := a.keys.config()
 	if err != nil {
 		return SigningKeyView{}, err

@@ -26,11 +26,19 @@ func NewSync(e Env, runner *SyncRunner) *Sync {
 }
 
 // SyncStatus returns the sync state for the status bar.
-func (a *Sync) SyncStatus() (SyncStatusView, error) { return a.runner.status() }
+func (a *Sync) SyncStatus() (SyncStatusView, error) {
+	if _, err := a.meOrSetup(); err != nil {
+		return SyncStatusView{}, err
+	}
+	return a.runner.status()
+}
 
 // SyncNow starts a sync round at once ("Jetzt synchronisieren"), even while waiting
 // after a failure; it returns at once, the status follows as "sync:status".
 func (a *Sync) SyncNow() (SyncStatusView, error) {
+	if _, err := a.me(); err != nil {
+		return SyncStatusView{}, err
+	}
 	e := a.runner.engine()
 	if e == nil {
 		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: msgNotEnrolled}
@@ -40,6 +48,9 @@ func (a *Sync) SyncNow() (SyncStatusView, error) {
 }
 
 func (a *Sync) requireSyncAdmin() error {
+	if _, err := a.meOrSetup(); err != nil {
+		return err
+	}
 	if !a.mayConnect() {
 		return &Error{Code: CodeNotAllowed, Message: msgConnectAdminOnly}
 	}
@@ -158,7 +169,12 @@ func (a *Sync) ConnectSync(in SyncConnectInput) (SyncStatusView, error) {
 		// Enrolled, but the directory did not come: the runner fetches it again.
 		a.log.Warn("sync: directory", "err", err)
 	}
-	a.runner.adoptClerk(dir.Users)
+	if len(dir.Users) == 0 {
+		a.log.Warn("sync: the OZG-Cloud named no users for this PC")
+	}
+	// From now on the OZG-Cloud signs the clerks in: whoever was signed in locally
+	// signs in again there.
+	a.desk.SignOut()
 	a.runner.restart()
 	return a.runner.status()
 }
@@ -166,6 +182,9 @@ func (a *Sync) ConnectSync(in SyncConnectInput) (SyncStatusView, error) {
 // SyncOrgUnits lists the tenant's org units from the OZG-Cloud (empty before the
 // first sync).
 func (a *Sync) SyncOrgUnits() ([]Option, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	units, err := a.db.OrgUnits()
 	if err != nil {
 		return nil, toError(err)

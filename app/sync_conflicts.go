@@ -71,6 +71,9 @@ func (a *Sync) conflictView(c store.Conflict, n names) ConflictView {
 
 // SyncConflicts lists the open conflicts, of one case when caseID is not "".
 func (a *Sync) SyncConflicts(caseID string) ([]ConflictView, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	cs, err := a.db.Conflicts(true)
 	if err != nil {
 		return nil, toError(err)
@@ -88,6 +91,10 @@ func (a *Sync) SyncConflicts(caseID string) ([]ConflictView, error) {
 // ResolveConflict keeps the OZG-Cloud's value, this side's, or a merged one; the
 // resolution travels to the server and to the other PCs like any change.
 func (a *Sync) ResolveConflict(in ResolveConflictInput) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	var value json.RawMessage
 	switch in.Keep {
 	case model.KeepServer, model.KeepClient:
@@ -101,7 +108,7 @@ func (a *Sync) ResolveConflict(in ResolveConflictInput) (CaseDetail, error) {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgChooseValue,
 			Fields: map[string]string{"keep": fieldValue}}
 	}
-	c, err := a.db.ResolveConflict(a.current(), in.ID, in.Keep, value)
+	c, err := a.db.ResolveConflict(me, in.ID, in.Keep, value)
 	if err != nil {
 		return CaseDetail{}, toError(err)
 	}
@@ -159,6 +166,9 @@ func kindLabel(k model.MutationKind) string {
 
 // RejectedChanges lists the changes the OZG-Cloud refused, with its reason.
 func (a *Sync) RejectedChanges() ([]RejectedView, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	rs, err := a.db.Rejections()
 	if err != nil {
 		return nil, toError(err)
@@ -181,6 +191,9 @@ func (a *Sync) RejectedChanges() ([]RejectedView, error) {
 
 // DismissRejected removes a refused change from the list once it was read.
 func (a *Sync) DismissRejected(seq uint64) ([]RejectedView, error) {
+	if _, err := a.me(); err != nil {
+		return nil, err
+	}
 	if err := a.db.DismissRejected(seq); err != nil {
 		return nil, toError(err)
 	}

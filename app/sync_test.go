@@ -29,6 +29,7 @@ type cloudEnv struct {
 	svc                *cloud.Service
 	srv                *httptest.Server
 	anna, bernd, clara cloud.User
+	clock              *testClock // the service's; it starts at now, as the desktops'
 
 	mu      sync.Mutex
 	blocked map[string]bool
@@ -42,9 +43,10 @@ func newCloudEnv(t *testing.T) *cloudEnv {
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	// The service's clock is the desktops': grants must cover the mutations' times.
-	svc := cloud.New(st, cloud.Options{Logger: quiet, Password: cloudtest.CheapParams, Now: func() time.Time { return now }})
+	clock := &testClock{t: now}
+	svc := cloud.New(st, cloud.Options{Logger: quiet, Password: cloudtest.CheapParams, Now: clock.Now})
 	ctx := context.Background()
-	e := &cloudEnv{t: t, svc: svc, blocked: map[string]bool{}}
+	e := &cloudEnv{t: t, svc: svc, blocked: map[string]bool{}, clock: clock}
 	if _, err := svc.AddTenant(ctx, "t-muster", "Gemeinde Musterhausen"); err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +83,29 @@ func newCloudEnv(t *testing.T) *cloudEnv {
 	})
 	t.Cleanup(func() { close(done) })
 	return e
+}
+
+// signIn signs the user in on a through the window's methods, as the clerk does:
+// with the password at the service, or first with an invitation code the service's
+// administration made.
+func (e *cloudEnv) signIn(a *App, user string) Session {
+	e.t.Helper()
+	a.SignOut()
+	s, err := a.SignIn(user, cloudtest.Password)
+	if err == nil {
+		return s
+	}
+	if !strings.Contains(uiError(e.t, err).Message, "Einladungscode") {
+		e.t.Fatalf("sign-in of %s: %v", user, err)
+	}
+	code, _, err := e.svc.Invite(context.Background(), "t-muster", user)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if s, err = a.Activate(code, cloudtest.Password); err != nil {
+		e.t.Fatalf("activation of %s: %v", user, err)
+	}
+	return s
 }
 
 func (e *cloudEnv) setOffline(a *App, off bool) {
@@ -140,26 +165,13 @@ func (e *cloudEnv) desktopPolling(clerk string, poll time.Duration) (*App, *fake
 	if !st.Enrolled || st.Tenant != "t-muster" {
 		t.Fatalf("status %+v", st)
 	}
-	// The service applies only mutations of clerks it signed in on this PC. Until
-	// the app signs clerks in itself (issue 10, the desktop's side), the test does.
-	id, err := a.db.SyncIdentity()
-	if err != nil {
-		t.Fatal(err)
+	// Connected, the PC signs clerks in at the OZG-Cloud: the administrator who
+	// connected it was signed out, and the clerk signs in there (first with an
+	// invitation code).
+	if s, _ := a.Session(); s.SignedIn {
+		t.Fatalf("still signed in after connecting: %+v", s.Clerk)
 	}
-	dev, err := e.svc.Authenticate(context.Background(), id.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cloudtest.SignInAll(context.Background(), e.svc, dev); err != nil {
-		t.Fatal(err)
-	}
-	// The tenant's users are clerks now, and the administrator became the tenant's.
-	if s, _ := a.Session(); s.Clerk.ID != e.clara.ID {
-		t.Fatalf("clerk after connect %+v", s.Clerk)
-	}
-	if _, err := a.SwitchClerk(clerk); err != nil {
-		t.Fatal(err)
-	}
+	e.signIn(a, clerk)
 	if units, err := a.SyncOrgUnits(); err != nil || len(units) != 1 || units[0].Value != "ou-1" {
 		t.Fatalf("org units %v %v", units, err)
 	}

@@ -25,6 +25,7 @@ type SyncRunner struct {
 	last     SyncStatusView // last emitted
 	lastSync time.Time      // LastSync seen last, to fetch the directory after a round
 	dirKick  chan struct{}  // asks the directory loop for a fetch
+	absKick  chan struct{}  // asks the directory loop to send absences now
 
 	// For tests: engine options (Poll, MinBackoff ...; Store, Remote and the hooks are
 	// set here) and the least time between two directory fetches (default 30 s).
@@ -34,7 +35,7 @@ type SyncRunner struct {
 
 // NewSyncRunner returns the runner; main runs it.
 func NewSyncRunner(e Env) *SyncRunner {
-	return &SyncRunner{base: newBase(e), win: e.Window, kick: make(chan struct{}, 1)}
+	return &SyncRunner{base: newBase(e), win: e.Window, kick: make(chan struct{}, 1), absKick: make(chan struct{}, 1)}
 }
 
 func (r *SyncRunner) engine() *client.Client {
@@ -50,6 +51,18 @@ func (r *SyncRunner) restart() {
 	case r.kick <- struct{}{}:
 	default:
 	}
+}
+
+// Online reports whether the sync engine's last round went through: the OZG-Cloud
+// can sign a clerk in now. (A round the service answered with a failure leaves the
+// engine "online", but a sign-in would not get through either.)
+func (r *SyncRunner) Online() bool {
+	e := r.engine()
+	if e == nil {
+		return false
+	}
+	s := e.Status()
+	return s.Online && s.LastErr == nil
 }
 
 // Notify tells the engine that a local commit added to the outbox, so it pushes at
@@ -92,9 +105,24 @@ func (r *SyncRunner) Run(ctx context.Context) error {
 	}
 }
 
+// directoryRemote is what the directory loop needs of the OZG-Cloud.
+type directoryRemote interface {
+	client.Directory
+	RecordAbsence(ctx context.Context, req wire.AbsenceRequest) (wire.Absence, error)
+}
+
+// SendAbsences asks the sync to send the absences recorded here now (and to fetch
+// the directory after); without an engine they wait for the next one.
+func (r *SyncRunner) SendAbsences() {
+	select {
+	case r.absKick <- struct{}{}:
+	default:
+	}
+}
+
 // newEngine returns the engine and the directory of the store's sync identity, nil
 // when the store is not enrolled or the identity cannot be used.
-func (r *SyncRunner) newEngine() (*client.Client, client.Directory) {
+func (r *SyncRunner) newEngine() (*client.Client, directoryRemote) {
 	id, err := r.db.SyncIdentity()
 	if err != nil {
 		if !errors.Is(err, store.ErrNotEnrolled) {
@@ -151,7 +179,7 @@ func (r *SyncRunner) emitStatusView(v SyncStatusView) {
 
 // directoryLoop fetches the tenant's clerks and org units at start and after rounds
 // that synced, at most every dirEvery.
-func (r *SyncRunner) directoryLoop(ctx context.Context, dir client.Directory, kick <-chan struct{}) {
+func (r *SyncRunner) directoryLoop(ctx context.Context, dir directoryRemote, kick <-chan struct{}) {
 	r.mu.Lock()
 	every := r.dirEvery
 	r.mu.Unlock()
@@ -168,68 +196,43 @@ func (r *SyncRunner) directoryLoop(ctx context.Context, dir client.Directory, ki
 		case <-ctx.Done():
 			return
 		case <-time.After(every):
+		case <-r.absKick:
+			continue
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-kick:
+		case <-r.absKick:
 		}
 	}
 }
 
-// fetchDirectory puts the tenant's users into the store as clerks, keeps its org
-// units and makes sure the current clerk is one of them.
-func (r *SyncRunner) fetchDirectory(ctx context.Context, dir client.Directory) error {
+// fetchDirectory sends the absences recorded here, puts the tenant's users into the
+// store as clerks, keeps its org units, and takes over what it says about signing in
+// (grant key, deactivated users, ended grants, absences); the clerk signed in is
+// signed out or asked for the password again when the directory says so.
+func (r *SyncRunner) fetchDirectory(ctx context.Context, dir directoryRemote) error {
+	if err := r.sendAbsences(ctx, dir); err != nil {
+		return err
+	}
 	d, err := directory(ctx, dir)
 	if err != nil {
 		return err
 	}
-	if err := applyDirectory(r.db, d); err != nil {
+	if err := applyDirectory(r.db, d, r.now()); err != nil {
 		return err
 	}
-	r.adoptClerk(d.Users)
+	r.desk.Revalidate()
 	return nil
 }
 
-// adoptClerk makes sure the current clerk is one the server knows, because the server
-// refuses changes by anyone else: a clerk not in the directory is replaced by the
-// user of the same name, else the first user of the same role.
-func (r *SyncRunner) adoptClerk(users []wire.DirectoryUser) {
-	if len(users) == 0 {
-		return
-	}
-	cur := r.current()
-	pick := -1
-	for i, u := range users {
-		if u.ID == cur.ID {
-			return
-		}
-		if pick < 0 && u.Name == cur.Name {
-			pick = i
-		}
-	}
-	for i, u := range users {
-		if pick < 0 && u.Role == cur.Role {
-			pick = i
-		}
-	}
-	if pick < 0 {
-		pick = 0
-	}
-	c, err := r.db.Clerk(users[pick].ID)
-	if err != nil {
-		return
-	}
-	if err := r.clerk.switchTo(r.db, c); err != nil {
-		r.log.Warn("sync: keep clerk", "err", err)
-	}
-}
-
 // mayConnect says whether the clerk may connect this PC to the OZG-Cloud: the
-// administration, or anyone on a PC that knows no clerk yet (a new installation: the
-// one-time code from the OZG-Cloud's administration is what vouches for it).
+// administration signed in, or anyone on a PC that knows no clerk yet (a new
+// installation: the one-time code from the OZG-Cloud's administration is what
+// vouches for it).
 func (a base) mayConnect() bool {
-	if a.current().Role == model.RoleAdministration {
+	if c, err := a.desk.Clerk(); err == nil && c.Role == model.RoleAdministration {
 		return true
 	}
 	clerks, err := a.db.Clerks()

@@ -19,17 +19,43 @@ type ClerkView struct {
 
 // Session says who works here and what the UI may offer. Fatal is set when the store
 // could not be opened (a second instance, a corrupt file); the UI then shows only it.
+// Before a clerk signed in, and while the window is locked, it holds what the sign-in
+// and lock screens need and nothing of the cases.
 type Session struct {
-	Fatal        string      `json:"fatal"`
-	Municipality string      `json:"municipality"`
-	Device       string      `json:"device"`
-	DataDir      string      `json:"dataDir"`
-	Clerk        ClerkView   `json:"clerk"`
-	Clerks       []ClerkView `json:"clerks"`
-	// Demo: the clerk may be switched (a demo store).
-	Demo bool `json:"demo"`
+	Fatal        string    `json:"fatal"`
+	Municipality string    `json:"municipality"`
+	Device       string    `json:"device"`
+	DataDir      string    `json:"dataDir"`
+	Clerk        ClerkView `json:"clerk"` // who is signed in; empty ID when nobody
+	// Clerks are all clerks of this PC, for assigning cases (empty until sign-in).
+	Clerks []ClerkView `json:"clerks"`
+	// SignInClerks are the clerks who may sign in on this PC, for the sign-in list.
+	SignInClerks []ClerkView `json:"signInClerks"`
+	// Demo: a demo store; DemoPassword is the demo clerks' password, shown on the
+	// sign-in screen of a demo store only.
+	Demo         bool   `json:"demo"`
+	DemoPassword string `json:"demoPassword"`
+	// Connected: the PC is connected to the OZG-Cloud, which manages its users.
+	Connected bool `json:"connected"`
+	// SignedIn: a clerk is signed in; Locked: the window is locked (LockReason says
+	// why, in German) and only their password unlocks it.
+	SignedIn   bool   `json:"signedIn"`
+	Locked     bool   `json:"locked"`
+	LockReason string `json:"lockReason"`
+	// Offline: signed in without the OZG-Cloud, with the grant this PC keeps, valid
+	// until GrantExpires (German date and time; "" on a PC not connected).
+	Offline      bool   `json:"offline"`
+	GrantExpires string `json:"grantExpires"`
+	// Notice says why the PC signed the last clerk out (German), for the sign-in
+	// screen.
+	Notice string `json:"notice"`
+	// IdleLockSeconds is the time without input after which the window locks.
+	IdleLockSeconds int `json:"idleLockSeconds"`
+	// StandsInFor are the absent clerks whom the clerk stands in for today
+	// (Vertretung): their cases are in "Meine Vorgänge".
+	StandsInFor []ClerkView `json:"standsInFor"`
 	// NeedsSetup: no clerk is known on this PC yet; the UI asks to connect it to the
-	// OZG-Cloud, which names the clerks.
+	// OZG-Cloud, which names the clerks, or to make its first administrator.
 	NeedsSetup bool     `json:"needsSetup"`
 	CaseTypes  []Option `json:"caseTypes"`
 	Statuses   []Option `json:"statuses"`
@@ -70,6 +96,11 @@ type CaseRow struct {
 	Deadline     string `json:"deadline"`
 	Overdue      bool   `json:"overdue"`
 	FollowUpDue  bool   `json:"followUpDue"`
+	// Substitute is "Vertretung für …" on a case of an absent clerk whom the clerk
+	// stands in for; "" otherwise.
+	Substitute string `json:"substitute"`
+	// NotAccepted: the OZG-Cloud did not accept the case made on this PC.
+	NotAccepted bool `json:"notAccepted"`
 }
 
 // ListPage is a page of the case list and the number of all matching cases.
@@ -219,6 +250,12 @@ type CaseDetail struct {
 	Actions []ActionView `json:"actions"`
 	// MayAssignOthers: the UI offers other clerks in "Zuweisen".
 	MayAssignOthers bool `json:"mayAssignOthers"`
+	// Substitute is "Vertretung für …" when the clerk works on it for its absent
+	// holder; the history then says "X in Vertretung für Y".
+	Substitute string `json:"substitute"`
+	// NotAccepted is the OZG-Cloud's reason for refusing the creation of this case
+	// made on this PC: it can then only be submitted again or discarded.
+	NotAccepted string `json:"notAccepted"`
 }
 
 // VerifyResult is the outcome of "Verlauf prüfen".

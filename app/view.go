@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -142,6 +143,14 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		Actions:         []ActionView{},
 		MayAssignOthers: clerk.MayAssignOthers() || c.Assignee == "" || c.Assignee == clerk.ID,
 	}
+	if owner := a.holderFor(clerk, c.Assignee); owner != "" {
+		d.Substitute = fmt.Sprintf(fmtSubstitute, n.of(owner))
+		d.MayAssignOthers = true // as the absent holder
+	}
+	if na, err := a.db.NotAcceptedCase(c.ID); err == nil {
+		d.NotAccepted = na.Reason
+		d.Actions = []ActionView{}
+	}
 	if m, err := a.db.Municipality(); err == nil && m.OrgUnit == c.OrgUnit && m.OrgUnitName != "" {
 		d.OrgUnit = m.OrgUnitName
 	}
@@ -201,6 +210,9 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		d.Decisions = append(d.Decisions, v)
 	}
 	for _, act := range model.Allowed(&c, clerk.Role) {
+		if d.NotAccepted != "" {
+			break
+		}
 		t, _ := model.TransitionFor(act)
 		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act]})
 	}

@@ -10,15 +10,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/session"
 	"github.com/ozgcloud/desktop/store"
 )
+
+// boundServices are the services main binds to the window, empty.
+func boundServices() []any {
+	return []any{&Desk{}, &Users{}, &Substitution{}, &Cases{}, &Attachments{}, &Letters{}, &Decisions{}, &Signing{}, &Printing{}, &Mailbox{}, &Sync{}}
+}
 
 // App is every service of one desktop, wired as main wires them, so that a test calls
 // any bound method on one value (method names are unique across the services).
 type App struct {
 	*Desk
+	*Users
+	*Substitution
 	*Cases
 	*Attachments
 	*Letters
@@ -30,7 +39,8 @@ type App struct {
 
 	db        *store.DB
 	dataDir   string
-	clerk     *CurrentClerk
+	desk      *session.Desk
+	clock     *testClock
 	intake    *MailIntake
 	syncr     *SyncRunner
 	followUps *FollowUpWatcher
@@ -40,18 +50,47 @@ type App struct {
 	notify   func(title, body string) error
 }
 
-func (a *App) current() model.Clerk { return a.clerk.Get() }
+func (a *App) current() model.Clerk { return a.desk.Who() }
 
 func (a *App) letterConfig() (letterConfig, error) { return a.Letters.letterConfig() }
 
-// reloadClerk picks the clerk again as a start would (after a test added clerks).
+// SwitchClerk signs the clerk signed in out and the clerk id in with the demo
+// password, as a clerk at the PC does on the sign-in screen.
+func (a *App) SwitchClerk(id string) (Session, error) {
+	if _, err := a.SignOut(); err != nil {
+		return Session{}, err
+	}
+	return a.SignIn(id, demo.Password)
+}
+
+// reloadClerk signs in the first Sachbearbeitung clerk of the demo (after a test
+// added the clerks).
 func (a *App) reloadClerk(t *testing.T) {
 	t.Helper()
-	c, err := LoadClerk(a.db)
-	if err != nil {
+	if err := demo.SeedPasswords(a.db, cloudtest.CheapParams); err != nil {
 		t.Fatal(err)
 	}
-	a.clerk.set(c.Get())
+	if _, err := a.SwitchClerk(demo.ClerkSachbearbeitung1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testClock is the desktop's settable clock; it starts at now.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }
 
 // newApp opens a store in a temporary folder (with demo data when demoCases > 0) and
@@ -63,9 +102,15 @@ func newApp(t *testing.T, demoCases int) (*App, *fakeRuntime) {
 
 func newAppLogging(t *testing.T, demoCases int, log *slog.Logger) (*App, *fakeRuntime) {
 	t.Helper()
+	return newAppOpts(t, demoCases, log, 0)
+}
+
+// newAppOpts is newApp with a logger and an idle time (0: the store's).
+func newAppOpts(t *testing.T, demoCases int, log *slog.Logger, idle time.Duration) (*App, *fakeRuntime) {
+	t.Helper()
 	dir := t.TempDir()
-	clock := func() time.Time { return now }
-	db, err := store.Open(store.Options{Dir: dir, Device: "A7", Now: clock, MaxAttachmentSize: 1 << 20, Logger: log})
+	clock := &testClock{t: now}
+	db, err := store.Open(store.Options{Dir: dir, Device: "A7", Now: clock.Now, MaxAttachmentSize: 1 << 20, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,23 +119,22 @@ func newAppLogging(t *testing.T, demoCases int, log *slog.Logger) (*App, *fakeRu
 			t.Fatal(err)
 		}
 	}
-	clerk, err := LoadClerk(db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rt := &fakeRuntime{}
 	win := &Window{}
 	win.Attach(rt)
-	a := &App{db: db, dataDir: dir, clerk: clerk,
+	a := &App{db: db, dataDir: dir, clock: clock,
 		openPath: func(string) error { return errors.New("no viewer in tests") },
 		notify:   func(string, string) error { return nil },
 	}
-	env := Env{DB: db, Clerk: clerk, Window: win, DataDir: dir, Now: clock, Log: log,
+	a.desk = session.New(session.Options{DB: db, Remote: SignInRemote(db), Online: func() bool { return a.syncr.Online() },
+		Params: cloudtest.CheapParams, Now: clock.Now, Log: log, IdleLock: idle, OnChange: SessionEvents(win)})
+	env := Env{DB: db, Desk: a.desk, Window: win, DataDir: dir, Now: clock.Now, Log: log,
 		OpenPath: func(p string) error { return a.openPath(p) },
 		Notify:   func(title, body string) error { return a.notify(title, body) },
 	}
 	a.intake, a.syncr, a.followUps = NewMailIntake(env), NewSyncRunner(env), NewFollowUpWatcher(env)
-	a.Desk, a.Cases, a.Attachments, a.Letters = NewDesk(env), NewCases(env), NewAttachments(env), NewLetters(env)
+	a.Desk, a.Users, a.Substitution = NewDesk(env), NewUsers(env), NewSubstitution(env, a.syncr.SendAbsences)
+	a.Cases, a.Attachments, a.Letters = NewCases(env), NewAttachments(env), NewLetters(env)
 	a.Decisions, a.Signing, a.Printing = NewDecisions(env), NewSigning(env), NewPrinting(env)
 	a.Mailbox, a.Sync = NewMailbox(env, a.intake), NewSync(env, a.syncr)
 
@@ -98,7 +142,7 @@ func newAppLogging(t *testing.T, demoCases int, log *slog.Logger) (*App, *fakeRu
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, run := range []func(context.Context) error{
-		forwarder.Run, a.intake.Run, a.syncr.Run, a.followUps.Run,
+		forwarder.Run, a.intake.Run, a.syncr.Run, a.followUps.Run, a.desk.Run,
 		func(ctx context.Context) error {
 			return engineFeed.Run(ctx, func(c store.Change) {
 				if c.Outbox {
@@ -114,6 +158,9 @@ func newAppLogging(t *testing.T, demoCases int, log *slog.Logger) (*App, *fakeRu
 		wg.Wait()
 		db.Close()
 	})
+	if demoCases > 0 {
+		a.reloadClerk(t)
+	}
 	return a, rt
 }
 
@@ -122,7 +169,7 @@ func newAppLogging(t *testing.T, demoCases int, log *slog.Logger) (*App, *fakeRu
 func TestServicesAreSmall(t *testing.T) {
 	seen := map[string]string{}
 	total := 0
-	for _, s := range []any{&Desk{}, &Cases{}, &Attachments{}, &Letters{}, &Decisions{}, &Signing{}, &Printing{}, &Mailbox{}, &Sync{}} {
+	for _, s := range boundServices() {
 		typ := reflect.TypeOf(s)
 		name := typ.Elem().Name()
 		if n := typ.NumMethod(); n > 30 || n == 0 {
@@ -138,7 +185,7 @@ func TestServicesAreSmall(t *testing.T) {
 		total += typ.NumMethod()
 		t.Logf("%s: %d methods", name, typ.NumMethod())
 	}
-	if total != 63 {
-		t.Errorf("%d bound methods, want the 63 the UI calls", total)
+	if total != 79 {
+		t.Errorf("%d bound methods, want the 79 the UI calls", total)
 	}
 }

@@ -28,6 +28,7 @@ var fromCase = map[string]bool{
 	"eingangsdatum": true, "datum": true, "behoerde.name": true, "behoerde.anschrift": true,
 	"bank": true, "iban": true, "bic": true, "verwendungszweck": true, "sachbearbeitung.name": true,
 	PlaceholderFee: true, "faelligkeit": true, PlaceholderRemedy: true,
+	"kostenentscheidung": true, "kassenzeichen": true, "gebuehr.grundlage": true, "zahlungshinweise": true,
 }
 
 // FromCase reports whether Fill fills the placeholder itself, from the case (its form

@@ -27,9 +27,12 @@ func TestFromCaseIsWhatFillFills(t *testing.T) {
 		Applicant: model.Applicant{Name: "Erika Mustermann", Street: "Musterweg 1", PostalCode: "12345", City: "Musterstadt"}}
 	d := Data{
 		Letterhead: Letterhead{Authority: "Gemeinde X", Street: "Weg 1", PostalCode: "12345", City: "X", BankName: "Bank", IBAN: "DE02 1203 0000 0000 2020 51", BIC: "BYLADEM1001"},
-		Clerk:      model.Clerk{Name: "Max Beispiel"}, Date: day, Fee: &Fee{Cents: 100, Due: day},
+		Clerk:      model.Clerk{Name: "Max Beispiel"}, Date: day, Fee: &Fee{Cents: 100, Due: day, Basis: "§ 1 der Satzung vom 01.01.2020"},
 	}
-	filled := values(c, d, berlin)
+	filled, err := values(Template{}, c, d, berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, want := slices.Sorted(maps.Keys(filled)), slices.Sorted(maps.Keys(fromCase)); !slices.Equal(got, want) {
 		t.Errorf("Fill fills %q,\nFromCase knows %q", got, want)
 	}

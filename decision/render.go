@@ -59,6 +59,8 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
+	code := l.VerificationCode()
+	l = l.printed()
 	if err := checkGlyphs(l.text()); err != nil {
 		return nil, err
 	}
@@ -73,7 +75,7 @@ func Render(l Letter, opts RenderOptions) ([]byte, error) {
 			return nil, clerkErr(ErrLetter, "Die Anschriftzeile „%s“ ist zu lang für das Fenster des Umschlags. Bitte kürzen Sie sie.", line)
 		}
 	}
-	r := &renderer{pdf: pdf, l: l, code: l.VerificationCode()}
+	r := &renderer{pdf: pdf, l: l, code: code}
 	if len(l.Letterhead.Logo) > 0 {
 		logo, err := opaqueLogo(l.Letterhead.Logo)
 		if err != nil {
@@ -173,6 +175,9 @@ func (r *renderer) letter() {
 	r.infoBlock()
 	pdf.SetXY(marginLeft, bodyTop1)
 	for i, b := range r.l.Blocks {
+		if i > 0 && r.l.Blocks[i-1].Kind == KindSubject {
+			pdf.Ln(lineH) // DIN 5008: two blank lines between subject and salutation
+		}
 		r.block(b, i == 0)
 	}
 	r.closing()
@@ -317,8 +322,10 @@ func (r *renderer) footer() {
 	pdf.SetAutoPageBreak(false, 0)
 	defer pdf.SetAutoPageBreak(true, pageH-bodyBottom)
 	pdf.SetFont("", 8)
-	pdf.SetXY(marginLeft, footerTop-5)
-	pdf.Cell(qrX-2-marginLeft, 4, fmt.Sprintf("Seite %d von %d", pdf.PageNo(), pdf.PageCount()), 0, "R")
+	if pdf.PageCount() > 1 { // "Seite 1 von 1" says nothing
+		pdf.SetXY(marginLeft, footerTop-5)
+		pdf.Cell(qrX-2-marginLeft, 4, fmt.Sprintf("Seite %d von %d", pdf.PageNo(), pdf.PageCount()), 0, "R")
+	}
 	pdf.SetLineWidth(0.2)
 	pdf.Line(marginLeft, footerTop, qrX-2, footerTop)
 	cols := [][]string{

@@ -1,6 +1,8 @@
 package decision
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -16,12 +18,6 @@ type Template struct {
 	Blocks []Block `json:"blocks"`
 }
 
-// Fee is the fee a decision sets.
-type Fee struct {
-	Cents int64     `json:"cents"`
-	Due   time.Time `json:"due"` // calendar date
-}
-
 // Data is what a letter needs beyond the case.
 type Data struct {
 	Letterhead Letterhead
@@ -30,8 +26,11 @@ type Data struct {
 	Fee        *Fee      // nil when the decision sets no fee
 	// Values fills further placeholders by name, for example "ablehnungsgrund".
 	Values map[string]string
-	// Remedy fills {{rechtsbehelf}}; nil means Widerspruch at the letterhead's authority.
+	// Remedy fills {{rechtsbehelf}}; nil means the Matrix's rule for the case type and
+	// template, and without a Matrix a Widerspruch at the letterhead's authority.
 	Remedy *Remedy
+	// Matrix is the municipality's remedy matrix (DefaultMatrix for its Land).
+	Matrix *Matrix
 	// Location turns the case's timestamps into dates; nil means Europe/Berlin.
 	Location *time.Location
 }
@@ -63,7 +62,20 @@ func Fill(t Template, c *model.Case, d Data) (Letter, error) {
 	if loc == nil {
 		loc = berlin
 	}
-	v := values(c, d, loc)
+	blocks, err := feeBlocks(t, c, d)
+	if err != nil {
+		return Letter{}, fmt.Errorf("decision: fill %s for %s: %w", t.ID, c.FileNumber, err)
+	}
+	v, remedyErr := values(t, c, d, loc)
+	// A remedy that cannot be printed is reported where the letter needs it, in
+	// the order of the placeholders.
+	check := func(err error) error {
+		var m *MissingValueError
+		if remedyErr != nil && errors.As(err, &m) && m.Placeholder == PlaceholderRemedy {
+			return fmt.Errorf("decision: fill %s for %s: %w", t.ID, c.FileNumber, remedyErr)
+		}
+		return err
+	}
 	l := Letter{
 		TemplateID: t.ID,
 		Letterhead: d.Letterhead,
@@ -73,18 +85,42 @@ func Fill(t Template, c *model.Case, d Data) (Letter, error) {
 		Signer:     d.Clerk.Name,
 		Recipient:  recipient(c.Applicant),
 	}
-	for _, b := range t.Blocks {
+	for _, b := range blocks {
 		title, err := expand(b.Title, v, c)
 		if err != nil {
-			return Letter{}, err
+			return Letter{}, check(err)
 		}
 		text, err := expand(b.Text, v, c)
 		if err != nil {
-			return Letter{}, err
+			return Letter{}, check(err)
 		}
 		l.Blocks = append(l.Blocks, Block{Kind: b.Kind, Title: title, Text: text})
 	}
 	return l, nil
+}
+
+// remedyText returns the instructions for the letter: Data.Remedy, else the matrix's
+// rule, else a Widerspruch at the letterhead's authority.
+func remedyText(t Template, c *model.Case, d Data) (string, error) {
+	w := DefaultRemedyWording()
+	if d.Matrix != nil {
+		w = d.Matrix.Wording
+	}
+	switch {
+	case d.Remedy != nil:
+		return d.Remedy.TextWith(w)
+	case d.Matrix != nil:
+		return d.Matrix.Text(c.Type, t.ID)
+	}
+	h := d.Letterhead
+	if h.Authority == "" || h.Street == "" || h.City == "" {
+		return "", fmt.Errorf("%w: the letterhead has no authority with an address", ErrRemedy)
+	}
+	r := Remedy{Kind: RemedyWiderspruch, Body: h.Authority, Address: h.Address()}
+	if _, ok := DativeOf(h.Authority); !ok {
+		r.Dative = "der Behörde " + h.Authority // grammatical for any name
+	}
+	return r.TextWith(w)
 }
 
 func recipient(a model.Applicant) []string {
@@ -98,7 +134,8 @@ func recipient(a model.Applicant) []string {
 	return lines
 }
 
-func values(c *model.Case, d Data, loc *time.Location) map[string]string {
+// values returns the placeholders' values; the error is why {{rechtsbehelf}} has none.
+func values(t Template, c *model.Case, d Data, loc *time.Location) (map[string]string, error) {
 	a := c.Applicant
 	v := map[string]string{
 		"antragsteller.name":    a.Name,
@@ -117,12 +154,9 @@ func values(c *model.Case, d Data, loc *time.Location) map[string]string {
 	if a.Street != "" && a.City != "" {
 		v["antragsteller.anschrift"] = a.Street + ", " + v["antragsteller.ort"]
 	}
-	remedy := Remedy{Kind: RemedyWiderspruch, Body: d.Letterhead.Authority, Address: d.Letterhead.Address()}
-	if d.Remedy != nil {
-		remedy = *d.Remedy
-	}
-	if remedy.Body != "" && remedy.Address != "" {
-		v["rechtsbehelf"] = remedy.Text()
+	remedy, remedyErr := remedyText(t, c, d)
+	if remedyErr == nil {
+		v[PlaceholderRemedy] = remedy
 	}
 	if ct, ok := model.CaseTypeByCode(c.Type); ok {
 		v["vorgangsart"] = ct.Name
@@ -133,16 +167,11 @@ func values(c *model.Case, d Data, loc *time.Location) map[string]string {
 	if !d.Date.IsZero() {
 		v["datum"] = FormatDate(d.Date)
 	}
-	if d.Fee != nil {
-		v["gebuehr"] = FormatEuro(d.Fee.Cents)
-		if !d.Fee.Due.IsZero() {
-			v["faelligkeit"] = FormatDate(d.Fee.Due)
-		}
-	}
+	feeValues(v, c, d)
 	for k, x := range d.Values {
 		v[k] = x
 	}
-	return v
+	return v, remedyErr
 }
 
 func expand(s string, v map[string]string, c *model.Case) (string, error) {
@@ -150,7 +179,7 @@ func expand(s string, v map[string]string, c *model.Case) (string, error) {
 	out := placeholder.ReplaceAllStringFunc(s, func(m string) string {
 		name := placeholder.FindStringSubmatch(m)[1]
 		val := v[name]
-		if val == "" && strings.HasPrefix(name, "form.") {
+		if val == "" && c != nil && strings.HasPrefix(name, "form.") {
 			val = formValue(c.Form, strings.TrimPrefix(name, "form."))
 		}
 		if strings.TrimSpace(val) == "" && missing == "" {
@@ -201,16 +230,7 @@ func formSearch(fields []model.FormField, name string) string {
 	return ""
 }
 
-const remedyText = "{{rechtsbehelf}}"
-
-const feeText = `Für diesen Bescheid wird eine Verwaltungsgebühr von {{gebuehr}} festgesetzt. Bitte überweisen Sie den Betrag bis zum {{faelligkeit}} unter Angabe des Verwendungszwecks.
-
-Betrag: {{gebuehr}}
-Fällig am: {{faelligkeit}}
-Empfänger: {{behoerde.name}}
-IBAN: {{iban}}
-BIC: {{bic}} ({{bank}})
-Verwendungszweck: {{verwendungszweck}}`
+const remedyPlaceholder = "{{rechtsbehelf}}"
 
 // Templates returns the built-in templates: Bewilligung, Ablehnung, Teilbewilligung
 // and Gebührenbescheid. The slice is new on every call, so callers may change it.
@@ -220,13 +240,13 @@ func Templates() []Template {
 	subject := Block{Kind: KindSubject, Text: "{{vorgangsart}}: Ihr Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"}
 	const tenorIntro = "auf Ihren Antrag vom {{eingangsdatum}} ergeht folgender Bescheid:\n\n"
 	salutation := Block{Kind: KindSalutation, Text: "Guten Tag {{antragsteller.name}},"}
-	remedy := Block{Kind: KindRemedy, Title: "Rechtsbehelfsbelehrung", Text: remedyText}
+	remedy := Block{Kind: KindRemedy, Title: "Rechtsbehelfsbelehrung", Text: remedyPlaceholder}
 	fee := Block{Kind: KindFee, Title: "Gebühr", Text: feeText}
 	return []Template{
 		{ID: "bewilligung", Name: "Bewilligung", Blocks: []Block{
 			subject,
 			salutation,
-			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird stattgegeben.\n2. Die Kosten des Verfahrens tragen Sie."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird stattgegeben.\n2. {{kostenentscheidung}}"},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. Die Prüfung hat ergeben, dass die Voraussetzungen erfüllt sind. Dem Antrag war daher stattzugeben."},
 			fee, remedy,
 		}},
@@ -240,7 +260,7 @@ func Templates() []Template {
 		{ID: "teilbewilligung", Name: "Teilbewilligung", Blocks: []Block{
 			subject,
 			salutation,
-			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird teilweise stattgegeben: {{bewilligt}}\n2. Im Übrigen wird der Antrag abgelehnt."},
+			{Kind: KindTenor, Text: tenorIntro + "1. Ihrem Antrag „{{vorgang.titel}}“ wird teilweise stattgegeben: {{bewilligt}}\n2. Im Übrigen wird der Antrag abgelehnt.\n3. {{kostenentscheidung}}"},
 			{Kind: KindReasons, Title: "Begründung", Text: "Ihr Antrag ist am {{eingangsdatum}} bei uns eingegangen. {{teilablehnungsgrund}}"},
 			fee, remedy,
 		}},
@@ -248,7 +268,7 @@ func Templates() []Template {
 			{Kind: KindSubject, Text: "Gebührenbescheid zu Ihrem Antrag vom {{eingangsdatum}}\nAktenzeichen {{aktenzeichen}}"},
 			salutation,
 			{Kind: KindTenor, Text: "für die Bearbeitung Ihres Antrags „{{vorgang.titel}}“ wird eine Verwaltungsgebühr in Höhe von {{gebuehr}} festgesetzt."},
-			{Kind: KindReasons, Title: "Begründung", Text: "Die Gebühr beruht auf der Verwaltungsgebührensatzung von {{behoerde.name}} in der geltenden Fassung. Die Amtshandlung ist gebührenpflichtig; Gründe für eine Ermäßigung oder Befreiung liegen nicht vor."},
+			{Kind: KindReasons, Title: "Begründung", Text: "Die Gebühr beruht auf {{gebuehr.grundlage}}. Die Amtshandlung ist gebührenpflichtig; Gründe für eine Ermäßigung oder Befreiung liegen nicht vor."},
 			fee, remedy,
 		}},
 	}

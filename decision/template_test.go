@@ -13,9 +13,22 @@ func TestEveryTemplateFillsFromDemoCases(t *testing.T) {
 	for _, tpl := range Templates() {
 		for i := range cases {
 			c := &cases[i]
-			l, err := Fill(tpl, c, testData())
+			d := testData()
+			if FeeFree(c.Type) {
+				d.Fee = nil
+			}
+			l, err := Fill(tpl, c, d)
+			if FeeFree(c.Type) && tpl.ID == "gebuehrenbescheid" {
+				if !errors.Is(err, ErrFee) {
+					t.Fatalf("a fee notice for %s: %v, want ErrFee", c.Type, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%s on %s case: %v", tpl.ID, c.Type, err)
+			}
+			if FeeFree(c.Type) {
+				continue // the fee block is left out
 			}
 			if len(l.Blocks) != len(tpl.Blocks) {
 				t.Fatalf("%s: %d blocks, want %d", tpl.ID, len(l.Blocks), len(tpl.Blocks))
@@ -120,20 +133,38 @@ func TestRemedy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Widerspruch erhoben werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei Gemeinde Musterhausen, Rathausplatz 1, 12345 Musterhausen, einzulegen."
-	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasSuffix(got, want) {
-		t.Fatalf("default remedy %q", got)
+	got := l.Blocks[len(l.Blocks)-1].Text
+	for _, want := range []string{
+		"Widerspruch erhoben werden. Der Widerspruch ist schriftlich, in elektronischer Form oder zur Niederschrift bei der Gemeinde Musterhausen, Rathausplatz 1, 12345 Musterhausen, einzulegen.",
+		"eine einfache E-Mail genügt nicht",
+	} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("default remedy %q lacks %q", got, want)
+		}
 	}
-	d.Remedy = &Remedy{Kind: RemedyKlage, Body: "Verwaltungsgericht Schleswig", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", Period: "von zwei Wochen"}
+	d.Remedy = &Remedy{Kind: RemedyKlage, Body: "Schleswig-Holsteinisches Verwaltungsgericht", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig"}
 	if l, err = Fill(tpl, &c, d); err != nil {
 		t.Fatal(err)
 	}
-	want = "Gegen diesen Bescheid kann innerhalb von zwei Wochen nach Bekanntgabe Klage bei dem Verwaltungsgericht Schleswig, Brockdorff-Rantzau-Straße 13, 24837 Schleswig, erhoben werden."
-	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasPrefix(got, want) {
+	want := "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage bei dem Schleswig-Holsteinischen Verwaltungsgericht, Brockdorff-Rantzau-Straße 13, 24837 Schleswig, erhoben werden."
+	if got := l.Blocks[len(l.Blocks)-1].Text; !strings.HasPrefix(got, want) || !strings.Contains(got, "§§ 55a und 55d VwGO") {
 		t.Fatalf("Klage remedy %q", got)
 	}
-	d.Remedy = &Remedy{Kind: RemedyKlage}
-	if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrMissingValue) || !strings.Contains(err.Error(), "{{rechtsbehelf}}") {
-		t.Fatalf("incomplete remedy: %v", err)
+	for _, bad := range []Remedy{
+		{Kind: RemedyKlage, Body: "Schleswig-Holsteinisches Verwaltungsgericht", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", Period: "von zwei Wochen"},
+		{Kind: RemedyKlage},
+		{Kind: RemedyKlage, Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+		{Kind: RemedyWiderspruch, Body: "Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+		{Kind: RemedyWahl, Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+		{Kind: "EINSPRUCH", Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 12345 Musterhausen"},
+	} {
+		d.Remedy = &bad
+		if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrRemedy) {
+			t.Errorf("%+v: %v, want ErrRemedy", bad, err)
+		}
+	}
+	d.Remedy = &Remedy{Kind: RemedyUnset}
+	if _, err = Fill(tpl, &c, d); !errors.Is(err, ErrRemedyUnset) {
+		t.Errorf("open remedy: %v, want ErrRemedyUnset", err)
 	}
 }

@@ -33,7 +33,7 @@ func Musterhausen() Municipality {
 	}
 }
 
-// Clerk IDs of the demo, for tests and the app's default clerk.
+// Clerk IDs of the demo, for tests and scripts.
 const (
 	ClerkSachbearbeitung1 = "mbecker"
 	ClerkSachbearbeitung2 = "tschulz"
@@ -42,7 +42,7 @@ const (
 )
 
 // Clerks returns the four demo clerks: two Sachbearbeitung, one Sachgebietsleitung,
-// one Administration; the first is the one the app starts as.
+// one Administration.
 func Clerks() []model.Clerk {
 	ou := Musterhausen().OrgUnit
 	return []model.Clerk{

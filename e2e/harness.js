@@ -35,9 +35,10 @@ export async function launch() {
 
 /**
  * Opens a fresh page at the app's URL with the desktop window's size and a German
- * locale. Page errors and console errors are collected in page.problems.
+ * locale. Page errors and console errors are collected in page.problems. On a demo
+ * store nobody or a locked window is signed in as demoClerk, unless signIn is false.
  */
-export async function openApp(browser) {
+export async function openApp(browser, { signIn = true } = {}) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     locale: 'de-DE',
@@ -57,7 +58,29 @@ export async function openApp(browser) {
   page.loadStatus = response ? response.status() : 0;
   // The Wails dev runtime injects window.go once the IPC bridge is up.
   await page.waitForFunction(() => Boolean(window.go?.app?.Desk), null, { timeout: 30_000 });
+  if (signIn) {
+    const s = await callGo(page, 'Session');
+    if (s.ok && s.value.demo && (!s.value.signedIn || s.value.locked)) await signInAs(page, demoClerk);
+  }
   return page;
+}
+
+/** The demo clerks' password (demo/password.go) and the clerk the tests work as. */
+export const demoPassword = 'Musterhausen-Demo-2026';
+export const demoClerk = 'mbecker';
+
+/**
+ * Signs the demo clerk id in through Go, as the sign-in screen does, and reloads the
+ * page so that the window shows that clerk's workspace.
+ */
+export async function signInAs(page, id) {
+  await callGo(page, 'SignOut');
+  const res = await callGo(page, 'SignIn', id, demoPassword);
+  if (!res.ok) throw new Error(`sign-in of ${id}: ${res.error.code}: ${res.error.message}`);
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => Boolean(window.go?.app?.Desk), null, { timeout: 30_000 });
+  await page.getByTestId('workspace').waitFor();
+  return res.value;
 }
 
 /**

@@ -4,7 +4,8 @@
 # answers, runs the Playwright tests in e2e/ with node, and always stops every process
 # it started (they all share one session, which the cleanup ends by its id). Then it
 # does the same once more on an empty data folder without --demo, as a production PC
-# starts for the first time, for e2e/tests/first_start.test.js.
+# starts for the first time, for e2e/tests/first_start.test.js, and on a demo folder
+# whose window locks after 4 s, for e2e/tests/signin.test.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,10 +36,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# phase NAME APPARGS TESTS...: serves the app with APPARGS and runs the tests.
+# phase NAME APPARGS TESTS...: serves the app with APPARGS and runs the tests; with
+# E2E_PHASES set (say "signin"), only the phases it names.
 phase() {
 	local name=$1 appargs=$2
 	shift 2
+	if [ -n "${E2E_PHASES:-}" ] && ! grep -qw -- "$name" <<<"$E2E_PHASES"; then return 0; fi
 	# A free port per run: a clerk's or developer's own `wails dev` may hold 34115.
 	local port=${E2E_PORT:-$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')}
 	local url=http://localhost:$port
@@ -80,3 +83,5 @@ phase() {
 
 phase demo "--data-dir $tmp/demo --demo --demo-cases ${DEMO_CASES:-500}" tests/
 phase first-start "--data-dir $tmp/empty" tests/first_start.test.js
+# Sign-in and lock with a window that locks after 4 s without input.
+phase signin "--data-dir $tmp/signin --demo --demo-cases 40 --idle-lock-seconds 4" tests/signin.test.js

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts the production binary under its own Xvfb with a temporary data folder and
-# demo cases, waits until the window shows the case list, saves
+# demo cases, waits for the sign-in screen (saved as screenshot-signin.png), signs the
+# demo clerk in by keyboard with the demo password, waits until the window shows the
+# case list, saves
 # test-artifacts/screenshot-list.png and checks it: the window has the right title and
 # size, the picture is not blank, and OCR finds the list's column header and file
 # numbers of demo cases. Then it starts a second instance on the same data folder and
@@ -73,13 +75,29 @@ if [ "$WIDTH" -ne $W ] || [ "$HEIGHT" -ne $H ]; then
 	exit 1
 fi
 
-# The list is there when OCR reads the column header and several file numbers
-# (PREFIX-YEAR-SEQ-DEVICE); the first demo start also creates the store, so poll.
+# The window opens on the sign-in screen, its password field focused: type the demo
+# password (demo/password.go) as a clerk would.
 ocr() {
 	# Upscaled grey text reads far better than the 1:1 screen.
 	convert "$1" -colorspace Gray -resize 200% "$tmp/ocr.png"
 	tesseract "$tmp/ocr.png" - -l deu+eng --psm 3 2>/dev/null || true
 }
+seen=
+while [ "$(elapsed)" -lt "$TIMEOUT" ] && alive; do
+	import -window root "$tmp/signin.png"
+	if grep -q 'Anmeldung' <<<"$(ocr "$tmp/signin.png")"; then seen=1; break; fi
+	sleep 1
+done
+cp "$tmp/signin.png" "$ART/screenshot-signin.png" 2>/dev/null || true
+[ -n "$seen" ] || { echo "screenshot: no sign-in screen within ${TIMEOUT}s ($ART/screenshot-signin.png)" >&2; exit 1; }
+sleep 1
+xdotool windowfocus --sync "$win" 2>/dev/null || true
+xdotool type --delay 40 'Musterhausen-Demo-2026'
+xdotool key Return
+echo "screenshot: signed in on the sign-in screen after $(elapsed)s"
+
+# The list is there when OCR reads the column header and several file numbers
+# (PREFIX-YEAR-SEQ-DEVICE); the first demo start also creates the store, so poll.
 ok=
 n=0
 while [ "$(elapsed)" -lt "$TIMEOUT" ] && alive; do

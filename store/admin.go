@@ -119,18 +119,8 @@ func (db *DB) Clerk(id string) (model.Clerk, error) {
 // change feed (with a zero head: the cases themselves did not change). Errors: a
 // *model.ValidationError for a missing ID or name or an unknown role.
 func (db *DB) PutClerk(c model.Clerk) error {
-	errs := map[string]string{}
-	if c.ID == "" {
-		errs["id"] = "Die Kennung fehlt."
-	}
-	if c.Name == "" {
-		errs["name"] = "Bitte einen Namen angeben."
-	}
-	if !c.Role.Valid() {
-		errs["role"] = "Bitte eine Rolle wählen."
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("store: put clerk: %w", &model.ValidationError{Fields: errs})
+	if err := validClerk(c); err != nil {
+		return fmt.Errorf("store: put clerk: %w", err)
 	}
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -161,6 +151,25 @@ func (db *DB) PutClerk(c model.Clerk) error {
 	}
 	if renamed {
 		db.index().SetAssigneeName(c.ID, c.Name)
+	}
+	return nil
+}
+
+// validClerk returns a *model.ValidationError for a missing ID or name or an unknown
+// role.
+func validClerk(c model.Clerk) error {
+	errs := map[string]string{}
+	if c.ID == "" {
+		errs["id"] = "Die Kennung fehlt."
+	}
+	if c.Name == "" {
+		errs["name"] = "Bitte einen Namen angeben."
+	}
+	if !c.Role.Valid() {
+		errs["role"] = "Bitte eine Rolle wählen."
+	}
+	if len(errs) > 0 {
+		return &model.ValidationError{Fields: errs}
 	}
 	return nil
 }

@@ -13,7 +13,8 @@ import (
 
 // Check verifies the whole store: every case decodes and its history chain verifies;
 // rows, fileno and followups hold exactly what the cases imply; the in-memory index
-// holds exactly the stored rows; the outbox is in order with well-formed IDs; and no
+// holds exactly the stored rows; every case marked not accepted is here; the outbox
+// is in order with well-formed IDs; and no
 // file-number counter lags behind a number this device already gave out. It returns a
 // descriptive error for the first mismatch. Writers wait while it runs.
 func (db *DB) Check() error {
@@ -120,6 +121,14 @@ func (db *DB) check(tx *bolt.Tx) error {
 		if b.got != b.want {
 			return fmt.Errorf("%s holds %d entries, the cases imply %d", b.name, b.got, b.want)
 		}
+	}
+	if err := tx.Bucket(bucketNotAccepted).ForEach(func(k, _ []byte) error {
+		if cases.Get(k) == nil {
+			return fmt.Errorf("case %s is marked not accepted but is not here", k)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return db.checkOutbox(tx, mutations)
 }

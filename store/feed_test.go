@@ -150,10 +150,10 @@ func TestFeedOneChangePerTransaction(t *testing.T) {
 	}
 
 	// Settings and the municipality are no case.
-	if err := db.SetCurrentClerk(clerkAnna.ID); err != nil {
+	if err := db.SetIdleLock(time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.PutDraft(c.ID, DecisionDraft{TemplateID: "ablehnung"}); err != nil {
+	if err := db.PutDraft(clerkAnna.ID, c.ID, DecisionDraft{TemplateID: "ablehnung"}); err != nil {
 		t.Fatal(err)
 	}
 	noChange(t, sub, "settings")

@@ -33,8 +33,9 @@ import (
 //	settings   key (string) -> value, what this PC keeps besides the cases (settings.go,
 //	           settings_letters.go); local, never synced. An empty value reads as missing
 //	           (older versions wrote "" for "none"):
-//	           "current_clerk"          -> the clerk ID chosen last
 //	           "sync_orgunits"          -> JSON []OrgUnit from the directory
+//	           "session.idle_lock"      -> JSON seconds without input before the window
+//	                                       locks (absent: DefaultIdleLock)
 //	           "mail.settings"          -> JSON of MailSettings (holds the mailbox password)
 //	           "mail.imported.today"    -> "YYYY-MM-DD N", mails the intake imported that day
 //	           "sign.kind", "sign.p12.file", "sign.p12.name", "sign.pkcs11.module",
@@ -44,7 +45,12 @@ import (
 //	           "letters.letterhead"     -> JSON of Letterhead
 //	           "letters.templates"      -> JSON map[template ID]LetterTemplate (changed ones)
 //	           "letters.remedies"       -> JSON map[case type prefix]Remedy
-//	           "decision.draft." + case ID -> JSON of DecisionDraft
+//	           "decision.draft." + clerk ID + "/" + case ID -> JSON of DecisionDraft, the
+//	                                       draft of that clerk (versions before sign-in
+//	                                       wrote "decision.draft." + case ID; Open
+//	                                       moves such a draft to the case's assignee)
+//	           "current_clerk"          -> written by versions before sign-in (the clerk
+//	                                       chosen last); no longer read
 //	mailledger the e-mail import ledger, two kinds of keys, each -> JSON of MailEntry:
 //	           "u" + folder + 0x00 + UIDVALIDITY (uint32 BE) + UID (uint32 BE), one per
 //	           mail seen in the mailbox; "h" + hex SHA-256 of the raw message, the first
@@ -92,6 +98,12 @@ import (
 //	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
 //	           not on this PC yet; the sync client downloads them and PlaceBlob clears
 //	           the entry
+//	notaccepted caseID -> JSON of NotAccepted: a case made here whose creation the
+//	           service rejected; it stays until a clerk resubmits or discards it
+//	users      clerkID -> JSON of LocalUser: what this PC keeps to sign the clerk in
+//	           (Argon2id verifier, lockout, grant, invitation hash, deactivation)
+//	absences   absence ID -> JSON of Absence (Vertretung), from the directory or
+//	           recorded here (pending until the service has it)
 //
 // Schema versions: 1 had meta, cases, history and outbox (the other buckets of 1 are
 // created by Open when missing); 2 added rows, fileno and followups, which migrate1to2
@@ -99,35 +111,40 @@ import (
 // mailledger came later without a schema bump: Open creates it when missing, and an
 // empty ledger is right for a store that never imported mail. The sync buckets (sync,
 // base, conflicts, rejected, unapplied, wanted) came the same way: empty is the state of
-// a store that was never enrolled.
+// a store that was never enrolled. notaccepted, users and absences came with
+// sign-in, also without a bump; Open moves the decision drafts of older versions to
+// the per-clerk keys when it creates the users bucket.
 var (
-	bucketMeta       = []byte("meta")
-	bucketCases      = []byte("cases")
-	bucketHistory    = []byte("history")
-	bucketOutbox     = []byte("outbox")
-	bucketRows       = []byte("rows")
-	bucketFileNo     = []byte("fileno")
-	bucketFollowUps  = []byte("followups")
-	bucketCounters   = []byte("counters")
-	bucketClerks     = []byte("clerks")
-	bucketSettings   = []byte("settings")
-	bucketMailLedger = []byte("mailledger")
-	bucketSync       = []byte("sync")
-	bucketBase       = []byte("base")
-	bucketConflicts  = []byte("conflicts")
-	bucketRejected   = []byte("rejected")
-	bucketUnapplied  = []byte("unapplied")
-	bucketWanted     = []byte("wanted")
-	bucketConsumed   = []byte("consumed")
-	bucketUnsure     = []byte("unsure")
-	bucketSent       = []byte("sent")
+	bucketMeta        = []byte("meta")
+	bucketCases       = []byte("cases")
+	bucketHistory     = []byte("history")
+	bucketOutbox      = []byte("outbox")
+	bucketRows        = []byte("rows")
+	bucketFileNo      = []byte("fileno")
+	bucketFollowUps   = []byte("followups")
+	bucketCounters    = []byte("counters")
+	bucketClerks      = []byte("clerks")
+	bucketSettings    = []byte("settings")
+	bucketMailLedger  = []byte("mailledger")
+	bucketSync        = []byte("sync")
+	bucketBase        = []byte("base")
+	bucketConflicts   = []byte("conflicts")
+	bucketRejected    = []byte("rejected")
+	bucketUnapplied   = []byte("unapplied")
+	bucketWanted      = []byte("wanted")
+	bucketConsumed    = []byte("consumed")
+	bucketUnsure      = []byte("unsure")
+	bucketSent        = []byte("sent")
+	bucketNotAccepted = []byte("notaccepted")
+	bucketUsers       = []byte("users")
+	bucketAbsences    = []byte("absences")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
 		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
 		bucketMailLedger,
 		bucketSync, bucketBase, bucketConflicts, bucketRejected, bucketUnapplied, bucketWanted,
-		bucketConsumed, bucketUnsure, bucketSent,
+		bucketConsumed, bucketUnsure, bucketSent, bucketNotAccepted, bucketUsers, bucketAbsences,
 	}
 )
 

@@ -9,16 +9,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Settings are what this PC keeps besides the cases: the clerk chosen last, the
-// tenant's org units, the mailbox, the signing key and decision drafts. They are
+// Settings are what this PC keeps besides the cases: the tenant's org units, the
+// idle lock, the mailbox, the signing key and decision drafts. They are
 // local: no mutation, never in the outbox, never synced. Each has its typed methods
 // here and in settings_letters.go; the keys are listed in keys.go. A change of
 // several keys is one transaction.
 
 // Keys of the settings bucket (see keys.go).
 const (
-	keyCurrentClerk = "current_clerk"
 	keyOrgUnits     = "sync_orgunits"
+	keyIdleLock     = "session.idle_lock"
 	keyMail         = "mail.settings"
 	keyMailImported = "mail.imported.today"
 	keySignKind     = "sign.kind"
@@ -73,23 +73,6 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
 	return b.Put([]byte(key), raw)
-}
-
-// CurrentClerk returns the ID of the clerk chosen last on this PC, "" when none was.
-func (db *DB) CurrentClerk() (string, error) {
-	var id string
-	err := db.viewSettings("current clerk", func(b *bolt.Bucket) error {
-		id = string(b.Get([]byte(keyCurrentClerk)))
-		return nil
-	})
-	return id, err
-}
-
-// SetCurrentClerk keeps the clerk the app starts as next time.
-func (db *DB) SetCurrentClerk(id string) error {
-	return db.updateSettings("set current clerk", func(b *bolt.Bucket) error {
-		return b.Put([]byte(keyCurrentClerk), []byte(id))
-	})
 }
 
 // OrgUnit is an org unit (zuständige Stelle) of the tenant, from the central

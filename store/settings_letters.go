@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -157,12 +159,15 @@ type DraftBlock struct {
 	Text  string `json:"text"`
 }
 
-// Draft returns the draft of the case, or an error wrapping ErrNotFound when it has
-// none.
-func (db *DB) Draft(caseID string) (DecisionDraft, error) {
+// draftKey is the settings key of clerk's draft for the case.
+func draftKey(clerkID, caseID string) string { return keyDraftPrefix + clerkID + "/" + caseID }
+
+// Draft returns clerk's draft of the case, or an error wrapping ErrNotFound when the
+// clerk has none. Drafts are per clerk: two clerks on one PC never see each other's.
+func (db *DB) Draft(clerkID, caseID string) (DecisionDraft, error) {
 	var d DecisionDraft
 	err := db.viewSettings("draft of case "+caseID, func(b *bolt.Bucket) error {
-		ok, err := getJSON(b, keyDraftPrefix+caseID, &d)
+		ok, err := getJSON(b, draftKey(clerkID, caseID), &d)
 		if err == nil && !ok {
 			err = ErrNotFound
 		}
@@ -171,19 +176,53 @@ func (db *DB) Draft(caseID string) (DecisionDraft, error) {
 	return d, err
 }
 
-// PutDraft keeps the draft of the case, replacing the one before.
-func (db *DB) PutDraft(caseID string, d DecisionDraft) error {
-	if caseID == "" {
-		return fmt.Errorf("store: put draft: no case ID")
+// PutDraft keeps clerk's draft of the case, replacing the one before.
+func (db *DB) PutDraft(clerkID, caseID string, d DecisionDraft) error {
+	if caseID == "" || clerkID == "" {
+		return fmt.Errorf("store: put draft: no case or clerk ID")
 	}
 	return db.updateSettings("put draft of case "+caseID, func(b *bolt.Bucket) error {
-		return putJSON(b, keyDraftPrefix+caseID, d)
+		return putJSON(b, draftKey(clerkID, caseID), d)
 	})
 }
 
-// DeleteDraft removes the draft of the case; without one it does nothing.
-func (db *DB) DeleteDraft(caseID string) error {
+// DeleteDraft removes clerk's draft of the case; without one it does nothing.
+func (db *DB) DeleteDraft(clerkID, caseID string) error {
 	return db.updateSettings("delete draft of case "+caseID, func(b *bolt.Bucket) error {
-		return b.Delete([]byte(keyDraftPrefix + caseID))
+		return b.Delete([]byte(draftKey(clerkID, caseID)))
 	})
+}
+
+// moveLegacyDrafts gives each draft that a version before sign-in kept per case
+// ("decision.draft." + case ID) to the clerk the case is assigned to, who alone could
+// write a decision for it; a draft of a case without an assignee or that is gone is
+// dropped, an empty one too.
+func moveLegacyDrafts(tx *bolt.Tx) error {
+	settings, cases := tx.Bucket(bucketSettings), tx.Bucket(bucketCases)
+	type move struct{ from, to string }
+	var moves []move
+	c := settings.Cursor()
+	prefix := []byte(keyDraftPrefix)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		caseID := string(k[len(prefix):])
+		if strings.Contains(caseID, "/") {
+			continue
+		}
+		m := move{from: string(k)}
+		if c, err := getCase(cases, caseID); err == nil && c.Assignee != "" && len(settings.Get(k)) > 0 {
+			m.to = draftKey(c.Assignee, caseID)
+		}
+		moves = append(moves, m)
+	}
+	for _, m := range moves {
+		if m.to != "" {
+			if err := settings.Put([]byte(m.to), bytes.Clone(settings.Get([]byte(m.from)))); err != nil {
+				return err
+			}
+		}
+		if err := settings.Delete([]byte(m.from)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/ozgcloud/desktop/model"
 )
 
 // commits returns the ID of the last committed write transaction.
@@ -34,8 +36,8 @@ func settingKeys(t *testing.T, db *DB) map[string]string {
 func TestSettingsRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	db, _ := openTest(t, dir)
-	if id, err := db.CurrentClerk(); err != nil || id != "" {
-		t.Fatalf("current clerk of a new store %q %v", id, err)
+	if d, err := db.IdleLock(); err != nil || d != DefaultIdleLock {
+		t.Fatalf("idle lock of a new store %s %v", d, err)
 	}
 	if u, err := db.OrgUnits(); err != nil || u == nil || len(u) != 0 {
 		t.Fatalf("org units of a new store %#v %v", u, err)
@@ -49,7 +51,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 	if l, err := db.Letters(); err != nil || l.Letterhead != nil || l.Templates == nil || l.Remedies == nil {
 		t.Fatalf("letters of a new store %+v %v", l, err)
 	}
-	if _, err := db.Draft("c1"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Draft("c-anna", "c1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("draft of a new store: %v", err)
 	}
 
@@ -61,7 +63,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 		Values: []DraftValue{{Name: "ablehnungsgrund", Value: "zu spät"}}, Blocks: []DraftBlock{{Kind: "tenor", Title: "T", Text: "{{ablehnungsgrund}}"}},
 		UpdatedAt: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
 	for _, err := range []error{
-		db.SetCurrentClerk("c-anna"), db.SetOrgUnits(units), db.SetMailSettings(mail), db.SetMailImported("2026-11-28", 7),
+		db.SetIdleLock(90 * time.Second), db.SetOrgUnits(units), db.SetMailSettings(mail), db.SetMailImported("2026-11-28", 7),
 		db.UpdateSigningKey(func(k *SigningKey) error { *k = key; return nil }),
 		db.UpdateLetters(func(l *Letters) error {
 			l.Letterhead = &lh
@@ -69,7 +71,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 			l.Remedies["BAU"] = Remedy{Kind: "KLAGE", Body: "Verwaltungsgericht Schleswig"}
 			return nil
 		}),
-		db.PutDraft("c1", draft),
+		db.PutDraft("c-anna", "c1", draft),
 	} {
 		if err != nil {
 			t.Fatal(err)
@@ -78,8 +80,8 @@ func TestSettingsRoundTrip(t *testing.T) {
 	db.Close()
 	db, _ = openTest(t, dir)
 	defer db.Close()
-	if id, _ := db.CurrentClerk(); id != "c-anna" {
-		t.Errorf("current clerk %q", id)
+	if d, _ := db.IdleLock(); d != 90*time.Second {
+		t.Errorf("idle lock %s", d)
 	}
 	if u, _ := db.OrgUnits(); !reflect.DeepEqual(u, units) {
 		t.Errorf("org units %+v", u)
@@ -97,35 +99,53 @@ func TestSettingsRoundTrip(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(*l.Letterhead, lh) || l.Templates["ablehnung"].Name != "Eigene Ablehnung" || l.Remedies["BAU"].Kind != "KLAGE" {
 		t.Errorf("letters %+v %v", l, err)
 	}
-	if d, err := db.Draft("c1"); err != nil || !reflect.DeepEqual(d, draft) {
+	if d, err := db.Draft("c-anna", "c1"); err != nil || !reflect.DeepEqual(d, draft) {
 		t.Errorf("draft %+v %v", d, err)
+	}
+	// Drafts are per clerk: Bernd on the same PC has none of Anna's.
+	if _, err := db.Draft("c-bernd", "c1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("another clerk's draft: %v", err)
 	}
 }
 
 // TestSettingsOfOlderVersions: a store written by the versions that kept the settings
 // as strings in the app reads the same through the typed methods (the keys did not
-// change), including "" for a discarded draft.
+// change), including "" for a discarded draft. A draft of the versions before
+// sign-in, kept per case, becomes the draft of the clerk the case is assigned to when
+// the store is opened (only they could write a decision for it).
 func TestSettingsOfOlderVersions(t *testing.T) {
-	db, _ := openTest(t, "")
-	defer db.Close()
+	dir := t.TempDir()
+	db, _ := openTest(t, dir)
+	setupTest(t, db)
+	c, err := db.Create(clerkAnna, newTestCase("BAU", "Erika Muster", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, db, clerkAnna, c.ID, model.KindAssign, model.AssignPayload{Assignee: clerkBernd.ID})
+	unassigned, err := db.Create(clerkAnna, newTestCase("BAU", "Max Muster", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := `{"caseId":"` + c.ID + `","templateId":"ablehnung","templateName":"Ablehnung","fee":false,"feeAmount":"","feeDue":"",` +
+		`"values":[{"name":"ablehnungsgrund","label":"Grund der Ablehnung","value":"verspätet","multiline":true}],` +
+		`"blocks":[{"kind":"tenor","label":"Entscheidung (Tenor)","title":"","text":"{{ablehnungsgrund}}"}],` +
+		`"supersedes":"","supersedesTitle":"","updatedAt":"2026-11-28T11:00:00+01:00"}`
 	old := map[string]string{
-		"current_clerk":       "c-bernd",
-		"sync_orgunits":       `[{"value":"ou-1","label":"Bürgerbüro"}]`,
-		"mail.settings":       `{"host":"imap.example","port":143,"tls":"starttls","user":"u","password":"geheim","folder":"Antraege"}`,
-		"mail.imported.today": "2026-11-27 12",
-		"sign.kind":           "pkcs12",
-		"sign.p12.file":       "siegel-0011223344556677.p12",
-		"sign.p12.name":       "demo-siegel.p12",
-		"sign.tsa":            "",
-		"sign.demo":           "1",
-		"letters.letterhead":  `{"authority":"Gemeinde Musterhausen","street":"Rathausplatz 1","postalCode":"12345","city":"Musterhausen","iban":"DE02 1203 0000 0000 2020 51"}`,
-		"letters.templates":   `{"bewilligung":{"id":"bewilligung","name":"Bewilligung (eigene)","blocks":[{"kind":"tenor","text":"Ja."}]}}`,
-		"letters.remedies":    `{"BAU":{"kind":"KLAGE","body":"Verwaltungsgericht Schleswig","address":"Brockdorff-Rantzau-Straße 13, 24837 Schleswig"}}`,
-		"decision.draft.c1": `{"caseId":"c1","templateId":"ablehnung","templateName":"Ablehnung","fee":false,"feeAmount":"","feeDue":"",` +
-			`"values":[{"name":"ablehnungsgrund","label":"Grund der Ablehnung","value":"verspätet","multiline":true}],` +
-			`"blocks":[{"kind":"tenor","label":"Entscheidung (Tenor)","title":"","text":"{{ablehnungsgrund}}"}],` +
-			`"supersedes":"","supersedesTitle":"","updatedAt":"2026-11-28T11:00:00+01:00"}`,
-		"decision.draft.c2": "",
+		"current_clerk":                   "c-bernd",
+		"sync_orgunits":                   `[{"value":"ou-1","label":"Bürgerbüro"}]`,
+		"mail.settings":                   `{"host":"imap.example","port":143,"tls":"starttls","user":"u","password":"geheim","folder":"Antraege"}`,
+		"mail.imported.today":             "2026-11-27 12",
+		"sign.kind":                       "pkcs12",
+		"sign.p12.file":                   "siegel-0011223344556677.p12",
+		"sign.p12.name":                   "demo-siegel.p12",
+		"sign.tsa":                        "",
+		"sign.demo":                       "1",
+		"letters.letterhead":              `{"authority":"Gemeinde Musterhausen","street":"Rathausplatz 1","postalCode":"12345","city":"Musterhausen","iban":"DE02 1203 0000 0000 2020 51"}`,
+		"letters.templates":               `{"bewilligung":{"id":"bewilligung","name":"Bewilligung (eigene)","blocks":[{"kind":"tenor","text":"Ja."}]}}`,
+		"letters.remedies":                `{"BAU":{"kind":"KLAGE","body":"Verwaltungsgericht Schleswig","address":"Brockdorff-Rantzau-Straße 13, 24837 Schleswig"}}`,
+		"decision.draft." + c.ID:          draft,
+		"decision.draft." + unassigned.ID: draft,
+		"decision.draft.c2":               "",
 	}
 	if err := db.bolt.Update(func(tx *bolt.Tx) error {
 		for k, v := range old {
@@ -133,13 +153,14 @@ func TestSettingsOfOlderVersions(t *testing.T) {
 				return err
 			}
 		}
-		return nil
+		// A store of a version before sign-in has no users bucket.
+		return tx.DeleteBucket(bucketUsers)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if id, _ := db.CurrentClerk(); id != "c-bernd" {
-		t.Errorf("clerk %q", id)
-	}
+	db.Close()
+	db, _ = openTest(t, dir)
+	defer db.Close()
 	if u, _ := db.OrgUnits(); len(u) != 1 || u[0] != (OrgUnit{ID: "ou-1", Name: "Bürgerbüro"}) {
 		t.Errorf("org units %+v", u)
 	}
@@ -157,13 +178,22 @@ func TestSettingsOfOlderVersions(t *testing.T) {
 		l.Remedies["BAU"].Body != "Verwaltungsgericht Schleswig" {
 		t.Errorf("letters %+v %v", l, err)
 	}
-	d, err := db.Draft("c1")
+	d, err := db.Draft(clerkBernd.ID, c.ID)
 	if err != nil || d.TemplateID != "ablehnung" || d.Values[0] != (DraftValue{Name: "ablehnungsgrund", Value: "verspätet"}) ||
 		d.Blocks[0].Text != "{{ablehnungsgrund}}" || !d.UpdatedAt.Equal(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("draft %+v %v", d, err)
 	}
-	if _, err := db.Draft("c2"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("a draft discarded by an older version: %v", err)
+	if _, err := db.Draft(clerkAnna.ID, c.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the draft went to another clerk than the assignee: %v", err)
+	}
+	keys := settingKeys(t, db)
+	for _, k := range []string{"decision.draft." + c.ID, "decision.draft." + unassigned.ID, "decision.draft.c2"} {
+		if _, ok := keys[k]; ok {
+			t.Errorf("old draft key %s left", k)
+		}
+	}
+	if _, ok := keys["decision.draft."+clerkBernd.ID+"/"+c.ID]; !ok || len(keys) != 13 {
+		t.Errorf("settings after the move: %v", keys)
 	}
 }
 
@@ -239,22 +269,22 @@ func TestSettingChangesAreOneTransaction(t *testing.T) {
 func TestDraftDeleted(t *testing.T) {
 	db, _ := openTest(t, "")
 	defer db.Close()
-	if err := db.PutDraft("c1", DecisionDraft{TemplateID: "bewilligung"}); err != nil {
+	if err := db.PutDraft("c-anna", "c1", DecisionDraft{TemplateID: "bewilligung"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteDraft("c1"); err != nil {
+	if err := db.DeleteDraft("c-anna", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Draft("c1"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Draft("c-anna", "c1"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleted draft: %v", err)
 	}
 	if keys := settingKeys(t, db); len(keys) != 0 {
 		t.Errorf("settings after deleting the draft: %v", keys)
 	}
-	if err := db.DeleteDraft("c1"); err != nil {
+	if err := db.DeleteDraft("c-anna", "c1"); err != nil {
 		t.Errorf("deleting a missing draft: %v", err)
 	}
-	if err := db.PutDraft("", DecisionDraft{}); err == nil {
+	if err := db.PutDraft("c-anna", "", DecisionDraft{}); err == nil {
 		t.Error("draft without a case ID stored")
 	}
 }

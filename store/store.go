@@ -241,6 +241,7 @@ func (db *DB) init(device string) error {
 
 // setup creates buckets and meta data of a fresh store and migrates an old one.
 func (db *DB) setup(tx *bolt.Tx, fresh bool, schema uint64, device string) error {
+	beforeSignIn := !fresh && tx.Bucket(bucketUsers) == nil
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
@@ -270,7 +271,13 @@ func (db *DB) setup(tx *bolt.Tx, fresh bool, schema uint64, device string) error
 	if fresh {
 		return meta.Put(metaSchema, u64(schemaVersion))
 	}
-	return db.migrate(tx, schema)
+	if err := db.migrate(tx, schema); err != nil {
+		return err
+	}
+	if beforeSignIn {
+		return moveLegacyDrafts(tx)
+	}
+	return nil
 }
 
 // loadIndex fills the in-memory index from the rows bucket. Rows are derived data: if

@@ -48,6 +48,8 @@ type SyncIdentity struct {
 	Fingerprint string    `json:"fingerprint,omitempty"`
 	CAFile      string    `json:"caFile,omitempty"`
 	EnrolledAt  time.Time `json:"enrolledAt"`
+	// GrantKey is the service's public key for grants (base64; users.go).
+	GrantKey string `json:"grantKey,omitempty"`
 }
 
 // SyncIdentity returns the PC's sync identity, or an error wrapping ErrNotEnrolled.

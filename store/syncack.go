@@ -60,6 +60,9 @@ func (db *DB) AckPush(resp PushAck) error {
 				if err := reopenConflict(tx.Bucket(bucketConflicts), m); err != nil {
 					return err
 				}
+				if err := markNotAccepted(w, m, r.Reason, now); err != nil {
+					return err
+				}
 				undo[m.CaseID] = true
 			case OutcomeConflict:
 				undo[m.CaseID] = true
@@ -159,6 +162,7 @@ func (db *DB) SettleUnsure() (int, error) {
 			return nil
 		}
 		now := db.now().UTC()
+		w := db.newWriter(tx)
 		rejected := tx.Bucket(bucketRejected)
 		undo := map[string]bool{}
 		c := unsure.Cursor()
@@ -177,6 +181,9 @@ func (db *DB) SettleUnsure() (int, error) {
 			if err := reopenConflict(tx.Bucket(bucketConflicts), m); err != nil {
 				return err
 			}
+			if err := markNotAccepted(w, m, ReasonLost, now); err != nil {
+				return err
+			}
 			if err := c.Delete(); err != nil {
 				return err
 			}
@@ -187,7 +194,7 @@ func (db *DB) SettleUnsure() (int, error) {
 			n++
 		}
 		var err error
-		rows, err = db.newWriter(tx).undoSettled(undo)
+		rows, err = w.undoSettled(undo)
 		return err
 	})
 	if err != nil {

@@ -292,6 +292,10 @@ func (db *DB) applyPulledCase(w *writer, g *pulledCase, pending []model.Mutation
 	if err := w.setBase(id, g.server, len(pending) > 0); err != nil {
 		return index.Row{}, false, err
 	}
+	// The service has the case after all: nothing is left to resubmit.
+	if err := w.tx.Bucket(bucketNotAccepted).Delete([]byte(id)); err != nil {
+		return index.Row{}, false, err
+	}
 	row, ok, err := w.rebuild(cur, g.server, pending)
 	if err != nil {
 		return index.Row{}, false, fmt.Errorf("case %s: %w", id, err)

@@ -59,6 +59,9 @@ func (db *DB) do(actor model.Clerk, owner, caseID string, kind model.MutationKin
 		if err != nil {
 			return err
 		}
+		if tx.Bucket(bucketNotAccepted).Get([]byte(caseID)) != nil {
+			return ErrNotAccepted
+		}
 		m.At = db.now().UTC()
 		m.User, m.OnBehalfOf = actor.ID, owner
 		m.Base = baseVersions(old, m)

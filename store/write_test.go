@@ -578,7 +578,7 @@ func TestCaseNotFound(t *testing.T) {
 		func() error { _, err := db.History("x"); return err }(),
 		func() error { _, err := db.VerifyHistory("x"); return err }(),
 		func() error { _, err := db.Municipality(); return err }(),
-		func() error { _, err := db.Draft("x"); return err }(),
+		func() error { _, err := db.Draft("c-anna", "x"); return err }(),
 	} {
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("got %v, want ErrNotFound", err)

@@ -30,19 +30,10 @@ func tool(t *testing.T, name, pkg string) string {
 	return p
 }
 
-func output(t *testing.T, name string, args ...string) string {
+// judge checks a signed letter with the external validators: pdfsig, qpdf and
+// PDFBox Preflight (PDF/A-1b).
+func judge(t *testing.T, out string) {
 	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil && name != "pdfsig" {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-// TestSignedSampleDecision runs the sample as a clerk would and checks the signed
-// letter with the external validators: pdfsig, qpdf, PDFBox Preflight (PDF/A-1b) and
-// pdftotext; then changes one byte and expects both pdfsig and our verifier to see it.
-func TestSignedSampleDecision(t *testing.T) {
 	tool(t, "pdfsig", "poppler-utils")
 	tool(t, "pdftotext", "poppler-utils")
 	tool(t, "qpdf", "qpdf")
@@ -55,16 +46,6 @@ func TestSignedSampleDecision(t *testing.T) {
 		}
 		cp = append(cp, p)
 	}
-	dir := t.TempDir()
-	out := filepath.Join(dir, "bescheid.pdf")
-	msg, err := run(options{out: out, template: "teilbewilligung", caseType: "SONDERNUTZUNG", seed: 1, now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(msg, "Wegwerf-Testzertifikat") {
-		t.Errorf("the sample does not say its certificate is a throw-away one: %s", msg)
-	}
-
 	sig := output(t, "pdfsig", out)
 	for _, want := range []string{"Signature is Valid.", "Total document signed", "ETSI.CAdES.detached"} {
 		if !strings.Contains(sig, want) {
@@ -78,6 +59,32 @@ func TestSignedSampleDecision(t *testing.T) {
 	if !strings.Contains(string(pf), "is a valid PDF/A-1b file") {
 		t.Errorf("Preflight: the signed letter is not PDF/A-1b:\n%s", pf)
 	}
+}
+
+func output(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil && name != "pdfsig" {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+// TestSignedSampleDecision runs the sample as a clerk would and checks the signed
+// letter with the external validators: pdfsig, qpdf, PDFBox Preflight (PDF/A-1b) and
+// pdftotext; then changes one byte and expects both pdfsig and our verifier to see it.
+func TestSignedSampleDecision(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "bescheid.pdf")
+	msg, err := run(options{out: out, template: "teilbewilligung", caseType: "SONDERNUTZUNG", land: "SH", seed: 1, now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "Wegwerf-Testzertifikat") {
+		t.Errorf("the sample does not say its certificate is a throw-away one: %s", msg)
+	}
+
+	judge(t, out)
 	text := output(t, "pdftotext", "-enc", "UTF-8", out, "-")
 	for _, want := range []string{"Gemeinde Musterhausen", "Bürgerbüro", "Rechtsbehelfsbelehrung", "Mit freundlichen Grüßen", "45,50 €", "Seite 1 von"} {
 		if !strings.Contains(text, want) {
@@ -105,7 +112,7 @@ func TestSignedSampleDecision(t *testing.T) {
 
 func TestRefusesUnknownTemplateAndWrongPassword(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := run(options{out: filepath.Join(dir, "x.pdf"), template: "gibtsnicht", caseType: "BAU", seed: 1, now: time.Now()}); err == nil {
+	if _, err := run(options{out: filepath.Join(dir, "x.pdf"), template: "gibtsnicht", caseType: "BAU", land: "SH", seed: 1, now: time.Now()}); err == nil {
 		t.Error("unknown template accepted")
 	}
 	p12, err := sample.ThrowAwayP12(time.Now(), "Test")
@@ -114,12 +121,51 @@ func TestRefusesUnknownTemplateAndWrongPassword(t *testing.T) {
 	}
 	path := filepath.Join(dir, "k.p12")
 	os.WriteFile(path, p12, 0o600)
-	_, err = run(options{out: filepath.Join(dir, "y.pdf"), p12: path, password: "falsch", template: "bewilligung", caseType: "BAU", seed: 1, now: time.Now()})
+	_, err = run(options{out: filepath.Join(dir, "y.pdf"), p12: path, password: "falsch", template: "bewilligung", caseType: "BAU", land: "SH", seed: 1, now: time.Now()})
 	if !errors.Is(err, sign.ErrWrongPassword) {
 		t.Errorf("wrong password: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "y.pdf")); err == nil {
 		t.Error("a file was written although nothing was signed")
+	}
+}
+
+// TestLandChoosesTheRemedy prints the same refusal in both Länder: Schleswig-Holstein
+// keeps the Widerspruch, Bayern's building case goes to the court of the district.
+func TestLandChoosesTheRemedy(t *testing.T) {
+	tool(t, "pdftotext", "poppler-utils")
+	dir := t.TempDir()
+	p12, err := sample.ThrowAwayP12(time.Now(), "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "k.p12")
+	os.WriteFile(key, p12, 0o600)
+	o := options{p12: key, password: sample.P12Password, template: "ablehnung", caseType: "BAU", seed: 1, now: time.Now()}
+	for land, want := range map[string]string{
+		"SH": "Widerspruch erhoben werden",
+		"by": "Klage bei dem Bayerischen Verwaltungsgericht Augsburg, Kornhausgasse 4, 86152 Augsburg",
+	} {
+		o.land, o.district, o.out = land, "Schwaben", filepath.Join(dir, land+".pdf")
+		msg, err := run(o)
+		if err != nil {
+			t.Fatalf("%s: %v", land, err)
+		}
+		text := strings.Join(strings.Fields(strings.ReplaceAll(output(t, "pdftotext", o.out, "-"), "\u00a0", " ")), " ")
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: the letter lacks %q (%s)", land, want, msg)
+		}
+		if land == "by" {
+			judge(t, o.out)
+		}
+	}
+	o.land = "NRW"
+	if _, err := run(o); err == nil || !strings.Contains(err.Error(), "unbekanntes Land") {
+		t.Errorf("unknown Land: %v", err)
+	}
+	o.land, o.caseType = "BY", "WOHNGELD"
+	if _, err := run(o); !errors.Is(err, decision.ErrRemedyUnset) {
+		t.Errorf("Bayern's Wohngeld has no default remedy, got %v", err)
 	}
 }
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { axe, callGo, describeViolations, launch, openApp, screenshot, withShot } from '../harness.js';
+import { axe, callGo, describeViolations, launch, openApp, screenshot, signInAs, withShot } from '../harness.js';
 
 let browser;
 let page;
@@ -34,13 +34,13 @@ before(async () => {
 
 after(async () => {
   if (page && session) {
-    // Remove the mailbox as the administration, then give the store its clerk back.
+    // Remove the mailbox as the administration, then sign the clerk in again.
     const admin = session.clerks.find((c) => c.role === 'administration');
     if (admin) {
-      await callGo(page, 'SwitchClerk', admin.id);
+      await signInAs(page, admin.id);
       await callGo(page, 'ClearMailSettings');
     }
-    await callGo(page, 'SwitchClerk', session.clerk.id);
+    await signInAs(page, session.clerk.id);
   }
   await browser?.close();
 });
@@ -51,7 +51,7 @@ test('E-Mail-Postfach and Nicht eingelesene E-Mails', async (t) => {
   await t.test('settings: saved, Verbindung testen names the problem in the status region, axe', shot(async () => {
     const admin = session.clerks.find((c) => c.role === 'administration');
     assert.ok(admin, 'the demo store has no administration clerk');
-    await page.locator('#clerk-switch').selectOption(admin.id);
+    await signInAs(page, admin.id);
     await page.getByTestId('mail-settings-button').click();
     await page.getByRole('heading', { level: 1, name: 'E-Mail-Postfach für den Eingang' }).waitFor();
     await page.locator('#mail-host').waitFor();

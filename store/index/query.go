@@ -31,6 +31,10 @@ type Query struct {
 	Desc   bool
 	Offset int
 	Limit  int // 0 = DefaultLimit; at most MaxLimit
+
+	// AlsoAssignees, with Assignee, adds these clerks' rows: the absent clerks a
+	// substitute stands in for ("Meine Vorgänge" in Vertretung).
+	AlsoAssignees []string
 }
 
 // Page is one page of rows and the number of all rows matching the query.
@@ -170,6 +174,14 @@ func (x *Index) filter(q *Query) (cand bitset, filtered bool) {
 		var b bitset
 		if p := x.assignee[q.Assignee]; p != nil {
 			b = *p
+		}
+		if len(q.AlsoAssignees) > 0 {
+			b = copyOf(b, nw)
+			for _, a := range q.AlsoAssignees {
+				if p := x.assignee[a]; p != nil {
+					b.or(*p)
+				}
+			}
 		}
 		restrict(b)
 	}

@@ -49,7 +49,7 @@ func refMatch(r Row, q Query) bool {
 	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, r.Status) {
 		return false
 	}
-	if q.Assignee != "" && r.Assignee != q.Assignee {
+	if q.Assignee != "" && r.Assignee != q.Assignee && !slices.Contains(q.AlsoAssignees, r.Assignee) {
 		return false
 	}
 	if q.Unassigned && r.Assignee != "" {

@@ -548,7 +548,7 @@ func Connect(ctx context.Context, db *store.DB, server, code string, t TLS) (sto
 	}
 	id := store.SyncIdentity{
 		Server: server, DeviceID: resp.DeviceID, Token: resp.Token, Tenant: resp.Tenant,
-		DeviceCode: resp.DeviceCode, CAFile: t.CAFile,
+		DeviceCode: resp.DeviceCode, CAFile: t.CAFile, GrantKey: resp.GrantKey,
 	}
 	if t.CAFile == "" {
 		id.Fingerprint = fp

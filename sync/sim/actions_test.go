@@ -289,7 +289,7 @@ func (w *world) finish(d *desk, kind, item string, cs model.Case, err error, las
 		var ve *model.ValidationError
 		if !errors.Is(err, model.ErrNotAllowedNow) && !errors.Is(err, model.ErrRoleNotPermitted) &&
 			!errors.Is(err, model.ErrNeedsDecision) && !errors.Is(err, model.ErrUnknownAction) &&
-			!errors.As(err, &ve) {
+			!errors.Is(err, store.ErrNotAccepted) && !errors.As(err, &ve) {
 			w.failf("step %d: %s: %s failed: %v", w.step, d.name, kind, err)
 		}
 		w.tracef("act %s %s: refused", d.name, kind)

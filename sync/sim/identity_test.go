@@ -315,11 +315,11 @@ func (w *world) checkActor(d *desk, st *serverTenant, m model.Mutation) {
 }
 
 // withoutRejectedCreates is d's cases but those whose creation on d the service
-// rejected (a clerk who finished work after the grant ended): the store keeps such
-// a case on the desktop that made it, with the rejected creation in its list, and
-// never removes it. That is how the store behaves today, not a promise of
-// DESIGN.md (every client holds exactly the service's state), so each is counted as
-// a known finding for the desktop's side.
+// rejected (a clerk who finished work after the grant ended). Such a case exists only
+// on d: the store keeps it there, marked "not accepted" with the service's reason, so
+// that no work is lost silently and nothing more is done to it until a clerk submits
+// it again or discards it. A rejected creation shown without the mark would be a case
+// on d "as if it existed": a failure.
 func (w *world) withoutRejectedCreates(d *desk) []string {
 	rejected := map[string]bool{}
 	for id, mm := range w.made {
@@ -329,11 +329,14 @@ func (w *world) withoutRejectedCreates(d *desk) []string {
 	}
 	var out []string
 	for _, id := range d.caseIDs() {
-		if rejected[id] {
-			w.counts["rejected creates still shown on their desktop"]++
+		if !rejected[id] {
+			out = append(out, id)
 			continue
 		}
-		out = append(out, id)
+		if _, err := d.db.NotAcceptedCase(id); err != nil {
+			w.failf("%s: case %s, whose creation the service rejected, is shown without the mark: %v", d.name, id, err)
+		}
+		w.counts["rejected creates marked not accepted on their desktop"]++
 	}
 	return out
 }

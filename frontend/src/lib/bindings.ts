@@ -11,6 +11,8 @@
 // must be listed in `listResults` (`allListed` below names one that is missing).
 
 import * as Desk from '../../wailsjs/go/app/Desk';
+import * as Users from '../../wailsjs/go/app/Users';
+import * as Substitution from '../../wailsjs/go/app/Substitution';
 import * as Cases from '../../wailsjs/go/app/Cases';
 import * as Attachments from '../../wailsjs/go/app/Attachments';
 import * as Letters from '../../wailsjs/go/app/Letters';
@@ -23,7 +25,7 @@ import type { EventName, EventPayloads } from './events';
 import type { Plain } from './plain';
 
 /** The generated binding modules, one per bound Go service (main.go binds them). */
-const modules = { Desk, Cases, Attachments, Letters, Decisions, Signing, Printing, Mailbox, Sync };
+const modules = { Desk, Users, Substitution, Cases, Attachments, Letters, Decisions, Signing, Printing, Mailbox, Sync };
 
 type Modules = typeof modules;
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

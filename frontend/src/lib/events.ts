@@ -13,6 +13,8 @@ export const EventFollowUpDue = 'followup:due';
 export const EventMailStatus = 'mail:status';
 /** The sync with the OZG-Cloud, whenever what the status bar shows changes. */
 export const EventSyncStatus = 'sync:status';
+/** Who works here changed (signed in, locked, unlocked, signed out): ask Session. */
+export const EventSessionChanged = 'session:changed';
 
 /** The payload of each event as Go sends it (a nil slice arrives as null). */
 export interface EventPayloads {
@@ -20,6 +22,7 @@ export interface EventPayloads {
   [EventFollowUpDue]: DueFollowUp[] | null;
   [EventMailStatus]: MailStatusView;
   [EventSyncStatus]: SyncStatusView;
+  [EventSessionChanged]: undefined;
 }
 
 export type EventName = keyof EventPayloads;

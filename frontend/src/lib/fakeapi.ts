@@ -2,15 +2,18 @@
 // status table, recorded calls, and injectable failures.
 
 import type { Api, Bindings } from './bindings';
-import { EventCasesChanged, type EventName, type EventPayloads } from './events';
+import { EventCasesChanged, EventSessionChanged, type EventName, type EventPayloads } from './events';
 import type {
   BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
   DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
   MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, Option,
   PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, Session,
   SignResult, SignatureCheck, SigningKeyInput, SigningKeyView, SyncConnectInput, SyncProbe, SyncStatusView,
-  TemplateForm,
+  TemplateForm, AbsenceInput, InvitationView, SubstitutionView, UsersView,
 } from './types';
+
+/** The password the fake takes for every clerk (the demo's). */
+export const fakePassword = 'Musterhausen-Demo-2026';
 
 export const fakeSession: Session = {
   fatal: '',
@@ -22,7 +25,21 @@ export const fakeSession: Session = {
     { id: 'c1', name: 'Anna Schmidt', role: 'sachbearbeitung', roleLabel: 'Sachbearbeitung' },
     { id: 'c2', name: 'Bernd Weber', role: 'leitung', roleLabel: 'Sachgebietsleitung' },
   ],
+  signInClerks: [
+    { id: 'c1', name: 'Anna Schmidt', role: 'sachbearbeitung', roleLabel: 'Sachbearbeitung' },
+    { id: 'c2', name: 'Bernd Weber', role: 'leitung', roleLabel: 'Sachgebietsleitung' },
+  ],
   demo: true,
+  demoPassword: fakePassword,
+  connected: false,
+  signedIn: true,
+  locked: false,
+  lockReason: '',
+  offline: false,
+  grantExpires: '',
+  notice: '',
+  idleLockSeconds: 600,
+  standsInFor: [],
   needsSetup: false,
   caseTypes: [
     { value: 'GEWERBE', label: 'Gewerbeanmeldung' },
@@ -69,6 +86,8 @@ export function makeRow(i: number): CaseRow {
     deadline: '2026-03-15',
     overdue: i % 5 === 0,
     followUpDue: false,
+    substitute: '',
+    notAccepted: false,
   };
 }
 
@@ -113,7 +132,7 @@ export class FakeApi implements Api {
         applicant: { name: r.applicant, street: 'Hauptstraße 1', postalCode: '24103', city: 'Kiel', email: '', phone: '', postfach: '' },
         form: [{ label: 'Betrieb', value: '', items: [{ label: 'Name', value: 'Bäckerei', items: null }] }],
         attachments: [], history: [], comments: [], followUps: [], messages: [], decisions: [],
-        actions: [], mayAssignOthers: false,
+        actions: [], mayAssignOthers: false, substitute: '', notAccepted: '',
       };
       this.setStatus(d, r.status);
       this.details.set(id, d);
@@ -141,11 +160,89 @@ export class FakeApi implements Api {
     for (const cb of this.listeners.get(event) ?? []) (cb as (p: EventPayloads[E]) => void)(payload);
   }
 
-  Session = () => this.rec('Session', [], () => structuredClone(fakeSession));
-  SwitchClerk = (id: string) => this.rec('SwitchClerk', [id], () => {
-    const s = structuredClone(fakeSession);
-    s.clerk = s.clerks!.find((c) => c.id === id)!;
-    return s;
+  /** Who works here, as Session answers; SignIn, Lock, Unlock and SignOut change it. */
+  session: Session = structuredClone(fakeSession);
+  Session = () => this.rec('Session', [], () => structuredClone(this.session));
+  private signedIn(c: Session['clerk']): Session {
+    this.session = { ...structuredClone(fakeSession), clerk: structuredClone(c), signedIn: true, locked: false, lockReason: '' };
+    setTimeout(() => this.emit(EventSessionChanged, undefined), 0);
+    return structuredClone(this.session);
+  }
+  private wrongPassword(): never {
+    throw JSON.stringify({ code: 'SIGN_IN', message: 'Das Passwort ist falsch.', fields: { password: 'Das Passwort ist falsch.' } });
+  }
+  SignIn = (user: string, password: string) => this.rec('SignIn', [user, password], () => {
+    const c = this.session.signInClerks?.find((x) => x.id === user || x.name.toLowerCase() === user.trim().toLowerCase());
+    if (!c) {
+      const msg = 'Diesen Benutzernamen gibt es auf diesem PC nicht.';
+      throw JSON.stringify({ code: 'SIGN_IN', message: msg, fields: { user: msg } });
+    }
+    if (password !== fakePassword) this.wrongPassword();
+    return this.signedIn(c);
+  });
+  Activate = (code: string, password: string) => this.rec('Activate', [code, password], () => {
+    if (code !== 'ABCD-EFGH-JKLM') {
+      const msg = 'Der Einladungscode ist falsch.';
+      throw JSON.stringify({ code: 'SIGN_IN', message: msg, fields: { code: msg } });
+    }
+    void password;
+    return this.signedIn(fakeSession.clerk);
+  });
+  SetUpLocal = (name: string, password: string) => this.rec('SetUpLocal', [name, password], () =>
+    this.signedIn({ id: 'admin', name, role: 'administration', roleLabel: 'Administration' }));
+  Unlock = (password: string) => this.rec('Unlock', [password], () => {
+    if (password !== fakePassword) this.wrongPassword();
+    return this.signedIn(this.session.clerk);
+  });
+  Lock = () => this.rec('Lock', [], () => {
+    this.session = { ...this.session, locked: true, lockReason: 'Der Bildschirm ist gesperrt.', clerks: [] };
+    return structuredClone(this.session);
+  });
+  SignOut = () => this.rec('SignOut', [], () => {
+    this.session = { ...structuredClone(fakeSession), signedIn: false, clerk: { id: '', name: '', role: '', roleLabel: '' }, clerks: [] };
+    return structuredClone(this.session);
+  });
+  Touch = () => this.rec('Touch', [], () => undefined);
+  users: UsersView = {
+    users: [{ id: 'c1', name: 'Anna Schmidt', role: 'sachbearbeitung', roleLabel: 'Sachbearbeitung', state: 'aktiv', deactivated: false }],
+    managed: true, roles: [{ value: 'sachbearbeitung', label: 'Sachbearbeitung' }, { value: 'leitung', label: 'Sachgebietsleitung' }],
+    idleLockMinutes: 10,
+  };
+  ListUsers = () => this.rec('ListUsers', [], () => structuredClone(this.users));
+  AddUser = (name: string, role: string) => this.rec('AddUser', [name, role], (): InvitationView => {
+    const user = { id: `u${this.users.users!.length}`, name, role, roleLabel: role, state: 'wartet auf das erste Passwort', deactivated: false };
+    this.users.users!.push(user);
+    return { user, code: 'ABCD-EFGH-JKLM', expires: '14.12.2026, 10:00' };
+  });
+  ResetUserPassword = (id: string) => this.rec('ResetUserPassword', [id], (): InvitationView => ({
+    user: structuredClone(this.users.users!.find((u) => u.id === id)!), code: 'NPQR-STUV-WXYZ', expires: '14.12.2026, 10:00',
+  }));
+  DeactivateUser = (id: string) => this.rec('DeactivateUser', [id], () => {
+    for (const u of this.users.users!) if (u.id === id) Object.assign(u, { deactivated: true, state: 'deaktiviert' });
+    return structuredClone(this.users);
+  });
+  SetIdleLock = (minutes: number) => this.rec('SetIdleLock', [minutes], () => {
+    this.users.idleLockMinutes = minutes;
+    return structuredClone(this.users);
+  });
+  substitution: SubstitutionView = { absences: [], clerks: structuredClone(fakeSession.clerks!), mayRecordForOthers: false };
+  Absences = () => this.rec('Absences', [], () => structuredClone(this.substitution));
+  RecordAbsence = (input: AbsenceInput) => this.rec('RecordAbsence', [structuredClone(input)], () => {
+    const name = (id: string) => this.substitution.clerks?.find((c) => c.id === id)?.name ?? id;
+    const absent = input.absent || this.session.clerk.id;
+    this.substitution.absences!.push({
+      id: `a${this.substitution.absences!.length}`, absent, absentName: name(absent), substitute: input.substitute,
+      substituteName: name(input.substitute), from: input.from, to: input.to, now: true, state: '', refused: false, mayDelete: true,
+    });
+    return structuredClone(this.substitution);
+  });
+  DeleteAbsence = (id: string) => this.rec('DeleteAbsence', [id], () => {
+    this.substitution.absences = this.substitution.absences!.filter((a) => a.id !== id);
+    return structuredClone(this.substitution);
+  });
+  ResubmitCase = (id: string) => this.rec('ResubmitCase', [id], () => this.update(id, (d) => { d.notAccepted = ''; }));
+  DiscardCase = (id: string) => this.rec('DiscardCase', [id], () => {
+    this.details.delete(id);
   });
   ListCases = (q: ListQuery) => this.rec('ListCases', [q], (): ListPage => {
     this.queries.push(structuredClone(q));

@@ -1,5 +1,6 @@
-// App-wide state shared by the screens through context: who works here, the list
-// query, which screen is shown, and the refresh counter that invalidates cached pages.
+// App-wide state shared by the screens through context: who works here (signed in,
+// locked or nobody), the list query, which screen is shown, and the refresh counter
+// that invalidates cached pages.
 
 import type { Api, CaseDetail, Counts, DueFollowUp, ListQuery, QuickFilter, Session, SortKey, SyncStatusView } from './types';
 import { parseError } from './errors';
@@ -16,7 +17,9 @@ export type View =
   | { kind: 'new' }
   | { kind: 'signing-key' }
   | { kind: 'sync-connect' }
-  | { kind: 'sync-rejected' };
+  | { kind: 'sync-rejected' }
+  | { kind: 'substitution' }
+  | { kind: 'users' };
 
 export const emptyCounts: Counts = {
   all: 0, mine: 0, unassigned: 0, overdue: 0, followUp: 0, byStatus: {}, pending: 0,
@@ -73,12 +76,63 @@ export class AppState {
 
   async load(): Promise<void> {
     try {
-      this.session = await this.api.Session();
+      this.setSession(await this.api.Session());
     } catch (e) {
       this.loadError = parseError(e).message;
-      return;
     }
-    if (!this.session.fatal) await this.refreshCounts();
+  }
+
+  /** working: a clerk is signed in and the window is not locked. */
+  get working(): boolean {
+    return !!this.session && !this.session.fatal && this.session.signedIn && !this.session.locked;
+  }
+
+  /**
+   * setSession takes who works here now (from Session, a sign-in, Lock, SignOut). A
+   * different clerk starts from a fresh workspace, so nothing of the one before is
+   * shown to them; the same clerk after a lock finds everything as it was.
+   */
+  setSession(s: Session): void {
+    const before = this.session;
+    this.session = s;
+    if (s.fatal) return;
+    if (!before || before.clerk.id !== s.clerk.id) {
+      this.view = { kind: 'list' };
+      this.quick = null;
+      this.search = '';
+      this.statuses = [];
+      this.dueBanner = [];
+      this.dueCount = 0;
+      this.counts = emptyCounts;
+      this.conflictDialog = null;
+    }
+    if (this.working && (!before || !before.signedIn || before.locked || before.clerk.id !== s.clerk.id)) {
+      this.version++;
+      void this.refreshCounts();
+    }
+  }
+
+  /** reloadSession asks Go who works here ("session:changed"). */
+  async reloadSession(): Promise<void> {
+    try {
+      this.setSession(await this.api.Session());
+    } catch {
+      // the next event or action asks again
+    }
+  }
+
+  private lastTouch = 0;
+
+  /**
+   * touch tells Go that the clerk uses the window, so the idle lock waits; at most a
+   * few times per idle period, so typing does not flood the bridge.
+   */
+  touch(now = Date.now()): void {
+    if (!this.working) return;
+    const every = Math.min(15_000, ((this.session?.idleLockSeconds ?? 600) * 1000) / 4);
+    if (now - this.lastTouch < every) return;
+    this.lastTouch = now;
+    this.api.Touch().catch(() => {});
   }
 
   /** refreshCounts reloads the counts; calls while one runs make one more after it. */

@@ -10,6 +10,8 @@ import type { Plain } from './plain';
 export type { Api } from './bindings';
 export type { Plain } from './plain';
 
+export type AbsenceInput = Plain<app.AbsenceInput>;
+export type AbsenceView = Plain<app.AbsenceView>;
 export type ActionView = Plain<app.ActionView>;
 export type ApplicantView = Plain<app.ApplicantView>;
 export type AttachmentView = Plain<app.AttachmentView>;
@@ -33,6 +35,7 @@ export type DueFollowUp = Plain<app.DueFollowUp>;
 export type FollowUpView = Plain<app.FollowUpView>;
 export type FormNode = Plain<app.FormNode>;
 export type HistoryView = Plain<app.HistoryView>;
+export type InvitationView = Plain<app.InvitationView>;
 export type LetterPreview = Plain<app.LetterPreview>;
 export type LetterPreviewInput = Plain<app.LetterPreviewInput>;
 export type LetterSettings = Plain<app.LetterSettings>;
@@ -60,10 +63,13 @@ export type SignatureCheck = Plain<app.SignatureCheck>;
 export type SignatureView = Plain<app.SignatureView>;
 export type SigningKeyInput = Plain<app.SigningKeyInput>;
 export type SigningKeyView = Plain<app.SigningKeyView>;
+export type SubstitutionView = Plain<app.SubstitutionView>;
 export type SyncConnectInput = Plain<app.SyncConnectInput>;
 export type SyncProbe = Plain<app.SyncProbe>;
 export type SyncStatusView = Plain<app.SyncStatusView>;
 export type TemplateForm = Plain<app.TemplateForm>;
+export type UserView = Plain<app.UserView>;
+export type UsersView = Plain<app.UsersView>;
 export type VerifyResult = Plain<app.VerifyResult>;
 
 // UI-only types (no Go counterpart): the quick filters and sort keys of the case list.

@@ -1,5 +1,55 @@
 export namespace app {
 	
+	export class AbsenceInput {
+	    absent: string;
+	    substitute: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AbsenceInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.absent = source["absent"];
+	        this.substitute = source["substitute"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
+	export class AbsenceView {
+	    id: string;
+	    absent: string;
+	    absentName: string;
+	    substitute: string;
+	    substituteName: string;
+	    from: string;
+	    to: string;
+	    now: boolean;
+	    state: string;
+	    refused: boolean;
+	    mayDelete: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AbsenceView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.absent = source["absent"];
+	        this.absentName = source["absentName"];
+	        this.substitute = source["substitute"];
+	        this.substituteName = source["substituteName"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.now = source["now"];
+	        this.state = source["state"];
+	        this.refused = source["refused"];
+	        this.mayDelete = source["mayDelete"];
+	    }
+	}
 	export class ActionView {
 	    action: string;
 	    label: string;
@@ -325,6 +375,8 @@ export namespace app {
 	    decisions: DecisionView[];
 	    actions: ActionView[];
 	    mayAssignOthers: boolean;
+	    substitute: string;
+	    notAccepted: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseDetail(source);
@@ -360,6 +412,8 @@ export namespace app {
 	        this.decisions = this.convertValues(source["decisions"], DecisionView);
 	        this.actions = this.convertValues(source["actions"], ActionView);
 	        this.mayAssignOthers = source["mayAssignOthers"];
+	        this.substitute = source["substitute"];
+	        this.notAccepted = source["notAccepted"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -394,6 +448,8 @@ export namespace app {
 	    deadline: string;
 	    overdue: boolean;
 	    followUpDue: boolean;
+	    substitute: string;
+	    notAccepted: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseRow(source);
@@ -414,6 +470,8 @@ export namespace app {
 	        this.deadline = source["deadline"];
 	        this.overdue = source["overdue"];
 	        this.followUpDue = source["followUpDue"];
+	        this.substitute = source["substitute"];
+	        this.notAccepted = source["notAccepted"];
 	    }
 	}
 	export class ClerkView {
@@ -741,6 +799,62 @@ export namespace app {
 	
 	
 	
+	export class UserView {
+	    id: string;
+	    name: string;
+	    role: string;
+	    roleLabel: string;
+	    state: string;
+	    deactivated: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.roleLabel = source["roleLabel"];
+	        this.state = source["state"];
+	        this.deactivated = source["deactivated"];
+	    }
+	}
+	export class InvitationView {
+	    user: UserView;
+	    code: string;
+	    expires: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new InvitationView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.user = this.convertValues(source["user"], UserView);
+	        this.code = source["code"];
+	        this.expires = source["expires"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class LetterPreview {
 	    pdf: string;
 	    pages: number;
@@ -1320,7 +1434,18 @@ export namespace app {
 	    dataDir: string;
 	    clerk: ClerkView;
 	    clerks: ClerkView[];
+	    signInClerks: ClerkView[];
 	    demo: boolean;
+	    demoPassword: string;
+	    connected: boolean;
+	    signedIn: boolean;
+	    locked: boolean;
+	    lockReason: string;
+	    offline: boolean;
+	    grantExpires: string;
+	    notice: string;
+	    idleLockSeconds: number;
+	    standsInFor: ClerkView[];
 	    needsSetup: boolean;
 	    caseTypes: Option[];
 	    statuses: Option[];
@@ -1341,7 +1466,18 @@ export namespace app {
 	        this.dataDir = source["dataDir"];
 	        this.clerk = this.convertValues(source["clerk"], ClerkView);
 	        this.clerks = this.convertValues(source["clerks"], ClerkView);
+	        this.signInClerks = this.convertValues(source["signInClerks"], ClerkView);
 	        this.demo = source["demo"];
+	        this.demoPassword = source["demoPassword"];
+	        this.connected = source["connected"];
+	        this.signedIn = source["signedIn"];
+	        this.locked = source["locked"];
+	        this.lockReason = source["lockReason"];
+	        this.offline = source["offline"];
+	        this.grantExpires = source["grantExpires"];
+	        this.notice = source["notice"];
+	        this.idleLockSeconds = source["idleLockSeconds"];
+	        this.standsInFor = this.convertValues(source["standsInFor"], ClerkView);
 	        this.needsSetup = source["needsSetup"];
 	        this.caseTypes = this.convertValues(source["caseTypes"], Option);
 	        this.statuses = this.convertValues(source["statuses"], Option);
@@ -1489,6 +1625,40 @@ export namespace app {
 	    }
 	}
 	
+	export class SubstitutionView {
+	    absences: AbsenceView[];
+	    clerks: ClerkView[];
+	    mayRecordForOthers: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SubstitutionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.absences = this.convertValues(source["absences"], AbsenceView);
+	        this.clerks = this.convertValues(source["clerks"], ClerkView);
+	        this.mayRecordForOthers = source["mayRecordForOthers"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SyncConnectInput {
 	    server: string;
 	    code: string;
@@ -1558,6 +1728,43 @@ export namespace app {
 	    }
 	}
 	
+	
+	export class UsersView {
+	    users: UserView[];
+	    managed: boolean;
+	    roles: Option[];
+	    idleLockMinutes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsersView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.users = this.convertValues(source["users"], UserView);
+	        this.managed = source["managed"];
+	        this.roles = this.convertValues(source["roles"], Option);
+	        this.idleLockMinutes = source["idleLockMinutes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class VerifyResult {
 	    ok: boolean;
 	    entries: number;

@@ -18,6 +18,8 @@ export function Counts():Promise<app.Counts>;
 
 export function CreateCase(arg1:app.NewCaseInput):Promise<app.CaseDetail>;
 
+export function DiscardCase(arg1:string):Promise<void>;
+
 export function DueFollowUps():Promise<Array<app.DueFollowUp>>;
 
 export function Forward(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
@@ -25,6 +27,8 @@ export function Forward(arg1:string,arg2:string,arg3:string):Promise<app.CaseDet
 export function GetCase(arg1:string):Promise<app.CaseDetail>;
 
 export function ListCases(arg1:app.ListQuery):Promise<app.ListPage>;
+
+export function ResubmitCase(arg1:string):Promise<app.CaseDetail>;
 
 export function SendMessage(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
 

@@ -34,6 +34,10 @@ export function CreateCase(arg1) {
   return window['go']['app']['Cases']['CreateCase'](arg1);
 }
 
+export function DiscardCase(arg1) {
+  return window['go']['app']['Cases']['DiscardCase'](arg1);
+}
+
 export function DueFollowUps() {
   return window['go']['app']['Cases']['DueFollowUps']();
 }
@@ -48,6 +52,10 @@ export function GetCase(arg1) {
 
 export function ListCases(arg1) {
   return window['go']['app']['Cases']['ListCases'](arg1);
+}
+
+export function ResubmitCase(arg1) {
+  return window['go']['app']['Cases']['ResubmitCase'](arg1);
 }
 
 export function SendMessage(arg1, arg2, arg3) {

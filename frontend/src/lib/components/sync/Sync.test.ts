@@ -205,18 +205,15 @@ describe('Weiterleiten', () => {
 });
 
 describe('clerks of a connected PC', () => {
-  it('offers the clerk switch when connected, also outside the demo', async () => {
-    const fake = enrolled(new FakeApi());
-    fake.Session = async () => ({ ...structuredClone(fakeSession), demo: false });
-    await renderApp(fake);
-    expect(await screen.findByLabelText('Angemeldet als')).toBeInTheDocument();
-  });
-
-  it('shows only the name when neither demo nor connected', async () => {
-    const fake = new FakeApi();
-    fake.Session = async () => ({ ...structuredClone(fakeSession), demo: false });
-    await renderApp(fake);
-    expect(screen.getByText('Angemeldet als Anna Schmidt (Sachbearbeitung)')).toBeInTheDocument();
-    expect(screen.queryByLabelText('Angemeldet als')).toBeNull();
+  it('offers no clerk switch, connected or not: the header names who signed in, Sperren and Abmelden', async () => {
+    for (const fake of [enrolled(new FakeApi()), new FakeApi()]) {
+      fake.Session = async () => ({ ...structuredClone(fakeSession), demo: false });
+      const { unmount } = await renderApp(fake);
+      expect(screen.getByTestId('signed-in-as')).toHaveTextContent('Angemeldet: Anna Schmidt (Sachbearbeitung)');
+      expect(screen.queryByRole('combobox', { name: /Angemeldet/ })).toBeNull();
+      expect(screen.getByRole('button', { name: 'Sperren' })).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Abmelden' })).toBeInTheDocument();
+      unmount();
+    }
   });
 });
