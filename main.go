@@ -102,6 +102,9 @@ func main() {
 	}
 	cfg.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	cfg.now = time.Now
+	if runtime.GOOS == "windows" && cfg.dataDir == def {
+		moveRoamingStore(os.Getenv("APPDATA"), cfg.dataDir, cfg.log) // datadir.go
+	}
 
 	var d *desktop
 	if generatingBindings {
@@ -274,19 +277,20 @@ func (d *desktop) close() {
 }
 
 // defaultDataDir returns the OS's per-user data folder for the app: XDG_DATA_HOME (or
-// ~/.local/share) on Linux and other Unixes, %APPDATA% on Windows, Application Support
-// on macOS. It returns errNoHome when none can be found.
+// ~/.local/share) on Linux and other Unixes, %LOCALAPPDATA% on Windows (not the
+// roaming %APPDATA%, which roaming profiles copy between PCs: see datadir.go),
+// Application Support on macOS. It returns errNoHome when none can be found.
 func defaultDataDir(goos string, getenv func(string) string, home func() (string, error)) (string, error) {
 	switch goos {
 	case "windows":
-		if d := getenv("APPDATA"); d != "" {
+		if d := getenv("LOCALAPPDATA"); d != "" {
 			return filepath.Join(d, "OZG-Cloud Desktop"), nil
 		}
 		h, err := home()
 		if err != nil || h == "" {
-			return "", fmt.Errorf("data dir: %%APPDATA%% unset: %w", errNoHome)
+			return "", fmt.Errorf("data dir: %%LOCALAPPDATA%% unset: %w", errNoHome)
 		}
-		return filepath.Join(h, "AppData", "Roaming", "OZG-Cloud Desktop"), nil
+		return filepath.Join(h, "AppData", "Local", "OZG-Cloud Desktop"), nil
 	case "darwin":
 		h, err := home()
 		if err != nil || h == "" {

@@ -33,8 +33,9 @@ func TestDefaultDataDir(t *testing.T) {
 		{"linux relative xdg ignored", "linux", map[string]string{"XDG_DATA_HOME": "rel"}, home, filepath.Join("/home/ute", ".local", "share", "ozgcloud-desktop"), false},
 		{"linux home", "linux", nil, home, filepath.Join("/home/ute", ".local", "share", "ozgcloud-desktop"), false},
 		{"linux nothing", "linux", nil, noHome, "", true},
-		{"windows appdata", "windows", map[string]string{"APPDATA": `C:\Users\ute\AppData\Roaming`}, noHome, filepath.Join(`C:\Users\ute\AppData\Roaming`, "OZG-Cloud Desktop"), false},
-		{"windows nothing", "windows", nil, noHome, "", true},
+		{"windows local appdata", "windows", map[string]string{"APPDATA": `C:\Users\ute\AppData\Roaming`, "LOCALAPPDATA": `C:\Users\ute\AppData\Local`}, noHome, filepath.Join(`C:\Users\ute\AppData\Local`, "OZG-Cloud Desktop"), false},
+		{"windows home", "windows", map[string]string{"APPDATA": `C:\Users\ute\AppData\Roaming`}, home, filepath.Join("/home/ute", "AppData", "Local", "OZG-Cloud Desktop"), false},
+		{"windows nothing", "windows", map[string]string{"APPDATA": `C:\Users\ute\AppData\Roaming`}, noHome, "", true},
 		{"darwin", "darwin", nil, home, filepath.Join("/home/ute", "Library", "Application Support", "OZG-Cloud Desktop"), false},
 	}
 	for _, tt := range tests {

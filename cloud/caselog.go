@@ -19,24 +19,48 @@ func head(c model.Case) model.Case {
 	return c
 }
 
-func mutations(id string) []string {
-	if id == "" {
-		return nil
+// stamp is what every log entry of one transaction carries besides its content:
+// the transaction's mark (wire.Change.Tx) and the epoch of the service run, which
+// the storage keeps beside the entry (TenantTx.AppendEpoch).
+type stamp struct {
+	mark  uint64
+	epoch string
+}
+
+// newStamp returns the stamp of the entries tx appends, and gives tx the epoch.
+func (s *Service) newStamp(tx TenantTx) (stamp, error) {
+	mark, err := txMark(tx)
+	st := stamp{mark: mark, epoch: s.Epoch()}
+	tx.AppendEpoch(st.epoch)
+	return st, err
+}
+
+// applied names the mutation an entry applied: its ID and model.Mutation.Sum; empty
+// for what the service changed itself (intake, a repaired file number).
+type applied struct{ id, sum string }
+
+// change is the log entry of one case with what every entry carries.
+func (st stamp) change(caseID string, a applied) wire.Change {
+	ch := wire.Change{CaseID: caseID, Tx: st.mark}
+	if a.id != "" {
+		ch.Mutations, ch.Sums = []string{a.id}, []string{a.sum}
 	}
-	return []string{id}
+	return ch
 }
 
 // appendNew stores a case this transaction made: its head, its new (sealed) history
-// entries and one change carrying the whole case, marked with the transaction's
-// mark.
-func appendNew(tx TenantTx, mark uint64, c model.Case, entries []model.HistoryEntry, mutation string) (uint64, error) {
+// entries and one change carrying the whole case, stamped with the transaction's
+// mark and epoch.
+func appendNew(tx TenantTx, st stamp, c model.Case, entries []model.HistoryEntry, a applied) (uint64, error) {
 	if err := tx.PutCaseHead(head(c)); err != nil {
 		return 0, err
 	}
 	if err := tx.AppendHistory(c.ID, entries); err != nil {
 		return 0, err
 	}
-	return tx.AppendChange(wire.Change{CaseID: c.ID, Case: &c, History: entries, Mutations: mutations(mutation), Tx: mark})
+	ch := st.change(c.ID, a)
+	ch.Case, ch.History = &c, entries
+	return tx.AppendChange(ch)
 }
 
 // appendPatch stores the change from prev, a head as CaseHead returned it, to next,
@@ -45,7 +69,7 @@ func appendNew(tx TenantTx, mark uint64, c model.Case, entries []model.HistoryEn
 // carrying what changed. A change that changes nothing (a conflict, or a value the
 // case already holds) writes no head; the change still names the mutation and
 // carries the conflicts, so every device learns of them.
-func appendPatch(tx TenantTx, mark uint64, prev, next model.Case, entries []model.HistoryEntry, mutation string, conflicts []wire.Conflict) (uint64, error) {
+func appendPatch(tx TenantTx, st stamp, prev, next model.Case, entries []model.HistoryEntry, a applied, conflicts []wire.Conflict) (uint64, error) {
 	p, err := model.Diff(&prev, &next)
 	if err != nil {
 		return 0, err
@@ -60,7 +84,9 @@ func appendPatch(tx TenantTx, mark uint64, prev, next model.Case, entries []mode
 			return 0, err
 		}
 	}
-	return tx.AppendChange(wire.Change{CaseID: next.ID, Patch: &p, History: entries, Mutations: mutations(mutation), Conflicts: conflicts, Tx: mark})
+	ch := st.change(next.ID, a)
+	ch.Patch, ch.History, ch.Conflicts = &p, entries, conflicts
+	return tx.AppendChange(ch)
 }
 
 // ReadChanges returns up to limit changes of tx's log with Seq > after, in ascending

@@ -41,6 +41,7 @@ type backend interface {
 	Authenticate(ctx context.Context, token string) (Device, error)
 	AuthenticateIntake(ctx context.Context, token string) (IntakeCredential, error)
 	Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error)
+	Reenroll(ctx context.Context, d Device, req wire.ReenrollRequest) (wire.EnrollResponse, error)
 	ChangesJSON(ctx context.Context, d Device, cursor uint64, limit int) ([]byte, error)
 	Subscribe(tenant string) (<-chan uint64, func())
 	MissingChunks(ctx context.Context, d Device, req wire.MissingChunksRequest) (wire.MissingChunksResponse, error)
@@ -103,6 +104,7 @@ func newHandler(s backend, o HandlerOptions) http.Handler {
 		return h.versioned(h.device(h.perDevice(f)))
 	}
 	mux.Handle("POST "+wire.PathEnroll, ver(h.anonymous(h.enroll)))
+	mux.Handle("POST "+wire.PathReenroll, dev(h.reenroll)) // http_sync.go
 	mux.Handle("POST "+wire.PathPush, dev(h.push))
 	mux.Handle("GET "+wire.PathChanges, dev(h.changes))
 	mux.Handle("GET "+wire.PathEvents, h.versioned(h.device(h.events)))
@@ -276,6 +278,9 @@ func errorFor(err error) (int, wire.Error) {
 		e = wire.Error{Code: wire.CodeUnauthorized, Message: "Die Anmeldung am Server fehlt oder ist ungültig. Bitte verbinden Sie das Gerät neu."}
 	case errors.Is(err, ErrEnrollment):
 		e = wire.Error{Code: wire.CodeEnrollment, Message: "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen."}
+	case errors.Is(err, ErrReenroll):
+		e = wire.Error{Code: wire.CodeEnrollment, Reason: "reenroll",
+			Message: "Dieser PC kann sich nicht selbst neu anmelden. Bitte lassen Sie sich von der Administration einen Anmeldecode geben."}
 	case errors.Is(err, ErrSignIn):
 		e = wire.Error{Code: wire.CodeSignIn, Message: detail("Die Anmeldung wurde abgelehnt")}
 	case errors.As(err, &quota):
@@ -315,7 +320,7 @@ func plainReason(err error) string {
 
 func isWireRequestError(err error) bool {
 	for _, w := range []error{wire.ErrDecode, wire.ErrMissing, wire.ErrDevice, wire.ErrMutationID,
-		wire.ErrSeqOrder, wire.ErrUnknownKind, wire.ErrTooMany, wire.ErrChunk} {
+		wire.ErrSeqOrder, wire.ErrUnknownKind, wire.ErrTooMany, wire.ErrChunk, wire.ErrFence} {
 		if errors.Is(err, w) {
 			return true
 		}

@@ -56,12 +56,12 @@ func ExampleNewHandler() {
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode, enr.Tenant, err)
 
-	resp = post(wire.PathPush, enr.Token, `{"mutations":[]}`)
+	resp = post(wire.PathPush, enr.Token, `{"incarnation":"cloudtest-store","mutations":[]}`)
 	push, err := wire.DecodePushResponse(resp.Body, wire.MaxBodySmall)
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode, push.LastSeq, err)
 
-	resp = post(wire.PathPush, "stolen", `{"mutations":[]}`)
+	resp = post(wire.PathPush, "stolen", `{"incarnation":"cloudtest-store","mutations":[]}`)
 	e, _ := wire.DecodeError(resp.Body, wire.MaxBodySmall)
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode, e.Code)

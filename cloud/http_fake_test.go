@@ -70,6 +70,13 @@ func (f *fakeBackend) AuthenticateIntake(ctx context.Context, token string) (Int
 	return c, nil
 }
 
+func (f *fakeBackend) Reenroll(ctx context.Context, d Device, req wire.ReenrollRequest) (wire.EnrollResponse, error) {
+	if f.err != nil {
+		return wire.EnrollResponse{}, f.err
+	}
+	return wire.EnrollResponse{DeviceID: d.ID + "-copy", Token: "tok-copy", Tenant: d.Tenant, DeviceCode: "CP1"}, nil
+}
+
 func (f *fakeBackend) Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error) {
 	if f.err != nil {
 		return wire.PushResponse{}, f.err

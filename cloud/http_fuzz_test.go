@@ -45,7 +45,7 @@ func FuzzParseCursor(f *testing.F) {
 // refusal is the server's fault (5xx), and what is accepted is exactly what the
 // push decoder makes of the inflated bytes.
 func FuzzBodyPush(f *testing.F) {
-	valid := `{"mutations":[{"id":"d:1","device":"d","seq":1,"caseId":"c","kind":"case.assign","payload":{"assignee":"u"},"user":"u","at":"2026-01-01T00:00:00Z"}]}`
+	valid := `{"incarnation":"cloudtest-store","mutations":[{"id":"d:1","device":"d","seq":1,"caseId":"c","kind":"case.assign","payload":{"assignee":"u"},"user":"u","at":"2026-01-01T00:00:00Z"}]}`
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte(valid))
@@ -55,7 +55,7 @@ func FuzzBodyPush(f *testing.F) {
 		b    []byte
 	}{
 		{0, []byte(valid)}, {1, []byte(valid)}, {2, gz.Bytes()}, {2, gz.Bytes()[:len(gz.Bytes())/2]},
-		{0, []byte(`{"mutations":[]}`)}, {1, []byte(`{"mutations":[` + strings.Repeat(" ", 5000) + `]}`)},
+		{0, []byte(`{"incarnation":"cloudtest-store","mutations":[]}`)}, {1, []byte(`{"mutations":[` + strings.Repeat(" ", 5000) + `]}`)},
 		{1, []byte(`null`)}, {2, []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")}, {0, []byte(`{"mutations":[{}],"x":1}`)},
 	} {
 		f.Add(s.mode, s.b)

@@ -233,7 +233,7 @@ func TestPerDeviceConcurrency(t *testing.T) {
 	// Both held requests are inside the handler once the third is refused.
 	var resp *http.Response
 	waitFor(t, "a refusal", func() bool {
-		resp = h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(`{"mutations":[]}`))
+		resp = h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(`{"incarnation":"cloudtest-store","mutations":[]}`))
 		if resp.StatusCode == 200 {
 			resp.Body.Close()
 			return false
@@ -261,7 +261,7 @@ func TestBodyMemoryBudget(t *testing.T) {
 	h, _ := limitedHTS(t, cloud.RequestLimits{BodyMemory: 256 << 10})
 	// A holds a body of about 180 KB (128 KiB beyond the free 64 KiB), sent
 	// slowly, most of it now.
-	big := `{"mutations":[` + strings.Repeat(" ", 180<<10) + `]}`
+	big := `{"incarnation":"cloudtest-store","mutations":[` + strings.Repeat(" ", 180<<10) + `]}`
 	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, len(big))
 	if _, err := io.WriteString(c, big[:170<<10]); err != nil {
 		t.Fatal(err)
@@ -297,7 +297,7 @@ func TestBodyMemoryBudget(t *testing.T) {
 // are paced to TenantUploadRate after a burst of as much.
 func TestTenantUploadRate(t *testing.T) {
 	h, _ := limitedHTS(t, cloud.RequestLimits{TenantUploadRate: 1 << 20})
-	body := `{"mutations":[` + strings.Repeat(" ", 3<<20) + `]}`
+	body := `{"incarnation":"cloudtest-store","mutations":[` + strings.Repeat(" ", 3<<20) + `]}`
 	start := time.Now()
 	aDone := make(chan error, 1)
 	go func() {
@@ -510,7 +510,7 @@ func TestRefusedBodyAndTheConnection(t *testing.T) {
 // connection's context, and every later request on it got an empty 200).
 func TestUploadRateIsNotSlowness(t *testing.T) {
 	h, _ := limitedHTS(t, cloud.RequestLimits{TenantUploadRate: 256 << 10, BodyGrace: 300 * time.Millisecond, MinUploadRate: 1 << 20})
-	body := `{"mutations":[` + strings.Repeat(" ", 1<<20) + `]}`
+	body := `{"incarnation":"cloudtest-store","mutations":[` + strings.Repeat(" ", 1<<20) + `]}`
 	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, len(body))
 	go io.WriteString(c, body) // all of it at once; the server reads it at 256 KiB/s
 	br := bufio.NewReader(c)
@@ -525,7 +525,7 @@ func TestUploadRateIsNotSlowness(t *testing.T) {
 			t.Fatalf("answer %d: %d %q", i, resp.StatusCode, b)
 		}
 		// The same push again, on the same connection, but small.
-		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\n%s: %d\r\nAuthorization: Bearer %s\r\nContent-Length: 16\r\n\r\n{\"mutations\":[]}",
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\n%s: %d\r\nAuthorization: Bearer %s\r\nContent-Length: 48\r\n\r\n{\"incarnation\":\"cloudtest-store\",\"mutations\":[]}",
 			wire.PathPush, wire.HeaderVersion, wire.Version, h.devA.Token)
 	}
 }
@@ -550,7 +550,7 @@ func TestBodyPlaces(t *testing.T) {
 	c := h.rawRequest("POST", wire.PathPush, h.devA.Token, 100)
 	c.Write([]byte(`{"mutations":[`))
 	time.Sleep(100 * time.Millisecond)
-	if status, e, _ := refusal(h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(`{"mutations":[]}`))); status != 429 || e.Reason != "bodies" {
+	if status, e, _ := refusal(h.do("POST", wire.PathPush, h.devA.Token, strings.NewReader(`{"incarnation":"cloudtest-store","mutations":[]}`))); status != 429 || e.Reason != "bodies" {
 		t.Fatalf("A's second body: %d %+v", status, e)
 	}
 	if status, _, body := h.push(h.devB.Token); status != 200 {

@@ -168,7 +168,7 @@ func (h *hts) createCase(d wire.EnrollResponse, user, id, title string) model.Mu
 
 func (h *hts) push(token string, ms ...model.Mutation) (int, wire.PushResponse, []byte) {
 	h.t.Helper()
-	b, err := json.Marshal(wire.PushRequest{Mutations: ms})
+	b, err := json.Marshal(cloudtest.Push(ms...))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestHTTPServiceEndToEnd(t *testing.T) {
 
 	// Push, gzip-compressed, and its retry.
 	create := h.createCase(h.devA, h.userA.ID, "case-a-1", "Gewerbeanmeldung Bäckerei")
-	b, _ := json.Marshal(wire.PushRequest{Mutations: []model.Mutation{create}})
+	b, _ := json.Marshal(cloudtest.Push(create))
 	var zb bytes.Buffer
 	zw := gzip.NewWriter(&zb)
 	zw.Write(b)

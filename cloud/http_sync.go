@@ -47,6 +47,26 @@ func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.Enrol
 	return h.s.Enroll(r.Context(), req.Code)
 }
 
+// reenroll gives a PC of a copied data folder a device identity of its own
+// (Service.Reenroll), authenticated by the token of the device it was copied from.
+func (h *handler) reenroll(w http.ResponseWriter, r *http.Request, d Device) {
+	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeReenroll)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	resp, err := h.s.Reenroll(r.Context(), d, req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if rec, ok := w.(*recorder); ok {
+		rec.device = resp.DeviceID
+	}
+	h.writeJSON(w, r, http.StatusOK, resp)
+}
+
 func (h *handler) push(w http.ResponseWriter, r *http.Request, d Device) {
 	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant}, wire.DecodePush)
 	if err != nil {
@@ -78,6 +98,14 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, d Device) {
 		}
 		limit = min(n, wire.MaxLimit)
 	}
+	pq := pageQuery{cursor: cursor, limit: limit}
+	if q.Has(wire.QueryEpoch) {
+		pq.epoch, pq.check = q.Get(wire.QueryEpoch), true
+		if len(pq.epoch) > wire.MaxIncarnation {
+			h.fail(w, r, badRequest("epoch ist zu lang (epoch too long)."))
+			return
+		}
+	}
 	// The stored bytes of the changes go out as they are: decoding and encoding
 	// 100,000 cases would cost the initial sync most of its time.
 	a, ok := h.s.(changesAppender)
@@ -95,7 +123,7 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, d Device) {
 	case buf = <-pageBufs:
 	default:
 	}
-	b, err := a.appendChangesJSON(r.Context(), buf, d, cursor, limit)
+	b, err := a.appendChangesJSON(r.Context(), buf, d, pq)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -113,7 +141,7 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, d Device) {
 
 // changesAppender is the Service's ChangesJSON into a reused buffer.
 type changesAppender interface {
-	appendChangesJSON(ctx context.Context, dst []byte, d Device, cursor uint64, limit int) ([]byte, error)
+	appendChangesJSON(ctx context.Context, dst []byte, d Device, q pageQuery) ([]byte, error)
 }
 
 // pageBufs keeps the buffers of recent pages. Not a sync.Pool: the many

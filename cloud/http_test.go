@@ -64,7 +64,7 @@ func fakeHandler(t *testing.T) (*fakeBackend, http.Handler) {
 
 func pushBody(t *testing.T, device string, seqs ...uint64) []byte {
 	t.Helper()
-	var p wire.PushRequest
+	p := wire.PushRequest{Incarnation: "cloudtest-store"}
 	for _, s := range seqs {
 		m, err := model.NewMutation("case-1", model.KindAssign, model.AssignPayload{Assignee: "clerk-1"})
 		if err != nil {

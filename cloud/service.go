@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 	_ "time/tzdata" // absences are Berlin dates on every server
@@ -38,6 +39,9 @@ type Service struct {
 	loc      *time.Location  // the municipalities' zone: absences are its dates
 	keyMu    sync.Mutex
 	key      ed25519.PrivateKey // signs grants; loaded or made on first use
+
+	epochMu sync.Mutex
+	epoch   string // of the log entries this run appends (fence.go)
 }
 
 // Options configure a Service; zero values take defaults (time.Now, crypto/rand,
@@ -133,6 +137,12 @@ func New(s Storage, o Options) *Service {
 	}
 	svc.hashers = make(chan struct{}, n)
 	svc.loc = berlin
+	if e, err := svc.newEpoch(); err == nil {
+		svc.epoch = e
+	} else {
+		// Without randomness the clock still tells this run from the ones before.
+		svc.epoch = strconv.FormatInt(svc.now().UnixNano(), 36)
+	}
 	return svc
 }
 

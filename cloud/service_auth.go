@@ -104,21 +104,9 @@ func (s *Service) newToken() (string, error) {
 // unused in its tenant.
 func (s *Service) Enroll(ctx context.Context, code string) (wire.EnrollResponse, error) {
 	hash := hashSecret(normalizeCode(code))
-	id, err := s.newID()
-	if err != nil {
-		return wire.EnrollResponse{}, err
-	}
-	token, err := s.newToken()
-	if err != nil {
-		return wire.EnrollResponse{}, err
-	}
-	pick, err := s.randomBytes(64)
-	if err != nil {
-		return wire.EnrollResponse{}, err
-	}
-	// Before the code is used: a device enrolled without the key could not check
-	// grants offline.
-	grantKey, err := s.GrantPublicKey(ctx)
+	// Before the code is used: a device enrolled without the grant key could not
+	// check grants offline.
+	id, token, pick, grantKey, err := s.deviceSecrets(ctx)
 	if err != nil {
 		return wire.EnrollResponse{}, err
 	}

@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,13 +20,21 @@ func pageLimit(limit int) int {
 
 // Changes is ChangesJSON decoded.
 func (s *Service) Changes(ctx context.Context, d Device, cursor uint64, limit int) (wire.ChangesResponse, error) {
-	b, err := s.ChangesJSON(ctx, d, cursor, limit)
+	return s.decodePage(s.ChangesJSON(ctx, d, cursor, limit))
+}
+
+// ChangesAt is ChangesAtJSON decoded.
+func (s *Service) ChangesAt(ctx context.Context, d Device, cursor uint64, epoch string, limit int) (wire.ChangesResponse, error) {
+	return s.decodePage(s.ChangesAtJSON(ctx, d, cursor, epoch, limit))
+}
+
+func (s *Service) decodePage(b []byte, err error) (wire.ChangesResponse, error) {
 	if err != nil {
 		return wire.ChangesResponse{}, err
 	}
 	var resp wire.ChangesResponse
 	if err := json.Unmarshal(b, &resp); err != nil {
-		return wire.ChangesResponse{}, fmt.Errorf("cloud: changes of %s after %d: decode page: %w", d.Tenant, cursor, err)
+		return wire.ChangesResponse{}, fmt.Errorf("cloud: changes: decode page: %w", err)
 	}
 	return resp, nil
 }
@@ -40,19 +49,45 @@ func (s *Service) Changes(ctx context.Context, d Device, cursor uint64, limit in
 // out as the bytes stored (most of an initial sync); only cases with several entries
 // are decoded, merged and encoded again.
 func (s *Service) ChangesJSON(ctx context.Context, d Device, cursor uint64, limit int) ([]byte, error) {
-	return s.appendChangesJSON(ctx, nil, d, cursor, limit)
+	return s.appendChangesJSON(ctx, nil, d, pageQuery{cursor: cursor, limit: limit})
 }
+
+// ChangesAtJSON is ChangesJSON for a client that names the epoch of the change at
+// its cursor (wire.QueryEpoch, "" for a change from before epochs): when the log
+// holds no change at cursor with that epoch (the service was restored from a backup
+// that lost it, and may have appended other changes with those seqs since), the
+// page is an empty one with Resync set, and the client pulls everything again.
+func (s *Service) ChangesAtJSON(ctx context.Context, d Device, cursor uint64, epoch string, limit int) ([]byte, error) {
+	return s.appendChangesJSON(ctx, nil, d, pageQuery{cursor: cursor, epoch: epoch, check: true, limit: limit})
+}
+
+// pageQuery is what a client asks for: the changes after cursor, at most limit,
+// and with check, only if the change at cursor has epoch.
+type pageQuery struct {
+	cursor uint64
+	epoch  string
+	check  bool
+	limit  int
+}
+
+// resyncPage answers a client whose cursor the log does not hold.
+const resyncPage = `{"changes":[],"cursor":0,"more":false,"resync":true}`
 
 // appendChangesJSON is ChangesJSON building the page in dst's memory when it is large
 // enough, so the HTTP layer can reuse the buffer of a page of MB (a fresh one per
 // page cost the initial sync more in zeroing, page faults and garbage than copying
 // the changes into it).
-func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, cursor uint64, limit int) ([]byte, error) {
+func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, q pageQuery) ([]byte, error) {
 	var out []byte
+	cursor := q.cursor
 	err := s.store.View(ctx, d.Tenant, func(tx TenantTx) error {
-		p, err := readPage(tx, dst, cursor, pageLimit(limit), wire.MaxPageBytes)
+		p, err := readPage(tx, dst, q, pageLimit(q.limit), wire.MaxPageBytes)
 		if err != nil {
 			return err
+		}
+		if p.resync {
+			out = append(dst[:0], resyncPage...)
+			return nil
 		}
 		last, err := tx.LastChange()
 		if err != nil {
@@ -64,6 +99,10 @@ func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, c
 	if err != nil {
 		return nil, fmt.Errorf("cloud: changes of %s after %d: %w", d.Tenant, cursor, err)
 	}
+	if bytes.HasSuffix(out, []byte(`"resync":true}`)) {
+		s.log.Warn("changes: the log holds no change at the client's cursor with its epoch; the client pulls everything again",
+			"tenant", d.Tenant, "device", d.ID, "cursor", cursor)
+	}
 	return out, nil
 }
 
@@ -72,33 +111,52 @@ func (s *Service) appendChangesJSON(ctx context.Context, dst []byte, d Device, c
 type page struct {
 	buf     []byte
 	entries []pageEntry
+	resync  bool // the log holds no change at the cursor with the client's epoch
 }
 
 type pageEntry struct {
 	seq, tx    uint64
 	caseID     string
+	epoch      string
 	start, end int // the entry's JSON is buf[start:end]
 }
 
 const pageOpen = `{"changes":[`
 
-// readPage reads the entries of one page after cursor (see ChangesJSON) into dst's
-// memory. Only the page's own bytes are held: the storage hands out one entry at a
-// time, asked for at most wire.DefaultLimit at once, so a page that ends early on its
-// bytes leaves little of a query unread (PostgreSQL sends a whole answer).
-func readPage(tx TenantTx, dst []byte, cursor uint64, limit, maxBytes int) (*page, error) {
+// readPage reads the entries of one page after the cursor (see ChangesJSON) into
+// dst's memory. Only the page's own bytes are held: the storage hands out one entry
+// at a time, asked for at most wire.DefaultLimit at once, so a page that ends early
+// on its bytes leaves little of a query unread (PostgreSQL sends a whole answer).
+// With q.check the change at the cursor is read first, in the same query, and
+// compared with the client's epoch.
+func readPage(tx TenantTx, dst []byte, q pageQuery, limit, maxBytes int) (*page, error) {
 	p := &page{buf: append(dst[:0], pageOpen...)}
-	after := cursor
+	after := q.cursor
+	checking := q.check && q.cursor > 0
+	if checking {
+		after--
+	}
 	whole := false // the page is one transaction longer than the limits: read it to its end
 	for {
 		n := wire.DefaultLimit
 		if !whole {
 			n = min(n, limit+1-len(p.entries))
 		}
+		if checking {
+			n++
+		}
 		got, stop := 0, false
 		err := tx.EachChange(after, n, func(rc RawChange) (bool, error) {
 			got++
 			after = rc.Seq
+			if checking {
+				checking = false
+				if rc.Seq != q.cursor || rc.Epoch != q.epoch {
+					p.resync, stop = true, true
+					return false, nil
+				}
+				return true, nil
+			}
 			if len(p.entries) > 0 && (len(p.entries) >= limit || len(p.buf) >= maxBytes) {
 				last := p.entries[len(p.entries)-1].tx
 				switch {
@@ -120,6 +178,10 @@ func readPage(tx TenantTx, dst []byte, cursor uint64, limit, maxBytes int) (*pag
 		if err != nil {
 			return nil, err
 		}
+		if checking {
+			// Nothing at the cursor: the log ends before it.
+			p.resync = true
+		}
 		if stop || got < n {
 			return p, nil
 		}
@@ -132,7 +194,7 @@ func (p *page) add(rc RawChange) {
 	}
 	start := len(p.buf)
 	p.buf = append(p.buf, rc.JSON...)
-	p.entries = append(p.entries, pageEntry{seq: rc.Seq, tx: rc.Tx, caseID: rc.CaseID, start: start, end: len(p.buf)})
+	p.entries = append(p.entries, pageEntry{seq: rc.Seq, tx: rc.Tx, caseID: rc.CaseID, epoch: rc.Epoch, start: start, end: len(p.buf)})
 }
 
 // cut drops the entries of transaction tx from the end of the page.
@@ -149,21 +211,28 @@ func (p *page) cut(tx uint64) {
 }
 
 // finish closes the JSON body: the cursor is the last entry's seq (cursor when there
-// is none), and more says whether the log goes on after it (last is its end). Cases
-// with several entries are merged first.
+// is none) with that entry's epoch, and more says whether the log goes on after it
+// (last is its end). Cases with several entries are merged first.
 func (p *page) finish(cursor, last uint64) ([]byte, error) {
 	b, err := p.merged()
 	if err != nil {
 		return nil, err
 	}
-	next := cursor
+	next, epoch := cursor, ""
 	if len(p.entries) > 0 {
-		next = p.entries[len(p.entries)-1].seq
+		e := p.entries[len(p.entries)-1]
+		next, epoch = e.seq, e.epoch
 	}
 	b = append(b, `],"cursor":`...)
 	b = strconv.AppendUint(b, next, 10)
 	b = append(b, `,"more":`...)
 	b = strconv.AppendBool(b, next < last)
+	if epoch != "" {
+		// Epochs are base64url: nothing to escape.
+		b = append(b, `,"epoch":"`...)
+		b = append(b, epoch...)
+		b = append(b, '"')
+	}
 	return append(b, '}'), nil
 }
 

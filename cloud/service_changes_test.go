@@ -131,7 +131,8 @@ func TestSubscribeCoalesces(t *testing.T) {
 func TestChangesPageBytes(t *testing.T) {
 	e := newEnv(t)
 	big := func(id string) model.Mutation {
-		c := newCase(id, "BAU-2026-0001-"+e.a1.Code)
+		e.files++
+		c := newCase(id, model.FileNumber("BAU", 2026, e.files, e.a1.Code))
 		c.Form = []model.FormField{{Name: "beschreibung", Label: "Beschreibung", Value: strings.Repeat("Gartenhaus ", 400_000/11)}}
 		return e.mut(e.a1, e.anna, id, model.KindCreate, model.CreatePayload{Case: c}, nil)
 	}

@@ -33,6 +33,7 @@ type env struct {
 	bruno            cloud.User // tenant B
 	intakeA, intakeB cloud.IntakeCredential
 	seq              map[string]uint64 // next mutation seq per device
+	files            uint64            // file numbers handed out by create
 }
 
 const (
@@ -134,13 +135,16 @@ func newCase(id, fileNumber string) model.Case {
 	}
 }
 
+// create makes a case with the device's next file number, as a desktop does.
 func (e *env) create(d cloud.Device, u cloud.User, id string) model.Mutation {
-	return e.mut(d, u, id, model.KindCreate, model.CreatePayload{Case: newCase(id, "BAU-2026-0001-"+d.Code)}, nil)
+	e.files++
+	fn := model.FileNumber("BAU", 2026, e.files, d.Code)
+	return e.mut(d, u, id, model.KindCreate, model.CreatePayload{Case: newCase(id, fn)}, nil)
 }
 
 func (e *env) push(d cloud.Device, ms ...model.Mutation) wire.PushResponse {
 	e.t.Helper()
-	resp, err := e.svc.Push(e.ctx, d, wire.PushRequest{Mutations: ms})
+	resp, err := e.svc.Push(e.ctx, d, cloudtest.Push(ms...))
 	if err != nil {
 		e.t.Fatal(err)
 	}

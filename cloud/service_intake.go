@@ -122,11 +122,11 @@ func (s *Service) Intake(ctx context.Context, c IntakeCredential, sub Submission
 		if err := tx.PutIntake(sub.TransactionID, next.ID); err != nil {
 			return err
 		}
-		mark, err := txMark(tx)
+		st, err := s.newStamp(tx)
 		if err != nil {
 			return err
 		}
-		seq, err = appendNew(tx, mark, next, []model.HistoryEntry{e}, "")
+		seq, err = appendNew(tx, st, next, []model.HistoryEntry{e}, applied{})
 		created = true
 		return err
 	})

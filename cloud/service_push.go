@@ -19,11 +19,13 @@ import (
 // tenant's subscribers when something changed. ErrBadRequest when the batch is not
 // the device's or does not validate.
 //
-// The whole batch is one Update: every mutation's case, history entry and Change, the
-// conflicts and the device's new lastSeq commit together or not at all, so a crash
-// before the commit leaves the device to resend the same batch, and after it the
-// resend is skipped. One transaction per batch rather than per mutation keeps a push
-// of 1,000 queued mutations to one fsync.
+// The whole batch is one Update: every mutation's case, history entry, Change and
+// sum, the conflicts, the device's new lastSeq and the store's incarnation commit
+// together or not at all, so a crash before the commit leaves the device to resend
+// the same batch, and after it the resend is skipped. One transaction per batch
+// rather than per mutation keeps a push of 1,000 queued mutations to one fsync. A
+// push that is fenced (a restored or copied data folder, a restored service: see
+// fence.go) applies nothing and says why.
 func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wire.PushResponse, error) {
 	if err := req.Validate(); err != nil {
 		return wire.PushResponse{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
@@ -41,6 +43,10 @@ func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wir
 		if err != nil {
 			return wire.PushResponse{}, fmt.Errorf("cloud: push: %w", err)
 		}
+		if req.Acked > resp.LastSeq {
+			// A probe of a store that pulled everything again after a restore.
+			resp.Fence = wire.FenceBehind
+		}
 		return resp, nil
 	}
 	auth, err := s.loadPushAuth(ctx, d, req.Mutations)
@@ -48,30 +54,62 @@ func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wir
 		return wire.PushResponse{}, err
 	}
 	var p *pusher
+	took := false
 	err = s.store.Update(ctx, d.Tenant, func(tx TenantTx) error {
 		p = &pusher{s: s, tx: tx, auth: auth}
-		mark, err := txMark(tx)
+		resp, took = wire.PushResponse{}, false
+		last, holder, err := tx.DeviceHolder(d.ID)
 		if err != nil {
 			return err
 		}
-		p.mark = mark
-		last, err := tx.DeviceSeq(d.ID)
+		resp.LastSeq = last
+		next, ok := admit(holder, req)
+		if !ok {
+			resp.Fence = wire.FenceReplaced
+			return nil
+		}
+		if next != holder {
+			if err := tx.SetDeviceHolder(d.ID, next); err != nil {
+				return err
+			}
+			took = holder != ""
+		}
+		switch {
+		case req.Acked > last:
+			resp.Fence = wire.FenceBehind
+			return nil
+		case req.Mutations[0].Seq != req.Acked+1:
+			resp.Fence = wire.FenceDiverged
+			return nil
+		}
+		if p.stamp, err = s.newStamp(tx); err != nil {
+			return err
+		}
+		sums, err := consumedSums(tx, d.ID, req.Mutations, last)
 		if err != nil {
 			return err
 		}
 		start := last
-		resp = wire.PushResponse{}
-		for _, m := range req.Mutations {
+		for i, m := range req.Mutations {
 			if m.Seq <= last {
+				if sums[i] != "" && sums[i] != m.Sum() {
+					// Another mutation took this seq: a restored or copied store.
+					resp.Fence = wire.FenceDiverged
+					break
+				}
 				resp.Results = append(resp.Results, wire.PushResult{Seq: m.Seq, Status: wire.StatusSkipped})
 				continue
 			}
 			if m.Seq > last+1 {
 				break
 			}
+			p.sum = m.Sum()
 			res, err := p.apply(m)
 			if err != nil {
 				return fmt.Errorf("mutation %s: %w", m.ID, err)
+			}
+			if err := tx.PutMutationSum(d.ID, m.Seq, p.sum); err != nil {
+				return err
 			}
 			resp.Results = append(resp.Results, res)
 			last = m.Seq
@@ -88,6 +126,14 @@ func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wir
 	if p.lastChange > 0 {
 		s.hub.poke(d.Tenant, p.lastChange)
 	}
+	if took {
+		s.log.Info("push: a store of the device took over after renumbering its outbox", "tenant", d.Tenant, "device", d.ID)
+	}
+	if resp.Fence != "" {
+		s.log.Warn("push fenced", "tenant", d.Tenant, "device", d.ID, "fence", string(resp.Fence),
+			"lastSeq", resp.LastSeq, "acked", req.Acked, "first", req.Mutations[0].Seq)
+		return resp, nil
+	}
 	counts := map[wire.PushStatus]int{}
 	for _, r := range resp.Results {
 		counts[r.Status]++
@@ -98,12 +144,29 @@ func (s *Service) Push(ctx context.Context, d Device, req wire.PushRequest) (wir
 	return resp, nil
 }
 
+// consumedSums returns, per mutation of ms, the sum the service recorded for its
+// seq when it is at most last ("" otherwise, or when none was recorded).
+func consumedSums(tx TenantTx, device string, ms []model.Mutation, last uint64) ([]string, error) {
+	out := make([]string, len(ms))
+	first := ms[0].Seq
+	if first > last {
+		return out, nil
+	}
+	sums, err := tx.MutationSums(device, first, min(last, ms[len(ms)-1].Seq))
+	if err != nil {
+		return nil, err
+	}
+	copy(out, sums)
+	return out, nil
+}
+
 // pusher applies the mutations of one push inside its transaction.
 type pusher struct {
 	s          *Service
 	tx         TenantTx
 	auth       *pushAuth
-	mark       uint64 // wire.Change.Tx of this push's changes
+	stamp      stamp  // of this push's changes
+	sum        string // of the mutation being applied
 	lastChange uint64
 	// lost holds, per case and field, the base version of a mutation of this batch
 	// that ended in a conflict. The device built its later mutations of that field
@@ -112,6 +175,9 @@ type pusher struct {
 	// mutation with a higher base is therefore a conflict too.
 	lost map[[2]string]uint64
 }
+
+// applying is the log's name of the mutation being applied.
+func (p *pusher) applying(m model.Mutation) applied { return applied{id: m.ID, sum: p.sum} }
 
 func rejected(m model.Mutation, reason string) wire.PushResult {
 	return wire.PushResult{Seq: m.Seq, Status: wire.StatusRejected, Reason: reason}
@@ -145,8 +211,10 @@ func (p *pusher) apply(m model.Mutation) (wire.PushResult, error) {
 }
 
 // create takes in a case made on a device: the tenant is the token's, whatever the
-// payload says; the file number made on the device is kept (device codes are unique
-// in the tenant, so it cannot collide).
+// payload says; the file number made on the device is kept, unless another case of
+// the tenant holds it (device codes are unique in the tenant, but a copied data
+// folder carries its code along, and a restored one its counters): then the create
+// is rejected with wire.RejectFileNumber, and the desktop lists it for the clerk.
 func (p *pusher) create(m model.Mutation, actor model.Clerk) (wire.PushResult, error) {
 	var pl model.CreatePayload
 	if err := json.Unmarshal(m.Payload, &pl); err != nil {
@@ -159,6 +227,21 @@ func (p *pusher) create(m model.Mutation, actor model.Clerk) (wire.PushResult, e
 		return rejected(m, "Einen Vorgang mit dieser Kennung gibt es bereits."), nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return wire.PushResult{}, err
+	}
+	if fn := pl.Case.FileNumber; fn != "" {
+		holders, err := p.tx.CasesByFileNumber(fn)
+		if err != nil {
+			return wire.PushResult{}, err
+		}
+		if len(holders) > 0 {
+			// Two PCs with one device code (a copied data folder) or a counter from
+			// a backup: the case already here keeps the number.
+			r := rejected(m, "Das Aktenzeichen "+fn+" hat in der OZG-Cloud schon ein anderer Vorgang "+
+				"(die Daten dieses PCs stammen wohl aus einer Kopie oder Sicherung). Der Vorgang wurde nicht übernommen; "+
+				"seine Angaben bleiben hier erhalten. Bitte legen Sie ihn neu an, dann bekommt er ein eigenes Aktenzeichen.")
+			r.Code = wire.RejectFileNumber
+			return r, nil
+		}
 	}
 	pl.Case.Tenant = p.tx.Tenant()
 	pl.Case.HistoryHead = model.HistoryHead{}
@@ -207,9 +290,9 @@ func (p *pusher) commit(c model.Case, m model.Mutation, actor model.Clerk, confl
 	}
 	var seq uint64
 	if m.Kind == model.KindCreate {
-		seq, err = appendNew(p.tx, p.mark, next, []model.HistoryEntry{e}, m.ID)
+		seq, err = appendNew(p.tx, p.stamp, next, []model.HistoryEntry{e}, p.applying(m))
 	} else {
-		seq, err = appendPatch(p.tx, p.mark, c, next, []model.HistoryEntry{e}, m.ID, conflicts)
+		seq, err = appendPatch(p.tx, p.stamp, c, next, []model.HistoryEntry{e}, p.applying(m), conflicts)
 	}
 	if err != nil {
 		return wire.PushResult{}, err
@@ -384,7 +467,7 @@ func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool
 			// whose push answer was lost learns from the log alone that it was
 			// applied, and counts a mutation the log never names as rejected (found
 			// by sync/sim).
-			seq, err := appendPatch(p.tx, p.mark, c, c, nil, m.ID, nil)
+			seq, err := appendPatch(p.tx, p.stamp, c, c, nil, p.applying(m), nil)
 			if err != nil {
 				return wire.PushResult{}, true, err
 			}
@@ -412,7 +495,7 @@ func (p *pusher) conflict(c model.Case, m model.Mutation) (wire.PushResult, bool
 		if old, ok := p.lost[[2]string{c.ID, f}]; !ok || base < old {
 			p.lost[[2]string{c.ID, f}] = base
 		}
-		seq, err := appendPatch(p.tx, p.mark, c, c, nil, m.ID, []wire.Conflict{cf})
+		seq, err := appendPatch(p.tx, p.stamp, c, c, nil, p.applying(m), []wire.Conflict{cf})
 		if err != nil {
 			return wire.PushResult{}, true, err
 		}

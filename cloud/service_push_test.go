@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -92,11 +93,11 @@ func TestPushExactlyOnce(t *testing.T) {
 func TestPushRefusesOtherDevicesAndBadBatches(t *testing.T) {
 	e := newEnv(t)
 	m := e.create(e.a1, e.anna, "case-1")
-	if _, err := e.svc.Push(e.ctx, e.a2, wire.PushRequest{Mutations: []model.Mutation{m}}); !errors.Is(err, cloud.ErrBadRequest) {
+	if _, err := e.svc.Push(e.ctx, e.a2, cloudtest.Push(m)); !errors.Is(err, cloud.ErrBadRequest) {
 		t.Fatalf("push of another device's mutation: %v", err)
 	}
 	m.ID = "x:1"
-	if _, err := e.svc.Push(e.ctx, e.a1, wire.PushRequest{Mutations: []model.Mutation{m}}); !errors.Is(err, cloud.ErrBadRequest) {
+	if _, err := e.svc.Push(e.ctx, e.a1, cloudtest.Push(m)); !errors.Is(err, cloud.ErrBadRequest) {
 		t.Fatalf("invalid batch: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/boltstore"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -50,7 +51,7 @@ func ExampleService_Activate() {
 		m.Device, m.Seq, m.ID, m.User, m.At = pc.ID, seq, wire.MutationID(pc.ID, seq), user, time.Now().UTC()
 		return m
 	}
-	resp, _ := svc.Push(ctx, pc, wire.PushRequest{Mutations: []model.Mutation{create(1, "u-erika", "c-1"), create(2, "u-lea", "c-2")}})
+	resp, _ := svc.Push(ctx, pc, cloudtest.Push(create(1, "u-erika", "c-1"), create(2, "u-lea", "c-2")))
 	for _, r := range resp.Results {
 		fmt.Println(strings.TrimSpace(string(r.Status) + " " + r.Reason))
 	}

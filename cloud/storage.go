@@ -66,6 +66,7 @@ type RawChange struct {
 	Tx     uint64 // wire.Change.Tx
 	CaseID string
 	JSON   []byte
+	Epoch  string // set by AppendEpoch in the transaction that appended it
 }
 
 // CheckHead returns ErrNotHead (wrapped) when c carries comments or messages; both
@@ -147,14 +148,18 @@ type Enrollment struct {
 }
 
 // Device is an enrolled desktop. Code is the device component of file numbers, unique
-// within the tenant.
+// within the tenant. A device made by re-enrollment of a copied data folder names
+// the device it was copied from and the incarnation of the copy (CopyOf,
+// CopyIncarnation; see Service.Reenroll).
 type Device struct {
-	ID        string     `json:"id"`
-	Tenant    string     `json:"tenant"`
-	Code      string     `json:"code"`
-	TokenHash string     `json:"tokenHash"` // hex SHA-256 of the bearer token
-	Enrolled  time.Time  `json:"enrolled"`
-	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	ID              string     `json:"id"`
+	Tenant          string     `json:"tenant"`
+	Code            string     `json:"code"`
+	TokenHash       string     `json:"tokenHash"` // hex SHA-256 of the bearer token
+	Enrolled        time.Time  `json:"enrolled"`
+	RevokedAt       *time.Time `json:"revokedAt,omitempty"`
+	CopyOf          string     `json:"copyOf,omitempty"`
+	CopyIncarnation string     `json:"copyIncarnation,omitempty"`
 }
 
 // IntakeCredential lets a form server submit applications for one tenant.
@@ -297,6 +302,49 @@ type TenantTx interface {
 	// service's defaults apply); SetQuota replaces it.
 	Quota() (Quota, error)
 	SetQuota(q Quota) error
+
+	Fences
+	FileNumbers
+}
+
+// Fences keep, per device, which of the stores that share its identity may push and
+// what each consumed seq was (the mutation's sum), so that a restored or copied data
+// folder is told so instead of having its work skipped (wire.PushRequest).
+type Fences interface {
+	// DeviceHolder returns the device's last mutation seq (as DeviceSeq) and the
+	// incarnation the service accepted last ("" when none), in one read.
+	DeviceHolder(deviceID string) (seq uint64, holder string, err error)
+	// SetDeviceHolder replaces the device's incarnation.
+	SetDeviceHolder(deviceID, incarnation string) error
+	// MutationSums returns the sums recorded for the device's seqs first..last (at
+	// most a push batch), one per seq, "" where none was recorded (a seq not
+	// consumed, or consumed before sums were kept).
+	MutationSums(deviceID string, first, last uint64) ([]string, error)
+	// PutMutationSum records the sum of the device's mutation seq.
+	PutMutationSum(deviceID string, seq uint64, sum string) error
+	// AppendEpoch sets the epoch of the changes this transaction appends from now on
+	// (the service run's, see Service.Epoch); EachChange reports it with each, and
+	// "" for a change appended without one. It writes nothing by itself.
+	AppendEpoch(epoch string)
+}
+
+// FileNumbers finds cases by file number. The storage keeps the index with every
+// PutCaseHead; a file number is unique in the tenant only because the service
+// refuses a create whose number another case holds, so the index allows several
+// cases per number (a duplicate stored before, which an administrator repairs).
+type FileNumbers interface {
+	// CasesByFileNumber returns the IDs of the cases holding the file number, in ID
+	// order.
+	CasesByFileNumber(fileNumber string) ([]string, error)
+	// FileNumberDuplicates returns every file number that several cases hold, in
+	// file-number order.
+	FileNumberDuplicates() ([]FileNumberCases, error)
+}
+
+// FileNumberCases is a file number and the cases (IDs, in ID order) that hold it.
+type FileNumberCases struct {
+	FileNumber string   `json:"fileNumber"`
+	Cases      []string `json:"cases"`
 }
 
 // Service-level sentinel errors; the HTTP layer maps them to wire error codes.

@@ -89,6 +89,12 @@ import (
 //	           pending one, and the base is kept); a complete pull after that push
 //	           either shows the change or proves there is none, and SettleUnsure lists
 //	           the rest as rejected and rebuilds their cases from the base
+//	sent       seq (uint64 BE) -> JSON of model.Mutation, the last maxSent mutations the
+//	           service acknowledged (applied, in conflict or skipped), so that they are
+//	           sent again if the service is restored from a backup that lost them
+//	           (syncfence.go); the sync bucket also holds "incarnation", "replaces",
+//	           "acked", "epoch", "epochs" (the last 16 seen), "probe" and "notice"
+//	           (syncfence.go)
 //	wanted     blob SHA-256 (hex) -> uint64 BE size, attachments of pulled cases that are
 //	           not on this PC yet; the sync client downloads them and PlaceBlob clears
 //	           the entry
@@ -128,6 +134,7 @@ var (
 	bucketWanted      = []byte("wanted")
 	bucketConsumed    = []byte("consumed")
 	bucketUnsure      = []byte("unsure")
+	bucketSent        = []byte("sent")
 	bucketNotAccepted = []byte("notaccepted")
 	bucketUsers       = []byte("users")
 	bucketAbsences    = []byte("absences")
@@ -137,7 +144,7 @@ var (
 		bucketFileNo, bucketFollowUps, bucketCounters, bucketClerks, bucketSettings,
 		bucketMailLedger,
 		bucketSync, bucketBase, bucketConflicts, bucketRejected, bucketUnapplied, bucketWanted,
-		bucketConsumed, bucketUnsure, bucketNotAccepted, bucketUsers, bucketAbsences,
+		bucketConsumed, bucketUnsure, bucketSent, bucketNotAccepted, bucketUsers, bucketAbsences,
 	}
 )
 
@@ -152,6 +159,14 @@ var (
 	syncCursor   = []byte("cursor")
 	syncSeen     = []byte("seen")
 	syncLastSync = []byte("lastSync")
+	// syncfence.go
+	syncIncarnation = []byte("incarnation")
+	syncReplaces    = []byte("replaces")
+	syncAcked       = []byte("acked")
+	syncEpoch       = []byte("epoch")
+	syncEpochs      = []byte("epochs")
+	syncNotice      = []byte("notice")
+	syncProbe       = []byte("probe")
 )
 
 func u64(v uint64) []byte {

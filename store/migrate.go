@@ -76,6 +76,7 @@ func rebuildIndexes(tx *bolt.Tx, names map[string]string) error {
 		}
 	}
 	w := newIndexWriter(tx)
+	w.keepDuplicates = true // the service's duplicates a pull kept
 	if names != nil {
 		w.names = names
 	}

@@ -97,18 +97,7 @@ func readIdentity(b *bolt.Bucket) (SyncIdentity, error) {
 // Enrolling again with the same device ID only updates the identity (a new token or
 // certificate); another device ID gives ErrEnrolled.
 func (db *DB) Enroll(id SyncIdentity) error {
-	switch {
-	case id.DeviceID == "" || strings.Contains(id.DeviceID, ":"):
-		return fmt.Errorf("store: enroll: %w: device ID %q", ErrBadIdentity, id.DeviceID)
-	case id.Token == "" || id.Tenant == "" || id.Server == "":
-		return fmt.Errorf("store: enroll: %w: token, tenant and server address are needed", ErrBadIdentity)
-	case !model.ValidDeviceCode(id.DeviceCode):
-		return fmt.Errorf("store: enroll: %w: device code %q", ErrBadIdentity, id.DeviceCode)
-	}
-	if id.EnrolledAt.IsZero() {
-		id.EnrolledAt = db.now().UTC()
-	}
-	b, err := json.Marshal(id)
+	b, err := db.encodeIdentity(&id)
 	if err != nil {
 		return fmt.Errorf("store: enroll: %w", err)
 	}
@@ -123,13 +112,18 @@ func (db *DB) Enroll(id SyncIdentity) error {
 			return sb.Put(syncIdentity, b)
 		}
 		w := db.newWriter(tx)
-		if err := w.restamp(db.deviceID, id.DeviceID); err != nil {
+		if err := w.restamp(id.DeviceID); err != nil {
 			return err
 		}
 		if err := w.meta.Put(metaDeviceID, []byte(id.DeviceID)); err != nil {
 			return err
 		}
 		if err := w.meta.Put(metaDevice, []byte(id.DeviceCode)); err != nil {
+			return err
+		}
+		// The incarnation from the start, so that every backup of this data
+		// folder holds the one the service will know (syncfence.go).
+		if err := db.ensureIncarnation(sb); err != nil {
 			return err
 		}
 		return sb.Put(syncIdentity, b)
@@ -141,71 +135,40 @@ func (db *DB) Enroll(id SyncIdentity) error {
 	return nil
 }
 
-// restamp renames the outbox's mutations from device from to device to, and the
-// history entries that name them, sealing each touched chain again from the first
-// renamed entry.
-func (w *writer) restamp(from, to string) error {
-	prefix := from + ":"
-	touched := map[string]bool{}
-	c := w.outbox.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		var m model.Mutation
-		if err := json.Unmarshal(v, &m); err != nil {
-			return fmt.Errorf("decode outbox %d: %w", readU64(k), err)
-		}
-		m.Device = to
-		m.ID = model.MutationID(to, m.Seq)
-		b, err := json.Marshal(m)
-		if err != nil {
-			return err
-		}
-		if err := w.outbox.Put(k, b); err != nil {
-			return err
-		}
-		touched[m.CaseID] = true
+// encodeIdentity checks id, stamps its enrollment time when it has none, and
+// returns its JSON.
+func (db *DB) encodeIdentity(id *SyncIdentity) ([]byte, error) {
+	if err := id.check(); err != nil {
+		return nil, err
 	}
-	for caseID := range touched {
-		cs, err := w.getCase(caseID)
-		if err != nil {
-			return err
-		}
-		entries, err := readHistory(w.history, caseID)
-		if err != nil {
-			return fmt.Errorf("case %s: %w", caseID, err)
-		}
-		head := model.HistoryHead{}
-		resealing := false
-		for _, e := range entries {
-			if strings.HasPrefix(e.Mutation, prefix) {
-				e.Mutation = to + ":" + strings.TrimPrefix(e.Mutation, prefix)
-				resealing = true
-			}
-			if resealing {
-				head = e.Seal(head)
-				b, err := json.Marshal(e)
-				if err != nil {
-					return err
-				}
-				if err := w.history.Put(historyKey(caseID, e.Seq), b); err != nil {
-					return err
-				}
-			} else {
-				head = model.HistoryHead{Seq: e.Seq, Hash: e.Hash}
-			}
-		}
-		if cs.HistoryHead == head {
-			continue
-		}
-		cs.HistoryHead = head
-		b, err := json.Marshal(cs)
-		if err != nil {
-			return err
-		}
-		if err := w.cases.Put([]byte(caseID), b); err != nil {
-			return err
-		}
+	if id.EnrolledAt.IsZero() {
+		id.EnrolledAt = db.now().UTC()
+	}
+	return json.Marshal(id)
+}
+
+// check refuses an incomplete identity with ErrBadIdentity.
+func (id SyncIdentity) check() error {
+	switch {
+	case id.DeviceID == "" || strings.Contains(id.DeviceID, ":"):
+		return fmt.Errorf("%w: device ID %q", ErrBadIdentity, id.DeviceID)
+	case id.Token == "" || id.Tenant == "" || id.Server == "":
+		return fmt.Errorf("%w: token, tenant and server address are needed", ErrBadIdentity)
+	case !model.ValidDeviceCode(id.DeviceCode):
+		return fmt.Errorf("%w: device code %q", ErrBadIdentity, id.DeviceCode)
 	}
 	return nil
+}
+
+// restamp renames the outbox's mutations to device to, and the
+// history entries that name them, sealing each touched chain again from the first
+// renamed entry.
+func (w *writer) restamp(to string) error {
+	_, err := w.renameOutbox(func(m *model.Mutation) {
+		m.Device = to
+		m.ID = model.MutationID(to, m.Seq)
+	})
+	return err
 }
 
 // enrolled reports whether the PC has a sync identity; used inside write
@@ -274,6 +237,9 @@ type SyncState struct {
 	OpenConflicts int       // conflicts the clerk has not resolved
 	WantedBlobs   int       // attachments of pulled cases still to download
 	LastSync      time.Time // zero before the first successful push or pull
+	// Notice is the clerk's note about a restored or copied data folder or a
+	// restored service (SyncNotice.Text), "" when there is none (DismissNotice).
+	Notice string
 }
 
 // SyncState returns the store's sync counters.
@@ -291,6 +257,13 @@ func (db *DB) SyncState() (SyncState, error) {
 				return fmt.Errorf("decode last sync: %w", err)
 			}
 			s.LastSync = t
+		}
+		if v := sb.Get(syncNotice); v != nil {
+			var n SyncNotice
+			if err := json.Unmarshal(v, &n); err != nil {
+				return fmt.Errorf("decode notice: %w", err)
+			}
+			s.Notice = n.Text
 		}
 		s.Pending = tx.Bucket(bucketOutbox).Stats().KeyN
 		s.Rejected = tx.Bucket(bucketRejected).Stats().KeyN
@@ -459,7 +432,8 @@ func (db *DB) ResolveConflict(actor model.Clerk, id, keep string, value json.Raw
 type Rejected struct {
 	Mutation model.Mutation `json:"mutation"`
 	Reason   string         `json:"reason"`
-	At       time.Time      `json:"at"` // when the answer arrived
+	Code     string         `json:"code,omitempty"` // PushOutcome.Code
+	At       time.Time      `json:"at"`             // when the answer arrived
 }
 
 // Rejections returns the rejected mutations not dismissed yet, oldest first.
@@ -497,6 +471,39 @@ func (db *DB) DismissRejected(seq uint64) error {
 		return fmt.Errorf("store: dismiss rejection: %w", err)
 	}
 	return nil
+}
+
+// RecreateRejected enters the case of a rejected case.create again, as a new case
+// with a new file number, and removes the rejection, in one transaction: the way
+// out for a case the central service refused because another case holds its file
+// number (a copied or restored data folder numbered it; the reason says so). The
+// clerk acting is actor. ErrNotFound when there is no such rejection or it is no
+// case.create.
+func (db *DB) RecreateRejected(actor model.Clerk, seq uint64) (model.Case, error) {
+	out, err := db.writeCase(func(w *writer) (model.Case, index.Row, error) {
+		b := w.tx.Bucket(bucketRejected)
+		var r Rejected
+		if v := b.Get(u64(seq)); v == nil {
+			return model.Case{}, index.Row{}, fmt.Errorf("%w: rejection %d", ErrNotFound, seq)
+		} else if err := json.Unmarshal(v, &r); err != nil {
+			return model.Case{}, index.Row{}, fmt.Errorf("decode rejection %d: %w", seq, err)
+		}
+		var p model.CreatePayload
+		if r.Mutation.Kind != model.KindCreate || json.Unmarshal(r.Mutation.Payload, &p) != nil {
+			return model.Case{}, index.Row{}, fmt.Errorf("%w: rejection %d is no case.create", ErrNotFound, seq)
+		}
+		c := p.Case
+		c.ID, c.FileNumber = "", ""
+		out, row, err := db.create(w, actor, c)
+		if err != nil {
+			return model.Case{}, index.Row{}, err
+		}
+		return out, row, b.Delete(u64(seq))
+	})
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: enter rejected case %d again: %w", seq, err)
+	}
+	return out, nil
 }
 
 // ownSeq returns the seq of a mutation ID of device, or false for another device's.

@@ -50,7 +50,7 @@ func (db *DB) AckPush(resp PushAck) error {
 			}
 			switch r := results[m.Seq]; r.Outcome {
 			case OutcomeRejected:
-				b, err := json.Marshal(Rejected{Mutation: m, Reason: r.Reason, At: now})
+				b, err := json.Marshal(Rejected{Mutation: m, Reason: r.Reason, Code: r.Code, At: now})
 				if err != nil {
 					return err
 				}
@@ -82,12 +82,23 @@ func (db *DB) AckPush(resp PushAck) error {
 			if err := tx.Bucket(bucketConsumed).Delete(k); err != nil {
 				return err
 			}
+			if r := results[m.Seq]; r.Outcome != OutcomeRejected {
+				if err := tx.Bucket(bucketSent).Put(bytes.Clone(k), bytes.Clone(v)); err != nil {
+					return err
+				}
+			}
 			if err := c.Delete(); err != nil {
 				return err
 			}
 			if err := unapplied.Delete(u64(m.Seq)); err != nil {
 				return err
 			}
+		}
+		if err := ackFence(w, resp.LastSeq, resp.Fenced); err != nil {
+			return err
+		}
+		if err := pruneSent(tx.Bucket(bucketSent), resp.LastSeq); err != nil {
+			return err
 		}
 		if seen := readU64(sb.Get(syncSeen)); resp.LastSeq > seen {
 			if err := sb.Put(syncSeen, u64(resp.LastSeq)); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -40,10 +41,17 @@ func (db *DB) ApplyPulled(page PulledPage) (int, error) {
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		w := db.newWriter(tx)
+		w.keepDuplicates = true
 		sb := tx.Bucket(bucketSync)
 		cursor := readU64(sb.Get(syncCursor))
 		seen := readU64(sb.Get(syncSeen))
 		now := db.now().UTC()
+		var logged uint64 // the highest seq of this device the page names
+		diverged := false
+		var firstOut uint64 // the outbox's first seq, 0 when it is empty
+		if k, _ := w.outbox.Cursor().First(); k != nil {
+			firstOut = readU64(k)
+		}
 
 		groups := map[string]*pulledCase{}
 		var order []string
@@ -63,12 +71,30 @@ func (db *DB) ApplyPulled(page PulledPage) (int, error) {
 			for _, h := range ch.History {
 				g.history[h.Seq] = h
 			}
-			for _, id := range ch.Mutations {
-				if s, ok := ownSeq(id, db.deviceID); ok {
-					seen = max(seen, s)
-					if err := w.consumed(s); err != nil {
-						return err
-					}
+			for i, id := range ch.Mutations {
+				s, ok := ownSeq(id, db.deviceID)
+				if !ok {
+					continue
+				}
+				sum := ""
+				if i < len(ch.Sums) {
+					sum = ch.Sums[i]
+				}
+				own, held, err := w.ownSum(s, sum)
+				if err != nil {
+					return err
+				}
+				logged = max(logged, s)
+				if !own || (!held && firstOut != 0 && s > firstOut) {
+					// The service applied another mutation with this seq, or one
+					// after the outbox's first that this store never made: this
+					// data folder was restored or copied. The outbox's stay pending.
+					diverged = true
+					continue
+				}
+				seen = max(seen, s)
+				if err := w.consumed(s); err != nil {
+					return err
 				}
 			}
 			for _, cf := range ch.Conflicts {
@@ -79,6 +105,24 @@ func (db *DB) ApplyPulled(page PulledPage) (int, error) {
 		}
 		if n == 0 {
 			return nil
+		}
+		if diverged {
+			// Renumbered above every seq of this device the log named, so none of
+			// the outbox's is taken for a mutation of the other store; the push
+			// takes it from there (the service may have consumed more seqs).
+			if _, err := db.renumber(w, max(seen, logged), false); err != nil {
+				return err
+			}
+			if err := db.putNotice(sb, NoticeRestored, ""); err != nil {
+				return err
+			}
+			seen = readU64(sb.Get(syncSeen))
+		} else if readU64(w.meta.Get(metaOutboxSeq)) < seen {
+			// A restored store with nothing pending: its next mutations are numbered
+			// after what the service has of this device.
+			if err := w.meta.Put(metaOutboxSeq, u64(seen)); err != nil {
+				return err
+			}
 		}
 		for _, id := range order {
 			if err := w.serverState(groups[id]); err != nil {
@@ -128,9 +172,18 @@ func (db *DB) ApplyPulled(page PulledPage) (int, error) {
 			if err := sb.Put(syncCursor, u64(page.Cursor)); err != nil {
 				return err
 			}
+			if err := noteEpoch(sb, page.Epoch); err != nil {
+				return err
+			}
 		}
 		if err := sb.Put(syncSeen, u64(seen)); err != nil {
 			return err
+		}
+		if len(w.duplicates) > 0 {
+			db.log.Warn("sync: the service holds several cases with one file number", "fileNumbers", w.duplicates)
+			if err := db.putNotice(sb, NoticeDuplicate, strings.Join(w.duplicates, ", ")); err != nil {
+				return err
+			}
 		}
 		return putLastSync(sb, now)
 	})

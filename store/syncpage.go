@@ -8,10 +8,12 @@ import (
 
 // PulledPage is one page of the tenant's change log as the store applies it
 // (ApplyPulled): the changes in ascending Seq and the cursor to store with them, the
-// last change's Seq (or the old cursor when the page is empty).
+// last change's Seq (or the old cursor when the page is empty), and the epoch of
+// the change at the cursor, stored with it (empty: keep the one stored).
 type PulledPage struct {
 	Changes []PulledChange
 	Cursor  uint64
+	Epoch   string
 }
 
 // PulledChange is what the central service says one case became. It carries the
@@ -19,8 +21,9 @@ type PulledPage struct {
 // relative to the server's state of the case as of the previous page, which the
 // store holds: the case itself, or its base while local work is pending on it).
 // History holds the entries added (sealed by the server), Mutations the applied
-// mutations (this PC's among them are no longer pending), Conflicts the conflicts
-// recorded.
+// mutations (this PC's among them are no longer pending, if their Sums, in the same
+// order, are those of the outbox's mutations: model.Mutation.Sum; empty from an
+// older service), Conflicts the conflicts recorded.
 type PulledChange struct {
 	Seq    uint64
 	CaseID string
@@ -32,6 +35,7 @@ type PulledChange struct {
 	Patch     *model.CasePatch
 	History   []model.HistoryEntry
 	Mutations []string
+	Sums      []string
 	Conflicts []model.Conflict
 }
 
@@ -41,7 +45,7 @@ func (p PulledPage) check() error {
 	var prev uint64
 	for _, ch := range p.Changes {
 		bad := ch.Seq <= prev || ch.CaseID == "" || (ch.Case == nil) == (ch.Patch == nil) ||
-			(ch.Case != nil && ch.Case.ID != ch.CaseID)
+			(ch.Case != nil && ch.Case.ID != ch.CaseID) || (len(ch.Sums) > 0 && len(ch.Sums) != len(ch.Mutations))
 		for _, h := range ch.History {
 			bad = bad || h.CaseID != ch.CaseID
 		}
@@ -61,20 +65,30 @@ func (p PulledPage) check() error {
 
 // PushAck is the central service's answer to a push as the store applies it
 // (AckPush): the device's last consumed seq and what became of each mutation it
-// reached, in ascending Seq.
+// reached, in ascending Seq. Fenced says that the service applied nothing beyond
+// Results (a restored or copied data folder): LastSeq is then the last result's,
+// and the store keeps the incarnation it replaced until an answer without a fence.
 type PushAck struct {
 	LastSeq uint64
 	Results []PushOutcome
+	Fenced  bool
 }
 
 // PushOutcome is what became of one pushed mutation. Reason (German, for the clerk)
-// is set for rejected and conflicting ones; Conflict for conflicting ones.
+// is set for rejected and conflicting ones; Conflict for conflicting ones; Code
+// says machine-readably why a mutation was rejected when the clerk can act on it
+// (CodeFileNumber).
 type PushOutcome struct {
 	Seq      uint64
 	Outcome  Outcome
 	Reason   string
+	Code     string
 	Conflict *model.Conflict
 }
+
+// CodeFileNumber is the Code of a case.create the service refused because another
+// case holds its file number: RecreateRejected enters it again.
+const CodeFileNumber = "fileNumber"
 
 // Outcome is the server's decision on a pushed mutation.
 type Outcome int

@@ -90,6 +90,16 @@ func (db *DB) do(actor model.Clerk, owner, caseID string, kind model.MutationKin
 // deadline from the case type when nil. Errors: *model.ValidationError for bad input,
 // ErrExists, ErrDuplicateFileNumber.
 func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
+	out, err := db.writeCase(func(w *writer) (model.Case, index.Row, error) { return db.create(w, actor, c) })
+	if err != nil {
+		return model.Case{}, fmt.Errorf("store: create case: %w", err)
+	}
+	return out, nil
+}
+
+// writeCase runs fn, which writes one case, in a write transaction, and indexes
+// the case's row after the commit.
+func (db *DB) writeCase(fn func(w *writer) (model.Case, index.Row, error)) (model.Case, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var (
@@ -97,32 +107,38 @@ func (db *DB) Create(actor model.Clerk, c model.Case) (model.Case, error) {
 		row index.Row
 	)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := db.newWriter(tx)
-		if err := db.prepareNew(w, &c); err != nil {
-			return err
-		}
-		m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
-		if err != nil {
-			return err
-		}
-		m.At = db.now().UTC()
-		m.User = actor.ID
-		db.stamp(w, &m)
-		next, err := w.step(nil, m, actor)
-		if err != nil {
-			return err
-		}
-		if row, err = w.finish(nil, &next); err != nil {
-			return err
-		}
-		out = next
-		return w.appendOutbox(m)
+		var err error
+		out, row, err = fn(db.newWriter(tx))
+		return err
 	})
 	if err != nil {
-		return model.Case{}, fmt.Errorf("store: create case: %w", err)
+		return model.Case{}, err
 	}
 	db.indexRows([]index.Row{row}, false)
 	return out, nil
+}
+
+// create is Create inside a write transaction.
+func (db *DB) create(w *writer, actor model.Clerk, c model.Case) (model.Case, index.Row, error) {
+	if err := db.prepareNew(w, &c); err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	m, err := model.NewMutation(c.ID, model.KindCreate, model.CreatePayload{Case: c})
+	if err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	m.At = db.now().UTC()
+	m.User = actor.ID
+	db.stamp(w, &m)
+	next, err := w.step(nil, m, actor)
+	if err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	row, err := w.finish(nil, &next)
+	if err != nil {
+		return model.Case{}, index.Row{}, err
+	}
+	return next, row, w.appendOutbox(m)
 }
 
 // prepareNew fills in what Create assigns and validates the case before a file
@@ -231,6 +247,11 @@ type writer struct {
 	names                                                 map[string]string
 	muni                                                  *Municipality
 	changes                                               *changeSet // nil: published nowhere
+	// keepDuplicates is set while the service's cases are applied (and the indexes
+	// rebuilt from stored ones): a file number another case here holds is kept,
+	// listed in duplicates, instead of refusing the page.
+	keepDuplicates bool
+	duplicates     []string
 }
 
 // newWriter returns a writer of tx, a write transaction of db's (the caller holds
@@ -422,18 +443,30 @@ func (w *writer) putDerived(old, c *model.Case, d derived) error {
 		}
 	}
 	if old == nil || old.FileNumber != c.FileNumber {
-		if old != nil && old.FileNumber != "" {
+		if old != nil && old.FileNumber != "" && string(w.fileno.Get([]byte(old.FileNumber))) == c.ID {
 			if err := w.fileno.Delete([]byte(old.FileNumber)); err != nil {
 				return err
 			}
 		}
 		if id := w.fileno.Get([]byte(c.FileNumber)); id != nil && string(id) != c.ID {
-			return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+			if !w.keepDuplicates {
+				return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
+			}
+			// The service holds two cases with one number (stored before it
+			// checked, or copied data folders): both are kept here, the first
+			// stays the one found by the number, and the clerk is told.
+			w.duplicates = append(w.duplicates, c.FileNumber)
+			return w.putFollowUps(old, d)
 		}
 		if err := w.fileno.Put([]byte(c.FileNumber), []byte(c.ID)); err != nil {
 			return fmt.Errorf("put file number %s: %w", c.FileNumber, err)
 		}
 	}
+	return w.putFollowUps(old, d)
+}
+
+// putFollowUps brings the followups index from old's open follow-ups to d's.
+func (w *writer) putFollowUps(old *model.Case, d derived) error {
 	for k := range openFollowUps(old) {
 		if _, ok := d.followUps[k]; !ok {
 			if err := w.followups.Delete([]byte(k)); err != nil {

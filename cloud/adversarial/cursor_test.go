@@ -76,7 +76,7 @@ func TestCursorEdgesBothBackends(t *testing.T) {
 			if _, err := cloudtest.SignIn(ctx, svc, d, u.ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.Push(ctx, d, wire.PushRequest{Mutations: []model.Mutation{m}}); err != nil {
+			if _, err := svc.Push(ctx, d, cloudtest.Push(m)); err != nil {
 				t.Fatal(err)
 			}
 			for _, cursor := range []uint64{math.MaxUint64, math.MaxInt64 + 1, math.MaxInt64, 2} {

@@ -218,7 +218,7 @@ func (g *goodTenant) push(m model.Mutation) {
 	g.seq++
 	m.Device, m.Seq, m.ID = g.tg.good.DeviceID, g.seq, wire.MutationID(g.tg.good.DeviceID, g.seq)
 	m.User, m.At = g.tg.goodUser.ID, time.Now().UTC().Truncate(time.Second)
-	body, _ := json.Marshal(wire.PushRequest{Mutations: []model.Mutation{m}})
+	body, _ := json.Marshal(cloudtest.Push(m))
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
 		status, b, err := request(g.client, "POST", g.tg.srv.URL+wire.PathPush, g.tg.good.Token, bytes.NewReader(body))

@@ -26,6 +26,7 @@ package boltstore
 //	                (kept by every chunk write; counted once at Open for tenants
 //	                from before it existed)
 //	                "quota" -> cloud.Quota (absent: the service's defaults)
+//	                "filenoindex" -> "1" once fileno and casefileno hold every head
 //	  heads         case id -> model.Case without comments and messages (the case
 //	                head, cloud.TenantTx.CaseHead); those live only in the log
 //	  history       case id 0x00 u64(seq) -> model.HistoryEntry
@@ -35,7 +36,20 @@ package boltstore
 //	                so a page is built without decoding it; the JSON is stored once
 //	                and served as is
 //	  caselog       case id 0x00 u64(seq) -> empty, the log entries of one case
+//	  epochs        u64(seq) -> the epoch of the log entries from seq on, up to the
+//	                next key (TenantTx.AppendEpoch; one key per run of the service
+//	                that appended, since bbolt has one writer); entries before the
+//	                first key have none
 //	  devseq        device id -> u64(last applied mutation seq)
+//	  holders       device id -> the incarnation of the store the service accepted
+//	                last (cloud.Fences)
+//	  sums          one bucket per device id: u64(seq) -> the sum of the mutation
+//	                the service consumed with that seq (model.Mutation.Sum)
+//	  fileno        file number 0x00 case id -> empty, the cases holding a number
+//	                (several only for a duplicate stored before the service checked)
+//	  casefileno    case id -> its file number, to move its fileno entry when the
+//	                head changes (kept by PutCaseHead; built at Open for a tenant
+//	                from before, then meta "filenoindex" is set)
 //	  conflicts     conflict id -> wire.Conflict
 //	  caseconflicts case id 0x00 conflict id -> empty (conflicts of one case)
 //	  intakes       transactionId -> case id
@@ -86,10 +100,16 @@ var (
 	tIntakes       = []byte("intakes")
 	tChunks        = []byte("chunks")
 	tBlobs         = []byte("blobs")
+	tHolders       = []byte("holders")
+	tEpochs        = []byte("epochs")
+	tSums          = []byte("sums")
+	tFileNo        = []byte("fileno")
+	tCaseFileNo    = []byte("casefileno")
 
 	metaLastChange  = []byte("lastchange")
 	metaStoredBytes = []byte("storedbytes")
 	metaQuota       = []byte("quota")
+	metaFileNoIndex = []byte("filenoindex")
 )
 
 var registryBuckets = [][]byte{regTenants, regOrgUnits, regUsers, regEnrollments, regDevices,
@@ -97,4 +117,4 @@ var registryBuckets = [][]byte{regTenants, regOrgUnits, regUsers, regEnrollments
 	regInvitations, regGrants, regAbsences, regKeys}
 
 var tenantBuckets = [][]byte{tMeta, tHeads, tHistory, tLog, tCaseLog, tDevSeq, tConflicts,
-	tCaseConflicts, tIntakes, tChunks, tBlobs}
+	tCaseConflicts, tIntakes, tChunks, tBlobs, tHolders, tSums, tFileNo, tCaseFileNo, tEpochs}

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -59,6 +60,46 @@ func migrate(db *bolt.DB) error {
 			})
 			if err != nil {
 				return fmt.Errorf("boltstore: migrate tenant %s: %w", tenant, err)
+			}
+		}
+	}
+	return migrateFileNumbers(db)
+}
+
+// errBatchFull stops a migration's walk after a batch.
+var errBatchFull = errors.New("boltstore: batch full")
+
+var jsonUnmarshal = json.Unmarshal
+
+// migrateFileNumbers builds the file-number index of every tenant whose cases were
+// stored before the index existed, in batches (a crash resumes), and marks each
+// tenant done.
+func migrateFileNumbers(db *bolt.DB) error {
+	var todo []string
+	err := db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTenants).ForEachBucket(func(k []byte) error {
+			b := tx.Bucket(bucketTenants).Bucket(k)
+			if meta := b.Bucket(tMeta); meta == nil || meta.Get(metaFileNoIndex) == nil {
+				todo = append(todo, string(k))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("boltstore: index file numbers: %w", err)
+	}
+	for _, tenant := range todo {
+		for done := false; !done; {
+			err := db.Update(func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucketTenants).Bucket([]byte(tenant))
+				var err error
+				if done, err = indexFileNumbers(b); err != nil || !done {
+					return err
+				}
+				return b.Bucket(tMeta).Put(metaFileNoIndex, []byte("1"))
+			})
+			if err != nil {
+				return fmt.Errorf("boltstore: index file numbers of tenant %s: %w", tenant, err)
 			}
 		}
 	}

@@ -4,6 +4,7 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -106,8 +107,15 @@ func (s *Store) Update(ctx context.Context, tenant string, fn func(cloud.TenantT
 		}
 		for _, name := range tenantBuckets {
 			if b.Bucket(name) == nil {
-				if _, err := b.CreateBucket(name); err != nil {
+				nb, err := b.CreateBucket(name)
+				if err != nil {
 					return fmt.Errorf("boltstore: tenant bucket %s: %w", name, err)
+				}
+				if bytes.Equal(name, tMeta) {
+					// A new tenant: its file-number index is complete from the start.
+					if err := nb.Put(metaFileNoIndex, []byte("1")); err != nil {
+						return err
+					}
 				}
 			}
 		}

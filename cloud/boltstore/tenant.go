@@ -25,12 +25,19 @@ type tenantTx struct {
 	b      *bolt.Bucket
 	verify *bolt.Bucket
 	marks  cloud.ChangeMarks // of the changes this transaction appends
+	// epoch is what AppendEpoch set; epochDone that the epochs bucket says it for
+	// the changes this transaction appends.
+	epoch     string
+	epochDone bool
+	fences
 }
 
 var _ cloud.TenantTx = (*tenantTx)(nil)
 
 func newTenantTx(tenant string, b, verify *bolt.Bucket) *tenantTx {
-	return &tenantTx{tenant: tenant, b: b, verify: verify}
+	t := &tenantTx{tenant: tenant, b: b, verify: verify}
+	t.fences = fences{t}
+	return t
 }
 
 func (t *tenantTx) Tenant() string { return t.tenant }
@@ -70,6 +77,9 @@ func (t *tenantTx) PutCaseHead(c model.Case) error {
 	}
 	if err := cloud.CheckHead(c); err != nil {
 		return fmt.Errorf("boltstore: put case: %w", err)
+	}
+	if err := t.indexFileNumber(c.ID, c.FileNumber); err != nil {
+		return fmt.Errorf("boltstore: put case %s: file number: %w", c.ID, err)
 	}
 	return putJSON(b, []byte(c.ID), c)
 }
@@ -121,6 +131,9 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 	}
 	meta := t.bucket(tMeta)
 	seq, mark := t.marks.Next(&ch, readU64(meta.Get(metaLastChange)))
+	if err := t.markEpoch(seq); err != nil {
+		return 0, err
+	}
 	data, err := json.Marshal(ch)
 	if err != nil {
 		return 0, fmt.Errorf("boltstore: encode change of case %s: %w", ch.CaseID, err)
@@ -168,6 +181,72 @@ func parseLog(seq uint64, v []byte) (cloud.RawChange, error) {
 	return cloud.RawChange{Seq: seq, Tx: readU64(v[:8]), CaseID: string(v[10 : 10+n]), JSON: v[10+n:]}, nil
 }
 
+func (t *tenantTx) AppendEpoch(epoch string) {
+	if epoch != t.epoch {
+		t.epoch, t.epochDone = epoch, false
+	}
+}
+
+// markEpoch starts a run of t.epoch at seq in the epochs bucket unless the run
+// before it has that epoch.
+func (t *tenantTx) markEpoch(seq uint64) error {
+	if t.epochDone {
+		return nil
+	}
+	b, err := t.wbucket(tEpochs)
+	if err != nil {
+		return err
+	}
+	t.epochDone = true
+	if _, v := b.Cursor().Last(); string(v) == t.epoch {
+		return nil
+	}
+	return b.Put(u64(seq), []byte(t.epoch))
+}
+
+// epochs walks the runs of the epochs bucket along ascending seqs.
+type epochs struct {
+	c        *bolt.Cursor
+	cur      string
+	nextFrom uint64 // the first seq of the next run; 0: none
+}
+
+func (t *tenantTx) epochsFrom(seq uint64) *epochs {
+	e := &epochs{}
+	b := t.bucket(tEpochs)
+	if b == nil || seq == math.MaxUint64 {
+		return e
+	}
+	e.c = b.Cursor()
+	// The run of seq starts at the greatest key up to seq; the next one after it.
+	k, v := e.c.Seek(u64(seq + 1))
+	if k == nil {
+		k, v = e.c.Last()
+	} else {
+		e.nextFrom = readU64(k)
+		k, v = e.c.Prev()
+	}
+	if k != nil {
+		e.cur = string(v)
+	}
+	return e
+}
+
+// at returns the epoch of seq; seqs come in ascending order.
+func (e *epochs) at(seq uint64) string {
+	for e.nextFrom != 0 && seq >= e.nextFrom {
+		k, v := e.c.Seek(u64(e.nextFrom))
+		e.cur = string(v)
+		e.nextFrom = 0
+		if k != nil {
+			if nk, _ := e.c.Next(); nk != nil {
+				e.nextFrom = readU64(nk)
+			}
+		}
+	}
+	return e.cur
+}
+
 // EachChange hands out the log's entries as stored; JSON points into bbolt's memory
 // map, valid while the transaction runs, which a page built in the View copies
 // anyway.
@@ -176,6 +255,7 @@ func (t *tenantTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) 
 	if b == nil || limit <= 0 || after == math.MaxUint64 {
 		return nil
 	}
+	ep := t.epochsFrom(after + 1)
 	c := b.Cursor()
 	n := 0
 	for k, v := c.Seek(u64(after + 1)); k != nil && n < limit; k, v = c.Next() {
@@ -183,6 +263,7 @@ func (t *tenantTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) 
 		if err != nil {
 			return err
 		}
+		rc.Epoch = ep.at(rc.Seq)
 		more, err := fn(rc)
 		if err != nil || !more {
 			return err

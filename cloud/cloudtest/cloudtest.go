@@ -10,6 +10,7 @@ import (
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/identity"
+	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
 
@@ -52,4 +53,18 @@ func SignInAll(ctx context.Context, svc *cloud.Service, d cloud.Device) error {
 		}
 	}
 	return nil
+}
+
+// Incarnation is the store incarnation of the push requests Push makes.
+const Incarnation = "cloudtest-store"
+
+// Push is the push request of a desktop store that sends ms: its incarnation, and
+// the seq before the first as the last one acknowledged, as a store does whose
+// outbox continues from the answers it saved.
+func Push(ms ...model.Mutation) wire.PushRequest {
+	r := wire.PushRequest{Incarnation: Incarnation, Mutations: ms}
+	if len(ms) > 0 && ms[0].Seq > 0 {
+		r.Acked = ms[0].Seq - 1
+	}
+	return r
 }

@@ -269,7 +269,7 @@ func (d *device) push(ctx context.Context, r *result) {
 		r.record("push", 0, err)
 		return
 	}
-	body, err := json.Marshal(wire.PushRequest{Mutations: []model.Mutation{m}})
+	body, err := json.Marshal(cloudtest.Push(m))
 	if err != nil {
 		r.record("push", 0, err)
 		return

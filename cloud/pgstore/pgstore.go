@@ -175,13 +175,13 @@ func (s *Store) Update(ctx context.Context, tenant string, fn func(cloud.TenantT
 	}
 	defer unlock()
 	return s.run(ctx, "update "+tenant, beginWrite, s.lockKey("tenant\x00"+tenant),
-		func(tx querier) error { return fn(&tenantTx{ctx: ctx, tx: tx, tenant: tenant}) })
+		func(tx querier) error { return fn(newTenantTx(ctx, tx, tenant)) })
 }
 
 // View runs fn in a REPEATABLE READ, READ ONLY transaction.
 func (s *Store) View(ctx context.Context, tenant string, fn func(cloud.TenantTx) error) error {
 	return s.run(ctx, "view "+tenant, beginRead, 0,
-		func(tx querier) error { return fn(&tenantTx{ctx: ctx, tx: tx, tenant: tenant}) })
+		func(tx querier) error { return fn(newTenantTx(ctx, tx, tenant)) })
 }
 
 // Registry runs fn in a READ COMMITTED transaction holding the registry's lock.

@@ -197,6 +197,28 @@ CREATE TABLE grant_keys (
 	key bytea NOT NULL
 );
 `,
+	// Version 5, restored and copied data folders (sync protocol version 4): the
+	// incarnation of the store a device's pushes are accepted from, the sum of every
+	// consumed mutation, the file numbers of the case heads (an index on the
+	// expression, kept by PostgreSQL itself; several cases may share a number only
+	// as a duplicate stored before the service checked), and the device a copied
+	// PC's identity was made from; and the epoch of the service run that appended
+	// each change.
+	`
+ALTER TABLE device_seqs ADD COLUMN holder text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE changes ADD COLUMN epoch text NOT NULL DEFAULT '';
+CREATE TABLE mutation_sums (
+	tenant    text COLLATE "C" NOT NULL,
+	device_id text COLLATE "C" NOT NULL,
+	seq       bigint NOT NULL,
+	sum       text NOT NULL,
+	PRIMARY KEY (tenant, device_id, seq)
+);
+CREATE INDEX cases_file_number ON cases (tenant, (doc->>'fileNumber') COLLATE "C", id);
+ALTER TABLE devices
+	ADD COLUMN copy_of text COLLATE "C" NOT NULL DEFAULT '',
+	ADD COLUMN copy_incarnation text NOT NULL DEFAULT '';
+`,
 }
 
 // ErrSchemaTooNew is returned by Open when the database was migrated by a newer

@@ -28,6 +28,14 @@ type tenantTx struct {
 	last     uint64
 	haveLast bool
 	marks    cloud.ChangeMarks
+	epoch    string // AppendEpoch's
+	fences
+}
+
+func newTenantTx(ctx context.Context, tx querier, tenant string) *tenantTx {
+	t := &tenantTx{ctx: ctx, tx: tx, tenant: tenant}
+	t.fences = fences{t}
+	return t
 }
 
 var (
@@ -121,8 +129,8 @@ func (t *tenantTx) AppendChange(ch wire.Change) (uint64, error) {
 	INSERT INTO change_counters (tenant, last) VALUES ($1, $2)
 	ON CONFLICT (tenant) DO UPDATE SET last = EXCLUDED.last
 )
-INSERT INTO changes (tenant, seq, tx, case_id, doc) VALUES ($1, $2, $3, $4, $5)`,
-		t.tenant, s, m, ch.CaseID, string(doc))
+INSERT INTO changes (tenant, seq, tx, case_id, doc, epoch) VALUES ($1, $2, $3, $4, $5, $6)`,
+		t.tenant, s, m, ch.CaseID, string(doc), t.epoch)
 	t.last = seq
 	return seq, nil
 }
@@ -136,9 +144,9 @@ func (t *tenantTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) 
 	if limit <= 0 || after > math.MaxInt64 {
 		return nil // no seq is that large: nothing comes after it
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT n.last, c.seq, c.tx, c.case_id, c.doc
+	rows, err := t.tx.Query(t.ctx, `SELECT n.last, c.seq, c.tx, c.case_id, c.epoch, c.doc
 FROM (SELECT coalesce((SELECT last FROM change_counters WHERE tenant = $1), 0) AS last) n
-LEFT JOIN LATERAL (SELECT seq, tx, case_id, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3) c ON true
+LEFT JOIN LATERAL (SELECT seq, tx, case_id, epoch, doc FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3) c ON true
 ORDER BY c.seq`, t.tenant, int64(after), limit)
 	if err != nil {
 		return mapErr("changes", err)
@@ -147,8 +155,8 @@ ORDER BY c.seq`, t.tenant, int64(after), limit)
 	for rows.Next() {
 		var last int64
 		var seq, mark *int64
-		var caseID *string
-		if err := rows.Scan(&last, &seq, &mark, &caseID, nil); err != nil {
+		var caseID, epoch *string
+		if err := rows.Scan(&last, &seq, &mark, &caseID, &epoch, nil); err != nil {
 			return mapErr("changes", err)
 		}
 		if !t.haveLast {
@@ -157,7 +165,7 @@ ORDER BY c.seq`, t.tenant, int64(after), limit)
 		if seq == nil {
 			continue // no change after the cursor: the one row only carries the counter
 		}
-		more, err := fn(cloud.RawChange{Seq: uint64(*seq), Tx: uint64(*mark), CaseID: *caseID, JSON: rows.RawValues()[4]})
+		more, err := fn(cloud.RawChange{Seq: uint64(*seq), Tx: uint64(*mark), CaseID: *caseID, Epoch: *epoch, JSON: rows.RawValues()[5]})
 		if err != nil || !more {
 			return err
 		}

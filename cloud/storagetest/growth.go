@@ -64,7 +64,7 @@ func CommentGrowth(t *testing.T, s cloud.Storage, size func() int64) int64 {
 		seq++
 		now = now.Add(time.Minute)
 		m.Device, m.Seq, m.ID, m.User, m.At = d.ID, seq, wire.MutationID(d.ID, seq), u.ID, now
-		resp, err := svc.Push(ctx, d, wire.PushRequest{Mutations: []model.Mutation{m}})
+		resp, err := svc.Push(ctx, d, cloudtest.Push(m))
 		must(err)
 		if len(resp.Results) != 1 || resp.Results[0].Status != wire.StatusApplied {
 			t.Fatalf("push %d: %+v", seq, resp)

@@ -38,6 +38,9 @@ type memTenant struct {
 	blobs     map[string][2]int64
 	verify    map[string]cloud.Verification
 	quota     cloud.Quota
+	holders   map[string]string
+	sums      map[string]string // device 0x00 seq
+	epochs    []string          // of changes[i]
 }
 
 type memReg struct {
@@ -75,13 +78,15 @@ func (t *memTenant) clone() *memTenant {
 	}
 	return &memTenant{cases: cp(t.cases), history: h, changes: append([][]byte(nil), t.changes...),
 		devSeq: cp(t.devSeq), conflicts: cp(t.conflicts), intake: cp(t.intake), chunks: cp(t.chunks),
-		blobs: cp(t.blobs), verify: cp(t.verify), quota: t.quota}
+		blobs: cp(t.blobs), verify: cp(t.verify), quota: t.quota, holders: cp(t.holders), sums: cp(t.sums),
+		epochs: append([]string(nil), t.epochs...)}
 }
 
 func emptyTenant() *memTenant {
 	return &memTenant{cases: map[string][]byte{}, history: map[string]map[uint64][]byte{}, devSeq: map[string]uint64{},
 		conflicts: map[string][]byte{}, intake: map[string]string{}, chunks: map[string][]byte{},
-		blobs: map[string][2]int64{}, verify: map[string]cloud.Verification{}}
+		blobs: map[string][2]int64{}, verify: map[string]cloud.Verification{}, holders: map[string]string{},
+		sums: map[string]string{}}
 }
 
 func acquire(ctx context.Context, l chan struct{}) error {
@@ -170,6 +175,7 @@ type memTx struct {
 	tenant string
 	d      *memTenant
 	write  bool
+	epoch  string
 }
 
 func (x *memTx) Tenant() string { return x.tenant }
@@ -236,6 +242,7 @@ func (x *memTx) AppendChange(ch wire.Change) (uint64, error) {
 	ch.Seq = uint64(len(x.d.changes) + 1)
 	b, _ := json.Marshal(ch)
 	x.d.changes = append(x.d.changes, b)
+	x.d.epochs = append(x.d.epochs, x.epoch)
 	return ch.Seq, nil
 }
 
@@ -245,7 +252,7 @@ func (x *memTx) EachChange(after uint64, limit int, fn func(cloud.RawChange) (bo
 		if err := json.Unmarshal(x.d.changes[i], &c); err != nil {
 			return err
 		}
-		more, err := fn(cloud.RawChange{Seq: c.Seq, Tx: c.Tx, CaseID: c.CaseID, JSON: x.d.changes[i]})
+		more, err := fn(cloud.RawChange{Seq: c.Seq, Tx: c.Tx, CaseID: c.CaseID, JSON: x.d.changes[i], Epoch: x.d.epochs[i]})
 		if err != nil || !more {
 			return err
 		}
@@ -614,4 +621,64 @@ func (x *memRegTx) PutGrantKey(key []byte) error {
 
 func TestMemStore(t *testing.T) {
 	Run(t, func(t *testing.T) cloud.Storage { return newMem() })
+}
+
+func (x *memTx) AppendEpoch(epoch string) { x.epoch = epoch }
+
+func (x *memTx) DeviceHolder(deviceID string) (uint64, string, error) {
+	return x.d.devSeq[deviceID], x.d.holders[deviceID], nil
+}
+
+func (x *memTx) SetDeviceHolder(deviceID, incarnation string) error {
+	if err := x.ro(); err != nil {
+		return err
+	}
+	x.d.holders[deviceID] = incarnation
+	return nil
+}
+
+func (x *memTx) MutationSums(deviceID string, first, last uint64) ([]string, error) {
+	var out []string
+	for s := first; s <= last; s++ {
+		out = append(out, x.d.sums[fmt.Sprintf("%s\x00%d", deviceID, s)])
+	}
+	return out, nil
+}
+
+func (x *memTx) PutMutationSum(deviceID string, seq uint64, sum string) error {
+	if err := x.ro(); err != nil {
+		return err
+	}
+	x.d.sums[fmt.Sprintf("%s\x00%d", deviceID, seq)] = sum
+	return nil
+}
+
+// fileNumbers reads every head: the suite's tenants are small.
+func (x *memTx) fileNumbers() map[string][]string {
+	out := map[string][]string{}
+	for id, b := range x.d.cases {
+		var c model.Case
+		if json.Unmarshal(b, &c) == nil {
+			out[c.FileNumber] = append(out[c.FileNumber], id)
+		}
+	}
+	for _, ids := range out {
+		sort.Strings(ids)
+	}
+	return out
+}
+
+func (x *memTx) CasesByFileNumber(fileNumber string) ([]string, error) {
+	return x.fileNumbers()[fileNumber], nil
+}
+
+func (x *memTx) FileNumberDuplicates() ([]cloud.FileNumberCases, error) {
+	var out []cloud.FileNumberCases
+	for fn, ids := range x.fileNumbers() {
+		if len(ids) > 1 {
+			out = append(out, cloud.FileNumberCases{FileNumber: fn, Cases: ids})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].FileNumber < out[j].FileNumber })
+	return out, nil
 }

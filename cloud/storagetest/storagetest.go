@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) cloud.Storage) {
 		{"Optional", optionalTests},
 		{"Usage", usageTests},
 		{"SignIn", signInTests},
+		{"Fences", fenceTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

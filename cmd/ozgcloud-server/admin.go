@@ -38,6 +38,8 @@ var adminCommands = map[string]func(context.Context, admin, []string, io.Writer)
 	"device enroll":         onTenant("device enroll", enrollDevice),
 	"device revoke":         cmdDeviceRevoke,
 	"intake-credential add": onTenant("intake-credential add", addIntakeCredential),
+	"filenumber duplicates": onTenant("filenumber duplicates", listDuplicates),
+	"filenumber renumber":   cmdFileNumberRenumber,
 }
 
 // runAdmin runs the admin subcommand args names ("tenant add --id ...").

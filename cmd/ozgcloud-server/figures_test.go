@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -218,7 +219,7 @@ func goodPushes(ctx context.Context, t *testing.T, c *http.Client, url string, d
 	var lat []time.Duration
 	push := func(seq uint64, m model.Mutation) {
 		m.Device, m.Seq, m.ID, m.User, m.At = dev.DeviceID, seq, wire.MutationID(dev.DeviceID, seq), user, time.Now().UTC().Truncate(time.Second)
-		b, _ := json.Marshal(wire.PushRequest{Mutations: []model.Mutation{m}})
+		b, _ := json.Marshal(cloudtest.Push(m))
 		start := time.Now()
 		status, body := request(t, c, "POST", url+wire.PathPush, dev.Token, bytes.NewReader(b))
 		lat = append(lat, time.Since(start))

@@ -33,6 +33,8 @@ const usage = `ozgcloud-server: the central OZG-Cloud service
   ozgcloud-server device enroll --tenant ID
   ozgcloud-server device revoke --id DEVICE_ID
   ozgcloud-server intake-credential add --tenant ID
+  ozgcloud-server filenumber duplicates --tenant ID
+  ozgcloud-server filenumber renumber --tenant ID --case CASE_ID
   ozgcloud-server serve --data DIR [--addr 127.0.0.1:8443] [--insecure-loopback]
 
 Every subcommand takes --data DIR (default $OZGCLOUD_DATA) and --postgres URL (default

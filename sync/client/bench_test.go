@@ -111,7 +111,7 @@ func seed(e *realEnv, n int) error {
 			m.User, m.At = e.anna.ID, now
 			batch = append(batch, m)
 		}
-		resp, err := e.svc.Push(ctx, dev, wire.PushRequest{Mutations: batch})
+		resp, err := e.svc.Push(ctx, dev, cloudtest.Push(batch...))
 		if err != nil {
 			return err
 		}

@@ -31,12 +31,15 @@ type Store interface {
 type outbox interface {
 	Outbox(after uint64, limit int) ([]model.Mutation, error)
 	AckPush(store.PushAck) error
+	fence
 }
 
 // changeLog is the store as pull uses it.
 type changeLog interface {
 	SyncCursor() (uint64, error)
+	SyncEpoch() (string, error)
 	ResetSyncCursor() error
+	Resync() error
 	ApplyPulled(store.PulledPage) (int, error)
 	SettleUnsure() (int, error)
 }
@@ -90,6 +93,7 @@ type Client struct {
 	lastErr  error
 	lastOK   time.Time // end of the last successful round
 	nextTry  time.Time
+	requeued bool                // a probe put acknowledged work back into the outbox
 	uploaded map[string]bool     // blobs the server has whole
 	hashes   map[string][]string // chunk hashes of blobs being uploaded
 }
@@ -169,6 +173,9 @@ type Status struct {
 	LastSync      time.Time // zero: never
 	LastErr       error     // why the last round failed; nil when it succeeded (the app words it)
 	NextTry       time.Time // when a failed round is retried; zero when not waiting
+	// Notice is the German note about a restored or copied data folder or a
+	// restored central service, until the clerk dismisses it (store.DB.DismissNotice).
+	Notice string
 }
 
 // Status returns the engine's and the store's state.
@@ -179,7 +186,7 @@ func (c *Client) Status() Status {
 	s := Status{
 		Enrolled: st.Enrolled, Online: c.online, Syncing: c.syncing,
 		Pending: st.Pending, Rejected: st.Rejected, OpenConflicts: st.OpenConflicts,
-		WantedBlobs: st.WantedBlobs, LastSync: st.LastSync, NextTry: c.nextTry,
+		WantedBlobs: st.WantedBlobs, LastSync: st.LastSync, NextTry: c.nextTry, Notice: st.Notice,
 	}
 	// The store records the last round that changed something; a round that found
 	// nothing to do is a sync too.
@@ -308,6 +315,16 @@ func (c *Client) Sync(ctx context.Context) error {
 		_, err = c.db.SettleUnsure()
 	}
 	if err == nil {
+		// The pull may have seen a new run of the service, which may be a restore.
+		err = c.probe(ctx)
+	}
+	if err == nil && c.requeued {
+		// A restored service lost acknowledged work, which went back into the
+		// outbox while this round pulled everything again.
+		c.requeued = false
+		err = c.push(ctx)
+	}
+	if err == nil {
 		err = c.downloads(ctx)
 	}
 	c.mu.Lock()
@@ -334,8 +351,14 @@ func isServerAnswer(err error) bool {
 
 // push sends the outbox in order, in batches, until it is empty. Each mutation is
 // consumed once by the server whatever happens to the answers, because it carries
-// its seq: a batch resent after a lost answer comes back as skipped.
+// its seq: a batch resent after a lost answer comes back as skipped. A push the
+// service fences (a restored or copied data folder, a restored service: see
+// fence.go) is sent again once the store has done what the fence asks.
 func (c *Client) push(ctx context.Context) error {
+	if err := c.probe(ctx); err != nil {
+		return err
+	}
+	fences := 0
 	for {
 		batch, err := c.db.Outbox(0, c.o.PushBatch)
 		if err != nil {
@@ -351,17 +374,36 @@ func (c *Client) push(ctx context.Context) error {
 				}
 			}
 		}
-		resp, err := c.remote.Push(ctx, wire.PushRequest{Mutations: batch})
+		f, err := c.db.SyncFence()
+		if err != nil {
+			return err
+		}
+		req := wire.PushRequest{Incarnation: f.Incarnation, Replaces: f.Replaces, Acked: f.Acked, Mutations: batch}
+		resp, err := c.remote.Push(ctx, req)
 		if err != nil {
 			return fmt.Errorf("client: push: %w", err)
 		}
+		if resp.Fence != "" {
+			if fences++; fences > maxFences {
+				return fmt.Errorf("%w: push fenced %d times in a row (%s)", ErrProtocol, fences, resp.Fence)
+			}
+			if err := c.fenced(ctx, resp); err != nil {
+				return err
+			}
+			c.changed()
+			continue
+		}
 		if resp.LastSeq < batch[0].Seq {
-			// The server stopped before the first mutation: it expects an earlier seq
-			// this PC no longer has (its data was restored from a backup). Resending
-			// cannot help; the administration has to look.
 			return fmt.Errorf("%w: server is at seq %d, the outbox starts at %d", ErrProtocol, resp.LastSeq, batch[0].Seq)
 		}
-		if err := c.db.AckPush(ackOf(resp)); err != nil {
+		ack := ackOf(resp)
+		if end := batch[len(batch)-1].Seq; ack.LastSeq > end {
+			// The service consumed seqs after this batch; whether they are the
+			// outbox's (a lost answer) or another store's (a copy of this data
+			// folder) only their sums tell, so they are sent, not taken as done.
+			ack.LastSeq = end
+		}
+		if err := c.db.AckPush(ack); err != nil {
 			return err
 		}
 		c.changed()
@@ -375,6 +417,16 @@ func (c *Client) push(ctx context.Context) error {
 // case whole.
 func (c *Client) pull(ctx context.Context) error {
 	err := c.pullPages(ctx)
+	if errors.Is(err, errResync) {
+		c.log.Warn("sync: the central service no longer holds the change at this PC's cursor (restored from a backup); pulling everything again")
+		if err := c.db.Resync(); err != nil {
+			return err
+		}
+		if err := c.probe(ctx); err != nil {
+			return err
+		}
+		err = c.pullPages(ctx)
+	}
 	if errors.Is(err, store.ErrStale) {
 		c.log.Warn("sync: a pulled change does not fit a case here; pulling everything again", "err", err)
 		if err := c.db.ResetSyncCursor(); err != nil {
@@ -393,6 +445,10 @@ func (c *Client) pullPages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	epoch, err := c.db.SyncEpoch()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type fetched struct {
@@ -400,7 +456,7 @@ func (c *Client) pullPages(ctx context.Context) error {
 		cases [][]byte // case JSON as received, when the remote gives it
 		err   error
 	}
-	fetch := func(after uint64) <-chan fetched {
+	fetch := func(after uint64, epoch string) <-chan fetched {
 		ch := make(chan fetched, 1)
 		go func() {
 			var (
@@ -408,9 +464,12 @@ func (c *Client) pullPages(ctx context.Context) error {
 				cases [][]byte
 				err   error
 			)
-			if rp, ok := c.remote.(rawPager); ok {
-				page, cases, err = rp.changesRaw(ctx, after, c.o.PageLimit)
-			} else {
+			switch r := c.remote.(type) {
+			case rawPager:
+				page, cases, err = r.changesRaw(ctx, after, epoch, c.o.PageLimit)
+			case epochPager:
+				page, err = r.ChangesAt(ctx, after, epoch, c.o.PageLimit)
+			default:
 				page, err = c.remote.Changes(ctx, after, c.o.PageLimit)
 			}
 			if err != nil {
@@ -422,14 +481,17 @@ func (c *Client) pullPages(ctx context.Context) error {
 		}()
 		return ch
 	}
-	next := fetch(cur)
+	next := fetch(cur, epoch)
 	for {
 		f := <-next
 		if f.err != nil {
 			return f.err
 		}
+		if f.page.Resync {
+			return errResync
+		}
 		if f.page.More {
-			next = fetch(f.page.Cursor)
+			next = fetch(f.page.Cursor, f.page.Epoch)
 		}
 		if _, err := c.db.ApplyPulled(pageOf(f.page, f.cases)); err != nil {
 			return err
@@ -444,9 +506,17 @@ func (c *Client) pullPages(ctx context.Context) error {
 }
 
 // rawPager is a Remote that also hands out each change's case JSON as received, so
-// the store need not encode the cases again (HTTP does).
+// the store need not encode the cases again (HTTP does), and names the epoch of
+// the change at the cursor (see epochPager).
 type rawPager interface {
-	changesRaw(ctx context.Context, cursor uint64, limit int) (wire.ChangesResponse, [][]byte, error)
+	changesRaw(ctx context.Context, cursor uint64, epoch string, limit int) (wire.ChangesResponse, [][]byte, error)
+}
+
+// epochPager is a Remote that names the epoch of the change at the cursor with a
+// pull (wire.QueryEpoch), so a restored service answers Resync instead of a page
+// that does not continue what this PC holds.
+type epochPager interface {
+	ChangesAt(ctx context.Context, cursor uint64, epoch string, limit int) (wire.ChangesResponse, error)
 }
 
 // ForStore returns an engine for an enrolled store: it dials the server the store's

@@ -43,9 +43,11 @@ const maxChanges = 256 << 20
 // answers, and decodes answers with the bounded wire decoders.
 type HTTP struct {
 	base   *url.URL
-	token  string
 	client *http.Client // ordinary requests, with a timeout
 	stream *http.Client // the event stream, without one
+
+	mu    sync.Mutex
+	token string // replaced by SetToken after a re-enrollment
 }
 
 var _ Remote = (*HTTP)(nil)
@@ -268,8 +270,8 @@ func (h *HTTP) do(ctx context.Context, method, path string, q url.Values, body [
 		return fmt.Errorf("client: %s %s: %w", method, path, err)
 	}
 	req.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
-	if h.token != "" {
-		req.Header.Set("Authorization", "Bearer "+h.token)
+	if token := h.bearer(); token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != nil {
 		ct := "application/json"
@@ -348,17 +350,27 @@ func (h *HTTP) Push(ctx context.Context, req wire.PushRequest) (wire.PushRespons
 
 // Changes fetches one page of the change log after cursor.
 func (h *HTTP) Changes(ctx context.Context, cursor uint64, limit int) (wire.ChangesResponse, error) {
-	resp, _, err := h.changes(ctx, cursor, limit, false)
+	resp, _, err := h.changes(ctx, cursor, nil, limit, false)
 	return resp, err
 }
 
-// changesRaw is Changes with each change's case JSON as received (see decodePage).
-func (h *HTTP) changesRaw(ctx context.Context, cursor uint64, limit int) (wire.ChangesResponse, [][]byte, error) {
-	return h.changes(ctx, cursor, limit, true)
+// ChangesAt is Changes naming the epoch of the change at cursor, as the page that
+// ended there said: a service whose log no longer holds it answers Resync.
+func (h *HTTP) ChangesAt(ctx context.Context, cursor uint64, epoch string, limit int) (wire.ChangesResponse, error) {
+	resp, _, err := h.changes(ctx, cursor, &epoch, limit, false)
+	return resp, err
 }
 
-func (h *HTTP) changes(ctx context.Context, cursor uint64, limit int, raw bool) (wire.ChangesResponse, [][]byte, error) {
+// changesRaw is ChangesAt with each change's case JSON as received (see decodePage).
+func (h *HTTP) changesRaw(ctx context.Context, cursor uint64, epoch string, limit int) (wire.ChangesResponse, [][]byte, error) {
+	return h.changes(ctx, cursor, &epoch, limit, true)
+}
+
+func (h *HTTP) changes(ctx context.Context, cursor uint64, epoch *string, limit int, raw bool) (wire.ChangesResponse, [][]byte, error) {
 	q := url.Values{wire.QueryCursor: {strconv.FormatUint(cursor, 10)}}
+	if epoch != nil {
+		q.Set(wire.QueryEpoch, *epoch)
+	}
 	if limit > 0 {
 		q.Set(wire.QueryLimit, strconv.Itoa(limit))
 	}
@@ -374,6 +386,39 @@ func (h *HTTP) changes(ctx context.Context, cursor uint64, limit int, raw bool) 
 		return resp.ValidateAfter(cursor)
 	})
 	return resp, cases, err
+}
+
+// Reenroll asks for a device identity of its own for this PC, whose data folder a
+// copy took over (wire.FenceReplaced), with the old device's token.
+func (h *HTTP) Reenroll(ctx context.Context, req wire.ReenrollRequest) (wire.EnrollResponse, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return wire.EnrollResponse{}, fmt.Errorf("client: encode re-enrollment: %w", err)
+	}
+	var resp wire.EnrollResponse
+	err = h.do(ctx, http.MethodPost, wire.PathReenroll, nil, body, func(r io.Reader) error {
+		var err error
+		resp, err = wire.DecodeEnrollResponse(r, wire.MaxBodySmall)
+		return err
+	})
+	if err != nil {
+		return wire.EnrollResponse{}, fmt.Errorf("client: re-enroll: %w", err)
+	}
+	return resp, nil
+}
+
+// SetToken replaces the device token (after a re-enrollment); requests already on
+// their way keep the old one.
+func (h *HTTP) SetToken(token string) {
+	h.mu.Lock()
+	h.token = token
+	h.mu.Unlock()
+}
+
+func (h *HTTP) bearer() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.token
 }
 
 func chunkPath(sha string, index int) string {
@@ -433,7 +478,7 @@ func (h *HTTP) Events(ctx context.Context) (<-chan uint64, error) {
 		return nil, err
 	}
 	req.Header.Set(wire.HeaderVersion, strconv.Itoa(wire.Version))
-	req.Header.Set("Authorization", "Bearer "+h.token)
+	req.Header.Set("Authorization", "Bearer "+h.bearer())
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := h.stream.Do(req)
 	if err != nil {

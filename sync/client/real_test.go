@@ -34,6 +34,7 @@ type realEnv struct {
 	t      testing.TB
 	ctx    context.Context
 	svc    *cloud.Service
+	st     cloud.Storage
 	srv    *httptest.Server
 	fp     string
 	anna   model.Clerk
@@ -51,7 +52,7 @@ func newRealEnv(t testing.TB) *realEnv {
 	quiet := slog.New(slog.DiscardHandler)
 	svc := cloud.New(st, cloud.Options{Logger: quiet, Password: cloudtest.CheapParams})
 	ctx := context.Background()
-	e := &realEnv{t: t, ctx: ctx, svc: svc, codes: map[string]string{}}
+	e := &realEnv{t: t, ctx: ctx, svc: svc, st: st, codes: map[string]string{}}
 	if _, err := svc.AddTenant(ctx, "t-muster", "Gemeinde Musterhausen"); err != nil {
 		t.Fatal(err)
 	}

@@ -304,7 +304,7 @@ func (w *world) finish(d *desk, kind, item string, cs model.Case, err error, las
 		w.failf("step %d: %s: %s queued %d mutations, want 1", w.step, d.name, kind, len(after))
 	}
 	for _, m := range after {
-		w.made[m.ID] = madeMutation{m: m, client: d, item: item}
+		w.note(d, m, item)
 		w.tracef("act %s %s on %s: %s", d.name, kind, cs.ID, m.ID)
 	}
 }

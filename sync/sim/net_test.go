@@ -153,8 +153,9 @@ func (l *link) Push(ctx context.Context, req wire.PushRequest) (wire.PushRespons
 		first, last = req.Mutations[0].Seq, req.Mutations[n-1].Seq
 	}
 	what := fmt.Sprintf("push %d..%d", first, last)
+	dev := l.d.dev // a late copy of the request still carries the token it was sent with
 	err = l.call(ctx, what, true, func() error {
-		r, err := l.w.srv.svc.Push(ctx, l.d.dev, sent)
+		r, err := l.w.srv.svc.Push(ctx, dev, sent)
 		if err != nil {
 			return err
 		}
@@ -168,7 +169,7 @@ func (l *link) Push(ctx context.Context, req wire.PushRequest) (wire.PushRespons
 	l.w.mu.Lock()
 	for _, r := range resp.Results {
 		if r.Status != wire.StatusSkipped {
-			l.w.heard[wire.MutationID(l.d.dev.ID, r.Seq)] = true
+			l.w.heard[wire.MutationID(dev.ID, r.Seq)] = true
 		}
 	}
 	l.w.mu.Unlock()
@@ -181,6 +182,7 @@ func (w *world) record(d *desk, req wire.PushRequest, resp wire.PushResponse) {
 	bySeq := map[uint64]string{}
 	for _, m := range req.Mutations {
 		bySeq[m.Seq] = m.ID
+		w.renamed(m)
 	}
 	var b strings.Builder
 	for _, r := range resp.Results {
@@ -199,17 +201,30 @@ func (w *world) record(d *desk, req wire.PushRequest, resp wire.PushResponse) {
 }
 
 func (l *link) Changes(ctx context.Context, cursor uint64, limit int) (wire.ChangesResponse, error) {
+	return l.changes(ctx, cursor, nil, limit)
+}
+
+// ChangesAt names the epoch of the change at the cursor, as the HTTP remote does.
+func (l *link) ChangesAt(ctx context.Context, cursor uint64, epoch string, limit int) (wire.ChangesResponse, error) {
+	return l.changes(ctx, cursor, &epoch, limit)
+}
+
+func (l *link) changes(ctx context.Context, cursor uint64, epoch *string, limit int) (wire.ChangesResponse, error) {
 	var raw []byte
 	err := l.call(ctx, fmt.Sprintf("changes after %d", cursor), false, func() error {
 		var err error
-		raw, err = l.w.srv.svc.ChangesJSON(ctx, l.d.dev, cursor, limit)
+		if epoch != nil {
+			raw, err = l.w.srv.svc.ChangesAtJSON(ctx, l.d.dev, cursor, *epoch, limit)
+		} else {
+			raw, err = l.w.srv.svc.ChangesJSON(ctx, l.d.dev, cursor, limit)
+		}
 		return err
 	})
 	if err != nil {
 		return wire.ChangesResponse{}, err
 	}
 	page, err := wire.DecodeChanges(bytes.NewReader(raw), int64(len(raw))+1)
-	if err == nil {
+	if err == nil && !page.Resync {
 		l.checkPage(cursor, page)
 	}
 	return page, err

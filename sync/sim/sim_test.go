@@ -28,6 +28,7 @@ var defaultParams = params{
 	serverRestart: 0.3,
 	clientCrash:   0.08,
 	partition:     0.07,
+	restore:       0.03,
 }
 
 // result is what one seed's run leaves.
@@ -59,6 +60,7 @@ func runSeed(seed uint64, dir string, p params) result {
 			w.tracef("partition %s until %d", d.name, d.cutUntil)
 		}
 		d := w.clients[w.rng.IntN(len(w.clients))]
+		w.restorePoint(d)
 		switch r := w.rng.IntN(100); {
 		case r < 8:
 			w.meet(d)

@@ -44,6 +44,9 @@ type params struct {
 	// Probabilities of the network's and the crash points' faults, per call.
 	dropReq, dropResp, dup, delay, serverCrash, serverRestart, clientCrash float64
 	partition                                                              float64 // per step
+	// restore is the chance per step that a desktop's data folder is backed up or,
+	// when it has a backup, restored from it (restore_test.go).
+	restore float64
 }
 
 // world is one seed's simulation.
@@ -93,6 +96,10 @@ type world struct {
 	trace    []string // the last lines, for a failure report
 	ids      map[string]int
 	failures []string
+	snaps    map[*desk]string // the backups of restorePoint
+	asides   int              // made mutations kept under a key of their own
+	// restoreRng decides the restore crash points apart from rng.
+	restoreRng *rand.Rand
 }
 
 // madeMutation is a mutation a clerk made, read back from the outbox after the commit.
@@ -311,6 +318,7 @@ func newWorld(seed uint64, dir string, p params) (*world, error) {
 		absences: map[string][]recorded{},
 		judged:   map[string]int{},
 		counts:   map[string]int{},
+		snaps:    map[*desk]string{},
 	}
 	w.clock.Store(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC).UnixNano())
 	w.srv = &server{w: w, path: filepath.Join(dir, "cloud.db")}

@@ -210,26 +210,41 @@ func Decode(r io.Reader, max int64, v any) error {
 
 // decodeMutations reads a PushRequest token by token: only one mutation's JSON is
 // buffered at a time, and a batch over MaxPushBatch stops at the first mutation too
-// many. It is stricter than encoding/json: the key must be exactly "mutations" and
+// many. It is stricter than encoding/json: the keys must be exactly the fields' and
 // appear once (encoding/json would also take "MUTATIONS", or a second copy).
 func decodeMutations(dec *json.Decoder, v *PushRequest) error {
 	if err := delim(dec, '{'); err != nil {
 		return err
 	}
-	seen := false
+	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return err
 		}
-		switch key, _ := tok.(string); {
-		case key != "mutations":
+		key, _ := tok.(string)
+		switch {
+		case key != "mutations" && key != "incarnation" && key != "replaces" && key != "acked":
 			// encoding/json's wording, so both decoders explain alike.
 			return fmt.Errorf("json: unknown field %.40q", key)
-		case seen:
+		case seen[key]:
 			return fmt.Errorf("repeated field %q", key)
 		}
-		seen = true
+		seen[key] = true
+		switch key {
+		case "incarnation":
+			err = dec.Decode(&v.Incarnation)
+		case "replaces":
+			err = dec.Decode(&v.Replaces)
+		case "acked":
+			err = dec.Decode(&v.Acked)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		if key != "mutations" {
+			continue
+		}
 		if tok, err = dec.Token(); err != nil {
 			return err
 		}

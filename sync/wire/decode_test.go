@@ -16,7 +16,7 @@ import (
 // bigPush is a push of n comments of size bytes each.
 func bigPush(t testing.TB, n, size int) []byte {
 	t.Helper()
-	var p PushRequest
+	p := PushRequest{Incarnation: "0b6e9f2c41d87a35"}
 	for i := range n {
 		p.Mutations = append(p.Mutations, mutation(t, "dev-a", uint64(i+1), model.KindComment,
 			model.CommentPayload{Comment: model.Comment{ID: "c-" + strings.Repeat("x", i%7), At: t0, By: "clerk-1", Text: strings.Repeat("Unterlagen vollständig. ", size/25)}}))
@@ -102,12 +102,16 @@ func TestDecodePushStrictness(t *testing.T) {
 		{"array after blanks", " \n\t[]", ErrDecode},
 		{"unclosed", `{"mutations":[`, ErrDecode},
 		{"over the batch", `{"mutations":[` + strings.Repeat(`{},`, MaxPushBatch) + `{}]}`, ErrTooMany},
+		{"acked not a number", `{"acked":"1","incarnation":"0b6e9f2c41d87a35","mutations":[]}`, ErrDecode},
+		{"incarnation twice", `{"incarnation":"0b6e9f2c41d87a35","incarnation":"0b6e9f2c41d87a35"}`, ErrDecode},
+		{"no incarnation", `{"mutations":[]}`, ErrFence},
 	} {
 		if _, err := DecodePush(strings.NewReader(tt.body), MaxBodyPush); !errors.Is(err, tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	for _, ok := range []string{`{"mutations":null}`, `{}`, ` {"mutations":[]} ` + "\n", string(valid)} {
+	for _, ok := range []string{`{"incarnation":"0b6e9f2c41d87a35","mutations":null}`, `{"incarnation":"0b6e9f2c41d87a35"}`,
+		` {"mutations":[], "acked":0,"incarnation":"0b6e9f2c41d87a35"} ` + "\n", string(valid)} {
 		if _, err := DecodePush(strings.NewReader(ok), MaxBodyPush); err != nil {
 			t.Errorf("%.60s: %v", ok, err)
 		}
@@ -125,7 +129,7 @@ func (c chunked) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), 16
 // so the time grows with the size, not its square.
 func TestDecodePushWhitespaceLinear(t *testing.T) {
 	best := func(n int) time.Duration {
-		body := `{"mutations":[` + strings.Repeat(" \n", n/2) + `]}`
+		body := `{"incarnation":"0b6e9f2c41d87a35","mutations":[` + strings.Repeat(" \n", n/2) + `]}`
 		b := time.Duration(1 << 62)
 		for range 3 {
 			start := time.Now()
@@ -145,7 +149,7 @@ func TestDecodePushWhitespaceLinear(t *testing.T) {
 
 // White space inside strings is kept as it is.
 func TestDecodeKeepsBlanksInStrings(t *testing.T) {
-	body := `{"mutations" : [ {"id":"d:1","device":"d","seq":1,"caseId":"c","kind":"comment.add",` +
+	body := `{"incarnation":"0b6e9f2c41d87a35","mutations" : [ {"id":"d:1","device":"d","seq":1,"caseId":"c","kind":"comment.add",` +
 		`"payload":{"comment":{"id":"k","text":"a  \"  \\"}},   "user":"u","at":"2026-01-01T00:00:00Z"} ] }`
 	p, err := DecodePush(chunked{strings.NewReader(body)}, MaxBodyPush)
 	if err != nil {

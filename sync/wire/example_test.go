@@ -8,9 +8,9 @@ import (
 )
 
 // A server reads a push body with a bound, then walks the batch against the device's
-// lastSeq.
+// lastSeq; a seq it consumed is skipped only when the sum is the one it recorded.
 func Example() {
-	body := `{"mutations":[
+	body := `{"incarnation":"0b6e9f2c41d87a35","acked":3,"mutations":[
 	  {"id":"dev-a:4","device":"dev-a","seq":4,"caseId":"case-1","kind":"case.assign",
 	   "payload":{"assignee":"clerk-1"},"user":"clerk-1","at":"2026-03-02T09:30:00Z"},
 	  {"id":"dev-a:5","device":"dev-a","seq":5,"caseId":"case-1","kind":"comment.add",
@@ -22,8 +22,13 @@ func Example() {
 		return
 	}
 	lastSeq := uint64(4) // the server already applied dev-a:4 before a lost answer
+	sums := map[uint64]string{4: req.Mutations[0].Sum()}
 	resp := wire.PushResponse{LastSeq: lastSeq}
 	for _, m := range req.Mutations {
+		if m.Seq <= lastSeq && sums[m.Seq] != m.Sum() {
+			resp.Fence = wire.FenceDiverged // another mutation took this seq
+			break
+		}
 		if m.Seq <= lastSeq {
 			resp.Results = append(resp.Results, wire.PushResult{Seq: m.Seq, Status: wire.StatusSkipped})
 			continue
@@ -34,7 +39,7 @@ func Example() {
 	}
 	fmt.Println(resp.Validate(), resp.LastSeq, resp.Results[0].Status, resp.Results[1].Status)
 
-	_, err = wire.DecodePush(strings.NewReader(`{"mutations":[],"tenant":"other"}`), wire.MaxBodyPush)
+	_, err = wire.DecodePush(strings.NewReader(`{"incarnation":"0b6e9f2c41d87a35","mutations":[],"tenant":"other"}`), wire.MaxBodyPush)
 	fmt.Println(err)
 	// Output:
 	// <nil> 5 skipped applied

@@ -55,6 +55,10 @@ func FuzzDecodePush(f *testing.F) {
 		`{"mutations":[{"id":"d:1","device":"d","seq":1,"base":{"status":1}}],"x":1}`,
 		" {\n \"mutations\" :\t[ {\"id\":\"d:1\",\"device\":\"d\",\"seq\":1,\"caseId\":\"c\",\"kind\":\"comment.add\",\"payload\":{\"comment\":{\"id\":\"k\",\"text\":\"a  \\\"  b\\\\\"}},\"user\":\"u\",\"at\":\"2026-01-01T00:00:00Z\"}   ]  }  ",
 		`{"MUTATIONS":[]} `,
+		`{"incarnation":"0123456789","acked":3,"mutations":[]}`,
+		`{"incarnation":"0123456789","replaces":"9876543210","acked":0,"mutations":null}`,
+		`{"incarnation":"0123456789","incarnation":"0123456789","mutations":[]}`,
+		`{"acked":-1,"incarnation":"0123456789","mutations":[]}`,
 	)
 	dec := func(b []byte) (PushRequest, error) { return DecodePush(bytes.NewReader(b), fuzzMax) }
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -109,6 +113,9 @@ func FuzzDecodeChanges(f *testing.F) {
 		`{"changes":[{"seq":2,"caseId":"a","case":{"id":"a"}},{"seq":1,"caseId":"b","case":{"id":"b"}}],"cursor":1}`,
 		`{"changes":[{"seq":1,"caseId":"a","case":{"id":"a"},"history":[{"caseId":"b"}]}],"cursor":1}`,
 		`{"changes":[{"seq":1,"caseId":"a","case":{"id":"a","dueAt":null}}],"cursor":1}`,
+		`{"changes":[],"cursor":0,"more":false,"resync":true}`,
+		`{"changes":[{"seq":1,"caseId":"a","case":{"id":"a"},"mutations":["d:1"],"sums":["s"]}],"cursor":1,"epoch":"e"}`,
+		`{"changes":[{"seq":1,"caseId":"a","case":{"id":"a"},"mutations":["d:1"],"sums":["s","t"]}],"cursor":1}`,
 	)
 	dec := func(b []byte) (ChangesResponse, error) { return DecodeChanges(bytes.NewReader(b), fuzzMax) }
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -194,4 +201,13 @@ func FuzzDecodeDirectory(f *testing.F) {
 		`{"users":[{"id":"u","name":"A","role":"leitung","grantsNotBefore":"2026-01-01T00:00:00Z"}],"orgUnits":[],"absences":[]}`,
 	)
 	fuzzValid(f, func(b []byte) (DirectoryResponse, error) { return DecodeDirectory(bytes.NewReader(b), fuzzMax) })
+}
+
+func FuzzDecodeReenroll(f *testing.F) {
+	f.Add([]byte(`{"incarnation":"0b6e9f2c41d87a35"}`))
+	f.Add([]byte(`{"incarnation":"short"}`))
+	f.Add([]byte(`{"incarnation":"0b6e9f2c:41d87a35"}`))
+	f.Add([]byte(`{"incarnation":"0b6e9f2c41d87a35","incarnation":"0b6e9f2c41d87a36"}`))
+	f.Add([]byte(`{"incarnation":"0b6e9f2c41d87a35","device":"x"}`))
+	fuzzValid(f, func(b []byte) (ReenrollRequest, error) { return DecodeReenroll(bytes.NewReader(b), MaxBodySmall) })
 }

@@ -13,7 +13,9 @@ import (
 // the later patches applied), otherwise one patch; all their history entries,
 // mutations and conflicts; the last entry's Seq and Tx. Patches are merged before
 // they are applied, so folding n comments into a case costs what the n comments do,
-// not n copies of the case. ErrChange when the entries do not fit together.
+// not n copies of the case. Sums stay beside their mutations (an entry from before
+// version 4 has none: its mutations get empty sums when others have some).
+// ErrChange when the entries do not fit together.
 func Merge(chs []Change) (Change, error) {
 	if len(chs) == 0 {
 		return Change{}, fmt.Errorf("%w: nothing to merge", ErrChange)
@@ -22,10 +24,17 @@ func Merge(chs []Change) (Change, error) {
 	var (
 		full  *model.Case
 		patch *model.CasePatch
+		sums  bool
 	)
 	for _, ch := range chs {
 		out.Seq, out.Tx = ch.Seq, ch.Tx
 		out.History = append(out.History, ch.History...)
+		if len(ch.Sums) == len(ch.Mutations) {
+			out.Sums = append(out.Sums, ch.Sums...)
+			sums = sums || len(ch.Sums) > 0
+		} else {
+			out.Sums = append(out.Sums, make([]string, len(ch.Mutations))...)
+		}
 		out.Mutations = append(out.Mutations, ch.Mutations...)
 		out.Conflicts = append(out.Conflicts, ch.Conflicts...)
 		switch {
@@ -46,6 +55,9 @@ func Merge(chs []Change) (Change, error) {
 				return Change{}, fmt.Errorf("%w: change %d of case %s: %w", ErrChange, ch.Seq, ch.CaseID, err)
 			}
 		}
+	}
+	if !sums {
+		out.Sums = nil
 	}
 	switch {
 	case full != nil && patch != nil:

@@ -92,3 +92,22 @@ func TestMerge(t *testing.T) {
 		}
 	}
 }
+
+// Sums stay beside their mutations when entries from before protocol 4 (without
+// sums) and later ones are merged.
+func TestMergeSums(t *testing.T) {
+	log := logOf(t, history(4))
+	log[1].Sums = []string{"s2"}
+	log[3].Sums = []string{"s4"}
+	log[2].Mutations = append(log[2].Mutations, "dev:3b")
+	m, err := Merge(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Sums) != len(m.Mutations) || m.Sums[1] != "s2" || m.Sums[4] != "s4" || m.Sums[0] != "" || m.Sums[2] != "" {
+		t.Errorf("mutations %v with sums %q", m.Mutations, m.Sums)
+	}
+	if m, _ := Merge(logOf(t, history(3))); m.Sums != nil {
+		t.Errorf("entries without sums merge to sums %q", m.Sums)
+	}
+}

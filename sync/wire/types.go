@@ -30,21 +30,45 @@ type EnrollResponse struct {
 // PushRequest carries outbox mutations of one device in ascending, contiguous seq
 // order (PushRequest.Validate). Validate cannot know who is asking: the server also
 // refuses a batch whose Device is not the token's device, and takes the tenant from
-// the token. It keeps lastSeq per device and walks the batch in order:
+// the token.
 //
-//   - seq <= lastSeq: already applied earlier (a retried push); StatusSkipped.
+// Incarnation names the store that pushes (fence.go): a random ID the desktop's
+// store makes at its first start and again whenever it renumbers its outbox; the
+// service keeps the incarnation it accepted last per device (the holder). Replaces
+// is the incarnation the service accepted from this store before the current one,
+// if any: a push whose Incarnation is not the holder is accepted, and becomes the
+// holder, only when Replaces is; any other is answered FenceReplaced (a copy of the
+// data folder pushed in between and kept the identity: this PC re-enrolls). Acked
+// is the LastSeq of the last push answer the store saved, in the transaction that
+// removed those mutations from its outbox. The service then walks the rules:
+//
+//   - Acked > lastSeq: the service lost mutations it had acknowledged (it was
+//     restored from a backup): FenceBehind, nothing applied; the store sends them
+//     again.
+//   - the batch does not begin at Acked+1: the store's outbox does not continue from
+//     the answers it saved (its data folder was restored or copied, and it learned
+//     of later seqs from the change log): FenceDiverged, nothing applied.
+//   - seq <= lastSeq: consumed earlier. If its Sum is the one the service recorded,
+//     it is a retried push (an answer was lost): StatusSkipped. Otherwise another
+//     mutation was consumed with this seq (a restored or copied store reuses it):
+//     FenceDiverged, and the batch stops there. The store renumbers its outbox
+//     above LastSeq under a new incarnation and pushes again; nothing is lost.
 //   - seq == lastSeq+1: validated against the server's current case and applied in
-//     one transaction with its effects and the new lastSeq; StatusApplied,
+//     one transaction with its effects, its sum and the new lastSeq; StatusApplied,
 //     StatusConflict (a stale base version: the server kept its value and recorded a
-//     Conflict) or StatusRejected (permanently invalid, with a German Reason). All
-//     three advance lastSeq, so a mutation is consumed exactly once.
+//     Conflict) or StatusRejected (permanently invalid, with a German Reason, and
+//     Code when the store can act on it). All three advance lastSeq, so a mutation is
+//     consumed exactly once.
 //   - seq > lastSeq+1: a gap (the server lost nothing, the client skipped something);
 //     the batch stops there, later mutations get no result, and the client resends
 //     from LastSeq+1.
 //
 // A transient server failure answers with an Error instead and advances nothing.
 type PushRequest struct {
-	Mutations []model.Mutation `json:"mutations"`
+	Incarnation string           `json:"incarnation"`
+	Replaces    string           `json:"replaces,omitempty"`
+	Acked       uint64           `json:"acked"`
+	Mutations   []model.Mutation `json:"mutations"`
 }
 
 // PushStatus is what became of one pushed mutation.
@@ -60,18 +84,24 @@ const (
 // PushResponse reports the device's lastSeq after the batch and one result per
 // mutation the server reached, in batch order. The client removes every mutation with
 // seq <= LastSeq from its outbox; rejected and conflicting ones stay visible to the
-// clerk, never silently dropped.
+// clerk, never silently dropped. With a Fence the service applied nothing beyond the
+// Results (skipped ones before a divergence), and the client removes only those: see
+// PushRequest and fence.go.
 type PushResponse struct {
 	LastSeq uint64       `json:"lastSeq"`
+	Fence   Fence        `json:"fence,omitempty"`
 	Results []PushResult `json:"results"`
 }
 
 // PushResult is the outcome of one mutation. Reason is German, for the clerk, set for
-// rejected and conflicting mutations; Conflict is set exactly for StatusConflict.
+// rejected and conflicting mutations; Conflict is set exactly for StatusConflict;
+// Code says machine-readably why a mutation was rejected when the desktop can do
+// something about it (RejectFileNumber).
 type PushResult struct {
 	Seq      uint64     `json:"seq"`
 	Status   PushStatus `json:"status"`
 	Reason   string     `json:"reason,omitempty"`
+	Code     string     `json:"code,omitempty"`
 	Conflict *Conflict  `json:"conflict,omitempty"`
 }
 
@@ -85,10 +115,21 @@ type Conflict = model.Conflict
 // says another page follows at once. A page never splits one server transaction, so
 // it ends on a consistent checkpoint, and holds at most M entries of the log and,
 // unless its first transaction alone is larger, about MaxPageBytes of them.
+//
+// Epoch names the run of the service that appended the change at Cursor (empty for
+// one from before version 4, and on an empty page, where the client keeps the epoch
+// it has); the client stores it with the cursor and sends it with its next pull
+// (QueryEpoch). Resync, on an empty page with cursor 0, says that the log has no
+// change at the requested cursor with the requested epoch: the service was restored
+// from a backup and what the client pulled after it is gone. The client pulls
+// everything again from cursor 0 and sends its own work the service lost again
+// (fence.go).
 type ChangesResponse struct {
 	Changes []Change `json:"changes"`
 	Cursor  uint64   `json:"cursor"`
 	More    bool     `json:"more"`
+	Epoch   string   `json:"epoch,omitempty"`
+	Resync  bool     `json:"resync,omitempty"`
 }
 
 // Change is one entry of the tenant's log, or, in a page, every entry of one case
@@ -109,8 +150,10 @@ type ChangesResponse struct {
 // History lists the entries added (already sealed by the server); the client stores
 // them and checks the chain against the case's HistoryHead. Mutations names the
 // applied mutations that devices pushed (none for intake and server-side changes), so
-// the client can match them against its outbox while rebasing. Conflicts recorded
-// by these entries travel along, so both clerks see them.
+// the client can match them against its outbox while rebasing, and Sums their
+// model.Mutation.Sum in the same order, so a client takes a mutation for its own only
+// when its own mutation of that ID has that sum (entries from before version 4 have
+// none). Conflicts recorded by these entries travel along, so both clerks see them.
 type Change struct {
 	Seq       uint64               `json:"seq"`
 	CaseID    string               `json:"caseId"`
@@ -118,6 +161,7 @@ type Change struct {
 	Patch     *model.CasePatch     `json:"patch,omitempty"`
 	History   []model.HistoryEntry `json:"history,omitempty"`
 	Mutations []string             `json:"mutations,omitempty"`
+	Sums      []string             `json:"sums,omitempty"`
 	Conflicts []Conflict           `json:"conflicts,omitempty"`
 	// Tx names the server transaction that appended the entry (a push of many
 	// mutations commits all their entries at once): entries with equal Tx were

@@ -33,6 +33,12 @@ func (r PushRequest) Validate() error {
 	if len(r.Mutations) > MaxPushBatch {
 		return fmt.Errorf("%w: %d mutations, at most %d", ErrTooMany, len(r.Mutations), MaxPushBatch)
 	}
+	switch {
+	case !ValidIncarnation(r.Incarnation):
+		return fmt.Errorf("%w: incarnation %.70q", ErrFence, r.Incarnation)
+	case r.Replaces != "" && (!ValidIncarnation(r.Replaces) || r.Replaces == r.Incarnation):
+		return fmt.Errorf("%w: replaces %.70q", ErrFence, r.Replaces)
+	}
 	for i, m := range r.Mutations {
 		if m.Device == "" || strings.Contains(m.Device, ":") {
 			return fmt.Errorf("%w: mutation %d: device %q", ErrMissing, i, m.Device)
@@ -64,9 +70,25 @@ func (r PushRequest) Validate() error {
 }
 
 // Validate checks a push answer: results in strictly ascending seq, none past
-// LastSeq, known statuses, a Conflict exactly with StatusConflict and a reason with
-// StatusRejected.
+// LastSeq, known statuses, a Conflict exactly with StatusConflict, a reason with
+// StatusRejected and a code only there; with a fence, no results but skipped ones
+// before a divergence.
 func (r PushResponse) Validate() error {
+	switch r.Fence {
+	case "":
+	case FenceDiverged:
+		for _, res := range r.Results {
+			if res.Status != StatusSkipped {
+				return fmt.Errorf("%w: %q result with fence %q", ErrFence, res.Status, r.Fence)
+			}
+		}
+	case FenceBehind, FenceReplaced:
+		if len(r.Results) > 0 {
+			return fmt.Errorf("%w: results with fence %q", ErrFence, r.Fence)
+		}
+	default:
+		return fmt.Errorf("%w: fence %.40q", ErrFence, r.Fence)
+	}
 	for i, res := range r.Results {
 		if res.Seq == 0 || res.Seq > r.LastSeq || (i > 0 && res.Seq <= r.Results[i-1].Seq) {
 			return fmt.Errorf("%w: result %d has seq %d (lastSeq %d)", ErrSeqOrder, i, res.Seq, r.LastSeq)
@@ -87,6 +109,9 @@ func (r PushResponse) Validate() error {
 		if res.Conflict != nil && res.Status != StatusConflict {
 			return fmt.Errorf("%w: conflict with status %q", ErrStatus, res.Status)
 		}
+		if res.Code != "" && (res.Status != StatusRejected || len(res.Code) > 40) {
+			return fmt.Errorf("%w: code %.40q with status %q", ErrStatus, res.Code, res.Status)
+		}
 	}
 	return nil
 }
@@ -99,6 +124,12 @@ func (r PushResponse) Validate() error {
 func (r ChangesResponse) Validate() error {
 	if len(r.Changes) > MaxLimit {
 		return fmt.Errorf("%w: %d changes, at most %d", ErrTooMany, len(r.Changes), MaxLimit)
+	}
+	if r.Resync && (len(r.Changes) > 0 || r.Cursor != 0 || r.More || r.Epoch != "") {
+		return fmt.Errorf("%w: a resync page with changes, a cursor, an epoch or more", ErrCursor)
+	}
+	if len(r.Epoch) > MaxIncarnation {
+		return fmt.Errorf("%w: epoch of %d bytes", ErrCursor, len(r.Epoch))
 	}
 	if len(r.Changes) == 0 {
 		if r.More {
@@ -122,6 +153,8 @@ func (r ChangesResponse) Validate() error {
 			return fmt.Errorf("%w: seq %d has tx %d", ErrChange, c.Seq, c.Tx)
 		case seen[c.CaseID]:
 			return fmt.Errorf("%w: case %q twice in the page", ErrChange, c.CaseID)
+		case len(c.Sums) > 0 && len(c.Sums) != len(c.Mutations):
+			return fmt.Errorf("%w: seq %d names %d mutations and %d sums", ErrChange, c.Seq, len(c.Mutations), len(c.Sums))
 		}
 		seen[c.CaseID] = true
 		for _, h := range c.History {
@@ -146,6 +179,9 @@ func (r ChangesResponse) Validate() error {
 func (r ChangesResponse) ValidateAfter(cursor uint64) error {
 	if err := r.Validate(); err != nil {
 		return err
+	}
+	if r.Resync {
+		return nil
 	}
 	if len(r.Changes) == 0 {
 		if r.Cursor != cursor {

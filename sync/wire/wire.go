@@ -22,8 +22,12 @@ import (
 // case every time. Version 3 added sign-in (auth.go): the grant key in enrollment
 // and directory, absences and deactivated users in the directory,
 // Mutation.OnBehalfOf; a desktop of version 2 could not push anyway, since the
-// service applies mutations only of clerks it signed in.
-const Version = 3
+// service applies mutations only of clerks it signed in. Version 4 added what keeps
+// a restored or copied data folder and a restored service from losing work
+// (fence.go): the store's incarnation and acknowledged seq in pushes, the fence and
+// the refusal code in push answers, the mutations' sums and the epoch in changes,
+// resync pages, and re-enrollment of a copied PC.
+const Version = 4
 
 // HeaderVersion carries Version on every request and every response. The server
 // refuses a request whose version differs (or is missing) with status 400 and an
@@ -74,6 +78,7 @@ var (
 	ErrChange      = errors.New("wire: inconsistent change")
 	ErrStatus      = errors.New("wire: unknown push status")
 	ErrChunk       = errors.New("wire: bad chunk description")
+	ErrFence       = errors.New("wire: bad incarnation or fence")
 )
 
 // CheckVersion compares the HeaderVersion value a peer sent with Version.

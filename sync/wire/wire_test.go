@@ -35,7 +35,7 @@ func mutation(t testing.TB, device string, seq uint64, kind model.MutationKind, 
 }
 
 func samplePush(t testing.TB) PushRequest {
-	return PushRequest{Mutations: []model.Mutation{
+	return PushRequest{Incarnation: "0b6e9f2c41d87a35", Replaces: "7c1d0e5a9b3f2e48", Acked: 6, Mutations: []model.Mutation{
 		mutation(t, "dev-a", 7, model.KindAssign, model.AssignPayload{Assignee: "clerk-1"}),
 		func() model.Mutation {
 			m := mutation(t, "dev-a", 8, model.KindTransition, model.TransitionPayload{Action: "annehmen"})
@@ -75,6 +75,7 @@ func sampleChanges() ChangesResponse {
 	return ChangesResponse{
 		Changes: []Change{
 			{Seq: 41, CaseID: "case-1", Patch: &patch, History: []model.HistoryEntry{h, h2}, Mutations: []string{"dev-a:8", "dev-a:9"},
+				Sums: []string{"q3Zs0bH5kW2", "Z0pX7mJc4eT"},
 				Conflicts: []Conflict{{ID: "cf-1", CaseID: "case-1", Field: model.FieldAssignee,
 					ServerValue: json.RawMessage(`"clerk-2"`), ClientValue: json.RawMessage(`"clerk-1"`),
 					ServerAuthor: "clerk-2", ClientAuthor: "clerk-1", ServerAt: t0, ClientAt: t0.Add(time.Minute),
@@ -87,6 +88,7 @@ func sampleChanges() ChangesResponse {
 		},
 		Cursor: 43,
 		More:   true,
+		Epoch:  "Jd8sK2pQz4w",
 	}
 }
 
@@ -215,10 +217,17 @@ func TestPushValidate(t *testing.T) {
 		{"no user", func(p *PushRequest) { p.Mutations[1].User = "" }, ErrMissing},
 		{"no time", func(p *PushRequest) { p.Mutations[1].At = time.Time{} }, ErrMissing},
 		{"no payload", func(p *PushRequest) { p.Mutations[1].Payload = nil }, ErrMissing},
+		{"no incarnation", func(p *PushRequest) { p.Incarnation = "" }, ErrFence},
+		{"short incarnation", func(p *PushRequest) { p.Incarnation = "abc" }, ErrFence},
+		{"incarnation with a colon", func(p *PushRequest) { p.Incarnation = "abc:defgh" }, ErrFence},
+		{"replaces itself", func(p *PushRequest) { p.Replaces = p.Incarnation }, ErrFence},
+		{"replaces nothing", func(p *PushRequest) { p.Replaces = "" }, nil},
+		{"bad replaces", func(p *PushRequest) { p.Replaces = strings.Repeat("x", MaxIncarnation+1) }, ErrFence},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := PushRequest{Mutations: append([]model.Mutation(nil), ok.Mutations...)}
+			p := ok
+			p.Mutations = append([]model.Mutation(nil), ok.Mutations...)
 			tt.edit(&p)
 			if err := p.Validate(); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Errorf("got %v, want %v", err, tt.want)
@@ -243,6 +252,14 @@ func TestPushResponseValidate(t *testing.T) {
 		{"rejected without reason", PushResponse{LastSeq: 1, Results: []PushResult{{Seq: 1, Status: StatusRejected}}}, ErrMissing},
 		{"conflict without conflict", PushResponse{LastSeq: 1, Results: []PushResult{{Seq: 1, Status: StatusConflict}}}, ErrMissing},
 		{"conflict on applied", PushResponse{LastSeq: 1, Results: []PushResult{{Seq: 1, Status: StatusApplied, Conflict: cf}}}, ErrStatus},
+		{"code on rejected", PushResponse{LastSeq: 1, Results: []PushResult{{Seq: 1, Status: StatusRejected, Reason: "vergeben", Code: RejectFileNumber}}}, nil},
+		{"code on applied", PushResponse{LastSeq: 1, Results: []PushResult{{Seq: 1, Status: StatusApplied, Code: RejectFileNumber}}}, ErrStatus},
+		{"diverged after skipped ones", PushResponse{LastSeq: 9, Fence: FenceDiverged, Results: []PushResult{{Seq: 4, Status: StatusSkipped}}}, nil},
+		{"diverged with applied", PushResponse{LastSeq: 9, Fence: FenceDiverged, Results: []PushResult{{Seq: 4, Status: StatusApplied}}}, ErrFence},
+		{"behind", PushResponse{LastSeq: 3, Fence: FenceBehind}, nil},
+		{"behind with results", PushResponse{LastSeq: 3, Fence: FenceBehind, Results: []PushResult{{Seq: 1, Status: StatusSkipped}}}, ErrFence},
+		{"replaced", PushResponse{LastSeq: 3, Fence: FenceReplaced}, nil},
+		{"unknown fence", PushResponse{LastSeq: 3, Fence: "moved"}, ErrFence},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,6 +294,12 @@ func TestChangesValidate(t *testing.T) {
 		{"tx after seq", func(r *ChangesResponse) { r.Changes[0].Tx = 42 }, 40, ErrChange},
 		{"foreign history", func(r *ChangesResponse) { r.Changes[0].History[0].CaseID = "case-2" }, 40, ErrChange},
 		{"foreign conflict", func(r *ChangesResponse) { r.Changes[0].Conflicts[0].CaseID = "case-2" }, 40, ErrChange},
+		{"a sum short", func(r *ChangesResponse) { r.Changes[0].Sums = r.Changes[0].Sums[:1] }, 40, ErrChange},
+		{"no sums", func(r *ChangesResponse) { r.Changes[0].Sums = nil }, 40, nil},
+		{"resync", func(r *ChangesResponse) { *r = ChangesResponse{Resync: true} }, 40, nil},
+		{"resync with a cursor", func(r *ChangesResponse) { *r = ChangesResponse{Resync: true, Cursor: 40} }, 40, ErrCursor},
+		{"resync with changes", func(r *ChangesResponse) { r.Resync = true }, 40, ErrCursor},
+		{"resync with an epoch", func(r *ChangesResponse) { *r = ChangesResponse{Resync: true, Epoch: "x"} }, 40, ErrCursor},
 		{"too many", func(r *ChangesResponse) {
 			r.Changes = nil
 			for i := 1; i <= MaxLimit+1; i++ {
@@ -369,7 +392,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"empty", ``, 1000, ErrDecode},
 		{"array", `[]`, 1000, ErrDecode},
 		{"truncated", string(valid[:len(valid)/2]), 1 << 20, ErrDecode},
-		{"invalid mutation", `{"mutations":[{"id":"d:2","device":"d","seq":1}]}`, 1000, ErrMutationID},
+		{"invalid mutation", `{"incarnation":"0b6e9f2c41d87a35","mutations":[{"id":"d:2","device":"d","seq":1}]}`, 1000, ErrMutationID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
