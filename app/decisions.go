@@ -324,6 +324,9 @@ func (a *Decisions) letter(me model.Clerk, c model.Case, d DecisionDraft) (decis
 	if errors.As(err, &mv) {
 		return decision.Letter{}, a.missing(mv.Placeholder, d, t.Blocks, blockAt)
 	}
+	if errors.Is(err, decision.ErrFee) {
+		return decision.Letter{}, &problem{msgFeeNotAllowed, "fee"}
+	}
 	if err != nil {
 		return decision.Letter{}, &problem{err.Error(), ""}
 	}

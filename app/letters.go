@@ -124,7 +124,7 @@ func (a *Letters) sampleCase(ct model.CaseType) model.Case {
 	}
 }
 
-func (a *Letters) sampleData(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy) decision.Data {
+func (a *Letters) sampleData(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy, ct model.CaseType) decision.Data {
 	day := a.today()
 	values := map[string]string{}
 	for _, p := range clerkPlaceholders {
@@ -149,11 +149,15 @@ func (a *Letters) sampleData(t decision.Template, lh decision.Letterhead, remedy
 	if clerk.Name == "" {
 		clerk.Name = sampleClerkName
 	}
-	return decision.Data{
+	data := decision.Data{
 		Letterhead: lh, Clerk: clerk, Date: day, Location: a.loc,
-		Fee:    &decision.Fee{Cents: 5000, Due: day.AddDate(0, 1, 0)},
 		Values: values, Remedy: remedy,
 	}
+	// A case type free of charge (Wohngeld) has no fee; decision.Fill refuses one.
+	if !decision.FeeFree(ct.Code) {
+		data.Fee = &decision.Fee{Cents: 5000, Due: day.AddDate(0, 1, 0)}
+	}
+	return data
 }
 
 // checkTemplate fills t for a sample case of type ct and renders it; the error names
@@ -168,7 +172,7 @@ type fieldError struct{ field, msg string }
 
 func (a *Letters) sampleLetter(t decision.Template, lh decision.Letterhead, remedy *decision.Remedy, ct model.CaseType) ([]byte, *fieldError) {
 	c := a.sampleCase(ct)
-	l, err := decision.Fill(t, &c, a.sampleData(t, lh, remedy))
+	l, err := decision.Fill(t, &c, a.sampleData(t, lh, remedy, ct))
 	var mv *decision.MissingValueError
 	if errors.As(err, &mv) {
 		field := "blocks"
@@ -179,6 +183,9 @@ func (a *Letters) sampleLetter(t decision.Template, lh decision.Letterhead, reme
 			}
 		}
 		return nil, &fieldError{field, fmt.Sprintf(msgPlaceholderWithoutValue, mv.Placeholder, placeholderHint(mv.Placeholder))}
+	}
+	if errors.Is(err, decision.ErrFee) {
+		return nil, &fieldError{"blocks", msgFeeNotAllowed}
 	}
 	if err != nil {
 		return nil, &fieldError{"blocks", err.Error()}

@@ -365,3 +365,38 @@ func TestDemoLetterheadHasBankDetails(t *testing.T) {
 		t.Fatalf("a store that is not the demo got the demo's IBAN: %+v", cfg.Letterhead)
 	}
 }
+
+// Wohngeld is free of charge (§ 64 SGB X): its sample letters carry no fee, and a
+// template that sets one is refused for it in German, not with the package's error.
+func TestWohngeldPreviewWithoutFee(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed")
+	}
+	a, _ := newAdminApp(t)
+	s, err := a.SaveLetterhead(goodLetterhead(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wohngeld := RemedyForm{CaseType: "WOHNGELD", Kind: "WIDERSPRUCH", Body: "Gemeinde Musterhausen", Address: "Rathausplatz 1, 24999 Musterhausen"}
+	previewed, refused := 0, 0
+	for _, tf := range s.Templates {
+		p, err := a.PreviewLetter(LetterPreviewInput{Letterhead: s.Letterhead, Template: tf, Remedy: wohngeld})
+		if tf.ID == "gebuehrenbescheid" {
+			if e := uiError(t, err); e.Message != msgFeeNotAllowed {
+				t.Errorf("a Gebührenbescheid for Wohngeld: %v", err)
+			}
+			refused++
+			continue
+		}
+		if err != nil {
+			t.Fatalf("template %s for Wohngeld: %v", tf.ID, err)
+		}
+		if text := pdfText(t, p.PDF); strings.Contains(text, "Gebühr") || strings.Contains(text, "Kosten des Verfahrens tragen Sie") {
+			t.Errorf("template %s for Wohngeld sets a fee:\n%s", tf.ID, text)
+		}
+		previewed++
+	}
+	if previewed == 0 || refused != 1 {
+		t.Errorf("previewed %d, refused %d templates", previewed, refused)
+	}
+}

@@ -54,6 +54,7 @@ const (
 	msgFeeAmountUnreadable       = "Der Betrag der Gebühr ist nicht lesbar. Bitte in Euro angeben, zum Beispiel „25,00“."
 	msgFeeDueMissing             = "Bitte geben Sie an, bis wann die Gebühr zu zahlen ist."
 	msgFeeDuePast                = "Das Fälligkeitsdatum der Gebühr liegt in der Vergangenheit."
+	msgFeeNotAllowed             = "Für diese Antragsart dürfen keine Gebühren erhoben werden (zum Beispiel Wohngeld, § 64 SGB X). Bitte die Gebühr abwählen oder eine Vorlage ohne Gebühr nehmen."
 	msgValueMissing              = "Bitte geben Sie „%s“ an; der Bescheid braucht diesen Text."
 	msgBankMissing               = "Im Briefkopf fehlt die Bankverbindung (%s) für den Gebührenteil. Die Administration kann sie in den Briefeinstellungen eintragen; bis dahin lassen Sie die Gebühr bitte weg."
 	msgPlaceholderNoValue        = "Für den Platzhalter {{%s}} gibt es in diesem Vorgang keinen Wert. Bitte ändern Sie den Text oder ergänzen Sie die Angabe im Vorgang."
