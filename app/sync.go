@@ -47,6 +47,18 @@ func (a *Sync) SyncNow() (SyncStatusView, error) {
 	return a.runner.view(e.Status()), nil
 }
 
+// DismissSyncNotice ends the note about a restored or copied data folder or a
+// restored OZG-Cloud ("Verstanden"); the status bar follows.
+func (a *Sync) DismissSyncNotice() (SyncStatusView, error) {
+	if _, err := a.me(); err != nil {
+		return SyncStatusView{}, err
+	}
+	if err := a.runner.db.DismissNotice(); err != nil {
+		return SyncStatusView{}, toError(err)
+	}
+	return a.runner.status()
+}
+
 func (a *Sync) requireSyncAdmin() error {
 	if _, err := a.meOrSetup(); err != nil {
 		return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/ozgcloud/desktop/store"
 	"io"
 	"log"
 	"log/slog"
@@ -378,4 +379,26 @@ func TestSyncMergedDeadline(t *testing.T) {
 		x, _ := b.GetCase(d.ID)
 		return x.Status == string(model.StatusWeitergeleitet) && x.OrgUnit == "ou-1"
 	})
+}
+
+// TestSyncNotice: the store's note about a restored or copied data folder reaches the
+// status bar until the clerk dismisses it.
+func TestSyncNotice(t *testing.T) {
+	a, _ := newApp(t, 1)
+	if s, err := a.SyncStatus(); err != nil || s.Notice != "" {
+		t.Fatalf("a new store has a notice: %+v %v", s, err)
+	}
+	if _, err := a.Sync.runner.db.RenumberOutbox(0, store.NoticeCopied); err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.SyncStatus()
+	if err != nil || !strings.Contains(s.Notice, "kopiert") {
+		t.Fatalf("the notice is not shown: %+v %v", s, err)
+	}
+	if s, err = a.DismissSyncNotice(); err != nil || s.Notice != "" {
+		t.Fatalf("after Verstanden: %+v %v", s, err)
+	}
+	if s, _ = a.SyncStatus(); s.Notice != "" {
+		t.Fatalf("the notice came back: %+v", s)
+	}
 }

@@ -20,6 +20,9 @@ type SyncStatusView struct {
 	NextTry       string `json:"nextTry"`   // when a failed round is retried
 	// MayConnect: the current clerk may connect this PC (Administration).
 	MayConnect bool `json:"mayConnect"`
+	// Notice is the one German note after a restored or copied data folder, a
+	// restored OZG-Cloud or a duplicate file number; "" once dismissed.
+	Notice string `json:"notice"`
 }
 
 // SyncProbe is the first step of "Mit OZG-Cloud verbinden": the certificate the

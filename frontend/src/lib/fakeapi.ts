@@ -466,7 +466,7 @@ export class FakeApi implements Api {
   // rejected changes are set by tests (fakeConflict, fakeRejected).
   sync: SyncStatusView = {
     enrolled: false, server: '', tenant: '', online: false, syncing: false, pending: 4, rejected: 0, openConflicts: 0,
-    wantedBlobs: 0, lastSync: '', lastError: '', nextTry: '', mayConnect: false,
+    wantedBlobs: 0, lastSync: '', lastError: '', nextTry: '', mayConnect: false, notice: '',
   };
   conflicts: ConflictView[] = [];
   rejected: RejectedView[] = [];
@@ -478,6 +478,10 @@ export class FakeApi implements Api {
   SyncNow = () => this.rec('SyncNow', [], () => {
     if (!this.sync.enrolled) throw JSON.stringify({ code: 'NOT_ALLOWED', message: 'Dieser PC ist noch nicht mit der OZG-Cloud verbunden.' });
     this.sync = { ...this.sync, pending: 0, online: true, lastSync: '2026-03-10T10:15:00+01:00', lastError: '' };
+    return this.syncView();
+  });
+  DismissSyncNotice = () => this.rec('DismissSyncNotice', [], () => {
+    this.sync = { ...this.sync, notice: '' };
     return this.syncView();
   });
   ProbeSyncServer = (server: string) => this.rec('ProbeSyncServer', [server], (): SyncProbe => {

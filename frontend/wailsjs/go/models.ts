@@ -1705,6 +1705,7 @@ export namespace app {
 	    lastError: string;
 	    nextTry: string;
 	    mayConnect: boolean;
+	    notice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncStatusView(source);
@@ -1725,6 +1726,7 @@ export namespace app {
 	        this.lastError = source["lastError"];
 	        this.nextTry = source["nextTry"];
 	        this.mayConnect = source["mayConnect"];
+	        this.notice = source["notice"];
 	    }
 	}
 	

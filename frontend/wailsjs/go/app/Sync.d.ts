@@ -8,6 +8,8 @@ export function ConnectSync(arg1:app.SyncConnectInput):Promise<app.SyncStatusVie
 
 export function DismissRejected(arg1:number):Promise<Array<app.RejectedView>>;
 
+export function DismissSyncNotice():Promise<app.SyncStatusView>;
+
 export function ProbeSyncServer(arg1:string):Promise<app.SyncProbe>;
 
 export function RejectedChanges():Promise<Array<app.RejectedView>>;

@@ -14,6 +14,10 @@ export function DismissRejected(arg1) {
   return window['go']['app']['Sync']['DismissRejected'](arg1);
 }
 
+export function DismissSyncNotice() {
+  return window['go']['app']['Sync']['DismissSyncNotice']();
+}
+
 export function ProbeSyncServer(arg1) {
   return window['go']['app']['Sync']['ProbeSyncServer'](arg1);
 }

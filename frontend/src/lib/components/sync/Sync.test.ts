@@ -46,6 +46,19 @@ describe('sync in the status bar', () => {
   });
 });
 
+describe('the note after a restored or copied data folder', () => {
+  it('stays in the status bar until the clerk says Verstanden', async () => {
+    const fake = enrolled(new FakeApi());
+    const note = 'Die Daten dieses PCs wurden auf einen anderen PC kopiert. Es ist nichts verloren gegangen.';
+    fake.sync = { ...fake.sync, notice: note };
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getByTestId('sync-notice')).toHaveTextContent(note));
+    await fireEvent.click(screen.getByRole('button', { name: 'Verstanden' }));
+    await waitFor(() => expect(fake.called('DismissSyncNotice')).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByTestId('sync-notice')).toBeNull());
+  });
+});
+
 describe('Mit OZG-Cloud verbinden', () => {
   it('is offered to the administration only', async () => {
     await renderApp(new FakeApi());
