@@ -74,9 +74,10 @@ func (s *spaces) Read(p []byte) (int, error) {
 
 var blanks = bytes.Repeat([]byte{' '}, 64<<10)
 
-// pushOf is a push body of n bytes of white space inside the mutations array.
+// pushOf is a push body of n bytes of white space inside the mutations array of an
+// empty push that names a store incarnation, as every push must since protocol 4.
 func pushOf(n int64) io.Reader {
-	return io.MultiReader(strings.NewReader(`{"mutations":[`), &spaces{n}, strings.NewReader(`]}`))
+	return io.MultiReader(strings.NewReader(`{"incarnation":"a77ac4e5a77ac4e5","mutations":[`), &spaces{n}, strings.NewReader(`]}`))
 }
 
 // push1MiB is a push body of 1 MiB, sent with its length.
