@@ -75,17 +75,7 @@ func (db *DB) SetMunicipality(m Municipality) error {
 
 // Clerks returns every clerk, sorted by name.
 func (db *DB) Clerks() ([]model.Clerk, error) {
-	var out []model.Clerk
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketClerks).ForEach(func(k, v []byte) error {
-			var c model.Clerk
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("decode clerk %s: %w", k, err)
-			}
-			out = append(out, c)
-			return nil
-		})
-	})
+	out, err := readAll[model.Clerk](db, bucketClerks, "clerk")
 	if err != nil {
 		return nil, fmt.Errorf("store: clerks: %w", err)
 	}

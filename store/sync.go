@@ -326,21 +326,15 @@ func putConflict(b *bolt.Bucket, c model.Conflict, now time.Time) error {
 // Conflicts returns the conflicts; with open, only those not resolved yet. They are
 // ordered by the server's time, oldest first.
 func (db *DB) Conflicts(open bool) ([]Conflict, error) {
-	var out []Conflict
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
-			var c Conflict
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("decode conflict %s: %w", k, err)
-			}
-			if !open || c.Open() {
-				out = append(out, c)
-			}
-			return nil
-		})
-	})
+	all, err := readAll[Conflict](db, bucketConflicts, "conflict")
 	if err != nil {
 		return nil, fmt.Errorf("store: conflicts: %w", err)
+	}
+	var out []Conflict
+	for _, c := range all {
+		if !open || c.Open() {
+			out = append(out, c)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].ServerAt.Equal(out[j].ServerAt) {
