@@ -113,10 +113,5 @@ func (db *DB) AbsenceSent(id string, stored *identity.Absence, refused string) e
 }
 
 func (db *DB) updateAbsences(what string, fn func(b *bolt.Bucket) error) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket(bucketAbsences)) }); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	return nil
+	return db.updateBucket(bucketAbsences, what, fn)
 }

@@ -123,12 +123,7 @@ func (db *DB) ProbeDone() error { return db.deleteSyncKey(syncProbe, "probe done
 
 // deleteSyncKey removes a key of the sync bucket; what names the operation.
 func (db *DB) deleteSyncKey(key []byte, what string) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSync).Delete(key) }); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	return nil
+	return db.updateBucket(bucketSync, what, func(sb *bolt.Bucket) error { return sb.Delete(key) })
 }
 
 // newIncarnation returns 16 random hex digits.

@@ -113,12 +113,9 @@ func updateUser(b *bolt.Bucket, id string, fn func(u *LocalUser) error) error {
 // transaction: the local administration's new user. ErrExists when the clerk ID is
 // taken; a *model.ValidationError as PutClerk.
 func (db *DB) AddLocalUser(c model.Clerk, u LocalUser) error {
-	if err := validClerk(c); err != nil {
-		return fmt.Errorf("store: add local user: %w", err)
-	}
-	b, err := json.Marshal(c)
+	b, err := encodeClerk("add local user", c)
 	if err != nil {
-		return fmt.Errorf("store: add local user %s: %w", c.ID, err)
+		return err
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
