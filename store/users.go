@@ -151,10 +151,7 @@ func (db *DB) SetGrantKey(key string) error {
 	if old, err := db.GrantKey(); err != nil || old == key {
 		return err
 	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		sb := tx.Bucket(bucketSync)
+	return db.updateBucket(bucketSync, "set grant key", func(sb *bolt.Bucket) error {
 		id, err := readIdentity(sb)
 		if err != nil || id.GrantKey == key {
 			return err
@@ -166,10 +163,6 @@ func (db *DB) SetGrantKey(key string) error {
 		}
 		return sb.Put(syncIdentity, b)
 	})
-	if err != nil {
-		return fmt.Errorf("store: set grant key: %w", err)
-	}
-	return nil
 }
 
 // DefaultIdleLock is how long the window stays open without input before it locks,
