@@ -155,14 +155,24 @@ func (a *Cases) Transition(id, action, reason string) (CaseDetail, error) {
 
 // Assign gives the case to a clerk; an empty clerkID releases it.
 func (a *Cases) Assign(id, clerkID string) (CaseDetail, error) {
-	me, err := a.me()
+	me, err := a.assigner(clerkID)
 	if err != nil {
 		return CaseDetail{}, err
 	}
-	if err := a.knownClerk(clerkID); err != nil {
-		return CaseDetail{}, err
-	}
 	return a.do(me, id, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+}
+
+// assigner returns the signed-in clerk, who hands cases to clerkID, once knownClerk
+// accepts clerkID.
+func (a *Cases) assigner(clerkID string) (model.Clerk, error) {
+	me, err := a.me()
+	if err != nil {
+		return model.Clerk{}, err
+	}
+	if err := a.knownClerk(clerkID); err != nil {
+		return model.Clerk{}, err
+	}
+	return me, nil
 }
 
 // knownClerk refuses a clerk ID this store does not know ("" is nobody).
@@ -313,11 +323,8 @@ func (a *Cases) bulk(me model.Clerk, ids []string, kind model.MutationKind, payl
 
 // BulkAssign assigns every case in ids to clerkID.
 func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
-	me, err := a.me()
+	me, err := a.assigner(clerkID)
 	if err != nil {
-		return BulkResult{}, err
-	}
-	if err := a.knownClerk(clerkID); err != nil {
 		return BulkResult{}, err
 	}
 	return a.bulk(me, ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})

@@ -130,6 +130,36 @@ func (a *Decisions) loadDraft(me model.Clerk, caseID string) (DecisionDraft, err
 	return d, nil
 }
 
+// decider returns the signed-in clerk and the case when the clerk may decide it.
+func (a *Decisions) decider(caseID string) (model.Clerk, model.Case, error) {
+	me, err := a.me()
+	if err != nil {
+		return model.Clerk{}, model.Case{}, err
+	}
+	c, err := a.db.Case(caseID)
+	if err != nil {
+		return model.Clerk{}, model.Case{}, toError(err)
+	}
+	if why := a.mayDecide(me, c); why != "" {
+		return model.Clerk{}, model.Case{}, &Error{Code: CodeNotAllowed, Message: why}
+	}
+	return me, c, nil
+}
+
+// keepDraft is decider for the draft's case, then keeps the edited draft (its values
+// reduced to those its blocks use).
+func (a *Decisions) keepDraft(d *DecisionDraft) (model.Clerk, model.Case, error) {
+	me, c, err := a.decider(d.CaseID)
+	if err != nil {
+		return model.Clerk{}, model.Case{}, err
+	}
+	d.Values = ownValues(d.Blocks, d.Values)
+	if err := a.saveDraft(me, *d); err != nil {
+		return model.Clerk{}, model.Case{}, err
+	}
+	return me, c, nil
+}
+
 func (a *Decisions) saveDraft(me model.Clerk, d DecisionDraft) error {
 	s := store.DecisionDraft{
 		TemplateID: d.TemplateID, TemplateName: d.TemplateName, Fee: d.Fee, FeeAmount: d.FeeAmount, FeeDue: d.FeeDue,
@@ -186,16 +216,9 @@ func (a *Decisions) DecisionEditor(caseID string) (DecisionEditorState, error) {
 
 // StartDecision makes a new draft from a template for the case, replacing its draft.
 func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, error) {
-	me, err := a.me()
+	me, c, err := a.decider(caseID)
 	if err != nil {
 		return DecisionDraft{}, err
-	}
-	c, err := a.db.Case(caseID)
-	if err != nil {
-		return DecisionDraft{}, toError(err)
-	}
-	if why := a.mayDecide(me, c); why != "" {
-		return DecisionDraft{}, &Error{Code: CodeNotAllowed, Message: why}
 	}
 	lc, err := a.letterConfig()
 	if err != nil {
@@ -377,19 +400,8 @@ func (a *Decisions) render(l decision.Letter) ([]byte, error) {
 // UpdateDecisionDraft keeps the edited draft and renders the letter for the preview;
 // a letter that cannot be made yet comes back with Problem set, not as an error.
 func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error) {
-	me, err := a.me()
+	me, c, err := a.keepDraft(&d)
 	if err != nil {
-		return DecisionPreview{}, err
-	}
-	c, err := a.db.Case(d.CaseID)
-	if err != nil {
-		return DecisionPreview{}, toError(err)
-	}
-	if why := a.mayDecide(me, c); why != "" {
-		return DecisionPreview{}, &Error{Code: CodeNotAllowed, Message: why}
-	}
-	d.Values = ownValues(d.Blocks, d.Values)
-	if err := a.saveDraft(me, d); err != nil {
 		return DecisionPreview{}, err
 	}
 	pdf, l, err := a.letterPDF(me, c, d)
@@ -420,19 +432,8 @@ func (a *Decisions) letterPDF(me model.Clerk, c model.Case, d DecisionDraft) ([]
 // that order: a failure before the record leaves at most an unreferenced blob, never
 // a half decision.
 func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, error) {
-	me, err := a.me()
+	me, c, err := a.keepDraft(&d)
 	if err != nil {
-		return SignResult{}, err
-	}
-	c, err := a.db.Case(d.CaseID)
-	if err != nil {
-		return SignResult{}, toError(err)
-	}
-	if why := a.mayDecide(me, c); why != "" {
-		return SignResult{}, &Error{Code: CodeNotAllowed, Message: why}
-	}
-	d.Values = ownValues(d.Blocks, d.Values)
-	if err := a.saveDraft(me, d); err != nil {
 		return SignResult{}, err
 	}
 	if secret == "" {

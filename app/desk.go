@@ -53,13 +53,9 @@ func (a *Desk) Session() (Session, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Session{}, toError(err)
 	}
-	clerks, err := a.db.Clerks()
+	clerks, users, err := a.clerksAndUsers()
 	if err != nil {
-		return Session{}, toError(err)
-	}
-	users, err := a.db.LocalUsers()
-	if err != nil {
-		return Session{}, toError(err)
+		return Session{}, err
 	}
 	_, enrollErr := a.db.SyncIdentity()
 	st := a.desk.State()

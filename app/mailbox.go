@@ -117,16 +117,9 @@ func (a *Mailbox) MailSettings() (MailSettingsView, error) {
 // SaveMailSettings checks and stores the mailbox (German field errors) and restarts
 // the intake with it; an empty password keeps the stored one (administration only).
 func (a *Mailbox) SaveMailSettings(in MailSettingsInput) (MailSettingsView, error) {
-	if err := a.requireMailAdmin(); err != nil {
-		return MailSettingsView{}, err
-	}
-	old, err := a.db.MailSettings()
+	s, err := a.enteredMail(in, msgCheckFieldsNothingSaved)
 	if err != nil {
-		return MailSettingsView{}, toError(err)
-	}
-	s, fields := checkMail(in, old)
-	if len(fields) > 0 {
-		return MailSettingsView{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingSaved, Fields: fields}
+		return MailSettingsView{}, err
 	}
 	if err := a.db.SetMailSettings(s); err != nil {
 		return MailSettingsView{}, toError(err)
@@ -134,6 +127,23 @@ func (a *Mailbox) SaveMailSettings(in MailSettingsInput) (MailSettingsView, erro
 	a.log.Info("mail settings saved", "by", a.current().ID)
 	a.intake.reset()
 	return mailView(s), nil
+}
+
+// enteredMail checks the entered settings against the stored ones (administration
+// only); invalid says what an error with German field errors reports.
+func (a *Mailbox) enteredMail(in MailSettingsInput, invalid string) (store.MailSettings, error) {
+	if err := a.requireMailAdmin(); err != nil {
+		return store.MailSettings{}, err
+	}
+	old, err := a.db.MailSettings()
+	if err != nil {
+		return store.MailSettings{}, toError(err)
+	}
+	s, fields := checkMail(in, old)
+	if len(fields) > 0 {
+		return store.MailSettings{}, &Error{Code: CodeInvalid, Message: invalid, Fields: fields}
+	}
+	return s, nil
 }
 
 // ClearMailSettings removes the mailbox and stops the intake (administration only).
@@ -163,16 +173,9 @@ func (a *Mailbox) ChooseMailCAFile() (string, error) {
 // password means the stored one) and says in German what works and what does not
 // (administration only).
 func (a *Mailbox) TestMailConnection(in MailSettingsInput) (MailCheckView, error) {
-	if err := a.requireMailAdmin(); err != nil {
-		return MailCheckView{}, err
-	}
-	old, err := a.db.MailSettings()
+	s, err := a.enteredMail(in, msgCheckFields)
 	if err != nil {
-		return MailCheckView{}, toError(err)
-	}
-	s, fields := checkMail(in, old)
-	if len(fields) > 0 {
-		return MailCheckView{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: fields}
+		return MailCheckView{}, err
 	}
 	cfg, err := a.intake.config(s)
 	if err != nil {

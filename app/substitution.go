@@ -123,15 +123,24 @@ func (a *Substitution) view(me model.Clerk) (SubstitutionView, error) {
 	return v, nil
 }
 
-// activeClerks returns the clerks who may sign in on this PC.
-func (a base) activeClerks() ([]ClerkView, error) {
+// clerksAndUsers returns every clerk and what this PC keeps of each, by clerk ID.
+func (a base) clerksAndUsers() ([]model.Clerk, map[string]store.LocalUser, error) {
 	clerks, err := a.db.Clerks()
 	if err != nil {
-		return nil, toError(err)
+		return nil, nil, toError(err)
 	}
 	users, err := a.db.LocalUsers()
 	if err != nil {
-		return nil, toError(err)
+		return nil, nil, toError(err)
+	}
+	return clerks, users, nil
+}
+
+// activeClerks returns the clerks who may sign in on this PC.
+func (a base) activeClerks() ([]ClerkView, error) {
+	clerks, users, err := a.clerksAndUsers()
+	if err != nil {
+		return nil, err
 	}
 	out := []ClerkView{}
 	for _, c := range clerks {

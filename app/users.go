@@ -25,13 +25,9 @@ func (a *Users) ListUsers() (UsersView, error) {
 	if _, err := a.admin(msgUsersAdminOnly); err != nil {
 		return UsersView{}, err
 	}
-	clerks, err := a.db.Clerks()
+	clerks, users, err := a.clerksAndUsers()
 	if err != nil {
-		return UsersView{}, toError(err)
-	}
-	users, err := a.db.LocalUsers()
-	if err != nil {
-		return UsersView{}, toError(err)
+		return UsersView{}, err
 	}
 	idle := a.desk.State().IdleLock
 	v := UsersView{Users: []UserView{}, Managed: !a.connected(), IdleLockMinutes: int((idle + time.Minute - 1) / time.Minute),

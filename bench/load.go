@@ -34,20 +34,8 @@ func finalCases(n int, seed int64, now time.Time, fn func(c *model.Case, assigne
 		if c.ID == "" {
 			c.ID = fmt.Sprintf("bench-%08d", seq)
 		}
-		if c.Tenant == "" {
-			c.Tenant = mu.Tenant
-		}
-		if c.OrgUnit == "" {
-			c.OrgUnit = mu.OrgUnit
-		}
-		if c.Status == "" {
-			c.Status = model.StatusNeu
-		}
-		t, ok := model.CaseTypeByCode(c.Type)
-		if c.TargetDeadline == nil && ok && !c.ReceivedAt.IsZero() {
-			dl := t.TargetDeadline(c.ReceivedAt)
-			c.TargetDeadline = &dl
-		}
+		c.FillDefaults(mu.Tenant, mu.OrgUnit)
+		t, _ := model.CaseTypeByCode(c.Type)
 		if c.FileNumber == "" {
 			// The store counts file numbers per prefix, year (in its time zone) and device.
 			year := c.ReceivedAt.In(berlin).Year()

@@ -183,6 +183,25 @@ type DecisionInfo struct {
 	PostedAt *time.Time `json:"postedAt,omitempty"`
 }
 
+// FillDefaults gives a new case what it may leave out: tenant and orgUnit (the
+// municipality's), the status Neu and its type's target deadline from the receipt
+// date.
+func (c *Case) FillDefaults(tenant, orgUnit string) {
+	if c.Tenant == "" {
+		c.Tenant = tenant
+	}
+	if c.OrgUnit == "" {
+		c.OrgUnit = orgUnit
+	}
+	if c.Status == "" {
+		c.Status = StatusNeu
+	}
+	if t, ok := CaseTypeByCode(c.Type); ok && c.TargetDeadline == nil && !c.ReceivedAt.IsZero() {
+		d := t.TargetDeadline(c.ReceivedAt)
+		c.TargetDeadline = &d
+	}
+}
+
 // HasSignedDecision reports whether the case holds a signed decision that no later
 // decision supersedes.
 func (c *Case) HasSignedDecision() bool {

@@ -24,17 +24,7 @@ type Absence struct {
 
 // Absences returns the absences this PC knows, by first day, then ID.
 func (db *DB) Absences() ([]Absence, error) {
-	var out []Absence
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAbsences).ForEach(func(k, v []byte) error {
-			var a Absence
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("decode absence %s: %w", k, err)
-			}
-			out = append(out, a)
-			return nil
-		})
-	})
+	out, err := readAll[Absence](db, bucketAbsences, "absence")
 	if err != nil {
 		return nil, fmt.Errorf("store: absences: %w", err)
 	}
@@ -123,10 +113,5 @@ func (db *DB) AbsenceSent(id string, stored *identity.Absence, refused string) e
 }
 
 func (db *DB) updateAbsences(what string, fn func(b *bolt.Bucket) error) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket(bucketAbsences)) }); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	return nil
+	return db.updateBucket(bucketAbsences, what, fn)
 }

@@ -63,29 +63,14 @@ func (db *DB) SetMunicipality(m Municipality) error {
 	if err != nil {
 		return fmt.Errorf("store: set municipality: %w", err)
 	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(metaMunicipality, b)
-	}); err != nil {
-		return fmt.Errorf("store: set municipality: %w", err)
-	}
-	return nil
+	return db.updateBucket(bucketMeta, "set municipality", func(meta *bolt.Bucket) error {
+		return meta.Put(metaMunicipality, b)
+	})
 }
 
 // Clerks returns every clerk, sorted by name.
 func (db *DB) Clerks() ([]model.Clerk, error) {
-	var out []model.Clerk
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketClerks).ForEach(func(k, v []byte) error {
-			var c model.Clerk
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("decode clerk %s: %w", k, err)
-			}
-			out = append(out, c)
-			return nil
-		})
-	})
+	out, err := readAll[model.Clerk](db, bucketClerks, "clerk")
 	if err != nil {
 		return nil, fmt.Errorf("store: clerks: %w", err)
 	}
@@ -119,12 +104,9 @@ func (db *DB) Clerk(id string) (model.Clerk, error) {
 // change feed (with a zero head: the cases themselves did not change). Errors: a
 // *model.ValidationError for a missing ID or name or an unknown role.
 func (db *DB) PutClerk(c model.Clerk) error {
-	if err := validClerk(c); err != nil {
-		return fmt.Errorf("store: put clerk: %w", err)
-	}
-	b, err := json.Marshal(c)
+	b, err := encodeClerk("put clerk", c)
 	if err != nil {
-		return fmt.Errorf("store: put clerk %s: %w", c.ID, err)
+		return err
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -153,6 +135,19 @@ func (db *DB) PutClerk(c model.Clerk) error {
 		db.index().SetAssigneeName(c.ID, c.Name)
 	}
 	return nil
+}
+
+// encodeClerk checks c with validClerk and encodes it; what names the operation in
+// the error.
+func encodeClerk(what string, c model.Clerk) ([]byte, error) {
+	if err := validClerk(c); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s %s: %w", what, c.ID, err)
+	}
+	return b, nil
 }
 
 // validClerk returns a *model.ValidationError for a missing ID or name or an unknown

@@ -210,15 +210,9 @@ func (db *DB) RecordMail(e MailEntry) error {
 	if prev, ok, err := db.MailLedgerByUID(e.Folder, e.Validity, e.UID); err == nil && ok && prev.CaseID == e.CaseID {
 		return nil
 	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		return ledgerPut(tx.Bucket(bucketMailLedger), e)
+	return db.updateBucket(bucketMailLedger, "record mail", func(b *bolt.Bucket) error {
+		return ledgerPut(b, e)
 	})
-	if err != nil {
-		return fmt.Errorf("store: record mail: %w", err)
-	}
-	return nil
 }
 
 // MailLedgerByUID returns the ledger entry of the mail with that UID.

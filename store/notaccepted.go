@@ -76,17 +76,7 @@ func (db *DB) NotAcceptedCase(caseID string) (NotAccepted, error) {
 
 // NotAcceptedCases returns every case made here that the OZG-Cloud did not accept.
 func (db *DB) NotAcceptedCases() ([]NotAccepted, error) {
-	var out []NotAccepted
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketNotAccepted).ForEach(func(k, v []byte) error {
-			var n NotAccepted
-			if err := json.Unmarshal(v, &n); err != nil {
-				return fmt.Errorf("decode not accepted %s: %w", k, err)
-			}
-			out = append(out, n)
-			return nil
-		})
-	})
+	out, err := readAll[NotAccepted](db, bucketNotAccepted, "not accepted")
 	if err != nil {
 		return nil, fmt.Errorf("store: not accepted cases: %w", err)
 	}
@@ -99,47 +89,38 @@ func (db *DB) NotAcceptedCases() ([]NotAccepted, error) {
 // afterwards was refused with it and stays in the list of rejected changes, from
 // where the clerk can do it again. Errors: ErrNotFound when the case is not marked.
 func (db *DB) ResubmitCase(actor model.Clerk, caseID string) (model.Case, error) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	var (
-		out model.Case
-		row index.Row
-	)
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := db.newWriter(tx)
+	out, err := db.writeCase(func(w *writer) (model.Case, index.Row, error) {
 		n, err := w.notAccepted(caseID)
 		if err != nil {
-			return err
+			return model.Case{}, index.Row{}, err
 		}
 		cur, err := w.getCase(caseID)
 		if err != nil {
-			return err
+			return model.Case{}, index.Row{}, err
 		}
 		m := model.Mutation{CaseID: caseID, Kind: model.KindCreate, Payload: n.Create.Payload, At: db.now().UTC(), User: actor.ID}
 		db.stamp(w, &m)
 		if err := w.appendOutbox(m); err != nil {
-			return err
+			return model.Case{}, index.Row{}, err
 		}
 		if err := w.keepBase(nil, caseID); err != nil {
-			return err
+			return model.Case{}, index.Row{}, err
 		}
-		var ok bool
-		if row, ok, err = w.rebuild(cur, nil, []model.Mutation{m}); err != nil {
-			return err
+		row, ok, err := w.rebuild(cur, nil, []model.Mutation{m})
+		if err != nil {
+			return model.Case{}, index.Row{}, err
 		} else if !ok {
-			return fmt.Errorf("case %s: the creation does not apply again", caseID)
+			return model.Case{}, index.Row{}, fmt.Errorf("case %s: the creation does not apply again", caseID)
 		}
 		c, err := w.getCase(caseID)
 		if err != nil {
-			return err
+			return model.Case{}, index.Row{}, err
 		}
-		out = *c
-		return tx.Bucket(bucketNotAccepted).Delete([]byte(caseID))
+		return *c, row, w.tx.Bucket(bucketNotAccepted).Delete([]byte(caseID))
 	})
 	if err != nil {
 		return model.Case{}, fmt.Errorf("store: resubmit case %s: %w", caseID, err)
 	}
-	db.indexRows([]index.Row{row}, false)
 	return out, nil
 }
 

@@ -46,9 +46,15 @@ func (db *DB) viewSettings(what string, fn func(b *bolt.Bucket) error) error {
 // updateSettings runs fn on the settings bucket in one fsynced write transaction:
 // every key fn puts or deletes is written together, or none is.
 func (db *DB) updateSettings(what string, fn func(b *bolt.Bucket) error) error {
+	return db.updateBucket(bucketSettings, what, fn)
+}
+
+// updateBucket runs fn on the bucket named name in one write transaction under the
+// store's write lock; what names the operation in the error.
+func (db *DB) updateBucket(name []byte, what string, fn func(b *bolt.Bucket) error) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket(bucketSettings)) }); err != nil {
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket(name)) }); err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil

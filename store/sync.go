@@ -214,15 +214,7 @@ func (db *DB) SyncCursor() (uint64, error) {
 // (pending local work is rebased on top as always). The sync client does it when a
 // page does not fit the cases here (ErrStale).
 func (db *DB) ResetSyncCursor() error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSync).Delete(syncCursor)
-	})
-	if err != nil {
-		return fmt.Errorf("store: reset sync cursor: %w", err)
-	}
-	return nil
+	return db.deleteSyncKey(syncCursor, "reset sync cursor")
 }
 
 // SyncState is what the status bar shows about sync from the store's side.
@@ -326,21 +318,15 @@ func putConflict(b *bolt.Bucket, c model.Conflict, now time.Time) error {
 // Conflicts returns the conflicts; with open, only those not resolved yet. They are
 // ordered by the server's time, oldest first.
 func (db *DB) Conflicts(open bool) ([]Conflict, error) {
-	var out []Conflict
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
-			var c Conflict
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("decode conflict %s: %w", k, err)
-			}
-			if !open || c.Open() {
-				out = append(out, c)
-			}
-			return nil
-		})
-	})
+	all, err := readAll[Conflict](db, bucketConflicts, "conflict")
 	if err != nil {
 		return nil, fmt.Errorf("store: conflicts: %w", err)
+	}
+	var out []Conflict
+	for _, c := range all {
+		if !open || c.Open() {
+			out = append(out, c)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].ServerAt.Equal(out[j].ServerAt) {
@@ -458,19 +444,12 @@ func (db *DB) Rejections() ([]Rejected, error) {
 // DismissRejected removes a rejected mutation (by its seq) from the list once the
 // clerk has seen it. ErrNotFound when there is none.
 func (db *DB) DismissRejected(seq uint64) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRejected)
+	return db.updateBucket(bucketRejected, "dismiss rejection", func(b *bolt.Bucket) error {
 		if b.Get(u64(seq)) == nil {
 			return fmt.Errorf("%w: rejection %d", ErrNotFound, seq)
 		}
 		return b.Delete(u64(seq))
 	})
-	if err != nil {
-		return fmt.Errorf("store: dismiss rejection: %w", err)
-	}
-	return nil
 }
 
 // RecreateRejected enters the case of a rejected case.create again, as a new case

@@ -123,12 +123,7 @@ func (db *DB) ProbeDone() error { return db.deleteSyncKey(syncProbe, "probe done
 
 // deleteSyncKey removes a key of the sync bucket; what names the operation.
 func (db *DB) deleteSyncKey(key []byte, what string) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSync).Delete(key) }); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	return nil
+	return db.updateBucket(bucketSync, what, func(sb *bolt.Bucket) error { return sb.Delete(key) })
 }
 
 // newIncarnation returns 16 random hex digits.
@@ -470,10 +465,7 @@ func (db *DB) SyncEpoch() (string, error) {
 // top as always), the service is to be probed for lost acknowledged mutations
 // (Fence.Probe), and the clerk's note is set.
 func (db *DB) Resync() error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		sb := tx.Bucket(bucketSync)
+	return db.updateBucket(bucketSync, "resync", func(sb *bolt.Bucket) error {
 		if err := sb.Delete(syncCursor); err != nil {
 			return err
 		}
@@ -485,10 +477,6 @@ func (db *DB) Resync() error {
 		}
 		return db.putNotice(sb, NoticeServiceRestored, "")
 	})
-	if err != nil {
-		return fmt.Errorf("store: resync: %w", err)
-	}
-	return nil
 }
 
 // ownSum says whether a mutation the change log names as this device's, with sum

@@ -62,12 +62,7 @@ func (db *DB) PlaceBlob(sha string, r io.Reader) error {
 	if got != sha {
 		return fmt.Errorf("store: place blob %s: %w (got %s)", sha, ErrBlobMismatch, got)
 	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketWanted).Delete([]byte(sha))
-	}); err != nil {
-		return fmt.Errorf("store: place blob %s: %w", sha, err)
-	}
-	return nil
+	return db.updateBucket(bucketWanted, "place blob "+sha, func(b *bolt.Bucket) error {
+		return b.Delete([]byte(sha))
+	})
 }

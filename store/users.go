@@ -113,12 +113,9 @@ func updateUser(b *bolt.Bucket, id string, fn func(u *LocalUser) error) error {
 // transaction: the local administration's new user. ErrExists when the clerk ID is
 // taken; a *model.ValidationError as PutClerk.
 func (db *DB) AddLocalUser(c model.Clerk, u LocalUser) error {
-	if err := validClerk(c); err != nil {
-		return fmt.Errorf("store: add local user: %w", err)
-	}
-	b, err := json.Marshal(c)
+	b, err := encodeClerk("add local user", c)
 	if err != nil {
-		return fmt.Errorf("store: add local user %s: %w", c.ID, err)
+		return err
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -154,10 +151,7 @@ func (db *DB) SetGrantKey(key string) error {
 	if old, err := db.GrantKey(); err != nil || old == key {
 		return err
 	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		sb := tx.Bucket(bucketSync)
+	return db.updateBucket(bucketSync, "set grant key", func(sb *bolt.Bucket) error {
 		id, err := readIdentity(sb)
 		if err != nil || id.GrantKey == key {
 			return err
@@ -169,10 +163,6 @@ func (db *DB) SetGrantKey(key string) error {
 		}
 		return sb.Put(syncIdentity, b)
 	})
-	if err != nil {
-		return fmt.Errorf("store: set grant key: %w", err)
-	}
-	return nil
 }
 
 // DefaultIdleLock is how long the window stays open without input before it locks,

@@ -153,23 +153,9 @@ func (db *DB) prepareNew(w *writer, c *model.Case) error {
 	} else if w.cases.Get([]byte(c.ID)) != nil {
 		return fmt.Errorf("%w: %s", ErrExists, c.ID)
 	}
-	if c.Tenant == "" || c.OrgUnit == "" {
-		m := w.municipality()
-		if c.Tenant == "" {
-			c.Tenant = m.Tenant
-		}
-		if c.OrgUnit == "" {
-			c.OrgUnit = m.OrgUnit
-		}
-	}
-	if c.Status == "" {
-		c.Status = model.StatusNeu
-	}
-	t, typeOK := model.CaseTypeByCode(c.Type)
-	if c.TargetDeadline == nil && typeOK && !c.ReceivedAt.IsZero() {
-		d := t.TargetDeadline(c.ReceivedAt)
-		c.TargetDeadline = &d
-	}
+	m := w.municipality()
+	c.FillDefaults(m.Tenant, m.OrgUnit)
+	t, _ := model.CaseTypeByCode(c.Type)
 	// The history chain starts with the create entry, whatever the caller passed.
 	c.HistoryHead = model.HistoryHead{}
 	c.Version = 0
