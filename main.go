@@ -190,7 +190,7 @@ func open(cfg config) *desktop {
 	return &desktop{
 		db: db, win: win, bind: s.bind, files: app.FileHandler(s.attachments), log: cfg.log,
 		runners: []func(context.Context) error{
-			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run, desk.Run,
+			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run, desk.Run, app.NewScratch(env).Run,
 		},
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -302,5 +304,66 @@ func TestPrintOnlyVerifiedSigned(t *testing.T) {
 	}
 	if len(spy.opened) != 0 {
 		t.Fatalf("unverified documents reached the OS viewer: %v", spy.opened)
+	}
+}
+
+// TestScratch: copies for viewing and printing older than a day go at start, newer
+// ones stay while the app runs, and all go when it ends.
+func TestScratch(t *testing.T) {
+	a, _ := newApp(t, 0)
+	seedClerks(t, a)
+	d := mustCase(t, a, postInput)
+	spy := &openerSpy{}
+	a.openPath = spy.open
+	id := attach(t, a, d.ID, "Antrag Weiß.pdf", []byte(testPDF))
+	if r, err := a.OpenAttachment(d.ID, id); err != nil || r.Outcome != OutcomeOpened {
+		t.Fatalf("open: %+v %v", r, err)
+	}
+	fresh := spy.opened[0]
+	old := filepath.Join(a.dataDir, printFolder, "0123456789abcdef", "Sammeldruck.pdf")
+	legacy := filepath.Join(a.dataDir, viewFolder, "c0ffee", "Bescheid Erika Adler.pdf") // as earlier versions named it
+	for _, p := range []string{old, legacy} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(testPDF), 0o400); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The fresh copy was made by the real clock; the cleaner's clock says it is a
+	// minute old.
+	info, _ := os.Stat(filepath.Dir(fresh))
+	s := NewScratch(Env{DataDir: a.dataDir, Now: func() time.Time { return info.ModTime().Add(time.Minute) }})
+	// The old folders are older than a day by the same clock.
+	for _, p := range []string{old, legacy} {
+		day := info.ModTime().Add(-25 * time.Hour)
+		os.Chtimes(filepath.Dir(p), day, day)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, e1 := os.Stat(old)
+		_, e2 := os.Stat(legacy)
+		if os.IsNotExist(e1) && os.IsNotExist(e2) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("old copies kept: %v %v", e1, e2)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatalf("fresh copy removed while the app runs: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, folder := range []string{viewFolder, printFolder} {
+		if entries, _ := os.ReadDir(filepath.Join(a.dataDir, folder)); len(entries) != 0 {
+			t.Errorf("%s keeps %d entries after the end", folder, len(entries))
+		}
 	}
 }
