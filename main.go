@@ -21,7 +21,6 @@ import (
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
-	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/ozgcloud/desktop/app"
@@ -121,10 +120,8 @@ func main() {
 		Height:    800,
 		MinWidth:  1024,
 		MinHeight: 600,
-		AssetServer: &assetserver.Options{
-			Assets:  assets,
-			Handler: d.files,
-		},
+
+		AssetServer:      assetOptions(d.files), // assets.go: with the page's policy
 		BackgroundColour: &options.RGBA{R: 250, G: 251, B: 252, A: 255},
 		OnStartup: func(wctx context.Context) {
 			app.AttachWails(d.win, wctx)
