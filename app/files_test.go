@@ -74,14 +74,21 @@ type openerSpy struct{ opened []string }
 
 func (o *openerSpy) open(p string) error { o.opened = append(o.opened, p); return nil }
 
+// withOpener returns an app with a clerk signed in, a new case and the spy as the
+// OS opener.
+func withOpener(t *testing.T) (*App, CaseDetail, *openerSpy) {
+	t.Helper()
+	a, _ := newApp(t, 0)
+	seedClerks(t, a)
+	spy := &openerSpy{}
+	a.openPath = spy.open
+	return a, mustCase(t, a, postInput), spy
+}
+
 // TestOpenRefusesDangerous: "Öffnen" refuses every dangerous class with its German
 // reason and never calls the OS opener; only "Speichern unter …" is offered.
 func TestOpenRefusesDangerous(t *testing.T) {
-	a, _ := newApp(t, 0)
-	seedClerks(t, a)
-	d := mustCase(t, a, postInput)
-	spy := &openerSpy{}
-	a.openPath = spy.open
+	a, d, spy := withOpener(t)
 	for _, tc := range []struct {
 		name, body string
 		want       string // part of the message
@@ -132,11 +139,7 @@ var scratchPath = regexp.MustCompile(`/(ansicht|druck)/[0-9a-f]{16}/[^/]+$`)
 // cleaned name in a folder of random name; macro documents only after confirming;
 // ZIPs are listed, not opened.
 func TestOpenAllowed(t *testing.T) {
-	a, _ := newApp(t, 0)
-	seedClerks(t, a)
-	d := mustCase(t, a, postInput)
-	spy := &openerSpy{}
-	a.openPath = spy.open
+	a, d, spy := withOpener(t)
 
 	for _, tc := range []struct{ name, body, file string }{
 		{"Nachweis Chip.pdf", testPDF, "Nachweis Chip.pdf"},
@@ -277,11 +280,7 @@ func TestFileHandlerHeaders(t *testing.T) {
 // whose signatures verify, though a decision (say one pulled by sync) says it is
 // signed; it refuses in German.
 func TestPrintOnlyVerifiedSigned(t *testing.T) {
-	a, _ := newApp(t, 0)
-	seedClerks(t, a)
-	d := mustCase(t, a, postInput)
-	spy := &openerSpy{}
-	a.openPath = spy.open
+	a, d, spy := withOpener(t)
 	signed := now
 	for i, body := range []string{testPDF, testHTML, testPE} {
 		sha, size, err := a.db.PutBlob(strings.NewReader(body))
@@ -310,11 +309,7 @@ func TestPrintOnlyVerifiedSigned(t *testing.T) {
 // TestScratch: copies for viewing and printing older than a day go at start, newer
 // ones stay while the app runs, and all go when it ends.
 func TestScratch(t *testing.T) {
-	a, _ := newApp(t, 0)
-	seedClerks(t, a)
-	d := mustCase(t, a, postInput)
-	spy := &openerSpy{}
-	a.openPath = spy.open
+	a, d, spy := withOpener(t)
 	id := attach(t, a, d.ID, "Antrag Weiß.pdf", []byte(testPDF))
 	if r, err := a.OpenAttachment(d.ID, id); err != nil || r.Outcome != OutcomeOpened {
 		t.Fatalf("open: %+v %v", r, err)
