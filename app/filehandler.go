@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"mime"
 	"net/http"
 	"os"
@@ -23,12 +24,16 @@ func FileHandler(a *Attachments) http.Handler {
 			return
 		}
 		j, err := a.files.judge(r.PathValue("case"), r.PathValue("file"))
+		if e := (*Error)(nil); errors.As(err, &e) && e.Code != CodeNotFound {
+			http.Error(w, e.Message, http.StatusForbidden) // say a quarantined file, for one
+			return
+		}
 		if err != nil {
 			http.Error(w, "Datei nicht gefunden", http.StatusNotFound)
 			return
 		}
 		inline := j.kind.InlineType()
-		if inline == "" || j.quarantine != "" || j.kind.Verdict == filekind.Dangerous || j.kind.Verdict == filekind.Suspicious {
+		if inline == "" || j.kind.Verdict == filekind.Dangerous || j.kind.Verdict == filekind.Suspicious {
 			http.Error(w, "Diese Datei wird nicht in der Vorschau gezeigt.", http.StatusForbidden)
 			return
 		}

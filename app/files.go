@@ -81,6 +81,8 @@ func (f files) attachment(caseID, attID string) (model.Attachment, string, error
 	if !ok {
 		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: msgFileNotOfCase}
 	}
+	// Hook for the virus scan at intake (issue 17): a quarantined file is to be refused
+	// here, before its content is handed out; open, save and the preview all pass here.
 	p, err := f.db.BlobPath(at.SHA256)
 	if err != nil {
 		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgFileContentMissing, at.Name)}
@@ -93,9 +95,6 @@ type judged struct {
 	at   model.Attachment
 	blob string
 	kind filekind.Result
-	// quarantine is the German reason a virus scanner gave for keeping the file
-	// closed; "" when none did.
-	quarantine string
 }
 
 func (f files) judge(caseID, attID string) (judged, error) {
@@ -107,13 +106,8 @@ func (f files) judge(caseID, attID string) (judged, error) {
 	if err != nil {
 		return judged{}, unreadable(at.Name)
 	}
-	return judged{at: at, blob: blob, kind: res, quarantine: quarantined(at)}, nil
+	return judged{at: at, blob: blob, kind: res}, nil
 }
-
-// quarantined is the hook for the virus scanner's verdict at intake: a file it
-// found is never opened, previewed or saved. It returns "" until the attachment
-// carries the scanner's state.
-func quarantined(model.Attachment) string { return "" }
 
 // open is "Öffnen": it opens a file of an allowed type, asks first for a file that
 // may hold macros (confirmed says the clerk has agreed), lists a ZIP and refuses the
@@ -124,9 +118,6 @@ func (f files) open(caseID, attID string, confirmed bool) (OpenResult, error) {
 		return OpenResult{}, err
 	}
 	name := model.CleanFileName(j.at.Name, "")
-	if j.quarantine != "" {
-		return OpenResult{Outcome: OutcomeRefused, Message: j.quarantine, Entries: []ArchiveEntry{}}, nil
-	}
 	res := OpenResult{Outcome: OutcomeRefused, Message: refusal(j.kind, name), Entries: []ArchiveEntry{}, MaySave: true}
 	switch j.kind.Verdict {
 	case filekind.Open:
@@ -161,9 +152,6 @@ func (f files) saveAs(caseID, attID string) (string, error) {
 	j, err := f.judge(caseID, attID)
 	if err != nil {
 		return "", err
-	}
-	if j.quarantine != "" {
-		return "", &Error{Code: CodeNotAllowed, Message: j.quarantine}
 	}
 	dst, err := f.win.SaveFile(titleSaveFile, model.CleanFileName(j.at.Name, ""))
 	if err != nil {
