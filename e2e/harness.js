@@ -54,7 +54,9 @@ export async function openApp(browser, { signIn = true } = {}) {
     if (msg.location().url.endsWith('/favicon.ico')) return;
     page.problems.push(`console: ${msg.text()} (${msg.location().url})`);
   });
-  const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded' });
+  // The first page of a phase meets a cold Vite (it transforms the UI on demand),
+  // which takes longer than 15 s on a busy machine.
+  const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   page.loadStatus = response ? response.status() : 0;
   // The Wails dev runtime injects window.go once the IPC bridge is up.
   await page.waitForFunction(() => Boolean(window.go?.app?.Desk), null, { timeout: 30_000 });

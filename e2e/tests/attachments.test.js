@@ -30,8 +30,7 @@ try { window.top.go.app.Cases.AddComment(window.top.__caseID, '${marker}'); } ca
 before(async () => {
   if (!applies) return;
   browser = await launch();
-  // The first file of the phase meets a cold Vite on a busy machine: one more try.
-  page = await openApp(browser).catch(() => openApp(browser));
+  page = await openApp(browser);
   const list = await callGo(page, 'ListCases', { search: '', statuses: ['NEU'], filters: [], sort: 'received', desc: true, offset: 0, limit: 1 });
   assert.ok(list.ok && list.value.rows.length > 0, JSON.stringify(list));
   target = list.value.rows[0];
