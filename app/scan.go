@@ -11,6 +11,7 @@ import (
 
 	"github.com/ozgcloud/desktop/clamav"
 	"github.com/ozgcloud/desktop/model"
+	"github.com/ozgcloud/desktop/store"
 )
 
 // Scanning at intake: every file that reaches this PC (a mail's attachments and its
@@ -99,6 +100,9 @@ func (s *Scan) Check(ctx context.Context, sha string) model.ScanVerdict {
 		return s.record(sha, model.ScanVerdict{State: model.ScanUnchecked, At: s.now()}, ctx.Err())
 	}
 	v, err := s.scan(ctx, sha)
+	if errors.Is(err, store.ErrNotFound) {
+		return model.ScanVerdict{} // nothing to scan: no verdict, the file stays closed
+	}
 	return s.record(sha, v, err)
 }
 
