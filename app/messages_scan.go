@@ -9,6 +9,9 @@ const (
 	msgScanReady     = "Virenscanner aktiv"
 	msgScanDown      = "Virenscanner nicht erreichbar: neue Anlagen bleiben „nicht geprüft“ und gesperrt"
 
+	notifyScanFinding     = "Schadsoftware gefunden"
+	notifyScanFindingBody = "Eine eingegangene Datei enthält Schadsoftware (Fund: %s). Sie ist in Quarantäne und kann nicht geöffnet werden; der Vorgang ist in der Liste markiert."
+
 	labelScanInfected  = "Schadsoftware gefunden"
 	labelScanUnchecked = "nicht geprüft"
 	labelScanPending   = "wird geprüft"

@@ -40,6 +40,7 @@ var _ fileScanner = (*clamav.Scanner)(nil)
 type Scan struct {
 	base
 	win     *Window
+	notify  func(title, body string) error
 	scanner fileScanner // nil: no scanner on this PC
 	every   time.Duration
 	queue   chan string
@@ -57,8 +58,11 @@ type Scan struct {
 // geprüft" and the status bar says the scanner is down, as the setting asked for a
 // scanner.
 func NewScan(e Env, s *clamav.Scanner, configErr error) *Scan {
-	sc := &Scan{base: newBase(e), win: e.Window, every: scanEvery, queue: make(chan string, scanQueueSize),
+	sc := &Scan{base: newBase(e), win: e.Window, notify: e.Notify, every: scanEvery, queue: make(chan string, scanQueueSize),
 		sem: make(chan struct{}, scanParallel), state: "off"}
+	if sc.notify == nil {
+		sc.notify = desktopNotify
+	}
 	switch {
 	case configErr != nil:
 		sc.scanner, sc.state, sc.since = misconfigured{configErr}, "down", sc.now()
@@ -141,6 +145,9 @@ func (s *Scan) record(sha string, v model.ScanVerdict, err error) model.ScanVerd
 	case v.State == model.ScanInfected:
 		// The finding's name is no citizen's data; the file name would be.
 		s.log.Error("malware found, file quarantined", "sha256", sha, "signature", v.Signature)
+		if nerr := s.notify(notifyScanFinding, fmt.Sprintf(notifyScanFindingBody, v.Signature)); nerr != nil {
+			s.log.Warn("desktop notification failed", "err", nerr)
+		}
 	case err != nil && !v.TooLarge:
 		s.log.Warn("file not scanned", "sha256", sha, "err", err)
 		s.setDown(true)
@@ -204,6 +211,9 @@ func (s *Scan) Run(ctx context.Context) error {
 			return nil
 		case sha := <-s.queue:
 			s.Check(ctx, sha)
+			if len(s.queue) == 0 {
+				s.changed()
+			}
 		case <-tick.C:
 			s.mu.Lock()
 			again := s.sweep
@@ -235,6 +245,9 @@ func (s *Scan) sweepAll(ctx context.Context, tooLarge bool) {
 		s.log.Error("files to scan not listed", "err", err)
 		return
 	}
+	if len(shas) > 0 {
+		defer s.changed()
+	}
 	for _, sha := range shas {
 		if ctx.Err() != nil {
 			return
@@ -244,6 +257,11 @@ func (s *Scan) sweepAll(ctx context.Context, tooLarge bool) {
 		}
 	}
 }
+
+// changed tells the window that verdicts came after the cases they belong to (a
+// download, a re-scan): a nil cases:changed makes it reload the list, the counts and
+// the open case. A burst of downloads makes one.
+func (s *Scan) changed() { s.win.Emit(EventCasesChanged, nil) }
 
 // MayOpen answers whether the attachment may be opened in the OS viewer, saved for
 // viewing or printing, or served to the page: nil, or an *Error (CodeQuarantine)

@@ -87,6 +87,8 @@ func TestScanHandAdded(t *testing.T) {
 	clamd, s := privateClamd(t)
 	a, rt := newAppOpts(t, 1, slog.New(slog.DiscardHandler), 0, withScanner(s))
 	opened := countOpens(a)
+	var notes []string
+	a.notify = func(title, body string) error { notes = append(notes, title+": "+body); return nil }
 	id := a.mustFirstCase(t)
 	if st, _ := a.ScanStatus(); st.State != "ok" || st.Message != msgScanReady {
 		t.Fatalf("status at start %+v", st)
@@ -106,6 +108,9 @@ func TestScanHandAdded(t *testing.T) {
 	}
 	if row := a.rowOf(t, id); row.Scan != "infected" {
 		t.Fatalf("list row %+v", row)
+	}
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], "Schadsoftware gefunden: ") || !strings.Contains(notes[0], clamdtest.Signature) {
+		t.Fatalf("desktop notifications %q", notes)
 	}
 	// Kept, never lost.
 	c, _ := a.db.Case(id)
@@ -288,6 +293,17 @@ func TestScanMailIntake(t *testing.T) {
 	}
 }
 
+// nilChanges counts the cases:changed events that ask the window to reload all.
+func nilChanges(rt *fakeRuntime) int {
+	n := 0
+	for _, p := range rt.payloads(EventCasesChanged) {
+		if p == nil {
+			n++
+		}
+	}
+	return n
+}
+
 func (a *App) caseWithTitle(t *testing.T, title string) string {
 	t.Helper()
 	var id string
@@ -315,9 +331,13 @@ func TestScanPulled(t *testing.T) {
 	clamd, s := privateClamd(t)
 	e := newCloudEnv(t)
 	a, _ := e.desktop(e.anna.ID)
-	b, _ := e.desktopPolling(e.bernd.ID, 200*time.Millisecond, withScanner(s))
+	b, rtB := e.desktopPolling(e.bernd.ID, 200*time.Millisecond, withScanner(s))
 	opened := countOpens(b)
 	c := mustCase(t, a, postInput)
+	// B's sweep of its demo files at start is over (it ends with a nil cases:changed).
+	eventually(t, "B's first sweep", func() bool { un, err := b.db.UnscannedBlobs(true); return err == nil && len(un) == 0 })
+	time.Sleep(100 * time.Millisecond)
+	reloads := nilChanges(rtB)
 	d, err := a.AddAttachmentData(c.ID, "Rechnung.pdf", "", b64(clamdtest.File))
 	if err != nil {
 		t.Fatal(err)
@@ -338,6 +358,9 @@ func TestScanPulled(t *testing.T) {
 	if row := b.rowOf(t, c.ID); row.Scan != "infected" {
 		t.Fatalf("row on B %+v", row)
 	}
+	// The verdict came after the case: the window is told to reload (a nil
+	// cases:changed), or it would show the file as being scanned until the next change.
+	eventually(t, "a nil cases:changed on B", func() bool { return nilChanges(rtB) > reloads })
 
 	clamd.Stop()
 	if _, err := a.AddAttachmentData(c.ID, "Nachweis.txt", "", b64([]byte("Meldebescheinigung"))); err != nil {
