@@ -45,6 +45,11 @@ describe('Virenscanner', () => {
       file('a3', 'Antrag.pdf', 'clean', '', ''),
     ];
     d.scanNotices = [finding, unchecked];
+    const pulled = 'Die Datei „Bescheid.pdf“ wird noch auf Schadsoftware geprüft. Bitte versuchen Sie es gleich noch einmal.';
+    d.decisions = [{
+      id: 'd1', title: 'Bescheid Gewerbe', createdAt: '2026-03-10T10:00:00+01:00', signed: true, signedAt: '2026-03-10T10:00:00+01:00',
+      supersededBy: '', supersedes: '', posted: '', document: file('doc1', 'Bescheid.pdf', 'pending', 'wird geprüft', pulled),
+    }];
     fake.details.set('case-1', d);
     await renderApp(fake);
     const marks = screen.getAllByTestId('scan-mark');
@@ -64,5 +69,10 @@ describe('Virenscanner', () => {
     expect(screen.getByRole('button', { name: 'Antrag.pdf öffnen' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Signatur prüfen: Antrag.pdf' })).toBeInTheDocument();
     expect(screen.getAllByTestId('file-scan-message')[0]).toHaveTextContent(finding);
+
+    await fireEvent.click(screen.getByRole('tab', { name: /Bescheide/ }));
+    expect(await screen.findByTestId('decision-scan-message')).toHaveTextContent(pulled);
+    expect(screen.queryByRole('button', { name: 'Bescheid Gewerbe öffnen' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Vorschau von Bescheid Gewerbe' })).toBeNull();
   });
 });
