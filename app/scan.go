@@ -103,6 +103,11 @@ func (s *Scan) Check(ctx context.Context, sha string) model.ScanVerdict {
 	case <-ctx.Done():
 		return s.record(sha, model.ScanVerdict{State: model.ScanUnchecked, At: s.now()}, ctx.Err())
 	}
+	if s.isDown() {
+		// Known down: no wait for a scanner that may hang until its timeout on every
+		// file of a mail batch; Run re-scans once it answers again.
+		return s.record(sha, model.ScanVerdict{State: model.ScanUnchecked, At: s.now()}, errScannerDown)
+	}
 	v, err := s.scan(ctx, sha)
 	if errors.Is(err, store.ErrNotFound) {
 		return model.ScanVerdict{} // nothing to scan: no verdict, the file stays closed
@@ -158,6 +163,15 @@ func (s *Scan) record(sha string, v model.ScanVerdict, err error) model.ScanVerd
 		s.setDown(false)
 	}
 	return v
+}
+
+// errScannerDown: a scan not tried because the last one found clamd down.
+var errScannerDown = fmt.Errorf("app: %w: down since the last scan", clamav.ErrUnavailable)
+
+func (s *Scan) isDown() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state == "down"
 }
 
 // setDown records whether the scanner is down and tells the status bar on a change.

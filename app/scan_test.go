@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"github.com/ozgcloud/desktop/clamav"
 	"github.com/ozgcloud/desktop/clamav/clamdtest"
 	"github.com/ozgcloud/desktop/demo"
+	"github.com/ozgcloud/desktop/model"
 )
 
 // withScanner gives the app the virus scanner s, asked again every 50 ms while it
@@ -384,4 +387,48 @@ func TestScanPulled(t *testing.T) {
 		d, err := b.GetCase(c.ID)
 		return err == nil && fileNamed(t, d, "Nachweis.txt").Scan == "clean"
 	})
+}
+
+// slowDown answers every scan with ErrUnavailable after wait, as a clamd that hangs
+// until the timeout does. Nothing real hangs on demand: this is a fake.
+type slowDown struct {
+	wait  time.Duration
+	calls atomic.Int32
+}
+
+func (f *slowDown) Scan(ctx context.Context, r io.Reader) (clamav.Result, error) {
+	f.calls.Add(1)
+	time.Sleep(f.wait)
+	return clamav.Result{}, fmt.Errorf("%w: timeout", clamav.ErrUnavailable)
+}
+
+func (f *slowDown) Ping(context.Context) error { return clamav.ErrUnavailable }
+
+// TestScanBoundedWhileDown: once a scan found clamd down, the next files of a batch
+// are marked "nicht geprüft" at once instead of each waiting for the timeout.
+func TestScanBoundedWhileDown(t *testing.T) {
+	fake := &slowDown{wait: 300 * time.Millisecond}
+	var sc *Scan
+	a, _ := newAppOpts(t, 0, slog.New(slog.DiscardHandler), 0, func(e *Env) {
+		sc = NewScan(*e, &clamav.Scanner{Socket: "/nonexistent"}, nil)
+		sc.scanner = fake
+		sc.every = time.Hour // no retry during the test
+		e.Scan = sc
+	})
+	start := time.Now()
+	for i := range 5 {
+		sha, _, err := a.db.PutBlob(strings.NewReader(fmt.Sprintf("Anlage %d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := sc.Check(context.Background(), sha); v.State != model.ScanUnchecked {
+			t.Fatalf("file %d: %+v", i, v)
+		}
+	}
+	if n := fake.calls.Load(); n != 1 || time.Since(start) > 5*fake.wait {
+		t.Fatalf("%d scans tried in %v, want 1 in about %v", n, time.Since(start), fake.wait)
+	}
+	if st := sc.status(); st.State != "down" {
+		t.Fatalf("status %+v", st)
+	}
 }
