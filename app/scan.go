@@ -150,9 +150,12 @@ func (s *Scan) record(sha string, v model.ScanVerdict, err error) model.ScanVerd
 	case v.State == model.ScanInfected:
 		// The finding's name is no citizen's data; the file name would be.
 		s.log.Error("malware found, file quarantined", "sha256", sha, "signature", v.Signature)
-		if nerr := s.notify(notifyScanFinding, fmt.Sprintf(notifyScanFindingBody, v.Signature)); nerr != nil {
-			s.log.Warn("desktop notification failed", "err", nerr)
-		}
+		// Not waited for: the OS's notifier may take long, and a clerk's add waits here.
+		go func() {
+			if nerr := s.notify(notifyScanFinding, fmt.Sprintf(notifyScanFindingBody, v.Signature)); nerr != nil {
+				s.log.Warn("desktop notification failed", "err", nerr)
+			}
+		}()
 	case err != nil && !v.TooLarge:
 		s.log.Warn("file not scanned", "sha256", sha, "err", err)
 		s.setDown(true)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -90,8 +91,16 @@ func TestScanHandAdded(t *testing.T) {
 	clamd, s := privateClamd(t)
 	a, rt := newAppOpts(t, 1, slog.New(slog.DiscardHandler), 0, withScanner(s))
 	opened := countOpens(a)
-	var notes []string
-	a.notify = func(title, body string) error { notes = append(notes, title+": "+body); return nil }
+	var (
+		mu    sync.Mutex
+		notes []string
+	)
+	a.notify = func(title, body string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		notes = append(notes, title+": "+body)
+		return nil
+	}
 	id := a.mustFirstCase(t)
 	if st, _ := a.ScanStatus(); st.State != "ok" || st.Message != msgScanReady {
 		t.Fatalf("status at start %+v", st)
@@ -112,9 +121,11 @@ func TestScanHandAdded(t *testing.T) {
 	if row := a.rowOf(t, id); row.Scan != "infected" {
 		t.Fatalf("list row %+v", row)
 	}
-	if len(notes) != 1 || !strings.HasPrefix(notes[0], "Schadsoftware gefunden: ") || !strings.Contains(notes[0], clamdtest.Signature) {
-		t.Fatalf("desktop notifications %q", notes)
-	}
+	eventually(t, "the desktop notification", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(notes) == 1 && strings.HasPrefix(notes[0], "Schadsoftware gefunden: ") && strings.Contains(notes[0], clamdtest.Signature)
+	})
 	// Kept, never lost.
 	c, _ := a.db.Case(id)
 	if _, err := a.db.BlobPath(c.Attachments[len(c.Attachments)-1].SHA256); err != nil {
