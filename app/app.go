@@ -38,6 +38,8 @@ type Env struct {
 	Notify func(title, body string) error
 	// Random names the folders of copies for the viewer and printer; nil = crypto/rand.
 	Random io.Reader
+	// Scan is the virus scanning of this PC (NewScan); nil = no scanner.
+	Scan *Scan
 }
 
 // base is what every service holds: the store, who works here, the clock in the
@@ -49,6 +51,7 @@ type base struct {
 	now  func() time.Time
 	loc  *time.Location
 	log  *slog.Logger
+	scan *Scan // never nil: one that scans nothing when the PC has no scanner
 }
 
 func newBase(e Env) base {
@@ -61,6 +64,10 @@ func newBase(e Env) base {
 	}
 	if e.DB != nil {
 		b.loc = e.DB.Location()
+	}
+	b.scan = e.Scan
+	if b.scan == nil {
+		b.scan = &Scan{base: b, win: e.Window, state: "off"}
 	}
 	return b
 }

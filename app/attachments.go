@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -51,8 +52,9 @@ func mediaType(name string, head []byte) string {
 	return strings.SplitN(sniffed, ";", 2)[0]
 }
 
-// addFile stores r's content as a blob and then records it on the case in one
-// transaction. A blob whose transaction fails stays unreferenced, which is harmless:
+// addFile stores r's content as a blob, has the virus scanner check it, and then
+// records it on the case in one transaction; every way of adding a file by hand
+// ends here. A blob whose transaction fails stays unreferenced, which is harmless:
 // blobs are content-addressed.
 func (a *Attachments) addFile(me model.Clerk, id, name string, r io.Reader) (CaseDetail, error) {
 	var head [512]byte
@@ -67,6 +69,9 @@ func (a *Attachments) addFile(me model.Clerk, id, name string, r io.Reader) (Cas
 	case err != nil:
 		return CaseDetail{}, toError(err)
 	}
+	// Scanned before the case refers to it, outside any store transaction; a
+	// finding is kept (quarantined) and the case detail says so.
+	a.scan.Check(context.Background(), sha)
 	return a.do(me, id, model.KindAttachment, model.AttachmentPayload{Attachment: model.Attachment{
 		ID: newID(), Name: name, MediaType: mediaType(name, head[:n]), Size: size, SHA256: sha,
 		AddedAt: a.now(), AddedBy: me.ID,

@@ -29,6 +29,7 @@ const (
 // may open to the OS viewer (openPath, injected: tests see whether it was called).
 type files struct {
 	db       *store.DB
+	scan     *Scan
 	dataDir  string
 	openPath func(path string) error
 	win      *Window
@@ -36,7 +37,7 @@ type files struct {
 }
 
 func newFiles(e Env) files {
-	f := files{db: e.DB, dataDir: e.DataDir, openPath: e.OpenPath, win: e.Window, random: e.Random}
+	f := files{db: e.DB, scan: newBase(e).scan, dataDir: e.DataDir, openPath: e.OpenPath, win: e.Window, random: e.Random}
 	if f.openPath == nil {
 		f.openPath = openInOS
 	}
@@ -71,7 +72,8 @@ type ArchiveEntry struct {
 	Dangerous bool   `json:"dangerous"` // a program, script or encrypted member
 }
 
-// attachment returns the file of the case and where its content is on disk.
+// attachment returns the file of the case and where its content is on disk; a file
+// the virus scan keeps closed (Scan.MayOpen) is its *Error.
 func (f files) attachment(caseID, attID string) (model.Attachment, string, error) {
 	c, err := f.db.Case(caseID)
 	if err != nil {
@@ -81,8 +83,11 @@ func (f files) attachment(caseID, attID string) (model.Attachment, string, error
 	if !ok {
 		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: msgFileNotOfCase}
 	}
-	// Hook for the virus scan at intake (issue 17): a quarantined file is to be refused
-	// here, before its content is handed out; open, save and the preview all pass here.
+	// The virus scan's verdict before the content is handed out: open, save and the
+	// preview all pass here, so a file it keeps closed is its *Error (CodeQuarantine).
+	if err := f.scan.MayOpen(at); err != nil {
+		return model.Attachment{}, "", err
+	}
 	p, err := f.db.BlobPath(at.SHA256)
 	if err != nil {
 		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgFileContentMissing, at.Name)}
@@ -177,6 +182,9 @@ var errNotSigned = errors.New("app: not a validly signed PDF")
 // else: the document must be a PDF whose every signature is valid and whose last
 // covers the whole file.
 func (f files) openSigned(at model.Attachment) error {
+	if err := f.scan.MayOpen(at); err != nil {
+		return err
+	}
 	blob, err := f.db.BlobPath(at.SHA256)
 	if err != nil {
 		return &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgFileContentMissing, at.Name)}

@@ -17,3 +17,5 @@ export function OpenAttachment(arg1:string,arg2:string):Promise<app.OpenResult>;
 export function OpenAttachmentConfirmed(arg1:string,arg2:string):Promise<app.OpenResult>;
 
 export function SaveAttachmentAs(arg1:string,arg2:string):Promise<string>;
+
+export function ScanStatus():Promise<app.ScanStatusView>;

@@ -33,3 +33,7 @@ export function OpenAttachmentConfirmed(arg1, arg2) {
 export function SaveAttachmentAs(arg1, arg2) {
   return window['go']['app']['Attachments']['SaveAttachmentAs'](arg1, arg2);
 }
+
+export function ScanStatus() {
+  return window['go']['app']['Attachments']['ScanStatus']();
+}

@@ -5,7 +5,7 @@ import { renderApp } from '../../../test/harness';
 import type { AttachmentView } from '../../types';
 
 const file = (id: string, name: string): AttachmentView => ({
-  id, name, mediaType: 'application/octet-stream', size: 1200, addedAt: '2026-03-10T10:00:00Z', addedBy: 'Anna Schmidt', url: `/files/case-1/${id}`, preview: '',
+  id, name, mediaType: 'application/octet-stream', size: 1200, addedAt: '2026-03-10T10:00:00Z', addedBy: 'Anna Schmidt', url: `/files/case-1/${id}`, preview: '', scan: 'clean', scanLabel: '', scanMessage: '',
 });
 
 async function documentsOf(fake: FakeApi) {
