@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 // directives parses a Content-Security-Policy into its directives' source lists.
