@@ -195,11 +195,11 @@ func TestScanOff(t *testing.T) {
 	a, _ := newApp(t, 1)
 	opened := countOpens(a)
 	id := a.mustFirstCase(t)
-	d, err := a.AddAttachmentData(id, "Rechnung.pdf", "", b64(clamdtest.File))
+	d, err := a.AddAttachmentData(id, "Rechnung.txt", "", b64(clamdtest.File))
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := fileNamed(t, d, "Rechnung.pdf")
+	at := fileNamed(t, d, "Rechnung.txt")
 	if at.Scan != "" || at.URL == "" || len(d.ScanNotices) != 0 {
 		t.Fatalf("without a scanner %+v %q", at, d.ScanNotices)
 	}
