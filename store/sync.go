@@ -229,9 +229,11 @@ type SyncState struct {
 	OpenConflicts int       // conflicts the clerk has not resolved
 	WantedBlobs   int       // attachments of pulled cases still to download
 	LastSync      time.Time // zero before the first successful push or pull
-	// Notice is the clerk's note about a restored or copied data folder or a
-	// restored service (SyncNotice.Text), "" when there is none (DismissNotice).
-	Notice string
+	// Notice is the kind of the clerk's note about a restored or copied data
+	// folder, a restored service or a duplicate file number, "" when there is
+	// none (DismissNotice); NoticeDetail is its SyncNotice.Detail.
+	Notice       NoticeKind
+	NoticeDetail string
 }
 
 // SyncState returns the store's sync counters.
@@ -255,7 +257,7 @@ func (db *DB) SyncState() (SyncState, error) {
 			if err := json.Unmarshal(v, &n); err != nil {
 				return fmt.Errorf("decode notice: %w", err)
 			}
-			s.Notice = n.Text
+			s.Notice, s.NoticeDetail = n.Kind, n.Detail
 		}
 		s.Pending = tx.Bucket(bucketOutbox).Stats().KeyN
 		s.Rejected = tx.Bucket(bucketRejected).Stats().KeyN

@@ -27,8 +27,8 @@ func TestPulledDuplicateFileNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(st.Notice, "BAU-2026-0001-SV") {
-		t.Errorf("notice %q", st.Notice)
+	if st.Notice != NoticeDuplicate || st.NoticeDetail != "BAU-2026-0001-SV" {
+		t.Errorf("notice %q, detail %q", st.Notice, st.NoticeDetail)
 	}
 	if err := db.Check(); err != nil {
 		t.Errorf("the store does not check out: %v", err)
@@ -98,8 +98,8 @@ func TestRenumberOutbox(t *testing.T) {
 		t.Errorf("the next mutation after renumbering: %+v", out)
 	}
 	st, _ := db.SyncState()
-	if st.Notice == "" {
-		t.Error("no notice")
+	if st.Notice != NoticeRestored {
+		t.Errorf("notice %q, want %q", st.Notice, NoticeRestored)
 	}
 }
 

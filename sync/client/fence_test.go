@@ -303,8 +303,8 @@ func TestDuplicateFileNumberInStorage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(st.Notice, cs.FileNumber) {
-			t.Errorf("%s: notice %q does not name %s", name, st.Notice, cs.FileNumber)
+		if st.Notice != store.NoticeDuplicate || !strings.Contains(st.NoticeDetail, cs.FileNumber) {
+			t.Errorf("%s: notice %q (%q) does not name %s", name, st.Notice, st.NoticeDetail, cs.FileNumber)
 		}
 	}
 }
