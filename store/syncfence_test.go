@@ -205,3 +205,36 @@ func TestRecreateRejected(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A case made here whose creation the service has not accepted (still in the
+// outbox, or refused) holds a file number the service gave to another case (a
+// restored or copied data folder numbered it): the service's case, pulled, takes
+// the number here and no duplicate at the service is reported, since there is
+// none; the case made here stays. Before, the clerk was told to have the
+// administration clean up a duplicate in the OZG-Cloud, and that note replaced
+// the one about the copied data folder.
+func TestPulledNumberOfCaseMadeHere(t *testing.T) {
+	s := newFakeServer(t)
+	db := enrolledStore(t)
+	mine, err := db.Create(clerkAnna, newTestCase("BAU", "Erika Mustermann", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.intake("case-service", mine.FileNumber, "Hans Weiß")
+	pull(t, s, db)
+	st, err := db.SyncState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Notice != "" {
+		t.Errorf("notice %q (%q): the service holds no duplicate", st.Notice, st.NoticeDetail)
+	}
+	got, err := db.CaseByFileNumber(mine.FileNumber)
+	if err != nil || got.ID != "case-service" {
+		t.Errorf("the number finds %q (%v), want the service's case", got.ID, err)
+	}
+	mustCase(t, db, mine.ID)
+	if err := db.Check(); err != nil {
+		t.Errorf("the store does not check out: %v", err)
+	}
+}
