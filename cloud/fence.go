@@ -132,7 +132,7 @@ func (s *Service) Reenroll(ctx context.Context, d Device, req wire.ReenrollReque
 			return err
 		}
 		nd = Device{ID: id, Tenant: d.Tenant, Code: code, TokenHash: hashSecret(token), Enrolled: now,
-			CopyOf: origin, CopyIncarnation: req.Incarnation}
+			CopyOf: origin, CopyFrom: d.ID, CopyIncarnation: req.Incarnation}
 		if err := r.PutDevice(nd); err != nil {
 			return err
 		}

@@ -189,3 +189,42 @@ func TestChangesEpoch(t *testing.T) {
 		t.Errorf("after a restart: %+v", p2)
 	}
 }
+
+// Revoking a device revokes the devices its copied data folders re-enrolled as,
+// a copy of a copy too: each names the device whose token it re-enrolled with.
+// Before, the copies kept syncing with the revoked device's data and grants.
+func TestRevokeRevokesReenrolledCopies(t *testing.T) {
+	e := newEnv(t)
+	if got := statuses(e.push(e.a1, e.create(e.a1, e.anna, "case-1"))); len(got) != 1 || got[0] != wire.StatusApplied {
+		t.Fatalf("first push: %v", got)
+	}
+	r1, err := e.svc.Reenroll(e.ctx, e.a1, wire.ReenrollRequest{Incarnation: "copy-store-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1 := check(e.svc.Authenticate(e.ctx, r1.Token))
+	m := e.comment(c1, e.anna, "case-1", "von der Kopie")
+	if r := e.pushReq(c1, wire.PushRequest{Incarnation: "copy-store-1", Mutations: []model.Mutation{m}}); r.Fence != "" || r.Results[0].Status != wire.StatusApplied {
+		t.Fatalf("the copy's push: %+v", r)
+	}
+	r2, err := e.svc.Reenroll(e.ctx, c1, wire.ReenrollRequest{Incarnation: "copy-store-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2 := check(e.svc.Authenticate(e.ctx, r2.Token))
+	if c1.CopyFrom != e.a1.ID || c2.CopyFrom != c1.ID || c2.CopyOf != e.a1.ID {
+		t.Errorf("copy %s from %q of %q, its copy %s from %q of %q", c1.ID, c1.CopyFrom, c1.CopyOf, c2.ID, c2.CopyFrom, c2.CopyOf)
+	}
+	copies, err := e.svc.RevokeDevice(e.ctx, e.a1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(copies) != 2 || copies[0].ID != c1.ID || copies[1].ID != c2.ID {
+		t.Errorf("revoked with it: %+v, want %s and %s", copies, c1.ID, c2.ID)
+	}
+	for _, tok := range []string{r1.Token, r2.Token} {
+		if _, err := e.svc.Authenticate(e.ctx, tok); !errors.Is(err, cloud.ErrUnauthorized) {
+			t.Errorf("a copy's token after the revocation: %v", err)
+		}
+	}
+}
