@@ -539,6 +539,9 @@ func (db *DB) Reenroll(id SyncIdentity) error {
 		if _, err := db.renumber(w, 0, false); err != nil {
 			return err
 		}
+		if err := moveRejections(tx); err != nil {
+			return err
+		}
 		if err := w.meta.Put(metaOutboxSeq, u64(uint64(w.outbox.Stats().KeyN))); err != nil {
 			return err
 		}

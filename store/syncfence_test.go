@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -236,5 +237,62 @@ func TestPulledNumberOfCaseMadeHere(t *testing.T) {
 	mustCase(t, db, mine.ID)
 	if err := db.Check(); err != nil {
 		t.Errorf("the store does not check out: %v", err)
+	}
+}
+
+// A PC that re-enrolls (its data folder's copy kept the identity) keeps the
+// rejections of its old identity listed: the new identity's seqs start at 1 again,
+// and the rejection of its seq 1 used to overwrite the old one's, so a refused
+// change vanished from the list without a word (found by sync/sim with a cloned
+// desktop, seed 341). Both stay, each dismissable by its Seq.
+func TestReenrollKeepsRejections(t *testing.T) {
+	db := enrolledStore(t)
+	rejectFirst := func(reason string) {
+		t.Helper()
+		out, err := db.Outbox(0, 0)
+		if err != nil || len(out) == 0 {
+			t.Fatalf("outbox %v, %v", out, err)
+		}
+		if err := db.AckPush(PushAck{LastSeq: out[0].Seq, Results: []PushOutcome{{Seq: out[0].Seq, Outcome: OutcomeRejected, Reason: reason}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, err := db.Create(clerkAnna, newTestCase("BAU", "Erika Mustermann", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejectFirst("alt")
+	id := testIdentity
+	id.DeviceID, id.DeviceCode, id.Token = "device-neu", "N9", "token-neu"
+	if err := db.Reenroll(id); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Create(clerkAnna, newTestCase("BAU", "Hans Weiß", testNow.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := db.Outbox(0, 0); len(out) != 1 || out[0].Seq != 1 {
+		t.Fatalf("the new identity's outbox %+v", out)
+	}
+	rejectFirst("neu")
+	rs, err := db.Rejections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].Mutation.CaseID != old.ID || rs[0].Reason != "alt" || rs[1].Mutation.CaseID != c.ID || rs[1].Reason != "neu" {
+		var got []string
+		for _, r := range rs {
+			got = append(got, fmt.Sprintf("%s %q", r.Mutation.ID, r.Reason))
+		}
+		t.Fatalf("rejections %q, want the old identity's and the new one's, oldest first", got)
+	}
+	if rs[0].Seq == rs[1].Seq {
+		t.Fatalf("both rejections have Seq %d", rs[0].Seq)
+	}
+	if err := db.DismissRejected(rs[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := db.Rejections(); len(rs) != 1 || rs[0].Reason != "neu" {
+		t.Errorf("after dismissing the old one: %+v", rs)
 	}
 }
