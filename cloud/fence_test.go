@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/cloudtest"
@@ -226,5 +227,32 @@ func TestRevokeRevokesReenrolledCopies(t *testing.T) {
 		if _, err := e.svc.Authenticate(e.ctx, tok); !errors.Is(err, cloud.ErrUnauthorized) {
 			t.Errorf("a copy's token after the revocation: %v", err)
 		}
+	}
+}
+
+// A copy whose re-enrollment answer was lost asks again: the identity it gets then
+// carries the grants its old device was issued meanwhile (the PC went on signing
+// clerks in under the old token). Before, only the windows of the first request
+// were copied, and the work of a clerk signed in between was rejected as "not
+// signed in on this PC" (found by sync/sim with a cloned desktop, seed 363).
+func TestReenrollAgainCarriesNewGrants(t *testing.T) {
+	e := newEnv(t)
+	e.push(e.a1, e.create(e.a1, e.anna, "case-1"))
+	e.now = t0.Add(60 * 24 * time.Hour) // every grant of the setup has ended
+	if _, err := e.svc.Reenroll(e.ctx, e.a1, wire.ReenrollRequest{Incarnation: "copy-store-1"}); err != nil {
+		t.Fatal(err) // the answer is lost
+	}
+	if _, err := cloudtest.SignIn(e.ctx, e.svc, e.a1, e.anna.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.svc.Reenroll(e.ctx, e.a1, wire.ReenrollRequest{Incarnation: "copy-store-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := check(e.svc.Authenticate(e.ctx, again.Token))
+	m := e.comment(d, e.anna, "case-1", "nach der Anmeldung")
+	r := e.pushReq(d, wire.PushRequest{Incarnation: "copy-store-1", Mutations: []model.Mutation{m}})
+	if r.Fence != "" || len(r.Results) != 1 || r.Results[0].Status != wire.StatusApplied {
+		t.Errorf("the copy's push under the grant of the sign-in between: %+v", r)
 	}
 }
