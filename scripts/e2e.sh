@@ -48,11 +48,12 @@ phase() {
 	local log=$ART/wails-dev-$name.log
 	echo "e2e ($name): starting wails dev on $url with $appargs (log: $log)"
 	# -skipbindings: the bindings stage checks frontend/wailsjs; the dev run must not
-	# rewrite it. setsid makes the dev server the leader of a new session; the app (own
-	# process group, Setpgid in wails dev) and Vite stay in that session.
+	# rewrite it. -m: no `go mod tidy` (Wails v2.17.1's dev command honours it; v2.9.2
+	# ignored it and needed a go wrapper). setsid makes the dev server the leader of a
+	# new session; the app (own process group, Setpgid in wails dev) and Vite stay in
+	# that session.
 	setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 		bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -skipbindings -nogorebuild -noreload -nocolour \
-		-compiler "$PWD/scripts/go-notidy" \
 		-devserver "localhost:$port" \
 		-appargs "$appargs" \
 		</dev/null >"$log" 2>&1 &
