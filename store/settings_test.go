@@ -68,7 +68,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 		db.UpdateLetters(func(l *Letters) error {
 			l.Letterhead = &lh
 			l.Templates["ablehnung"] = LetterTemplate{ID: "ablehnung", Name: "Eigene Ablehnung"}
-			l.Remedies["BAU"] = Remedy{Kind: "KLAGE", Body: "Verwaltungsgericht Schleswig"}
+			l.Remedies["BAU"] = Remedy{Kind: "KLAGE", Body: "Schleswig-Holsteinisches Verwaltungsgericht"}
 			return nil
 		}),
 		db.PutDraft("c-anna", "c1", draft),
