@@ -13,15 +13,14 @@ import (
 	"os"
 )
 
-// The reasons a folder is refused; the app says each in German (app/errors.go).
+// The reasons a folder is refused, each said in German by the app (app/errors.go):
+// a link (on Windows also a junction or another reparse point) could point
+// anywhere, also into another user's folder; something else than a folder has the
+// folder's name; another account (Unix) owns the folder and could read and change
+// everything in it.
 var (
-	// ErrLink: the folder is a symbolic link (on Windows also a junction or another
-	// reparse point), which could point anywhere, also to another user's folder.
-	ErrLink = errors.New("datadir: the data folder is a link")
-	// ErrNotDir: something that is not a folder has the folder's name.
-	ErrNotDir = errors.New("datadir: the data folder is not a folder")
-	// ErrForeignOwner: the folder belongs to another account (Unix), which could
-	// read and change everything in it.
+	ErrLink         = errors.New("datadir: the data folder is a link")
+	ErrNotDir       = errors.New("datadir: the data folder is not a folder")
 	ErrForeignOwner = errors.New("datadir: the data folder belongs to another user")
 )
 
