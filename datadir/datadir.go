@@ -13,17 +13,6 @@ import (
 	"os"
 )
 
-// The reasons a folder is refused, each said in German by the app (app/errors.go):
-// a link (on Windows also a junction or another reparse point) could point
-// anywhere, also into another user's folder; something else than a folder has the
-// folder's name; another account (Unix) owns the folder and could read and change
-// everything in it.
-var (
-	ErrLink         = errors.New("datadir: the data folder is a link")
-	ErrNotDir       = errors.New("datadir: the data folder is not a folder")
-	ErrForeignOwner = errors.New("datadir: the data folder belongs to another user")
-)
-
 // Prepare makes dir (mode 0700, with its parents) when it does not exist and checks
 // it before use: see Check.
 func Prepare(dir string, log *slog.Logger) error {
@@ -63,3 +52,14 @@ func check(dir string, uid int, log *slog.Logger) error {
 	}
 	return narrow(dir, fi.Mode(), log)
 }
+
+// The reasons a folder is refused, each said in German by the app (app/errors.go):
+// a link (on Windows also a junction or another reparse point) could point
+// anywhere, also into another user's folder; something else than a folder has the
+// folder's name; another account (Unix) owns the folder and could read and change
+// everything in it.
+var (
+	ErrLink         = errors.New("datadir: the data folder is a link")
+	ErrNotDir       = errors.New("datadir: the data folder is not a folder")
+	ErrForeignOwner = errors.New("datadir: the data folder belongs to another user")
+)
