@@ -18,6 +18,9 @@ rm -f "$ART"/*.png "$ART"/*.json
 
 tmp=$(mktemp -d /tmp/ozg-e2e.XXXXXX)
 opened=$tmp/opened.txt
+# A private clamd for the demo phase (e2e/tests/scan.test.js); the others run without a
+# scanner, whatever ClamAV this machine has installed.
+clamd=$(mktemp -d /tmp/ozg-clamd.XXXXXX)
 sid=
 
 # stop ends the dev server's session: TERM first, so wails dev stops the app and Vite.
@@ -33,7 +36,8 @@ stop() {
 cleanup() {
 	local status=$?
 	stop
-	rm -rf "$tmp"
+	if [ -f "$clamd/clamd.pid" ]; then kill "$(cat "$clamd/clamd.pid")" 2>/dev/null || true; fi
+	rm -rf "$tmp" "$clamd"
 	exit "$status"
 }
 trap cleanup EXIT
@@ -84,10 +88,11 @@ phase() {
 	stop
 }
 
-phase demo "--data-dir $tmp/demo --demo --demo-cases ${DEMO_CASES:-500}" tests/
-phase first-start "--data-dir $tmp/empty" tests/first_start.test.js
+if [ -z "${E2E_PHASES:-}" ] || grep -qw demo <<<"$E2E_PHASES"; then scripts/clamd-private.sh "$clamd"; fi
+phase demo "--data-dir $tmp/demo --demo --demo-cases ${DEMO_CASES:-500} --clamd $clamd/clamd.sock" tests/
+phase first-start "--data-dir $tmp/empty --clamd off" tests/first_start.test.js
 # Sign-in and lock with a window that locks after 4 s without input.
-phase signin "--data-dir $tmp/signin --demo --demo-cases 40 --idle-lock-seconds 4" tests/signin.test.js
+phase signin "--data-dir $tmp/signin --demo --demo-cases 40 --idle-lock-seconds 4 --clamd off" tests/signin.test.js
 # The page asks the Wails runtime to open file: URLs and UNC paths: the dev server's
 # xdg-open only records what it is asked to open, for e2e/tests/open_url.test.js.
 mkdir -p "$tmp/opener"
@@ -96,4 +101,4 @@ cat >"$tmp/opener/xdg-open" <<'REC'
 printf '%s\n' "$*" >>"$E2E_OPENED"
 REC
 chmod +x "$tmp/opener/xdg-open"
-E2E_OPENED=$opened devpath=$tmp/opener:$PATH phase open-url "--data-dir $tmp/open-url" tests/open_url.test.js
+E2E_OPENED=$opened devpath=$tmp/opener:$PATH phase open-url "--data-dir $tmp/open-url --clamd off" tests/open_url.test.js
