@@ -21,7 +21,6 @@ import (
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
-	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/ozgcloud/desktop/app"
@@ -125,10 +124,8 @@ func main() {
 		Height:    800,
 		MinWidth:  1024,
 		MinHeight: 600,
-		AssetServer: &assetserver.Options{
-			Assets:  assets,
-			Handler: d.files,
-		},
+
+		AssetServer:      assetOptions(d.files), // assets.go: with the page's policy
 		BackgroundColour: &options.RGBA{R: 250, G: 251, B: 252, A: 255},
 		OnStartup: func(wctx context.Context) {
 			app.AttachWails(d.win, wctx)
@@ -197,6 +194,7 @@ func open(cfg config) *desktop {
 		db: db, win: win, bind: s.bind, files: app.FileHandler(s.attachments), log: cfg.log,
 		runners: []func(context.Context) error{
 			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run, desk.Run, env.Scan.Run,
+			app.NewScratch(env).Run,
 		},
 	}
 }

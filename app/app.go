@@ -11,6 +11,7 @@ package app
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"sync"
@@ -35,6 +36,8 @@ type Env struct {
 	OpenPath func(path string) error
 	// Notify shows a desktop notification; nil = the OS's (notify-send, a toast).
 	Notify func(title, body string) error
+	// Random names the folders of copies for the viewer and printer; nil = crypto/rand.
+	Random io.Reader
 	// Scan is the virus scanning of this PC (NewScan); nil = no scanner.
 	Scan *Scan
 }
@@ -125,6 +128,7 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 type Runtime interface {
 	Emit(event string, data ...any)
 	OpenFiles(title string) ([]string, error)
+	SaveFile(title, name string) (string, error)
 }
 
 // Window is the desktop window as the services see it. Until main attaches the
@@ -160,6 +164,15 @@ func (w *Window) OpenFiles(title string) ([]string, error) {
 		return rt.OpenFiles(title)
 	}
 	return nil, nil
+}
+
+// SaveFile asks the clerk where to save a file, proposing name, with the OS
+// dialog; "" when cancelled.
+func (w *Window) SaveFile(title, name string) (string, error) {
+	if rt := w.runtime(); rt != nil {
+		return rt.SaveFile(title, name)
+	}
+	return "", nil
 }
 
 // chooseOne asks for one file; "" when cancelled. The error is the German *Error of

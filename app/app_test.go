@@ -24,6 +24,9 @@ type fakeRuntime struct {
 	mu     sync.Mutex
 	events map[string][]any
 	files  []string
+	// saveTo answers the save dialog; proposed records the names it was offered.
+	saveTo   string
+	proposed []string
 }
 
 func (f *fakeRuntime) Emit(event string, data ...any) {
@@ -39,6 +42,15 @@ func (f *fakeRuntime) Emit(event string, data ...any) {
 }
 
 func (f *fakeRuntime) OpenFiles(string) ([]string, error) { return f.files, nil }
+
+// SaveFile answers the save dialog with f.saveTo ("" = cancelled) and records the
+// name it proposed.
+func (f *fakeRuntime) SaveFile(_, name string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.proposed = append(f.proposed, name)
+	return f.saveTo, nil
+}
 
 func (f *fakeRuntime) count(event string) int {
 	f.mu.Lock()
@@ -242,8 +254,8 @@ func TestAttachments(t *testing.T) {
 
 	var opened string
 	a.openPath = func(p string) error { opened = p; return nil }
-	if err := a.OpenAttachment(d.ID, d.Attachments[0].ID); err != nil {
-		t.Fatal(err)
+	if r, err := a.OpenAttachment(d.ID, d.Attachments[0].ID); err != nil || r.Outcome != OutcomeOpened {
+		t.Fatalf("open: %+v %v", r, err)
 	}
 	if b, err := os.ReadFile(opened); err != nil || filepath.Base(opened) != "Nachweis Chip.pdf" || !strings.HasPrefix(string(b), "%PDF") {
 		t.Errorf("opened %q: %v", opened, err)

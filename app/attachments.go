@@ -31,22 +31,6 @@ func NewAttachments(e Env) *Attachments {
 	return &Attachments{base: newBase(e), win: e.Window, files: newFiles(e)}
 }
 
-// files finds a case's files and shows them in the OS viewer.
-type files struct {
-	db       *store.DB
-	scan     *Scan
-	dataDir  string
-	openPath func(path string) error
-}
-
-func newFiles(e Env) files {
-	f := files{db: e.DB, scan: newBase(e).scan, dataDir: e.DataDir, openPath: e.OpenPath}
-	if f.openPath == nil {
-		f.openPath = openInOS
-	}
-	return f
-}
-
 func (a *Attachments) tooLarge(name string) *Error {
 	return &Error{Code: CodeTooLarge, Message: fmt.Sprintf(msgAttachmentTooLarge, name, a.db.MaxAttachmentSize()>>20)}
 }
@@ -188,125 +172,31 @@ func findAttachment(c model.Case, attID string) (model.Attachment, bool) {
 	return model.Attachment{}, false
 }
 
-// attachment returns the file of the case and where its content is on disk; a file
-// the virus scan keeps closed (Scan.MayOpen) is its *Error.
-func (f files) attachment(caseID, attID string) (model.Attachment, string, error) {
-	c, err := f.db.Case(caseID)
-	if err != nil {
-		return model.Attachment{}, "", toError(err)
-	}
-	at, ok := findAttachment(c, attID)
-	if !ok {
-		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: msgFileNotOfCase}
-	}
-	if err := f.scan.MayOpen(at); err != nil {
-		return model.Attachment{}, "", err
-	}
-	p, err := f.db.BlobPath(at.SHA256)
-	if err != nil {
-		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgFileContentMissing, at.Name)}
-	}
-	return at, p, nil
-}
-
-// OpenAttachment opens an attachment in the OS viewer.
-func (a *Attachments) OpenAttachment(id, attachmentID string) error {
+// OpenAttachment is "Öffnen": a document or image of an allowed type goes to the OS
+// viewer (a copy under its cleaned name, marked as from the internet); an Office
+// file that may hold macros asks first (OutcomeConfirm), a ZIP is listed, and
+// programs, scripts, HTML, disguised and unknown files are refused with the reason.
+func (a *Attachments) OpenAttachment(id, attachmentID string) (OpenResult, error) {
 	if _, err := a.me(); err != nil {
-		return err
+		return OpenResult{}, err
 	}
-	return a.files.open(id, attachmentID)
+	return a.files.open(id, attachmentID, false)
 }
 
-// open copies the file under its own name into the data folder's view folder (the
-// blob has no extension the OS could go by) and opens it in the OS viewer.
-func (f files) open(caseID, attID string) error {
-	at, blob, err := f.attachment(caseID, attID)
-	if err != nil {
-		return err
+// OpenAttachmentConfirmed opens a file that may hold macros once the clerk has read
+// the warning and agreed; every other file is treated as by OpenAttachment.
+func (a *Attachments) OpenAttachmentConfirmed(id, attachmentID string) (OpenResult, error) {
+	if _, err := a.me(); err != nil {
+		return OpenResult{}, err
 	}
-	dir := filepath.Join(f.dataDir, "ansicht", at.SHA256[:16])
-	view := filepath.Join(dir, safeName(at.Name))
-	if _, err := os.Stat(view); err != nil {
-		if err := copyFile(blob, view); err != nil {
-			return &Error{Code: CodeStore, Message: fmt.Sprintf(msgFileNotViewable, err)}
-		}
-	}
-	if err := f.openPath(view); err != nil {
-		return &Error{Code: CodeUnreadable, Message: msgNoViewer}
-	}
-	return nil
+	return a.files.open(id, attachmentID, true)
 }
 
-func safeName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || strings.ContainsRune(`<>:"/\|?*`, r) {
-			return '_'
-		}
-		return r
-	}, name)
-	if name == "" || name == "." || name == ".." {
-		return "datei"
+// SaveAttachmentAs is "Speichern unter …": the OS save dialog, then a copy marked as
+// from the internet. It returns the path written, "" when the clerk cancelled.
+func (a *Attachments) SaveAttachmentAs(id, attachmentID string) (string, error) {
+	if _, err := a.me(); err != nil {
+		return "", err
 	}
-	return name
-}
-
-func copyFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return err
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := dst + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o400)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := out.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, dst)
-}
-
-// FileHandler serves attachments to the UI's inline preview at /files/{case}/{file}.
-// main passes it to the Wails asset server; it serves nothing else.
-func FileHandler(a *Attachments) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /files/{case}/{file}", func(w http.ResponseWriter, r *http.Request) {
-		// Nothing of a case before a clerk signed in, nor while the window is locked.
-		if _, err := a.me(); err != nil {
-			http.Error(w, "Bitte melden Sie sich an.", http.StatusForbidden)
-			return
-		}
-		at, p, err := a.files.attachment(r.PathValue("case"), r.PathValue("file"))
-		if e := (*Error)(nil); errors.As(err, &e) && e.Code == CodeQuarantine {
-			http.Error(w, e.Message, http.StatusForbidden)
-			return
-		}
-		if err != nil {
-			http.Error(w, "Datei nicht gefunden", http.StatusNotFound)
-			return
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			http.Error(w, "Datei nicht lesbar", http.StatusNotFound)
-			return
-		}
-		defer f.Close()
-		w.Header().Set("Content-Type", at.MediaType)
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": at.Name}))
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
-		http.ServeContent(w, r, "", at.AddedAt, f)
-	})
-	return mux
+	return a.files.saveAs(id, attachmentID)
 }

@@ -523,5 +523,6 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 
 // decisionFileName names the signed PDF: file number, template and verification code.
 func decisionFileName(fileNumber, template, code string) string {
-	return safeName(fmt.Sprintf(fmtDecisionFile, fileNumber, template, code))
+	name := strings.NewReplacer("/", "-", `\`, "-").Replace(fmt.Sprintf(fmtDecisionFile, fileNumber, template, code))
+	return model.CleanFileName(name, "Bescheid.pdf")
 }

@@ -44,7 +44,7 @@ func (a *Printing) PrintDecision(caseID, decisionID string) error {
 	if err != nil {
 		return err
 	}
-	return a.files.open(caseID, d.Document.ID)
+	return a.files.openSigned(*d.Document)
 }
 
 func signedDecision(c model.Case, decisionID string) (model.DecisionInfo, error) {
@@ -167,6 +167,10 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 		if err != nil {
 			return PrintBatchResult{}, unreadable(d.Document.Name)
 		}
+		// Only verified signed letters go into the file the OS viewer prints.
+		if err := verifySigned(b); err != nil {
+			return PrintBatchResult{}, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgPrintMergeUnsigned, c.FileNumber)}
+		}
 		docs = append(docs, b)
 		res.Letters = append(res.Letters, a.printLetter(c, d))
 	}
@@ -180,11 +184,11 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 		return PrintBatchResult{}, fmt.Errorf("app: batch printout: %w", err)
 	}
 	res.Pages, res.Blank = merged.Pages(), blanks
-	dir := filepath.Join(a.files.dataDir, "druck")
-	res.File = filepath.Join(dir, printFilePrefix+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := a.files.scratch(printFolder)
+	if err != nil {
 		return PrintBatchResult{}, &Error{Code: CodeStore, Message: fmt.Sprintf(msgPrintWriteFailed, err)}
 	}
+	res.File = filepath.Join(dir, printFilePrefix+a.now().In(a.loc).Format("2006-01-02-150405")+".pdf")
 	if err := os.WriteFile(res.File, out, 0o600); err != nil {
 		return PrintBatchResult{}, &Error{Code: CodeStore, Message: fmt.Sprintf(msgPrintWriteFailed, err)}
 	}

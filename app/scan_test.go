@@ -62,7 +62,7 @@ func closed(t *testing.T, a *App, caseID string, at AttachmentView, want string,
 		t.Fatalf("view of %s: %+v", at.Name, at)
 	}
 	before := opened.Load()
-	err := a.OpenAttachment(caseID, at.ID)
+	_, err := a.OpenAttachment(caseID, at.ID)
 	if e := uiError(t, err); e.Code != CodeQuarantine || !strings.Contains(e.Message, want) {
 		t.Fatalf("open %s: %+v", at.Name, e)
 	}
@@ -140,7 +140,7 @@ func TestScanHandAdded(t *testing.T) {
 	if good.Scan != "clean" || good.URL == "" || good.ScanMessage != "" {
 		t.Fatalf("clean file %+v", good)
 	}
-	if err := a.OpenAttachment(id, good.ID); err != nil || opened.Load() != 1 {
+	if _, err := a.OpenAttachment(id, good.ID); err != nil || opened.Load() != 1 {
 		t.Fatalf("clean file not opened: %v (%d)", err, opened.Load())
 	}
 	if rec := served(a, id, good.ID); rec.Code != http.StatusOK {
@@ -181,7 +181,7 @@ func TestScanHandAdded(t *testing.T) {
 		t.Fatalf("last scan:status event %+v", ev[len(ev)-1])
 	}
 	d, _ = a.GetCase(id)
-	if err := a.OpenAttachment(id, fileNamed(t, d, "Nachweis.txt").ID); err != nil {
+	if _, err := a.OpenAttachment(id, fileNamed(t, d, "Nachweis.txt").ID); err != nil {
 		t.Fatal(err)
 	}
 	// The finding stays a finding.
@@ -195,15 +195,15 @@ func TestScanOff(t *testing.T) {
 	a, _ := newApp(t, 1)
 	opened := countOpens(a)
 	id := a.mustFirstCase(t)
-	d, err := a.AddAttachmentData(id, "Rechnung.pdf", "", b64(clamdtest.File))
+	d, err := a.AddAttachmentData(id, "Rechnung.txt", "", b64(clamdtest.File))
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := fileNamed(t, d, "Rechnung.pdf")
+	at := fileNamed(t, d, "Rechnung.txt")
 	if at.Scan != "" || at.URL == "" || len(d.ScanNotices) != 0 {
 		t.Fatalf("without a scanner %+v %q", at, d.ScanNotices)
 	}
-	if err := a.OpenAttachment(id, at.ID); err != nil || opened.Load() != 1 {
+	if _, err := a.OpenAttachment(id, at.ID); err != nil || opened.Load() != 1 {
 		t.Fatalf("open without a scanner: %v", err)
 	}
 	if st, _ := a.ScanStatus(); st.State != "off" || st.Message != "" {

@@ -17,5 +17,9 @@ func (r wailsRuntime) OpenFiles(title string) ([]string, error) {
 	return wruntime.OpenMultipleFilesDialog(r.ctx, wruntime.OpenDialogOptions{Title: title})
 }
 
+func (r wailsRuntime) SaveFile(title, name string) (string, error) {
+	return wruntime.SaveFileDialog(r.ctx, wruntime.SaveDialogOptions{Title: title, DefaultFilename: name})
+}
+
 // AttachWails attaches the Wails window of ctx (Wails' OnStartup context) to w.
 func AttachWails(w *Window, ctx context.Context) { w.Attach(wailsRuntime{ctx: ctx}) }

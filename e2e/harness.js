@@ -3,7 +3,7 @@
 // saves a screenshot when a test fails. scripts/e2e.sh starts the dev server and sets
 // E2E_URL and E2E_ARTIFACTS.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -71,7 +71,9 @@ export async function openApp(browser, { signIn = true } = {}) {
     if (msg.location().url.endsWith('/favicon.ico')) return;
     page.problems.push(`console: ${msg.text()} (${msg.location().url})`);
   });
-  const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded' });
+  // The first page of a phase meets a cold Vite (it transforms the UI on demand),
+  // which takes longer than 15 s on a busy machine.
+  const response = await page.goto(baseURL, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   page.loadStatus = response ? response.status() : 0;
   // The Wails dev runtime injects window.go once the IPC bridge is up.
   await page.waitForFunction(() => Boolean(window.go?.app?.Desk), null, { timeout: 30_000 });
@@ -135,6 +137,12 @@ export async function screenshot(page, name) {
   return file;
 }
 
+let axeScript;
+async function axeSource() {
+  axeScript ??= await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  return axeScript;
+}
+
 const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /**
@@ -142,7 +150,9 @@ const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * ARTIFACTS/axe-NAME.json and returns the violations.
  */
 export async function axe(page, name) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // Evaluated, not added as a <script>: the page's Content-Security-Policy refuses
+  // inline scripts, and it must stay in force while the tests run.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(await axeSource());
   const result = await page.evaluate(
     (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
     axeTags,

@@ -6,7 +6,7 @@ import { EventCasesChanged, EventSessionChanged, type EventName, type EventPaylo
 import type {
   BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
   DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
-  MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, Option,
+  MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, OpenResult, Option,
   PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, ScanStatusView, Session,
   SignResult, SignatureCheck, SigningKeyInput, SigningKeyView, SyncConnectInput, SyncProbe, SyncStatusView,
   TemplateForm, AbsenceInput, InvitationView, SubstitutionView, UsersView,
@@ -284,7 +284,13 @@ export class FakeApi implements Api {
   AddAttachmentFromPath = (id: string, path: string) => this.rec('AddAttachmentFromPath', [id, path], () => this.detail(id));
   AddAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
     this.rec('AddAttachmentData', [id, name, mediaType, data], () => this.detail(id));
-  OpenAttachment = (id: string, aid: string) => this.rec('OpenAttachment', [id, aid], () => undefined);
+  // What "Öffnen" answers, by attachment ID; opened unless a test sets another.
+  openResults: Record<string, OpenResult> = {};
+  OpenAttachment = (id: string, aid: string) =>
+    this.rec('OpenAttachment', [id, aid], (): OpenResult => this.openResults[aid] ?? { outcome: 'opened', message: '', entries: [], truncated: false, maySave: false });
+  OpenAttachmentConfirmed = (id: string, aid: string) =>
+    this.rec('OpenAttachmentConfirmed', [id, aid], (): OpenResult => ({ outcome: 'opened', message: '', entries: [], truncated: false, maySave: false }));
+  SaveAttachmentAs = (id: string, aid: string) => this.rec('SaveAttachmentAs', [id, aid], () => '/home/amt/Kopie.pdf');
   CheckSignature = (id: string, aid: string) =>
     this.rec('CheckSignature', [id, aid], () => ({
       file: 'Bescheid.pdf',

@@ -90,6 +90,22 @@ export namespace app {
 	        this.postfach = source["postfach"];
 	    }
 	}
+	export class ArchiveEntry {
+	    name: string;
+	    size: number;
+	    dangerous: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArchiveEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.size = source["size"];
+	        this.dangerous = source["dangerous"];
+	    }
+	}
 	export class AttachmentView {
 	    id: string;
 	    name: string;
@@ -1310,6 +1326,44 @@ export namespace app {
 	        this.phone = source["phone"];
 	        this.note = source["note"];
 	    }
+	}
+	export class OpenResult {
+	    outcome: string;
+	    message: string;
+	    entries: ArchiveEntry[];
+	    truncated: boolean;
+	    maySave: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new OpenResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.outcome = source["outcome"];
+	        this.message = source["message"];
+	        this.entries = this.convertValues(source["entries"], ArchiveEntry);
+	        this.truncated = source["truncated"];
+	        this.maySave = source["maySave"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	

@@ -12,6 +12,10 @@ export function CheckSignature(arg1:string,arg2:string):Promise<app.SignatureChe
 
 export function CheckSignatureFromDialog():Promise<app.SignatureCheck>;
 
-export function OpenAttachment(arg1:string,arg2:string):Promise<void>;
+export function OpenAttachment(arg1:string,arg2:string):Promise<app.OpenResult>;
+
+export function OpenAttachmentConfirmed(arg1:string,arg2:string):Promise<app.OpenResult>;
+
+export function SaveAttachmentAs(arg1:string,arg2:string):Promise<string>;
 
 export function ScanStatus():Promise<app.ScanStatusView>;

@@ -26,6 +26,14 @@ export function OpenAttachment(arg1, arg2) {
   return window['go']['app']['Attachments']['OpenAttachment'](arg1, arg2);
 }
 
+export function OpenAttachmentConfirmed(arg1, arg2) {
+  return window['go']['app']['Attachments']['OpenAttachmentConfirmed'](arg1, arg2);
+}
+
+export function SaveAttachmentAs(arg1, arg2) {
+  return window['go']['app']['Attachments']['SaveAttachmentAs'](arg1, arg2);
+}
+
 export function ScanStatus() {
   return window['go']['app']['Attachments']['ScanStatus']();
 }
