@@ -20,6 +20,7 @@ import (
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/session"
+	"github.com/ozgcloud/desktop/sign"
 	"github.com/ozgcloud/desktop/store"
 )
 
@@ -35,6 +36,9 @@ type Env struct {
 	OpenPath func(path string) error
 	// Notify shows a desktop notification; nil = the OS's (notify-send, a toast).
 	Notify func(title, body string) error
+	// Modules reads the PKCS#11 modules this PC may load; nil = the list fixed at
+	// installation (sign.LoadModuleList of sign.ModuleConfigPath).
+	Modules func() (sign.ModuleList, error)
 }
 
 // base is what every service holds: the store, who works here, the clock in the

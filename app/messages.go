@@ -13,6 +13,7 @@ import (
 // this boundary too: errors.go (store, model), signMessage (sign).
 
 const (
+	msgModuleListBad             = "Die Liste der freigegebenen PKCS#11-Bibliotheken (%s) ist fehlerhaft. Bitte wenden Sie sich an die Administration des PCs."
 	msgDialogFailed              = "Der Dateidialog konnte nicht geöffnet werden."
 	msgCheckFields               = "Bitte prüfen Sie die markierten Angaben."
 	msgCheckFieldsNothingSaved   = "Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert."
@@ -147,6 +148,8 @@ var signMessages = []struct {
 	{sign.ErrWrongPIN, "Die PIN ist falsch."},
 	{sign.ErrPINLocked, "Die PIN ist gesperrt. Bitte die PUK oder die Administration fragen."},
 	{sign.ErrTimestamp, "Der Zeitstempeldienst war nicht erreichbar; das Dokument wurde ohne Zeitstempel signiert."},
+	{sign.ErrModuleNotAllowed, "Die PKCS#11-Bibliothek ist auf diesem PC nicht freigegeben; sie wurde nicht geladen. Bitte wählen Sie in den Signatureinstellungen eine Bibliothek aus der Liste."},
+	{sign.ErrModuleConfig, "Die Liste der freigegebenen PKCS#11-Bibliotheken ist fehlerhaft; es wurde keine Bibliothek geladen."},
 	{sign.ErrTokenMissing, "Die Signaturkarte oder das Token wurde nicht gefunden."},
 	{sign.ErrNoPKCS11Support, "Diese Programmversion unterstützt keine Signaturkarten (PKCS#11)."},
 }

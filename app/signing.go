@@ -44,10 +44,18 @@ func NewSigning(e Env) *Signing {
 type keyring struct {
 	db     *store.DB
 	folder string // the key files' folder
+	// modules reads the PKCS#11 modules this PC may load, fixed at installation
+	// outside the app (sign.ModuleConfigPath); read at each use, so that an
+	// administrator's change needs no restart.
+	modules func() (sign.ModuleList, error)
 }
 
 func newKeyring(e Env) keyring {
-	return keyring{db: e.DB, folder: filepath.Join(e.DataDir, sign.KeyFolder)}
+	k := keyring{db: e.DB, folder: filepath.Join(e.DataDir, sign.KeyFolder), modules: e.Modules}
+	if k.modules == nil {
+		k.modules = func() (sign.ModuleList, error) { return sign.LoadModuleList(sign.ModuleConfigPath()) }
+	}
+	return k
 }
 
 // config returns the stored configuration, with Demo only for a demo key file that
@@ -163,11 +171,9 @@ func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 			fields["file"] = fieldKeyFileFirst
 		}
 	case keyKindPKCS11:
-		in.Module, in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.Module), strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
-		if in.Module == "" {
-			fields["module"] = fieldModule
-		} else if !filepath.IsAbs(in.Module) {
-			fields["module"] = fieldModuleAbsolute
+		in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
+		if msg := a.keys.checkModule(in.Module); msg != "" {
+			fields["module"] = msg
 		}
 		if in.TokenLabel == "" {
 			fields["tokenLabel"] = fieldTokenLabel
@@ -192,6 +198,45 @@ func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 	}
 	a.log.Info("signing key configured", "kind", in.Kind, "by", a.current().ID)
 	return a.SigningKey()
+}
+
+// SigningModules lists the PKCS#11 modules installed on this PC that the list fixed
+// at installation allows, for the settings' choice (administration only). The page
+// chooses one of them; it never names a library itself.
+func (a *Signing) SigningModules() ([]Option, error) {
+	if err := a.mayEditKey(); err != nil {
+		return nil, err
+	}
+	l, err := a.keys.modules()
+	if err != nil {
+		a.log.Warn("PKCS#11 module list unreadable", "err", err)
+		return nil, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgModuleListBad, sign.ModuleConfigPath())}
+	}
+	out := []Option{}
+	for _, p := range l.Paths() {
+		out = append(out, Option{Value: p, Label: p})
+	}
+	return out, nil
+}
+
+// checkModule says in German why module may not be chosen, or "" when it is on the
+// installation's list and installed where only administrators can change it.
+func (a keyring) checkModule(module string) string {
+	if module == "" {
+		return fieldModule
+	}
+	l, err := a.modules()
+	if err != nil {
+		return fmt.Sprintf(msgModuleListBad, sign.ModuleConfigPath())
+	}
+	switch err := l.Check(module); {
+	case err == nil:
+		return ""
+	case errors.Is(err, sign.ErrTokenMissing):
+		return fieldModuleMissing
+	default:
+		return fmt.Sprintf(fieldModuleNotListed, sign.ModuleConfigPath())
+	}
 }
 
 // TestSigningKey opens the key with the password or PIN and describes its
@@ -229,8 +274,14 @@ func (a keyring) open(c store.SigningKey, secret string, now time.Time) (sign.Si
 		}
 		s, err = sign.LoadPKCS12(data, secret, now)
 	case keyKindPKCS11:
+		// A module stored before the list existed, or by an older version, is
+		// checked again: sign refuses whatever is not on the list.
+		l, lerr := a.modules()
+		if lerr != nil {
+			return nil, nil, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgModuleListBad, sign.ModuleConfigPath())}
+		}
 		var tok *sign.Token
-		tok, err = sign.OpenPKCS11(sign.TokenConfig{Module: c.Module, TokenLabel: c.Token, KeyLabel: c.KeyLabel, PIN: secret}, now)
+		tok, err = sign.OpenPKCS11(sign.TokenConfig{Module: c.Module, TokenLabel: c.Token, KeyLabel: c.KeyLabel, PIN: secret, Modules: l}, now)
 		if err == nil {
 			s, closeKey = tok, func() { tok.Close() }
 		}
