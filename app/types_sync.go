@@ -33,6 +33,9 @@ type SyncProbe struct {
 	// Fingerprint is the SHA-256 of the server certificate in groups of two hex
 	// digits ("AB:CD:..."); "" for a plain-HTTP test server on this PC.
 	Fingerprint string `json:"fingerprint"`
+	// Plain: a plain-HTTP test server at a loopback IP of this PC answered; only then
+	// may the window call it "Testbetrieb auf diesem PC".
+	Plain bool `json:"plain"`
 }
 
 // SyncConnectInput is the second step: the enrollment code and either the confirmed
