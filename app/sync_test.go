@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"github.com/ozgcloud/desktop/store"
 	"io"
-	"fmt"
 	"log"
 	"log/slog"
 	"net"
