@@ -32,6 +32,8 @@ const (
 	msgAttachmentTooLarge        = "Die Datei „%s“ ist zu groß (höchstens %d MB). Es wurde nichts gespeichert."
 	msgFileUnreadable            = "Die Datei „%s“ kann nicht gelesen werden. Es wurde nichts gespeichert."
 	titleAddFiles                = "Dateien zum Vorgang hinzufügen"
+	msgConfirmDrop               = "Diese Dateien zum Vorgang %s hinzufügen?\n\n%s"
+	msgDropGone                  = "Die abgelegten Dateien sind nicht mehr vorgemerkt. Bitte ziehen Sie sie erneut auf das Fenster oder wählen Sie „Datei hinzufügen“."
 	msgFileWithoutName           = "Die Datei hat keinen Namen."
 	msgFileNotOfCase             = "Die Datei gehört nicht zu diesem Vorgang."
 	msgFileContentMissing        = "Der Inhalt der Datei „%s“ fehlt auf diesem Rechner."

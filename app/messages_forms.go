@@ -55,6 +55,7 @@ const (
 	fieldMailTLS               = "Bitte wählen Sie die Verschlüsselung."
 	fieldMailUser              = "Bitte geben Sie den Benutzernamen des Postfachs an."
 	fieldMailPassword          = "Bitte geben Sie das Passwort des Postfachs an."
+	fieldMailPasswordOtherBox  = "Server, Port, Benutzername oder Verschlüsselung weichen vom gespeicherten Postfach ab. Bitte geben Sie das Passwort erneut ein: das gespeicherte wird nur für das gespeicherte Postfach verwendet."
 	fieldMailFolderChars       = "Der Ordnername enthält unzulässige Zeichen."
 	fieldMailFolderImported    = "In den Ordner „%s“ legt die App die eingelesenen E-Mails ab; er kann nicht selbst beobachtet werden."
 	fieldCAUnreadable          = "Die Datei kann nicht gelesen werden. Bitte wählen Sie die Zertifikatsdatei erneut."

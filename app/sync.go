@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,14 +19,20 @@ import (
 // refused, and the tenant's org units.
 type Sync struct {
 	base
-	win    *Window
-	runner *SyncRunner
+	win     *Window
+	runner  *SyncRunner
+	dataDir string
+	ca      caPick
 }
 
 // NewSync returns the Sync service of the runner.
 func NewSync(e Env, runner *SyncRunner) *Sync {
-	return &Sync{base: newBase(e), win: e.Window, runner: runner}
+	return &Sync{base: newBase(e), win: e.Window, runner: runner, dataDir: e.DataDir}
 }
+
+// syncCAFileName is the file in the data folder holding the CA certificates chosen
+// for the OZG-Cloud; the sync identity names it.
+const syncCAFileName = "sync-ca.pem"
 
 // SyncStatus returns the sync state for the status bar.
 func (a *Sync) SyncStatus() (SyncStatusView, error) {
@@ -172,13 +180,29 @@ func (a *Sync) ProbeSyncServer(server string) (SyncProbe, error) {
 	return SyncProbe{Server: addr, Fingerprint: groupFingerprint(fp)}, nil
 }
 
-// ChooseSyncCAFile asks for the CA certificate (PEM) that vouches for the server and
-// returns its path, "" when cancelled (administration only).
-func (a *Sync) ChooseSyncCAFile() (string, error) {
+// ChooseSyncCAFile asks for the CA certificate (PEM) that vouches for the server in
+// the native dialog, reads and checks it, and returns its name, which the form
+// sends back as SyncConnectInput.CA; Name "" when cancelled (administration only).
+func (a *Sync) ChooseSyncCAFile() (CAChoice, error) {
 	if err := a.requireSyncAdmin(); err != nil {
-		return "", err
+		return CAChoice{}, err
 	}
-	return a.win.chooseOne(titleChooseCA)
+	return a.ca.choose(a.win)
+}
+
+// keepCA writes the certificates chosen as name into the data folder and returns
+// the file's path for the sync identity.
+func (a *Sync) keepCA(name string) (string, error) {
+	pemText, ok := a.ca.take(name)
+	if !ok {
+		return "", &Error{Code: CodeInvalid, Message: fieldCAUnreadable, Fields: map[string]string{"ca": fieldCAUnreadable}}
+	}
+	path := filepath.Join(a.dataDir, syncCAFileName)
+	if err := writeFileAtomic(path, []byte(pemText)); err != nil {
+		a.log.Error("sync: CA not kept", "err", err)
+		return "", &Error{Code: CodeStore, Message: fmt.Sprintf(msgNothingSaved, fieldCAUnreadable)}
+	}
+	return path, nil
 }
 
 // ConnectSync enrolls this PC with the enrollment code, pinning the confirmed
@@ -197,16 +221,18 @@ func (a *Sync) ConnectSync(in SyncConnectInput) (SyncStatusView, error) {
 		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: msgCodeMissing,
 			Fields: map[string]string{"code": fieldCode}}
 	}
-	t := client.TLS{Fingerprint: strings.TrimSpace(in.Fingerprint), CAFile: strings.TrimSpace(in.CAFile)}
-	if t.Fingerprint == "" && t.CAFile == "" && strings.HasPrefix(addr, "https://") {
+	t := client.TLS{Fingerprint: strings.TrimSpace(in.Fingerprint)}
+	if t.Fingerprint == "" && in.CA == "" && strings.HasPrefix(addr, "https://") {
 		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: msgFingerprintMissing,
 			Fields: map[string]string{"fingerprint": fieldFingerprint}}
 	}
-	if t.Fingerprint != "" {
-		t.CAFile = ""
-	}
 	if st, err := a.db.SyncState(); err == nil && st.Enrolled {
 		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgAlreadyEnrolled, st.Server)}
+	}
+	if t.Fingerprint == "" && in.CA != "" {
+		if t.CAFile, err = a.keepCA(in.CA); err != nil {
+			return SyncStatusView{}, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -245,4 +271,17 @@ func (a *Sync) SyncOrgUnits() ([]Option, error) {
 		out = append(out, Option{Value: u.ID, Label: u.Name})
 	}
 	return out, nil
+}
+
+// writeFileAtomic writes data to path (mode 0600) through a temporary file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/pem"
 	"fmt"
 	"github.com/ozgcloud/desktop/store"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -442,5 +444,39 @@ func TestSyncPlainHTTPOnlyLoopbackIP(t *testing.T) {
 	srv.Close()
 	if p, err := a.ProbeSyncServer("http://127.0.0.1:" + port); err == nil || p.Plain {
 		t.Fatalf("a loopback address where nothing listens was called a test server: %+v", p)
+	}
+}
+
+// A CA file for the OZG-Cloud comes only through the native dialog: the form sends
+// its name, Go keeps the bytes it read in the data folder, and a name that was not
+// just chosen is refused (issue 17).
+func TestSyncCAOnlyFromTheDialog(t *testing.T) {
+	e := newCloudEnv(t)
+	a, rt := newApp(t, 2)
+	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := e.svc.NewEnrollment(context.Background(), "t-muster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(t.TempDir(), "ozg-ca.pem")
+	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: e.srv.Certificate().Raw}), 0o600)
+	if _, err := a.ConnectSync(SyncConnectInput{Server: e.srv.URL, Code: code, CA: caFile}); uiError(t, err).Fields["ca"] == "" {
+		t.Fatalf("a CA path from the page was used: %v", err)
+	}
+	rt.files = []string{caFile}
+	c, err := a.ChooseSyncCAFile()
+	if err != nil || c.Name != "ozg-ca.pem" {
+		t.Fatalf("choose %+v %v", c, err)
+	}
+	os.Remove(caFile) // read once, when chosen
+	st, err := a.ConnectSync(SyncConnectInput{Server: e.srv.URL, Code: code, CA: c.Name})
+	if err != nil || !st.Enrolled {
+		t.Fatalf("connect with the chosen CA: %+v %v", st, err)
+	}
+	id, err := a.db.SyncIdentity()
+	if err != nil || id.Fingerprint != "" || id.CAFile != filepath.Join(a.dataDir, syncCAFileName) {
+		t.Fatalf("identity %+v %v", id, err)
 	}
 }

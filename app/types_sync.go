@@ -39,12 +39,13 @@ type SyncProbe struct {
 }
 
 // SyncConnectInput is the second step: the enrollment code and either the confirmed
-// fingerprint (as SyncProbe returned it) or a CA file that vouches for the server.
+// fingerprint (as SyncProbe returned it) or the name of the CA file just chosen with
+// ChooseSyncCAFile, which vouches for the server.
 type SyncConnectInput struct {
 	Server      string `json:"server"`
 	Code        string `json:"code"`
 	Fingerprint string `json:"fingerprint"`
-	CAFile      string `json:"caFile"`
+	CA          string `json:"ca"`
 }
 
 // ConflictView is a conflict on one field of a case: what the OZG-Cloud kept (the

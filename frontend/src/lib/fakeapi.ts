@@ -6,7 +6,7 @@ import { EventCasesChanged, EventSessionChanged, type EventName, type EventPaylo
 import type {
   BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
   DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
-  MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, Option,
+  CAChoice, MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, Option,
   PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, Session,
   SignResult, SignatureCheck, SigningKeyInput, SigningKeyView, SyncConnectInput, SyncProbe, SyncStatusView,
   TemplateForm, AbsenceInput, InvitationView, SubstitutionView, UsersView,
@@ -278,7 +278,7 @@ export class FakeApi implements Api {
   SendMessage = (id: string, subject: string, body: string) => this.rec('SendMessage', [id, subject, body], () =>
     this.update(id, (d) => d.messages!.push({ id: `m${d.messages!.length}`, direction: 'OUT', state: 'PENDING', stateLabel: 'wartet auf Versand', subject, body, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt' })));
   AddAttachmentsFromDialog = (id: string) => this.rec('AddAttachmentsFromDialog', [id], () => this.detail(id));
-  AddAttachmentFromPath = (id: string, path: string) => this.rec('AddAttachmentFromPath', [id, path], () => this.detail(id));
+  AddDroppedFiles = (id: string, drop: string) => this.rec('AddDroppedFiles', [id, drop], () => this.detail(id));
   AddAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
     this.rec('AddAttachmentData', [id, name, mediaType, data], () => this.detail(id));
   OpenAttachment = (id: string, aid: string) => this.rec('OpenAttachment', [id, aid], () => undefined);
@@ -298,7 +298,7 @@ export class FakeApi implements Api {
   }));
   // E-Mail-Eingang: the fake keeps the password apart and, like Go, never returns it.
   mail: MailSettingsView = {
-    configured: false, host: '', port: 993, tls: 'tls', user: '', passwordSet: false, folder: 'INBOX', caFile: '',
+    configured: false, host: '', port: 993, tls: 'tls', user: '', passwordSet: false, folder: 'INBOX', ca: '',
     tlsModes: [
       { value: 'tls', label: 'TLS (verschlüsselt von Anfang an, meist Port 993)' },
       { value: 'starttls', label: 'STARTTLS (meist Port 143)' },
@@ -309,7 +309,7 @@ export class FakeApi implements Api {
   mailCheck: MailCheckView = { ok: true, summary: 'Die Verbindung funktioniert.', passed: ['Server erreicht, Anmeldung erfolgreich.'], warnings: [], problem: '' };
   mailStatusValue: MailStatusView = { configured: false, state: 'off', lastCheck: '', importedToday: 0, failed: 0, errors: 0, lastError: '', lastErrorAt: '' };
   mailFailureList: MailFailureView[] = [];
-  caChoice = '';
+  caChoice: CAChoice = { name: '' };
   MailSettings = () => this.rec('MailSettings', [], () => structuredClone(this.mail));
   SaveMailSettings = (input: MailSettingsInput) => this.rec('SaveMailSettings', [input], () => {
     const { password, ...rest } = input;
@@ -319,10 +319,10 @@ export class FakeApi implements Api {
   });
   ClearMailSettings = () => this.rec('ClearMailSettings', [], () => {
     this.mailPassword = '';
-    this.mail = { ...this.mail, configured: false, host: '', user: '', passwordSet: false, caFile: '' };
+    this.mail = { ...this.mail, configured: false, host: '', user: '', passwordSet: false, ca: '' };
     return structuredClone(this.mail);
   });
-  ChooseMailCAFile = () => this.rec('ChooseMailCAFile', [], () => this.caChoice);
+  ChooseMailCAFile = () => this.rec('ChooseMailCAFile', [], () => structuredClone(this.caChoice));
   TestMailConnection = (input: MailSettingsInput) => this.rec('TestMailConnection', [input], () => structuredClone(this.mailCheck));
   MailStatus = () => this.rec('MailStatus', [], () => structuredClone(this.mailStatusValue));
   MailFailures = () => this.rec('MailFailures', [], () => structuredClone(this.mailFailureList));
@@ -405,6 +405,8 @@ export class FakeApi implements Api {
     return { case: c, decisionId: id, verificationCode: '3F2A-91C0-77B4-0D1E', timestamped: false, notice: 'Der Bescheid ist unterschrieben und gespeichert.' };
   });
   SigningKey = () => this.rec('SigningKey', [], () => structuredClone(this.key));
+  modules: Option[] = [{ value: '/usr/lib/softhsm/libsofthsm2.so', label: '/usr/lib/softhsm/libsofthsm2.so' }];
+  SigningModules = () => this.rec('SigningModules', [], () => structuredClone(this.modules));
   ChooseSigningKeyFile = () => this.rec('ChooseSigningKeyFile', [], () => {
     this.key = { ...this.key, kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'siegel.p12', demo: false, demoPassword: '', secretLabel: 'Passwort' };
     return structuredClone(this.key);
@@ -486,9 +488,13 @@ export class FakeApi implements Api {
   });
   ProbeSyncServer = (server: string) => this.rec('ProbeSyncServer', [server], (): SyncProbe => {
     if (!server.trim()) throw JSON.stringify({ code: 'INVALID', message: 'Bitte prüfen Sie die Adresse des Servers.', fields: { server: 'Bitte eine Adresse wie https://ozg.example.de:8443 angeben.' } });
-    return { server: server.includes('://') ? server : `https://${server}`, fingerprint: fakeFingerprint };
+    // As Go: http:// only to a loopback IP written as such, "plain" once it answered.
+    const plain = /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(server.trim());
+    if (server.trim().startsWith('http://') && !plain) throw JSON.stringify({ code: 'INVALID', message: fakePlainHTTP, fields: { server: fakePlainHTTP } });
+    if (plain) return { server: server.trim(), fingerprint: '', plain: true };
+    return { server: server.includes('://') ? server : `https://${server}`, fingerprint: fakeFingerprint, plain: false };
   });
-  ChooseSyncCAFile = () => this.rec('ChooseSyncCAFile', [], () => '/etc/ozg/ca.pem');
+  ChooseSyncCAFile = () => this.rec('ChooseSyncCAFile', [], (): CAChoice => ({ name: 'ozg-ca.pem' }));
   ConnectSync = (input: SyncConnectInput) => this.rec('ConnectSync', [structuredClone(input)], () => {
     if (input.code.trim() === '') throw JSON.stringify({ code: 'INVALID', message: 'Bitte geben Sie den Anmeldecode ein.', fields: { code: 'Bitte den Anmeldecode eingeben.' } });
     if (input.code === 'FALSCH') throw JSON.stringify({ code: 'INVALID', message: 'Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen. Bitte lassen Sie sich einen neuen geben.', fields: { code: 'Der Anmeldecode ist unbekannt.' } });
@@ -525,12 +531,12 @@ export class FakeApi implements Api {
       cbs.delete(cb);
     };
   };
-  onFileDrop = (cb: (paths: string[]) => void) => {
-    void cb;
-    return () => {};
-  };
+  acceptFileDrops = () => () => {};
   nativeFileDrop = () => false;
 }
+
+/** Go's msgSyncPlainHTTP. */
+export const fakePlainHTTP = 'Ohne Verschlüsselung (http://) verbindet sich die App nur mit einem Testserver auf diesem PC, geschrieben als IP-Adresse (http://127.0.0.1:PORT). Bitte verwenden Sie https://.';
 
 export function fakeLetterSettings(): LetterSettings {
   return {

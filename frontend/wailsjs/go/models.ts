@@ -180,6 +180,18 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CAChoice {
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CAChoice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	    }
+	}
 	export class DecisionView {
 	    id: string;
 	    title: string;
@@ -1179,7 +1191,7 @@ export namespace app {
 	    user: string;
 	    password: string;
 	    folder: string;
-	    caFile: string;
+	    ca: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new MailSettingsInput(source);
@@ -1193,7 +1205,7 @@ export namespace app {
 	        this.user = source["user"];
 	        this.password = source["password"];
 	        this.folder = source["folder"];
-	        this.caFile = source["caFile"];
+	        this.ca = source["ca"];
 	    }
 	}
 	export class MailSettingsView {
@@ -1204,7 +1216,7 @@ export namespace app {
 	    user: string;
 	    passwordSet: boolean;
 	    folder: string;
-	    caFile: string;
+	    ca: string;
 	    tlsModes: Option[];
 	
 	    static createFrom(source: any = {}) {
@@ -1220,7 +1232,7 @@ export namespace app {
 	        this.user = source["user"];
 	        this.passwordSet = source["passwordSet"];
 	        this.folder = source["folder"];
-	        this.caFile = source["caFile"];
+	        this.ca = source["ca"];
 	        this.tlsModes = this.convertValues(source["tlsModes"], Option);
 	    }
 	
@@ -1663,7 +1675,7 @@ export namespace app {
 	    server: string;
 	    code: string;
 	    fingerprint: string;
-	    caFile: string;
+	    ca: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncConnectInput(source);
@@ -1674,12 +1686,13 @@ export namespace app {
 	        this.server = source["server"];
 	        this.code = source["code"];
 	        this.fingerprint = source["fingerprint"];
-	        this.caFile = source["caFile"];
+	        this.ca = source["ca"];
 	    }
 	}
 	export class SyncProbe {
 	    server: string;
 	    fingerprint: string;
+	    plain: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncProbe(source);
@@ -1689,6 +1702,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.server = source["server"];
 	        this.fingerprint = source["fingerprint"];
+	        this.plain = source["plain"];
 	    }
 	}
 	export class SyncStatusView {

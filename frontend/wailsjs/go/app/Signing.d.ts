@@ -8,4 +8,6 @@ export function SaveSigningKey(arg1:app.SigningKeyInput):Promise<app.SigningKeyV
 
 export function SigningKey():Promise<app.SigningKeyView>;
 
+export function SigningModules():Promise<Array<app.Option>>;
+
 export function TestSigningKey(arg1:string):Promise<app.SigningKeyView>;

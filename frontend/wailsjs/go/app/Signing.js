@@ -14,6 +14,10 @@ export function SigningKey() {
   return window['go']['app']['Signing']['SigningKey']();
 }
 
+export function SigningModules() {
+  return window['go']['app']['Signing']['SigningModules']();
+}
+
 export function TestSigningKey(arg1) {
   return window['go']['app']['Signing']['TestSigningKey'](arg1);
 }

@@ -25,7 +25,11 @@ describe('Signaturschlüssel (Administration)', () => {
     expect(screen.getByTestId('key-note')).toHaveTextContent('Demo-Schlüssel, nicht für echte Bescheide.');
 
     await fireEvent.click(screen.getByLabelText(/^Token oder Signaturkarte/));
-    await fireEvent.input(screen.getByLabelText('PKCS#11-Bibliothek (vollständiger Pfad)'), { target: { value: '/usr/lib/softhsm/libsofthsm2.so' } });
+    // The library is chosen from the PC's list, never typed.
+    const lib = screen.getByLabelText('PKCS#11-Bibliothek');
+    expect(lib.tagName).toBe('SELECT');
+    expect(fake.called('SigningModules')).toHaveLength(1);
+    await fireEvent.change(lib, { target: { value: '/usr/lib/softhsm/libsofthsm2.so' } });
     await fireEvent.input(screen.getByLabelText('Name (Label) des Tokens'), { target: { value: 'Rathaus' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
     await waitFor(() => expect(fake.called('SaveSigningKey')[0].args[0]).toEqual({
