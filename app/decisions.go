@@ -474,6 +474,9 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	if errors.Is(err, sign.ErrTimestamp) && signed != nil {
 		res.Timestamped = false
 		res.Notice = msgSignedWithoutTimestamp
+		if errors.Is(err, sign.ErrTSAUntrusted) {
+			res.Notice = msgSignedTimestampUntrusted
+		}
 		a.log.Warn("decision signed without timestamp", "case", c.ID, "err", err)
 	} else if err != nil {
 		return SignResult{}, signError(err)

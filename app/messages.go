@@ -67,6 +67,7 @@ const (
 	msgSignedWithoutTimestamp    = "Der Zeitstempeldienst war nicht erreichbar: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig."
 	msgSignatureUnconfirmed      = "Die Unterschrift ließ sich nicht bestätigen. Es wurde nichts gespeichert."
 	msgSigned                    = "Der Bescheid ist unterschrieben und gespeichert."
+	msgSignedTimestampUntrusted  = "Der Zeitstempel konnte nicht als der des eingerichteten Zeitstempeldienstes bestätigt werden: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig. Bitte verständigen Sie die Administration."
 	msgSignedTimestamped         = "Der Bescheid ist unterschrieben (mit Zeitstempel) und gespeichert."
 	fmtDecisionFile              = "Bescheid %s %s %s.pdf"
 	msgSignReasonPrefix          = "Bescheid "
@@ -88,6 +89,7 @@ const (
 	msgPreviewNeedsFields        = "Die Vorschau kann erst gezeigt werden, wenn die markierten Angaben stimmen."
 	msgMailAdminOnly             = "Die E-Mail-Einstellungen darf nur die Administration sehen und ändern."
 	titleChooseCA                = "Zertifikat der Zertifizierungsstelle (PEM) wählen"
+	titleChooseTSACert           = "Zertifikat des Zeitstempeldienstes oder seiner Zertifizierungsstelle (PEM) wählen"
 	msgMailNotTested             = "Die Verbindung wurde nicht getestet."
 	msgMailTimeout               = "Der Server hat nicht rechtzeitig geantwortet."
 	msgMailFails                 = "Die Verbindung funktioniert nicht."
@@ -149,6 +151,7 @@ var signMessages = []struct {
 	{sign.ErrSpace, "Die Signatur passt nicht in den reservierten Platz der PDF-Datei."},
 	{sign.ErrWrongPIN, "Die PIN ist falsch."},
 	{sign.ErrPINLocked, "Die PIN ist gesperrt. Bitte die PUK oder die Administration fragen."},
+	{sign.ErrTSAUntrusted, "Der Zeitstempel ist nicht vom eingerichteten Zeitstempeldienst bestätigt; das Dokument wurde ohne Zeitstempel signiert."},
 	{sign.ErrTimestamp, "Der Zeitstempeldienst war nicht erreichbar; das Dokument wurde ohne Zeitstempel signiert."},
 	{sign.ErrModuleNotAllowed, "Die PKCS#11-Bibliothek ist auf diesem PC nicht freigegeben; sie wurde nicht geladen. Bitte wählen Sie in den Signatureinstellungen eine Bibliothek aus der Liste."},
 	{sign.ErrModuleConfig, "Die Liste der freigegebenen PKCS#11-Bibliotheken ist fehlerhaft; es wurde keine Bibliothek geladen."},

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -71,7 +72,7 @@ func (a keyring) config() (store.SigningKey, error) {
 
 func keyView(c store.SigningKey, clerk model.Clerk) SigningKeyView {
 	v := SigningKeyView{
-		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, Demo: c.Demo,
+		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, TSARoots: c.TSARootsName, Demo: c.Demo,
 		MayEdit: clerk.Role == model.RoleAdministration,
 	}
 	switch c.Kind {
@@ -306,10 +307,70 @@ func signError(err error) *Error {
 	return &Error{Code: CodeNotAllowed, Message: msg}
 }
 
-// timestamper returns the configured timestamp service, or nil.
+// timestamper returns the configured timestamp service, or nil. Its tokens must
+// chain to the TSA certificate or CA the administration chose; without one, to the
+// system's roots, so that a token signed by anyone on the way (the request goes over
+// plain HTTP as a rule) is refused and the letter is signed without a timestamp
+// rather than claiming one.
+//
+// The token's time is checked against the PC's real clock (sign's default), which
+// is what the service answers by.
 func timestamper(c store.SigningKey) sign.Timestamper {
 	if c.TSA == "" {
 		return nil
 	}
-	return &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
+	t := &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
+	if c.TSARoots != "" {
+		t.Roots = x509.NewCertPool()
+		t.Roots.AppendCertsFromPEM([]byte(c.TSARoots))
+	} else if pool, err := x509.SystemCertPool(); err == nil {
+		t.Roots = pool
+	} else {
+		t.Roots = x509.NewCertPool() // trusts nothing: never "mit Zeitstempel" unchecked
+	}
+	return t
+}
+
+// ChooseTSACertificate asks for the timestamp service's certificate or its CA (PEM)
+// in the native dialog and keeps its certificates in the store; tokens must then
+// chain to it (administration only).
+func (a *Signing) ChooseTSACertificate() (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	path, err := a.win.chooseOne(titleChooseTSACert)
+	if err != nil || path == "" {
+		if err != nil {
+			return SigningKeyView{}, err
+		}
+		return a.SigningKey()
+	}
+	text, msg := readCAFile(path)
+	if msg != "" {
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"tsaRoots": msg}}
+	}
+	return a.setTSARoots(text, filepath.Base(path))
+}
+
+// ClearTSACertificate goes back to the system's roots for the timestamp service
+// (administration only).
+func (a *Signing) ClearTSACertificate() (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	return a.setTSARoots("", "")
+}
+
+func (a *Signing) setTSARoots(pemText, name string) (SigningKeyView, error) {
+	signKeyMu.Lock()
+	err := a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.TSARoots, k.TSARootsName = pemText, name
+		return nil
+	})
+	signKeyMu.Unlock()
+	if err != nil {
+		return SigningKeyView{}, toError(err)
+	}
+	a.log.Info("timestamp service certificate set", "own", pemText != "", "by", a.current().ID)
+	return a.SigningKey()
 }

@@ -96,6 +96,9 @@ type SigningKeyView struct {
 	TokenLabel string `json:"tokenLabel"`
 	KeyLabel   string `json:"keyLabel"`
 	TSAURL     string `json:"tsaUrl"`
+	// TSARoots names the file of the timestamp service's certificate or CA its
+	// tokens must chain to; "" = the system's roots.
+	TSARoots string `json:"tsaRoots"`
 	// Demo: a throw-away key made for the demo store, never for real decisions;
 	// DemoPassword is its password (shown in the demo only).
 	Demo         bool   `json:"demo"`

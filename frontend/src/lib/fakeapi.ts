@@ -339,7 +339,7 @@ export class FakeApi implements Api {
   drafts = new Map<string, DecisionDraft>();
   key: SigningKeyView = {
     kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'demo-siegel.p12', module: '', tokenLabel: '',
-    keyLabel: '', tsaUrl: '', demo: true, demoPassword: 'demo', secretLabel: 'Passwort', subject: '', validUntil: '', keyType: '', mayEdit: false,
+    keyLabel: '', tsaUrl: '', tsaRoots: '', demo: true, demoPassword: 'demo', secretLabel: 'Passwort', subject: '', validUntil: '', keyType: '', mayEdit: false,
   };
   DecisionEditor = (id: string) => this.rec('DecisionEditor', [id], (): DecisionEditorState => {
     const d = this.detail(id);
@@ -406,6 +406,14 @@ export class FakeApi implements Api {
   });
   SigningKey = () => this.rec('SigningKey', [], () => structuredClone(this.key));
   modules: Option[] = [{ value: '/usr/lib/softhsm/libsofthsm2.so', label: '/usr/lib/softhsm/libsofthsm2.so' }];
+  ChooseTSACertificate = () => this.rec('ChooseTSACertificate', [], () => {
+    this.key = { ...this.key, tsaRoots: 'tsa-ca.pem' };
+    return structuredClone(this.key);
+  });
+  ClearTSACertificate = () => this.rec('ClearTSACertificate', [], () => {
+    this.key = { ...this.key, tsaRoots: '' };
+    return structuredClone(this.key);
+  });
   SigningModules = () => this.rec('SigningModules', [], () => structuredClone(this.modules));
   ChooseSigningKeyFile = () => this.rec('ChooseSigningKeyFile', [], () => {
     this.key = { ...this.key, kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'siegel.p12', demo: false, demoPassword: '', secretLabel: 'Passwort' };

@@ -673,6 +673,7 @@ export namespace app {
 	    tokenLabel: string;
 	    keyLabel: string;
 	    tsaUrl: string;
+	    tsaRoots: string;
 	    demo: boolean;
 	    demoPassword: string;
 	    secretLabel: string;
@@ -694,6 +695,7 @@ export namespace app {
 	        this.tokenLabel = source["tokenLabel"];
 	        this.keyLabel = source["keyLabel"];
 	        this.tsaUrl = source["tsaUrl"];
+	        this.tsaRoots = source["tsaRoots"];
 	        this.demo = source["demo"];
 	        this.demoPassword = source["demoPassword"];
 	        this.secretLabel = source["secretLabel"];

@@ -6,6 +6,14 @@ export function ChooseSigningKeyFile() {
   return window['go']['app']['Signing']['ChooseSigningKeyFile']();
 }
 
+export function ChooseTSACertificate() {
+  return window['go']['app']['Signing']['ChooseTSACertificate']();
+}
+
+export function ClearTSACertificate() {
+  return window['go']['app']['Signing']['ClearTSACertificate']();
+}
+
 export function SaveSigningKey(arg1) {
   return window['go']['app']['Signing']['SaveSigningKey'](arg1);
 }

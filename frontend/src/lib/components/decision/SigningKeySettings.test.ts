@@ -45,6 +45,18 @@ describe('Signaturschlüssel (Administration)', () => {
     expect(screen.getByLabelText(/^Zeitstempeldienst/)).toHaveAccessibleDescription('Bitte eine Adresse mit http:// oder https:// angeben.');
   });
 
+  it('takes the timestamp service certificate from the native dialog and can go back to the system', async () => {
+    const fake = adminFake();
+    await renderApp(fake);
+    await fireEvent.click(screen.getByRole('button', { name: 'Signaturschlüssel' }));
+    expect(await screen.findByTestId('tsa-roots')).toHaveTextContent('keines gewählt');
+    await fireEvent.click(screen.getByRole('button', { name: 'Zertifikat des Zeitstempeldienstes wählen …' }));
+    await waitFor(() => expect(screen.getByTestId('tsa-roots')).toHaveTextContent('Zertifikat des Zeitstempeldienstes: tsa-ca.pem'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Zertifikate des Betriebssystems verwenden' }));
+    await waitFor(() => expect(screen.getByTestId('tsa-roots')).toHaveTextContent('keines gewählt'));
+    expect(fake.called('ClearTSACertificate')).toHaveLength(1);
+  });
+
   it('checks the key with its password and forgets the password', async () => {
     const fake = adminFake();
     await renderApp(fake);
