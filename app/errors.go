@@ -24,6 +24,9 @@ const (
 	CodeNotSignedIn = "NOT_SIGNED_IN"
 	CodeLocked      = "LOCKED"
 	CodeSignIn      = "SIGN_IN" // a sign-in, activation or unlock failed; Message says why
+	// CodeStale: what the clerk saw (a letter's preview) is no longer what would be
+	// signed; the UI shows the new one.
+	CodeStale = "STALE"
 )
 
 // Error is what a bound method returns for the UI. Wails rejects the promise with

@@ -67,6 +67,7 @@ const (
 	msgSignedWithoutTimestamp    = "Der Zeitstempeldienst war nicht erreichbar: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig."
 	msgSignatureUnconfirmed      = "Die Unterschrift ließ sich nicht bestätigen. Es wurde nichts gespeichert."
 	msgSigned                    = "Der Bescheid ist unterschrieben und gespeichert."
+	msgPreviewOutdated           = "Der Bescheid hat sich seit der Vorschau geändert (Vorgang, Briefkopf, Datum oder Text). Es wurde nichts unterschrieben. Bitte prüfen Sie die neue Vorschau und unterschreiben Sie dann."
 	msgSignedTimestampUntrusted  = "Der Zeitstempel konnte nicht als der des eingerichteten Zeitstempeldienstes bestätigt werden: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig. Bitte verständigen Sie die Administration."
 	msgSignedTimestamped         = "Der Bescheid ist unterschrieben (mit Zeitstempel) und gespeichert."
 	fmtDecisionFile              = "Bescheid %s %s %s.pdf"

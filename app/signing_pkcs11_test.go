@@ -87,14 +87,14 @@ func TestDecisionSignedOnToken(t *testing.T) {
 	}
 	d.Fee = false
 	before := blobCount(t, a)
-	_, err = a.SignDecision(d, "0000")
+	_, err = previewAndSign(a, d, "0000")
 	if e := uiError(t, err); e.Fields["secret"] == "" || !strings.Contains(e.Message, "PIN ist falsch") {
 		t.Fatalf("wrong PIN: %+v", e)
 	}
 	if blobCount(t, a) != before {
 		t.Fatal("a blob was stored after a wrong PIN")
 	}
-	res, err := a.SignDecision(d, "1234")
+	res, err := previewAndSign(a, d, "1234")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestDecisionSignedOnToken(t *testing.T) {
 	a.Transition(c.ID, "wiedereroeffnen", "")
 	d, _ = a.StartDecision(c.ID, "bewilligung")
 	d.Fee = false
-	_, err = a.SignDecision(d, "1234")
+	_, err = previewAndSign(a, d, "1234")
 	if e := uiError(t, err); !strings.Contains(e.Message, "Token wurde nicht gefunden") {
 		t.Fatalf("missing token: %+v", e)
 	}

@@ -106,7 +106,7 @@ func TestDecisionTimestampedWhenTSAReachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Fee = false
-	res, err := a.SignDecision(d, "geheim")
+	res, err := previewAndSign(a, d, "geheim")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestDecisionSelfSignedTimestampRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		d.Fee = false
-		res, err := a.SignDecision(d, "geheim")
+		res, err := previewAndSign(a, d, "geheim")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,8 +58,10 @@ type DecisionPreview struct {
 	PDF              string `json:"pdf"` // base64
 	Pages            int    `json:"pages"`
 	VerificationCode string `json:"verificationCode"`
-	Problem          string `json:"problem"`
-	Field            string `json:"field"`
+	// ID names this preview (the hex SHA-256 of PDF); SignDecision signs exactly it.
+	ID      string `json:"id"`
+	Problem string `json:"problem"`
+	Field   string `json:"field"`
 }
 
 // DecisionEditorState is what the editor needs when it opens for a case.

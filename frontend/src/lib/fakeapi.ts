@@ -380,14 +380,21 @@ export class FakeApi implements Api {
   UpdateDecisionDraft = (d: DecisionDraft) => this.rec('UpdateDecisionDraft', [structuredClone(d)], (): DecisionPreview => {
     this.drafts.set(d.caseId, structuredClone(d));
     const missing = d.values?.find((v) => !v.value.trim());
-    if (missing) return { pdf: '', pages: 0, verificationCode: '', problem: `Bitte geben Sie „${missing.label}“ an; der Bescheid braucht diesen Text.`, field: `value:${missing.name}` };
-    if (d.fee && !d.feeAmount.trim()) return { pdf: '', pages: 0, verificationCode: '', problem: 'Bitte geben Sie den Betrag der Gebühr an.', field: 'feeAmount' };
-    return { pdf: btoa('%PDF-1.4 Vorschau'), pages: 1, verificationCode: '3F2A-91C0-77B4-0D1E', problem: '', field: '' };
+    if (missing) return { pdf: '', pages: 0, verificationCode: '', id: '', problem: `Bitte geben Sie „${missing.label}“ an; der Bescheid braucht diesen Text.`, field: `value:${missing.name}` };
+    if (d.fee && !d.feeAmount.trim()) return { pdf: '', pages: 0, verificationCode: '', id: '', problem: 'Bitte geben Sie den Betrag der Gebühr an.', field: 'feeAmount' };
+    // As Go: the preview has an ID, and signing signs only the draft it shows.
+    this.previewed = { id: `preview-${++this.previews}`, draft: JSON.stringify(d) };
+    return { pdf: btoa('%PDF-1.4 Vorschau'), pages: 1, verificationCode: '3F2A-91C0-77B4-0D1E', id: this.previewed.id, problem: '', field: '' };
   });
+  previews = 0;
+  previewed = { id: '', draft: '' };
   DiscardDecisionDraft = (id: string) => this.rec('DiscardDecisionDraft', [id], () => {
     this.drafts.delete(id);
   });
-  SignDecision = (d: DecisionDraft, secret: string) => this.rec('SignDecision', [structuredClone(d), secret], (): SignResult => {
+  SignDecision = (d: DecisionDraft, previewId: string, secret: string) => this.rec('SignDecision', [structuredClone(d), previewId, secret], (): SignResult => {
+    if (!previewId || previewId !== this.previewed.id || JSON.stringify(d) !== this.previewed.draft) {
+      throw JSON.stringify({ code: 'STALE', message: fakePreviewOutdated });
+    }
     if (secret !== 'demo') {
       throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch. Es wurde nichts unterschrieben und nichts gespeichert.', fields: { secret: 'Das Passwort für die Schlüsseldatei ist falsch.' } });
     }
@@ -542,6 +549,9 @@ export class FakeApi implements Api {
   acceptFileDrops = () => () => {};
   nativeFileDrop = () => false;
 }
+
+/** Go's msgPreviewOutdated. */
+export const fakePreviewOutdated = 'Der Bescheid hat sich seit der Vorschau geändert (Vorgang, Briefkopf, Datum oder Text). Es wurde nichts unterschrieben. Bitte prüfen Sie die neue Vorschau und unterschreiben Sie dann.';
 
 /** Go's msgSyncPlainHTTP. */
 export const fakePlainHTTP = 'Ohne Verschlüsselung (http://) verbindet sich die App nur mit einem Testserver auf diesem PC, geschrieben als IP-Adresse (http://127.0.0.1:PORT). Bitte verwenden Sie https://.';

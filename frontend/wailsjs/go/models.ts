@@ -767,6 +767,7 @@ export namespace app {
 	    pdf: string;
 	    pages: number;
 	    verificationCode: string;
+	    id: string;
 	    problem: string;
 	    field: string;
 	
@@ -779,6 +780,7 @@ export namespace app {
 	        this.pdf = source["pdf"];
 	        this.pages = source["pages"];
 	        this.verificationCode = source["verificationCode"];
+	        this.id = source["id"];
 	        this.problem = source["problem"];
 	        this.field = source["field"];
 	    }
