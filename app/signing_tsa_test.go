@@ -101,22 +101,10 @@ func TestDecisionTimestampedWhenTSAReachable(t *testing.T) {
 	tsa, cert := opensslTSA(t)
 	useKeyFile(t, a, rt, testP12(t, key, goodCert(), "geheim"), tsa)
 	trustTSA(t, a, rt, cert)
-	d, err := a.StartDecision(c.ID, "bewilligung")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Fee = false
-	res, err := previewAndSign(a, d, "geheim")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, pdf, infos, err := signBewilligung(t, a, c)
 	if !res.Timestamped || !strings.Contains(res.Notice, "mit Zeitstempel") {
 		t.Fatalf("result %+v", res)
 	}
-	stored, _ := a.db.Case(c.ID)
-	p, _ := a.db.BlobPath(stored.Decisions[0].Document.SHA256)
-	pdf, _ := os.ReadFile(p)
-	infos, err := sign.Verify(pdf)
 	if err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].Timestamped || !infos[0].TimestampValid {
 		t.Fatalf("Verify = %+v, %v", infos, err)
 	}
@@ -140,24 +128,32 @@ func TestDecisionSelfSignedTimestampRefused(t *testing.T) {
 			_, other := opensslTSA(t)
 			trustTSA(t, a, rt, other)
 		}
-		d, err := a.StartDecision(c.ID, "bewilligung")
-		if err != nil {
-			t.Fatal(err)
-		}
-		d.Fee = false
-		res, err := previewAndSign(a, d, "geheim")
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, _, infos, err := signBewilligung(t, a, c)
 		if res.Timestamped || strings.Contains(res.Notice, "mit Zeitstempel") || res.Notice != msgSignedTimestampUntrusted {
 			t.Fatalf("own TSA certificate %v: %+v", own, res)
 		}
-		stored, _ := a.db.Case(c.ID)
-		p, _ := a.db.BlobPath(stored.Decisions[0].Document.SHA256)
-		pdf, _ := os.ReadFile(p)
-		infos, err := sign.Verify(pdf)
 		if err != nil || len(infos) != 1 || !infos[0].Valid || infos[0].Timestamped {
 			t.Fatalf("own TSA certificate %v: Verify = %+v, %v", own, infos, err)
 		}
 	}
+}
+
+// signBewilligung signs a grant without a fee for the case with the password
+// "geheim" and returns the result, the stored PDF and what sign.Verify says of it.
+func signBewilligung(t *testing.T, a *App, c CaseDetail) (SignResult, []byte, []sign.SignatureInfo, error) {
+	t.Helper()
+	d, err := a.StartDecision(c.ID, "bewilligung")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Fee = false
+	res, err := previewAndSign(a, d, "geheim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := a.db.Case(c.ID)
+	p, _ := a.db.BlobPath(stored.Decisions[0].Document.SHA256)
+	pdf, _ := os.ReadFile(p)
+	infos, err := sign.Verify(pdf)
+	return res, pdf, infos, err
 }
