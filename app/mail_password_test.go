@@ -108,3 +108,20 @@ func TestMailStoredPasswordOnlyForItsMailbox(t *testing.T) {
 		t.Fatalf("stored settings changed: port %d", s.Port)
 	}
 }
+
+// Without TLS, "localhost" means 127.0.0.1 and is stored so, never resolved by name;
+// any other name is refused (issue 17).
+func TestMailPlainLocalhostIsLoopbackIP(t *testing.T) {
+	a, _, _ := mailApp(t)
+	_, port := memMailbox(t)
+	v, err := a.SaveMailSettings(MailSettingsInput{Host: "LocalHost", Port: port, TLS: "none", User: "amt", Password: "geheim-123", Folder: "INBOX"})
+	if err != nil || v.Host != "127.0.0.1" {
+		t.Fatalf("saved %+v %v", v, err)
+	}
+	for _, host := range []string{"localhost.example.de", "127.0.0.1.nip.io", "mail.example.de"} {
+		_, err := a.TestMailConnection(MailSettingsInput{Host: host, Port: port, TLS: "none", User: "amt", Password: "x", Folder: "INBOX"})
+		if e := uiError(t, err); e.Fields["tls"] == "" {
+			t.Errorf("%s without TLS: %+v", host, e)
+		}
+	}
+}

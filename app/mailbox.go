@@ -219,7 +219,12 @@ func checkMail(in MailSettingsInput, old store.MailSettings, picked *caPick) (st
 	switch mail.TLSMode(s.TLS) {
 	case mail.TLSImplicit, mail.TLSStartTLS:
 	case mail.TLSNone:
-		if f["host"] == "" && !loopbackHost(s.Host) {
+		// "localhost" means this PC's 127.0.0.1: a name would be resolved, and a
+		// resolver may answer with another host.
+		if strings.EqualFold(s.Host, "localhost") {
+			s.Host = "127.0.0.1"
+		}
+		if f["host"] == "" && !loopbackIP(s.Host) {
 			f["tls"] = fieldMailPlainRemote
 		}
 	default:
@@ -268,12 +273,4 @@ func caName(stored string) string {
 		return ""
 	}
 	return filepath.Base(stored)
-}
-
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

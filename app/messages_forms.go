@@ -51,7 +51,7 @@ const (
 	fieldMailHost              = "Bitte geben Sie den Namen oder die Adresse des Servers an."
 	fieldMailHostOnly          = "Bitte nur den Servernamen angeben, zum Beispiel imap.musterhausen.de (ohne „imaps://“ und ohne Port)."
 	fieldMailPort              = "Bitte geben Sie einen Port von 1 bis 65535 an (üblich: 993 bei TLS, 143 bei STARTTLS)."
-	fieldMailPlainRemote       = "Ohne Verschlüsselung ist nur ein Server auf diesem Rechner erlaubt (localhost oder 127.0.0.1). Bitte wählen Sie TLS oder STARTTLS."
+	fieldMailPlainRemote       = "Ohne Verschlüsselung ist nur ein Server auf diesem Rechner erlaubt (127.0.0.1 oder localhost, das als 127.0.0.1 gilt). Bitte wählen Sie TLS oder STARTTLS."
 	fieldMailTLS               = "Bitte wählen Sie die Verschlüsselung."
 	fieldMailUser              = "Bitte geben Sie den Benutzernamen des Postfachs an."
 	fieldMailPassword          = "Bitte geben Sie das Passwort des Postfachs an."
