@@ -38,6 +38,8 @@ type Env struct {
 	// Modules reads the PKCS#11 modules this PC may load; nil = the list fixed at
 	// installation (sign.LoadModuleList of sign.ModuleConfigPath).
 	Modules func() (sign.ModuleList, error)
+	// Scan is the virus scanning of this PC (NewScan); nil = no scanner.
+	Scan *Scan
 }
 
 // base is what every service holds: the store, who works here, the clock in the
@@ -49,6 +51,7 @@ type base struct {
 	now  func() time.Time
 	loc  *time.Location
 	log  *slog.Logger
+	scan *Scan // never nil: one that scans nothing when the PC has no scanner
 }
 
 func newBase(e Env) base {
@@ -61,6 +64,10 @@ func newBase(e Env) base {
 	}
 	if e.DB != nil {
 		b.loc = e.DB.Location()
+	}
+	b.scan = e.Scan
+	if b.scan == nil {
+		b.scan = &Scan{base: b, win: e.Window, state: "off"}
 	}
 	return b
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/ozgcloud/desktop/datadir"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 )
@@ -27,6 +28,9 @@ const (
 	// CodeStale: what the clerk saw (a letter's preview) is no longer what would be
 	// signed; the UI shows the new one.
 	CodeStale = "STALE"
+	// CodeQuarantine: the file does not open: the virus scanner found something, its
+	// scan failed ("nicht geprüft") or is still to come; Message says which.
+	CodeQuarantine = "QUARANTINE"
 )
 
 // Error is what a bound method returns for the UI. Wails rejects the promise with
@@ -51,6 +55,12 @@ func fatalMessage(err error, dir string) string {
 		return fmt.Sprintf(msgFatalCorrupt, filepath.Join(dir, store.FileName))
 	case errors.Is(err, store.ErrSchemaTooNew):
 		return fmt.Sprintf(msgFatalTooNew, dir)
+	case errors.Is(err, datadir.ErrLink):
+		return fmt.Sprintf(msgFatalDirLink, dir)
+	case errors.Is(err, datadir.ErrNotDir):
+		return fmt.Sprintf(msgFatalDirNotDir, dir)
+	case errors.Is(err, datadir.ErrForeignOwner):
+		return fmt.Sprintf(msgFatalDirForeign, dir)
 	}
 	return fmt.Sprintf(msgFatalOther, dir, err)
 }

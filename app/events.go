@@ -21,4 +21,7 @@ const (
 	// EventFilesDropped carries a FileDrop: the clerk dropped files onto the window;
 	// the page names the case with Attachments.AddDroppedFiles.
 	EventFilesDropped = "files:dropped"
+	// EventScanStatus carries the ScanStatusView whenever the virus scanner goes down
+	// or comes back (Scan).
+	EventScanStatus = "scan:status"
 )

@@ -3,7 +3,7 @@
 // differs from Go or an event exists on one side only. Subscribe with
 // api.on(EventX, (payload) => ...): the payload is typed by EventPayloads.
 
-import type { DueFollowUp, MailStatusView, SyncStatusView } from './types';
+import type { DueFollowUp, MailStatusView, ScanStatusView, SyncStatusView } from './types';
 
 /** The cases the store's change feed named: written by a clerk, a mail import, a pull. */
 export const EventCasesChanged = 'cases:changed';
@@ -17,6 +17,8 @@ export const EventSyncStatus = 'sync:status';
 export const EventSessionChanged = 'session:changed';
 /** Files were dropped onto the window: answer with AddDroppedFiles(caseId, drop.id). */
 export const EventFilesDropped = 'files:dropped';
+/** The virus scanner went down or came back. */
+export const EventScanStatus = 'scan:status';
 
 /** The payload of each event as Go sends it (a nil slice arrives as null). */
 export interface EventPayloads {
@@ -26,6 +28,7 @@ export interface EventPayloads {
   [EventSyncStatus]: SyncStatusView;
   [EventSessionChanged]: undefined;
   [EventFilesDropped]: FileDrop;
+  [EventScanStatus]: ScanStatusView;
 }
 
 export type EventName = keyof EventPayloads;

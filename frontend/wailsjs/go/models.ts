@@ -99,6 +99,9 @@ export namespace app {
 	    addedBy: string;
 	    url: string;
 	    preview: string;
+	    scan: string;
+	    scanLabel: string;
+	    scanMessage: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AttachmentView(source);
@@ -114,6 +117,9 @@ export namespace app {
 	        this.addedBy = source["addedBy"];
 	        this.url = source["url"];
 	        this.preview = source["preview"];
+	        this.scan = source["scan"];
+	        this.scanLabel = source["scanLabel"];
+	        this.scanMessage = source["scanMessage"];
 	    }
 	}
 	export class BlockForm {
@@ -389,6 +395,7 @@ export namespace app {
 	    mayAssignOthers: boolean;
 	    substitute: string;
 	    notAccepted: string;
+	    scanNotices: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseDetail(source);
@@ -426,6 +433,7 @@ export namespace app {
 	        this.mayAssignOthers = source["mayAssignOthers"];
 	        this.substitute = source["substitute"];
 	        this.notAccepted = source["notAccepted"];
+	        this.scanNotices = source["scanNotices"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -462,6 +470,7 @@ export namespace app {
 	    followUpDue: boolean;
 	    substitute: string;
 	    notAccepted: boolean;
+	    scan: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseRow(source);
@@ -484,6 +493,7 @@ export namespace app {
 	        this.followUpDue = source["followUpDue"];
 	        this.substitute = source["substitute"];
 	        this.notAccepted = source["notAccepted"];
+	        this.scan = source["scan"];
 	    }
 	}
 	export class ClerkView {
@@ -561,7 +571,7 @@ export namespace app {
 	    unassigned: number;
 	    overdue: number;
 	    followUp: number;
-	    byStatus: {[key: string]: number};
+	    byStatus: Record<string, number>;
 	    pending: number;
 	
 	    static createFrom(source: any = {}) {
@@ -1441,6 +1451,22 @@ export namespace app {
 	        this.id = source["id"];
 	        this.keep = source["keep"];
 	        this.value = source["value"];
+	    }
+	}
+	export class ScanStatusView {
+	    state: string;
+	    message: string;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScanStatusView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.since = source["since"];
 	    }
 	}
 	export class Session {
