@@ -14,13 +14,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/session"
+	"github.com/ozgcloud/desktop/sign"
 	"github.com/ozgcloud/desktop/store"
 )
 
@@ -38,6 +38,9 @@ type Env struct {
 	Notify func(title, body string) error
 	// Random names the folders of copies for the viewer and printer; nil = crypto/rand.
 	Random io.Reader
+	// Modules reads the PKCS#11 modules this PC may load; nil = the list fixed at
+	// installation (sign.LoadModuleList of sign.ModuleConfigPath).
+	Modules func() (sign.ModuleList, error)
 	// Scan is the virus scanning of this PC (NewScan); nil = no scanner.
 	Scan *Scan
 }
@@ -124,66 +127,13 @@ func (a base) today() time.Time { return model.Day(a.now(), a.loc) }
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // Runtime is what the app needs of the desktop window; wails.go adapts Wails' runtime
-// to it, tests use a fake.
+// to it, tests use a fake. Files reach Go only through its native dialogs and the
+// window's own drag and drop (window.go): the page never names a path.
 type Runtime interface {
 	Emit(event string, data ...any)
 	OpenFiles(title string) ([]string, error)
 	SaveFile(title, name string) (string, error)
-}
-
-// Window is the desktop window as the services see it. Until main attaches the
-// window's runtime, events go nowhere and file dialogs choose nothing.
-type Window struct {
-	mu sync.Mutex
-	rt Runtime
-}
-
-// Attach makes rt the window's runtime.
-func (w *Window) Attach(rt Runtime) {
-	w.mu.Lock()
-	w.rt = rt
-	w.mu.Unlock()
-}
-
-func (w *Window) runtime() Runtime {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.rt
-}
-
-// Emit sends an event to the UI.
-func (w *Window) Emit(event string, data ...any) {
-	if rt := w.runtime(); rt != nil {
-		rt.Emit(event, data...)
-	}
-}
-
-// OpenFiles asks the clerk for files with the OS dialog; nil when cancelled.
-func (w *Window) OpenFiles(title string) ([]string, error) {
-	if rt := w.runtime(); rt != nil {
-		return rt.OpenFiles(title)
-	}
-	return nil, nil
-}
-
-// SaveFile asks the clerk where to save a file, proposing name, with the OS
-// dialog; "" when cancelled.
-func (w *Window) SaveFile(title, name string) (string, error) {
-	if rt := w.runtime(); rt != nil {
-		return rt.SaveFile(title, name)
-	}
-	return "", nil
-}
-
-// chooseOne asks for one file; "" when cancelled. The error is the German *Error of
-// a dialog that could not be opened.
-func (w *Window) chooseOne(title string) (string, error) {
-	paths, err := w.OpenFiles(title)
-	if err != nil {
-		return "", &Error{Code: CodeUnreadable, Message: msgDialogFailed}
-	}
-	if len(paths) == 0 {
-		return "", nil
-	}
-	return paths[0], nil
+	// Confirm asks a yes/no question in a native dialog, which the page cannot
+	// answer or draw.
+	Confirm(title, message string) (bool, error)
 }

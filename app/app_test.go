@@ -27,6 +27,16 @@ type fakeRuntime struct {
 	// saveTo answers the save dialog; proposed records the names it was offered.
 	saveTo   string
 	proposed []string
+	// yes answers the native questions (Confirm); asked keeps their messages.
+	yes   bool
+	asked []string
+}
+
+func (f *fakeRuntime) Confirm(_, message string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, message)
+	return f.yes, nil
 }
 
 func (f *fakeRuntime) Emit(event string, data ...any) {
@@ -207,7 +217,8 @@ func TestAttachments(t *testing.T) {
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "Nachweis Chip.pdf")
 	os.WriteFile(pdf, []byte("%PDF-1.4\n% test\n"), 0o600)
-	d, err := a.AddAttachmentFromPath(d.ID, pdf)
+	rt.files = []string{pdf}
+	d, err := a.AddAttachmentsFromDialog(d.ID)
 	if err != nil || len(d.Attachments) != 1 || d.Attachments[0].MediaType != "application/pdf" || d.Attachments[0].Preview != "pdf" {
 		t.Fatalf("from path: %+v %v", d.Attachments, err)
 	}
@@ -222,7 +233,8 @@ func TestAttachments(t *testing.T) {
 	}
 	big := filepath.Join(dir, "gross.bin")
 	os.WriteFile(big, make([]byte, 2<<20), 0o600)
-	_, err = a.AddAttachmentFromPath(d.ID, big)
+	rt.files = []string{big}
+	_, err = a.AddAttachmentsFromDialog(d.ID)
 	if e := uiError(t, err); e.Code != CodeTooLarge || !strings.Contains(e.Message, "gross.bin") {
 		t.Fatalf("too large: %+v", e)
 	}
@@ -230,7 +242,8 @@ func TestAttachments(t *testing.T) {
 	if e := uiError(t, err); e.Code != CodeTooLarge {
 		t.Fatalf("too large data: %+v", e)
 	}
-	_, err = a.AddAttachmentFromPath(d.ID, filepath.Join(dir, "fehlt.pdf"))
+	rt.files = []string{filepath.Join(dir, "fehlt.pdf")}
+	_, err = a.AddAttachmentsFromDialog(d.ID)
 	if e := uiError(t, err); e.Code != CodeUnreadable {
 		t.Fatalf("missing file: %+v", e)
 	}

@@ -78,12 +78,9 @@ func (a *Attachments) addFile(me model.Clerk, id, name string, r io.Reader) (Cas
 	}})
 }
 
-// AddAttachmentFromPath adds a file from disk (drag and drop in the desktop window).
-func (a *Attachments) AddAttachmentFromPath(id, path string) (CaseDetail, error) {
-	me, err := a.me()
-	if err != nil {
-		return CaseDetail{}, err
-	}
+// addPath adds the file at path, which the clerk picked in the native dialog or
+// dropped onto the window and confirmed: never a path the page sent.
+func (a *Attachments) addPath(me model.Clerk, id, path string) (CaseDetail, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
@@ -100,15 +97,9 @@ func (a *Attachments) AddAttachmentFromPath(id, path string) (CaseDetail, error)
 	return a.addFile(me, id, name, f)
 }
 
-// AddAttachmentsFromDialog opens the OS file dialog and adds the chosen files.
-func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
-	if _, err := a.me(); err != nil {
-		return CaseDetail{}, err
-	}
-	paths, err := a.win.OpenFiles(titleAddFiles)
-	if err != nil {
-		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: msgDialogFailed}
-	}
+// addPaths adds the files in order; the case's detail after the last one, or as it
+// is when there are none.
+func (a *Attachments) addPaths(me model.Clerk, id string, paths []string) (CaseDetail, error) {
 	if len(paths) == 0 {
 		c, err := a.db.Case(id)
 		if err != nil {
@@ -117,12 +108,56 @@ func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
 		return a.detail(c)
 	}
 	var d CaseDetail
+	var err error
 	for _, p := range paths {
-		if d, err = a.AddAttachmentFromPath(id, p); err != nil {
+		if d, err = a.addPath(me, id, p); err != nil {
 			return CaseDetail{}, err
 		}
 	}
 	return d, nil
+}
+
+// AddAttachmentsFromDialog opens the OS file dialog and adds the chosen files.
+func (a *Attachments) AddAttachmentsFromDialog(id string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	if _, err := a.db.Case(id); err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	paths, err := a.win.OpenFiles(titleAddFiles)
+	if err != nil {
+		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: msgDialogFailed}
+	}
+	return a.addPaths(me, id, paths)
+}
+
+// AddDroppedFiles adds the files of the drop the window announced (EventFilesDropped)
+// to the case, after the clerk confirmed them in a native dialog that names the case
+// and the files: the page names only the drop, never a path, and since Wails hands a
+// drop to Go as a message the page could forge, the native question decides.
+func (a *Attachments) AddDroppedFiles(id, dropID string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	c, err := a.db.Case(id)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	paths := a.win.takeDrop(dropID)
+	if len(paths) == 0 {
+		return CaseDetail{}, &Error{Code: CodeNotFound, Message: msgDropGone}
+	}
+	ok, err := a.win.confirm(titleAddFiles, fmt.Sprintf(msgConfirmDrop, c.FileNumber, strings.Join(paths, "\n")))
+	if err != nil {
+		return CaseDetail{}, &Error{Code: CodeUnreadable, Message: msgDialogFailed}
+	}
+	if !ok {
+		return a.detail(c)
+	}
+	return a.addPaths(me, id, paths)
 }
 
 // AddAttachmentData adds a file whose content the UI read (drag and drop in a

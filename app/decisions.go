@@ -22,7 +22,8 @@ import (
 // draft kept per case, its preview, and signing it.
 type Decisions struct {
 	base
-	keys keyring
+	keys     keyring
+	previews previews
 }
 
 // NewDecisions returns the Decisions service.
@@ -415,7 +416,7 @@ func (a *Decisions) UpdateDecisionDraft(d DecisionDraft) (DecisionPreview, error
 	}
 	return DecisionPreview{
 		PDF: base64.StdEncoding.EncodeToString(pdf), Pages: pageCount(pdf),
-		VerificationCode: l.VerificationCode(),
+		VerificationCode: l.VerificationCode(), ID: a.previews.keep(me.ID, c.ID, l, pdf),
 	}, nil
 }
 
@@ -428,11 +429,13 @@ func (a *Decisions) letterPDF(me model.Clerk, c model.Case, d DecisionDraft) ([]
 	return pdf, l, err
 }
 
-// SignDecision renders the draft, signs it with the office's key opened by secret
-// (password or PIN, never stored), stores the signed PDF and records the decision, in
-// that order: a failure before the record leaves at most an unreferenced blob, never
-// a half decision.
-func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, error) {
+// SignDecision signs exactly the letter the clerk saw as preview previewID (from
+// UpdateDecisionDraft) with the office's key opened by secret (password or PIN, never
+// stored), stores the signed PDF and records the decision, in that order: a failure
+// before the record leaves at most an unreferenced blob, never a half decision. When
+// the draft, the case, the letterhead or the date changed since that preview, it
+// refuses with CodeStale and signs nothing: the page shows the new preview.
+func (a *Decisions) SignDecision(d DecisionDraft, previewID, secret string) (SignResult, error) {
 	me, c, err := a.keepDraft(&d)
 	if err != nil {
 		return SignResult{}, err
@@ -440,7 +443,7 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	if secret == "" {
 		return SignResult{}, &Error{Code: CodeInvalid, Message: msgSecretMissing, Fields: map[string]string{"secret": fieldSecret}}
 	}
-	pdf, l, err := a.letterPDF(me, c, d)
+	l, err := a.letter(me, c, d)
 	var p *problem
 	if errors.As(err, &p) {
 		fields := map[string]string{}
@@ -451,6 +454,10 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	}
 	if err != nil {
 		return SignResult{}, toError(err)
+	}
+	pdf, ok := a.previews.seen(me.ID, c.ID, previewID, l)
+	if !ok {
+		return SignResult{}, &Error{Code: CodeStale, Message: msgPreviewOutdated}
 	}
 	cfg, err := a.keys.config()
 	if err != nil {
@@ -475,6 +482,9 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	if errors.Is(err, sign.ErrTimestamp) && signed != nil {
 		res.Timestamped = false
 		res.Notice = msgSignedWithoutTimestamp
+		if errors.Is(err, sign.ErrTSAUntrusted) {
+			res.Notice = msgSignedTimestampUntrusted
+		}
 		a.log.Warn("decision signed without timestamp", "case", c.ID, "err", err)
 	} else if err != nil {
 		return SignResult{}, signError(err)
@@ -506,6 +516,7 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	if err := a.db.DeleteDraft(me.ID, c.ID); err != nil {
 		a.log.Warn("decision draft not cleared", "case", c.ID, "err", err)
 	}
+	a.previews.forget(me.ID, c.ID)
 	a.log.Info("decision signed", "case", c.ID, "decision", info.ID, "kind", cfg.Kind, "timestamp", res.Timestamped)
 	res.Case, err = a.detail(after)
 	if err != nil {

@@ -176,7 +176,7 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 		t.Fatalf("preview without value = %+v, %v", p, err)
 	}
 	blobs := blobCount(t, a)
-	_, err = a.SignDecision(d, "geheim")
+	_, err = previewAndSign(a, d, "geheim")
 	if e := uiError(t, err); e.Code != CodeInvalid || e.Fields["value:ablehnungsgrund"] == "" || !strings.Contains(e.Message, "nichts unterschrieben") {
 		t.Fatalf("sign without value: %+v", e)
 	}
@@ -206,7 +206,7 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 	}
 
 	// Wrong password: a German message naming the cause, nothing signed, nothing stored.
-	_, err = a.SignDecision(d, "falsch")
+	_, err = previewAndSign(a, d, "falsch")
 	if e := uiError(t, err); e.Code != CodeInvalid || !strings.Contains(e.Message, "Passwort") || e.Fields["secret"] == "" {
 		t.Fatalf("wrong password: %+v", e)
 	}
@@ -221,7 +221,7 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 		t.Fatal("bescheiden allowed without a signed decision")
 	}
 
-	res, err := a.SignDecision(d, "geheim")
+	res, err := previewAndSign(a, d, "geheim")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestDecisionCreatePreviewSign(t *testing.T) {
 	if p, _ = a.UpdateDecisionDraft(d); p.Problem != "" {
 		t.Fatalf("without fee: %s", p.Problem)
 	}
-	res, err = a.SignDecision(d, "geheim")
+	res, err = previewAndSign(a, d, "geheim")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestDecisionKeyProblems(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			useKeyFile(t, a, rt, testP12(t, key, tt.o, "geheim"), "")
 			before := blobCount(t, a)
-			_, err := a.SignDecision(d, "geheim")
+			_, err := previewAndSign(a, d, "geheim")
 			if e := uiError(t, err); !strings.Contains(e.Message, tt.want) || !strings.Contains(e.Message, "nichts gespeichert") {
 				t.Fatalf("message %q, want %q", e.Message, tt.want)
 			}
@@ -365,7 +365,7 @@ func TestDecisionKeyProblems(t *testing.T) {
 	if err != nil || v.Subject != "Bürgerbüro Musterhausen (Gemeinde Musterhausen)" || v.KeyType != "ECDSA P-256" || v.ValidUntil == "" {
 		t.Fatalf("TestSigningKey = %+v, %v", v, err)
 	}
-	res, err := a.SignDecision(d, "geheim")
+	res, err := previewAndSign(a, d, "geheim")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +459,7 @@ func TestDecisionRules(t *testing.T) {
 	if _, err := a.Assign(c.ID, demo.ClerkSachbearbeitung2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SignDecision(d, demo.KeyPassword); uiError(t, err).Code != CodeNotAllowed {
+	if _, err := previewAndSign(a, d, demo.KeyPassword); uiError(t, err).Code != CodeNotAllowed {
 		t.Error("signed a case held by someone else")
 	}
 	if err := a.DiscardDecisionDraft(c.ID); err != nil {
@@ -471,4 +471,11 @@ func TestDecisionRules(t *testing.T) {
 	if st, _ := a.DecisionEditor(c.ID); st.Draft.TemplateID != "" || st.MayDecide {
 		t.Errorf("after discard and reassignment: %+v", st)
 	}
+}
+
+// previewAndSign signs d as the editor does: it shows the preview, then signs that
+// preview (whatever UpdateDecisionDraft answers, SignDecision decides).
+func previewAndSign(a *App, d DecisionDraft, secret string) (SignResult, error) {
+	p, _ := a.UpdateDecisionDraft(d)
+	return a.SignDecision(d, p.ID, secret)
 }

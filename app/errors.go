@@ -25,6 +25,9 @@ const (
 	CodeNotSignedIn = "NOT_SIGNED_IN"
 	CodeLocked      = "LOCKED"
 	CodeSignIn      = "SIGN_IN" // a sign-in, activation or unlock failed; Message says why
+	// CodeStale: what the clerk saw (a letter's preview) is no longer what would be
+	// signed; the UI shows the new one.
+	CodeStale = "STALE"
 	// CodeQuarantine: the file does not open: the virus scanner found something, its
 	// scan failed ("nicht geprüft") or is still to come; Message says which.
 	CodeQuarantine = "QUARANTINE"

@@ -18,6 +18,9 @@ const (
 	// EventSessionChanged carries nothing: who works here changed (signed in, locked,
 	// unlocked, signed out); the UI asks Session and shows the screen it needs.
 	EventSessionChanged = "session:changed"
+	// EventFilesDropped carries a FileDrop: the clerk dropped files onto the window;
+	// the page names the case with Attachments.AddDroppedFiles.
+	EventFilesDropped = "files:dropped"
 	// EventScanStatus carries the ScanStatusView whenever the virus scanner goes down
 	// or comes back (Scan).
 	EventScanStatus = "scan:status"

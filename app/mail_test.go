@@ -165,7 +165,7 @@ func TestMailSettingsAdministrationOnly(t *testing.T) {
 }
 
 func TestMailSettingsRoundTripAndFieldErrors(t *testing.T) {
-	a, _, logs := mailApp(t)
+	a, rt, logs := mailApp(t)
 	pendingBefore, err := a.db.PendingCount()
 	if err != nil {
 		t.Fatal(err)
@@ -191,8 +191,13 @@ func TestMailSettingsRoundTripAndFieldErrors(t *testing.T) {
 	}
 	notPEM := filepath.Join(t.TempDir(), "ca.txt")
 	os.WriteFile(notPEM, []byte("kein Zertifikat"), 0o600)
-	_, err = a.SaveMailSettings(MailSettingsInput{Host: "imaps://x", Port: 993, TLS: "tls", User: "amt", Password: "pw", CAFile: notPEM})
-	if e := uiError(t, err); e.Fields["host"] == "" || !strings.Contains(e.Fields["caFile"], "PEM") {
+	rt.files = []string{notPEM}
+	if _, err := a.ChooseMailCAFile(); !strings.Contains(uiError(t, err).Fields["ca"], "PEM") {
+		t.Fatalf("a file without PEM was chosen: %v", err)
+	}
+	// A name that was not just chosen (nor stored) is no CA: the page cannot name a file.
+	_, err = a.SaveMailSettings(MailSettingsInput{Host: "imaps://x", Port: 993, TLS: "tls", User: "amt", Password: "pw", CA: notPEM})
+	if e := uiError(t, err); e.Fields["host"] == "" || e.Fields["ca"] == "" {
 		t.Fatalf("fields %v", e.Fields)
 	}
 	if v, _ := a.MailSettings(); v.Configured {
@@ -202,11 +207,12 @@ func TestMailSettingsRoundTripAndFieldErrors(t *testing.T) {
 	// A valid save keeps the password in the store but never shows it.
 	const secret = "Sehr-Geheim-4711"
 	caFile := writeCA(t)
-	v, err = a.SaveMailSettings(MailSettingsInput{Host: " imap.musterhausen.de ", Port: 993, TLS: "tls", User: "poststelle", Password: secret, CAFile: caFile})
+	ca := chooseCA(t, a, rt, caFile)
+	v, err = a.SaveMailSettings(MailSettingsInput{Host: " imap.musterhausen.de ", Port: 993, TLS: "tls", User: "poststelle", Password: secret, CA: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !v.Configured || !v.PasswordSet || v.Host != "imap.musterhausen.de" || v.Folder != "INBOX" || v.CAFile != caFile {
+	if !v.Configured || !v.PasswordSet || v.Host != "imap.musterhausen.de" || v.Folder != "INBOX" || v.CA != "ca.pem" {
 		t.Fatalf("saved %+v", v)
 	}
 	for _, x := range []any{v, mustView(t, a)} {
@@ -215,14 +221,14 @@ func TestMailSettingsRoundTripAndFieldErrors(t *testing.T) {
 			t.Fatalf("password sent to the UI: %s", b)
 		}
 	}
-	// Saving again with an empty password keeps it; the CA stays even when the
-	// file is gone.
+	// Saving again with an empty password keeps it for the same mailbox; the CA stays
+	// even when the file is gone.
 	os.Remove(caFile)
-	if v, err = a.SaveMailSettings(MailSettingsInput{Host: "imap.musterhausen.de", Port: 993, TLS: "starttls", User: "poststelle", CAFile: caFile, Folder: "Anträge"}); err != nil {
+	if v, err = a.SaveMailSettings(MailSettingsInput{Host: "imap.musterhausen.de", Port: 993, TLS: "tls", User: "poststelle", CA: v.CA, Folder: "Anträge"}); err != nil {
 		t.Fatal(err)
 	}
 	stored, err := a.db.MailSettings()
-	if err != nil || stored.Password != secret || stored.TLS != "starttls" || stored.Folder != "Anträge" || !strings.Contains(stored.CAPEM, "BEGIN CERTIFICATE") {
+	if err != nil || stored.Password != secret || stored.TLS != "tls" || stored.Folder != "Anträge" || !strings.Contains(stored.CAPEM, "BEGIN CERTIFICATE") {
 		t.Fatalf("stored %+v %v", stored.TLS, err)
 	}
 
@@ -263,6 +269,18 @@ func mustView(t *testing.T, a *App) MailSettingsView {
 }
 
 // writeCA writes a self-signed CA certificate as PEM.
+// chooseCA picks path as the clerk would in the native dialog and returns the name
+// the form sends back.
+func chooseCA(t *testing.T, a *App, rt *fakeRuntime, path string) string {
+	t.Helper()
+	rt.files = []string{path}
+	c, err := a.ChooseMailCAFile()
+	if err != nil || c.Name != filepath.Base(path) {
+		t.Fatalf("choose CA %s: %+v %v", path, c, err)
+	}
+	return c.Name
+}
+
 func writeCA(t *testing.T) string {
 	t.Helper()
 	_, pemBytes := testCert(t)
@@ -444,7 +462,7 @@ func testCert(t *testing.T) (*x509.Certificate, []byte) {
 // The CA certificate file is read once and kept in the store: the intake trusts the
 // server with it even after the file is gone, and a wrong CA is named as such.
 func TestMailCAKeptInStore(t *testing.T) {
-	a, _, _ := mailApp(t)
+	a, rt, _ := mailApp(t)
 	caCert, caKey, caPEM := testCA(t)
 	port := tlsMailbox(t, caCert, caKey)
 	dir := t.TempDir()
@@ -453,13 +471,13 @@ func TestMailCAKeptInStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherFile := writeCA(t)
-	in := MailSettingsInput{Host: "127.0.0.1", Port: port, TLS: "tls", User: "amt", Password: "geheim-123", CAFile: otherFile}
+	in := MailSettingsInput{Host: "127.0.0.1", Port: port, TLS: "tls", User: "amt", Password: "geheim-123", CA: chooseCA(t, a, rt, otherFile)}
 
 	r, err := a.TestMailConnection(in)
 	if err != nil || r.OK || !strings.Contains(r.Problem, "Zertifikat") {
 		t.Fatalf("wrong CA: %+v %v", r, err)
 	}
-	in.CAFile = caFile
+	in.CA = chooseCA(t, a, rt, caFile)
 	if r, err := a.TestMailConnection(in); err != nil || !r.OK {
 		t.Fatalf("right CA: %+v %v", r, err)
 	}

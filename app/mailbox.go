@@ -2,13 +2,10 @@ package app
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -24,6 +21,7 @@ type Mailbox struct {
 	base
 	win    *Window
 	intake *MailIntake
+	ca     caPick
 }
 
 // NewMailbox returns the Mailbox service of the intake.
@@ -44,7 +42,7 @@ func mailView(s store.MailSettings) MailSettingsView {
 	}
 	v := MailSettingsView{
 		Configured: s.Configured(), Host: s.Host, Port: s.Port, TLS: s.TLS, User: s.User,
-		PasswordSet: s.Password != "", Folder: folder, CAFile: s.CAFile, TLSModes: mailTLSModes,
+		PasswordSet: s.Password != "", Folder: folder, CA: caName(s.CAFile), TLSModes: mailTLSModes,
 	}
 	if v.TLS == "" {
 		v.TLS = string(mail.TLSImplicit)
@@ -139,7 +137,7 @@ func (a *Mailbox) enteredMail(in MailSettingsInput, invalid string) (store.MailS
 	if err != nil {
 		return store.MailSettings{}, toError(err)
 	}
-	s, fields := checkMail(in, old)
+	s, fields := checkMail(in, old, &a.ca)
 	if len(fields) > 0 {
 		return store.MailSettings{}, &Error{Code: CodeInvalid, Message: invalid, Fields: fields}
 	}
@@ -160,13 +158,15 @@ func (a *Mailbox) ClearMailSettings() (MailSettingsView, error) {
 	return mailView(store.MailSettings{}), nil
 }
 
-// ChooseMailCAFile asks for the CA certificate file (PEM) of the mail server and
-// returns its path, "" when cancelled (administration only).
-func (a *Mailbox) ChooseMailCAFile() (string, error) {
+// ChooseMailCAFile asks for the CA certificate file (PEM) of the mail server in the
+// native dialog, reads and checks it, and returns its name for the form, which
+// sends the name back as MailSettingsInput.CA; Name "" when cancelled
+// (administration only).
+func (a *Mailbox) ChooseMailCAFile() (CAChoice, error) {
 	if err := a.requireMailAdmin(); err != nil {
-		return "", err
+		return CAChoice{}, err
 	}
-	return a.win.chooseOne(titleChooseCA)
+	return a.ca.choose(a.win)
 }
 
 // TestMailConnection tries the entered settings without saving them (an empty
@@ -201,11 +201,11 @@ func (a *Mailbox) TestMailConnection(in MailSettingsInput) (MailCheckView, error
 
 // checkMail validates the form against the stored settings and returns what to
 // store, or German messages by field.
-func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings, map[string]string) {
+func checkMail(in MailSettingsInput, old store.MailSettings, picked *caPick) (store.MailSettings, map[string]string) {
 	f := map[string]string{}
 	s := store.MailSettings{
 		Host: strings.TrimSpace(in.Host), Port: in.Port, TLS: in.TLS, User: strings.TrimSpace(in.User),
-		Password: in.Password, Folder: strings.TrimSpace(in.Folder), CAFile: strings.TrimSpace(in.CAFile),
+		Password: in.Password, Folder: strings.TrimSpace(in.Folder), CAFile: in.CA,
 	}
 	switch {
 	case s.Host == "":
@@ -219,7 +219,12 @@ func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings
 	switch mail.TLSMode(s.TLS) {
 	case mail.TLSImplicit, mail.TLSStartTLS:
 	case mail.TLSNone:
-		if f["host"] == "" && !loopbackHost(s.Host) {
+		// "localhost" means this PC's 127.0.0.1: a name would be resolved, and a
+		// resolver may answer with another host.
+		if strings.EqualFold(s.Host, "localhost") {
+			s.Host = "127.0.0.1"
+		}
+		if f["host"] == "" && !loopbackIP(s.Host) {
 			f["tls"] = fieldMailPlainRemote
 		}
 	default:
@@ -228,10 +233,16 @@ func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings
 	if s.User == "" {
 		f["user"] = fieldMailUser
 	}
-	if s.Password == "" {
+	// The stored password goes only to the mailbox it belongs to: a form that names
+	// another host, port, user or TLS mode must bring its own.
+	sameBox := strings.EqualFold(s.Host, old.Host) && s.Port == old.Port && s.User == old.User && s.TLS == old.TLS
+	switch {
+	case s.Password != "":
+	case old.Password != "" && sameBox:
 		s.Password = old.Password
-	}
-	if s.Password == "" {
+	case old.Password != "":
+		f["password"] = fieldMailPasswordOtherBox
+	default:
 		f["password"] = fieldMailPassword
 	}
 	if s.Folder == "" {
@@ -243,60 +254,23 @@ func checkMail(in MailSettingsInput, old store.MailSettings) (store.MailSettings
 	case strings.EqualFold(s.Folder, mail.ImportedFolder):
 		f["folder"] = fmt.Sprintf(fieldMailFolderImported, mail.ImportedFolder)
 	}
-	switch {
-	case s.CAFile == "":
-	case s.CAFile == old.CAFile && old.CAPEM != "":
-		s.CAPEM = old.CAPEM
-	default:
-		pemText, msg := readCAFile(s.CAFile)
-		if msg != "" {
-			f["caFile"] = msg
-		}
+	// The CA is named, never read from a path the page sent: the one just chosen in
+	// the native dialog, or the stored one.
+	if pemText, ok := picked.take(s.CAFile); ok {
 		s.CAPEM = pemText
+	} else if s.CAFile != "" && s.CAFile == caName(old.CAFile) && old.CAPEM != "" {
+		s.CAPEM = old.CAPEM
+	} else if s.CAFile != "" {
+		f["ca"] = fieldCAUnreadable
 	}
 	return s, f
 }
 
-// readCAFile returns the PEM certificates in path, or a German message.
-func readCAFile(path string) (string, string) {
-	file, err := os.Open(path)
-	if err != nil {
-		return "", fieldCAUnreadable
+// caName is the name the form shows for the stored CA: older versions stored the
+// path it was read from.
+func caName(stored string) string {
+	if stored == "" {
+		return ""
 	}
-	defer file.Close()
-	b, err := io.ReadAll(io.LimitReader(file, maxCAFileSize+1))
-	if err != nil {
-		return "", fieldCAUnreadable
-	}
-	if len(b) > maxCAFileSize {
-		return "", fieldCATooLarge
-	}
-	var certs []byte
-	rest := b
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return "", fieldCABadCertificate
-		}
-		certs = append(certs, pem.EncodeToMemory(block)...)
-	}
-	if len(certs) == 0 {
-		return "", fieldCANoPEM
-	}
-	return string(certs), ""
-}
-
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return filepath.Base(stored)
 }

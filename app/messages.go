@@ -13,6 +13,7 @@ import (
 // this boundary too: errors.go (store, model), signMessage (sign).
 
 const (
+	msgModuleListBad             = "Die Liste der freigegebenen PKCS#11-Bibliotheken (%s) ist fehlerhaft. Bitte wenden Sie sich an die Administration des PCs."
 	msgDialogFailed              = "Der Dateidialog konnte nicht geöffnet werden."
 	msgCheckFields               = "Bitte prüfen Sie die markierten Angaben."
 	msgCheckFieldsNothingSaved   = "Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert."
@@ -34,6 +35,8 @@ const (
 	msgAttachmentTooLarge        = "Die Datei „%s“ ist zu groß (höchstens %d MB). Es wurde nichts gespeichert."
 	msgFileUnreadable            = "Die Datei „%s“ kann nicht gelesen werden. Es wurde nichts gespeichert."
 	titleAddFiles                = "Dateien zum Vorgang hinzufügen"
+	msgConfirmDrop               = "Diese Dateien zum Vorgang %s hinzufügen?\n\n%s"
+	msgDropGone                  = "Die abgelegten Dateien sind nicht mehr vorgemerkt. Bitte ziehen Sie sie erneut auf das Fenster oder wählen Sie „Datei hinzufügen“."
 	msgFileWithoutName           = "Die Datei hat keinen Namen."
 	msgFileNotOfCase             = "Die Datei gehört nicht zu diesem Vorgang."
 	msgFileContentMissing        = "Der Inhalt der Datei „%s“ fehlt auf diesem Rechner."
@@ -67,6 +70,8 @@ const (
 	msgSignedWithoutTimestamp    = "Der Zeitstempeldienst war nicht erreichbar: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig."
 	msgSignatureUnconfirmed      = "Die Unterschrift ließ sich nicht bestätigen. Es wurde nichts gespeichert."
 	msgSigned                    = "Der Bescheid ist unterschrieben und gespeichert."
+	msgPreviewOutdated           = "Der Bescheid hat sich seit der Vorschau geändert (Vorgang, Briefkopf, Datum oder Text). Es wurde nichts unterschrieben. Bitte prüfen Sie die neue Vorschau und unterschreiben Sie dann."
+	msgSignedTimestampUntrusted  = "Der Zeitstempel konnte nicht als der des eingerichteten Zeitstempeldienstes bestätigt werden: Der Bescheid wurde ohne Zeitstempel unterschrieben. Die Unterschrift ist trotzdem gültig. Bitte verständigen Sie die Administration."
 	msgSignedTimestamped         = "Der Bescheid ist unterschrieben (mit Zeitstempel) und gespeichert."
 	fmtDecisionFile              = "Bescheid %s %s %s.pdf"
 	msgSignReasonPrefix          = "Bescheid "
@@ -88,6 +93,7 @@ const (
 	msgPreviewNeedsFields        = "Die Vorschau kann erst gezeigt werden, wenn die markierten Angaben stimmen."
 	msgMailAdminOnly             = "Die E-Mail-Einstellungen darf nur die Administration sehen und ändern."
 	titleChooseCA                = "Zertifikat der Zertifizierungsstelle (PEM) wählen"
+	titleChooseTSACert           = "Zertifikat des Zeitstempeldienstes oder seiner Zertifizierungsstelle (PEM) wählen"
 	msgMailNotTested             = "Die Verbindung wurde nicht getestet."
 	msgMailTimeout               = "Der Server hat nicht rechtzeitig geantwortet."
 	msgMailFails                 = "Die Verbindung funktioniert nicht."
@@ -149,7 +155,10 @@ var signMessages = []struct {
 	{sign.ErrSpace, "Die Signatur passt nicht in den reservierten Platz der PDF-Datei."},
 	{sign.ErrWrongPIN, "Die PIN ist falsch."},
 	{sign.ErrPINLocked, "Die PIN ist gesperrt. Bitte die PUK oder die Administration fragen."},
+	{sign.ErrTSAUntrusted, "Der Zeitstempel ist nicht vom eingerichteten Zeitstempeldienst bestätigt; das Dokument wurde ohne Zeitstempel signiert."},
 	{sign.ErrTimestamp, "Der Zeitstempeldienst war nicht erreichbar; das Dokument wurde ohne Zeitstempel signiert."},
+	{sign.ErrModuleNotAllowed, "Die PKCS#11-Bibliothek ist auf diesem PC nicht freigegeben; sie wurde nicht geladen. Bitte wählen Sie in den Signatureinstellungen eine Bibliothek aus der Liste."},
+	{sign.ErrModuleConfig, "Die Liste der freigegebenen PKCS#11-Bibliotheken ist fehlerhaft; es wurde keine Bibliothek geladen."},
 	{sign.ErrTokenMissing, "Die Signaturkarte oder das Token wurde nicht gefunden."},
 	{sign.ErrNoPKCS11Support, "Diese Programmversion unterstützt keine Signaturkarten (PKCS#11)."},
 }

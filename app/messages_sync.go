@@ -19,6 +19,7 @@ import (
 
 const (
 	msgSyncFingerprint     = "Das Zertifikat des Servers stimmt nicht mit dem bestätigten Fingerabdruck überein. Die Verbindung wurde aus Sicherheitsgründen nicht aufgebaut. Bitte verständigen Sie die Administration."
+	msgSyncPlainHTTP       = "Ohne Verschlüsselung (http://) verbindet sich die App nur mit einem Testserver auf diesem PC, geschrieben als IP-Adresse (http://127.0.0.1:PORT). Bitte verwenden Sie https://."
 	msgSyncUntrusted       = "Dem Zertifikat des Servers wird nicht vertraut. Die Verbindung wurde aus Sicherheitsgründen nicht aufgebaut."
 	msgSyncUnauthorized    = "Dieser PC ist bei der OZG-Cloud nicht (mehr) angemeldet. Bitte wenden Sie sich an die Administration."
 	msgSyncEnrollment      = "Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen. Bitte lassen Sie sich einen neuen geben."
@@ -50,6 +51,8 @@ func syncMessage(err error) string {
 	switch {
 	case errors.Is(err, client.ErrFingerprint):
 		return msgSyncFingerprint
+	case errors.Is(err, client.ErrPlainHTTP):
+		return msgSyncPlainHTTP
 	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
 		return msgSyncUntrusted
 	case errors.As(err, &we):

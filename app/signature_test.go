@@ -75,7 +75,8 @@ func TestCheckSignature(t *testing.T) {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, b, 0o600)
 		var err error
-		if d, err = a.AddAttachmentFromPath(d.ID, p); err != nil {
+		rt.files = []string{p}
+		if d, err = a.AddAttachmentsFromDialog(d.ID); err != nil {
 			t.Fatal(err)
 		}
 		ids[name] = d.Attachments[len(d.Attachments)-1].ID

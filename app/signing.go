@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -44,10 +45,18 @@ func NewSigning(e Env) *Signing {
 type keyring struct {
 	db     *store.DB
 	folder string // the key files' folder
+	// modules reads the PKCS#11 modules this PC may load, fixed at installation
+	// outside the app (sign.ModuleConfigPath); read at each use, so that an
+	// administrator's change needs no restart.
+	modules func() (sign.ModuleList, error)
 }
 
 func newKeyring(e Env) keyring {
-	return keyring{db: e.DB, folder: filepath.Join(e.DataDir, sign.KeyFolder)}
+	k := keyring{db: e.DB, folder: filepath.Join(e.DataDir, sign.KeyFolder), modules: e.Modules}
+	if k.modules == nil {
+		k.modules = func() (sign.ModuleList, error) { return sign.LoadModuleList(sign.ModuleConfigPath()) }
+	}
+	return k
 }
 
 // config returns the stored configuration, with Demo only for a demo key file that
@@ -63,7 +72,7 @@ func (a keyring) config() (store.SigningKey, error) {
 
 func keyView(c store.SigningKey, clerk model.Clerk) SigningKeyView {
 	v := SigningKeyView{
-		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, Demo: c.Demo,
+		Kind: c.Kind, Label: keyLabel(c.Kind), TSAURL: c.TSA, TSARoots: c.TSARootsName, Demo: c.Demo,
 		MayEdit: clerk.Role == model.RoleAdministration,
 	}
 	switch c.Kind {
@@ -163,11 +172,9 @@ func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 			fields["file"] = fieldKeyFileFirst
 		}
 	case keyKindPKCS11:
-		in.Module, in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.Module), strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
-		if in.Module == "" {
-			fields["module"] = fieldModule
-		} else if !filepath.IsAbs(in.Module) {
-			fields["module"] = fieldModuleAbsolute
+		in.TokenLabel, in.KeyLabel = strings.TrimSpace(in.TokenLabel), strings.TrimSpace(in.KeyLabel)
+		if msg := a.keys.checkModule(in.Module); msg != "" {
+			fields["module"] = msg
 		}
 		if in.TokenLabel == "" {
 			fields["tokenLabel"] = fieldTokenLabel
@@ -192,6 +199,45 @@ func (a *Signing) SaveSigningKey(in SigningKeyInput) (SigningKeyView, error) {
 	}
 	a.log.Info("signing key configured", "kind", in.Kind, "by", a.current().ID)
 	return a.SigningKey()
+}
+
+// SigningModules lists the PKCS#11 modules installed on this PC that the list fixed
+// at installation allows, for the settings' choice (administration only). The page
+// chooses one of them; it never names a library itself.
+func (a *Signing) SigningModules() ([]Option, error) {
+	if err := a.mayEditKey(); err != nil {
+		return nil, err
+	}
+	l, err := a.keys.modules()
+	if err != nil {
+		a.log.Warn("PKCS#11 module list unreadable", "err", err)
+		return nil, &Error{Code: CodeInvalid, Message: fmt.Sprintf(msgModuleListBad, sign.ModuleConfigPath())}
+	}
+	out := []Option{}
+	for _, p := range l.Paths() {
+		out = append(out, Option{Value: p, Label: p})
+	}
+	return out, nil
+}
+
+// checkModule says in German why module may not be chosen, or "" when it is on the
+// installation's list and installed where only administrators can change it.
+func (a keyring) checkModule(module string) string {
+	if module == "" {
+		return fieldModule
+	}
+	l, err := a.modules()
+	if err != nil {
+		return fmt.Sprintf(msgModuleListBad, sign.ModuleConfigPath())
+	}
+	switch err := l.Check(module); {
+	case err == nil:
+		return ""
+	case errors.Is(err, sign.ErrTokenMissing):
+		return fieldModuleMissing
+	default:
+		return fmt.Sprintf(fieldModuleNotListed, sign.ModuleConfigPath())
+	}
 }
 
 // TestSigningKey opens the key with the password or PIN and describes its
@@ -229,8 +275,14 @@ func (a keyring) open(c store.SigningKey, secret string, now time.Time) (sign.Si
 		}
 		s, err = sign.LoadPKCS12(data, secret, now)
 	case keyKindPKCS11:
+		// A module stored before the list existed, or by an older version, is
+		// checked again: sign refuses whatever is not on the list.
+		l, lerr := a.modules()
+		if lerr != nil {
+			return nil, nil, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgModuleListBad, sign.ModuleConfigPath())}
+		}
 		var tok *sign.Token
-		tok, err = sign.OpenPKCS11(sign.TokenConfig{Module: c.Module, TokenLabel: c.Token, KeyLabel: c.KeyLabel, PIN: secret}, now)
+		tok, err = sign.OpenPKCS11(sign.TokenConfig{Module: c.Module, TokenLabel: c.Token, KeyLabel: c.KeyLabel, PIN: secret, Modules: l}, now)
 		if err == nil {
 			s, closeKey = tok, func() { tok.Close() }
 		}
@@ -255,10 +307,70 @@ func signError(err error) *Error {
 	return &Error{Code: CodeNotAllowed, Message: msg}
 }
 
-// timestamper returns the configured timestamp service, or nil.
+// timestamper returns the configured timestamp service, or nil. Its tokens must
+// chain to the TSA certificate or CA the administration chose; without one, to the
+// system's roots, so that a token signed by anyone on the way (the request goes over
+// plain HTTP as a rule) is refused and the letter is signed without a timestamp
+// rather than claiming one.
+//
+// The token's time is checked against the PC's real clock (sign's default), which
+// is what the service answers by.
 func timestamper(c store.SigningKey) sign.Timestamper {
 	if c.TSA == "" {
 		return nil
 	}
-	return &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
+	t := &sign.TSA{URL: c.TSA, Client: &http.Client{Timeout: 8 * time.Second}}
+	if c.TSARoots != "" {
+		t.Roots = x509.NewCertPool()
+		t.Roots.AppendCertsFromPEM([]byte(c.TSARoots))
+	} else if pool, err := x509.SystemCertPool(); err == nil {
+		t.Roots = pool
+	} else {
+		t.Roots = x509.NewCertPool() // trusts nothing: never "mit Zeitstempel" unchecked
+	}
+	return t
+}
+
+// ChooseTSACertificate asks for the timestamp service's certificate or its CA (PEM)
+// in the native dialog and keeps its certificates in the store; tokens must then
+// chain to it (administration only).
+func (a *Signing) ChooseTSACertificate() (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	path, err := a.win.chooseOne(titleChooseTSACert)
+	if err != nil || path == "" {
+		if err != nil {
+			return SigningKeyView{}, err
+		}
+		return a.SigningKey()
+	}
+	text, msg := readCAFile(path)
+	if msg != "" {
+		return SigningKeyView{}, &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{"tsaRoots": msg}}
+	}
+	return a.setTSARoots(text, filepath.Base(path))
+}
+
+// ClearTSACertificate goes back to the system's roots for the timestamp service
+// (administration only).
+func (a *Signing) ClearTSACertificate() (SigningKeyView, error) {
+	if err := a.mayEditKey(); err != nil {
+		return SigningKeyView{}, err
+	}
+	return a.setTSARoots("", "")
+}
+
+func (a *Signing) setTSARoots(pemText, name string) (SigningKeyView, error) {
+	signKeyMu.Lock()
+	err := a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.TSARoots, k.TSARootsName = pemText, name
+		return nil
+	})
+	signKeyMu.Unlock()
+	if err != nil {
+		return SigningKeyView{}, toError(err)
+	}
+	a.log.Info("timestamp service certificate set", "own", pemText != "", "by", a.current().ID)
+	return a.SigningKey()
 }

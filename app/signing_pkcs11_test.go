@@ -20,6 +20,7 @@ import (
 
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/sign"
+	"github.com/ozgcloud/desktop/store"
 )
 
 const softHSMModule = "/usr/lib/softhsm/libsofthsm2.so"
@@ -86,14 +87,14 @@ func TestDecisionSignedOnToken(t *testing.T) {
 	}
 	d.Fee = false
 	before := blobCount(t, a)
-	_, err = a.SignDecision(d, "0000")
+	_, err = previewAndSign(a, d, "0000")
 	if e := uiError(t, err); e.Fields["secret"] == "" || !strings.Contains(e.Message, "PIN ist falsch") {
 		t.Fatalf("wrong PIN: %+v", e)
 	}
 	if blobCount(t, a) != before {
 		t.Fatal("a blob was stored after a wrong PIN")
 	}
-	res, err := a.SignDecision(d, "1234")
+	res, err := previewAndSign(a, d, "1234")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +116,54 @@ func TestDecisionSignedOnToken(t *testing.T) {
 	a.Transition(c.ID, "wiedereroeffnen", "")
 	d, _ = a.StartDecision(c.ID, "bewilligung")
 	d.Fee = false
-	_, err = a.SignDecision(d, "1234")
+	_, err = previewAndSign(a, d, "1234")
 	if e := uiError(t, err); !strings.Contains(e.Message, "Token wurde nicht gefunden") {
 		t.Fatalf("missing token: %+v", e)
+	}
+}
+
+// A library outside the module list is never loaded: one whose start-up code leaves a
+// mark is stored as the token's module (as an older version allowed) and tried with
+// "Schlüssel prüfen"; the mark must not appear. Loading it directly does leave it,
+// so the test would see a load.
+func TestSigningModuleOutsideListNeverLoaded(t *testing.T) {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Fatal("gcc not found (build-essential)")
+	}
+	dir := t.TempDir()
+	mark := filepath.Join(dir, "loaded")
+	src := filepath.Join(dir, "evil.c")
+	os.WriteFile(src, []byte(`#include <stdio.h>
+__attribute__((constructor)) static void ran(void) { FILE *f = fopen(MARK, "w"); if (f) fclose(f); }
+`), 0o600)
+	lib := filepath.Join(dir, "evil.so")
+	if out, err := exec.Command(gcc, "-shared", "-fPIC", `-DMARK="`+mark+`"`, "-o", lib, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	a, _, _ := decisionApp(t)
+	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SaveSigningKey(SigningKeyInput{Kind: keyKindPKCS11, Module: lib, TokenLabel: "Rathaus"}); err == nil {
+		t.Fatal("a library outside the list was saved")
+	}
+	if err := a.db.UpdateSigningKey(func(k *store.SigningKey) error {
+		k.Kind, k.Module, k.Token = keyKindPKCS11, lib, "Rathaus"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.TestSigningKey("1234"); err == nil {
+		t.Fatal("a library outside the list opened")
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Fatal("the library outside the list was loaded")
+	}
+	if ctx, err := crypto11.Configure(&crypto11.Config{Path: lib, TokenLabel: "Rathaus", Pin: "1234"}); err == nil {
+		ctx.Close()
+	}
+	if _, err := os.Stat(mark); err != nil {
+		t.Fatal("control: loading the library directly left no mark, so the test proves nothing")
 	}
 }

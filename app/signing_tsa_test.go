@@ -14,12 +14,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/sign"
 )
 
 // opensslTSA is an RFC 3161 service on loopback that answers with `openssl ts -reply`,
-// an implementation independent of ours.
-func opensslTSA(t *testing.T) string {
+// an implementation independent of ours, signed by a self-signed TSA certificate;
+// it returns the service's URL and the certificate's PEM file.
+func opensslTSA(t *testing.T) (string, string) {
 	t.Helper()
 	bin, err := exec.LookPath("openssl")
 	if err != nil {
@@ -72,33 +74,86 @@ func opensslTSA(t *testing.T) string {
 		w.Write(out)
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, cert
+}
+
+// trustTSA makes the certificate file the timestamp service's, as the
+// administration chooses it in the native dialog.
+func trustTSA(t *testing.T, a *App, rt *fakeRuntime, certFile string) {
+	t.Helper()
+	me := a.current().ID
+	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
+		t.Fatal(err)
+	}
+	rt.files = []string{certFile}
+	v, err := a.ChooseTSACertificate()
+	if err != nil || v.TSARoots != filepath.Base(certFile) {
+		t.Fatalf("ChooseTSACertificate = %+v, %v", v, err)
+	}
+	if _, err := a.SwitchClerk(me); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestDecisionTimestampedWhenTSAReachable(t *testing.T) {
 	a, rt, c := decisionApp(t)
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	useKeyFile(t, a, rt, testP12(t, key, goodCert(), "geheim"), opensslTSA(t))
-	d, err := a.StartDecision(c.ID, "bewilligung")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Fee = false
-	res, err := a.SignDecision(d, "geheim")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tsa, cert := opensslTSA(t)
+	useKeyFile(t, a, rt, testP12(t, key, goodCert(), "geheim"), tsa)
+	trustTSA(t, a, rt, cert)
+	res, pdf, infos, err := signBewilligung(t, a, c)
 	if !res.Timestamped || !strings.Contains(res.Notice, "mit Zeitstempel") {
 		t.Fatalf("result %+v", res)
 	}
-	stored, _ := a.db.Case(c.ID)
-	p, _ := a.db.BlobPath(stored.Decisions[0].Document.SHA256)
-	pdf, _ := os.ReadFile(p)
-	infos, err := sign.Verify(pdf)
 	if err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].Timestamped || !infos[0].TimestampValid {
 		t.Fatalf("Verify = %+v, %v", infos, err)
 	}
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
+}
+
+// A timestamp whose signer does not chain to the TSA certificate the administration
+// chose, or, with none chosen, to the system's roots, is refused: a man in the middle
+// on the plain-HTTP connection can answer with a self-signed token, and the letter
+// must not say "mit Zeitstempel" then (issue 17).
+func TestDecisionSelfSignedTimestampRefused(t *testing.T) {
+	for _, own := range []bool{false, true} {
+		a, rt, c := decisionApp(t)
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		tsa, _ := opensslTSA(t)
+		useKeyFile(t, a, rt, testP12(t, key, goodCert(), "geheim"), tsa)
+		if own {
+			// The administration trusts another TSA: the answer's signer is not it.
+			_, other := opensslTSA(t)
+			trustTSA(t, a, rt, other)
+		}
+		res, _, infos, err := signBewilligung(t, a, c)
+		if res.Timestamped || strings.Contains(res.Notice, "mit Zeitstempel") || res.Notice != msgSignedTimestampUntrusted {
+			t.Fatalf("own TSA certificate %v: %+v", own, res)
+		}
+		if err != nil || len(infos) != 1 || !infos[0].Valid || infos[0].Timestamped {
+			t.Fatalf("own TSA certificate %v: Verify = %+v, %v", own, infos, err)
+		}
+	}
+}
+
+// signBewilligung signs a grant without a fee for the case with the password
+// "geheim" and returns the result, the stored PDF and what sign.Verify says of it.
+func signBewilligung(t *testing.T, a *App, c CaseDetail) (SignResult, []byte, []sign.SignatureInfo, error) {
+	t.Helper()
+	d, err := a.StartDecision(c.ID, "bewilligung")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Fee = false
+	res, err := previewAndSign(a, d, "geheim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := a.db.Case(c.ID)
+	p, _ := a.db.BlobPath(stored.Decisions[0].Document.SHA256)
+	pdf, _ := os.ReadFile(p)
+	infos, err := sign.Verify(pdf)
+	return res, pdf, infos, err
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,14 +19,20 @@ import (
 // refused, and the tenant's org units.
 type Sync struct {
 	base
-	win    *Window
-	runner *SyncRunner
+	win     *Window
+	runner  *SyncRunner
+	dataDir string
+	ca      caPick
 }
 
 // NewSync returns the Sync service of the runner.
 func NewSync(e Env, runner *SyncRunner) *Sync {
-	return &Sync{base: newBase(e), win: e.Window, runner: runner}
+	return &Sync{base: newBase(e), win: e.Window, runner: runner, dataDir: e.DataDir}
 }
+
+// syncCAFileName is the file in the data folder holding the CA certificates chosen
+// for the OZG-Cloud; the sync identity names it.
+const syncCAFileName = "sync-ca.pem"
 
 // SyncStatus returns the sync state for the status bar.
 func (a *Sync) SyncStatus() (SyncStatusView, error) {
@@ -69,7 +78,9 @@ func (a *Sync) requireSyncAdmin() error {
 	return nil
 }
 
-// serverAddress accepts "host:port" or an https URL and returns the base URL.
+// serverAddress accepts "host:port" or an https URL and returns the base URL. An
+// http:// URL is accepted only to a loopback IP address written as such (a test
+// server on this PC); anything else is client.ErrPlainHTTP in German.
 func serverAddress(s string) (string, error) {
 	s = strings.TrimRight(strings.TrimSpace(s), "/")
 	bad := &Error{Code: CodeInvalid, Message: msgServerAddress,
@@ -84,7 +95,36 @@ func serverAddress(s string) (string, error) {
 	if err != nil || u.Hostname() == "" || strings.HasSuffix(u.Host, ":") || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.User != nil {
 		return "", bad
 	}
+	if u.Scheme == "http" && !loopbackIP(u.Hostname()) {
+		return "", &Error{Code: CodeInvalid, Message: msgSyncPlainHTTP, Fields: map[string]string{"server": msgSyncPlainHTTP}}
+	}
 	return u.Scheme + "://" + u.Host + u.Path, nil
+}
+
+// loopbackIP reports whether host is a loopback IP address written as such;
+// "localhost" is a name, which could resolve elsewhere.
+func loopbackIP(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// reachLoopback connects to the plain-HTTP test server at addr (a loopback IP, as
+// serverAddress checked) and closes the connection; nothing is sent.
+func reachLoopback(ctx context.Context, addr string) error {
+	u, err := url.Parse(addr)
+	if err != nil || !loopbackIP(u.Hostname()) {
+		return client.ErrPlainHTTP
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
+	if err != nil {
+		return fmt.Errorf("app: probe %s: %w: %v", addr, client.ErrOffline, err)
+	}
+	return conn.Close()
 }
 
 // groupFingerprint writes a hex fingerprint as "AB:CD:...", as administrators compare
@@ -126,6 +166,13 @@ func (a *Sync) ProbeSyncServer(server string) (SyncProbe, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	if strings.HasPrefix(addr, "http://") {
+		// A test server on this PC: the window says so only once it answered.
+		if err := reachLoopback(ctx, addr); err != nil {
+			return SyncProbe{}, syncError(err, "server")
+		}
+		return SyncProbe{Server: addr, Plain: true}, nil
+	}
 	fp, err := client.Fingerprint(ctx, addr)
 	if err != nil {
 		return SyncProbe{}, syncError(err, "server")
@@ -133,13 +180,29 @@ func (a *Sync) ProbeSyncServer(server string) (SyncProbe, error) {
 	return SyncProbe{Server: addr, Fingerprint: groupFingerprint(fp)}, nil
 }
 
-// ChooseSyncCAFile asks for the CA certificate (PEM) that vouches for the server and
-// returns its path, "" when cancelled (administration only).
-func (a *Sync) ChooseSyncCAFile() (string, error) {
+// ChooseSyncCAFile asks for the CA certificate (PEM) that vouches for the server in
+// the native dialog, reads and checks it, and returns its name, which the form
+// sends back as SyncConnectInput.CA; Name "" when cancelled (administration only).
+func (a *Sync) ChooseSyncCAFile() (CAChoice, error) {
 	if err := a.requireSyncAdmin(); err != nil {
-		return "", err
+		return CAChoice{}, err
 	}
-	return a.win.chooseOne(titleChooseCA)
+	return a.ca.choose(a.win)
+}
+
+// keepCA writes the certificates chosen as name into the data folder and returns
+// the file's path for the sync identity.
+func (a *Sync) keepCA(name string) (string, error) {
+	pemText, ok := a.ca.take(name)
+	if !ok {
+		return "", &Error{Code: CodeInvalid, Message: fieldCAUnreadable, Fields: map[string]string{"ca": fieldCAUnreadable}}
+	}
+	path := filepath.Join(a.dataDir, syncCAFileName)
+	if err := writeFileAtomic(path, []byte(pemText)); err != nil {
+		a.log.Error("sync: CA not kept", "err", err)
+		return "", &Error{Code: CodeStore, Message: fmt.Sprintf(msgNothingSaved, fieldCAUnreadable)}
+	}
+	return path, nil
 }
 
 // ConnectSync enrolls this PC with the enrollment code, pinning the confirmed
@@ -158,16 +221,18 @@ func (a *Sync) ConnectSync(in SyncConnectInput) (SyncStatusView, error) {
 		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: msgCodeMissing,
 			Fields: map[string]string{"code": fieldCode}}
 	}
-	t := client.TLS{Fingerprint: strings.TrimSpace(in.Fingerprint), CAFile: strings.TrimSpace(in.CAFile)}
-	if t.Fingerprint == "" && t.CAFile == "" && strings.HasPrefix(addr, "https://") {
+	t := client.TLS{Fingerprint: strings.TrimSpace(in.Fingerprint)}
+	if t.Fingerprint == "" && in.CA == "" && strings.HasPrefix(addr, "https://") {
 		return SyncStatusView{}, &Error{Code: CodeInvalid, Message: msgFingerprintMissing,
 			Fields: map[string]string{"fingerprint": fieldFingerprint}}
 	}
-	if t.Fingerprint != "" {
-		t.CAFile = ""
-	}
 	if st, err := a.db.SyncState(); err == nil && st.Enrolled {
 		return SyncStatusView{}, &Error{Code: CodeNotAllowed, Message: fmt.Sprintf(msgAlreadyEnrolled, st.Server)}
+	}
+	if t.Fingerprint == "" && in.CA != "" {
+		if t.CAFile, err = a.keepCA(in.CA); err != nil {
+			return SyncStatusView{}, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -206,4 +271,17 @@ func (a *Sync) SyncOrgUnits() ([]Option, error) {
 		out = append(out, Option{Value: u.ID, Label: u.Name})
 	}
 	return out, nil
+}
+
+// writeFileAtomic writes data to path (mode 0600) through a temporary file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }

@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/pem"
+	"fmt"
 	"github.com/ozgcloud/desktop/store"
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -402,5 +405,79 @@ func TestSyncNotice(t *testing.T) {
 	}
 	if s, _ = a.SyncStatus(); s.Notice != "" {
 		t.Fatalf("the notice came back: %+v", s)
+	}
+}
+
+// http:// is accepted only to a loopback IP written as such; anything else is refused
+// in German before a connection, and a loopback test server is "plain" only once it
+// answered (issue 17).
+func TestSyncPlainHTTPOnlyLoopbackIP(t *testing.T) {
+	a, _ := newApp(t, 2)
+	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
+		t.Fatal(err)
+	}
+	// A server that would answer anything: it must never be asked.
+	asked := make(chan string, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { asked <- r.URL.Path }))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	for _, in := range []string{"http://localhost:" + port, "http://ozg.example.de", "http://192.168.1.10:8080", "http://127.0.0.1.nip.io:" + port} {
+		_, err := a.ProbeSyncServer(in)
+		if e := uiError(t, err); e.Message != msgSyncPlainHTTP || e.Fields["server"] != msgSyncPlainHTTP {
+			t.Errorf("probe %s: %+v", in, e)
+		}
+		_, err = a.ConnectSync(SyncConnectInput{Server: in, Code: "X"})
+		if e := uiError(t, err); e.Message != msgSyncPlainHTTP {
+			t.Errorf("connect %s: %+v", in, e)
+		}
+	}
+	if len(asked) != 0 {
+		t.Fatalf("the server was asked %d times", len(asked))
+	}
+	// The client's own refusal, should an address get past the form, reads the same.
+	if got := syncMessage(fmt.Errorf("x: %w", client.ErrPlainHTTP)); got != msgSyncPlainHTTP {
+		t.Errorf("syncMessage(ErrPlainHTTP) = %q", got)
+	}
+	p, err := a.ProbeSyncServer("http://127.0.0.1:" + port)
+	if err != nil || !p.Plain || p.Fingerprint != "" {
+		t.Fatalf("loopback probe %+v %v", p, err)
+	}
+	srv.Close()
+	if p, err := a.ProbeSyncServer("http://127.0.0.1:" + port); err == nil || p.Plain {
+		t.Fatalf("a loopback address where nothing listens was called a test server: %+v", p)
+	}
+}
+
+// A CA file for the OZG-Cloud comes only through the native dialog: the form sends
+// its name, Go keeps the bytes it read in the data folder, and a name that was not
+// just chosen is refused (issue 17).
+func TestSyncCAOnlyFromTheDialog(t *testing.T) {
+	e := newCloudEnv(t)
+	a, rt := newApp(t, 2)
+	if _, err := a.SwitchClerk(demo.ClerkAdministration); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := e.svc.NewEnrollment(context.Background(), "t-muster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(t.TempDir(), "ozg-ca.pem")
+	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: e.srv.Certificate().Raw}), 0o600)
+	if _, err := a.ConnectSync(SyncConnectInput{Server: e.srv.URL, Code: code, CA: caFile}); uiError(t, err).Fields["ca"] == "" {
+		t.Fatalf("a CA path from the page was used: %v", err)
+	}
+	rt.files = []string{caFile}
+	c, err := a.ChooseSyncCAFile()
+	if err != nil || c.Name != "ozg-ca.pem" {
+		t.Fatalf("choose %+v %v", c, err)
+	}
+	os.Remove(caFile) // read once, when chosen
+	st, err := a.ConnectSync(SyncConnectInput{Server: e.srv.URL, Code: code, CA: c.Name})
+	if err != nil || !st.Enrolled {
+		t.Fatalf("connect with the chosen CA: %+v %v", st, err)
+	}
+	id, err := a.db.SyncIdentity()
+	if err != nil || id.Fingerprint != "" || id.CAFile != filepath.Join(a.dataDir, syncCAFileName) {
+		t.Fatalf("identity %+v %v", id, err)
 	}
 }

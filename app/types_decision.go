@@ -58,8 +58,10 @@ type DecisionPreview struct {
 	PDF              string `json:"pdf"` // base64
 	Pages            int    `json:"pages"`
 	VerificationCode string `json:"verificationCode"`
-	Problem          string `json:"problem"`
-	Field            string `json:"field"`
+	// ID names this preview (the hex SHA-256 of PDF); SignDecision signs exactly it.
+	ID      string `json:"id"`
+	Problem string `json:"problem"`
+	Field   string `json:"field"`
 }
 
 // DecisionEditorState is what the editor needs when it opens for a case.
@@ -96,6 +98,9 @@ type SigningKeyView struct {
 	TokenLabel string `json:"tokenLabel"`
 	KeyLabel   string `json:"keyLabel"`
 	TSAURL     string `json:"tsaUrl"`
+	// TSARoots names the file of the timestamp service's certificate or CA its
+	// tokens must chain to; "" = the system's roots.
+	TSARoots string `json:"tsaRoots"`
 	// Demo: a throw-away key made for the demo store, never for real decisions;
 	// DemoPassword is its password (shown in the demo only).
 	Demo         bool   `json:"demo"`

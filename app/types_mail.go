@@ -13,15 +13,15 @@ type MailSettingsView struct {
 	User        string `json:"user"`
 	PasswordSet bool   `json:"passwordSet"`
 	Folder      string `json:"folder"`
-	// CAFile is where the CA certificates were read from ("" = the system's); the
-	// certificates themselves are kept in the store.
-	CAFile   string   `json:"caFile"`
+	// CA is the name of the file the CA certificates were read from ("" = the
+	// system's); the certificates themselves are kept in the store.
+	CA       string   `json:"ca"`
 	TLSModes []Option `json:"tlsModes"`
 }
 
 // MailSettingsInput is what the settings form sends. Password "" keeps the stored
-// one; CAFile equal to the stored one keeps the stored certificates, another path
-// is read anew, "" means the system's CAs.
+// one, and only for the stored host, port, user and TLS mode. CA names the CA file
+// just chosen with ChooseMailCAFile or the stored one; "" means the system's CAs.
 type MailSettingsInput struct {
 	Host     string `json:"host"`
 	Port     int    `json:"port"`
@@ -29,7 +29,13 @@ type MailSettingsInput struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
 	Folder   string `json:"folder"`
-	CAFile   string `json:"caFile"`
+	CA       string `json:"ca"`
+}
+
+// CAChoice is the CA certificate file chosen in the native dialog: its name only;
+// "" when the dialog was cancelled.
+type CAChoice struct {
+	Name string `json:"name"`
 }
 
 // MailCheckView is the answer of "Verbindung testen", in German: what works

@@ -33,15 +33,19 @@ type SyncProbe struct {
 	// Fingerprint is the SHA-256 of the server certificate in groups of two hex
 	// digits ("AB:CD:..."); "" for a plain-HTTP test server on this PC.
 	Fingerprint string `json:"fingerprint"`
+	// Plain: a plain-HTTP test server at a loopback IP of this PC answered; only then
+	// may the window call it "Testbetrieb auf diesem PC".
+	Plain bool `json:"plain"`
 }
 
 // SyncConnectInput is the second step: the enrollment code and either the confirmed
-// fingerprint (as SyncProbe returned it) or a CA file that vouches for the server.
+// fingerprint (as SyncProbe returned it) or the name of the CA file just chosen with
+// ChooseSyncCAFile, which vouches for the server.
 type SyncConnectInput struct {
 	Server      string `json:"server"`
 	Code        string `json:"code"`
 	Fingerprint string `json:"fingerprint"`
-	CAFile      string `json:"caFile"`
+	CA          string `json:"ca"`
 }
 
 // ConflictView is a conflict on one field of a case: what the OZG-Cloud kept (the

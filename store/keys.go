@@ -39,8 +39,9 @@ import (
 //	           "mail.settings"          -> JSON of MailSettings (holds the mailbox password)
 //	           "mail.imported.today"    -> "YYYY-MM-DD N", mails the intake imported that day
 //	           "sign.kind", "sign.p12.file", "sign.p12.name", "sign.pkcs11.module",
-//	           "sign.pkcs11.token", "sign.pkcs11.key", "sign.tsa" -> the fields of
-//	                                       SigningKey, one plain string each
+//	           "sign.pkcs11.token", "sign.pkcs11.key", "sign.tsa", "sign.tsa.roots",
+//	           "sign.tsa.roots.name"   -> the fields of SigningKey, one plain string
+//	                                       each (the TSA roots as PEM text)
 //	           "sign.demo"              -> "1" when the key file is a demo store's
 //	           "letters.letterhead"     -> JSON of decision.Letterhead
 //	           "letters.templates"      -> JSON map[template ID]LetterTemplate (changed ones)

@@ -28,6 +28,8 @@ const (
 	keySignToken    = "sign.pkcs11.token"
 	keySignKeyLabel = "sign.pkcs11.key"
 	keySignTSA      = "sign.tsa"
+	keySignTSARoots = "sign.tsa.roots"
+	keySignTSAName  = "sign.tsa.roots.name"
 	keySignDemo     = "sign.demo"
 	keyLetterhead   = "letters.letterhead"
 	keyTemplates    = "letters.templates"
@@ -198,6 +200,10 @@ type SigningKey struct {
 	Token    string // the token's label
 	KeyLabel string // the key's label on the token; "" = the only key
 	TSA      string // the RFC 3161 timestamp service, "" = none
+	// TSARoots is the PEM of the timestamp service's certificate or CA, as the
+	// administration chose it; "" = the system's roots. TSARootsName is the file's
+	// name, for the form.
+	TSARoots, TSARootsName string
 	// Demo: File is the throw-away key of a demo store. It belongs to the file, so
 	// switching to a token and back keeps it.
 	Demo bool
@@ -213,7 +219,7 @@ func (k *SigningKey) fields() []struct {
 	}{
 		{keySignKind, &k.Kind}, {keySignFile, &k.File}, {keySignFileName, &k.FileName},
 		{keySignModule, &k.Module}, {keySignToken, &k.Token}, {keySignKeyLabel, &k.KeyLabel},
-		{keySignTSA, &k.TSA},
+		{keySignTSA, &k.TSA}, {keySignTSARoots, &k.TSARoots}, {keySignTSAName, &k.TSARootsName},
 	}
 }
 

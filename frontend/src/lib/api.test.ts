@@ -36,7 +36,7 @@ describe('wailsApi', () => {
 
   it('turns a Go error into an ApiError with its German message and fields', async () => {
     bridge({ SaveMailSettings: () => Promise.reject('{"code":"INVALID","message":"Bitte prüfen Sie die Angaben.","fields":{"host":"Bitte einen Server angeben."}}') });
-    const input = { host: '', port: 993, tls: 'tls', user: '', password: '', folder: 'INBOX', caFile: '' };
+    const input = { host: '', port: 993, tls: 'tls', user: '', password: '', folder: 'INBOX', ca: '' };
     const err = await wailsApi.SaveMailSettings(input).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'INVALID', message: 'Bitte prüfen Sie die Angaben.', fields: { host: 'Bitte einen Server angeben.' } });

@@ -42,9 +42,12 @@ export const wailsApi: Api = {
       return () => {};
     }
   },
-  onFileDrop(cb) {
+  acceptFileDrops() {
     try {
-      Runtime.OnFileDrop((_x: number, _y: number, paths: string[]) => cb(paths), true);
+      // Wails' runtime listens for drops and hands them to Go (on Windows through
+      // this listener); Go keeps the paths and sends EventFilesDropped. The paths
+      // this callback also receives are ignored: the page never passes a path on.
+      Runtime.OnFileDrop(() => {}, true);
       return () => Runtime.OnFileDropOff();
     } catch {
       return () => {};

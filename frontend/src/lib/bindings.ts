@@ -53,7 +53,7 @@ type ListMethod<B> = { [K in keyof B]: B[K] extends (...args: never) => Promise<
 /** Methods whose Go result is a slice: Go sends a nil slice as null, the UI gets []. */
 export const listResults = [
   'DismissRejected', 'DueFollowUps', 'MailFailures', 'PrintCandidates', 'RejectedChanges',
-  'RetryAllMail', 'RetryMail', 'SyncConflicts', 'SyncOrgUnits',
+  'RetryAllMail', 'RetryMail', 'SigningModules', 'SyncConflicts', 'SyncOrgUnits',
 ] as const satisfies readonly ListMethod<Bindings>[];
 
 type Unlisted = Exclude<ListMethod<Bindings>, (typeof listResults)[number]>;
@@ -63,9 +63,12 @@ export const allListed: [Unlisted] extends [never] ? true : { addToListResults: 
 export interface WindowApi {
   /** Subscribes to a backend event (events.ts); returns the unsubscribe function. */
   on<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void): () => void;
-  /** Subscribes to files dropped on an element styled --wails-drop-target (desktop window: paths). */
-  onFileDrop(cb: (paths: string[]) => void): () => void;
-  /** nativeFileDrop reports whether the desktop window delivers drops as paths. */
+  /**
+   * Lets the desktop window take dropped files: Go receives their paths and announces
+   * the drop (EventFilesDropped); the page never sees a path. Returns the undo.
+   */
+  acceptFileDrops(): () => void;
+  /** nativeFileDrop reports whether the desktop window delivers drops to Go. */
   nativeFileDrop(): boolean;
 }
 

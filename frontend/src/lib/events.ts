@@ -15,6 +15,8 @@ export const EventMailStatus = 'mail:status';
 export const EventSyncStatus = 'sync:status';
 /** Who works here changed (signed in, locked, unlocked, signed out): ask Session. */
 export const EventSessionChanged = 'session:changed';
+/** Files were dropped onto the window: answer with AddDroppedFiles(caseId, drop.id). */
+export const EventFilesDropped = 'files:dropped';
 /** The virus scanner went down or came back. */
 export const EventScanStatus = 'scan:status';
 
@@ -25,6 +27,7 @@ export interface EventPayloads {
   [EventMailStatus]: MailStatusView;
   [EventSyncStatus]: SyncStatusView;
   [EventSessionChanged]: undefined;
+  [EventFilesDropped]: FileDrop;
   [EventScanStatus]: ScanStatusView;
 }
 
@@ -39,4 +42,13 @@ export type EventName = keyof EventPayloads;
 export interface CaseChange {
   id: string;
   revision: string;
+}
+
+/**
+ * The payload of "files:dropped" (app.FileDrop): which drop, and the files' names.
+ * The paths stay in Go; the page answers with the case they are for.
+ */
+export interface FileDrop {
+  id: string;
+  names: string[] | null;
 }

@@ -6,7 +6,7 @@ import { EventCasesChanged, EventSessionChanged, type EventName, type EventPaylo
 import type {
   BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
   DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
-  MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, OpenResult, Option,
+  CAChoice, MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, OpenResult, Option,
   PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, ScanStatusView, Session,
   SignResult, SignatureCheck, SigningKeyInput, SigningKeyView, SyncConnectInput, SyncProbe, SyncStatusView,
   TemplateForm, AbsenceInput, InvitationView, SubstitutionView, UsersView,
@@ -281,7 +281,7 @@ export class FakeApi implements Api {
   SendMessage = (id: string, subject: string, body: string) => this.rec('SendMessage', [id, subject, body], () =>
     this.update(id, (d) => d.messages!.push({ id: `m${d.messages!.length}`, direction: 'OUT', state: 'PENDING', stateLabel: 'wartet auf Versand', subject, body, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt' })));
   AddAttachmentsFromDialog = (id: string) => this.rec('AddAttachmentsFromDialog', [id], () => this.detail(id));
-  AddAttachmentFromPath = (id: string, path: string) => this.rec('AddAttachmentFromPath', [id, path], () => this.detail(id));
+  AddDroppedFiles = (id: string, drop: string) => this.rec('AddDroppedFiles', [id, drop], () => this.detail(id));
   AddAttachmentData = (id: string, name: string, mediaType: string, data: string) =>
     this.rec('AddAttachmentData', [id, name, mediaType, data], () => this.detail(id));
   // What "Öffnen" answers, by attachment ID; opened unless a test sets another.
@@ -307,7 +307,7 @@ export class FakeApi implements Api {
   }));
   // E-Mail-Eingang: the fake keeps the password apart and, like Go, never returns it.
   mail: MailSettingsView = {
-    configured: false, host: '', port: 993, tls: 'tls', user: '', passwordSet: false, folder: 'INBOX', caFile: '',
+    configured: false, host: '', port: 993, tls: 'tls', user: '', passwordSet: false, folder: 'INBOX', ca: '',
     tlsModes: [
       { value: 'tls', label: 'TLS (verschlüsselt von Anfang an, meist Port 993)' },
       { value: 'starttls', label: 'STARTTLS (meist Port 143)' },
@@ -318,7 +318,7 @@ export class FakeApi implements Api {
   mailCheck: MailCheckView = { ok: true, summary: 'Die Verbindung funktioniert.', passed: ['Server erreicht, Anmeldung erfolgreich.'], warnings: [], problem: '' };
   mailStatusValue: MailStatusView = { configured: false, state: 'off', lastCheck: '', importedToday: 0, failed: 0, errors: 0, lastError: '', lastErrorAt: '' };
   mailFailureList: MailFailureView[] = [];
-  caChoice = '';
+  caChoice: CAChoice = { name: '' };
   MailSettings = () => this.rec('MailSettings', [], () => structuredClone(this.mail));
   SaveMailSettings = (input: MailSettingsInput) => this.rec('SaveMailSettings', [input], () => {
     const { password, ...rest } = input;
@@ -328,10 +328,10 @@ export class FakeApi implements Api {
   });
   ClearMailSettings = () => this.rec('ClearMailSettings', [], () => {
     this.mailPassword = '';
-    this.mail = { ...this.mail, configured: false, host: '', user: '', passwordSet: false, caFile: '' };
+    this.mail = { ...this.mail, configured: false, host: '', user: '', passwordSet: false, ca: '' };
     return structuredClone(this.mail);
   });
-  ChooseMailCAFile = () => this.rec('ChooseMailCAFile', [], () => this.caChoice);
+  ChooseMailCAFile = () => this.rec('ChooseMailCAFile', [], () => structuredClone(this.caChoice));
   TestMailConnection = (input: MailSettingsInput) => this.rec('TestMailConnection', [input], () => structuredClone(this.mailCheck));
   MailStatus = () => this.rec('MailStatus', [], () => structuredClone(this.mailStatusValue));
   scanStatusValue: ScanStatusView = { state: 'off', message: '', since: '' };
@@ -350,7 +350,7 @@ export class FakeApi implements Api {
   drafts = new Map<string, DecisionDraft>();
   key: SigningKeyView = {
     kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'demo-siegel.p12', module: '', tokenLabel: '',
-    keyLabel: '', tsaUrl: '', demo: true, demoPassword: 'demo', secretLabel: 'Passwort', subject: '', validUntil: '', keyType: '', mayEdit: false,
+    keyLabel: '', tsaUrl: '', tsaRoots: '', demo: true, demoPassword: 'demo', secretLabel: 'Passwort', subject: '', validUntil: '', keyType: '', mayEdit: false,
   };
   DecisionEditor = (id: string) => this.rec('DecisionEditor', [id], (): DecisionEditorState => {
     const d = this.detail(id);
@@ -391,14 +391,21 @@ export class FakeApi implements Api {
   UpdateDecisionDraft = (d: DecisionDraft) => this.rec('UpdateDecisionDraft', [structuredClone(d)], (): DecisionPreview => {
     this.drafts.set(d.caseId, structuredClone(d));
     const missing = d.values?.find((v) => !v.value.trim());
-    if (missing) return { pdf: '', pages: 0, verificationCode: '', problem: `Bitte geben Sie „${missing.label}“ an; der Bescheid braucht diesen Text.`, field: `value:${missing.name}` };
-    if (d.fee && !d.feeAmount.trim()) return { pdf: '', pages: 0, verificationCode: '', problem: 'Bitte geben Sie den Betrag der Gebühr an.', field: 'feeAmount' };
-    return { pdf: btoa('%PDF-1.4 Vorschau'), pages: 1, verificationCode: '3F2A-91C0-77B4-0D1E', problem: '', field: '' };
+    if (missing) return { pdf: '', pages: 0, verificationCode: '', id: '', problem: `Bitte geben Sie „${missing.label}“ an; der Bescheid braucht diesen Text.`, field: `value:${missing.name}` };
+    if (d.fee && !d.feeAmount.trim()) return { pdf: '', pages: 0, verificationCode: '', id: '', problem: 'Bitte geben Sie den Betrag der Gebühr an.', field: 'feeAmount' };
+    // As Go: the preview has an ID, and signing signs only the draft it shows.
+    this.previewed = { id: `preview-${++this.previews}`, draft: JSON.stringify(d) };
+    return { pdf: btoa('%PDF-1.4 Vorschau'), pages: 1, verificationCode: '3F2A-91C0-77B4-0D1E', id: this.previewed.id, problem: '', field: '' };
   });
+  previews = 0;
+  previewed = { id: '', draft: '' };
   DiscardDecisionDraft = (id: string) => this.rec('DiscardDecisionDraft', [id], () => {
     this.drafts.delete(id);
   });
-  SignDecision = (d: DecisionDraft, secret: string) => this.rec('SignDecision', [structuredClone(d), secret], (): SignResult => {
+  SignDecision = (d: DecisionDraft, previewId: string, secret: string) => this.rec('SignDecision', [structuredClone(d), previewId, secret], (): SignResult => {
+    if (!previewId || previewId !== this.previewed.id || JSON.stringify(d) !== this.previewed.draft) {
+      throw JSON.stringify({ code: 'STALE', message: fakePreviewOutdated });
+    }
     if (secret !== 'demo') {
       throw JSON.stringify({ code: 'INVALID', message: 'Das Passwort für die Schlüsseldatei ist falsch. Es wurde nichts unterschrieben und nichts gespeichert.', fields: { secret: 'Das Passwort für die Schlüsseldatei ist falsch.' } });
     }
@@ -416,6 +423,16 @@ export class FakeApi implements Api {
     return { case: c, decisionId: id, verificationCode: '3F2A-91C0-77B4-0D1E', timestamped: false, notice: 'Der Bescheid ist unterschrieben und gespeichert.' };
   });
   SigningKey = () => this.rec('SigningKey', [], () => structuredClone(this.key));
+  modules: Option[] = [{ value: '/usr/lib/softhsm/libsofthsm2.so', label: '/usr/lib/softhsm/libsofthsm2.so' }];
+  ChooseTSACertificate = () => this.rec('ChooseTSACertificate', [], () => {
+    this.key = { ...this.key, tsaRoots: 'tsa-ca.pem' };
+    return structuredClone(this.key);
+  });
+  ClearTSACertificate = () => this.rec('ClearTSACertificate', [], () => {
+    this.key = { ...this.key, tsaRoots: '' };
+    return structuredClone(this.key);
+  });
+  SigningModules = () => this.rec('SigningModules', [], () => structuredClone(this.modules));
   ChooseSigningKeyFile = () => this.rec('ChooseSigningKeyFile', [], () => {
     this.key = { ...this.key, kind: 'pkcs12', label: 'PKCS#12-Datei (fortgeschrittenes Siegel)', fileName: 'siegel.p12', demo: false, demoPassword: '', secretLabel: 'Passwort' };
     return structuredClone(this.key);
@@ -497,9 +514,13 @@ export class FakeApi implements Api {
   });
   ProbeSyncServer = (server: string) => this.rec('ProbeSyncServer', [server], (): SyncProbe => {
     if (!server.trim()) throw JSON.stringify({ code: 'INVALID', message: 'Bitte prüfen Sie die Adresse des Servers.', fields: { server: 'Bitte eine Adresse wie https://ozg.example.de:8443 angeben.' } });
-    return { server: server.includes('://') ? server : `https://${server}`, fingerprint: fakeFingerprint };
+    // As Go: http:// only to a loopback IP written as such, "plain" once it answered.
+    const plain = /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(server.trim());
+    if (server.trim().startsWith('http://') && !plain) throw JSON.stringify({ code: 'INVALID', message: fakePlainHTTP, fields: { server: fakePlainHTTP } });
+    if (plain) return { server: server.trim(), fingerprint: '', plain: true };
+    return { server: server.includes('://') ? server : `https://${server}`, fingerprint: fakeFingerprint, plain: false };
   });
-  ChooseSyncCAFile = () => this.rec('ChooseSyncCAFile', [], () => '/etc/ozg/ca.pem');
+  ChooseSyncCAFile = () => this.rec('ChooseSyncCAFile', [], (): CAChoice => ({ name: 'ozg-ca.pem' }));
   ConnectSync = (input: SyncConnectInput) => this.rec('ConnectSync', [structuredClone(input)], () => {
     if (input.code.trim() === '') throw JSON.stringify({ code: 'INVALID', message: 'Bitte geben Sie den Anmeldecode ein.', fields: { code: 'Bitte den Anmeldecode eingeben.' } });
     if (input.code === 'FALSCH') throw JSON.stringify({ code: 'INVALID', message: 'Der Anmeldecode ist unbekannt, schon benutzt oder abgelaufen. Bitte lassen Sie sich einen neuen geben.', fields: { code: 'Der Anmeldecode ist unbekannt.' } });
@@ -536,12 +557,15 @@ export class FakeApi implements Api {
       cbs.delete(cb);
     };
   };
-  onFileDrop = (cb: (paths: string[]) => void) => {
-    void cb;
-    return () => {};
-  };
+  acceptFileDrops = () => () => {};
   nativeFileDrop = () => false;
 }
+
+/** Go's msgPreviewOutdated. */
+export const fakePreviewOutdated = 'Der Bescheid hat sich seit der Vorschau geändert (Vorgang, Briefkopf, Datum oder Text). Es wurde nichts unterschrieben. Bitte prüfen Sie die neue Vorschau und unterschreiben Sie dann.';
+
+/** Go's msgSyncPlainHTTP. */
+export const fakePlainHTTP = 'Ohne Verschlüsselung (http://) verbindet sich die App nur mit einem Testserver auf diesem PC, geschrieben als IP-Adresse (http://127.0.0.1:PORT). Bitte verwenden Sie https://.';
 
 export function fakeLetterSettings(): LetterSettings {
   return {

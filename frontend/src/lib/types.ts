@@ -19,6 +19,7 @@ export type AttachmentView = Plain<app.AttachmentView>;
 export type BlockForm = Plain<app.BlockForm>;
 export type BulkFailed = Plain<app.BulkFailed>;
 export type BulkResult = Plain<app.BulkResult>;
+export type CAChoice = Plain<app.CAChoice>;
 export type CaseDetail = Plain<app.CaseDetail>;
 export type CaseRow = Plain<app.CaseRow>;
 export type ClerkView = Plain<app.ClerkView>;

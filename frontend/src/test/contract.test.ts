@@ -38,7 +38,7 @@ describe('one API contract', () => {
   });
 
   it('reads the script of a Svelte component', () => {
-    const svelte = '<script lang="ts">\n  interface Probe { server: string; fingerprint: string }\n</script>\n<p>{1}</p>\n';
+    const svelte = '<script lang="ts">\n  interface Probe { server: string; fingerprint: string; plain: boolean }\n</script>\n<p>{1}</p>\n';
     expect(duplicates({ 'X.svelte': svelte }, generated)).toEqual([
       'X.svelte:2: Probe has the fields of the generated app.SyncProbe: use SyncProbe from types.ts',
     ]);

@@ -202,6 +202,18 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CAChoice {
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CAChoice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	    }
+	}
 	export class DecisionView {
 	    id: string;
 	    title: string;
@@ -687,6 +699,7 @@ export namespace app {
 	    tokenLabel: string;
 	    keyLabel: string;
 	    tsaUrl: string;
+	    tsaRoots: string;
 	    demo: boolean;
 	    demoPassword: string;
 	    secretLabel: string;
@@ -708,6 +721,7 @@ export namespace app {
 	        this.tokenLabel = source["tokenLabel"];
 	        this.keyLabel = source["keyLabel"];
 	        this.tsaUrl = source["tsaUrl"];
+	        this.tsaRoots = source["tsaRoots"];
 	        this.demo = source["demo"];
 	        this.demoPassword = source["demoPassword"];
 	        this.secretLabel = source["secretLabel"];
@@ -779,6 +793,7 @@ export namespace app {
 	    pdf: string;
 	    pages: number;
 	    verificationCode: string;
+	    id: string;
 	    problem: string;
 	    field: string;
 	
@@ -791,6 +806,7 @@ export namespace app {
 	        this.pdf = source["pdf"];
 	        this.pages = source["pages"];
 	        this.verificationCode = source["verificationCode"];
+	        this.id = source["id"];
 	        this.problem = source["problem"];
 	        this.field = source["field"];
 	    }
@@ -1205,7 +1221,7 @@ export namespace app {
 	    user: string;
 	    password: string;
 	    folder: string;
-	    caFile: string;
+	    ca: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new MailSettingsInput(source);
@@ -1219,7 +1235,7 @@ export namespace app {
 	        this.user = source["user"];
 	        this.password = source["password"];
 	        this.folder = source["folder"];
-	        this.caFile = source["caFile"];
+	        this.ca = source["ca"];
 	    }
 	}
 	export class MailSettingsView {
@@ -1230,7 +1246,7 @@ export namespace app {
 	    user: string;
 	    passwordSet: boolean;
 	    folder: string;
-	    caFile: string;
+	    ca: string;
 	    tlsModes: Option[];
 	
 	    static createFrom(source: any = {}) {
@@ -1246,7 +1262,7 @@ export namespace app {
 	        this.user = source["user"];
 	        this.passwordSet = source["passwordSet"];
 	        this.folder = source["folder"];
-	        this.caFile = source["caFile"];
+	        this.ca = source["ca"];
 	        this.tlsModes = this.convertValues(source["tlsModes"], Option);
 	    }
 	
@@ -1743,7 +1759,7 @@ export namespace app {
 	    server: string;
 	    code: string;
 	    fingerprint: string;
-	    caFile: string;
+	    ca: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncConnectInput(source);
@@ -1754,12 +1770,13 @@ export namespace app {
 	        this.server = source["server"];
 	        this.code = source["code"];
 	        this.fingerprint = source["fingerprint"];
-	        this.caFile = source["caFile"];
+	        this.ca = source["ca"];
 	    }
 	}
 	export class SyncProbe {
 	    server: string;
 	    fingerprint: string;
+	    plain: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncProbe(source);
@@ -1769,6 +1786,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.server = source["server"];
 	        this.fingerprint = source["fingerprint"];
+	        this.plain = source["plain"];
 	    }
 	}
 	export class SyncStatusView {

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import App from '../../App.svelte';
 import { FakeApi, fakeSession } from '../fakeapi';
 import { renderApp } from '../../test/harness';
-import { EventCasesChanged, EventFollowUpDue } from '../events';
+import { EventCasesChanged, EventFilesDropped, EventFollowUpDue } from '../events';
 
 async function openCase(fake: FakeApi, fileNumber: string) {
   await renderApp(fake);
@@ -115,6 +115,15 @@ describe('Screens', () => {
     const small = new File(['Hallo'], 'notiz.txt', { type: 'text/plain' });
     await fireEvent.drop(zone, { dataTransfer: { files: [small] } });
     await waitFor(() => expect(fake.called('AddAttachmentData')[0].args).toEqual(['case-1', 'notiz.txt', 'text/plain', btoa('Hallo')]));
+  });
+
+  it('answers a drop onto the desktop window with the open case and the drop, never a path', async () => {
+    const fake = new FakeApi();
+    await openCase(fake, 'GEW-2026-0001-A7');
+    await fireEvent.click(screen.getByRole('tab', { name: /Dokumente/ }));
+    fake.emit(EventFilesDropped, { id: '7', names: ['Scan.pdf'] });
+    await waitFor(() => expect(fake.called('AddDroppedFiles')).toHaveLength(1));
+    expect(fake.called('AddDroppedFiles')[0].args).toEqual(['case-1', '7']);
   });
 
   it('verifies the history and says the result', async () => {

@@ -4,9 +4,9 @@ import {app} from '../models';
 
 export function AddAttachmentData(arg1:string,arg2:string,arg3:string,arg4:string):Promise<app.CaseDetail>;
 
-export function AddAttachmentFromPath(arg1:string,arg2:string):Promise<app.CaseDetail>;
-
 export function AddAttachmentsFromDialog(arg1:string):Promise<app.CaseDetail>;
+
+export function AddDroppedFiles(arg1:string,arg2:string):Promise<app.CaseDetail>;
 
 export function CheckSignature(arg1:string,arg2:string):Promise<app.SignatureCheck>;
 

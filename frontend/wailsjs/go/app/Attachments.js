@@ -6,12 +6,12 @@ export function AddAttachmentData(arg1, arg2, arg3, arg4) {
   return window['go']['app']['Attachments']['AddAttachmentData'](arg1, arg2, arg3, arg4);
 }
 
-export function AddAttachmentFromPath(arg1, arg2) {
-  return window['go']['app']['Attachments']['AddAttachmentFromPath'](arg1, arg2);
-}
-
 export function AddAttachmentsFromDialog(arg1) {
   return window['go']['app']['Attachments']['AddAttachmentsFromDialog'](arg1);
+}
+
+export function AddDroppedFiles(arg1, arg2) {
+  return window['go']['app']['Attachments']['AddDroppedFiles'](arg1, arg2);
 }
 
 export function CheckSignature(arg1, arg2) {

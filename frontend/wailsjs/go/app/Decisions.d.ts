@@ -6,7 +6,7 @@ export function DecisionEditor(arg1:string):Promise<app.DecisionEditorState>;
 
 export function DiscardDecisionDraft(arg1:string):Promise<void>;
 
-export function SignDecision(arg1:app.DecisionDraft,arg2:string):Promise<app.SignResult>;
+export function SignDecision(arg1:app.DecisionDraft,arg2:string,arg3:string):Promise<app.SignResult>;
 
 export function StartDecision(arg1:string,arg2:string):Promise<app.DecisionDraft>;
 

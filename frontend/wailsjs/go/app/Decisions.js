@@ -10,8 +10,8 @@ export function DiscardDecisionDraft(arg1) {
   return window['go']['app']['Decisions']['DiscardDecisionDraft'](arg1);
 }
 
-export function SignDecision(arg1, arg2) {
-  return window['go']['app']['Decisions']['SignDecision'](arg1, arg2);
+export function SignDecision(arg1, arg2, arg3) {
+  return window['go']['app']['Decisions']['SignDecision'](arg1, arg2, arg3);
 }
 
 export function StartDecision(arg1, arg2) {

@@ -4,8 +4,14 @@ import {app} from '../models';
 
 export function ChooseSigningKeyFile():Promise<app.SigningKeyView>;
 
+export function ChooseTSACertificate():Promise<app.SigningKeyView>;
+
+export function ClearTSACertificate():Promise<app.SigningKeyView>;
+
 export function SaveSigningKey(arg1:app.SigningKeyInput):Promise<app.SigningKeyView>;
 
 export function SigningKey():Promise<app.SigningKeyView>;
+
+export function SigningModules():Promise<Array<app.Option>>;
 
 export function TestSigningKey(arg1:string):Promise<app.SigningKeyView>;

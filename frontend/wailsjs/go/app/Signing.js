@@ -6,12 +6,24 @@ export function ChooseSigningKeyFile() {
   return window['go']['app']['Signing']['ChooseSigningKeyFile']();
 }
 
+export function ChooseTSACertificate() {
+  return window['go']['app']['Signing']['ChooseTSACertificate']();
+}
+
+export function ClearTSACertificate() {
+  return window['go']['app']['Signing']['ClearTSACertificate']();
+}
+
 export function SaveSigningKey(arg1) {
   return window['go']['app']['Signing']['SaveSigningKey'](arg1);
 }
 
 export function SigningKey() {
   return window['go']['app']['Signing']['SigningKey']();
+}
+
+export function SigningModules() {
+  return window['go']['app']['Signing']['SigningModules']();
 }
 
 export function TestSigningKey(arg1) {

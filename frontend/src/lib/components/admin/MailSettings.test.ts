@@ -54,12 +54,12 @@ describe('MailSettings', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
     await waitFor(() => expect(screen.getByTestId('mail-result')).toHaveTextContent('Gespeichert.'));
     expect(fake.called('SaveMailSettings').at(-1)!.args[0]).toMatchObject({
-      host: 'imap.musterhausen.de', port: 993, tls: 'tls', user: 'poststelle', password: 'Geheim-4711', folder: 'INBOX', caFile: '',
+      host: 'imap.musterhausen.de', port: 993, tls: 'tls', user: 'poststelle', password: 'Geheim-4711', folder: 'INBOX', ca: '',
     });
     // The password went to the backend once and is shown nowhere afterwards.
     const stored = screen.getByLabelText('Passwort');
     expect(stored).toHaveValue('');
-    expect(stored).toHaveAccessibleDescription('Ein Passwort ist gespeichert. Lassen Sie das Feld leer, um es zu behalten.');
+    expect(stored).toHaveAccessibleDescription('Ein Passwort ist gespeichert. Lassen Sie das Feld leer, um es zu behalten; es gilt nur für den gespeicherten Server, Port, Benutzernamen und die gespeicherte Verschlüsselung.');
     expect(document.body.innerHTML).not.toContain('Geheim-4711');
     expect(screen.queryByRole('alert')).toBeNull();
   });
@@ -88,9 +88,10 @@ describe('MailSettings', () => {
 
   it('takes the CA file from the file dialog and can go back to the system certificates', async () => {
     const fake = await openSettings();
-    fake.caChoice = '/home/admin/ca-musterhausen.pem';
+    // Go reads the file from the native dialog and tells only its name.
+    fake.caChoice = { name: 'ca-musterhausen.pem' };
     await fireEvent.click(screen.getByRole('button', { name: 'Zertifikatsdatei wählen …' }));
-    expect(await screen.findByText('Zertifizierungsstelle aus: /home/admin/ca-musterhausen.pem')).toBeInTheDocument();
+    expect(await screen.findByText('Zertifizierungsstelle aus: ca-musterhausen.pem')).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Zertifikate des Betriebssystems verwenden' }));
     expect(screen.getByText('Die Zertifikate des Betriebssystems werden verwendet.')).toBeInTheDocument();
   });

@@ -25,7 +25,11 @@ describe('Signaturschlüssel (Administration)', () => {
     expect(screen.getByTestId('key-note')).toHaveTextContent('Demo-Schlüssel, nicht für echte Bescheide.');
 
     await fireEvent.click(screen.getByLabelText(/^Token oder Signaturkarte/));
-    await fireEvent.input(screen.getByLabelText('PKCS#11-Bibliothek (vollständiger Pfad)'), { target: { value: '/usr/lib/softhsm/libsofthsm2.so' } });
+    // The library is chosen from the PC's list, never typed.
+    const lib = screen.getByLabelText('PKCS#11-Bibliothek');
+    expect(lib.tagName).toBe('SELECT');
+    expect(fake.called('SigningModules')).toHaveLength(1);
+    await fireEvent.change(lib, { target: { value: '/usr/lib/softhsm/libsofthsm2.so' } });
     await fireEvent.input(screen.getByLabelText('Name (Label) des Tokens'), { target: { value: 'Rathaus' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
     await waitFor(() => expect(fake.called('SaveSigningKey')[0].args[0]).toEqual({
@@ -39,6 +43,18 @@ describe('Signaturschlüssel (Administration)', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Speichern' }));
     await waitFor(() => expect(screen.getByLabelText(/^Zeitstempeldienst/)).toHaveAttribute('aria-invalid', 'true'));
     expect(screen.getByLabelText(/^Zeitstempeldienst/)).toHaveAccessibleDescription('Bitte eine Adresse mit http:// oder https:// angeben.');
+  });
+
+  it('takes the timestamp service certificate from the native dialog and can go back to the system', async () => {
+    const fake = adminFake();
+    await renderApp(fake);
+    await fireEvent.click(screen.getByRole('button', { name: 'Signaturschlüssel' }));
+    expect(await screen.findByTestId('tsa-roots')).toHaveTextContent('keines gewählt');
+    await fireEvent.click(screen.getByRole('button', { name: 'Zertifikat des Zeitstempeldienstes wählen …' }));
+    await waitFor(() => expect(screen.getByTestId('tsa-roots')).toHaveTextContent('Zertifikat des Zeitstempeldienstes: tsa-ca.pem'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Zertifikate des Betriebssystems verwenden' }));
+    await waitFor(() => expect(screen.getByTestId('tsa-roots')).toHaveTextContent('keines gewählt'));
+    expect(fake.called('ClearTSACertificate')).toHaveLength(1);
   });
 
   it('checks the key with its password and forgets the password', async () => {

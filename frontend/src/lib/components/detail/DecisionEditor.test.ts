@@ -25,6 +25,11 @@ async function startAblehnung(fake: FakeApi) {
   return editor;
 }
 
+// previewed waits until the clerk sees the letter: Go signs exactly that preview.
+async function previewed(editor: HTMLElement) {
+  await waitFor(() => expect(within(editor).getByTestId('preview-status')).toHaveTextContent('1 Seite'), { timeout: 3000 });
+}
+
 describe('Bescheid erstellen', () => {
   it('fills a template, asks for the missing value and previews the letter', async () => {
     const fake = new FakeApi();
@@ -95,6 +100,7 @@ describe('Unterschreiben', () => {
     const fake = new FakeApi();
     const editor = await startAblehnung(fake);
     await fireEvent.input(await within(editor).findByLabelText('Grund der Ablehnung'), { target: { value: 'Schon angemeldet.' } });
+    await previewed(editor);
     expect(within(editor).getByTestId('key-note')).toHaveTextContent('Demo-Schlüssel, nicht für echte Bescheide.');
     expect(within(editor).getByTestId('key-note')).toHaveTextContent('PKCS#12-Datei (fortgeschrittenes Siegel)');
 
@@ -114,17 +120,40 @@ describe('Unterschreiben', () => {
     await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
     await waitFor(() => expect(screen.queryByTestId('decision-editor')).toBeNull());
     expect(screen.getByTestId('decision-notice')).toHaveTextContent('Der Bescheid ist unterschrieben und gespeichert. Prüfcode: 3F2A-91C0-77B4-0D1E.');
-    expect(fake.called('SignDecision').at(-1)!.args[1]).toBe('demo');
+    expect(fake.called('SignDecision').at(-1)!.args[2]).toBe('demo');
     const panel = screen.getByRole('tabpanel');
     expect(within(panel).getByTestId('decision')).toHaveTextContent('Ablehnung');
     expect(within(panel).getByTestId('decision')).toHaveTextContent('gültig');
     expect(screen.getByRole('tab', { name: 'Bescheide (1)' })).toHaveAttribute('aria-selected', 'true');
   });
 
+  it('signs only the preview shown: an edit not yet previewed is refused and the new preview shown', async () => {
+    const fake = new FakeApi();
+    const editor = await startAblehnung(fake);
+    const reason = await within(editor).findByLabelText('Grund der Ablehnung');
+    await fireEvent.input(reason, { target: { value: 'Schon angemeldet.' } });
+    await previewed(editor);
+    const before = fake.called('UpdateDecisionDraft').length;
+    await fireEvent.input(reason, { target: { value: 'Schon angemeldet, Az. 12.' } });
+    await fireEvent.input(within(editor).getByLabelText('Passwort der Schlüsseldatei'), { target: { value: 'demo' } });
+    await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
+    expect(await within(editor).findByRole('alert')).toHaveTextContent('Der Bescheid hat sich seit der Vorschau geändert');
+    expect(fake.called('SignDecision')[0].args[1]).toBe('');
+    await waitFor(() => expect(fake.called('UpdateDecisionDraft').length).toBeGreaterThan(before));
+    await previewed(editor);
+    expect(screen.getByTestId('decision-editor')).toBeInTheDocument();
+
+    await fireEvent.input(within(editor).getByLabelText('Passwort der Schlüsseldatei'), { target: { value: 'demo' } });
+    await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
+    await waitFor(() => expect(screen.queryByTestId('decision-editor')).toBeNull());
+    expect(fake.called('SignDecision').at(-1)!.args[1]).toBe(fake.previewed.id);
+  });
+
   it('a new decision supersedes the signed one; both stay listed', async () => {
     const fake = new FakeApi();
     let editor = await startAblehnung(fake);
     await fireEvent.input(await within(editor).findByLabelText('Grund der Ablehnung'), { target: { value: 'Schon angemeldet.' } });
+    await previewed(editor);
     await fireEvent.input(within(editor).getByLabelText('Passwort der Schlüsseldatei'), { target: { value: 'demo' } });
     await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
     await waitFor(() => expect(screen.queryByTestId('decision-editor')).toBeNull());
@@ -135,6 +164,7 @@ describe('Unterschreiben', () => {
     await fireEvent.click(within(editor).getByLabelText('Bewilligung (mit Gebühr)'));
     await fireEvent.click(within(editor).getByRole('button', { name: 'Entwurf anlegen' }));
     await fireEvent.click(await within(editor).findByLabelText('Gebühr festsetzen'));
+    await previewed(editor);
     await fireEvent.input(within(editor).getByLabelText('Passwort der Schlüsseldatei'), { target: { value: 'demo' } });
     await fireEvent.click(within(editor).getByRole('button', { name: 'Unterschreiben' }));
     await waitFor(() => expect(screen.queryByTestId('decision-editor')).toBeNull());

@@ -88,7 +88,7 @@ describe('Mit OZG-Cloud verbinden', () => {
     await fireEvent.click(screen.getByLabelText(/Der Fingerabdruck stimmt/));
     await fireEvent.click(screen.getByRole('button', { name: 'Verbinden' }));
     await waitFor(() => expect(fake.called('ConnectSync')).toHaveLength(1));
-    expect(fake.called('ConnectSync')[0].args[0]).toEqual({ server: 'https://ozg.example.de:8443', code: 'K7PQ-2M4X', fingerprint: fakeFingerprint, caFile: '' });
+    expect(fake.called('ConnectSync')[0].args[0]).toEqual({ server: 'https://ozg.example.de:8443', code: 'K7PQ-2M4X', fingerprint: fakeFingerprint, ca: '' });
     expect(await screen.findByTestId('sync-connected')).toHaveTextContent('https://ozg.example.de:8443');
     await waitFor(() => expect(screen.getByRole('button', { name: 'Jetzt synchronisieren' })).toBeInTheDocument());
   });
@@ -100,12 +100,32 @@ describe('Mit OZG-Cloud verbinden', () => {
     await fireEvent.input(await screen.findByLabelText('Adresse des Servers (Pflichtfeld)'), { target: { value: 'https://ozg.intern' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Server prüfen' }));
     await fireEvent.click(await screen.findByRole('button', { name: 'Zertifikatsdatei wählen …' }));
-    expect(await screen.findByTestId('sync-ca')).toHaveTextContent('/etc/ozg/ca.pem');
+    expect(await screen.findByTestId('sync-ca')).toHaveTextContent('ozg-ca.pem');
     await fireEvent.input(screen.getByLabelText('Anmeldecode (Pflichtfeld)'), { target: { value: 'FALSCH' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Verbinden' }));
     await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent(/Anmeldecode ist unbekannt/));
     expect(screen.getByLabelText('Anmeldecode (Pflichtfeld)')).toHaveAttribute('aria-invalid', 'true');
-    expect(fake.called('ConnectSync')[0].args[0]).toMatchObject({ fingerprint: '', caFile: '/etc/ozg/ca.pem' });
+    expect(fake.called('ConnectSync')[0].args[0]).toMatchObject({ fingerprint: '', ca: 'ozg-ca.pem' });
+  });
+
+  it('refuses plain http:// to anything but a loopback IP and says "Testbetrieb" only after reaching one', async () => {
+    const fake = asAdministration(new FakeApi());
+    await renderApp(fake);
+    await fireEvent.click(await screen.findByRole('button', { name: 'OZG-Cloud' }));
+    const address = await screen.findByLabelText('Adresse des Servers (Pflichtfeld)');
+    for (const bad of ['http://ozg.example.de', 'http://localhost:8080', 'http://192.168.1.10']) {
+      await fireEvent.input(address, { target: { value: bad } });
+      await fireEvent.click(screen.getByRole('button', { name: 'Server prüfen' }));
+      await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('Bitte verwenden Sie https://'));
+      expect(address).toHaveAttribute('aria-invalid', 'true');
+      expect(screen.getByTestId('sync-connect-status')).not.toHaveTextContent('Testbetrieb');
+      expect(screen.queryByText(/unverschlüsselt erreichbar/)).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Verbinden' })).toBeNull();
+    }
+    await fireEvent.input(address, { target: { value: 'http://127.0.0.1:8080' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Server prüfen' }));
+    await waitFor(() => expect(screen.getByTestId('sync-connect-status')).toHaveTextContent('Testbetrieb ohne Verschlüsselung auf diesem PC'));
+    expect(screen.getByText(/unverschlüsselt erreichbar/)).toBeInTheDocument();
   });
 });
 
