@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
@@ -203,7 +202,7 @@ func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, err
 	}
-	day, err := time.Parse(dateLayout, due)
+	day, err := model.ParseDate(due)
 	if err != nil {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: map[string]string{"due": fieldDate}}
 	}
@@ -255,12 +254,15 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 		return CaseDetail{}, err
 	}
 	fields := map[string]string{}
-	received, err := time.ParseInLocation(dateLayout, in.Received, a.loc)
+	// The receipt date is a civil date: the case was received when that day began
+	// in Berlin, so that every view and the deadline take that same date.
+	day, err := model.ParseDate(in.Received)
 	if err != nil {
 		fields["received"] = fieldReceived
-	} else if received.After(a.now()) {
+	} else if day.After(a.today()) {
 		fields["received"] = fieldReceivedFuture
 	}
+	received := model.DateStart(day)
 	ch := model.Channel(in.Channel)
 	if ch != model.ChannelPost && ch != model.ChannelCounter {
 		fields["channel"] = fieldChannel
@@ -368,7 +370,7 @@ func (a base) dueFollowUps(me model.Clerk) ([]DueFollowUp, error) {
 	for _, d := range due {
 		out = append(out, DueFollowUp{
 			CaseID: d.CaseID, FileNumber: d.FileNumber, Applicant: d.Applicant,
-			FollowUpID: d.FollowUp.ID, Due: d.FollowUp.Due.Format(dateLayout), Reason: d.FollowUp.Reason,
+			FollowUpID: d.FollowUp.ID, Due: model.FormatDate(d.FollowUp.Due), Reason: d.FollowUp.Reason,
 			Overdue: d.FollowUp.Due.Before(today),
 		})
 	}

@@ -16,10 +16,10 @@ const (
 )
 
 func date(t *time.Time) string {
-	if t == nil || t.IsZero() {
+	if t == nil {
 		return ""
 	}
-	return t.Format(dateLayout)
+	return model.FormatDate(*t)
 }
 
 func stamp(t time.Time, loc *time.Location) string {
@@ -68,12 +68,12 @@ func (a base) names() names {
 func rowView(r index.Row, today int32) CaseRow {
 	var deadline string
 	if r.Deadline != 0 {
-		deadline = index.DayTime(r.Deadline).Format(dateLayout)
+		deadline = model.FormatDate(index.DayTime(r.Deadline))
 	}
 	return CaseRow{
 		ID: r.ID, FileNumber: r.FileNumber, Applicant: r.Applicant,
 		Type: r.Type, TypeLabel: r.TypeName,
-		Received: time.Unix(r.ReceivedAt, 0).UTC().Format(dateLayout),
+		Received: model.FormatDate(model.DateOf(time.Unix(r.ReceivedAt, 0))),
 		Status:   string(r.Status), StatusLabel: r.Status.Label(),
 		Assignee: r.Assignee, AssigneeName: r.AssigneeName,
 		Deadline: deadline,
@@ -122,7 +122,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		ID: c.ID, Revision: c.HistoryHead.Hash, FileNumber: c.FileNumber, Title: c.Title,
 		Type: c.Type, TypeLabel: typeLabel(c.Type),
 		Channel: string(c.Channel), ChannelLabel: c.Channel.Label(),
-		Received: stamp(c.ReceivedAt, loc),
+		Received: model.FormatDate(model.DateOf(c.ReceivedAt)),
 		Status:   string(c.Status), StatusLabel: c.Status.Label(),
 		Assignee: c.Assignee, AssigneeName: n.of(c.Assignee),
 		OrgUnit:        c.OrgUnit,
@@ -176,7 +176,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		d.Comments = append(d.Comments, CommentView{ID: cm.ID, At: stamp(cm.At, loc), By: n.of(cm.By), Text: cm.Text})
 	}
 	for _, f := range c.FollowUps {
-		v := FollowUpView{ID: f.ID, Due: f.Due.Format(dateLayout), Reason: f.Reason, By: n.of(f.By), Done: !f.Open()}
+		v := FollowUpView{ID: f.ID, Due: model.FormatDate(f.Due), Reason: f.Reason, By: n.of(f.By), Done: !f.Open()}
 		switch {
 		case !f.Open():
 			v.State, v.DoneAt = "done", stamp(*f.DoneAt, loc)
@@ -205,7 +205,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 			v.Document = &dv
 		}
 		if dec.PostedAt != nil {
-			v.Posted = dec.PostedAt.Format(time.DateOnly)
+			v.Posted = model.FormatDate(*dec.PostedAt)
 		}
 		d.Decisions = append(d.Decisions, v)
 	}
