@@ -128,6 +128,10 @@ type ActionView struct {
 	Label  string `json:"label"`
 	// NeedsReason: the UI asks for a reason (verwerfen, weiterleiten).
 	NeedsReason bool `json:"needsReason"`
+	// Destructive: the action ends the work on the case or gives it up (verwerfen,
+	// löschen anfordern); the UI sets it apart and asks first, saying Confirm.
+	Destructive bool   `json:"destructive"`
+	Confirm     string `json:"confirm"`
 }
 
 // FormNode is one node of the form-data tree.

@@ -110,6 +110,12 @@ func attachmentView(caseID string, at model.Attachment, n names, loc *time.Locat
 
 var needsReason = map[model.Action]bool{model.ActionVerwerfen: true, model.ActionWeiterleiten: true}
 
+// destructive names the actions that give a case up, with what the UI asks first.
+var destructive = map[model.Action]string{
+	model.ActionVerwerfen:         msgConfirmVerwerfen,
+	model.ActionLoeschenAnfordern: msgConfirmLoeschen,
+}
+
 func (a base) detail(c model.Case) (CaseDetail, error) {
 	hist, err := a.db.History(c.ID)
 	if err != nil {
@@ -214,7 +220,8 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 			break
 		}
 		t, _ := model.TransitionFor(act)
-		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act]})
+		confirm := destructive[act]
+		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act], Destructive: confirm != "", Confirm: confirm})
 	}
 	return d, nil
 }

@@ -59,13 +59,18 @@ export const fakeSession: Session = {
   mayAssignOthers: false,
 };
 
-const actionsByStatus: Record<string, { action: string; label: string; needsReason: boolean; to: string }[]> = {
+type FakeAction = { action: string; label: string; needsReason: boolean; destructive?: boolean; confirm?: string; to: string };
+const actionsByStatus: Record<string, FakeAction[]> = {
   NEU: [
     { action: 'annehmen', label: 'Annehmen', needsReason: false, to: 'ANGENOMMEN' },
-    { action: 'verwerfen', label: 'Verwerfen', needsReason: true, to: 'VERWORFEN' },
+    { action: 'verwerfen', label: 'Verwerfen', needsReason: true, destructive: true, confirm: 'Der Vorgang wird verworfen und nicht weiter bearbeitet.', to: 'VERWORFEN' },
   ],
   ANGENOMMEN: [{ action: 'bearbeiten', label: 'Bearbeitung beginnen', needsReason: false, to: 'IN_BEARBEITUNG' }],
   IN_BEARBEITUNG: [{ action: 'abschliessen', label: 'Abschließen', needsReason: false, to: 'ABGESCHLOSSEN' }],
+  ABGESCHLOSSEN: [
+    { action: 'wiedereroeffnen', label: 'Wiedereröffnen', needsReason: false, to: 'IN_BEARBEITUNG' },
+    { action: 'loeschen_anfordern', label: 'Löschung anfordern', needsReason: false, destructive: true, confirm: 'Der Vorgang wird zur Löschung vorgemerkt.', to: 'ZU_LOESCHEN' },
+  ],
 };
 
 const label = (s: string) => fakeSession.statuses?.find((o) => o.value === s)?.label ?? s;
@@ -143,7 +148,8 @@ export class FakeApi implements Api {
   setStatus(d: CaseDetail, status: string) {
     d.status = status;
     d.statusLabel = label(status);
-    d.actions = (actionsByStatus[status] ?? []).map(({ action, label: l, needsReason }) => ({ action, label: l, needsReason }));
+    d.actions = (actionsByStatus[status] ?? []).map(({ action, label: l, needsReason, destructive, confirm }) =>
+      ({ action, label: l, needsReason, destructive: !!destructive, confirm: confirm ?? '' }));
   }
 
   private update(id: string, f: (d: CaseDetail) => void): CaseDetail {

@@ -54,6 +54,8 @@ export namespace app {
 	    action: string;
 	    label: string;
 	    needsReason: boolean;
+	    destructive: boolean;
+	    confirm: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActionView(source);
@@ -64,6 +66,8 @@ export namespace app {
 	        this.action = source["action"];
 	        this.label = source["label"];
 	        this.needsReason = source["needsReason"];
+	        this.destructive = source["destructive"];
+	        this.confirm = source["confirm"];
 	    }
 	}
 	export class ApplicantView {

@@ -201,7 +201,7 @@ describe('Weiterleiten', () => {
     const fake = enrolled(new FakeApi());
     fake.orgUnits = [{ value: 'ou-1', label: 'Bürgerbüro' }, { value: 'ou-2', label: 'Bauamt' }];
     const d = fake.detail('case-0');
-    fake.details.set('case-0', { ...d, actions: [...(d.actions ?? []), { action: 'weiterleiten', label: 'Weiterleiten', needsReason: true }] });
+    fake.details.set('case-0', { ...d, actions: [...(d.actions ?? []), { action: 'weiterleiten', label: 'Weiterleiten', needsReason: true, destructive: false, confirm: '' }] });
     await renderApp(fake);
     await fireEvent.click(screen.getAllByTestId('case-row')[0]);
     await fireEvent.click(await screen.findByRole('button', { name: 'Weiterleiten …' }));
