@@ -1,9 +1,11 @@
 // A clerk's day (issue 13) in the real UI against the real Go backend: "überfällig"
-// whole in the list row at the usual screen widths.
+// whole in the list row at the usual screen widths; German date entry and the same
+// receipt date in list and detail in a window with an English locale on a PC in New
+// York.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, openApp, screenshot, withShot } from '../harness.js';
+import { axe, callGo, describeViolations, launch, openApp, screenshot, withShot } from '../harness.js';
 
 const applies = process.env.E2E_PHASE === undefined || process.env.E2E_PHASE === 'demo';
 
@@ -50,3 +52,63 @@ for (const [width, height] of [[1280, 800], [1600, 900], [1920, 1080]]) {
     await page.context().close();
   });
 }
+
+const german = (iso) => iso.split('-').reverse().join('.');
+function addDays(iso, n) {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+test('German dates in an English window on a PC in New York', { skip: !applies }, async () => {
+  const page = await openApp(browser, { locale: 'en-US', timezoneId: 'America/New_York' });
+  await withShot(() => page, async () => {
+    const session = (await callGo(page, 'Session')).value;
+    const received = addDays(session.today, -1);
+    await page.getByRole('button', { name: 'Antrag erfassen' }).click();
+    const date = page.getByLabel('Eingangsdatum (Pflichtfeld)');
+    assert.equal(await date.inputValue(), german(session.today), 'the receipt date does not start as today, TT.MM.JJJJ');
+    assert.equal(await date.getAttribute('type'), 'text', 'the browser date input follows the system locale');
+    await date.fill('31.02.2026');
+    await date.press('Tab');
+    await page.getByText('Den 31.02.2026 gibt es nicht.').waitFor();
+    await date.fill(german(received));
+    await page.getByLabel('Antragsart (Pflichtfeld)').selectOption('GEWERBE');
+    await page.getByLabel('Name (Pflichtfeld)').fill('Erika Zeitzone (E2E)');
+    const violations = await axe(page, 'new-case-date');
+    assert.deepEqual(violations, [], describeViolations(violations));
+    await page.getByRole('button', { name: 'Antrag speichern' }).click();
+    const detail = page.getByTestId('case-detail');
+    await detail.waitFor();
+    const target = addDays(received, 14); // Gewerbeanmeldung: 14 days
+    await detail.getByText(german(target)).first().waitFor();
+    const fileNumber = (await detail.locator('.az').textContent()).trim();
+    await detail.getByText(german(received)).first().waitFor();
+
+    // A follow-up: typed, then a quick choice; the calendar is German.
+    await detail.getByRole('tab', { name: /^Wiedervorlagen/ }).click();
+    const due = detail.getByLabel(/^Fällig am/);
+    await due.fill(german(addDays(session.today, 3)));
+    await detail.getByRole('button', { name: 'Kalender: Fällig am' }).click();
+    await detail.getByRole('columnheader', { name: 'Montag' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    assert.equal(await due.inputValue(), german(addDays(session.today, 4)));
+    await detail.getByRole('button', { name: /^in 2 Wochen/ }).click();
+    assert.equal(await due.inputValue(), german(addDays(session.today, 14)));
+    await detail.getByLabel(/^Grund/).fill('Unterlagen nachfordern (E2E, en-US)');
+    await detail.getByRole('button', { name: 'Wiedervorlage anlegen' }).click();
+    await detail.getByText(`fällig am ${german(addDays(session.today, 14))}`).waitFor();
+
+    // The list shows the same receipt date and deadline as the detail.
+    await detail.getByRole('button', { name: 'Zurück zur Liste' }).click();
+    await page.getByLabel('Suche').fill(fileNumber);
+    const row = page.getByTestId('case-row').filter({ hasText: fileNumber });
+    await row.waitFor();
+    const text = await row.textContent();
+    assert.ok(text.includes(german(received)), `row without the receipt date ${german(received)}: ${text}`);
+    assert.ok(text.includes(german(target)), `row without the deadline ${german(target)}: ${text}`);
+    await screenshot(page, 'german-dates-en-us');
+  })({ name: 'german-dates' });
+  await page.context().close();
+});

@@ -147,8 +147,8 @@ describe('substitution and cases not accepted', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Vertretung' }));
     const sub = await screen.findByLabelText('Vertretung (Pflichtfeld)');
     await fireEvent.change(sub, { target: { value: 'c2' } });
-    await fireEvent.input(screen.getByLabelText('Erster Tag (Pflichtfeld)'), { target: { value: '2026-03-10' } });
-    await fireEvent.input(screen.getByLabelText('Letzter Tag (Pflichtfeld)'), { target: { value: '2026-03-12' } });
+    await fireEvent.input(screen.getByLabelText('Erster Tag (Pflichtfeld)'), { target: { value: '10.03.2026' } });
+    await fireEvent.input(screen.getByLabelText('Letzter Tag (Pflichtfeld)'), { target: { value: '12.03.2026' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Abwesenheit eintragen' }));
     expect(await screen.findByTestId('absence')).toHaveTextContent('Bernd Weber');
     expect(fake.called('RecordAbsence')[0].args[0]).toEqual({ absent: '', substitute: 'c2', from: '2026-03-10', to: '2026-03-12' });

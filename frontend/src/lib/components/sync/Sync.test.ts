@@ -162,8 +162,8 @@ describe('Konflikte klären', () => {
     await fireEvent.click(await screen.findByRole('button', { name: '1 Konflikt klären' }));
     const dialog = await screen.findByRole('dialog');
     const input = await within(dialog).findByLabelText('Anderes Datum');
-    expect(input).toHaveValue('2026-12-10');
-    await fireEvent.input(input, { target: { value: '2026-12-24' } });
+    expect(input).toHaveValue('10.12.2026');
+    await fireEvent.input(input, { target: { value: '24.12.2026' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Dieses Datum übernehmen' }));
     await waitFor(() => expect(fake.called('ResolveConflict')[0].args[0]).toEqual({ id: 'k1', keep: 'merged', value: '2026-12-24' }));
     expect(await within(dialog).findByRole('status')).toHaveTextContent('Der Konflikt bei „Zielfrist“');
