@@ -305,31 +305,66 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 	return a.detail(created)
 }
 
-// bulk performs one action per case, each its own transaction, so one refused case
-// does not undo the others; the result names every refusal.
-func (a *Cases) bulk(me model.Clerk, ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
-	res := BulkResult{Failed: []BulkFailed{}}
+// skip says why a bulk action leaves case c alone (German), and whether the clerk may
+// confirm it; "" does it.
+type skip func(c model.Case) (reason string, ask bool)
+
+// bulk performs one action (named label) per case, each its own transaction, so one
+// refused case does not undo the others; the result names every case left alone and
+// why, with its status where that is why.
+func (a *Cases) bulk(me model.Clerk, ids []string, label string, kind model.MutationKind, payload any, skip skip) BulkResult {
+	res := BulkResult{Failed: []BulkFailed{}, Ask: []BulkFailed{}}
 	for _, id := range ids {
+		c, err := a.db.Case(id)
+		if err != nil {
+			res.Failed = append(res.Failed, BulkFailed{ID: id, Reason: toError(err).(*Error).Message})
+			continue
+		}
+		f := BulkFailed{ID: id, FileNumber: c.FileNumber, Status: c.Status.Label()}
+		if skip != nil {
+			if f.Reason, f.Ask = skip(c); f.Reason != "" {
+				if f.Ask {
+					res.Ask = append(res.Ask, f)
+				} else {
+					res.Failed = append(res.Failed, f)
+				}
+				continue
+			}
+		}
 		if _, err := a.act(me, id, kind, payload); err != nil {
-			f := BulkFailed{ID: id, Reason: toError(err).(*Error).Message}
-			if old, err := a.db.Case(id); err == nil {
-				f.FileNumber = old.FileNumber
+			f.Reason = toError(err).(*Error).Message
+			if errors.Is(err, model.ErrNotAllowedNow) {
+				f.Reason = fmt.Sprintf(msgBulkNotNow, label, c.Status.Label())
 			}
 			res.Failed = append(res.Failed, f)
 			continue
 		}
 		res.Done++
 	}
-	return res, nil
+	return res
 }
 
-// BulkAssign assigns every case in ids to clerkID.
-func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
+// BulkAssign assigns every case in ids to clerkID. It leaves alone the cases that are
+// finished (closed, decided, discarded, forwarded, to be deleted) and those already
+// clerkID's; a case a colleague holds only when takeOver, else it is listed in Ask,
+// so that the clerk confirms taking it and calls again with takeOver.
+func (a *Cases) BulkAssign(ids []string, clerkID string, takeOver bool) (BulkResult, error) {
 	me, err := a.assigner(clerkID)
 	if err != nil {
 		return BulkResult{}, err
 	}
-	return a.bulk(me, ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+	n := a.names()
+	return a.bulk(me, ids, labelAssign, model.KindAssign, model.AssignPayload{Assignee: clerkID}, func(c model.Case) (string, bool) {
+		switch {
+		case c.Finished():
+			return fmt.Sprintf(msgBulkAssignFinished, c.Status.Label()), false
+		case c.Assignee == clerkID:
+			return fmt.Sprintf(msgBulkAssignAlready, n.of(clerkID)), false
+		case !takeOver && c.Assignee != "" && c.Assignee != me.ID:
+			return fmt.Sprintf(msgBulkAssignHeld, n.of(c.Assignee), c.Status.Label()), true
+		}
+		return "", false
+	}), nil
 }
 
 // BulkTransition performs action on every case in ids where it is allowed.
@@ -342,7 +377,11 @@ func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) 
 	if needsReason[act] {
 		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgBulkNeedsReason}
 	}
-	return a.bulk(me, ids, model.KindTransition, model.TransitionPayload{Action: act})
+	t, ok := model.TransitionFor(act)
+	if !ok {
+		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgNotAllowedNow}
+	}
+	return a.bulk(me, ids, t.Label, model.KindTransition, model.TransitionPayload{Action: act}, nil), nil
 }
 
 // DueFollowUps lists the open follow-ups due today or earlier, the clerk's own cases

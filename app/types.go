@@ -284,17 +284,21 @@ type NewCaseInput struct {
 	Note       string `json:"note"` // becomes the first form field "Anliegen"
 }
 
-// BulkResult says what a bulk action did, per case.
+// BulkResult says what a bulk action did, per case: Failed were left alone (and
+// why), Ask are held by colleagues and were left alone until the clerk confirms.
 type BulkResult struct {
 	Done   int          `json:"done"`
 	Failed []BulkFailed `json:"failed"`
+	Ask    []BulkFailed `json:"ask"`
 }
 
-// BulkFailed names a case the bulk action could not change, and why (German).
+// BulkFailed names a case the bulk action did not change, its status and why (German).
 type BulkFailed struct {
 	ID         string `json:"id"`
 	FileNumber string `json:"fileNumber"`
+	Status     string `json:"status"`
 	Reason     string `json:"reason"`
+	Ask        bool   `json:"ask"`
 }
 
 // DueFollowUp is a line of the "Wiedervorlagen fällig" list.

@@ -298,9 +298,17 @@ export class FakeApi implements Api {
     this.rec('CheckSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
   VerifyHistory = (id: string) => this.rec('VerifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
   CreateCase = (input: NewCaseInput) => this.rec('CreateCase', [input], () => this.update('case-9999', () => {}));
-  BulkAssign = (ids: string[], clerkID: string) => this.rec('BulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
+  /** Cases a colleague holds: BulkAssign asks before taking them. */
+  heldByColleague = new Set(['case-3']);
+  BulkAssign = (ids: string[], clerkID: string, takeOver: boolean) => this.rec('BulkAssign', [ids, clerkID, takeOver], (): BulkResult => {
+    const ask = takeOver ? [] : ids.filter((id) => this.heldByColleague.has(id)).map((id) => ({
+      id, fileNumber: this.detail(id).fileNumber, status: 'In Bearbeitung', ask: true,
+      reason: 'Bernd Weber ist zuständig (Status „In Bearbeitung“); nur nach Rückfrage übernehmen.',
+    }));
+    return { done: ids.length - ask.length, failed: [], ask };
+  });
   BulkTransition = (ids: string[], action: string) => this.rec('BulkTransition', [ids, action], (): BulkResult => ({
-    done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],
+    done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, status: 'Angenommen', ask: false, reason: '„Annehmen“ ist im Status „Angenommen“ nicht möglich; nicht geändert.' }], ask: [],
   }));
   // E-Mail-Eingang: the fake keeps the password apart and, like Go, never returns it.
   mail: MailSettingsView = {
@@ -466,7 +474,7 @@ export class FakeApi implements Api {
       const p = this.printable.find((x) => x.decisionId === l.decisionId);
       if (p) p.posted = '2026-03-10';
     }
-    return { done: new Set(letters.map((l) => l.caseId)).size, failed: [] };
+    return { done: new Set(letters.map((l) => l.caseId)).size, failed: [], ask: [] };
   });
   // Sync with the OZG-Cloud: not connected until connectSync; conflicts and
   // rejected changes are set by tests (fakeConflict, fakeRejected).

@@ -139,7 +139,9 @@ export namespace app {
 	export class BulkFailed {
 	    id: string;
 	    fileNumber: string;
+	    status: string;
 	    reason: string;
+	    ask: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new BulkFailed(source);
@@ -149,12 +151,15 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.fileNumber = source["fileNumber"];
+	        this.status = source["status"];
 	        this.reason = source["reason"];
+	        this.ask = source["ask"];
 	    }
 	}
 	export class BulkResult {
 	    done: number;
 	    failed: BulkFailed[];
+	    ask: BulkFailed[];
 	
 	    static createFrom(source: any = {}) {
 	        return new BulkResult(source);
@@ -164,6 +169,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.done = source["done"];
 	        this.failed = this.convertValues(source["failed"], BulkFailed);
+	        this.ask = this.convertValues(source["ask"], BulkFailed);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -8,7 +8,7 @@ export function AddFollowUp(arg1:string,arg2:string,arg3:string):Promise<app.Cas
 
 export function Assign(arg1:string,arg2:string):Promise<app.CaseDetail>;
 
-export function BulkAssign(arg1:Array<string>,arg2:string):Promise<app.BulkResult>;
+export function BulkAssign(arg1:Array<string>,arg2:string,arg3:boolean):Promise<app.BulkResult>;
 
 export function BulkTransition(arg1:Array<string>,arg2:string):Promise<app.BulkResult>;
 

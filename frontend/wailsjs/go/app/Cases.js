@@ -14,8 +14,8 @@ export function Assign(arg1, arg2) {
   return window['go']['app']['Cases']['Assign'](arg1, arg2);
 }
 
-export function BulkAssign(arg1, arg2) {
-  return window['go']['app']['Cases']['BulkAssign'](arg1, arg2);
+export function BulkAssign(arg1, arg2, arg3) {
+  return window['go']['app']['Cases']['BulkAssign'](arg1, arg2, arg3);
 }
 
 export function BulkTransition(arg1, arg2) {
