@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -67,8 +68,8 @@ func (a base) letterConfig() (letterConfig, error) {
 	return letterConfig{Letterhead: lh, Templates: tpls, Remedies: rem}, nil
 }
 
-// The store keeps the letter settings in its own shapes (store.Letterhead ...); these
-// convert between them and decision's.
+// The store keeps templates and remedies in its own shapes (store.LetterTemplate,
+// store.Remedy); these convert between them and decision's.
 
 func templateOfStore(t store.LetterTemplate) decision.Template {
 	out := decision.Template{ID: t.ID, Name: t.Name, Blocks: make([]decision.Block, 0, len(t.Blocks))}
@@ -93,8 +94,11 @@ func storeRemedy(r decision.Remedy) store.Remedy {
 // savedLetterhead returns the saved letterhead, or the one made from the municipality.
 func (a base) savedLetterhead(saved store.Letters) (decision.Letterhead, error) {
 	if saved.Letterhead != nil {
-		// The same fields: a field added on one side only fails to compile here.
-		return decision.Letterhead(*saved.Letterhead), nil
+		var h decision.Letterhead
+		if err := json.Unmarshal(saved.Letterhead, &h); err != nil {
+			return decision.Letterhead{}, fmt.Errorf("app: letter config: letterhead: %w", err)
+		}
+		return h, nil
 	}
 	m, err := a.db.Municipality()
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

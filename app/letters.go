@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -78,8 +79,11 @@ func (a *Letters) SaveLetterhead(f LetterheadForm) (LetterSettings, error) {
 	if len(errs) > 0 {
 		return LetterSettings{}, invalid(errs)
 	}
-	sh := store.Letterhead(h)
-	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Letterhead = &sh; return nil }); err != nil {
+	raw, err := json.Marshal(h)
+	if err != nil {
+		return LetterSettings{}, toError(fmt.Errorf("app: save letterhead: %w", err))
+	}
+	if err := a.db.UpdateLetters(func(l *store.Letters) error { l.Letterhead = raw; return nil }); err != nil {
 		return LetterSettings{}, toError(err)
 	}
 	return a.LetterSettings()

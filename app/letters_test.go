@@ -99,7 +99,7 @@ func TestLetterSettingsRoundTrip(t *testing.T) {
 	}
 
 	rem := s.Remedies[1] // BAU
-	rem.Kind, rem.Body, rem.Address, rem.Period = "KLAGE", "Verwaltungsgericht Schleswig", "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", ""
+	rem.Kind, rem.Body, rem.Address, rem.Period = "KLAGE", "Schleswig-Holsteinisches Verwaltungsgericht", "Brockdorff-Rantzau-Straße 13, 24837 Schleswig", ""
 	if s, err = a.SaveLetterRemedy(rem); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestLetterSettingsRoundTrip(t *testing.T) {
 	if tp, _ := cfg.template("ablehnung"); tp.Name != "Ablehnung (Ordnungsamt)" {
 		t.Errorf("letterConfig template %q", tp.Name)
 	}
-	if r := cfg.Remedies["BAU"]; r.Kind != decision.RemedyKlage || r.Body != "Verwaltungsgericht Schleswig" {
+	if r := cfg.Remedies["BAU"]; r.Kind != decision.RemedyKlage || r.Body != "Schleswig-Holsteinisches Verwaltungsgericht" {
 		t.Errorf("letterConfig remedies %+v", cfg.Remedies)
 	}
 	if r := cfg.remedy("HUND"); r != nil {
@@ -291,7 +291,7 @@ func TestRemedyReachesLetter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	court := RemedyForm{CaseType: "BAU", Kind: "KLAGE", Body: "Verwaltungsgericht Schleswig", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig"}
+	court := RemedyForm{CaseType: "BAU", Kind: "KLAGE", Body: "Schleswig-Holsteinisches Verwaltungsgericht", Address: "Brockdorff-Rantzau-Straße 13, 24837 Schleswig"}
 	if s, err = a.SaveLetterRemedy(court); err != nil {
 		t.Fatal(err)
 	}
@@ -306,12 +306,12 @@ func TestRemedyReachesLetter(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := pdfText(t, p.PDF)
-	if !strings.Contains(text, "Verwaltungsgericht Schleswig") || !strings.Contains(text, "Klage") || p.Pages < 1 {
+	if !strings.Contains(text, "bei dem Schleswig-Holsteinischen Verwaltungsgericht") || !strings.Contains(text, "Klage") || p.Pages < 1 {
 		t.Errorf("the court is not in the letter (%d pages):\n%s", p.Pages, text)
 	}
 	// The letter of the clerk's decision takes the same remedy from letterConfig.
 	cfg, _ := a.letterConfig()
-	if r := cfg.remedy("BAU"); r == nil || r.Body != "Verwaltungsgericht Schleswig" {
+	if r := cfg.remedy("BAU"); r == nil || r.Body != "Schleswig-Holsteinisches Verwaltungsgericht" {
 		t.Errorf("letterConfig remedy for BAU: %+v", r)
 	}
 	p, err = a.PreviewLetter(LetterPreviewInput{Letterhead: s.Letterhead, Template: s.Templates[1], Remedy: s.Remedies[2]})

@@ -43,7 +43,7 @@ const (
 	hintAuthority              = " Bitte Name und Anschrift der Behörde im Briefkopf angeben."
 	hintUnknownPlaceholder     = " Diesen Platzhalter gibt es nicht. Bitte prüfen Sie die Schreibweise; die möglichen Platzhalter stehen in der Liste. Einen Text, den die Sachbearbeitung beim Bescheid eingibt, schreiben Sie als {{%sname}}."
 	fieldRemedyAuthority       = "Bitte die Behörde angeben, bei der Widerspruch einzulegen ist."
-	fieldRemedyCourt           = "Bitte das Verwaltungsgericht angeben, zum Beispiel „Verwaltungsgericht Schleswig“."
+	fieldRemedyCourt           = "Bitte das Verwaltungsgericht angeben, zum Beispiel „Schleswig-Holsteinisches Verwaltungsgericht“."
 	fieldRemedyKind            = "Bitte Widerspruch oder Klage wählen."
 	fieldRemedyAddress         = "Bitte die Anschrift (Sitz) angeben."
 	fieldRemedyPeriod          = "Bitte die Frist so angeben, wie sie nach „innerhalb“ steht, zum Beispiel „eines Monats“."

@@ -37,25 +37,17 @@ func (h *handler) missing(w http.ResponseWriter, r *http.Request, d Device) {
 		h.fail(w, r, err)
 		return
 	}
-	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeMissingChunks)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	if req.SHA256 != sha {
-		h.fail(w, r, badRequest("Der Hashwert im Pfad und im Inhalt unterscheiden sich (sha256 in path and body differ)."))
-		return
-	}
-	resp, err := h.s.MissingChunks(r.Context(), d, req)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if resp.Missing == nil {
-		resp.Missing = []int{}
-	}
-	h.writeJSON(w, r, http.StatusOK, resp)
+	serveJSON(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeMissingChunks,
+		func(req wire.MissingChunksRequest) (wire.MissingChunksResponse, error) {
+			if req.SHA256 != sha {
+				return wire.MissingChunksResponse{}, badRequest("Der Hashwert im Pfad und im Inhalt unterscheiden sich (sha256 in path and body differ).")
+			}
+			resp, err := h.s.MissingChunks(r.Context(), d, req)
+			if resp.Missing == nil {
+				resp.Missing = []int{}
+			}
+			return resp, err
+		})
 }
 
 func (h *handler) putChunk(w http.ResponseWriter, r *http.Request, d Device) {

@@ -24,6 +24,16 @@ var gzipWriters = sync.Pool{New: func() any {
 	return w
 }}
 
+// reply answers with v as JSON, or with err when it is not nil: the one place where
+// what a handler's call returned becomes the answer.
+func (h *handler) reply(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.writeJSON(w, r, http.StatusOK, v)
+}
+
 // writeJSON answers with v as JSON, gzip-compressed when the client accepts it.
 func (h *handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	b, err := json.Marshal(v)

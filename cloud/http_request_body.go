@@ -47,6 +47,19 @@ func decodeBody[T any](h *handler, w http.ResponseWriter, r *http.Request, spec 
 	return req, done, nil
 }
 
+// serveJSON answers a request whose body dec reads within spec (see decodeBody) with
+// what call makes of it.
+func serveJSON[Req, Resp any](h *handler, w http.ResponseWriter, r *http.Request, spec bodySpec, dec func(io.Reader, int64) (Req, error), call func(Req) (Resp, error)) {
+	req, done, err := decodeBody(h, w, r, spec, dec)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	resp, err := call(req)
+	h.reply(w, r, resp, err)
+}
+
 // body returns the request body for a decoder: at most spec.max bytes, inflated when
 // it is gzip. Every refusal is the client's fault and says why: a raw body over the
 // limit (with room for gzip's overhead), inflated bytes over max or at a ratio no

@@ -50,36 +50,19 @@ func (h *handler) enrollBody(w http.ResponseWriter, r *http.Request) (wire.Enrol
 // reenroll gives a PC of a copied data folder a device identity of its own
 // (Service.Reenroll), authenticated by the token of the device it was copied from.
 func (h *handler) reenroll(w http.ResponseWriter, r *http.Request, d Device) {
-	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeReenroll)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	resp, err := h.s.Reenroll(r.Context(), d, req)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if rec, ok := w.(*recorder); ok {
-		rec.device = resp.DeviceID
-	}
-	h.writeJSON(w, r, http.StatusOK, resp)
+	serveJSON(h, w, r, bodySpec{max: wire.MaxBodySmall, inMemory: true, tenant: d.Tenant}, wire.DecodeReenroll,
+		func(req wire.ReenrollRequest) (wire.EnrollResponse, error) {
+			resp, err := h.s.Reenroll(r.Context(), d, req)
+			if rec, ok := w.(*recorder); ok && err == nil {
+				rec.device = resp.DeviceID
+			}
+			return resp, err
+		})
 }
 
 func (h *handler) push(w http.ResponseWriter, r *http.Request, d Device) {
-	req, done, err := decodeBody(h, w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant}, wire.DecodePush)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	resp, err := h.s.Push(r.Context(), d, req)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.writeJSON(w, r, http.StatusOK, resp)
+	serveJSON(h, w, r, bodySpec{max: wire.MaxBodyPush, inMemory: true, tenant: d.Tenant}, wire.DecodePush,
+		func(req wire.PushRequest) (wire.PushResponse, error) { return h.s.Push(r.Context(), d, req) })
 }
 
 func (h *handler) changes(w http.ResponseWriter, r *http.Request, d Device) {

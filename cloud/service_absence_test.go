@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
+	"github.com/ozgcloud/desktop/cloud/cloudtest"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -167,7 +168,7 @@ func TestSignInTenantIsolation(t *testing.T) {
 		}
 	}
 	// Even the right password of A's user does not sign her in on B's device.
-	_, err := e.svc.SignIn(e.ctx, e.b1, e.anna.ID, "Rathaus-Kaffee-Treppe-7")
+	_, err := e.svc.SignIn(e.ctx, e.b1, e.anna.ID, cloudtest.Password)
 	if se := reason(t, err); se.Reason != wire.ReasonPassword {
 		t.Errorf("B signs in A's user with her password: %+v", se)
 	}

@@ -19,12 +19,7 @@ var roleLabels = map[Role]string{
 }
 
 // Label returns the German name of the role.
-func (r Role) Label() string {
-	if l, ok := roleLabels[r]; ok {
-		return l
-	}
-	return string(r)
-}
+func (r Role) Label() string { return labelOf(roleLabels, r) }
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { _, ok := roleLabels[r]; return ok }

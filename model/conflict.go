@@ -64,12 +64,7 @@ var fieldLabels = map[string]string{
 }
 
 // FieldLabel returns the German name of a scalar field.
-func FieldLabel(f string) string {
-	if l, ok := fieldLabels[f]; ok {
-		return l
-	}
-	return f
-}
+func FieldLabel(f string) string { return labelOf(fieldLabels, f) }
 
 // applyResolve sets the chosen value on top of the case as it is now: the base
 // versions of the resolving mutation are not checked, the resolution is the answer

@@ -38,15 +38,19 @@ func thousands(n int) string {
 	return b.String()
 }
 
-// checkComment adds to errs what is wrong with a comment's text.
-func checkComment(errs map[string]string, c Comment) {
-	checkText(errs, "text", "Der Kommentar", c.Text, MaxCommentText, "Bitte einen Text eingeben.")
+// check says what is wrong with a comment's text (decode calls it).
+func (p CommentPayload) check() error {
+	errs := map[string]string{}
+	checkText(errs, "text", "Der Kommentar", p.Comment.Text, MaxCommentText, "Bitte einen Text eingeben.")
+	return invalid(errs)
 }
 
-// checkMessage adds to errs what is wrong with a message's subject and body.
-func checkMessage(errs map[string]string, m Message) {
-	checkText(errs, "subject", "Der Betreff", m.Subject, MaxMessageSubject, "Bitte einen Betreff angeben.")
-	checkText(errs, "body", "Die Nachricht", m.Body, MaxMessageBody, "Bitte einen Text eingeben.")
+// check says what is wrong with a message's subject and body.
+func (p MessagePayload) check() error {
+	errs := map[string]string{}
+	checkText(errs, "subject", "Der Betreff", p.Message.Subject, MaxMessageSubject, "Bitte einen Betreff angeben.")
+	checkText(errs, "body", "Die Nachricht", p.Message.Body, MaxMessageBody, "Bitte einen Text eingeben.")
+	return invalid(errs)
 }
 
 // checkText sets errs[key] to empty when s is blank, or to the length reason.

@@ -203,10 +203,6 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		if err := decode(m, &p); err != nil {
 			return "", err
 		}
-		errs := map[string]string{}
-		if checkComment(errs, p.Comment); len(errs) > 0 {
-			return "", &ValidationError{Fields: errs}
-		}
 		c.Comments = append(c.Comments, p.Comment)
 		return "Kommentar: " + abbreviate(p.Comment.Text, 80), nil
 
@@ -214,16 +210,6 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		var p FollowUpPayload
 		if err := decode(m, &p); err != nil {
 			return "", err
-		}
-		errs := map[string]string{}
-		if p.FollowUp.Due.IsZero() {
-			errs["due"] = "Bitte ein Datum angeben."
-		}
-		if strings.TrimSpace(p.FollowUp.Reason) == "" {
-			errs["reason"] = "Bitte einen Grund angeben."
-		}
-		if len(errs) > 0 {
-			return "", &ValidationError{Fields: errs}
 		}
 		c.FollowUps = append(c.FollowUps, p.FollowUp)
 		return fmt.Sprintf("Wiedervorlage am %s: %s", p.FollowUp.Due.Format("02.01.2006"), abbreviate(p.FollowUp.Reason, 80)), nil
@@ -252,10 +238,6 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		if err := decode(m, &p); err != nil {
 			return "", err
 		}
-		errs := map[string]string{}
-		if checkMessage(errs, p.Message); len(errs) > 0 {
-			return "", &ValidationError{Fields: errs}
-		}
 		c.Messages = append(c.Messages, p.Message)
 		if p.Message.Direction == MessageIncoming {
 			return "Nachricht eingegangen: " + abbreviate(p.Message.Subject, 80), nil
@@ -266,9 +248,6 @@ func apply(c *Case, m Mutation, actor Actor) (string, error) {
 		var p AttachmentPayload
 		if err := decode(m, &p); err != nil {
 			return "", err
-		}
-		if p.Attachment.SHA256 == "" || p.Attachment.Name == "" {
-			return "", &ValidationError{Fields: map[string]string{"file": "Die Datei fehlt."}}
 		}
 		c.Attachments = append(c.Attachments, p.Attachment)
 		return "Anlage hinzugefügt: " + p.Attachment.Name, nil
@@ -327,11 +306,45 @@ func checkAssign(c *Case, m Mutation, actor Actor, to string) error {
 // ErrNotFound reports a referenced entry that the case does not hold.
 var ErrNotFound = errors.New("model: not found")
 
+// decode reads m's payload into v. A payload that carries a new entry (a comment, a
+// follow-up, a message, an attachment) is checked too (its check method), so every
+// kind refuses bad input the same way: a *ValidationError.
 func decode(m Mutation, v any) error {
 	if err := json.Unmarshal(m.Payload, v); err != nil {
 		return fmt.Errorf("model: decode %s payload: %w", m.Kind, err)
 	}
+	if c, ok := v.(interface{ check() error }); ok {
+		return c.check()
+	}
 	return nil
+}
+
+// check says what is wrong with a new follow-up: it needs a date and a reason.
+func (p FollowUpPayload) check() error {
+	errs := map[string]string{}
+	if p.FollowUp.Due.IsZero() {
+		errs["due"] = "Bitte ein Datum angeben."
+	}
+	if strings.TrimSpace(p.FollowUp.Reason) == "" {
+		errs["reason"] = "Bitte einen Grund angeben."
+	}
+	return invalid(errs)
+}
+
+// check says that an attachment without content or name is missing its file.
+func (p AttachmentPayload) check() error {
+	if p.Attachment.SHA256 == "" || p.Attachment.Name == "" {
+		return &ValidationError{Fields: map[string]string{"file": "Die Datei fehlt."}}
+	}
+	return nil
+}
+
+// invalid returns a *ValidationError of errs, or nil when errs is empty.
+func invalid(errs map[string]string) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: errs}
 }
 
 // bump increments a scalar field's version; Versions is copied first because Apply
@@ -383,10 +396,7 @@ func ValidateNew(c *Case) error {
 		errs["fileNumber"] = "Das Aktenzeichen fehlt."
 	}
 	checkTexts(errs, c)
-	if len(errs) > 0 {
-		return &ValidationError{Fields: errs}
-	}
-	return nil
+	return invalid(errs)
 }
 
 // ValidPostalCode reports whether s is a German postal code (five digits).

@@ -38,11 +38,14 @@ var statusLabels = map[Status]string{
 }
 
 // Label returns the German name of the status shown to clerks.
-func (s Status) Label() string {
-	if l, ok := statusLabels[s]; ok {
+func (s Status) Label() string { return labelOf(statusLabels, s) }
+
+// labelOf returns the German name of k in labels, or k itself when it has none.
+func labelOf[K ~string](labels map[K]string, k K) string {
+	if l, ok := labels[k]; ok {
 		return l
 	}
-	return string(s)
+	return string(k)
 }
 
 // Valid reports whether s is one of the known statuses.

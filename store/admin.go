@@ -33,28 +33,20 @@ type Municipality struct {
 // Municipality returns the municipality, or an error wrapping ErrNotFound before
 // SetMunicipality was called.
 func (db *DB) Municipality() (Municipality, error) {
-	var m Municipality
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		m, err = readMunicipality(tx.Bucket(bucketMeta))
-		return err
-	})
+	m, err := view(db, "municipality", func(tx *bolt.Tx) (Municipality, error) { return readMunicipality(tx.Bucket(bucketMeta)) })
 	if err != nil {
-		return Municipality{}, fmt.Errorf("store: municipality: %w", err)
+		return Municipality{}, err
 	}
 	return m, nil
 }
 
 func readMunicipality(meta *bolt.Bucket) (Municipality, error) {
 	var m Municipality
-	v := meta.Get(metaMunicipality)
-	if v == nil {
-		return m, ErrNotFound
+	ok, err := getJSON(meta, string(metaMunicipality), &m)
+	if err == nil && !ok {
+		err = ErrNotFound
 	}
-	if err := json.Unmarshal(v, &m); err != nil {
-		return m, fmt.Errorf("decode: %w", err)
-	}
-	return m, nil
+	return m, err
 }
 
 // SetMunicipality stores the municipality.

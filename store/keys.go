@@ -42,7 +42,7 @@ import (
 //	           "sign.pkcs11.token", "sign.pkcs11.key", "sign.tsa" -> the fields of
 //	                                       SigningKey, one plain string each
 //	           "sign.demo"              -> "1" when the key file is a demo store's
-//	           "letters.letterhead"     -> JSON of Letterhead
+//	           "letters.letterhead"     -> JSON of decision.Letterhead
 //	           "letters.templates"      -> JSON map[template ID]LetterTemplate (changed ones)
 //	           "letters.remedies"       -> JSON map[case type prefix]Remedy
 //	           "decision.draft." + clerk ID + "/" + case ID -> JSON of DecisionDraft, the

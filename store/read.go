@@ -14,14 +14,9 @@ import (
 
 // Case returns the case with id, or an error wrapping ErrNotFound.
 func (db *DB) Case(id string) (model.Case, error) {
-	var c *model.Case
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		c, err = getCase(tx.Bucket(bucketCases), id)
-		return err
-	})
+	c, err := view(db, "case "+id, func(tx *bolt.Tx) (*model.Case, error) { return getCase(tx.Bucket(bucketCases), id) })
 	if err != nil {
-		return model.Case{}, fmt.Errorf("store: case %s: %w", id, err)
+		return model.Case{}, err
 	}
 	return *c, nil
 }
@@ -90,16 +85,7 @@ func readHistory(b *bolt.Bucket, id string) ([]model.HistoryEntry, error) {
 // returns the number of entries. An edited, inserted or removed entry gives an error
 // wrapping model.ErrHistoryBroken; ErrNotFound when there is no such case.
 func (db *DB) VerifyHistory(id string) (int, error) {
-	var n int
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = verifyCase(tx, id, nil)
-		return err
-	})
-	if err != nil {
-		return n, fmt.Errorf("store: verify history of %s: %w", id, err)
-	}
-	return n, nil
+	return view(db, "verify history of "+id, func(tx *bolt.Tx) (int, error) { return verifyCase(tx, id, nil) })
 }
 
 // verifyCase verifies one case's chain; c is the decoded case or nil.

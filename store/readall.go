@@ -7,6 +7,21 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// view returns what read finds in one read transaction, and with an error of read
+// that error wrapped with what names the read ("store: " + what).
+func view[T any](db *DB, what string, read func(*bolt.Tx) (T, error)) (T, error) {
+	var v T
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		v, err = read(tx)
+		return err
+	})
+	if err != nil {
+		return v, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return v, nil
+}
+
 // readAll decodes every value of the bucket named name as a T, in key order. what
 // names one value in the error of a value that does not decode.
 func readAll[T any](db *DB, name []byte, what string) ([]T, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -11,34 +12,17 @@ import (
 
 // Letters is what the administration set up for decision letters. Nothing stored
 // means the defaults: the letterhead made from the municipality, the shipped
-// templates, the default remedy (Widerspruch at the authority). The types are the
-// stored shapes of package decision's Letterhead, Template and Remedy: the store
-// fixes what is on disk, decision may change its own.
+// templates, the default remedy (Widerspruch at the authority). The letterhead is
+// kept as the JSON of package decision's Letterhead, which owns its fields; the
+// templates and remedies are the stored shapes of decision's Template and Remedy.
 type Letters struct {
-	Letterhead *Letterhead // nil: made from the municipality
+	Letterhead json.RawMessage // JSON of decision.Letterhead; nil: made from the municipality
 	// Templates are the changed ones by ID; a shipped template not in it is used as
 	// shipped.
 	Templates map[string]LetterTemplate
 	// Remedies by case type prefix (model.CaseType.Prefix); a type without one gets
 	// the default.
 	Remedies map[string]Remedy
-}
-
-// Letterhead is the authority's data printed on every letter.
-type Letterhead struct {
-	Authority  string `json:"authority"`
-	Unit       string `json:"unit,omitempty"`
-	Street     string `json:"street"`
-	PostalCode string `json:"postalCode"`
-	City       string `json:"city"`
-	Phone      string `json:"phone,omitempty"`
-	Email      string `json:"email,omitempty"`
-	Website    string `json:"website,omitempty"`
-	BankName   string `json:"bankName,omitempty"`
-	IBAN       string `json:"iban,omitempty"`
-	BIC        string `json:"bic,omitempty"`
-	VerifyURL  string `json:"verifyUrl,omitempty"`
-	Logo       []byte `json:"logo,omitempty"` // PNG
 }
 
 // LetterTemplate is a template of the office's, with its text blocks.
@@ -66,13 +50,8 @@ type Remedy struct {
 
 func readLetters(b *bolt.Bucket) (Letters, error) {
 	l := Letters{Templates: map[string]LetterTemplate{}, Remedies: map[string]Remedy{}}
-	var lh Letterhead
-	ok, err := getJSON(b, keyLetterhead, &lh)
-	if err != nil {
+	if _, err := getJSON(b, keyLetterhead, &l.Letterhead); err != nil {
 		return Letters{}, err
-	}
-	if ok {
-		l.Letterhead = &lh
 	}
 	if _, err := getJSON(b, keyTemplates, &l.Templates); err != nil {
 		return Letters{}, err
@@ -111,7 +90,7 @@ func (db *DB) UpdateLetters(fn func(l *Letters) error) error {
 			empty bool
 			val   any
 		}{
-			{keyLetterhead, l.Letterhead == nil, l.Letterhead},
+			{keyLetterhead, len(l.Letterhead) == 0, l.Letterhead},
 			{keyTemplates, len(l.Templates) == 0, l.Templates},
 			{keyRemedies, len(l.Remedies) == 0, l.Remedies},
 		} {

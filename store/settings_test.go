@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -58,7 +59,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 	units := []OrgUnit{{ID: "ou-1", Name: "Bürgerbüro"}}
 	mail := MailSettings{Host: "imap.example", Port: 993, TLS: "tls", User: "u", Password: "p", Folder: "INBOX", CAFile: "/x.pem", CAPEM: "PEM"}
 	key := SigningKey{Kind: KeyPKCS11, File: "siegel-1.p12", FileName: "a.p12", Module: "/lib/p11.so", Token: "T", KeyLabel: "K", TSA: "http://tsa", Demo: true}
-	lh := Letterhead{Authority: "Gemeinde X", Street: "Weg 1", PostalCode: "12345", City: "X", Logo: []byte{1, 2}}
+	lh := json.RawMessage(`{"authority":"Gemeinde X","street":"Weg 1","postalCode":"12345","city":"X","logo":"AQI="}`)
 	draft := DecisionDraft{TemplateID: "ablehnung", TemplateName: "Ablehnung", Fee: true, FeeAmount: "25,00", FeeDue: "2026-12-28",
 		Values: []DraftValue{{Name: "ablehnungsgrund", Value: "zu spät"}}, Blocks: []DraftBlock{{Kind: "tenor", Title: "T", Text: "{{ablehnungsgrund}}"}},
 		UpdatedAt: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
@@ -66,9 +67,9 @@ func TestSettingsRoundTrip(t *testing.T) {
 		db.SetIdleLock(90 * time.Second), db.SetOrgUnits(units), db.SetMailSettings(mail), db.SetMailImported("2026-11-28", 7),
 		db.UpdateSigningKey(func(k *SigningKey) error { *k = key; return nil }),
 		db.UpdateLetters(func(l *Letters) error {
-			l.Letterhead = &lh
+			l.Letterhead = lh
 			l.Templates["ablehnung"] = LetterTemplate{ID: "ablehnung", Name: "Eigene Ablehnung"}
-			l.Remedies["BAU"] = Remedy{Kind: "KLAGE", Body: "Verwaltungsgericht Schleswig"}
+			l.Remedies["BAU"] = Remedy{Kind: "KLAGE", Body: "Schleswig-Holsteinisches Verwaltungsgericht"}
 			return nil
 		}),
 		db.PutDraft("c-anna", "c1", draft),
@@ -96,7 +97,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 		t.Errorf("signing key %+v", k)
 	}
 	l, err := db.Letters()
-	if err != nil || !reflect.DeepEqual(*l.Letterhead, lh) || l.Templates["ablehnung"].Name != "Eigene Ablehnung" || l.Remedies["BAU"].Kind != "KLAGE" {
+	if err != nil || string(l.Letterhead) != string(lh) || l.Templates["ablehnung"].Name != "Eigene Ablehnung" || l.Remedies["BAU"].Kind != "KLAGE" {
 		t.Errorf("letters %+v %v", l, err)
 	}
 	if d, err := db.Draft("c-anna", "c1"); err != nil || !reflect.DeepEqual(d, draft) {
@@ -174,7 +175,7 @@ func TestSettingsOfOlderVersions(t *testing.T) {
 		t.Errorf("signing key %+v", k)
 	}
 	l, err := db.Letters()
-	if err != nil || l.Letterhead.IBAN != "DE02 1203 0000 0000 2020 51" || l.Templates["bewilligung"].Blocks[0].Text != "Ja." ||
+	if err != nil || !strings.Contains(string(l.Letterhead), `"iban":"DE02 1203 0000 0000 2020 51"`) || l.Templates["bewilligung"].Blocks[0].Text != "Ja." ||
 		l.Remedies["BAU"].Body != "Verwaltungsgericht Schleswig" {
 		t.Errorf("letters %+v %v", l, err)
 	}
@@ -242,7 +243,7 @@ func TestSettingChangesAreOneTransaction(t *testing.T) {
 
 	before = commits(t, db)
 	if err := db.UpdateLetters(func(l *Letters) error {
-		l.Letterhead = &Letterhead{Authority: "A"}
+		l.Letterhead = json.RawMessage(`{"authority":"A"}`)
 		l.Templates["x"] = LetterTemplate{ID: "x"}
 		l.Remedies["BAU"] = Remedy{Body: "B"}
 		return nil

@@ -38,30 +38,11 @@ var migrateBatch = 5000
 // the state at that point), so nothing is lost; only entries written from now on
 // carry patches.
 func migrate(db *bolt.DB) error {
-	var old []string
-	err := db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTenants).ForEachBucket(func(k []byte) error {
-			b := tx.Bucket(bucketTenants).Bucket(k)
-			if b.Bucket(v1Cases) != nil || b.Bucket(v1Changes) != nil {
-				old = append(old, string(k))
-			}
-			return nil
-		})
-	})
+	err := eachTenant(db, "migrate", func(b *bolt.Bucket) bool {
+		return b.Bucket(v1Cases) != nil || b.Bucket(v1Changes) != nil
+	}, migrateTenant)
 	if err != nil {
-		return fmt.Errorf("boltstore: migrate: %w", err)
-	}
-	for _, tenant := range old {
-		for done := false; !done; {
-			err := db.Update(func(tx *bolt.Tx) error {
-				var err error
-				done, err = migrateTenant(tx.Bucket(bucketTenants).Bucket([]byte(tenant)))
-				return err
-			})
-			if err != nil {
-				return fmt.Errorf("boltstore: migrate tenant %s: %w", tenant, err)
-			}
-		}
+		return err
 	}
 	return migrateFileNumbers(db)
 }
@@ -75,31 +56,44 @@ var jsonUnmarshal = json.Unmarshal
 // stored before the index existed, in batches (a crash resumes), and marks each
 // tenant done.
 func migrateFileNumbers(db *bolt.DB) error {
+	return eachTenant(db, "index file numbers", func(b *bolt.Bucket) bool {
+		meta := b.Bucket(tMeta)
+		return meta == nil || meta.Get(metaFileNoIndex) == nil
+	}, func(b *bolt.Bucket) (bool, error) {
+		done, err := indexFileNumbers(b)
+		if err != nil || !done {
+			return false, err
+		}
+		return true, b.Bucket(tMeta).Put(metaFileNoIndex, []byte("1"))
+	})
+}
+
+// eachTenant runs step over the bucket of every tenant that needs it, one
+// transaction a call, until step reports the tenant done: a large tenant moves in
+// batches, and a crash in between resumes where it stopped.
+func eachTenant(db *bolt.DB, what string, needs func(*bolt.Bucket) bool, step func(*bolt.Bucket) (done bool, err error)) error {
 	var todo []string
 	err := db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTenants).ForEachBucket(func(k []byte) error {
-			b := tx.Bucket(bucketTenants).Bucket(k)
-			if meta := b.Bucket(tMeta); meta == nil || meta.Get(metaFileNoIndex) == nil {
+		tenants := tx.Bucket(bucketTenants)
+		return tenants.ForEachBucket(func(k []byte) error {
+			if needs(tenants.Bucket(k)) {
 				todo = append(todo, string(k))
 			}
 			return nil
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("boltstore: index file numbers: %w", err)
+		return fmt.Errorf("boltstore: %s: %w", what, err)
 	}
 	for _, tenant := range todo {
 		for done := false; !done; {
 			err := db.Update(func(tx *bolt.Tx) error {
-				b := tx.Bucket(bucketTenants).Bucket([]byte(tenant))
 				var err error
-				if done, err = indexFileNumbers(b); err != nil || !done {
-					return err
-				}
-				return b.Bucket(tMeta).Put(metaFileNoIndex, []byte("1"))
+				done, err = step(tx.Bucket(bucketTenants).Bucket([]byte(tenant)))
+				return err
 			})
 			if err != nil {
-				return fmt.Errorf("boltstore: index file numbers of tenant %s: %w", tenant, err)
+				return fmt.Errorf("boltstore: %s, tenant %s: %w", what, tenant, err)
 			}
 		}
 	}

@@ -67,7 +67,7 @@ func TestUserCommandsWhileServing(t *testing.T) {
 	if err != nil || enr.GrantKey == "" {
 		t.Fatalf("enroll: %s %v", body, err)
 	}
-	const pw = "Rathaus-Kaffee-Treppe-7"
+	const pw = "Rathaus-Kirsche-Treppe-7" // no run of hex letters an ID could hold (cloudtest.Password)
 	status, resp, e := signInPost(t, c, srv.url, enr.Token, wire.PathActivate, wire.ActivateRequest{Code: code, Password: pw})
 	if status != 200 || resp.User.ID != anna {
 		t.Fatalf("activate: %d %+v %+v", status, resp, e)

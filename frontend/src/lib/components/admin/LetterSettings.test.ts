@@ -101,13 +101,13 @@ describe('Briefeinstellungen', () => {
     await fireEvent.change(type, { target: { value: 'BAU' } });
     await fireEvent.click(screen.getByLabelText('Klage beim Verwaltungsgericht'));
     const body = screen.getByLabelText('Verwaltungsgericht (Pflichtfeld)');
-    await fireEvent.input(body, { target: { value: 'Verwaltungsgericht Schleswig' } });
+    await fireEvent.input(body, { target: { value: 'Schleswig-Holsteinisches Verwaltungsgericht' } });
     await fireEvent.input(screen.getByLabelText('Anschrift (Sitz) (Pflichtfeld)'), { target: { value: 'Brockdorff-Rantzau-Straße 13, 24837 Schleswig' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Vorschau' }));
     const preview = await screen.findByRole('region', { name: 'Vorschau des Beispielbriefs' });
     expect(within(preview).getByText(/Beispielbrief mit 2 Seiten/)).toBeInTheDocument();
     const input = fake.called('PreviewLetter')[0].args[0] as { template: { id: string }; remedy: { caseType: string; kind: string; body: string } };
-    expect(input.remedy).toMatchObject({ caseType: 'BAU', kind: 'KLAGE', body: 'Verwaltungsgericht Schleswig' });
+    expect(input.remedy).toMatchObject({ caseType: 'BAU', kind: 'KLAGE', body: 'Schleswig-Holsteinisches Verwaltungsgericht' });
     // Without bank details yet, the sample is a letter without a fee.
     expect(input.template.id).toBe('ablehnung');
 
