@@ -282,7 +282,7 @@ func TestDueFollowUpsAnnouncedOnce(t *testing.T) {
 	if _, err := a.AddFollowUp(d.ID, "2026-12-28", "Später"); err != nil {
 		t.Fatal(err)
 	}
-	due, err := a.DueFollowUps()
+	due, err := a.DueFollowUps(false)
 	if err != nil || len(due) != 1 || due[0].Reason != "Heute prüfen" || due[0].Overdue {
 		t.Fatalf("due: %+v %v", due, err)
 	}

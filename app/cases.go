@@ -206,6 +206,9 @@ func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: map[string]string{"due": fieldDate}}
 	}
+	if day.Before(a.today()) {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingSaved, Fields: map[string]string{"due": fieldFollowUpPast}}
+	}
 	return a.do(me, id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
 		ID: newID(), Due: day, Reason: strings.TrimSpace(reason), CreatedAt: a.now(), By: me.ID,
 	}})
@@ -384,14 +387,56 @@ func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) 
 	return a.bulk(me, ids, t.Label, model.KindTransition, model.TransitionPayload{Action: act}, nil), nil
 }
 
-// DueFollowUps lists the open follow-ups due today or earlier, the clerk's own cases
-// first (with those of the absent clerks the clerk stands in for).
-func (a *Cases) DueFollowUps() ([]DueFollowUp, error) {
+// DueFollowUps lists the open follow-ups due today or earlier of cases still in work:
+// the clerk's own (and those of the absent clerks the clerk stands in for), or with
+// all the whole office's, the clerk's first.
+func (a *Cases) DueFollowUps(all bool) ([]DueFollowUp, error) {
 	me, err := a.me()
 	if err != nil {
 		return nil, err
 	}
-	return a.dueFollowUps(me)
+	due, err := a.dueFollowUps(me)
+	if err != nil || all {
+		return due, err
+	}
+	mine := due[:0]
+	for _, d := range due {
+		if d.Mine {
+			mine = append(mine, d)
+		}
+	}
+	return mine, nil
+}
+
+// HandFollowUp gives an open follow-up to clerkID: a new follow-up with the same date
+// and reason for them is added first, then this one is marked done, so that a crash
+// between the two leaves one too many, never none.
+func (a *Cases) HandFollowUp(id, followUpID, clerkID string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	if clerkID == "" {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgUnknownClerk, Fields: map[string]string{"owner": fieldUnknownClerk}}
+	}
+	if err := a.knownClerk(clerkID); err != nil {
+		return CaseDetail{}, err
+	}
+	c, err := a.db.Case(id)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	i := slices.IndexFunc(c.FollowUps, func(f model.FollowUp) bool { return f.ID == followUpID })
+	if i < 0 || !c.FollowUps[i].Open() {
+		return CaseDetail{}, &Error{Code: CodeNotFound, Message: msgFollowUpNotOpen}
+	}
+	old := c.FollowUps[i]
+	if _, err := a.act(me, id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
+		ID: newID(), Due: old.Due, Reason: old.Reason, CreatedAt: a.now(), By: me.ID, Owner: clerkID,
+	}}); err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	return a.do(me, id, model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: followUpID})
 }
 
 // maxDueListed bounds the due list: more than a clerk can read, few enough that the
@@ -405,25 +450,30 @@ func (a base) dueFollowUps(me model.Clerk) ([]DueFollowUp, error) {
 		return nil, toError(err)
 	}
 	mineToo := a.standsInFor(me.ID)
+	n := a.names()
 	out := make([]DueFollowUp, 0, len(due))
 	for _, d := range due {
+		if d.Finished {
+			continue // a closed case raises no follow-up (its open ones are offered to be completed on closing)
+		}
+		owner := d.FollowUp.OwnerID()
 		out = append(out, DueFollowUp{
 			CaseID: d.CaseID, FileNumber: d.FileNumber, Applicant: d.Applicant,
 			FollowUpID: d.FollowUp.ID, Due: model.FormatDate(d.FollowUp.Due), Reason: d.FollowUp.Reason,
 			Overdue: d.FollowUp.Due.Before(today),
+			Owner:   n.of(owner), Mine: owner == me.ID || slices.Contains(mineToo, owner),
 		})
 	}
-	// The clerk's own cases first, each group oldest first (the store's order).
-	mine := func(i int) bool { return due[i].Assignee == me.ID || slices.Contains(mineToo, due[i].Assignee) }
+	// The clerk's own first, each group oldest first (the store's order).
 	sorted := make([]DueFollowUp, 0, len(out))
-	for i := range out {
-		if mine(i) {
-			sorted = append(sorted, out[i])
+	for _, d := range out {
+		if d.Mine {
+			sorted = append(sorted, d)
 		}
 	}
-	for i := range out {
-		if !mine(i) {
-			sorted = append(sorted, out[i])
+	for _, d := range out {
+		if !d.Mine {
+			sorted = append(sorted, d)
 		}
 	}
 	if len(sorted) > maxDueListed {

@@ -89,7 +89,7 @@ func TestHandEnteredFollowUpDates(t *testing.T) {
 	if err != nil || len(d.FollowUps) != 1 || d.FollowUps[0].Due != "2026-12-07" || d.FollowUps[0].State != "due" {
 		t.Fatalf("follow-up: %+v %v", d.FollowUps, err)
 	}
-	due, err := a.DueFollowUps()
+	due, err := a.DueFollowUps(false)
 	if err != nil || len(due) != 1 || due[0].Due != "2026-12-07" || due[0].Overdue {
 		t.Fatalf("due: %+v %v", due, err)
 	}

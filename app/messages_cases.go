@@ -4,6 +4,8 @@ package app
 // messages.go for the catalog's rules).
 const (
 	msgConfirmVerwerfen = "Der Vorgang wird verworfen und nicht weiter bearbeitet. Mit „Zurückholen“ kann er wieder geöffnet werden."
+	msgFollowUpNotOpen  = "Diese Wiedervorlage ist nicht mehr offen."
+	fieldFollowUpPast   = "Eine Wiedervorlage kann nicht in der Vergangenheit liegen. Bitte ein Datum ab heute wählen."
 	labelAssign         = "Zuweisen"
 	msgBulkNotNow       = "„%s“ ist im Status „%s“ nicht möglich; nicht geändert."
 	// A bulk assignment leaves these alone.

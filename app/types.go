@@ -177,6 +177,9 @@ type FollowUpView struct {
 	Due    string `json:"due"`
 	Reason string `json:"reason"`
 	By     string `json:"by"`
+	// Owner is who is to do it (the name); Mine when that is the clerk signed in.
+	Owner  string `json:"owner"`
+	Mine   bool   `json:"mine"`
 	Done   bool   `json:"done"`
 	DoneAt string `json:"doneAt"`
 	// State: "open", "due" (today), "overdue", "done".
@@ -310,4 +313,8 @@ type DueFollowUp struct {
 	Due        string `json:"due"`
 	Reason     string `json:"reason"`
 	Overdue    bool   `json:"overdue"`
+	// Owner is who is to do it (the name); Mine when the clerk or an absent clerk
+	// they stand in for.
+	Owner string `json:"owner"`
+	Mine  bool   `json:"mine"`
 }

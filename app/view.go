@@ -182,7 +182,8 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		d.Comments = append(d.Comments, CommentView{ID: cm.ID, At: stamp(cm.At, loc), By: n.of(cm.By), Text: cm.Text})
 	}
 	for _, f := range c.FollowUps {
-		v := FollowUpView{ID: f.ID, Due: model.FormatDate(f.Due), Reason: f.Reason, By: n.of(f.By), Done: !f.Open()}
+		v := FollowUpView{ID: f.ID, Due: model.FormatDate(f.Due), Reason: f.Reason, By: n.of(f.By), Done: !f.Open(),
+			Owner: n.of(f.OwnerID()), Mine: f.OwnerID() == clerk.ID}
 		switch {
 		case !f.Open():
 			v.State, v.DoneAt = "done", stamp(*f.DoneAt, loc)

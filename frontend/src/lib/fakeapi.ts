@@ -274,7 +274,7 @@ export class FakeApi implements Api {
   AddComment = (id: string, text: string) => this.rec('AddComment', [id, text], () =>
     this.update(id, (d) => d.comments!.push({ id: `k${d.comments!.length}`, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt', text })));
   AddFollowUp = (id: string, due: string, reason: string) => this.rec('AddFollowUp', [id, due, reason], () =>
-    this.update(id, (d) => d.followUps!.push({ id: `f${d.followUps!.length}`, due, reason, by: 'Anna Schmidt', done: false, doneAt: '', state: 'open' })));
+    this.update(id, (d) => d.followUps!.push({ id: `f${d.followUps!.length}`, due, reason, by: 'Anna Schmidt', owner: 'Anna Schmidt', mine: true, done: false, doneAt: '', state: 'open' })));
   CompleteFollowUp = (id: string, fid: string) => this.rec('CompleteFollowUp', [id, fid], () =>
     this.update(id, (d) => {
       const f = d.followUps!.find((x) => x.id === fid)!;
@@ -348,7 +348,15 @@ export class FakeApi implements Api {
     this.mailFailureList = this.mailFailureList.map((f) => ({ ...f, retrying: true }));
     return structuredClone(this.mailFailureList);
   });
-  DueFollowUps = () => this.rec('DueFollowUps', [], () => structuredClone(this.due));
+  DueFollowUps = (all: boolean) => this.rec('DueFollowUps', [all], () => structuredClone(all ? this.due : this.due.filter((d) => d.mine)));
+  HandFollowUp = (id: string, fid: string, clerkID: string) => this.rec('HandFollowUp', [id, fid, clerkID], () =>
+    this.update(id, (d) => {
+      const f = d.followUps!.find((x) => x.id === fid)!;
+      f.done = true;
+      f.state = 'done';
+      const owner = fakeSession.clerks!.find((c) => c.id === clerkID)?.name ?? clerkID;
+      d.followUps!.push({ ...f, id: `f${d.followUps!.length}`, done: false, state: 'open', owner, mine: false });
+    }));
   // Decisions: drafts per case, the demo key with password "demo".
   drafts = new Map<string, DecisionDraft>();
   key: SigningKeyView = {

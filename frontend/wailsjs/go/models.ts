@@ -267,6 +267,8 @@ export namespace app {
 	    due: string;
 	    reason: string;
 	    by: string;
+	    owner: string;
+	    mine: boolean;
 	    done: boolean;
 	    doneAt: string;
 	    state: string;
@@ -281,6 +283,8 @@ export namespace app {
 	        this.due = source["due"];
 	        this.reason = source["reason"];
 	        this.by = source["by"];
+	        this.owner = source["owner"];
+	        this.mine = source["mine"];
 	        this.done = source["done"];
 	        this.doneAt = source["doneAt"];
 	        this.state = source["state"];
@@ -790,6 +794,8 @@ export namespace app {
 	    due: string;
 	    reason: string;
 	    overdue: boolean;
+	    owner: string;
+	    mine: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new DueFollowUp(source);
@@ -804,6 +810,8 @@ export namespace app {
 	        this.due = source["due"];
 	        this.reason = source["reason"];
 	        this.overdue = source["overdue"];
+	        this.owner = source["owner"];
+	        this.mine = source["mine"];
 	    }
 	}
 	

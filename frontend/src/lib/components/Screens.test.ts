@@ -24,7 +24,7 @@ describe('Screens', () => {
   it('announces a follow-up that fell due and opens its case', async () => {
     const fake = new FakeApi();
     await renderApp(fake);
-    fake.emit(EventFollowUpDue, [{ caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', followUpId: 'f1', due: '2026-03-10', reason: 'Nachweis prüfen', overdue: false }]);
+    fake.emit(EventFollowUpDue, [{ caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', followUpId: 'f1', due: '2026-03-10', reason: 'Nachweis prüfen', overdue: false, owner: 'Anna Schmidt', mine: true }]);
     const banner = screen.getByTestId('due-banner');
     await waitFor(() => expect(banner).toHaveTextContent('Wiedervorlage fällig: GEW-2026-0003-A7 – Nachweis prüfen'));
     expect(banner).toHaveAttribute('aria-live', 'polite');

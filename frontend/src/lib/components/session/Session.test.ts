@@ -116,7 +116,7 @@ describe('due follow-ups at sign-in', () => {
     const fake = new FakeApi();
     await renderApp(fake);
     fake.emit(EventFollowUpDue, [1, 2, 3, 4, 5].map((i) => ({
-      caseId: `case-${i}`, fileNumber: makeRow(i).fileNumber, applicant: `Person ${i}`, followUpId: `f${i}`, due: '2026-03-10', reason: 'Prüfen', overdue: false,
+      caseId: `case-${i}`, fileNumber: makeRow(i).fileNumber, applicant: `Person ${i}`, followUpId: `f${i}`, due: '2026-03-10', reason: 'Prüfen', overdue: false, owner: 'Anna Schmidt', mine: true,
     })));
     expect(await screen.findByTestId('due-banner-more')).toHaveTextContent('… und 2 weitere fällige Wiedervorlagen');
     expect(screen.getAllByRole('button', { name: /^Vorgang .* öffnen$/ })).toHaveLength(3);
