@@ -112,3 +112,28 @@ test('German dates in an English window on a PC in New York', { skip: !applies }
   })({ name: 'german-dates' });
   await page.context().close();
 });
+
+test('at 200 % zoom (640x400) the list shows at least 8 rows', { skip: !applies }, async () => {
+  const page = await openApp(browser, { viewport: { width: 640, height: 400 } });
+  await withShot(() => page, async () => {
+    const grid = page.getByRole('grid', { name: 'Vorgangsliste' });
+    await page.getByTestId('case-row').first().waitFor();
+    await grid.focus();
+    await grid.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const rows = await page.evaluate(() => {
+      const g = document.querySelector('[data-testid=case-grid]').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid=case-row]')].filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= g.top && b.bottom <= Math.min(g.bottom, window.innerHeight) + 0.5;
+      }).length;
+    });
+    assert.ok(rows >= 8, `only ${rows} rows in view at 640x400`);
+    // The keyboard still moves through the list.
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await grid.getAttribute('aria-activedescendant'), 'row-1');
+    const violations = await axe(page, 'list-640x400');
+    assert.deepEqual(violations, [], describeViolations(violations));
+    await screenshot(page, 'list-640x400');
+  })({ name: 'zoom-200' });
+  await page.context().close();
+});
