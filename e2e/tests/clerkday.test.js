@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { axe, callGo, describeViolations, launch, openApp, screenshot, withShot } from '../harness.js';
+import { axe, callGo, describeViolations, launch, openApp, screenshot, signInAs, withShot } from '../harness.js';
 
 const applies = process.env.E2E_PHASE === undefined || process.env.E2E_PHASE === 'demo';
 
@@ -135,5 +135,23 @@ test('at 200 % zoom (640x400) the list shows at least 8 rows', { skip: !applies 
     assert.deepEqual(violations, [], describeViolations(violations));
     await screenshot(page, 'list-640x400');
   })({ name: 'zoom-200' });
+  await page.context().close();
+});
+
+test('the administration\'s header keeps its buttons on one row at 1280 px', { skip: !applies }, async () => {
+  const page = await openApp(browser);
+  await withShot(() => page, async () => {
+    await signInAs(page, 'jwagner');
+    await page.getByRole('button', { name: 'Signaturschlüssel' }).waitFor();
+    const boxes = await page.locator('header.top .actions button').evaluateAll((bs) => bs.map((b) => {
+      const r = b.getBoundingClientRect();
+      return { text: b.textContent.trim(), top: Math.round(r.top), height: Math.round(r.height) };
+    }));
+    assert.ok(boxes.length >= 9, `only ${boxes.length} buttons: ${boxes.map((b) => b.text)}`);
+    assert.equal(new Set(boxes.map((b) => b.top)).size, 1, `buttons on several rows: ${JSON.stringify(boxes)}`);
+    assert.equal(new Set(boxes.map((b) => b.height)).size, 1, `a label wraps inside its button: ${JSON.stringify(boxes)}`);
+    await screenshot(page, 'header-administration-1280');
+    await signInAs(page, 'mbecker');
+  })({ name: 'admin-header' });
   await page.context().close();
 });
