@@ -25,6 +25,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/ozgcloud/desktop/app"
+	"github.com/ozgcloud/desktop/clamav"
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/session"
@@ -47,6 +48,7 @@ type config struct {
 	maxAttachmentSize int64
 	enroll            string        // URL,CODE,FINGERPRINT; see enroll.go
 	idleLock          time.Duration // 0 = the administration's setting; for tests
+	clamd             string        // the virus scanner: auto, off, a socket path or a loopback address (clamav.Configure)
 	now               func() time.Time
 	log               *slog.Logger
 }
@@ -63,6 +65,7 @@ func parseFlags(args []string, defaultDir string, out io.Writer) (config, error)
 	maxMB := fs.Int("max-attachment-mb", 100, "largest attachment accepted, in MB")
 	fs.StringVar(&cfg.enroll, "enroll", "", "connect this PC to the OZG-Cloud before starting: URL,CODE,FINGERPRINT (see enroll.go)")
 	idle := fs.Int("idle-lock-seconds", 0, "for tests: lock the window after this many seconds without input instead of the administration's time")
+	fs.StringVar(&cfg.clamd, "clamd", clamav.SettingAuto, "virus scanner for incoming files: auto (the installed ClamAV's clamd), off, clamd's socket path, or 127.0.0.1:PORT")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -175,6 +178,8 @@ func open(cfg config) *desktop {
 		IdleLock: cfg.idleLock, Now: cfg.now, Log: cfg.log, OnChange: app.SessionEvents(win),
 	})
 	env := app.Env{DB: db, Desk: desk, Window: win, DataDir: cfg.dataDir, Now: cfg.now, Log: cfg.log}
+	clamd, clamdErr := scanner(cfg)
+	env.Scan = app.NewScan(env, clamd, clamdErr)
 	s = services(env)
 	// Subscribed now, before the window can write anything.
 	forwarder := app.NewChangeForwarder(db, win)
@@ -190,9 +195,26 @@ func open(cfg config) *desktop {
 	return &desktop{
 		db: db, win: win, bind: s.bind, files: app.FileHandler(s.attachments), log: cfg.log,
 		runners: []func(context.Context) error{
-			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run, desk.Run,
+			forwarder.Run, notifyEngine, s.intake.Run, s.syncRunner.Run, app.NewFollowUpWatcher(env).Run, desk.Run, env.Scan.Run,
 		},
 	}
+}
+
+// scanner returns the virus scanner the --clamd setting names, nil when there is
+// none, or the error of a setting that names none that can be used (then files stay
+// "nicht geprüft").
+func scanner(cfg config) (*clamav.Scanner, error) {
+	s, err := clamav.Configure(cfg.clamd, runtime.GOOS, os.Getenv, os.ReadFile)
+	if err != nil {
+		cfg.log.Error("virus scanner setting names no usable clamd", "err", err)
+		return nil, err
+	}
+	if s == nil {
+		cfg.log.Info("no virus scanner (ClamAV) on this PC")
+	} else {
+		cfg.log.Info("virus scanner", "socket", s.Socket, "tcp", s.TCP)
+	}
+	return s, nil
 }
 
 // wired is the services of one store.

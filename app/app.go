@@ -35,6 +35,8 @@ type Env struct {
 	OpenPath func(path string) error
 	// Notify shows a desktop notification; nil = the OS's (notify-send, a toast).
 	Notify func(title, body string) error
+	// Scan is the virus scanning of this PC (NewScan); nil = no scanner.
+	Scan *Scan
 }
 
 // base is what every service holds: the store, who works here, the clock in the
@@ -46,6 +48,7 @@ type base struct {
 	now  func() time.Time
 	loc  *time.Location
 	log  *slog.Logger
+	scan *Scan // never nil: one that scans nothing when the PC has no scanner
 }
 
 func newBase(e Env) base {
@@ -58,6 +61,10 @@ func newBase(e Env) base {
 	}
 	if e.DB != nil {
 		b.loc = e.DB.Location()
+	}
+	b.scan = e.Scan
+	if b.scan == nil {
+		b.scan = &Scan{base: b, win: e.Window, state: "off"}
 	}
 	return b
 }

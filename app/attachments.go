@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -33,12 +34,13 @@ func NewAttachments(e Env) *Attachments {
 // files finds a case's files and shows them in the OS viewer.
 type files struct {
 	db       *store.DB
+	scan     *Scan
 	dataDir  string
 	openPath func(path string) error
 }
 
 func newFiles(e Env) files {
-	f := files{db: e.DB, dataDir: e.DataDir, openPath: e.OpenPath}
+	f := files{db: e.DB, scan: newBase(e).scan, dataDir: e.DataDir, openPath: e.OpenPath}
 	if f.openPath == nil {
 		f.openPath = openInOS
 	}
@@ -66,8 +68,9 @@ func mediaType(name string, head []byte) string {
 	return strings.SplitN(sniffed, ";", 2)[0]
 }
 
-// addFile stores r's content as a blob and then records it on the case in one
-// transaction. A blob whose transaction fails stays unreferenced, which is harmless:
+// addFile stores r's content as a blob, has the virus scanner check it, and then
+// records it on the case in one transaction; every way of adding a file by hand
+// ends here. A blob whose transaction fails stays unreferenced, which is harmless:
 // blobs are content-addressed.
 func (a *Attachments) addFile(me model.Clerk, id, name string, r io.Reader) (CaseDetail, error) {
 	var head [512]byte
@@ -82,6 +85,9 @@ func (a *Attachments) addFile(me model.Clerk, id, name string, r io.Reader) (Cas
 	case err != nil:
 		return CaseDetail{}, toError(err)
 	}
+	// Scanned before the case refers to it, outside any store transaction; a
+	// finding is kept (quarantined) and the case detail says so.
+	a.scan.Check(context.Background(), sha)
 	return a.do(me, id, model.KindAttachment, model.AttachmentPayload{Attachment: model.Attachment{
 		ID: newID(), Name: name, MediaType: mediaType(name, head[:n]), Size: size, SHA256: sha,
 		AddedAt: a.now(), AddedBy: me.ID,
@@ -182,7 +188,8 @@ func findAttachment(c model.Case, attID string) (model.Attachment, bool) {
 	return model.Attachment{}, false
 }
 
-// attachment returns the file of the case and where its content is on disk.
+// attachment returns the file of the case and where its content is on disk; a file
+// the virus scan keeps closed (Scan.MayOpen) is its *Error.
 func (f files) attachment(caseID, attID string) (model.Attachment, string, error) {
 	c, err := f.db.Case(caseID)
 	if err != nil {
@@ -191,6 +198,9 @@ func (f files) attachment(caseID, attID string) (model.Attachment, string, error
 	at, ok := findAttachment(c, attID)
 	if !ok {
 		return model.Attachment{}, "", &Error{Code: CodeNotFound, Message: msgFileNotOfCase}
+	}
+	if err := f.scan.MayOpen(at); err != nil {
+		return model.Attachment{}, "", err
 	}
 	p, err := f.db.BlobPath(at.SHA256)
 	if err != nil {
@@ -278,6 +288,10 @@ func FileHandler(a *Attachments) http.Handler {
 			return
 		}
 		at, p, err := a.files.attachment(r.PathValue("case"), r.PathValue("file"))
+		if e := (*Error)(nil); errors.As(err, &e) && e.Code == CodeQuarantine {
+			http.Error(w, e.Message, http.StatusForbidden)
+			return
+		}
 		if err != nil {
 			http.Error(w, "Datei nicht gefunden", http.StatusNotFound)
 			return

@@ -69,12 +69,21 @@ func (a *Cases) ListCases(q ListQuery) (ListPage, error) {
 	if err != nil {
 		return ListPage{}, err
 	}
+	ids := make([]string, 0, len(p.Rows))
+	for _, r := range p.Rows {
+		ids = append(ids, r.ID)
+	}
+	scans, err := a.scan.caseMarks(ids)
+	if err != nil {
+		return ListPage{}, err
+	}
 	for _, r := range p.Rows {
 		v := rowView(r, iq.Today)
 		if slices.Contains(absent, r.Assignee) {
 			v.Substitute = fmt.Sprintf(fmtSubstitute, r.AssigneeName)
 		}
 		v.NotAccepted = notAccepted[r.ID]
+		v.Scan = scans[r.ID]
 		out.Rows = append(out.Rows, v)
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -484,6 +485,8 @@ func (a *Decisions) SignDecision(d DecisionDraft, secret string) (SignResult, er
 	if err != nil {
 		return SignResult{}, toError(err)
 	}
+	// Made here, but every blob is scanned before it opens.
+	a.scan.Check(context.Background(), sha)
 	info := model.DecisionInfo{
 		ID: newID(), Template: d.TemplateID, Title: title, CreatedAt: now, CreatedBy: me.ID,
 		SignedAt: &now, VerificationCode: l.VerificationCode(),

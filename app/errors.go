@@ -24,6 +24,9 @@ const (
 	CodeNotSignedIn = "NOT_SIGNED_IN"
 	CodeLocked      = "LOCKED"
 	CodeSignIn      = "SIGN_IN" // a sign-in, activation or unlock failed; Message says why
+	// CodeQuarantine: the file does not open: the virus scanner found something, its
+	// scan failed ("nicht geprüft") or is still to come; Message says which.
+	CodeQuarantine = "QUARANTINE"
 )
 
 // Error is what a bound method returns for the UI. Wails rejects the promise with

@@ -18,4 +18,7 @@ const (
 	// EventSessionChanged carries nothing: who works here changed (signed in, locked,
 	// unlocked, signed out); the UI asks Session and shows the screen it needs.
 	EventSessionChanged = "session:changed"
+	// EventScanStatus carries the ScanStatusView whenever the virus scanner goes down
+	// or comes back (Scan).
+	EventScanStatus = "scan:status"
 )

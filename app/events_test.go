@@ -111,6 +111,7 @@ func TestEventNamesMatchTheUI(t *testing.T) {
 		"EventMailStatus":     EventMailStatus,
 		"EventSyncStatus":     EventSyncStatus,
 		"EventSessionChanged": EventSessionChanged,
+		"EventScanStatus":     EventScanStatus,
 	} {
 		if goSide[name] != v {
 			t.Errorf("read %s = %q from the Go files, the constant is %q", name, goSide[name], v)

@@ -140,7 +140,7 @@ func (in *MailIntake) watcher() *mail.Watcher {
 		in.failedToStart(fmt.Errorf("app: mail temp folder: %w", err))
 		return nil
 	}
-	var commit mail.Committer = &mail.StoreCommitter{DB: in.db, Now: in.now}
+	var commit mail.Committer = &mail.StoreCommitter{DB: in.db, Now: in.now, Scan: in.scan}
 	if wrap != nil {
 		commit = wrap(commit)
 	}

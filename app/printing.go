@@ -156,6 +156,9 @@ func (a *Printing) PrintBatch(letters []PrintLetter) (PrintBatchResult, error) {
 		if err != nil {
 			return PrintBatchResult{}, err
 		}
+		if err := a.scan.MayOpen(*d.Document); err != nil {
+			return PrintBatchResult{}, err
+		}
 		p, err := a.db.BlobPath(d.Document.SHA256)
 		if err != nil {
 			return PrintBatchResult{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf(msgPrintDocumentMissing, c.FileNumber)}

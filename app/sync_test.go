@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -129,11 +130,12 @@ func (e *cloudEnv) desktop(clerk string) (*App, *fakeRuntime) {
 	return e.desktopPolling(clerk, 200*time.Millisecond)
 }
 
-// desktopPolling is desktop with an engine that pulls every poll without a poke.
-func (e *cloudEnv) desktopPolling(clerk string, poll time.Duration) (*App, *fakeRuntime) {
+// desktopPolling is desktop with an engine that pulls every poll without a poke;
+// opts change its Env (newAppOpts).
+func (e *cloudEnv) desktopPolling(clerk string, poll time.Duration, opts ...func(*Env)) (*App, *fakeRuntime) {
 	t := e.t
 	t.Helper()
-	a, rt := newApp(t, 2)
+	a, rt := newAppOpts(t, 2, slog.New(slog.NewTextHandler(os.Stderr, nil)), 0, opts...)
 	a.syncr.mu.Lock()
 	a.syncr.opts = client.Options{Poll: poll, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}
 	a.syncr.dirEvery = 10 * time.Millisecond

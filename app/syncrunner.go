@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
 	"time"
 
@@ -138,7 +139,7 @@ func (r *SyncRunner) newEngine() (*client.Client, directoryRemote) {
 	r.mu.Lock()
 	o := r.opts
 	r.mu.Unlock()
-	o.Store, o.Remote, o.Logger, o.Now = r.db, remote, r.log, r.now
+	o.Store, o.Remote, o.Logger, o.Now = scannedStore{DB: r.db, scan: r.scan}, remote, r.log, r.now
 	o.OnStatus = func(s client.Status) { r.onStatus(s) }
 	return client.New(o), remote
 }
@@ -267,4 +268,23 @@ func (r *SyncRunner) status() (SyncStatusView, error) {
 		LastSync:   stamp(st.LastSync, r.loc),
 		MayConnect: r.mayConnect(), Notice: st.Notice,
 	}, nil
+}
+
+// scannedStore is the store as the sync engine sees it: every attachment it
+// downloads goes to the virus scanner, which the engine does not wait for; until the
+// verdict the file does not open (Scan.MayOpen).
+type scannedStore struct {
+	*store.DB
+	scan *Scan
+}
+
+var _ client.Store = scannedStore{}
+
+// PlaceBlob stores the downloaded attachment and has it scanned.
+func (s scannedStore) PlaceBlob(sha string, r io.Reader) error {
+	if err := s.DB.PlaceBlob(sha, r); err != nil {
+		return err
+	}
+	s.scan.Enqueue(sha)
+	return nil
 }

@@ -101,6 +101,9 @@ type CaseRow struct {
 	Substitute string `json:"substitute"`
 	// NotAccepted: the OZG-Cloud did not accept the case made on this PC.
 	NotAccepted bool `json:"notAccepted"`
+	// Scan: "infected" when the virus scanner found something in a file of the case,
+	// else "unchecked" when a file could not be scanned, else "".
+	Scan string `json:"scan"`
 }
 
 // ListPage is a page of the case list and the number of all matching cases.
@@ -151,8 +154,17 @@ type AttachmentView struct {
 	AddedBy   string `json:"addedBy"`
 	// URL serves the content to the inline preview (same origin as the UI).
 	URL string `json:"url"`
-	// Preview: "pdf", "image" or "" when only the OS viewer can show it.
+	// Preview: "pdf", "image" or "" when only the OS viewer can show it (or nothing
+	// may: see Scan).
 	Preview string `json:"preview"`
+	// Scan is this PC's virus scan of the file: "" (no scanner here, never scanned),
+	// "clean", "infected" (quarantined), "unchecked" ("nicht geprüft") or "pending".
+	// Only "" and "clean" open; for the others URL and Preview are empty.
+	Scan string `json:"scan"`
+	// ScanLabel names Scan in German for a mark beside the file; "" for "" and "clean".
+	ScanLabel string `json:"scanLabel"`
+	// ScanMessage says in German why the file does not open; "" when it does.
+	ScanMessage string `json:"scanMessage"`
 }
 
 // HistoryView is one history entry.
@@ -263,6 +275,16 @@ type CaseDetail struct {
 	// NotAccepted is the OZG-Cloud's reason for refusing the creation of this case
 	// made on this PC: it can then only be submitted again or discarded.
 	NotAccepted string `json:"notAccepted"`
+	// ScanNotices says in German, per file of the case that does not open, why: a
+	// finding of the virus scanner (quarantine) first, then files not checked.
+	ScanNotices []string `json:"scanNotices"`
+}
+
+// ScanStatusView is the virus scanner as the status bar shows it.
+type ScanStatusView struct {
+	State   string `json:"state"`   // "off" (no scanner on this PC), "ok" or "down"
+	Message string `json:"message"` // German; "" when off
+	Since   string `json:"since"`   // when it went down
 }
 
 // VerifyResult is the outcome of "Verlauf prüfen".

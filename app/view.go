@@ -93,11 +93,15 @@ func formView(fields []model.FormField) []FormNode {
 	return out
 }
 
-func attachmentView(caseID string, at model.Attachment, n names, loc *time.Location) AttachmentView {
+func attachmentView(caseID string, at model.Attachment, n names, loc *time.Location, sc scanMarks) AttachmentView {
 	v := AttachmentView{
 		ID: at.ID, Name: at.Name, MediaType: at.MediaType, Size: at.Size,
 		AddedAt: stamp(at.AddedAt, loc), AddedBy: n.of(at.AddedBy),
 		URL: "/files/" + url.PathEscape(caseID) + "/" + url.PathEscape(at.ID),
+	}
+	if v.Scan, v.ScanLabel, v.ScanMessage = sc.of(at); v.ScanMessage != "" {
+		v.URL = "" // nothing of it reaches the page
+		return v
 	}
 	switch {
 	case at.MediaType == "application/pdf":
@@ -124,6 +128,10 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 	n := a.names()
 	loc, today := a.loc, a.today()
 	clerk := a.current()
+	sc, err := a.scan.marks(c.Files())
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	d := CaseDetail{
 		ID: c.ID, Revision: c.HistoryHead.Hash, FileNumber: c.FileNumber, Title: c.Title,
 		Type: c.Type, TypeLabel: typeLabel(c.Type),
@@ -147,6 +155,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		Messages:        []MessageView{},
 		Decisions:       []DecisionView{},
 		Actions:         []ActionView{},
+		ScanNotices:     sc.notices(c.Files()),
 		MayAssignOthers: clerk.MayAssignOthers() || c.Assignee == "" || c.Assignee == clerk.ID,
 	}
 	if owner := a.holderFor(clerk, c.Assignee); owner != "" {
@@ -164,11 +173,11 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		d.Applicant.Postfach = p.Type + ": " + p.Identifier
 	}
 	if c.Representation != nil {
-		v := attachmentView(c.ID, *c.Representation, n, loc)
+		v := attachmentView(c.ID, *c.Representation, n, loc, sc)
 		d.Representation = &v
 	}
 	for _, at := range c.Attachments {
-		d.Attachments = append(d.Attachments, attachmentView(c.ID, at, n, loc))
+		d.Attachments = append(d.Attachments, attachmentView(c.ID, at, n, loc, sc))
 	}
 	for i := len(hist) - 1; i >= 0; i-- {
 		h := hist[i]
@@ -208,7 +217,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 			v.SignedAt = stamp(*dec.SignedAt, loc)
 		}
 		if dec.Document != nil {
-			dv := attachmentView(c.ID, *dec.Document, n, loc)
+			dv := attachmentView(c.ID, *dec.Document, n, loc, sc)
 			v.Document = &dv
 		}
 		if dec.PostedAt != nil {

@@ -44,6 +44,7 @@ type App struct {
 	intake    *MailIntake
 	syncr     *SyncRunner
 	followUps *FollowUpWatcher
+	scan      *Scan // nil: no scanner
 
 	// What the OS would do; tests replace them.
 	openPath func(path string) error
@@ -105,8 +106,9 @@ func newAppLogging(t *testing.T, demoCases int, log *slog.Logger) (*App, *fakeRu
 	return newAppOpts(t, demoCases, log, 0)
 }
 
-// newAppOpts is newApp with a logger and an idle time (0: the store's).
-func newAppOpts(t *testing.T, demoCases int, log *slog.Logger, idle time.Duration) (*App, *fakeRuntime) {
+// newAppOpts is newApp with a logger and an idle time (0: the store's); opts change
+// the Env before the services are made (a virus scanner: withScanner).
+func newAppOpts(t *testing.T, demoCases int, log *slog.Logger, idle time.Duration, opts ...func(*Env)) (*App, *fakeRuntime) {
 	t.Helper()
 	dir := t.TempDir()
 	clock := &testClock{t: now}
@@ -132,6 +134,10 @@ func newAppOpts(t *testing.T, demoCases int, log *slog.Logger, idle time.Duratio
 		OpenPath: func(p string) error { return a.openPath(p) },
 		Notify:   func(title, body string) error { return a.notify(title, body) },
 	}
+	for _, o := range opts {
+		o(&env)
+	}
+	a.scan = env.Scan
 	a.intake, a.syncr, a.followUps = NewMailIntake(env), NewSyncRunner(env), NewFollowUpWatcher(env)
 	a.Desk, a.Users, a.Substitution = NewDesk(env), NewUsers(env), NewSubstitution(env, a.syncr.SendAbsences)
 	a.Cases, a.Attachments, a.Letters = NewCases(env), NewAttachments(env), NewLetters(env)
@@ -143,6 +149,12 @@ func newAppOpts(t *testing.T, demoCases int, log *slog.Logger, idle time.Duratio
 	var wg sync.WaitGroup
 	for _, run := range []func(context.Context) error{
 		forwarder.Run, a.intake.Run, a.syncr.Run, a.followUps.Run, a.desk.Run,
+		func(ctx context.Context) error {
+			if a.scan == nil {
+				return nil
+			}
+			return a.scan.Run(ctx)
+		},
 		func(ctx context.Context) error {
 			return engineFeed.Run(ctx, func(c store.Change) {
 				if c.Outbox {
@@ -185,7 +197,7 @@ func TestServicesAreSmall(t *testing.T) {
 		total += typ.NumMethod()
 		t.Logf("%s: %d methods", name, typ.NumMethod())
 	}
-	if total != 80 {
-		t.Errorf("%d bound methods, want the 80 the UI calls", total)
+	if total != 81 {
+		t.Errorf("%d bound methods, want the 81 the UI calls", total)
 	}
 }

@@ -3,143 +3,31 @@ package clamav
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ozgcloud/desktop/clamav/clamdtest"
 )
 
-// testFile is harmless; the private clamd's only signature is its hash, so that
-// intake tests can see a finding without a real virus (production uses
-// freshclam's databases, which cannot be downloaded here).
-var testFile = []byte("OZG-Cloud Testanhang: harmlos, nur fuer den Test des Virenscanners.\n")
+var testFile = clamdtest.File
 
-const testSignature = "OzgCloud.Test.Harmless"
-
-// clamd is a private ClamAV daemon on a socket in a temp folder.
-type clamd struct {
-	socket string
-	cmd    *exec.Cmd
-	done   chan error
-	once   sync.Once
-}
-
-// startClamd starts clamd in the foreground with a database holding only the
-// test file's hash, and waits until it answers PING.
-func startClamd(t *testing.T, extraConf string) *clamd {
-	t.Helper()
-	bin, err := exec.LookPath("clamd")
-	if err != nil {
-		bin = "/usr/sbin/clamd"
-		if _, err := os.Stat(bin); err != nil {
-			t.Fatal("clamd not found: install clamav-daemon (scripts/deps-apt.sh clamav-daemon)")
-		}
-	}
-	// Unix socket paths are short (108 bytes): keep the folder near the root.
-	dir, err := os.MkdirTemp("", "clamd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	for _, d := range []string{"db", "tmp"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sum := md5.Sum(testFile)
-	hdb := fmt.Sprintf("%s:%d:%s\n", hex.EncodeToString(sum[:]), len(testFile), testSignature)
-	if err := os.WriteFile(filepath.Join(dir, "db", "ozgcloud-test.hdb"), []byte(hdb), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c := &clamd{socket: filepath.Join(dir, "clamd.sock"), done: make(chan error, 1)}
-	if strings.Contains(extraConf, "TCPSocket") {
-		c.socket = ""
-	}
-	conf := filepath.Join(dir, "clamd.conf")
-	if err := os.WriteFile(conf, []byte(strings.Join([]string{
-		"Foreground yes", localSocket(c.socket), "DatabaseDirectory " + filepath.Join(dir, "db"),
-		"TemporaryDirectory " + filepath.Join(dir, "tmp"), "PidFile " + filepath.Join(dir, "clamd.pid"),
-		"LogFile " + filepath.Join(dir, "clamd.log"), "Bytecode no", "OfficialDatabaseOnly no",
-		"SelfCheck 0", "MaxThreads 2", extraConf, "",
-	}, "\n")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c.cmd = exec.Command(bin, "--config-file="+conf)
-	var out bytes.Buffer
-	c.cmd.Stdout, c.cmd.Stderr = &out, &out
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { c.done <- c.cmd.Wait() }()
-	t.Cleanup(c.stop)
-	s := &Scanner{Socket: c.socket, TCP: tcpAddr(extraConf), Timeout: time.Second}
-	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		if s.Ping(context.Background()) == nil {
-			return c
-		}
-		select {
-		case err := <-c.done:
-			c.done <- err // for stop
-			log, _ := os.ReadFile(filepath.Join(dir, "clamd.log"))
-			t.Fatalf("clamd ended: %v\n%s\n%s", err, out.String(), log)
-		default:
-		}
-		if time.Since(start) > 60*time.Second {
-			t.Fatalf("clamd not ready after 60 s:\n%s", out.String())
-		}
-	}
-}
-
-func localSocket(path string) string {
-	if path == "" {
-		return ""
-	}
-	return "LocalSocket " + path
-}
-
-// tcpAddr returns the address a config's TCPSocket and TCPAddr lines make.
-func tcpAddr(conf string) string {
-	var port, addr string
-	for _, l := range strings.Split(conf, "\n") {
-		if v, ok := strings.CutPrefix(l, "TCPSocket "); ok {
-			port = v
-		}
-		if v, ok := strings.CutPrefix(l, "TCPAddr "); ok {
-			addr = v
-		}
-	}
-	if port == "" {
-		return ""
-	}
-	return net.JoinHostPort(addr, port)
-}
-
-// stop kills the daemon (as a crash would) and waits for it.
-func (c *clamd) stop() {
-	c.once.Do(func() {
-		c.cmd.Process.Kill()
-		<-c.done
-	})
-}
+const testSignature = clamdtest.Signature
 
 func TestScanWithClamd(t *testing.T) {
-	d := startClamd(t, "StreamMaxLength 1M")
-	s := &Scanner{Socket: d.socket, Timeout: 30 * time.Second, MaxSize: 4 << 20}
+	d := clamdtest.Start(t, "StreamMaxLength 1M")
+	s := &Scanner{Socket: d.Socket, Timeout: 30 * time.Second, MaxSize: 4 << 20}
 	ctx := context.Background()
 
 	got, err := s.Scan(ctx, bytes.NewReader(testFile))
 	if err != nil || !got.Infected || !strings.HasPrefix(got.Signature, testSignature) {
 		t.Fatalf("Scan(test file) = %+v, %v", got, err)
 	}
-	if got, err = (&Scanner{Socket: d.socket}).Scan(ctx, bytes.NewReader(testFile)); err != nil || !got.Infected {
+	if got, err = (&Scanner{Socket: d.Socket}).Scan(ctx, bytes.NewReader(testFile)); err != nil || !got.Infected {
 		t.Fatalf("Scan(test file, default limits) = %+v, %v", got, err)
 	}
 	clean := append(bytes.Clone(testFile), '!')
@@ -150,18 +38,23 @@ func TestScanWithClamd(t *testing.T) {
 	if got, err = s.Scan(ctx, bytes.NewReader(big)); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Scan(2 MB) past clamd's StreamMaxLength = %+v, %v", got, err)
 	}
-	small := &Scanner{Socket: d.socket, MaxSize: 100_000}
+	small := &Scanner{Socket: d.Socket, MaxSize: 100_000}
 	if got, err = small.Scan(ctx, bytes.NewReader(big)); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Scan(2 MB) past MaxSize = %+v, %v", got, err)
 	}
 
 	// A scanner that is down is an error, never a clean file.
-	d.stop()
+	d.Stop()
 	if got, err = s.Scan(ctx, bytes.NewReader(clean)); !errors.Is(err, ErrUnavailable) || got.Infected {
 		t.Fatalf("Scan with clamd stopped = %+v, %v", got, err)
 	}
 	if err := s.Ping(ctx); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("Ping with clamd stopped = %v", err)
+	}
+	// Back on the same socket, it answers again.
+	d.Restart()
+	if got, err = s.Scan(ctx, bytes.NewReader(testFile)); err != nil || !got.Infected {
+		t.Fatalf("Scan after restart = %+v, %v", got, err)
 	}
 }
 
@@ -173,7 +66,7 @@ func TestScanWithClamdOverTCP(t *testing.T) {
 	}
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	l.Close()
-	startClamd(t, "TCPSocket "+port+"\nTCPAddr 127.0.0.1")
+	clamdtest.Start(t, "TCPSocket "+port+"\nTCPAddr 127.0.0.1")
 	s := &Scanner{TCP: "127.0.0.1:" + port}
 	got, err := s.Scan(context.Background(), bytes.NewReader(testFile))
 	if err != nil || !got.Infected {

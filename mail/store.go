@@ -59,6 +59,15 @@ type StoreCommitter struct {
 	DB    *store.DB
 	Actor model.Clerk      // SystemClerk when zero
 	Now   func() time.Time // for mails without a date
+	// Scan checks every attachment and the original once stored, before the case
+	// refers to them; nil: no virus scanner.
+	Scan Checker
+}
+
+// Checker scans a stored blob for malware and records its verdict in the store
+// (app.Scan); a scanner that is down records "not checked", never clean.
+type Checker interface {
+	Check(ctx context.Context, sha string) model.ScanVerdict
 }
 
 var _ BatchCommitter = (*StoreCommitter)(nil)
@@ -68,7 +77,7 @@ func (s *StoreCommitter) Commit(ctx context.Context, raw Fetched, m *Message, fi
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	in, err := s.build(raw, m, files, e, s.DB.PutBlob)
+	in, err := s.build(ctx, raw, m, files, e, s.DB.PutBlob)
 	if err != nil {
 		return "", err
 	}
@@ -104,7 +113,7 @@ func (s *StoreCommitter) CommitBatch(ctx context.Context, batch []*Pending) ([]s
 			later = append(later, i)
 			continue
 		}
-		in, err := s.build(p.Raw, p.Msg, p.Files, p.Entry, s.DB.PutBlobUnsynced)
+		in, err := s.build(ctx, p.Raw, p.Msg, p.Files, p.Entry, s.DB.PutBlobUnsynced)
 		if err != nil {
 			return nil, err
 		}
@@ -140,15 +149,20 @@ func (s *StoreCommitter) actor() model.Clerk {
 	return s.Actor
 }
 
-// build stores the attachments and the original with put and returns what to commit.
-func (s *StoreCommitter) build(raw Fetched, m *Message, files []string, e Entry, put func(io.Reader) (string, int64, error)) (store.MailImport, error) {
+// build stores the attachments and the original with put, has each scanned, and
+// returns what to commit.
+func (s *StoreCommitter) build(ctx context.Context, raw Fetched, m *Message, files []string, e Entry, put func(io.Reader) (string, int64, error)) (store.MailImport, error) {
 	putFile := func(path string) (string, int64, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return "", 0, err
 		}
 		defer f.Close()
-		return put(f)
+		sha, n, err := put(f)
+		if err == nil && s.Scan != nil {
+			s.Scan.Check(ctx, sha)
+		}
+		return sha, n, err
 	}
 	notes := append([]string(nil), m.Notes...)
 	var atts []model.Attachment

@@ -50,7 +50,7 @@ export DISPLAY=:$(cat "$tmp/display")
 echo "screenshot: Xvfb on $DISPLAY"
 
 start=$(date +%s)
-"$APP" --data-dir "$tmp/data" --demo --demo-cases "${DEMO_CASES:-500}" >"$ART/screenshot-app.log" 2>&1 &
+"$APP" --data-dir "$tmp/data" --demo --demo-cases "${DEMO_CASES:-500}" --clamd off >"$ART/screenshot-app.log" 2>&1 &
 app_pid=$!
 
 elapsed() { echo $(($(date +%s) - start)); }

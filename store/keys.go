@@ -104,6 +104,8 @@ import (
 //	           (Argon2id verifier, lockout, grant, invitation hash, deactivation)
 //	absences   absence ID -> JSON of Absence (Vertretung), from the directory or
 //	           recorded here (pending until the service has it)
+//	scans      blob SHA-256 (hex) -> JSON of model.ScanVerdict, what this PC's virus
+//	           scanner said about the content; local, never synced (scans.go)
 //
 // Schema versions: 1 had meta, cases, history and outbox (the other buckets of 1 are
 // created by Open when missing); 2 added rows, fileno and followups, which migrate1to2
@@ -112,7 +114,8 @@ import (
 // empty ledger is right for a store that never imported mail. The sync buckets (sync,
 // base, conflicts, rejected, unapplied, wanted) came the same way: empty is the state of
 // a store that was never enrolled. notaccepted, users and absences came with
-// sign-in, also without a bump; Open moves the decision drafts of older versions to
+// sign-in, also without a bump; scans came with the virus scanner, also without a
+// bump (empty: nothing scanned yet); Open moves the decision drafts of older versions to
 // the per-clerk keys when it creates the users bucket.
 var (
 	bucketMeta        = []byte("meta")
@@ -138,6 +141,7 @@ var (
 	bucketNotAccepted = []byte("notaccepted")
 	bucketUsers       = []byte("users")
 	bucketAbsences    = []byte("absences")
+	bucketScans       = []byte("scans")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketCases, bucketHistory, bucketOutbox, bucketRows,
@@ -145,6 +149,7 @@ var (
 		bucketMailLedger,
 		bucketSync, bucketBase, bucketConflicts, bucketRejected, bucketUnapplied, bucketWanted,
 		bucketConsumed, bucketUnsure, bucketSent, bucketNotAccepted, bucketUsers, bucketAbsences,
+		bucketScans,
 	}
 )
 

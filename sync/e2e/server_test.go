@@ -255,7 +255,7 @@ type desktop struct {
 }
 
 // password is the password every test clerk sets with their invitation code.
-const password = "Rathaus-Kaffee-Treppe-7"
+const password = "Rathaus-Kirsche-Treppe-7" // no run of hex letters a random user ID could hold (as cloudtest.Password)
 
 // newDesktop is enrollDesktop with every clerk signed in there, as when each of them
 // has worked on that PC.

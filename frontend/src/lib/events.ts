@@ -3,7 +3,7 @@
 // differs from Go or an event exists on one side only. Subscribe with
 // api.on(EventX, (payload) => ...): the payload is typed by EventPayloads.
 
-import type { DueFollowUp, MailStatusView, SyncStatusView } from './types';
+import type { DueFollowUp, MailStatusView, ScanStatusView, SyncStatusView } from './types';
 
 /** The cases the store's change feed named: written by a clerk, a mail import, a pull. */
 export const EventCasesChanged = 'cases:changed';
@@ -15,6 +15,8 @@ export const EventMailStatus = 'mail:status';
 export const EventSyncStatus = 'sync:status';
 /** Who works here changed (signed in, locked, unlocked, signed out): ask Session. */
 export const EventSessionChanged = 'session:changed';
+/** The virus scanner went down or came back. */
+export const EventScanStatus = 'scan:status';
 
 /** The payload of each event as Go sends it (a nil slice arrives as null). */
 export interface EventPayloads {
@@ -23,6 +25,7 @@ export interface EventPayloads {
   [EventMailStatus]: MailStatusView;
   [EventSyncStatus]: SyncStatusView;
   [EventSessionChanged]: undefined;
+  [EventScanStatus]: ScanStatusView;
 }
 
 export type EventName = keyof EventPayloads;

@@ -7,7 +7,7 @@ import type {
   BulkResult, CaseDetail, CaseRow, ConflictView, Counts, DecisionDraft, DecisionEditorState, DecisionPreview,
   DueFollowUp, LetterPreview, LetterPreviewInput, LetterSettings, LetterheadForm, ListPage, ListQuery,
   MailCheckView, MailFailureView, MailSettingsInput, MailSettingsView, MailStatusView, NewCaseInput, Option,
-  PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, Session,
+  PrintBatchResult, PrintLetter, PrintQuery, RejectedView, RemedyForm, ResolveConflictInput, ScanStatusView, Session,
   SignResult, SignatureCheck, SigningKeyInput, SigningKeyView, SyncConnectInput, SyncProbe, SyncStatusView,
   TemplateForm, AbsenceInput, InvitationView, SubstitutionView, UsersView,
 } from './types';
@@ -93,6 +93,7 @@ export function makeRow(i: number): CaseRow {
     followUpDue: false,
     substitute: '',
     notAccepted: false,
+    scan: '',
   };
 }
 
@@ -109,6 +110,8 @@ export class FakeApi implements Api {
   private listeners = new Map<EventName, Set<(p: never) => void>>();
   due: DueFollowUp[] = [];
   revisions = 0;
+  /** CaseRow.scan by case ID (the virus scanner's mark in the list). */
+  rowScan = new Map<string, string>();
 
   constructor(total = 30) {
     this.total = total;
@@ -137,7 +140,7 @@ export class FakeApi implements Api {
         applicant: { name: r.applicant, street: 'Hauptstraße 1', postalCode: '24103', city: 'Kiel', email: '', phone: '', postfach: '' },
         form: [{ label: 'Betrieb', value: '', items: [{ label: 'Name', value: 'Bäckerei', items: null }] }],
         attachments: [], history: [], comments: [], followUps: [], messages: [], decisions: [],
-        actions: [], mayAssignOthers: false, substitute: '', notAccepted: '',
+        actions: [], mayAssignOthers: false, substitute: '', notAccepted: '', scanNotices: [],
       };
       this.setStatus(d, r.status);
       this.details.set(id, d);
@@ -253,7 +256,7 @@ export class FakeApi implements Api {
   ListCases = (q: ListQuery) => this.rec('ListCases', [q], (): ListPage => {
     this.queries.push(structuredClone(q));
     const rows: CaseRow[] = [];
-    for (let i = q.offset; i < Math.min(this.total, q.offset + q.limit); i++) rows.push(makeRow(i));
+    for (let i = q.offset; i < Math.min(this.total, q.offset + q.limit); i++) rows.push({ ...makeRow(i), scan: this.rowScan.get(`case-${i}`) ?? '' });
     return { total: this.total, offset: q.offset, rows };
   });
   Counts = () => this.rec('Counts', [], (): Counts => ({
@@ -339,6 +342,8 @@ export class FakeApi implements Api {
   ChooseMailCAFile = () => this.rec('ChooseMailCAFile', [], () => this.caChoice);
   TestMailConnection = (input: MailSettingsInput) => this.rec('TestMailConnection', [input], () => structuredClone(this.mailCheck));
   MailStatus = () => this.rec('MailStatus', [], () => structuredClone(this.mailStatusValue));
+  scanStatusValue: ScanStatusView = { state: 'off', message: '', since: '' };
+  ScanStatus = () => this.rec('ScanStatus', [], () => structuredClone(this.scanStatusValue));
   MailFailures = () => this.rec('MailFailures', [], () => structuredClone(this.mailFailureList));
   RetryMail = (uid: number) => this.rec('RetryMail', [uid], () => {
     this.mailFailureList = this.mailFailureList.map((f) => (f.uid === uid ? { ...f, retrying: true } : f));
@@ -421,7 +426,7 @@ export class FakeApi implements Api {
       x.decisions!.push({
         id, title: d.supersedes ? `Änderungsbescheid: ${d.templateName}` : d.templateName, createdAt: '2026-03-10T10:00:00+01:00',
         signed: true, signedAt: '2026-03-10T10:00:00+01:00', supersededBy: '', supersedes: d.supersedes, posted: '',
-        document: { id: `doc${n}`, name: `Bescheid ${x.fileNumber} ${d.templateName}.pdf`, mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T10:00:00+01:00', addedBy: 'Anna Schmidt', url: `/files/${x.id}/doc${n}`, preview: 'pdf' },
+        document: { id: `doc${n}`, name: `Bescheid ${x.fileNumber} ${d.templateName}.pdf`, mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T10:00:00+01:00', addedBy: 'Anna Schmidt', url: `/files/${x.id}/doc${n}`, preview: 'pdf', scan: '', scanLabel: '', scanMessage: '' },
       });
     });
     return { case: c, decisionId: id, verificationCode: '3F2A-91C0-77B4-0D1E', timestamped: false, notice: 'Der Bescheid ist unterschrieben und gespeichert.' };

@@ -57,6 +57,7 @@ export type PrintQuery = Plain<app.PrintQuery>;
 export type RejectedView = Plain<app.RejectedView>;
 export type RemedyForm = Plain<app.RemedyForm>;
 export type ResolveConflictInput = Plain<app.ResolveConflictInput>;
+export type ScanStatusView = Plain<app.ScanStatusView>;
 export type Session = Plain<app.Session>;
 export type SignResult = Plain<app.SignResult>;
 export type SignatureCheck = Plain<app.SignatureCheck>;

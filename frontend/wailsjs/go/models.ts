@@ -103,6 +103,9 @@ export namespace app {
 	    addedBy: string;
 	    url: string;
 	    preview: string;
+	    scan: string;
+	    scanLabel: string;
+	    scanMessage: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AttachmentView(source);
@@ -118,6 +121,9 @@ export namespace app {
 	        this.addedBy = source["addedBy"];
 	        this.url = source["url"];
 	        this.preview = source["preview"];
+	        this.scan = source["scan"];
+	        this.scanLabel = source["scanLabel"];
+	        this.scanMessage = source["scanMessage"];
 	    }
 	}
 	export class BlockForm {
@@ -391,6 +397,7 @@ export namespace app {
 	    mayAssignOthers: boolean;
 	    substitute: string;
 	    notAccepted: string;
+	    scanNotices: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseDetail(source);
@@ -428,6 +435,7 @@ export namespace app {
 	        this.mayAssignOthers = source["mayAssignOthers"];
 	        this.substitute = source["substitute"];
 	        this.notAccepted = source["notAccepted"];
+	        this.scanNotices = source["scanNotices"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -464,6 +472,7 @@ export namespace app {
 	    followUpDue: boolean;
 	    substitute: string;
 	    notAccepted: boolean;
+	    scan: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseRow(source);
@@ -486,6 +495,7 @@ export namespace app {
 	        this.followUpDue = source["followUpDue"];
 	        this.substitute = source["substitute"];
 	        this.notAccepted = source["notAccepted"];
+	        this.scan = source["scan"];
 	    }
 	}
 	export class ClerkView {
@@ -1443,6 +1453,22 @@ export namespace app {
 	        this.id = source["id"];
 	        this.keep = source["keep"];
 	        this.value = source["value"];
+	    }
+	}
+	export class ScanStatusView {
+	    state: string;
+	    message: string;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScanStatusView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.since = source["since"];
 	    }
 	}
 	export class Session {

@@ -63,7 +63,7 @@ describe('Sammeldruck', () => {
     d.decisions = [{
       id: 'd1', title: 'Bewilligung', createdAt: '2026-03-10T08:00:00+01:00', signed: true, signedAt: '2026-03-10T09:00:00+01:00',
       supersededBy: '', supersedes: '', posted: '2026-03-10',
-      document: { id: 'doc1', name: 'Bescheid GEW-2026-0001-A7.pdf', mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T09:00:00+01:00', addedBy: 'Anna Schmidt', url: '/files/case-1/doc1', preview: 'pdf' },
+      document: { id: 'doc1', name: 'Bescheid GEW-2026-0001-A7.pdf', mediaType: 'application/pdf', size: 40000, addedAt: '2026-03-10T09:00:00+01:00', addedBy: 'Anna Schmidt', url: '/files/case-1/doc1', preview: 'pdf', scan: '', scanLabel: '', scanMessage: '' },
     }];
     fake.details.set('case-1', d);
     await renderApp(fake);

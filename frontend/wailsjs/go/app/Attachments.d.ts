@@ -13,3 +13,5 @@ export function CheckSignature(arg1:string,arg2:string):Promise<app.SignatureChe
 export function CheckSignatureFromDialog():Promise<app.SignatureCheck>;
 
 export function OpenAttachment(arg1:string,arg2:string):Promise<void>;
+
+export function ScanStatus():Promise<app.ScanStatusView>;

@@ -25,3 +25,7 @@ export function CheckSignatureFromDialog() {
 export function OpenAttachment(arg1, arg2) {
   return window['go']['app']['Attachments']['OpenAttachment'](arg1, arg2);
 }
+
+export function ScanStatus() {
+  return window['go']['app']['Attachments']['ScanStatus']();
+}
