@@ -90,7 +90,7 @@ test('German dates in an English window on a PC in New York', { skip: !applies }
     const due = detail.getByLabel(/^Fällig am/);
     await due.fill(german(addDays(session.today, 3)));
     await detail.getByRole('button', { name: 'Kalender: Fällig am' }).click();
-    await detail.getByRole('columnheader', { name: 'Montag' }).waitFor();
+    await detail.getByRole('columnheader', { name: 'Mo', exact: true }).waitFor();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     assert.equal(await due.inputValue(), german(addDays(session.today, 4)));
