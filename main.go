@@ -26,6 +26,7 @@ import (
 
 	"github.com/ozgcloud/desktop/app"
 	"github.com/ozgcloud/desktop/clamav"
+	"github.com/ozgcloud/desktop/datadir"
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/identity"
 	"github.com/ozgcloud/desktop/session"
@@ -238,8 +239,9 @@ func services(env app.Env) wired {
 // openStore opens the store in cfg.dataDir; with --demo a new store becomes the demo
 // municipality, and with --enroll the PC is connected before the window opens.
 func openStore(cfg config) (*store.DB, error) {
-	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
+	// Made, or checked (a real folder of this user, for nobody else) before use.
+	if err := datadir.Prepare(cfg.dataDir, cfg.log); err != nil {
+		return nil, err
 	}
 	_, statErr := os.Stat(filepath.Join(cfg.dataDir, store.FileName))
 	fresh := errors.Is(statErr, os.ErrNotExist)

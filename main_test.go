@@ -194,3 +194,29 @@ func TestSecondInstanceAndCorruptStoreAreFatal(t *testing.T) {
 		t.Error("the corrupt store file was changed")
 	}
 }
+
+// TestUnsafeDataFolderIsFatal: a data folder that is a link to somewhere else is not
+// used: the window shows only why, in German, and nothing is created where it points.
+func TestUnsafeDataFolderIsFatal(t *testing.T) {
+	base := t.TempDir()
+	target := filepath.Join(base, "elsewhere")
+	if err := os.Mkdir(target, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "ozgcloud-desktop")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	d := open(quietConfig(t, link))
+	defer d.close()
+	if d.db != nil || len(d.bind) != 1 || len(d.runners) != 0 {
+		t.Fatalf("a linked data folder was opened: %d services bound", len(d.bind))
+	}
+	s, err := bound[*app.Desk](t, d).Session()
+	if err != nil || !strings.Contains(s.Fatal, "Verknüpfung") || !strings.Contains(s.Fatal, link) {
+		t.Fatalf("message %q %v does not say that the folder is a link", s.Fatal, err)
+	}
+	if _, err := os.Stat(filepath.Join(target, store.FileName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a store was made behind the link: %v", err)
+	}
+}

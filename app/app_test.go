@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ozgcloud/desktop/datadir"
 	"github.com/ozgcloud/desktop/demo"
 	"github.com/ozgcloud/desktop/store"
 )
@@ -308,6 +309,9 @@ func TestFatalMessages(t *testing.T) {
 		{fmt.Errorf("open: %w", store.ErrCorrupt), filepath.Join(dir, store.FileName)},
 		{fmt.Errorf("open: %w", store.ErrSchemaTooNew), "neueren Version"},
 		{errors.New("disk full"), "disk full"},
+		{fmt.Errorf("%w: %s", datadir.ErrLink, dir), "Verknüpfung"},
+		{fmt.Errorf("%w: %s", datadir.ErrNotDir, dir), "eine Datei, kein Ordner"},
+		{fmt.Errorf("%w: %s", datadir.ErrForeignOwner, dir), "anderen Benutzerkonto"},
 	} {
 		s, err := NewFatalDesk(dir, tt.err).Session()
 		if err != nil || !strings.Contains(s.Fatal, tt.want) || s.DataDir != dir {

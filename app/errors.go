@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/ozgcloud/desktop/datadir"
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
 )
@@ -51,6 +52,12 @@ func fatalMessage(err error, dir string) string {
 		return fmt.Sprintf(msgFatalCorrupt, filepath.Join(dir, store.FileName))
 	case errors.Is(err, store.ErrSchemaTooNew):
 		return fmt.Sprintf(msgFatalTooNew, dir)
+	case errors.Is(err, datadir.ErrLink):
+		return fmt.Sprintf(msgFatalDirLink, dir)
+	case errors.Is(err, datadir.ErrNotDir):
+		return fmt.Sprintf(msgFatalDirNotDir, dir)
+	case errors.Is(err, datadir.ErrForeignOwner):
+		return fmt.Sprintf(msgFatalDirForeign, dir)
 	}
 	return fmt.Sprintf(msgFatalOther, dir, err)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 
@@ -80,4 +81,40 @@ func syncMessage(err error) string {
 		return msgSyncStateUnreadable
 	}
 	return msgSyncFailed
+}
+
+// The note after a restored or copied data folder, a restored OZG-Cloud or a
+// duplicate file number, by the kind the store keeps (store.NoticeKind).
+var syncNotices = map[store.NoticeKind]string{
+	store.NoticeRestored: "Dieser PC arbeitet mit einem Datenstand aus einer Sicherung (oder einer Kopie). " +
+		"Ihre Änderungen seit der Sicherung sind erhalten und wurden neu an die OZG-Cloud übertragen; es ist nichts verloren gegangen.",
+	store.NoticeServiceRestored: "Die OZG-Cloud wurde aus einer Sicherung wiederhergestellt. Dieser PC hat alle Vorgänge neu geladen " +
+		"und Ihre Änderungen, die dort fehlten, erneut übertragen; es ist nichts verloren gegangen.",
+	store.NoticeCopied: "Die Daten dieses PCs wurden auf einen anderen PC kopiert. Dieser PC ist deshalb als eigenes Gerät neu angemeldet worden; " +
+		"Ihre Änderungen sind erhalten und wurden unter der neuen Anmeldung übertragen.",
+	store.NoticeDuplicate: "In der OZG-Cloud tragen mehrere Vorgänge dasselbe Aktenzeichen%s. Alle sind auf diesem PC vorhanden; " +
+		"bitte wenden Sie sich an die Administration, damit sie die Aktenzeichen bereinigt.",
+}
+
+// msgSyncNoticeOther words a note of a kind this version does not know (a store
+// written by a newer one).
+const msgSyncNoticeOther = "Bei der Synchronisierung mit der OZG-Cloud ist etwas Besonderes geschehen. Bitte verständigen Sie die Administration."
+
+// syncNoticeText says the store's note of kind in German, "" for none; detail
+// names the file numbers of a duplicate.
+func syncNoticeText(kind store.NoticeKind, detail string) string {
+	if kind == "" {
+		return ""
+	}
+	text, ok := syncNotices[kind]
+	if !ok {
+		return msgSyncNoticeOther
+	}
+	if kind == store.NoticeDuplicate {
+		if detail != "" {
+			detail = " (" + detail + ")"
+		}
+		text = fmt.Sprintf(text, detail)
+	}
+	return text
 }

@@ -120,3 +120,34 @@ func TestSyncMessages(t *testing.T) {
 		t.Error("syncMessage(nil)")
 	}
 }
+
+// TestEverySyncNoticeWorded: every kind of the store's sync note (read from
+// store/syncfence.go, so a new kind without words fails) has its own German text;
+// the one about a duplicate file number names the numbers.
+func TestEverySyncNoticeWorded(t *testing.T) {
+	src, err := os.ReadFile("../store/syncfence.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := regexp.MustCompile(`(?m)^\s+Notice\w+\s+NoticeKind = "([^"]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(kinds) < 4 {
+		t.Fatalf("read only %v from store/syncfence.go", kinds)
+	}
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		text := syncNoticeText(store.NoticeKind(k[1]), "BAU-2026-0001-SV")
+		if text == "" || text == msgSyncNoticeOther || seen[text] {
+			t.Errorf("notice %s is worded %q", k[1], text)
+		}
+		seen[text] = true
+	}
+	if got := syncNoticeText(store.NoticeDuplicate, "BAU-2026-0001-SV, BAU-2026-0007-SV"); !strings.Contains(got, "(BAU-2026-0001-SV, BAU-2026-0007-SV)") {
+		t.Errorf("the duplicate note does not name the numbers: %q", got)
+	}
+	if got := syncNoticeText(store.NoticeDuplicate, ""); strings.Contains(got, "(") || strings.Contains(got, "%") {
+		t.Errorf("the duplicate note without numbers: %q", got)
+	}
+	if syncNoticeText("", "") != "" || syncNoticeText("from-a-newer-version", "") != msgSyncNoticeOther {
+		t.Error("no note or an unknown kind is worded wrongly")
+	}
+}

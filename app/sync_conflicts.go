@@ -177,7 +177,7 @@ func (a *Sync) RejectedChanges() ([]RejectedView, error) {
 	for _, r := range rs {
 		m := r.Mutation
 		v := RejectedView{
-			Seq: m.Seq, CaseID: m.CaseID, Kind: string(m.Kind), What: kindLabel(m.Kind),
+			Seq: r.Seq, CaseID: m.CaseID, Kind: string(m.Kind), What: kindLabel(m.Kind),
 			By: n.of(m.User), At: stamp(m.At, a.loc), Reason: r.Reason, RejectedAt: stamp(r.At, a.loc),
 		}
 		if cs, err := a.db.Case(m.CaseID); err == nil {

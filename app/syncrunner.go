@@ -245,7 +245,7 @@ func (r *SyncRunner) view(s client.Status) SyncStatusView {
 		Enrolled: s.Enrolled, Online: s.Online, Syncing: s.Syncing, Pending: s.Pending,
 		Rejected: s.Rejected, OpenConflicts: s.OpenConflicts, WantedBlobs: s.WantedBlobs,
 		LastSync: stamp(s.LastSync, r.loc), LastError: syncMessage(s.LastErr), NextTry: stamp(s.NextTry, r.loc),
-		MayConnect: r.mayConnect(), Notice: s.Notice,
+		MayConnect: r.mayConnect(), Notice: syncNoticeText(s.Notice, s.NoticeDetail),
 	}
 	if st, err := r.db.SyncState(); err == nil {
 		v.Server, v.Tenant = st.Server, st.Tenant
@@ -266,7 +266,7 @@ func (r *SyncRunner) status() (SyncStatusView, error) {
 		Enrolled: st.Enrolled, Server: st.Server, Tenant: st.Tenant, Pending: st.Pending,
 		Rejected: st.Rejected, OpenConflicts: st.OpenConflicts, WantedBlobs: st.WantedBlobs,
 		LastSync:   stamp(st.LastSync, r.loc),
-		MayConnect: r.mayConnect(), Notice: st.Notice,
+		MayConnect: r.mayConnect(), Notice: syncNoticeText(st.Notice, st.NoticeDetail),
 	}, nil
 }
 

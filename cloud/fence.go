@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ozgcloud/desktop/sync/wire"
 )
@@ -117,10 +118,15 @@ func (s *Service) Reenroll(ctx context.Context, d Device, req wire.ReenrollReque
 				continue
 			}
 			if x.CopyIncarnation == req.Incarnation && x.RevokedAt == nil {
-				// Asked again: the answer was lost. The same identity, a new token.
+				// Asked again: the answer was lost. The same identity, a new token,
+				// and the grants d was issued meanwhile (the PC went on signing
+				// clerks in under d's token).
 				nd = x
 				nd.TokenHash = hashSecret(token)
-				return r.PutDevice(nd)
+				if err := r.PutDevice(nd); err != nil {
+					return err
+				}
+				return copyGrants(r, d, nd)
 			}
 			copies++
 		}
@@ -132,21 +138,11 @@ func (s *Service) Reenroll(ctx context.Context, d Device, req wire.ReenrollReque
 			return err
 		}
 		nd = Device{ID: id, Tenant: d.Tenant, Code: code, TokenHash: hashSecret(token), Enrolled: now,
-			CopyOf: origin, CopyIncarnation: req.Incarnation}
+			CopyOf: origin, CopyFrom: d.ID, CopyIncarnation: req.Incarnation}
 		if err := r.PutDevice(nd); err != nil {
 			return err
 		}
-		windows, err := r.Grants(d.Tenant, d.ID)
-		if err != nil {
-			return err
-		}
-		for _, g := range windows {
-			g.DeviceID = nd.ID
-			if err := r.PutGrant(g); err != nil {
-				return err
-			}
-		}
-		return nil
+		return copyGrants(r, d, nd)
 	})
 	if err != nil {
 		if errors.Is(err, ErrReenroll) {
@@ -156,6 +152,29 @@ func (s *Service) Reenroll(ctx context.Context, d Device, req wire.ReenrollReque
 	}
 	s.log.Info("copied device re-enrolled", "tenant", d.Tenant, "from", d.ID, "device", nd.ID, "code", nd.Code)
 	return wire.EnrollResponse{DeviceID: nd.ID, Token: token, Tenant: nd.Tenant, DeviceCode: nd.Code, GrantKey: grantKey}, nil
+}
+
+// copyGrants gives nd the grant windows of d it does not have yet (a window nd has
+// may have been extended since).
+func copyGrants(r RegistryTx, d, nd Device) error {
+	windows, err := r.Grants(d.Tenant, d.ID)
+	if err != nil {
+		return err
+	}
+	have, err := r.Grants(nd.Tenant, nd.ID)
+	if err != nil {
+		return err
+	}
+	for _, g := range windows {
+		if slices.ContainsFunc(have, func(h Grant) bool { return h.ID == g.ID }) {
+			continue
+		}
+		g.DeviceID = nd.ID
+		if err := r.PutGrant(g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deviceSecrets makes what a new device identity needs before the registry is

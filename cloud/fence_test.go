@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 	"github.com/ozgcloud/desktop/cloud/cloudtest"
@@ -187,5 +188,71 @@ func TestChangesEpoch(t *testing.T) {
 	p2 := check(svc2.ChangesAt(e.ctx, e.a2, p1.Cursor, p1.Epoch, 100))
 	if p2.Resync || len(p2.Changes) != 1 || p2.Epoch != svc2.Epoch() {
 		t.Errorf("after a restart: %+v", p2)
+	}
+}
+
+// Revoking a device revokes the devices its copied data folders re-enrolled as,
+// a copy of a copy too: each names the device whose token it re-enrolled with.
+// Before, the copies kept syncing with the revoked device's data and grants.
+func TestRevokeRevokesReenrolledCopies(t *testing.T) {
+	e := newEnv(t)
+	if got := statuses(e.push(e.a1, e.create(e.a1, e.anna, "case-1"))); len(got) != 1 || got[0] != wire.StatusApplied {
+		t.Fatalf("first push: %v", got)
+	}
+	r1, err := e.svc.Reenroll(e.ctx, e.a1, wire.ReenrollRequest{Incarnation: "copy-store-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1 := check(e.svc.Authenticate(e.ctx, r1.Token))
+	m := e.comment(c1, e.anna, "case-1", "von der Kopie")
+	if r := e.pushReq(c1, wire.PushRequest{Incarnation: "copy-store-1", Mutations: []model.Mutation{m}}); r.Fence != "" || r.Results[0].Status != wire.StatusApplied {
+		t.Fatalf("the copy's push: %+v", r)
+	}
+	r2, err := e.svc.Reenroll(e.ctx, c1, wire.ReenrollRequest{Incarnation: "copy-store-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2 := check(e.svc.Authenticate(e.ctx, r2.Token))
+	if c1.CopyFrom != e.a1.ID || c2.CopyFrom != c1.ID || c2.CopyOf != e.a1.ID {
+		t.Errorf("copy %s from %q of %q, its copy %s from %q of %q", c1.ID, c1.CopyFrom, c1.CopyOf, c2.ID, c2.CopyFrom, c2.CopyOf)
+	}
+	copies, err := e.svc.RevokeDevice(e.ctx, e.a1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(copies) != 2 || copies[0].ID != c1.ID || copies[1].ID != c2.ID {
+		t.Errorf("revoked with it: %+v, want %s and %s", copies, c1.ID, c2.ID)
+	}
+	for _, tok := range []string{r1.Token, r2.Token} {
+		if _, err := e.svc.Authenticate(e.ctx, tok); !errors.Is(err, cloud.ErrUnauthorized) {
+			t.Errorf("a copy's token after the revocation: %v", err)
+		}
+	}
+}
+
+// A copy whose re-enrollment answer was lost asks again: the identity it gets then
+// carries the grants its old device was issued meanwhile (the PC went on signing
+// clerks in under the old token). Before, only the windows of the first request
+// were copied, and the work of a clerk signed in between was rejected as "not
+// signed in on this PC" (found by sync/sim with a cloned desktop, seed 363).
+func TestReenrollAgainCarriesNewGrants(t *testing.T) {
+	e := newEnv(t)
+	e.push(e.a1, e.create(e.a1, e.anna, "case-1"))
+	e.now = t0.Add(60 * 24 * time.Hour) // every grant of the setup has ended
+	if _, err := e.svc.Reenroll(e.ctx, e.a1, wire.ReenrollRequest{Incarnation: "copy-store-1"}); err != nil {
+		t.Fatal(err) // the answer is lost
+	}
+	if _, err := cloudtest.SignIn(e.ctx, e.svc, e.a1, e.anna.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.svc.Reenroll(e.ctx, e.a1, wire.ReenrollRequest{Incarnation: "copy-store-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := check(e.svc.Authenticate(e.ctx, again.Token))
+	m := e.comment(d, e.anna, "case-1", "nach der Anmeldung")
+	r := e.pushReq(d, wire.PushRequest{Incarnation: "copy-store-1", Mutations: []model.Mutation{m}})
+	if r.Fence != "" || len(r.Results) != 1 || r.Results[0].Status != wire.StatusApplied {
+		t.Errorf("the copy's push under the grant of the sign-in between: %+v", r)
 	}
 }

@@ -216,7 +216,7 @@ func TestHTTPTenantIsolation(t *testing.T) {
 		}
 	})
 	t.Run("revoked device", func(t *testing.T) {
-		if err := h.svc.RevokeDevice(context.Background(), h.devB.DeviceID); err != nil {
+		if _, err := h.svc.RevokeDevice(context.Background(), h.devB.DeviceID); err != nil {
 			t.Fatal(err)
 		}
 		// The open stream ends at its next heartbeat.

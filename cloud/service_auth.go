@@ -300,26 +300,68 @@ func (s *Service) NewEnrollment(ctx context.Context, tenant string) (code string
 }
 
 // RevokeDevice makes the device's token invalid from the next request on and ends
-// every grant the device was issued (ErrNotFound for an unknown device; revoking
-// twice keeps the first time).
-func (s *Service) RevokeDevice(ctx context.Context, id string) error {
+// every grant the device was issued, and so for the devices its copied data folders
+// re-enrolled as (Reenroll), their copies' too: they hold its data and were
+// vouched for by its token alone. It returns those copies it revoked now
+// (ErrNotFound for an unknown device; revoking twice keeps the first time).
+func (s *Service) RevokeDevice(ctx context.Context, id string) ([]Device, error) {
 	now := s.now().UTC()
+	var copies []Device
 	err := s.store.Registry(ctx, func(r RegistryTx) error {
+		copies = nil // a retried transaction starts again
 		d, err := r.Device(id)
 		if err != nil {
 			return err
 		}
-		if d.RevokedAt != nil {
-			return nil
+		devs, err := r.Devices(d.Tenant)
+		if err != nil {
+			return err
 		}
-		d.RevokedAt = &now
-		return r.PutDevice(d)
+		for i, x := range append([]Device{d}, reenrolledFrom(devs, d.ID)...) {
+			if x.RevokedAt != nil {
+				continue
+			}
+			x.RevokedAt = &now
+			if err := r.PutDevice(x); err != nil {
+				return err
+			}
+			if i > 0 {
+				copies = append(copies, x)
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("cloud: revoke device %s: %w", id, err)
+		return nil, fmt.Errorf("cloud: revoke device %s: %w", id, err)
 	}
-	s.log.Info("device revoked", "device", id)
-	return nil
+	s.log.Info("device revoked", "device", id, "copies", len(copies))
+	for _, c := range copies {
+		s.log.Info("device revoked with the device it was copied from", "device", c.ID, "from", id)
+	}
+	return copies, nil
+}
+
+// reenrolledFrom returns the devices of devs that re-enrolled with id's token, and
+// those that re-enrolled with theirs, and so on, in that order.
+func reenrolledFrom(devs []Device, id string) []Device {
+	var out []Device
+	seen := map[string]bool{id: true}
+	for next := []string{id}; len(next) > 0; {
+		parent := next[0]
+		next = next[1:]
+		for _, x := range devs {
+			from := x.CopyFrom
+			if from == "" {
+				from = x.CopyOf // re-enrolled before CopyFrom was kept
+			}
+			if from == parent && !seen[x.ID] {
+				seen[x.ID] = true
+				out = append(out, x)
+				next = append(next, x.ID)
+			}
+		}
+	}
+	return out
 }
 
 // AddIntakeCredential makes a bearer token for a form server of tenant; the token is

@@ -287,7 +287,7 @@ func TestEnrollmentAndTokens(t *testing.T) {
 	if d.ID != r.DeviceID || d.Code != r.DeviceCode || d.Code == e.a1.Code || d.Code == e.a2.Code {
 		t.Fatalf("device %+v, others %s %s", d, e.a1.Code, e.a2.Code)
 	}
-	if err := e.svc.RevokeDevice(e.ctx, d.ID); err != nil {
+	if _, err := e.svc.RevokeDevice(e.ctx, d.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.Authenticate(e.ctx, r.Token); !errors.Is(err, cloud.ErrUnauthorized) {

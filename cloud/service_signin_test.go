@@ -144,7 +144,7 @@ func TestPushAfterDeactivationRejected(t *testing.T) {
 func TestPushOfRevokedDeviceRejected(t *testing.T) {
 	e := newEnv(t)
 	m := e.create(e.a1, e.anna, "c-1")
-	if err := e.svc.RevokeDevice(e.ctx, e.a1.ID); err != nil {
+	if _, err := e.svc.RevokeDevice(e.ctx, e.a1.ID); err != nil {
 		t.Fatal(err)
 	}
 	r := e.push(e.a1, m) // e.a1 as authenticated before the revocation

@@ -149,8 +149,11 @@ type Enrollment struct {
 
 // Device is an enrolled desktop. Code is the device component of file numbers, unique
 // within the tenant. A device made by re-enrollment of a copied data folder names
-// the device it was copied from and the incarnation of the copy (CopyOf,
-// CopyIncarnation; see Service.Reenroll).
+// the enrolled device its copies count against, the device whose token it
+// re-enrolled with (the same, or a copy of it, for a copy of a copy) and the
+// incarnation of the copy (CopyOf, CopyFrom, CopyIncarnation; see Service.Reenroll
+// and Service.RevokeDevice). Devices re-enrolled before CopyFrom was kept have it
+// empty: they count as re-enrolled with CopyOf's token.
 type Device struct {
 	ID              string     `json:"id"`
 	Tenant          string     `json:"tenant"`
@@ -159,6 +162,7 @@ type Device struct {
 	Enrolled        time.Time  `json:"enrolled"`
 	RevokedAt       *time.Time `json:"revokedAt,omitempty"`
 	CopyOf          string     `json:"copyOf,omitempty"`
+	CopyFrom        string     `json:"copyFrom,omitempty"`
 	CopyIncarnation string     `json:"copyIncarnation,omitempty"`
 }
 

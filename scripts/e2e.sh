@@ -4,8 +4,9 @@
 # answers, runs the Playwright tests in e2e/ with node, and always stops every process
 # it started (they all share one session, which the cleanup ends by its id). Then it
 # does the same once more on an empty data folder without --demo, as a production PC
-# starts for the first time, for e2e/tests/first_start.test.js, and on a demo folder
-# whose window locks after 4 s, for e2e/tests/signin.test.js.
+# starts for the first time, for e2e/tests/first_start.test.js, on a demo folder
+# whose window locks after 4 s, for e2e/tests/signin.test.js, and on an empty folder
+# whose xdg-open only records, for e2e/tests/open_url.test.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ mkdir -p "$ART"
 rm -f "$ART"/*.png "$ART"/*.json
 
 tmp=$(mktemp -d /tmp/ozg-e2e.XXXXXX)
+opened=$tmp/opened.txt
 # A private clamd for the demo phase (e2e/tests/scan.test.js); the others run without a
 # scanner, whatever ClamAV this machine has installed.
 clamd=$(mktemp -d /tmp/ozg-clamd.XXXXXX)
@@ -52,11 +54,12 @@ phase() {
 	local log=$ART/wails-dev-$name.log
 	echo "e2e ($name): starting wails dev on $url with $appargs (log: $log)"
 	# -skipbindings: the bindings stage checks frontend/wailsjs; the dev run must not
-	# rewrite it. setsid makes the dev server the leader of a new session; the app (own
-	# process group, Setpgid in wails dev) and Vite stay in that session.
-	setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+	# rewrite it. -m: no `go mod tidy` (Wails v2.17.1's dev command honours it; v2.9.2
+	# ignored it and needed a go wrapper). setsid makes the dev server the leader of a
+	# new session; the app (own process group, Setpgid in wails dev) and Vite stay in
+	# that session.
+	PATH=${devpath:-$PATH} setsid xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 		bin/wails dev -tags webkit2_41 -m -nosyncgomod -s -skipbindings -nogorebuild -noreload -nocolour \
-		-compiler "$PWD/scripts/go-notidy" \
 		-devserver "localhost:$port" \
 		-appargs "$appargs" \
 		</dev/null >"$log" 2>&1 &
@@ -79,7 +82,7 @@ phase() {
 	done
 	echo "e2e ($name): dev server up after $(($(date +%s) - start))s"
 
-	(cd e2e && E2E_URL=$url E2E_ARTIFACTS=$ART E2E_PHASE=$name node --test --test-concurrency=1 \
+	(cd e2e && E2E_URL=$url E2E_ARTIFACTS=$ART E2E_PHASE=$name E2E_DEVLOG=$log E2E_OPENED=$opened node --test --test-concurrency=1 \
 		--test-reporter=spec --test-reporter-destination=stdout \
 		--test-reporter=junit --test-reporter-destination="$ART/junit-$name.xml" "$@")
 	stop
@@ -90,3 +93,12 @@ phase demo "--data-dir $tmp/demo --demo --demo-cases ${DEMO_CASES:-500} --clamd 
 phase first-start "--data-dir $tmp/empty --clamd off" tests/first_start.test.js
 # Sign-in and lock with a window that locks after 4 s without input.
 phase signin "--data-dir $tmp/signin --demo --demo-cases 40 --idle-lock-seconds 4 --clamd off" tests/signin.test.js
+# The page asks the Wails runtime to open file: URLs and UNC paths: the dev server's
+# xdg-open only records what it is asked to open, for e2e/tests/open_url.test.js.
+mkdir -p "$tmp/opener"
+cat >"$tmp/opener/xdg-open" <<'REC'
+#!/bin/sh
+printf '%s\n' "$*" >>"$E2E_OPENED"
+REC
+chmod +x "$tmp/opener/xdg-open"
+E2E_OPENED=$opened devpath=$tmp/opener:$PATH phase open-url "--data-dir $tmp/open-url --clamd off" tests/open_url.test.js

@@ -77,7 +77,9 @@ import (
 //	conflicts  conflict ID -> JSON of Conflict (model.Conflict plus when it arrived and
 //	           whether the clerk resolved it)
 //	rejected   seq (uint64 BE) of the rejected mutation -> JSON of Rejected (the mutation
-//	           and the server's German reason), until the clerk dismisses it
+//	           and the server's German reason), until the clerk dismisses it; those of
+//	           an identity this PC left when it re-enrolled from 1<<63 up
+//	           (moveRejections)
 //	unapplied  seq (uint64 BE) of a pending mutation -> the error text, when rebasing
 //	           could not re-apply it to the server's newer case; the server decides
 //	consumed   seq (uint64 BE) -> empty, pending mutations of this PC whose change the

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -229,9 +231,11 @@ type SyncState struct {
 	OpenConflicts int       // conflicts the clerk has not resolved
 	WantedBlobs   int       // attachments of pulled cases still to download
 	LastSync      time.Time // zero before the first successful push or pull
-	// Notice is the clerk's note about a restored or copied data folder or a
-	// restored service (SyncNotice.Text), "" when there is none (DismissNotice).
-	Notice string
+	// Notice is the kind of the clerk's note about a restored or copied data
+	// folder, a restored service or a duplicate file number, "" when there is
+	// none (DismissNotice); NoticeDetail is its SyncNotice.Detail.
+	Notice       NoticeKind
+	NoticeDetail string
 }
 
 // SyncState returns the store's sync counters.
@@ -255,7 +259,7 @@ func (db *DB) SyncState() (SyncState, error) {
 			if err := json.Unmarshal(v, &n); err != nil {
 				return fmt.Errorf("decode notice: %w", err)
 			}
-			s.Notice = n.Text
+			s.Notice, s.NoticeDetail = n.Kind, n.Detail
 		}
 		s.Pending = tx.Bucket(bucketOutbox).Stats().KeyN
 		s.Rejected = tx.Bucket(bucketRejected).Stats().KeyN
@@ -416,6 +420,10 @@ func (db *DB) ResolveConflict(actor model.Clerk, id, keep string, value json.Raw
 // Rejected is a mutation of this PC that the server refused for good, with its German
 // reason; it stays listed until the clerk dismisses it.
 type Rejected struct {
+	// Seq names the rejection for DismissRejected and RecreateRejected: the
+	// mutation's seq, or a number above every seq for a mutation of an identity
+	// this PC had before it re-enrolled (moveRejections).
+	Seq      uint64         `json:"-"`
 	Mutation model.Mutation `json:"mutation"`
 	Reason   string         `json:"reason"`
 	Code     string         `json:"code,omitempty"` // PushOutcome.Code
@@ -431,6 +439,7 @@ func (db *DB) Rejections() ([]Rejected, error) {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("decode rejection %d: %w", readU64(k), err)
 			}
+			r.Seq = readU64(k)
 			out = append(out, r)
 			return nil
 		})
@@ -438,7 +447,39 @@ func (db *DB) Rejections() ([]Rejected, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: rejections: %w", err)
 	}
+	slices.SortStableFunc(out, func(a, b Rejected) int { return a.At.Compare(b.At) })
 	return out, nil
+}
+
+// earlierIdentity is where moveRejections puts the rejections of identities this PC
+// left: the top half of the key space, which no seq reaches.
+const earlierIdentity = uint64(1) << 63
+
+// moveRejections moves the rejections of the identity this PC leaves when it
+// re-enrolls to keys above every seq, so that the rejection of the new identity's
+// seq 1, 2 ... does not overwrite one the clerk has not read yet (found by sync/sim
+// with a cloned desktop: a refused create vanished from the list).
+func moveRejections(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketRejected)
+	next := earlierIdentity
+	if k, _ := b.Cursor().Last(); k != nil && readU64(k) >= earlierIdentity {
+		next = readU64(k) + 1
+	}
+	var keys, vals [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil && readU64(k) < earlierIdentity; k, v = c.Next() {
+		keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+	}
+	for i, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+		if err := b.Put(u64(next), vals[i]); err != nil {
+			return err
+		}
+		next++
+	}
+	return nil
 }
 
 // DismissRejected removes a rejected mutation (by its seq) from the list once the

@@ -473,3 +473,26 @@ func (db *DB) raiseCounter(w *writer, fileNumber string) error {
 	}
 	return w.counters.Put(key, u64(seq))
 }
+
+// madeHereOnly reports whether the case id was made on this PC and the service
+// has not accepted it: its creation was refused (notaccepted), or is still in the
+// outbox. A case the service pulls with that case's file number is then no
+// duplicate at the service (a restored or copied data folder handed out a number
+// the service had given to another case first): the service's case takes the
+// number here, and the case made here stays listed with the service's reason, or
+// gets it when its creation is refused. id must not be modified.
+func (w *writer) madeHereOnly(id []byte) (bool, error) {
+	if w.tx.Bucket(bucketNotAccepted).Get(id) != nil {
+		return true, nil
+	}
+	found := false
+	err := w.outbox.ForEach(func(k, v []byte) error {
+		var m model.Mutation
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("decode mutation %d: %w", readU64(k), err)
+		}
+		found = found || m.Kind == model.KindCreate && m.CaseID == string(id)
+		return nil
+	})
+	return found, err
+}

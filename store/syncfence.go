@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -33,33 +34,38 @@ type Fence struct {
 	Probe bool
 }
 
+// NoticeKind names the one note the clerk sees after the store noticed a restored
+// or copied data folder, a restored central service or a duplicate file number.
+// The store keeps the kind; the app says it in German.
+type NoticeKind string
+
 // Kinds of SyncNotice.
 const (
-	NoticeRestored        = "restored"        // the outbox reused seqs the service had consumed
-	NoticeServiceRestored = "serviceRestored" // the central service lost what it had acknowledged
-	NoticeCopied          = "copied"          // another PC pushes under this PC's identity
-	NoticeDuplicate       = "duplicate"       // the service holds several cases with one file number
+	NoticeRestored        NoticeKind = "restored"        // the outbox reused seqs the service had consumed
+	NoticeServiceRestored NoticeKind = "serviceRestored" // the central service lost what it had acknowledged
+	NoticeCopied          NoticeKind = "copied"          // another PC pushes under this PC's identity
+	NoticeDuplicate       NoticeKind = "duplicate"       // the service holds several cases with one file number
 )
 
-// SyncNotice is the one note the clerk sees after the store noticed a restored or
-// copied data folder or a restored central service: plain German, saying what
-// happened and that nothing was lost (or what needs a look). It stays until the
-// clerk dismisses it; a later note replaces it.
-type SyncNotice struct {
-	Kind string    `json:"kind"`
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
+// ErrNoticeKind: a note of a kind the store does not know.
+var ErrNoticeKind = errors.New("store: unknown sync notice kind")
+
+func (k NoticeKind) known() bool {
+	switch k {
+	case NoticeRestored, NoticeServiceRestored, NoticeCopied, NoticeDuplicate:
+		return true
+	}
+	return false
 }
 
-var noticeTexts = map[string]string{
-	NoticeRestored: "Dieser PC arbeitet mit einem Datenstand aus einer Sicherung (oder einer Kopie). " +
-		"Ihre Änderungen seit der Sicherung sind erhalten und wurden neu an die OZG-Cloud übertragen; es ist nichts verloren gegangen.",
-	NoticeServiceRestored: "Die OZG-Cloud wurde aus einer Sicherung wiederhergestellt. Dieser PC hat alle Vorgänge neu geladen " +
-		"und Ihre Änderungen, die dort fehlten, erneut übertragen; es ist nichts verloren gegangen.",
-	NoticeCopied: "Die Daten dieses PCs wurden auf einen anderen PC kopiert. Dieser PC ist deshalb als eigenes Gerät neu angemeldet worden; " +
-		"Ihre Änderungen sind erhalten und wurden unter der neuen Anmeldung übertragen.",
-	NoticeDuplicate: "In der OZG-Cloud tragen mehrere Vorgänge dasselbe Aktenzeichen (%s). Alle sind auf diesem PC vorhanden; " +
-		"bitte wenden Sie sich an die Administration, damit sie die Aktenzeichen bereinigt.",
+// SyncNotice is the clerk's note: what happened (Kind) and, for NoticeDuplicate,
+// the file numbers concerned (Detail). It stays until the clerk dismisses it; a
+// later note replaces it. Stores written before the app worded the notes also hold
+// the German text under "text", which is ignored.
+type SyncNotice struct {
+	Kind   NoticeKind `json:"kind"`
+	Detail string     `json:"detail,omitempty"`
+	At     time.Time  `json:"at"`
 }
 
 // SyncFence returns what the next push carries. Enroll makes the store's
@@ -144,7 +150,7 @@ func newIncarnation(r io.Reader) (string, error) {
 // it kept with seqs above go back into the outbox first). The history entries naming
 // the mutations are renamed and resealed; the seq counter never goes below above.
 // The clerk's note is set. It returns how many mutations were renumbered.
-func (db *DB) RenumberOutbox(above uint64, kind string) (int, error) {
+func (db *DB) RenumberOutbox(above uint64, kind NoticeKind) (int, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	n := 0
@@ -382,16 +388,12 @@ func ackFence(w *writer, lastSeq uint64, fenced bool) error {
 	return sb.Delete(syncReplaces)
 }
 
-// putNotice sets the clerk's note of kind; detail fills the text's %s, if it has one.
-func (db *DB) putNotice(sb *bolt.Bucket, kind, detail string) error {
-	text, ok := noticeTexts[kind]
-	if !ok {
-		return fmt.Errorf("unknown notice %q", kind)
+// putNotice sets the clerk's note of kind; detail names what it concerns, if anything.
+func (db *DB) putNotice(sb *bolt.Bucket, kind NoticeKind, detail string) error {
+	if !kind.known() {
+		return fmt.Errorf("%w: %q", ErrNoticeKind, kind)
 	}
-	if strings.Contains(text, "%s") {
-		text = fmt.Sprintf(text, detail)
-	}
-	b, err := json.Marshal(SyncNotice{Kind: kind, Text: text, At: db.now().UTC()})
+	b, err := json.Marshal(SyncNotice{Kind: kind, Detail: detail, At: db.now().UTC()})
 	if err != nil {
 		return err
 	}
@@ -535,6 +537,9 @@ func (db *DB) Reenroll(id SyncIdentity) error {
 			return err
 		}
 		if _, err := db.renumber(w, 0, false); err != nil {
+			return err
+		}
+		if err := moveRejections(tx); err != nil {
 			return err
 		}
 		if err := w.meta.Put(metaOutboxSeq, u64(uint64(w.outbox.Stats().KeyN))); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/model"
 )
@@ -27,8 +28,8 @@ func TestPulledDuplicateFileNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(st.Notice, "BAU-2026-0001-SV") {
-		t.Errorf("notice %q", st.Notice)
+	if st.Notice != NoticeDuplicate || st.NoticeDetail != "BAU-2026-0001-SV" {
+		t.Errorf("notice %q, detail %q", st.Notice, st.NoticeDetail)
 	}
 	if err := db.Check(); err != nil {
 		t.Errorf("the store does not check out: %v", err)
@@ -98,8 +99,8 @@ func TestRenumberOutbox(t *testing.T) {
 		t.Errorf("the next mutation after renumbering: %+v", out)
 	}
 	st, _ := db.SyncState()
-	if st.Notice == "" {
-		t.Error("no notice")
+	if st.Notice != NoticeRestored {
+		t.Errorf("notice %q, want %q", st.Notice, NoticeRestored)
 	}
 }
 
@@ -203,5 +204,95 @@ func TestRecreateRejected(t *testing.T) {
 	}
 	if err := db.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// A case made here whose creation the service has not accepted (still in the
+// outbox, or refused) holds a file number the service gave to another case (a
+// restored or copied data folder numbered it): the service's case, pulled, takes
+// the number here and no duplicate at the service is reported, since there is
+// none; the case made here stays. Before, the clerk was told to have the
+// administration clean up a duplicate in the OZG-Cloud, and that note replaced
+// the one about the copied data folder.
+func TestPulledNumberOfCaseMadeHere(t *testing.T) {
+	s := newFakeServer(t)
+	db := enrolledStore(t)
+	mine, err := db.Create(clerkAnna, newTestCase("BAU", "Erika Mustermann", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.intake("case-service", mine.FileNumber, "Hans Weiß")
+	pull(t, s, db)
+	st, err := db.SyncState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Notice != "" {
+		t.Errorf("notice %q (%q): the service holds no duplicate", st.Notice, st.NoticeDetail)
+	}
+	got, err := db.CaseByFileNumber(mine.FileNumber)
+	if err != nil || got.ID != "case-service" {
+		t.Errorf("the number finds %q (%v), want the service's case", got.ID, err)
+	}
+	mustCase(t, db, mine.ID)
+	if err := db.Check(); err != nil {
+		t.Errorf("the store does not check out: %v", err)
+	}
+}
+
+// A PC that re-enrolls (its data folder's copy kept the identity) keeps the
+// rejections of its old identity listed: the new identity's seqs start at 1 again,
+// and the rejection of its seq 1 used to overwrite the old one's, so a refused
+// change vanished from the list without a word (found by sync/sim with a cloned
+// desktop, seed 341). Both stay, each dismissable by its Seq.
+func TestReenrollKeepsRejections(t *testing.T) {
+	db := enrolledStore(t)
+	rejectFirst := func(reason string) {
+		t.Helper()
+		out, err := db.Outbox(0, 0)
+		if err != nil || len(out) == 0 {
+			t.Fatalf("outbox %v, %v", out, err)
+		}
+		if err := db.AckPush(PushAck{LastSeq: out[0].Seq, Results: []PushOutcome{{Seq: out[0].Seq, Outcome: OutcomeRejected, Reason: reason}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, err := db.Create(clerkAnna, newTestCase("BAU", "Erika Mustermann", testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejectFirst("alt")
+	id := testIdentity
+	id.DeviceID, id.DeviceCode, id.Token = "device-neu", "N9", "token-neu"
+	if err := db.Reenroll(id); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Create(clerkAnna, newTestCase("BAU", "Hans Weiß", testNow.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := db.Outbox(0, 0); len(out) != 1 || out[0].Seq != 1 {
+		t.Fatalf("the new identity's outbox %+v", out)
+	}
+	rejectFirst("neu")
+	rs, err := db.Rejections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].Mutation.CaseID != old.ID || rs[0].Reason != "alt" || rs[1].Mutation.CaseID != c.ID || rs[1].Reason != "neu" {
+		var got []string
+		for _, r := range rs {
+			got = append(got, fmt.Sprintf("%s %q", r.Mutation.ID, r.Reason))
+		}
+		t.Fatalf("rejections %q, want the old identity's and the new one's, oldest first", got)
+	}
+	if rs[0].Seq == rs[1].Seq {
+		t.Fatalf("both rejections have Seq %d", rs[0].Seq)
+	}
+	if err := db.DismissRejected(rs[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := db.Rejections(); len(rs) != 1 || rs[0].Reason != "neu" {
+		t.Errorf("after dismissing the old one: %+v", rs)
 	}
 }

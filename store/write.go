@@ -438,6 +438,16 @@ func (w *writer) putDerived(old, c *model.Case, d derived) error {
 			if !w.keepDuplicates {
 				return fmt.Errorf("%w: %s", ErrDuplicateFileNumber, c.FileNumber)
 			}
+			if local, err := w.madeHereOnly(id); err != nil || local {
+				// Not a duplicate at the service: see madeHereOnly.
+				if err == nil {
+					err = w.fileno.Put([]byte(c.FileNumber), []byte(c.ID))
+				}
+				if err != nil {
+					return fmt.Errorf("put file number %s: %w", c.FileNumber, err)
+				}
+				return w.putFollowUps(old, d)
+			}
 			// The service holds two cases with one number (stored before it
 			// checked, or copied data folders): both are kept here, the first
 			// stays the one found by the number, and the clerk is told.

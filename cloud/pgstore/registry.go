@@ -168,20 +168,20 @@ func (r *registryTx) PutDevice(d cloud.Device) error {
 	if taken {
 		return fmt.Errorf("pgstore: put device %s: code %s: %w", d.ID, d.Code, cloud.ErrExists)
 	}
-	return upsertOwn(r.ctx, r.tx, "put device "+d.ID, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at, copy_of, copy_incarnation)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	return upsertOwn(r.ctx, r.tx, "put device "+d.ID, `INSERT INTO devices (id, tenant, code, token_hash, enrolled, revoked_at, copy_of, copy_incarnation, copy_from)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, token_hash = EXCLUDED.token_hash,
 	enrolled = EXCLUDED.enrolled, revoked_at = EXCLUDED.revoked_at,
-	copy_of = EXCLUDED.copy_of, copy_incarnation = EXCLUDED.copy_incarnation
+	copy_of = EXCLUDED.copy_of, copy_incarnation = EXCLUDED.copy_incarnation, copy_from = EXCLUDED.copy_from
 WHERE devices.tenant = EXCLUDED.tenant
-RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt, d.CopyOf, d.CopyIncarnation)
+RETURNING id`, d.ID, d.Tenant, d.Code, d.TokenHash, d.Enrolled, d.RevokedAt, d.CopyOf, d.CopyIncarnation, d.CopyFrom)
 }
 
-const deviceCols = `id, tenant, code, token_hash, enrolled, revoked_at, copy_of, copy_incarnation`
+const deviceCols = `id, tenant, code, token_hash, enrolled, revoked_at, copy_of, copy_incarnation, copy_from`
 
 func scanDevice(row pgx.Row) (cloud.Device, error) {
 	var d cloud.Device
-	err := row.Scan(&d.ID, &d.Tenant, &d.Code, &d.TokenHash, &d.Enrolled, &d.RevokedAt, &d.CopyOf, &d.CopyIncarnation)
+	err := row.Scan(&d.ID, &d.Tenant, &d.Code, &d.TokenHash, &d.Enrolled, &d.RevokedAt, &d.CopyOf, &d.CopyIncarnation, &d.CopyFrom)
 	return d, err
 }
 

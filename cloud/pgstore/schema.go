@@ -219,6 +219,11 @@ ALTER TABLE devices
 	ADD COLUMN copy_of text COLLATE "C" NOT NULL DEFAULT '',
 	ADD COLUMN copy_incarnation text NOT NULL DEFAULT '';
 `,
+	// Version 6: the device whose token a copied PC re-enrolled with, so that
+	// revoking a device revokes the identities its copies got (cloud.Device.CopyFrom).
+	`
+ALTER TABLE devices ADD COLUMN copy_from text COLLATE "C" NOT NULL DEFAULT '';
+`,
 }
 
 // ErrSchemaTooNew is returned by Open when the database was migrated by a newer

@@ -1,8 +1,10 @@
 package storagetest
 
 import (
+	"log/slog"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ozgcloud/desktop/cloud"
 )
@@ -14,6 +16,76 @@ var fenceTests = []test{
 	{"MutationSums", testMutationSums},
 	{"FileNumbers", testFileNumbers},
 	{"Epochs", testEpochs},
+	{"RevokeCopies", testRevokeCopies},
+}
+
+// testRevokeCopies: revoking a device through the service on this storage revokes
+// the devices its copied data folders re-enrolled as, and theirs, and no other;
+// the copies revoked now are returned, the others keep working.
+func testRevokeCopies(t *testing.T, s cloud.Storage) {
+	seed(t, s)
+	svc := cloud.New(s, cloud.Options{
+		Now:    func() time.Time { return t0.Add(time.Hour) },
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	dev := func(id, tenant, copyOf, copyFrom string) cloud.Device {
+		return cloud.Device{ID: id, Tenant: tenant, Code: "K" + id[len(id)-1:], TokenHash: hex64("tok-" + id),
+			Enrolled: t0, CopyOf: copyOf, CopyFrom: copyFrom, CopyIncarnation: "inc-" + id}
+	}
+	devs := []cloud.Device{
+		dev("pc-1", tenantA, "", ""),
+		dev("pc-2", tenantA, "pc-1", "pc-1"), // a copy of pc-1
+		dev("pc-3", tenantA, "pc-1", "pc-2"), // a copy of that copy
+		dev("pc-4", tenantA, "pc-1", ""),     // re-enrolled with pc-1's token before CopyFrom was kept
+		dev("pc-5", tenantA, "", ""),         // another PC
+		dev("pc-6", tenantA, "pc-5", "pc-5"), // its copy
+		dev("pc-7", tenantB, "", ""),
+	}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		for _, d := range devs {
+			noErr(t, "PutDevice "+d.ID, r.PutDevice(d))
+		}
+		return nil
+	})
+	revoke := func(id string, want ...string) {
+		t.Helper()
+		got, err := svc.RevokeDevice(ctxT(t), id)
+		noErr(t, "RevokeDevice "+id, err)
+		var ids []string
+		for _, d := range got {
+			ids = append(ids, d.ID)
+			if d.RevokedAt == nil {
+				t.Errorf("revoking %s returned %s without RevokedAt", id, d.ID)
+			}
+		}
+		slices.Sort(ids)
+		if !slices.Equal(ids, want) {
+			t.Errorf("revoking %s revoked the copies %q, want %q", id, ids, want)
+		}
+	}
+	revoke("pc-2", "pc-3")
+	revoke("pc-1", "pc-4") // pc-2 and pc-3 were revoked already
+	revoke("pc-1")         // again: nothing more
+	revoked := map[string]bool{"pc-1": true, "pc-2": true, "pc-3": true, "pc-4": true}
+	reg(t, s, func(r cloud.RegistryTx) error {
+		for _, d := range devs {
+			got, err := r.Device(d.ID)
+			noErr(t, "Device "+d.ID, err)
+			if (got.RevokedAt != nil) != revoked[d.ID] {
+				t.Errorf("%s: revoked at %v, want revoked %v", d.ID, got.RevokedAt, revoked[d.ID])
+			}
+			if got.CopyFrom != d.CopyFrom {
+				t.Errorf("%s: CopyFrom %q, want %q", d.ID, got.CopyFrom, d.CopyFrom)
+			}
+		}
+		return nil
+	})
+	if _, err := svc.Authenticate(ctxT(t), "tok-pc-3"); err == nil {
+		t.Error("the copy of the copy still authenticates")
+	}
+	if _, err := svc.Authenticate(ctxT(t), "tok-pc-6"); err != nil {
+		t.Errorf("another PC's copy is refused: %v", err)
+	}
 }
 
 // testEpochs: every change comes back with the epoch its transaction set, from any

@@ -137,7 +137,8 @@ func testEnrollments(t *testing.T, s cloud.Storage) {
 func testDevices(t *testing.T, s cloud.Storage) {
 	seed(t, s)
 	d1 := cloud.Device{ID: "dev-1", Tenant: tenantA, Code: "A1", TokenHash: hex64("tok-1"), Enrolled: t0}
-	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "A2", TokenHash: hex64("tok-2"), Enrolled: t0}
+	d2 := cloud.Device{ID: "dev-2", Tenant: tenantA, Code: "A2", TokenHash: hex64("tok-2"), Enrolled: t0,
+		CopyOf: "dev-1", CopyFrom: "dev-1", CopyIncarnation: "copy-store"}
 	d3 := cloud.Device{ID: "dev-3", Tenant: tenantB, Code: "A1", TokenHash: hex64("tok-3"), Enrolled: t0}
 	reg(t, s, func(r cloud.RegistryTx) error {
 		wantNotFound(t, "Device before put")(r.Device(d1.ID))

@@ -310,10 +310,17 @@ func cmdDeviceRevoke(ctx context.Context, a admin, args []string, out io.Writer)
 		return err
 	}
 	return a.with(ctx, f.store, out, func(s *cloud.Service) error {
-		if err := s.RevokeDevice(ctx, *id); err != nil {
+		copies, err := s.RevokeDevice(ctx, *id)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "Gerät gesperrt: %s; die Anmeldungen auf diesem Gerät sind beendet.\n", *id)
+		if len(copies) > 0 {
+			fmt.Fprintf(out, "Mit ihm gesperrt: %d Gerät(e), als die sich Kopien seines Datenordners neu angemeldet hatten:\n", len(copies))
+			for _, c := range copies {
+				fmt.Fprintf(out, "  %s (Gerätekürzel %s, angemeldet %s)\n", c.ID, c.Code, c.Enrolled.UTC().Format("2006-01-02 15:04 MST"))
+			}
+		}
 		return nil
 	})
 }

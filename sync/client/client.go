@@ -173,9 +173,12 @@ type Status struct {
 	LastSync      time.Time // zero: never
 	LastErr       error     // why the last round failed; nil when it succeeded (the app words it)
 	NextTry       time.Time // when a failed round is retried; zero when not waiting
-	// Notice is the German note about a restored or copied data folder or a
-	// restored central service, until the clerk dismisses it (store.DB.DismissNotice).
-	Notice string
+	// Notice is the kind of the note about a restored or copied data folder, a
+	// restored central service or a duplicate file number (NoticeDetail: the file
+	// numbers), until the clerk dismisses it (store.DB.DismissNotice); the app
+	// words it.
+	Notice       store.NoticeKind
+	NoticeDetail string
 }
 
 // Status returns the engine's and the store's state.
@@ -186,7 +189,8 @@ func (c *Client) Status() Status {
 	s := Status{
 		Enrolled: st.Enrolled, Online: c.online, Syncing: c.syncing,
 		Pending: st.Pending, Rejected: st.Rejected, OpenConflicts: st.OpenConflicts,
-		WantedBlobs: st.WantedBlobs, LastSync: st.LastSync, NextTry: c.nextTry, Notice: st.Notice,
+		WantedBlobs: st.WantedBlobs, LastSync: st.LastSync, NextTry: c.nextTry,
+		Notice: st.Notice, NoticeDetail: st.NoticeDetail,
 	}
 	// The store records the last round that changed something; a round that found
 	// nothing to do is a sync too.

@@ -44,7 +44,7 @@ func TestRealDirectory(t *testing.T) {
 	if len(d.Users) != 2 || d.Users[0] != want.Users[0] || d.Users[1] != want.Users[1] || len(d.OrgUnits) != 1 || d.OrgUnits[0] != want.OrgUnits[0] {
 		t.Fatalf("directory %+v", d)
 	}
-	if err := e.svc.RevokeDevice(e.ctx, id.DeviceID); err != nil {
+	if _, err := e.svc.RevokeDevice(e.ctx, id.DeviceID); err != nil {
 		t.Fatal(err)
 	}
 	var we *wire.Error

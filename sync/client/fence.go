@@ -15,7 +15,7 @@ import (
 type fence interface {
 	SyncFence() (store.Fence, error)
 	ProbeDone() error
-	RenumberOutbox(above uint64, kind string) (int, error)
+	RenumberOutbox(above uint64, kind store.NoticeKind) (int, error)
 	SyncIdentity() (store.SyncIdentity, error)
 	Reenroll(store.SyncIdentity) error
 }

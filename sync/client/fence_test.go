@@ -241,17 +241,25 @@ func TestCopiedFolderReenrolls(t *testing.T) {
 			if len(rs) != 1 || rs[0].Mutation.CaseID != bc.ID || !strings.Contains(rs[0].Reason, bc.FileNumber) || rs[0].Code != store.CodeFileNumber {
 				t.Errorf("PC B's rejections %+v, want its create with the file number in the reason", rs)
 			}
+			var notices []store.NoticeKind
 			for name, x := range map[string]*store.DB{"PC A": adb, "PC B": bdb} {
 				st, err := x.SyncState()
 				if err != nil {
 					t.Fatal(err)
 				}
+				notices = append(notices, st.Notice)
 				if st.Pending != 0 || st.Notice == "" {
 					t.Errorf("%s: pending %d, notice %q", name, st.Pending, st.Notice)
 				}
 				if got, want := caseJSON(t, x, cs.ID), caseJSON(t, obs, cs.ID); got != want {
 					t.Errorf("%s holds\n%s\nthe service has\n%s", name, got, want)
 				}
+			}
+			// One copy renumbered and kept the identity, the other re-enrolled; no
+			// duplicate at the service, so no note about one.
+			slices.Sort(notices)
+			if !slices.Equal(notices, []store.NoticeKind{store.NoticeCopied, store.NoticeRestored}) {
+				t.Errorf("the copies' notes %q", notices)
 			}
 		})
 	}
@@ -303,8 +311,8 @@ func TestDuplicateFileNumberInStorage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(st.Notice, cs.FileNumber) {
-			t.Errorf("%s: notice %q does not name %s", name, st.Notice, cs.FileNumber)
+		if st.Notice != store.NoticeDuplicate || !strings.Contains(st.NoticeDetail, cs.FileNumber) {
+			t.Errorf("%s: notice %q (%q) does not name %s", name, st.Notice, st.NoticeDetail, cs.FileNumber)
 		}
 	}
 }

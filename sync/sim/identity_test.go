@@ -67,8 +67,16 @@ func (w *world) granted(d *desk, user string, g wire.SignInResponse) {
 	if !g.Expires.Equal(win.expires) || g.User.ID != user {
 		w.failf("step %d: %s: grant for %s expires %s (user %s), want %s", w.step, d.name, user, g.Expires, g.User.ID, win.expires)
 	}
+	// The service keeps grants per device: the copies of a data folder share one
+	// until one of them re-enrolls (which takes the device's grants along).
 	k := windowKey(d, user)
 	w.windows[k] = append(w.windows[k], win)
+	for _, x := range w.clients {
+		if x != d && x.dev.ID == d.dev.ID {
+			k := windowKey(x, user)
+			w.windows[k] = append(w.windows[k], win)
+		}
+	}
 	w.counts["grants"]++
 }
 
@@ -323,7 +331,8 @@ func (w *world) checkActor(d *desk, st *serverTenant, m model.Mutation) {
 func (w *world) withoutRejectedCreates(d *desk) []string {
 	rejected := map[string]bool{}
 	for id, mm := range w.made {
-		if mm.client == d && mm.m.Kind == model.KindCreate && w.outcomes[id] == wire.StatusRejected {
+		// A copy of d's data folder holds d's creations made before the copy.
+		if (mm.client == d || d.copyOf(mm.client)) && mm.m.Kind == model.KindCreate && w.outcomes[id] == wire.StatusRejected {
 			rejected[mm.m.CaseID] = true
 		}
 	}

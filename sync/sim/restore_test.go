@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,7 +66,13 @@ func (w *world) aside(mm madeMutation) {
 // ID (a copy of d's data folder, or d before it was restored from a backup).
 func (w *world) note(d *desk, m model.Mutation, item string) {
 	mm := madeMutation{m: m, client: d, item: item}
-	if _, ok := w.made[m.ID]; ok {
+	if other, ok := w.made[m.ID]; ok {
+		if sameMutation(other.m, m) {
+			// The copies made the very same change (one clerk, one action, one
+			// instant of the simulated clock): the service cannot tell them apart,
+			// nor need it.
+			return
+		}
 		w.aside(mm)
 		return
 	}
@@ -92,6 +99,13 @@ func (l *link) SetToken(token string) {
 	}
 	l.d.dev = dev
 	l.w.tracef("%s re-enrolled", l.d.name)
+	if l.w.srvSnap != nil {
+		// A service restored from a backup older than a re-enrollment does not know
+		// the PC's new identity: the PC is refused and needs an enrollment code (not
+		// covered yet, see README). The backup is dropped.
+		l.w.srvSnap = nil
+		l.w.counts["service backups dropped: a PC re-enrolled since"]++
+	}
 }
 
 func copyTree(src, dst string) error {
@@ -160,16 +174,21 @@ func (w *world) recoverDesk(d *desk, snap string) error {
 	if err := d.openStore(); err != nil {
 		return err
 	}
+	if err := d.authenticate(); err != nil {
+		return err
+	}
 	out, err := d.db.Outbox(0, 0)
 	if err != nil {
 		return err
 	}
-	held := map[string]bool{}
+	held := map[string]model.Mutation{}
 	for _, m := range out {
-		held[m.ID] = true
+		held[m.ID] = m
 	}
 	for id, mm := range w.made {
-		if _, decided := w.outcomes[id]; mm.client == d && !decided && !held[id] {
+		// id is the mutation's, or a key of its own (aside).
+		h, ok := held[mm.m.ID]
+		if _, decided := w.outcomes[id]; mm.client == d && !decided && !(ok && sameMutation(h, mm.m)) {
 			delete(w.made, id)
 		}
 	}
@@ -199,12 +218,91 @@ func (w *world) restorePoint(d *desk) {
 	}
 }
 
+// maxClones bounds the clones of one random run: the service gives the copies of
+// one device at most cloud.MaxCopies identities, and a desktop restored from an
+// old backup may take one too.
+const maxClones = 1
+
+// copyPoint is the random run's crash point that copies d's data folder to another
+// PC, and the one that backs the service's storage up or, when it has a backup,
+// restores it from that.
+func (w *world) copyPoint(d *desk) {
+	// Its own stream: a run without these is the run it was before.
+	if w.copyRng == nil {
+		w.copyRng = rand.New(rand.NewPCG(w.seed, 0xc0b1e5))
+	}
+	if w.copyRng.Float64() < w.p.clone && w.clones < maxClones && (w.p.clonePending || nothingPending(d)) {
+		w.clones++
+		c, err := w.cloneOf(d)
+		if err != nil {
+			w.failf("step %d: clone %s: %v", w.step, d.name, err)
+			return
+		}
+		w.counts["desktops cloned"]++
+		if w.srvSnap != nil {
+			// The service knows the clone's grants as its twin's: one device.
+			for _, u := range d.tenant.users {
+				w.srvSnap.windows[windowKey(c, u.ID)] = slices.Clip(w.srvSnap.windows[windowKey(d, u.ID)])
+			}
+		}
+	}
+	if w.copyRng.Float64() >= w.p.serviceRestore {
+		return
+	}
+	w.deliverAll()
+	var err error
+	if w.srvSnap != nil && w.copyRng.IntN(2) == 0 {
+		snap := *w.srvSnap
+		w.srvSnap = nil
+		err = w.recoverServer(snap)
+		w.counts["service restored from a backup"]++
+	} else {
+		var snap serverSnapshot
+		snap, err = w.backupServer()
+		w.srvSnap = &snap
+	}
+	if err != nil {
+		w.failf("step %d: backup or restore of the service: %v", w.step, err)
+	}
+}
+
+// copyOf reports whether d's data folder was copied from o's, or from a copy of it.
+func (d *desk) copyOf(o *desk) bool {
+	for x := d.origin; x != nil; x = x.origin {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+// nothingPending reports whether d's outbox is empty. A change pending when the
+// data folder is copied can be applied twice: once pushed by one copy under the
+// old identity, once by the other renumbered under the identity it re-enrolled as
+// (a follow-up added twice, found with SIM_CLONE_PENDING=1, seeds 91 and 897;
+// README: not covered yet).
+func nothingPending(d *desk) bool {
+	st, err := d.db.SyncState()
+	return err == nil && st.Pending == 0
+}
+
 // cloneDesk adds a desktop whose data folder is a copy of d's (d's store closed
 // for the moment), with d's grants.
 func (w *world) cloneDesk(t *testing.T, d *desk) *desk {
 	t.Helper()
+	c, err := w.cloneOf(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (w *world) cloneOf(d *desk) (*desk, error) {
 	c := &desk{w: w, name: d.name + "k", tenant: d.tenant, clerk: d.clerk, signedIn: d.signedIn,
-		tokens: map[string]string{}, ident: d.ident, dev: d.dev, opts: d.opts}
+		tokens: map[string]string{}, ident: d.ident, dev: d.dev, opts: d.opts, origin: d,
+		// Randomness of its own, as a real PC has: the IDs its store makes must not
+		// repeat the twin's.
+		nStore: 128 + 16*w.clones}
 	for k, v := range d.tokens {
 		c.tokens[k] = v
 	}
@@ -214,22 +312,23 @@ func (w *world) cloneDesk(t *testing.T, d *desk) *desk {
 	c.dir = filepath.Join(w.dir, c.name)
 	c.link = &link{w: w, d: c}
 	if err := d.db.Close(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := copyTree(d.dir, c.dir); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	for _, x := range []*desk{d, c} {
 		if err := x.openStore(); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	w.clients = append(w.clients, c)
 	w.tracef("clone %s as %s", d.name, c.name)
-	return c
+	return c, nil
 }
 
-// serverSnapshot is the service's storage file and what the simulation knew then.
+// serverSnapshot is the service's storage file and what the simulation knew then:
+// the outcomes, and the grants and absences the service had recorded.
 type serverSnapshot struct {
 	path     string
 	outcomes map[string]wire.PushStatus
@@ -237,6 +336,8 @@ type serverSnapshot struct {
 	judged   map[string]int
 	heard    map[string]bool
 	tick     int
+	windows  map[string][]window
+	absences map[string][]recorded
 }
 
 func cloneMap[K comparable, V any](m map[K]V) map[K]V {
@@ -249,10 +350,25 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 
 func (w *world) snapshotServer(t *testing.T) serverSnapshot {
 	t.Helper()
-	snap := serverSnapshot{path: filepath.Join(w.dir, "cloud-snapshot.db"), outcomes: cloneMap(w.outcomes),
-		reasons: cloneMap(w.reasons), judged: cloneMap(w.judged), heard: cloneMap(w.heard), tick: w.tick}
-	if err := w.srv.st.Store.Close(); err != nil {
+	snap, err := w.backupServer()
+	if err != nil {
 		t.Fatal(err)
+	}
+	return snap
+}
+
+func (w *world) backupServer() (serverSnapshot, error) {
+	snap := serverSnapshot{path: filepath.Join(w.dir, "cloud-snapshot.db"), outcomes: cloneMap(w.outcomes),
+		reasons: cloneMap(w.reasons), judged: cloneMap(w.judged), heard: cloneMap(w.heard), tick: w.tick,
+		windows: cloneMap(w.windows), absences: cloneMap(w.absences)}
+	for k, v := range snap.windows {
+		snap.windows[k] = slices.Clip(v)
+	}
+	for k, v := range snap.absences {
+		snap.absences[k] = slices.Clip(v)
+	}
+	if err := w.srv.st.Store.Close(); err != nil {
+		return serverSnapshot{}, err
 	}
 	b, err := os.ReadFile(w.srv.path)
 	if err == nil {
@@ -261,37 +377,56 @@ func (w *world) snapshotServer(t *testing.T) serverSnapshot {
 	if err == nil {
 		err = w.srv.open()
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
+	w.tracef("snapshot the service")
+	return snap, err
 }
 
 // restoreServer puts the service's storage back to snap and starts it again: what
 // it decided since is undecided again, to be sent once more by the desktops.
 func (w *world) restoreServer(t *testing.T, snap serverSnapshot) {
 	t.Helper()
+	if err := w.recoverServer(snap); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) recoverServer(snap serverSnapshot) error {
 	w.tracef("restore the service")
 	if err := w.srv.st.Store.Close(); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	b, err := os.ReadFile(snap.path)
 	if err == nil {
 		err = os.WriteFile(w.srv.path, b, 0o600)
 	}
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	w.srv.count++
 	if err := w.srv.open(); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	w.outcomes, w.reasons, w.judged, w.heard, w.tick = snap.outcomes, snap.reasons, snap.judged, snap.heard, snap.tick
+	if snap.windows != nil {
+		w.windows, w.absences = snap.windows, snap.absences
+	}
 	for _, d := range w.clients {
-		if d.dev, err = w.srv.svc.Authenticate(w.ctx, d.ident.Token); err != nil {
-			t.Fatalf("%s after the restore: %v", d.name, err)
+		if err := d.authenticate(); err != nil {
+			return fmt.Errorf("%s after the restore: %w", d.name, err)
 		}
 	}
+	return nil
+}
+
+// authenticate makes d's link speak as the device whose token d's store holds,
+// as a real desktop's requests do.
+func (d *desk) authenticate() error {
+	id, err := d.db.SyncIdentity()
+	if err != nil {
+		return err
+	}
+	d.dev, err = d.w.srv.svc.Authenticate(d.w.ctx, id.Token)
+	return err
 }
 
 func (w *world) comment(t *testing.T, d *desk, caseID, text string) {

@@ -29,6 +29,7 @@ var defaultParams = params{
 	clientCrash:   0.08,
 	partition:     0.07,
 	restore:       0.03,
+	clone:         0.01,
 }
 
 // result is what one seed's run leaves.
@@ -61,6 +62,7 @@ func runSeed(seed uint64, dir string, p params) result {
 		}
 		d := w.clients[w.rng.IntN(len(w.clients))]
 		w.restorePoint(d)
+		w.copyPoint(d)
 		switch r := w.rng.IntN(100); {
 		case r < 8:
 			w.meet(d)
@@ -77,7 +79,15 @@ func runSeed(seed uint64, dir string, p params) result {
 		case r < 91:
 			w.sync(d)
 		case r < 93:
-			w.intake(w.tenants[w.rng.IntN(len(w.tenants))])
+			t := w.tenants[w.rng.IntN(len(w.tenants))]
+			if w.srvSnap != nil {
+				// An application that arrives after the service's backup is gone
+				// from it after a restore but stays on the PCs that pulled it
+				// (README: not covered yet): none while a backup may come back.
+				w.tracef("intake %s held back", t.id)
+				break
+			}
+			w.intake(t)
 		case r < 97:
 			w.mu.Lock()
 			if len(w.queue) > 0 {
@@ -270,8 +280,10 @@ func stepsEnv(p params) string {
 	if p.steps != defaultParams.steps {
 		env += fmt.Sprintf(" SIM_STEPS=%d", p.steps)
 	}
-	if k := os.Getenv("SIM_FAULTS"); k != "" {
-		env += " SIM_FAULTS=" + k
+	for _, k := range []string{"SIM_FAULTS", "SIM_CLONE_PENDING", "SIM_SERVICE_RESTORE"} {
+		if v := os.Getenv(k); v != "" {
+			env += " " + k + "=" + v
+		}
 	}
 	return env
 }
@@ -303,6 +315,17 @@ func TestSim(t *testing.T) {
 		for _, f := range []*float64{&p.dropReq, &p.dropResp, &p.dup, &p.delay, &p.serverCrash, &p.clientCrash, &p.partition} {
 			*f = min(1, *f*float64(k))
 		}
+	}
+	// SIM_CLONE_PENDING=1 clones desktops with changes pending too, and
+	// SIM_SERVICE_RESTORE=P backs the service up or restores it with chance P per
+	// step: both find what README lists as not covered yet.
+	p.clonePending = os.Getenv("SIM_CLONE_PENDING") != ""
+	if v := os.Getenv("SIM_SERVICE_RESTORE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("SIM_SERVICE_RESTORE=%q: %v", v, err)
+		}
+		p.serviceRestore = f
 	}
 	start := time.Now()
 	for seed := first; seed < first+n; seed++ {

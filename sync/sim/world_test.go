@@ -45,8 +45,12 @@ type params struct {
 	dropReq, dropResp, dup, delay, serverCrash, serverRestart, clientCrash float64
 	partition                                                              float64 // per step
 	// restore is the chance per step that a desktop's data folder is backed up or,
-	// when it has a backup, restored from it (restore_test.go).
-	restore float64
+	// when it has a backup, restored from it; clone that a desktop's data folder is
+	// copied to another PC (only with nothing pending unless clonePending);
+	// serviceRestore that the service's storage is backed up or, when it has a
+	// backup, restored from it (restore_test.go).
+	restore, clone, serviceRestore float64
+	clonePending                   bool
 }
 
 // world is one seed's simulation.
@@ -98,8 +102,11 @@ type world struct {
 	failures []string
 	snaps    map[*desk]string // the backups of restorePoint
 	asides   int              // made mutations kept under a key of their own
-	// restoreRng decides the restore crash points apart from rng.
-	restoreRng *rand.Rand
+	// restoreRng decides the restore crash points apart from rng, copyRng the
+	// clones and the service's backups.
+	restoreRng, copyRng *rand.Rand
+	srvSnap             *serverSnapshot // the service's backup of copyPoints
+	clones              int
 }
 
 // madeMutation is a mutation a clerk made, read back from the outbox after the commit.
@@ -258,6 +265,7 @@ type desk struct {
 	cutUntil int
 	nStore   int
 	crashes  int
+	origin   *desk // the desktop whose data folder this one's was copied from
 }
 
 func (d *desk) openStore() error {

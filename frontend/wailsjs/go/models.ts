@@ -573,7 +573,7 @@ export namespace app {
 	    unassigned: number;
 	    overdue: number;
 	    followUp: number;
-	    byStatus: {[key: string]: number};
+	    byStatus: Record<string, number>;
 	    pending: number;
 	
 	    static createFrom(source: any = {}) {
