@@ -289,11 +289,11 @@ func TestBulkActionsReportEachRefusal(t *testing.T) {
 	if err != nil || res.Done != 2 || len(res.Failed) != 1 || res.Failed[0].ID != ids[1] || res.Failed[0].FileNumber == "" {
 		t.Fatalf("bulk accept: %+v %v", res, err)
 	}
-	res, err = a.BulkAssign(ids, a.current().ID)
+	res, err = a.BulkAssign(ids, a.current().ID, false)
 	if err != nil || res.Done != 3 {
 		t.Fatalf("bulk assign: %+v %v", res, err)
 	}
-	if _, err := a.BulkAssign(ids, "niemand"); uiError(t, err).Code != CodeInvalid {
+	if _, err := a.BulkAssign(ids, "niemand", false); uiError(t, err).Code != CodeInvalid {
 		t.Error("assigning to an unknown clerk accepted")
 	}
 }
@@ -308,7 +308,7 @@ func TestDueFollowUpsAnnouncedOnce(t *testing.T) {
 	if _, err := a.AddFollowUp(d.ID, "2026-12-28", "Später"); err != nil {
 		t.Fatal(err)
 	}
-	due, err := a.DueFollowUps()
+	due, err := a.DueFollowUps(false)
 	if err != nil || len(due) != 1 || due[0].Reason != "Heute prüfen" || due[0].Overdue {
 		t.Fatalf("due: %+v %v", due, err)
 	}

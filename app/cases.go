@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ozgcloud/desktop/model"
 	"github.com/ozgcloud/desktop/store"
@@ -212,9 +211,12 @@ func (a *Cases) AddFollowUp(id, due, reason string) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, err
 	}
-	day, err := time.Parse(dateLayout, due)
+	day, err := model.ParseDate(due)
 	if err != nil {
 		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFields, Fields: map[string]string{"due": fieldDate}}
+	}
+	if day.Before(a.today()) {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgCheckFieldsNothingSaved, Fields: map[string]string{"due": fieldFollowUpPast}}
 	}
 	return a.do(me, id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
 		ID: newID(), Due: day, Reason: strings.TrimSpace(reason), CreatedAt: a.now(), By: me.ID,
@@ -264,12 +266,15 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 		return CaseDetail{}, err
 	}
 	fields := map[string]string{}
-	received, err := time.ParseInLocation(dateLayout, in.Received, a.loc)
+	// The receipt date is a civil date: the case was received when that day began
+	// in Berlin, so that every view and the deadline take that same date.
+	day, err := model.ParseDate(in.Received)
 	if err != nil {
 		fields["received"] = fieldReceived
-	} else if received.After(a.now()) {
+	} else if day.After(a.today()) {
 		fields["received"] = fieldReceivedFuture
 	}
+	received := model.DateStart(day)
 	ch := model.Channel(in.Channel)
 	if ch != model.ChannelPost && ch != model.ChannelCounter {
 		fields["channel"] = fieldChannel
@@ -312,31 +317,66 @@ func (a *Cases) CreateCase(in NewCaseInput) (CaseDetail, error) {
 	return a.detail(created)
 }
 
-// bulk performs one action per case, each its own transaction, so one refused case
-// does not undo the others; the result names every refusal.
-func (a *Cases) bulk(me model.Clerk, ids []string, kind model.MutationKind, payload any) (BulkResult, error) {
-	res := BulkResult{Failed: []BulkFailed{}}
+// skip says why a bulk action leaves case c alone (German), and whether the clerk may
+// confirm it; "" does it.
+type skip func(c model.Case) (reason string, ask bool)
+
+// bulk performs one action (named label) per case, each its own transaction, so one
+// refused case does not undo the others; the result names every case left alone and
+// why, with its status where that is why.
+func (a *Cases) bulk(me model.Clerk, ids []string, label string, kind model.MutationKind, payload any, skip skip) BulkResult {
+	res := BulkResult{Failed: []BulkFailed{}, Ask: []BulkFailed{}}
 	for _, id := range ids {
+		c, err := a.db.Case(id)
+		if err != nil {
+			res.Failed = append(res.Failed, BulkFailed{ID: id, Reason: toError(err).(*Error).Message})
+			continue
+		}
+		f := BulkFailed{ID: id, FileNumber: c.FileNumber, Status: c.Status.Label()}
+		if skip != nil {
+			if f.Reason, f.Ask = skip(c); f.Reason != "" {
+				if f.Ask {
+					res.Ask = append(res.Ask, f)
+				} else {
+					res.Failed = append(res.Failed, f)
+				}
+				continue
+			}
+		}
 		if _, err := a.act(me, id, kind, payload); err != nil {
-			f := BulkFailed{ID: id, Reason: toError(err).(*Error).Message}
-			if old, err := a.db.Case(id); err == nil {
-				f.FileNumber = old.FileNumber
+			f.Reason = toError(err).(*Error).Message
+			if errors.Is(err, model.ErrNotAllowedNow) {
+				f.Reason = fmt.Sprintf(msgBulkNotNow, label, c.Status.Label())
 			}
 			res.Failed = append(res.Failed, f)
 			continue
 		}
 		res.Done++
 	}
-	return res, nil
+	return res
 }
 
-// BulkAssign assigns every case in ids to clerkID.
-func (a *Cases) BulkAssign(ids []string, clerkID string) (BulkResult, error) {
+// BulkAssign assigns every case in ids to clerkID. It leaves alone the cases that are
+// finished (closed, decided, discarded, forwarded, to be deleted) and those already
+// clerkID's; a case a colleague holds only when takeOver, else it is listed in Ask,
+// so that the clerk confirms taking it and calls again with takeOver.
+func (a *Cases) BulkAssign(ids []string, clerkID string, takeOver bool) (BulkResult, error) {
 	me, err := a.assigner(clerkID)
 	if err != nil {
 		return BulkResult{}, err
 	}
-	return a.bulk(me, ids, model.KindAssign, model.AssignPayload{Assignee: clerkID})
+	n := a.names()
+	return a.bulk(me, ids, labelAssign, model.KindAssign, model.AssignPayload{Assignee: clerkID}, func(c model.Case) (string, bool) {
+		switch {
+		case c.Finished():
+			return fmt.Sprintf(msgBulkAssignFinished, c.Status.Label()), false
+		case c.Assignee == clerkID:
+			return fmt.Sprintf(msgBulkAssignAlready, n.of(clerkID)), false
+		case !takeOver && c.Assignee != "" && c.Assignee != me.ID:
+			return fmt.Sprintf(msgBulkAssignHeld, n.of(c.Assignee), c.Status.Label()), true
+		}
+		return "", false
+	}), nil
 }
 
 // BulkTransition performs action on every case in ids where it is allowed.
@@ -349,17 +389,63 @@ func (a *Cases) BulkTransition(ids []string, action string) (BulkResult, error) 
 	if needsReason[act] {
 		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgBulkNeedsReason}
 	}
-	return a.bulk(me, ids, model.KindTransition, model.TransitionPayload{Action: act})
+	t, ok := model.TransitionFor(act)
+	if !ok {
+		return BulkResult{}, &Error{Code: CodeNotAllowed, Message: msgNotAllowedNow}
+	}
+	return a.bulk(me, ids, t.Label, model.KindTransition, model.TransitionPayload{Action: act}, nil), nil
 }
 
-// DueFollowUps lists the open follow-ups due today or earlier, the clerk's own cases
-// first (with those of the absent clerks the clerk stands in for).
-func (a *Cases) DueFollowUps() ([]DueFollowUp, error) {
+// DueFollowUps lists the open follow-ups due today or earlier of cases still in work:
+// the clerk's own (and those of the absent clerks the clerk stands in for), or with
+// all the whole office's, the clerk's first.
+func (a *Cases) DueFollowUps(all bool) ([]DueFollowUp, error) {
 	me, err := a.me()
 	if err != nil {
 		return nil, err
 	}
-	return a.dueFollowUps(me)
+	due, err := a.dueFollowUps(me)
+	if err != nil || all {
+		return due, err
+	}
+	mine := due[:0]
+	for _, d := range due {
+		if d.Mine {
+			mine = append(mine, d)
+		}
+	}
+	return mine, nil
+}
+
+// HandFollowUp gives an open follow-up to clerkID: a new follow-up with the same date
+// and reason for them is added first, then this one is marked done, so that a crash
+// between the two leaves one too many, never none.
+func (a *Cases) HandFollowUp(id, followUpID, clerkID string) (CaseDetail, error) {
+	me, err := a.me()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	if clerkID == "" {
+		return CaseDetail{}, &Error{Code: CodeInvalid, Message: msgUnknownClerk, Fields: map[string]string{"owner": fieldUnknownClerk}}
+	}
+	if err := a.knownClerk(clerkID); err != nil {
+		return CaseDetail{}, err
+	}
+	c, err := a.db.Case(id)
+	if err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	i := slices.IndexFunc(c.FollowUps, func(f model.FollowUp) bool { return f.ID == followUpID })
+	if i < 0 || !c.FollowUps[i].Open() {
+		return CaseDetail{}, &Error{Code: CodeNotFound, Message: msgFollowUpNotOpen}
+	}
+	old := c.FollowUps[i]
+	if _, err := a.act(me, id, model.KindFollowUpAdd, model.FollowUpPayload{FollowUp: model.FollowUp{
+		ID: newID(), Due: old.Due, Reason: old.Reason, CreatedAt: a.now(), By: me.ID, Owner: clerkID,
+	}}); err != nil {
+		return CaseDetail{}, toError(err)
+	}
+	return a.do(me, id, model.KindFollowUpDone, model.FollowUpDonePayload{FollowUpID: followUpID})
 }
 
 // maxDueListed bounds the due list: more than a clerk can read, few enough that the
@@ -373,25 +459,30 @@ func (a base) dueFollowUps(me model.Clerk) ([]DueFollowUp, error) {
 		return nil, toError(err)
 	}
 	mineToo := a.standsInFor(me.ID)
+	n := a.names()
 	out := make([]DueFollowUp, 0, len(due))
 	for _, d := range due {
+		if d.Finished {
+			continue // a closed case raises no follow-up (its open ones are offered to be completed on closing)
+		}
+		owner := d.FollowUp.OwnerID()
 		out = append(out, DueFollowUp{
 			CaseID: d.CaseID, FileNumber: d.FileNumber, Applicant: d.Applicant,
-			FollowUpID: d.FollowUp.ID, Due: d.FollowUp.Due.Format(dateLayout), Reason: d.FollowUp.Reason,
+			FollowUpID: d.FollowUp.ID, Due: model.FormatDate(d.FollowUp.Due), Reason: d.FollowUp.Reason,
 			Overdue: d.FollowUp.Due.Before(today),
+			Owner:   n.of(owner), Mine: owner == me.ID || slices.Contains(mineToo, owner),
 		})
 	}
-	// The clerk's own cases first, each group oldest first (the store's order).
-	mine := func(i int) bool { return due[i].Assignee == me.ID || slices.Contains(mineToo, due[i].Assignee) }
+	// The clerk's own first, each group oldest first (the store's order).
 	sorted := make([]DueFollowUp, 0, len(out))
-	for i := range out {
-		if mine(i) {
-			sorted = append(sorted, out[i])
+	for _, d := range out {
+		if d.Mine {
+			sorted = append(sorted, d)
 		}
 	}
-	for i := range out {
-		if !mine(i) {
-			sorted = append(sorted, out[i])
+	for _, d := range out {
+		if !d.Mine {
+			sorted = append(sorted, d)
 		}
 	}
 	if len(sorted) > maxDueListed {

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ozgcloud/desktop/decision"
 	"github.com/ozgcloud/desktop/model"
@@ -237,7 +236,7 @@ func (a *Decisions) StartDecision(caseID, templateID string) (DecisionDraft, err
 	d.Values = ownValues(d.Blocks, nil)
 	d.Fee, _ = usesFee(t.Blocks)
 	if d.Fee {
-		d.FeeDue = a.today().AddDate(0, 1, 0).Format(dateLayout)
+		d.FeeDue = model.FormatDate(a.today().AddDate(0, 1, 0))
 	}
 	if old, ok := activeDecision(c); ok {
 		d.Supersedes, d.SupersedesTitle = old.ID, a.decisionTitle(old)
@@ -335,7 +334,7 @@ func (a *Decisions) letter(me model.Clerk, c model.Case, d DecisionDraft) (decis
 			}
 			return decision.Letter{}, &problem{msgFeeAmountUnreadable, "feeAmount"}
 		}
-		due, err := time.Parse(dateLayout, d.FeeDue)
+		due, err := model.ParseDate(d.FeeDue)
 		if err != nil {
 			return decision.Letter{}, &problem{msgFeeDueMissing, "feeDue"}
 		}

@@ -72,7 +72,7 @@ func (a *Desk) Session() (Session, error) {
 		Statuses:    options(model.Statuses, func(s model.Status) Option { return Option{string(s), s.Label()} }),
 		Channels: options([]model.Channel{model.ChannelPost, model.ChannelCounter},
 			func(c model.Channel) Option { return Option{string(c), c.Label()} }),
-		Today:              a.today().Format(dateLayout),
+		Today:              model.FormatDate(a.today()),
 		MaxAttachmentBytes: a.db.MaxAttachmentSize(),
 		MayAssignOthers:    st.Clerk.MayAssignOthers(),
 	}

@@ -60,7 +60,7 @@ func (a *FollowUpWatcher) announceDue(seen map[string]bool) {
 	}
 	var fresh []DueFollowUp
 	for _, d := range due {
-		if !seen[d.FollowUpID] {
+		if d.Mine && !seen[d.FollowUpID] { // the clerk's own; the office's are in the list
 			seen[d.FollowUpID] = true
 			fresh = append(fresh, d)
 		}

@@ -31,8 +31,7 @@ func conflictValue(field string, v json.RawMessage, n names) (raw, shown string)
 		if json.Unmarshal(v, &t) != nil || t == nil {
 			return "", labelNoDeadline
 		}
-		d := t.UTC().Format(dateLayout)
-		return d, t.UTC().Format("02.01.2006")
+		return model.FormatDate(*t), t.UTC().Format("02.01.2006")
 	case "status":
 		var s model.Status
 		if json.Unmarshal(v, &s) != nil {
@@ -139,7 +138,7 @@ func (a *Sync) mergedValue(in ResolveConflictInput) (json.RawMessage, error) {
 		if val == "" {
 			return json.RawMessage("null"), nil
 		}
-		d, err := time.Parse(dateLayout, val)
+		d, err := model.ParseDate(val)
 		if err != nil {
 			return nil, bad(fieldConflictDate)
 		}

@@ -131,6 +131,10 @@ type ActionView struct {
 	Label  string `json:"label"`
 	// NeedsReason: the UI asks for a reason (verwerfen, weiterleiten).
 	NeedsReason bool `json:"needsReason"`
+	// Destructive: the action ends the work on the case or gives it up (verwerfen,
+	// löschen anfordern); the UI sets it apart and asks first, saying Confirm.
+	Destructive bool   `json:"destructive"`
+	Confirm     string `json:"confirm"`
 }
 
 // FormNode is one node of the form-data tree.
@@ -185,6 +189,9 @@ type FollowUpView struct {
 	Due    string `json:"due"`
 	Reason string `json:"reason"`
 	By     string `json:"by"`
+	// Owner is who is to do it (the name); Mine when that is the clerk signed in.
+	Owner  string `json:"owner"`
+	Mine   bool   `json:"mine"`
 	Done   bool   `json:"done"`
 	DoneAt string `json:"doneAt"`
 	// State: "open", "due" (today), "overdue", "done".
@@ -302,17 +309,21 @@ type NewCaseInput struct {
 	Note       string `json:"note"` // becomes the first form field "Anliegen"
 }
 
-// BulkResult says what a bulk action did, per case.
+// BulkResult says what a bulk action did, per case: Failed were left alone (and
+// why), Ask are held by colleagues and were left alone until the clerk confirms.
 type BulkResult struct {
 	Done   int          `json:"done"`
 	Failed []BulkFailed `json:"failed"`
+	Ask    []BulkFailed `json:"ask"`
 }
 
-// BulkFailed names a case the bulk action could not change, and why (German).
+// BulkFailed names a case the bulk action did not change, its status and why (German).
 type BulkFailed struct {
 	ID         string `json:"id"`
 	FileNumber string `json:"fileNumber"`
+	Status     string `json:"status"`
 	Reason     string `json:"reason"`
+	Ask        bool   `json:"ask"`
 }
 
 // DueFollowUp is a line of the "Wiedervorlagen fällig" list.
@@ -324,4 +335,8 @@ type DueFollowUp struct {
 	Due        string `json:"due"`
 	Reason     string `json:"reason"`
 	Overdue    bool   `json:"overdue"`
+	// Owner is who is to do it (the name); Mine when the clerk or an absent clerk
+	// they stand in for.
+	Owner string `json:"owner"`
+	Mine  bool   `json:"mine"`
 }

@@ -16,10 +16,10 @@ const (
 )
 
 func date(t *time.Time) string {
-	if t == nil || t.IsZero() {
+	if t == nil {
 		return ""
 	}
-	return t.Format(dateLayout)
+	return model.FormatDate(*t)
 }
 
 func stamp(t time.Time, loc *time.Location) string {
@@ -68,12 +68,12 @@ func (a base) names() names {
 func rowView(r index.Row, today int32) CaseRow {
 	var deadline string
 	if r.Deadline != 0 {
-		deadline = index.DayTime(r.Deadline).Format(dateLayout)
+		deadline = model.FormatDate(index.DayTime(r.Deadline))
 	}
 	return CaseRow{
 		ID: r.ID, FileNumber: r.FileNumber, Applicant: r.Applicant,
 		Type: r.Type, TypeLabel: r.TypeName,
-		Received: time.Unix(r.ReceivedAt, 0).UTC().Format(dateLayout),
+		Received: model.FormatDate(model.DateOf(time.Unix(r.ReceivedAt, 0))),
 		Status:   string(r.Status), StatusLabel: r.Status.Label(),
 		Assignee: r.Assignee, AssigneeName: r.AssigneeName,
 		Deadline: deadline,
@@ -114,6 +114,12 @@ func attachmentView(caseID string, at model.Attachment, n names, loc *time.Locat
 
 var needsReason = map[model.Action]bool{model.ActionVerwerfen: true, model.ActionWeiterleiten: true}
 
+// destructive names the actions that give a case up, with what the UI asks first.
+var destructive = map[model.Action]string{
+	model.ActionVerwerfen:         msgConfirmVerwerfen,
+	model.ActionLoeschenAnfordern: msgConfirmLoeschen,
+}
+
 func (a base) detail(c model.Case) (CaseDetail, error) {
 	hist, err := a.db.History(c.ID)
 	if err != nil {
@@ -130,7 +136,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		ID: c.ID, Revision: c.HistoryHead.Hash, FileNumber: c.FileNumber, Title: c.Title,
 		Type: c.Type, TypeLabel: typeLabel(c.Type),
 		Channel: string(c.Channel), ChannelLabel: c.Channel.Label(),
-		Received: stamp(c.ReceivedAt, loc),
+		Received: model.FormatDate(model.DateOf(c.ReceivedAt)),
 		Status:   string(c.Status), StatusLabel: c.Status.Label(),
 		Assignee: c.Assignee, AssigneeName: n.of(c.Assignee),
 		OrgUnit:        c.OrgUnit,
@@ -185,7 +191,8 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 		d.Comments = append(d.Comments, CommentView{ID: cm.ID, At: stamp(cm.At, loc), By: n.of(cm.By), Text: cm.Text})
 	}
 	for _, f := range c.FollowUps {
-		v := FollowUpView{ID: f.ID, Due: f.Due.Format(dateLayout), Reason: f.Reason, By: n.of(f.By), Done: !f.Open()}
+		v := FollowUpView{ID: f.ID, Due: model.FormatDate(f.Due), Reason: f.Reason, By: n.of(f.By), Done: !f.Open(),
+			Owner: n.of(f.OwnerID()), Mine: f.OwnerID() == clerk.ID}
 		switch {
 		case !f.Open():
 			v.State, v.DoneAt = "done", stamp(*f.DoneAt, loc)
@@ -214,7 +221,7 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 			v.Document = &dv
 		}
 		if dec.PostedAt != nil {
-			v.Posted = dec.PostedAt.Format(time.DateOnly)
+			v.Posted = model.FormatDate(*dec.PostedAt)
 		}
 		d.Decisions = append(d.Decisions, v)
 	}
@@ -223,7 +230,8 @@ func (a base) detail(c model.Case) (CaseDetail, error) {
 			break
 		}
 		t, _ := model.TransitionFor(act)
-		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act]})
+		confirm := destructive[act]
+		d.Actions = append(d.Actions, ActionView{Action: string(act), Label: t.Label, NeedsReason: needsReason[act], Destructive: confirm != "", Confirm: confirm})
 	}
 	return d, nil
 }

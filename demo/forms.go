@@ -172,7 +172,7 @@ func (r rng) bau(received time.Time, p person) spec {
 	arch := r.person(received, 30, 65, 0.3)
 	office := fmt.Sprintf(r.pick(architectOffices), arch.Last)
 	cost := r.between(15, 900) * 1000_00
-	legal := model.Day(received, time.UTC).AddDate(0, 3, 0)
+	legal := model.DateOf(received).AddDate(0, 3, 0)
 	return spec{
 		Title:     "Bauantrag: " + pr.Short + ", " + site,
 		Person:    p,

@@ -73,7 +73,7 @@ var usages = []struct {
 
 func (r rng) sondernutzung(received time.Time, p person) spec {
 	u := usages[r.IntN(len(usages))]
-	start := model.Day(received, time.UTC).AddDate(0, 0, r.between(7, 60))
+	start := model.DateOf(received).AddDate(0, 0, r.between(7, 60))
 	end := start.AddDate(0, 0, r.between(u.Days[0], u.Days[1]))
 	where := r.pick(streets) + " " + strconv.Itoa(r.between(1, 80))
 	applicant := p.applicant(true)

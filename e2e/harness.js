@@ -48,16 +48,13 @@ export async function launch() {
 }
 
 /**
- * Opens a fresh page at the app's URL with the desktop window's size and a German
- * locale. Page errors and console errors are collected in page.problems. On a demo
- * store nobody or a locked window is signed in as demoClerk, unless signIn is false.
+ * Opens a fresh page at the app's URL with the desktop window's size, a German locale
+ * and Berlin's zone (or the viewport, locale and zone given). Page errors and console
+ * errors are collected in page.problems. On a demo store nobody or a locked window is
+ * signed in as demoClerk, unless signIn is false.
  */
-export async function openApp(browser, { signIn = true } = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-  });
+export async function openApp(browser, { signIn = true, viewport = { width: 1280, height: 800 }, locale = 'de-DE', timezoneId = 'Europe/Berlin' } = {}) {
+  const context = await browser.newContext({ viewport, locale, timezoneId });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.problems = [];

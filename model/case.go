@@ -122,17 +122,27 @@ type Comment struct {
 
 // FollowUp (Wiedervorlage) asks for the case to be looked at again on a date.
 type FollowUp struct {
-	ID        string     `json:"id"`
-	Due       time.Time  `json:"due"` // calendar date, midnight UTC
-	Reason    string     `json:"reason"`
-	CreatedAt time.Time  `json:"createdAt"`
-	By        string     `json:"by"`
-	DoneAt    *time.Time `json:"doneAt,omitempty"`
-	DoneBy    string     `json:"doneBy,omitempty"`
+	ID        string    `json:"id"`
+	Due       time.Time `json:"due"` // calendar date, midnight UTC
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"createdAt"`
+	By        string    `json:"by"`
+	// Owner is the clerk who is to do it when not By (given to a colleague).
+	Owner  string     `json:"owner,omitempty"`
+	DoneAt *time.Time `json:"doneAt,omitempty"`
+	DoneBy string     `json:"doneBy,omitempty"`
 }
 
 // Open reports whether the follow-up is still to be done.
 func (f FollowUp) Open() bool { return f.DoneAt == nil }
+
+// OwnerID returns the clerk who is to do the follow-up: Owner, else who made it.
+func (f FollowUp) OwnerID() string {
+	if f.Owner != "" {
+		return f.Owner
+	}
+	return f.By
+}
 
 // MessageDirection says who wrote a message.
 type MessageDirection string

@@ -57,7 +57,9 @@ func ValidDeviceCode(s string) bool {
 	return true
 }
 
-// TargetDeadline returns the target deadline for a case of type t received on day.
+// TargetDeadline returns the target deadline (a stored civil date) for a case of type
+// t received at the instant received: DeadlineDays calendar days after the receipt
+// date in Berlin.
 func (t CaseType) TargetDeadline(received time.Time) time.Time {
-	return Day(received, time.UTC).AddDate(0, 0, t.DeadlineDays)
+	return AddDays(DateOf(received), t.DeadlineDays)
 }

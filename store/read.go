@@ -115,6 +115,8 @@ func (db *DB) Counts(assignee string, today int32) index.Counts {
 type DueFollowUp struct {
 	CaseID, FileNumber, Applicant, Assignee string
 	FollowUp                                model.FollowUp
+	// Finished: the case needs no more work (closed, decided, discarded ...).
+	Finished bool
 }
 
 // DueFollowUps returns the open follow-ups due on or before today's calendar date (in
@@ -138,7 +140,7 @@ func (db *DB) DueFollowUps(today time.Time) ([]DueFollowUp, error) {
 			if err := r.UnmarshalBinary(rows.Get([]byte(caseID))); err != nil {
 				return fmt.Errorf("row of %s: %w", caseID, err)
 			}
-			d.FileNumber, d.Applicant, d.Assignee = r.FileNumber, r.Applicant, r.Assignee
+			d.FileNumber, d.Applicant, d.Assignee, d.Finished = r.FileNumber, r.Applicant, r.Assignee, r.Finished
 			out = append(out, d)
 		}
 		return nil

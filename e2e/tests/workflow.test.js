@@ -159,7 +159,7 @@ test('clerk workflow', async (t) => {
 
   await t.test('follow-up (Wiedervorlage)', shot(async () => {
     await detail().getByRole('tab', { name: /^Wiedervorlagen/ }).click();
-    await detail().getByLabel(/^Fällig am/).fill(followUpDue);
+    await detail().getByLabel(/^Fällig am/).fill(followUpDue.split('-').reverse().join('.')); // German entry, TT.MM.JJJJ
     await detail().getByLabel(/^Grund/).fill(followUpReason);
     await detail().getByRole('button', { name: 'Wiedervorlage anlegen' }).click();
     await detail().getByRole('tabpanel').getByText(followUpReason).waitFor();

@@ -51,7 +51,7 @@ describe('wailsApi', () => {
     const methods: Record<string, () => Promise<unknown>> = {};
     for (const name of listResults) methods[name] = async () => null;
     bridge(methods);
-    expect(await wailsApi.DueFollowUps()).toEqual([]);
+    expect(await wailsApi.DueFollowUps(false)).toEqual([]);
     expect(await wailsApi.SyncConflicts('')).toEqual([]);
     for (const name of listResults) {
       const call = (wailsApi as unknown as Record<string, () => Promise<unknown>>)[name];

@@ -59,13 +59,18 @@ export const fakeSession: Session = {
   mayAssignOthers: false,
 };
 
-const actionsByStatus: Record<string, { action: string; label: string; needsReason: boolean; to: string }[]> = {
+type FakeAction = { action: string; label: string; needsReason: boolean; destructive?: boolean; confirm?: string; to: string };
+const actionsByStatus: Record<string, FakeAction[]> = {
   NEU: [
     { action: 'annehmen', label: 'Annehmen', needsReason: false, to: 'ANGENOMMEN' },
-    { action: 'verwerfen', label: 'Verwerfen', needsReason: true, to: 'VERWORFEN' },
+    { action: 'verwerfen', label: 'Verwerfen', needsReason: true, destructive: true, confirm: 'Der Vorgang wird verworfen und nicht weiter bearbeitet.', to: 'VERWORFEN' },
   ],
   ANGENOMMEN: [{ action: 'bearbeiten', label: 'Bearbeitung beginnen', needsReason: false, to: 'IN_BEARBEITUNG' }],
   IN_BEARBEITUNG: [{ action: 'abschliessen', label: 'Abschließen', needsReason: false, to: 'ABGESCHLOSSEN' }],
+  ABGESCHLOSSEN: [
+    { action: 'wiedereroeffnen', label: 'Wiedereröffnen', needsReason: false, to: 'IN_BEARBEITUNG' },
+    { action: 'loeschen_anfordern', label: 'Löschung anfordern', needsReason: false, destructive: true, confirm: 'Der Vorgang wird zur Löschung vorgemerkt.', to: 'ZU_LOESCHEN' },
+  ],
 };
 
 const label = (s: string) => fakeSession.statuses?.find((o) => o.value === s)?.label ?? s;
@@ -146,7 +151,8 @@ export class FakeApi implements Api {
   setStatus(d: CaseDetail, status: string) {
     d.status = status;
     d.statusLabel = label(status);
-    d.actions = (actionsByStatus[status] ?? []).map(({ action, label: l, needsReason }) => ({ action, label: l, needsReason }));
+    d.actions = (actionsByStatus[status] ?? []).map(({ action, label: l, needsReason, destructive, confirm }) =>
+      ({ action, label: l, needsReason, destructive: !!destructive, confirm: confirm ?? '' }));
   }
 
   private update(id: string, f: (d: CaseDetail) => void): CaseDetail {
@@ -271,7 +277,7 @@ export class FakeApi implements Api {
   AddComment = (id: string, text: string) => this.rec('AddComment', [id, text], () =>
     this.update(id, (d) => d.comments!.push({ id: `k${d.comments!.length}`, at: '2026-03-10T10:00:00Z', by: 'Anna Schmidt', text })));
   AddFollowUp = (id: string, due: string, reason: string) => this.rec('AddFollowUp', [id, due, reason], () =>
-    this.update(id, (d) => d.followUps!.push({ id: `f${d.followUps!.length}`, due, reason, by: 'Anna Schmidt', done: false, doneAt: '', state: 'open' })));
+    this.update(id, (d) => d.followUps!.push({ id: `f${d.followUps!.length}`, due, reason, by: 'Anna Schmidt', owner: 'Anna Schmidt', mine: true, done: false, doneAt: '', state: 'open' })));
   CompleteFollowUp = (id: string, fid: string) => this.rec('CompleteFollowUp', [id, fid], () =>
     this.update(id, (d) => {
       const f = d.followUps!.find((x) => x.id === fid)!;
@@ -301,9 +307,17 @@ export class FakeApi implements Api {
     this.rec('CheckSignatureFromDialog', [], () => ({ file: '', signatures: [], summary: '' }));
   VerifyHistory = (id: string) => this.rec('VerifyHistory', [id], () => ({ ok: true, entries: 3, message: 'Der Verlauf ist unverändert (3 Einträge).' }));
   CreateCase = (input: NewCaseInput) => this.rec('CreateCase', [input], () => this.update('case-9999', () => {}));
-  BulkAssign = (ids: string[], clerkID: string) => this.rec('BulkAssign', [ids, clerkID], (): BulkResult => ({ done: ids.length, failed: [] }));
+  /** Cases a colleague holds: BulkAssign asks before taking them. */
+  heldByColleague = new Set(['case-3']);
+  BulkAssign = (ids: string[], clerkID: string, takeOver: boolean) => this.rec('BulkAssign', [ids, clerkID, takeOver], (): BulkResult => {
+    const ask = takeOver ? [] : ids.filter((id) => this.heldByColleague.has(id)).map((id) => ({
+      id, fileNumber: this.detail(id).fileNumber, status: 'In Bearbeitung', ask: true,
+      reason: 'Bernd Weber ist zuständig (Status „In Bearbeitung“); nur nach Rückfrage übernehmen.',
+    }));
+    return { done: ids.length - ask.length, failed: [], ask };
+  });
   BulkTransition = (ids: string[], action: string) => this.rec('BulkTransition', [ids, action], (): BulkResult => ({
-    done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, reason: 'Nicht im Status Neu.' }],
+    done: ids.length - 1, failed: [{ id: ids[0], fileNumber: makeRow(0).fileNumber, status: 'Angenommen', ask: false, reason: '„Annehmen“ ist im Status „Angenommen“ nicht möglich; nicht geändert.' }], ask: [],
   }));
   // E-Mail-Eingang: the fake keeps the password apart and, like Go, never returns it.
   mail: MailSettingsView = {
@@ -345,7 +359,15 @@ export class FakeApi implements Api {
     this.mailFailureList = this.mailFailureList.map((f) => ({ ...f, retrying: true }));
     return structuredClone(this.mailFailureList);
   });
-  DueFollowUps = () => this.rec('DueFollowUps', [], () => structuredClone(this.due));
+  DueFollowUps = (all: boolean) => this.rec('DueFollowUps', [all], () => structuredClone(all ? this.due : this.due.filter((d) => d.mine)));
+  HandFollowUp = (id: string, fid: string, clerkID: string) => this.rec('HandFollowUp', [id, fid, clerkID], () =>
+    this.update(id, (d) => {
+      const f = d.followUps!.find((x) => x.id === fid)!;
+      f.done = true;
+      f.state = 'done';
+      const owner = fakeSession.clerks!.find((c) => c.id === clerkID)?.name ?? clerkID;
+      d.followUps!.push({ ...f, id: `f${d.followUps!.length}`, done: false, state: 'open', owner, mine: false });
+    }));
   // Decisions: drafts per case, the demo key with password "demo".
   drafts = new Map<string, DecisionDraft>();
   key: SigningKeyView = {
@@ -488,7 +510,7 @@ export class FakeApi implements Api {
       const p = this.printable.find((x) => x.decisionId === l.decisionId);
       if (p) p.posted = '2026-03-10';
     }
-    return { done: new Set(letters.map((l) => l.caseId)).size, failed: [] };
+    return { done: new Set(letters.map((l) => l.caseId)).size, failed: [], ask: [] };
   });
   // Sync with the OZG-Cloud: not connected until connectSync; conflicts and
   // rejected changes are set by tests (fakeConflict, fakeRejected).

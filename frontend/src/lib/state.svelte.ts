@@ -158,7 +158,7 @@ export class AppState {
       // counts are a convenience; the list still works and shows its own errors
     }
     try {
-      this.dueCount = (await this.api.DueFollowUps())?.length ?? 0;
+      this.dueCount = (await this.api.DueFollowUps(false))?.length ?? 0;
     } catch {
       // as above
     }

@@ -54,6 +54,8 @@ export namespace app {
 	    action: string;
 	    label: string;
 	    needsReason: boolean;
+	    destructive: boolean;
+	    confirm: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActionView(source);
@@ -64,6 +66,8 @@ export namespace app {
 	        this.action = source["action"];
 	        this.label = source["label"];
 	        this.needsReason = source["needsReason"];
+	        this.destructive = source["destructive"];
+	        this.confirm = source["confirm"];
 	    }
 	}
 	export class ApplicantView {
@@ -157,7 +161,9 @@ export namespace app {
 	export class BulkFailed {
 	    id: string;
 	    fileNumber: string;
+	    status: string;
 	    reason: string;
+	    ask: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new BulkFailed(source);
@@ -167,12 +173,15 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.fileNumber = source["fileNumber"];
+	        this.status = source["status"];
 	        this.reason = source["reason"];
+	        this.ask = source["ask"];
 	    }
 	}
 	export class BulkResult {
 	    done: number;
 	    failed: BulkFailed[];
+	    ask: BulkFailed[];
 	
 	    static createFrom(source: any = {}) {
 	        return new BulkResult(source);
@@ -182,6 +191,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.done = source["done"];
 	        this.failed = this.convertValues(source["failed"], BulkFailed);
+	        this.ask = this.convertValues(source["ask"], BulkFailed);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -291,6 +301,8 @@ export namespace app {
 	    due: string;
 	    reason: string;
 	    by: string;
+	    owner: string;
+	    mine: boolean;
 	    done: boolean;
 	    doneAt: string;
 	    state: string;
@@ -305,6 +317,8 @@ export namespace app {
 	        this.due = source["due"];
 	        this.reason = source["reason"];
 	        this.by = source["by"];
+	        this.owner = source["owner"];
+	        this.mine = source["mine"];
 	        this.done = source["done"];
 	        this.doneAt = source["doneAt"];
 	        this.state = source["state"];
@@ -822,6 +836,8 @@ export namespace app {
 	    due: string;
 	    reason: string;
 	    overdue: boolean;
+	    owner: string;
+	    mine: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new DueFollowUp(source);
@@ -836,6 +852,8 @@ export namespace app {
 	        this.due = source["due"];
 	        this.reason = source["reason"];
 	        this.overdue = source["overdue"];
+	        this.owner = source["owner"];
+	        this.mine = source["mine"];
 	    }
 	}
 	

@@ -84,7 +84,48 @@ describe('Vorgangsliste', () => {
     await fireEvent.click(within(bar).getByRole('button', { name: 'Annehmen' }));
     await waitFor(() => expect(fake.called('BulkTransition')[0].args).toEqual([['case-0', 'case-1'], 'annehmen']));
     const result = await screen.findByText('1 Vorgang geändert.');
-    expect(result.closest('[role="status"]')).toHaveTextContent('GEW-2026-0000-A7: Nicht im Status Neu.');
+    expect(result.closest('[role="status"]')).toHaveTextContent('GEW-2026-0000-A7: „Annehmen“ ist im Status „Angenommen“ nicht möglich; nicht geändert.');
+  });
+});
+
+describe('Sammelaktion Zuweisen', () => {
+  // Issue 13: bulk assign took a colleague's case in work without asking.
+  async function selectRows(n: number) {
+    const r = await renderApp();
+    const grid = screen.getByRole('grid');
+    grid.focus();
+    for (let i = 0; i < n; i++) {
+      await fireEvent.keyDown(grid, { key: ' ' });
+      await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    }
+    return r;
+  }
+
+  it('asks before taking a colleague\'s case and takes only that one after "Trotzdem zuweisen"', async () => {
+    const { fake } = await selectRows(4);
+    const bar = screen.getByRole('region', { name: 'Sammelaktionen' });
+    await fireEvent.change(within(bar).getByLabelText('Zuweisen an …'), { target: { value: 'c1' } });
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Zuweisen' }));
+    const ask = await screen.findByRole('alertdialog', { name: 'Ein Vorgang wird gerade von anderen bearbeitet' });
+    await waitFor(() => expect(within(ask).getByRole('heading')).toHaveFocus());
+    expect(ask).toHaveTextContent('GEW-2026-0003-A7: Bernd Weber ist zuständig (Status „In Bearbeitung“)');
+    expect(fake.called('BulkAssign')).toHaveLength(1);
+    expect(fake.called('BulkAssign')[0].args).toEqual([['case-0', 'case-1', 'case-2', 'case-3'], 'c1', false]);
+    await fireEvent.click(within(ask).getByRole('button', { name: 'Trotzdem zuweisen' }));
+    await waitFor(() => expect(fake.called('BulkAssign')[1].args).toEqual([['case-3'], 'c1', true]));
+    expect(await screen.findByText('4 Vorgänge geändert.')).toBeInTheDocument();
+  });
+
+  it('leaves the colleague\'s case alone after "Nicht übernehmen" and says so', async () => {
+    const { fake } = await selectRows(4);
+    const bar = screen.getByRole('region', { name: 'Sammelaktionen' });
+    await fireEvent.change(within(bar).getByLabelText('Zuweisen an …'), { target: { value: 'c1' } });
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Zuweisen' }));
+    const ask = await screen.findByRole('alertdialog');
+    await fireEvent.click(within(ask).getByRole('button', { name: 'Nicht übernehmen' }));
+    const result = await screen.findByText('3 Vorgänge geändert.');
+    expect(result.closest('[role="status"]')).toHaveTextContent('GEW-2026-0003-A7: Nicht übernommen: Bernd Weber ist zuständig (Status „In Bearbeitung“).');
+    expect(fake.called('BulkAssign')).toHaveLength(1);
   });
 });
 

@@ -24,7 +24,7 @@ describe('Screens', () => {
   it('announces a follow-up that fell due and opens its case', async () => {
     const fake = new FakeApi();
     await renderApp(fake);
-    fake.emit(EventFollowUpDue, [{ caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', followUpId: 'f1', due: '2026-03-10', reason: 'Nachweis prüfen', overdue: false }]);
+    fake.emit(EventFollowUpDue, [{ caseId: 'case-3', fileNumber: 'GEW-2026-0003-A7', applicant: 'Person 3', followUpId: 'f1', due: '2026-03-10', reason: 'Nachweis prüfen', overdue: false, owner: 'Anna Schmidt', mine: true }]);
     const banner = screen.getByTestId('due-banner');
     await waitFor(() => expect(banner).toHaveTextContent('Wiedervorlage fällig: GEW-2026-0003-A7 – Nachweis prüfen'));
     expect(banner).toHaveAttribute('aria-live', 'polite');
@@ -46,7 +46,7 @@ describe('Screens', () => {
     const fake = new FakeApi();
     await renderApp(fake);
     await fireEvent.click(screen.getByRole('button', { name: 'Antrag erfassen' }));
-    expect(screen.getByLabelText('Eingangsdatum (Pflichtfeld)')).toHaveValue('2026-03-10');
+    expect(screen.getByLabelText('Eingangsdatum (Pflichtfeld)')).toHaveValue('10.03.2026');
     await fireEvent.click(screen.getByRole('button', { name: 'Antrag speichern' }));
     const name = screen.getByLabelText('Name (Pflichtfeld)');
     expect(name).toHaveAttribute('aria-invalid', 'true');
@@ -76,7 +76,7 @@ describe('Screens', () => {
     expect(screen.getByTestId('saved')).toHaveTextContent('Gespeichert.');
 
     await fireEvent.click(screen.getByRole('tab', { name: /Wiedervorlagen/ }));
-    await fireEvent.input(screen.getByLabelText('Fällig am (Pflichtfeld)'), { target: { value: '2026-04-01' } });
+    await fireEvent.input(screen.getByLabelText('Fällig am (Pflichtfeld)'), { target: { value: '01.04.2026' } });
     await fireEvent.input(screen.getByLabelText('Grund (Pflichtfeld)'), { target: { value: 'Unterlagen' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Wiedervorlage anlegen' }));
     expect(await screen.findByText('fällig am 01.04.2026')).toBeInTheDocument();

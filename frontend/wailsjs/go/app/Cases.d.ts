@@ -8,7 +8,7 @@ export function AddFollowUp(arg1:string,arg2:string,arg3:string):Promise<app.Cas
 
 export function Assign(arg1:string,arg2:string):Promise<app.CaseDetail>;
 
-export function BulkAssign(arg1:Array<string>,arg2:string):Promise<app.BulkResult>;
+export function BulkAssign(arg1:Array<string>,arg2:string,arg3:boolean):Promise<app.BulkResult>;
 
 export function BulkTransition(arg1:Array<string>,arg2:string):Promise<app.BulkResult>;
 
@@ -20,11 +20,13 @@ export function CreateCase(arg1:app.NewCaseInput):Promise<app.CaseDetail>;
 
 export function DiscardCase(arg1:string):Promise<void>;
 
-export function DueFollowUps():Promise<Array<app.DueFollowUp>>;
+export function DueFollowUps(arg1:boolean):Promise<Array<app.DueFollowUp>>;
 
 export function Forward(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
 
 export function GetCase(arg1:string):Promise<app.CaseDetail>;
+
+export function HandFollowUp(arg1:string,arg2:string,arg3:string):Promise<app.CaseDetail>;
 
 export function ListCases(arg1:app.ListQuery):Promise<app.ListPage>;
 

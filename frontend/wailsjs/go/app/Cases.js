@@ -14,8 +14,8 @@ export function Assign(arg1, arg2) {
   return window['go']['app']['Cases']['Assign'](arg1, arg2);
 }
 
-export function BulkAssign(arg1, arg2) {
-  return window['go']['app']['Cases']['BulkAssign'](arg1, arg2);
+export function BulkAssign(arg1, arg2, arg3) {
+  return window['go']['app']['Cases']['BulkAssign'](arg1, arg2, arg3);
 }
 
 export function BulkTransition(arg1, arg2) {
@@ -38,8 +38,8 @@ export function DiscardCase(arg1) {
   return window['go']['app']['Cases']['DiscardCase'](arg1);
 }
 
-export function DueFollowUps() {
-  return window['go']['app']['Cases']['DueFollowUps']();
+export function DueFollowUps(arg1) {
+  return window['go']['app']['Cases']['DueFollowUps'](arg1);
 }
 
 export function Forward(arg1, arg2, arg3) {
@@ -48,6 +48,10 @@ export function Forward(arg1, arg2, arg3) {
 
 export function GetCase(arg1) {
   return window['go']['app']['Cases']['GetCase'](arg1);
+}
+
+export function HandFollowUp(arg1, arg2, arg3) {
+  return window['go']['app']['Cases']['HandFollowUp'](arg1, arg2, arg3);
 }
 
 export function ListCases(arg1) {

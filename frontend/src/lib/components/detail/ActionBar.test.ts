@@ -97,12 +97,70 @@ describe('Aktionen', () => {
 });
 
 describe('Aktionen: focus', () => {
-  it('keeps focus in the action bar after the used button is gone', async () => {
+  // Issue 13: Enter twice made two status changes, because the focus jumped to the
+  // next action button. Now it goes to the status, which names the new one.
+  it('moves the focus to the new status after an action, so a second Enter changes nothing', async () => {
     const fake = new FakeApi();
     const bar = await openCase(fake, 'GEW-2026-0000-A7');
     const accept = within(bar).getByRole('button', { name: 'Annehmen' });
     accept.focus();
     await fireEvent.click(accept);
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Bearbeitung beginnen' })).toHaveFocus());
+    const status = await waitFor(() => {
+      const el = document.activeElement as HTMLElement;
+      expect(el.id).toBe('case-status-box');
+      return el;
+    });
+    expect(status).toHaveTextContent('Angenommen');
+    expect(status.tagName).not.toBe('BUTTON');
+    expect(within(status).queryByRole('button')).toBeNull();
+    await fireEvent.keyDown(status, { key: 'Enter' });
+    await fireEvent.keyUp(status, { key: 'Enter' });
+    expect(fake.called('Transition')).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Bearbeitung beginnen' })).not.toHaveFocus();
+  });
+
+  it('moves the focus to who holds the case after "Zuweisen", not to the page', async () => {
+    const fake = new FakeApi();
+    await openCase(fake, 'GEW-2026-0000-A7');
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Zuweisen' }), { target: { value: 'c1' } });
+    const button = screen.getByRole('button', { name: 'Zuweisen' });
+    button.focus();
+    await fireEvent.click(button);
+    await waitFor(() => expect(document.activeElement?.id).toBe('case-assignee-box'));
+    expect(document.activeElement).not.toBe(document.body);
+    expect(document.activeElement).toHaveTextContent('Anna Schmidt');
+  });
+});
+
+describe('Aktionen: what gives a case up', () => {
+  it('sets "Verwerfen" apart, says what happens and changes nothing when cancelled', async () => {
+    const fake = new FakeApi();
+    const bar = await openCase(fake, 'GEW-2026-0000-A7');
+    const discard = within(bar).getByRole('button', { name: 'Verwerfen …' });
+    expect(discard).toHaveClass('danger');
+    expect(within(bar).getByRole('button', { name: 'Annehmen' })).not.toHaveClass('danger');
+    await fireEvent.click(discard);
+    const dialog = screen.getByRole('dialog', { name: /Verwerfen/ });
+    expect(dialog).toHaveAccessibleDescription(/Achtung: Der Vorgang wird verworfen/);
+    expect(within(dialog).getByRole('button', { name: 'Verwerfen' })).toHaveClass('danger-confirm');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Abbrechen' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(discard).toHaveFocus();
+    expect(fake.called('Transition')).toHaveLength(0);
+  });
+
+  it('asks before "Löschung anfordern", which needs no reason', async () => {
+    const fake = new FakeApi();
+    const d = fake.detail('case-0');
+    fake.setStatus(d, 'ABGESCHLOSSEN');
+    fake.details.set('case-0', d);
+    const bar = await openCase(fake, 'GEW-2026-0000-A7');
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Löschung anfordern …' }));
+    const dialog = screen.getByRole('dialog', { name: 'Löschung anfordern: bitte bestätigen' });
+    await waitFor(() => expect(dialog).toHaveFocus());
+    expect(within(dialog).queryByLabelText('Grund')).toBeNull();
+    expect(fake.called('Transition')).toHaveLength(0);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Löschung anfordern' }));
+    await waitFor(() => expect(fake.called('Transition')[0].args).toEqual(['case-0', 'loeschen_anfordern', '']));
   });
 });

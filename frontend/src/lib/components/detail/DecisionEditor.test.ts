@@ -89,7 +89,7 @@ describe('Bescheid erstellen', () => {
     const amount = await within(editor).findByLabelText('Betrag in Euro');
     expect(within(editor).getByLabelText('Gebühr festsetzen')).toBeDisabled();
     await waitFor(() => expect(amount).toHaveAttribute('aria-invalid', 'true'));
-    expect(within(editor).getByLabelText('Zu zahlen bis')).toHaveValue('2026-04-10');
+    expect(within(editor).getByLabelText('Zu zahlen bis')).toHaveValue('10.04.2026');
     await fireEvent.input(amount, { target: { value: '25,00' } });
     await waitFor(() => expect(screen.getByTestId('preview-status')).toHaveTextContent('1 Seite'));
   });

@@ -116,7 +116,7 @@ describe('due follow-ups at sign-in', () => {
     const fake = new FakeApi();
     await renderApp(fake);
     fake.emit(EventFollowUpDue, [1, 2, 3, 4, 5].map((i) => ({
-      caseId: `case-${i}`, fileNumber: makeRow(i).fileNumber, applicant: `Person ${i}`, followUpId: `f${i}`, due: '2026-03-10', reason: 'Prüfen', overdue: false,
+      caseId: `case-${i}`, fileNumber: makeRow(i).fileNumber, applicant: `Person ${i}`, followUpId: `f${i}`, due: '2026-03-10', reason: 'Prüfen', overdue: false, owner: 'Anna Schmidt', mine: true,
     })));
     expect(await screen.findByTestId('due-banner-more')).toHaveTextContent('… und 2 weitere fällige Wiedervorlagen');
     expect(screen.getAllByRole('button', { name: /^Vorgang .* öffnen$/ })).toHaveLength(3);
@@ -147,8 +147,8 @@ describe('substitution and cases not accepted', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Vertretung' }));
     const sub = await screen.findByLabelText('Vertretung (Pflichtfeld)');
     await fireEvent.change(sub, { target: { value: 'c2' } });
-    await fireEvent.input(screen.getByLabelText('Erster Tag (Pflichtfeld)'), { target: { value: '2026-03-10' } });
-    await fireEvent.input(screen.getByLabelText('Letzter Tag (Pflichtfeld)'), { target: { value: '2026-03-12' } });
+    await fireEvent.input(screen.getByLabelText('Erster Tag (Pflichtfeld)'), { target: { value: '10.03.2026' } });
+    await fireEvent.input(screen.getByLabelText('Letzter Tag (Pflichtfeld)'), { target: { value: '12.03.2026' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Abwesenheit eintragen' }));
     expect(await screen.findByTestId('absence')).toHaveTextContent('Bernd Weber');
     expect(fake.called('RecordAbsence')[0].args[0]).toEqual({ absent: '', substitute: 'c2', from: '2026-03-10', to: '2026-03-12' });

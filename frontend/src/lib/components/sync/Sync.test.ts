@@ -182,8 +182,8 @@ describe('Konflikte klären', () => {
     await fireEvent.click(await screen.findByRole('button', { name: '1 Konflikt klären' }));
     const dialog = await screen.findByRole('dialog');
     const input = await within(dialog).findByLabelText('Anderes Datum');
-    expect(input).toHaveValue('2026-12-10');
-    await fireEvent.input(input, { target: { value: '2026-12-24' } });
+    expect(input).toHaveValue('10.12.2026');
+    await fireEvent.input(input, { target: { value: '24.12.2026' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Dieses Datum übernehmen' }));
     await waitFor(() => expect(fake.called('ResolveConflict')[0].args[0]).toEqual({ id: 'k1', keep: 'merged', value: '2026-12-24' }));
     expect(await within(dialog).findByRole('status')).toHaveTextContent('Der Konflikt bei „Zielfrist“');
@@ -221,7 +221,7 @@ describe('Weiterleiten', () => {
     const fake = enrolled(new FakeApi());
     fake.orgUnits = [{ value: 'ou-1', label: 'Bürgerbüro' }, { value: 'ou-2', label: 'Bauamt' }];
     const d = fake.detail('case-0');
-    fake.details.set('case-0', { ...d, actions: [...(d.actions ?? []), { action: 'weiterleiten', label: 'Weiterleiten', needsReason: true }] });
+    fake.details.set('case-0', { ...d, actions: [...(d.actions ?? []), { action: 'weiterleiten', label: 'Weiterleiten', needsReason: true, destructive: false, confirm: '' }] });
     await renderApp(fake);
     await fireEvent.click(screen.getAllByTestId('case-row')[0]);
     await fireEvent.click(await screen.findByRole('button', { name: 'Weiterleiten …' }));
