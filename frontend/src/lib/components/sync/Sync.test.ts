@@ -116,7 +116,9 @@ describe('Mit OZG-Cloud verbinden', () => {
     for (const bad of ['http://ozg.example.de', 'http://localhost:8080', 'http://192.168.1.10']) {
       await fireEvent.input(address, { target: { value: bad } });
       await fireEvent.click(screen.getByRole('button', { name: 'Server prüfen' }));
-      await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('Bitte verwenden Sie https://'));
+      // The refusal is the address field's error, shown there once (issue 13, problem 10).
+      await waitFor(() => expect(address).toHaveAccessibleDescription(expect.stringContaining('Bitte verwenden Sie https://')));
+      expect(screen.getAllByText(/Bitte verwenden Sie https:\/\//)).toHaveLength(1);
       expect(address).toHaveAttribute('aria-invalid', 'true');
       expect(screen.getByTestId('sync-connect-status')).not.toHaveTextContent('Testbetrieb');
       expect(screen.queryByText(/unverschlüsselt erreichbar/)).toBeNull();
